@@ -1,0 +1,266 @@
+//! The organization's codebook: the fixed vocabulary an encounter is recorded in.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Longest code accepted, in bytes.
+pub const MAX_CODE_LEN: usize = 40;
+
+/// A codebook code: a short lowercase slug such as `naloxone` or `drug-checking`.
+///
+/// Codes are what travels to the service; labels stay in the codebook.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Code(String);
+
+/// Why a string is not a valid [`Code`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CodeError {
+    /// The code is empty.
+    #[error("a code cannot be empty")]
+    Empty,
+    /// The code is longer than [`MAX_CODE_LEN`].
+    #[error("a code can be at most {MAX_CODE_LEN} characters long")]
+    TooLong,
+    /// The code contains something other than `a-z`, `0-9` and inner hyphens.
+    #[error("a code may only contain a-z, 0-9 and single inner hyphens, found {0:?}")]
+    InvalidCharacter(char),
+}
+
+impl Code {
+    /// Parses a code, refusing anything that is not a lowercase slug.
+    pub fn new(raw: &str) -> Result<Self, CodeError> {
+        if raw.is_empty() {
+            return Err(CodeError::Empty);
+        }
+        if raw.len() > MAX_CODE_LEN {
+            return Err(CodeError::TooLong);
+        }
+        if let Some(bad) = raw
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+        {
+            return Err(CodeError::InvalidCharacter(bad));
+        }
+        if raw.starts_with('-') || raw.ends_with('-') || raw.contains("--") {
+            return Err(CodeError::InvalidCharacter('-'));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Code {
+    type Err = CodeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<String> for Code {
+    type Error = CodeError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(&value)
+    }
+}
+
+impl From<Code> for String {
+    fn from(code: Code) -> Self {
+        code.0
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The lists a codebook holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CodeList {
+    /// Sites and outreach areas.
+    Site,
+    /// Knowledge the worker shared.
+    Topic,
+    /// Knowledge the contact shared.
+    Insight,
+    /// Emerging needs.
+    Need,
+}
+
+impl CodeList {
+    /// Every list, in form order.
+    pub const ALL: [CodeList; 4] = [Self::Site, Self::Topic, Self::Insight, Self::Need];
+
+    /// What a person calls this list.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Site => "site",
+            Self::Topic => "topic",
+            Self::Insight => "insight",
+            Self::Need => "need",
+        }
+    }
+}
+
+/// One code with the label a person reads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodebookEntry {
+    /// The stable code.
+    pub code: Code,
+    /// The human label.
+    pub label: String,
+}
+
+/// An organization's versioned codebook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Codebook {
+    /// Raised on every change, so phones know when to fetch it again.
+    pub version: u32,
+    /// Sites and outreach areas.
+    pub sites: Vec<CodebookEntry>,
+    /// Knowledge the worker shares.
+    pub topics: Vec<CodebookEntry>,
+    /// Knowledge the contact shares.
+    pub insights: Vec<CodebookEntry>,
+    /// Emerging needs.
+    pub needs: Vec<CodebookEntry>,
+}
+
+impl Codebook {
+    /// The entries of one list.
+    pub fn entries(&self, list: CodeList) -> &[CodebookEntry] {
+        match list {
+            CodeList::Site => &self.sites,
+            CodeList::Topic => &self.topics,
+            CodeList::Insight => &self.insights,
+            CodeList::Need => &self.needs,
+        }
+    }
+
+    /// Whether `code` belongs to `list`.
+    pub fn contains(&self, list: CodeList, code: &Code) -> bool {
+        self.entries(list).iter().any(|e| &e.code == code)
+    }
+
+    /// The label of `code` in `list`, or the code itself when the codebook does not know it.
+    pub fn label<'a>(&'a self, list: CodeList, code: &'a Code) -> &'a str {
+        self.entries(list)
+            .iter()
+            .find(|e| &e.code == code)
+            .map_or(code.as_str(), |e| e.label.as_str())
+    }
+
+    /// The harm-reduction codebook every organization starts from.
+    pub fn harm_reduction_default() -> Self {
+        Self {
+            version: 1,
+            sites: entries(&[
+                ("drop-in", "Drop-in centre"),
+                ("van", "Outreach van"),
+                ("street", "Street outreach"),
+                ("online", "Online"),
+            ]),
+            topics: entries(&[
+                ("safer-use", "Safer use"),
+                ("overdose-response", "Overdose response"),
+                ("naloxone", "Naloxone"),
+                ("drug-checking", "Drug checking"),
+                ("hepatitis-c", "Hepatitis C"),
+                ("hiv-prep", "HIV / PrEP"),
+                ("wound-care", "Wound care"),
+                ("housing", "Housing"),
+                ("mental-health", "Mental health"),
+                ("legal", "Legal rights"),
+            ]),
+            insights: entries(&[
+                ("market-change", "Drug market change"),
+                ("new-substance", "New substance"),
+                ("adverse-reaction", "Adverse reaction"),
+                ("service-gap", "Service gap"),
+                ("policing", "Policing"),
+                ("network-news", "Network news"),
+            ]),
+            needs: entries(&[
+                ("housing", "Housing"),
+                ("food", "Food"),
+                ("detox", "Detox / treatment"),
+                ("wound-care", "Wound care"),
+                ("mental-health", "Mental health"),
+                ("testing", "Testing (HIV, hep C)"),
+                ("legal-aid", "Legal aid"),
+                ("id-documents", "ID documents"),
+            ]),
+        }
+    }
+}
+
+fn entries(pairs: &[(&str, &str)]) -> Vec<CodebookEntry> {
+    pairs
+        .iter()
+        .map(|(code, label)| CodebookEntry {
+            code: Code::new(code).expect("built-in codes are valid slugs"),
+            label: (*label).to_owned(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_accepts_lowercase_slugs() {
+        assert_eq!(Code::new("drug-checking").unwrap().as_str(), "drug-checking");
+        assert_eq!(Code::new("hiv2").unwrap().as_str(), "hiv2");
+    }
+
+    #[test]
+    fn code_refuses_what_is_not_a_slug() {
+        assert_eq!(Code::new(""), Err(CodeError::Empty));
+        assert_eq!(Code::new("Naloxone"), Err(CodeError::InvalidCharacter('N')));
+        assert_eq!(Code::new("a b"), Err(CodeError::InvalidCharacter(' ')));
+        assert_eq!(Code::new("-x"), Err(CodeError::InvalidCharacter('-')));
+        assert_eq!(Code::new("a--b"), Err(CodeError::InvalidCharacter('-')));
+        assert_eq!(Code::new(&"a".repeat(41)), Err(CodeError::TooLong));
+    }
+
+    #[test]
+    fn code_deserialization_validates() {
+        let bad: Result<Code, _> = serde_json::from_str("\"Bad Code\"");
+        assert!(bad.unwrap_err().to_string().contains("a-z"));
+        let good: Code = serde_json::from_str("\"food\"").unwrap();
+        assert_eq!(good.as_str(), "food");
+    }
+
+    #[test]
+    fn default_codebook_has_every_list_filled_without_duplicates() {
+        let book = Codebook::harm_reduction_default();
+        for list in CodeList::ALL {
+            let entries = book.entries(list);
+            assert!(!entries.is_empty(), "{list:?} is empty");
+            let mut codes: Vec<_> = entries.iter().map(|e| &e.code).collect();
+            codes.sort();
+            codes.dedup();
+            assert_eq!(codes.len(), entries.len(), "{list:?} repeats a code");
+        }
+    }
+
+    #[test]
+    fn label_falls_back_to_the_code_for_unknown_codes() {
+        let book = Codebook::harm_reduction_default();
+        let naloxone = Code::new("naloxone").unwrap();
+        assert_eq!(book.label(CodeList::Topic, &naloxone), "Naloxone");
+        let retired = Code::new("retired-thing").unwrap();
+        assert_eq!(book.label(CodeList::Topic, &retired), "retired-thing");
+        assert!(!book.contains(CodeList::Need, &naloxone));
+    }
+}

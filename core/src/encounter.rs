@@ -1,0 +1,458 @@
+//! One anonymous encounter between a peer worker and a contact.
+
+use crate::codebook::{Code, CodeList, Codebook};
+use chrono::{NaiveDate, NaiveTime, Timelike};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// A random identifier the phone gives each encounter; it never leaves the phone.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EncounterId(String);
+
+/// Why a string is not a valid [`EncounterId`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("an encounter id is 1 to 64 characters of a-z, A-Z, 0-9 and '-'")]
+pub struct EncounterIdError;
+
+impl EncounterId {
+    /// Parses an id such as a UUID.
+    pub fn new(raw: &str) -> Result<Self, EncounterIdError> {
+        let valid = (1..=64).contains(&raw.len())
+            && raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if valid {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(EncounterIdError)
+        }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for EncounterId {
+    type Error = EncounterIdError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(&value)
+    }
+}
+
+impl From<EncounterId> for String {
+    fn from(id: EncounterId) -> Self {
+        id.0
+    }
+}
+
+impl fmt::Display for EncounterId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How the encounter happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EncounterKind {
+    /// At a fixed site such as a drop-in or a needle and syringe program.
+    FixedSite,
+    /// On outreach, on foot or from a van.
+    Outreach,
+    /// Supplies or knowledge passed on by a peer (secondary distribution).
+    PeerDelivered,
+    /// Online: chat, social media.
+    Online,
+    /// By phone.
+    Phone,
+}
+
+impl EncounterKind {
+    /// Every kind, in form order.
+    pub const ALL: [Self; 5] = [
+        Self::FixedSite,
+        Self::Outreach,
+        Self::PeerDelivered,
+        Self::Online,
+        Self::Phone,
+    ];
+
+    /// The stable name used in the API and the database (its serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FixedSite => "fixed-site",
+            Self::Outreach => "outreach",
+            Self::PeerDelivered => "peer-delivered",
+            Self::Online => "online",
+            Self::Phone => "phone",
+        }
+    }
+
+    /// What a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::FixedSite => "Fixed site",
+            Self::Outreach => "Outreach",
+            Self::PeerDelivered => "Peer-delivered",
+            Self::Online => "Online",
+            Self::Phone => "Phone",
+        }
+    }
+}
+
+/// How the contact was reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reach {
+    /// Came in on their own.
+    WalkIn,
+    /// Has been here before.
+    Returning,
+    /// Sent by a peer.
+    PeerReferral,
+    /// Reached through another contact's network.
+    ContactNetwork,
+}
+
+impl Reach {
+    /// Every way of reaching a contact, in form order.
+    pub const ALL: [Self; 4] = [
+        Self::WalkIn,
+        Self::Returning,
+        Self::PeerReferral,
+        Self::ContactNetwork,
+    ];
+
+    /// The stable name used in the API and the database (its serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WalkIn => "walk-in",
+            Self::Returning => "returning",
+            Self::PeerReferral => "peer-referral",
+            Self::ContactNetwork => "contact-network",
+        }
+    }
+
+    /// What a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::WalkIn => "Walk-in",
+            Self::Returning => "Returning",
+            Self::PeerReferral => "Referred by a peer",
+            Self::ContactNetwork => "Through a contact's network",
+        }
+    }
+}
+
+/// The part of the day an encounter happened in: coarse on purpose, so a time cannot single anyone out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeBand {
+    /// 00:00 to 05:59.
+    Night,
+    /// 06:00 to 11:59.
+    Morning,
+    /// 12:00 to 17:59.
+    Afternoon,
+    /// 18:00 to 23:59.
+    Evening,
+}
+
+impl TimeBand {
+    /// The band a time of day falls in.
+    pub fn of(time: NaiveTime) -> Self {
+        match time.hour() {
+            0..=5 => Self::Night,
+            6..=11 => Self::Morning,
+            12..=17 => Self::Afternoon,
+            _ => Self::Evening,
+        }
+    }
+
+    /// What a person reads.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Night => "Night",
+            Self::Morning => "Morning",
+            Self::Afternoon => "Afternoon",
+            Self::Evening => "Evening",
+        }
+    }
+}
+
+/// A validated, anonymous encounter as the phone stores it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Encounter {
+    /// The phone's id for this entry.
+    pub id: EncounterId,
+    /// Local date of the encounter.
+    pub day: NaiveDate,
+    /// Part of the day.
+    pub time_band: TimeBand,
+    /// Site or outreach area.
+    pub site: Code,
+    /// How it happened.
+    pub kind: EncounterKind,
+    /// How the contact was reached.
+    pub reach: Reach,
+    /// Topics the worker shared.
+    pub topics: BTreeSet<Code>,
+    /// Insights the contact shared.
+    pub insights: BTreeSet<Code>,
+    /// Needs noted.
+    pub needs: BTreeSet<Code>,
+    /// The codebook version the entry was made with.
+    pub codebook_version: u32,
+}
+
+/// What the form holds before validation: every choice may still be missing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EncounterDraft {
+    /// Site or outreach area.
+    pub site: Option<Code>,
+    /// How it happened.
+    pub kind: Option<EncounterKind>,
+    /// How the contact was reached.
+    pub reach: Option<Reach>,
+    /// Topics the worker shared.
+    pub topics: BTreeSet<Code>,
+    /// Insights the contact shared.
+    pub insights: BTreeSet<Code>,
+    /// Needs noted.
+    pub needs: BTreeSet<Code>,
+}
+
+/// One thing wrong with a draft, phrased for the worker.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EncounterError {
+    /// No site was chosen.
+    #[error("Choose the site or outreach area.")]
+    MissingSite,
+    /// No kind was chosen.
+    #[error("Choose how the encounter happened.")]
+    MissingKind,
+    /// No reach was chosen.
+    #[error("Choose how the contact was reached.")]
+    MissingReach,
+    /// A code is not in the codebook's list.
+    #[error("\"{code}\" is not a {} in your codebook: pick one from the list.", list.label())]
+    UnknownCode {
+        /// The list that was checked.
+        list: CodeList,
+        /// The code that was not found.
+        code: Code,
+    },
+}
+
+/// Every problem found in a draft, so the form can show them all at once.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the encounter has {} problem(s): {}", .0.len(), join(.0))]
+pub struct InvalidEncounter(pub Vec<EncounterError>);
+
+fn join(errors: &[EncounterError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl EncounterDraft {
+    /// Turns the draft into an [`Encounter`] when every choice is made and every code is known.
+    pub fn validate(
+        self,
+        id: EncounterId,
+        day: NaiveDate,
+        time_band: TimeBand,
+        codebook: &Codebook,
+    ) -> Result<Encounter, InvalidEncounter> {
+        let mut errors = Vec::new();
+        let unknown = |list, codes: &BTreeSet<Code>| -> Vec<EncounterError> {
+            codes
+                .iter()
+                .filter(|c| !codebook.contains(list, c))
+                .map(|c| EncounterError::UnknownCode {
+                    list,
+                    code: c.clone(),
+                })
+                .collect()
+        };
+        match &self.site {
+            None => errors.push(EncounterError::MissingSite),
+            Some(site) if !codebook.contains(CodeList::Site, site) => {
+                errors.push(EncounterError::UnknownCode {
+                    list: CodeList::Site,
+                    code: site.clone(),
+                });
+            }
+            Some(_) => {}
+        }
+        if self.kind.is_none() {
+            errors.push(EncounterError::MissingKind);
+        }
+        if self.reach.is_none() {
+            errors.push(EncounterError::MissingReach);
+        }
+        errors.extend(unknown(CodeList::Topic, &self.topics));
+        errors.extend(unknown(CodeList::Insight, &self.insights));
+        errors.extend(unknown(CodeList::Need, &self.needs));
+        match (self.site, self.kind, self.reach) {
+            (Some(site), Some(kind), Some(reach)) if errors.is_empty() => Ok(Encounter {
+                id,
+                day,
+                time_band,
+                site,
+                kind,
+                reach,
+                topics: self.topics,
+                insights: self.insights,
+                needs: self.needs,
+                codebook_version: codebook.version,
+            }),
+            _ => Err(InvalidEncounter(errors)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> Code {
+        Code::new(s).unwrap()
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn full_draft() -> EncounterDraft {
+        EncounterDraft {
+            site: Some(code("van")),
+            kind: Some(EncounterKind::Outreach),
+            reach: Some(Reach::ContactNetwork),
+            topics: [code("naloxone")].into(),
+            insights: [code("new-substance")].into(),
+            needs: [code("housing")].into(),
+        }
+    }
+
+    #[test]
+    fn complete_draft_becomes_an_encounter_with_the_codebook_version() {
+        let book = Codebook::harm_reduction_default();
+        let id = EncounterId::new("a1").unwrap();
+        let enc = full_draft()
+            .validate(id.clone(), day(), TimeBand::Evening, &book)
+            .unwrap();
+        assert_eq!(enc.id, id);
+        assert_eq!(enc.site, code("van"));
+        assert_eq!(enc.codebook_version, book.version);
+        assert!(enc.needs.contains(&code("housing")));
+    }
+
+    #[test]
+    fn empty_draft_reports_every_missing_choice() {
+        let book = Codebook::harm_reduction_default();
+        let err = EncounterDraft::default()
+            .validate(
+                EncounterId::new("a").unwrap(),
+                day(),
+                TimeBand::Night,
+                &book,
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.0,
+            vec![
+                EncounterError::MissingSite,
+                EncounterError::MissingKind,
+                EncounterError::MissingReach
+            ]
+        );
+    }
+
+    #[test]
+    fn codes_outside_the_codebook_are_refused_with_their_list() {
+        let book = Codebook::harm_reduction_default();
+        let mut draft = full_draft();
+        draft.site = Some(code("moon"));
+        draft.needs.insert(code("naloxone"));
+        let err = draft
+            .validate(
+                EncounterId::new("a").unwrap(),
+                day(),
+                TimeBand::Night,
+                &book,
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.0,
+            vec![
+                EncounterError::UnknownCode {
+                    list: CodeList::Site,
+                    code: code("moon")
+                },
+                EncounterError::UnknownCode {
+                    list: CodeList::Need,
+                    code: code("naloxone")
+                },
+            ]
+        );
+        assert!(err.to_string().contains("\"moon\" is not a site"));
+    }
+
+    #[test]
+    fn time_bands_split_the_day_in_four() {
+        let at = |h| TimeBand::of(NaiveTime::from_hms_opt(h, 30, 0).unwrap());
+        assert_eq!(at(0), TimeBand::Night);
+        assert_eq!(at(5), TimeBand::Night);
+        assert_eq!(at(6), TimeBand::Morning);
+        assert_eq!(at(12), TimeBand::Afternoon);
+        assert_eq!(at(18), TimeBand::Evening);
+        assert_eq!(at(23), TimeBand::Evening);
+    }
+
+    #[test]
+    fn encounter_round_trips_through_json_with_kebab_case_enums() {
+        let book = Codebook::harm_reduction_default();
+        let enc = full_draft()
+            .validate(
+                EncounterId::new("x-1").unwrap(),
+                day(),
+                TimeBand::Morning,
+                &book,
+            )
+            .unwrap();
+        let json = serde_json::to_string(&enc).unwrap();
+        assert!(json.contains("\"contact-network\""));
+        assert!(json.contains("\"outreach\""));
+        let back: Encounter = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, enc);
+    }
+
+    #[test]
+    fn stable_names_equal_the_serde_names() {
+        for kind in EncounterKind::ALL {
+            assert_eq!(
+                serde_json::to_string(&kind).unwrap(),
+                format!("\"{}\"", kind.as_str())
+            );
+        }
+        for reach in Reach::ALL {
+            assert_eq!(
+                serde_json::to_string(&reach).unwrap(),
+                format!("\"{}\"", reach.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn encounter_ids_refuse_odd_characters() {
+        assert!(EncounterId::new("").is_err());
+        assert!(EncounterId::new("a b").is_err());
+        assert!(EncounterId::new(&"a".repeat(65)).is_err());
+        assert!(EncounterId::new("0f8a-12").is_ok());
+    }
+}

@@ -1,0 +1,15 @@
+//! PeerPulse domain logic: pure Rust, no I/O, shared by the PWA and the service.
+//!
+//! - [`codebook`]: the organization's vocabulary (sites, topics, insights, needs).
+//! - [`encounter`]: one anonymous encounter and its validation.
+//! - [`enrolment`]: one-time codes that connect a phone to an organization.
+//! - [`bucket`]: aggregation of encounters into trend buckets.
+//! - [`protocol`]: the sync and trends API types used by both sides.
+//! - [`privacy`]: small-cell suppression of reported counts.
+
+pub mod bucket;
+pub mod codebook;
+pub mod encounter;
+pub mod enrolment;
+pub mod privacy;
+pub mod protocol;

@@ -1,0 +1,358 @@
+//! The PeerPulse API, defined once for the phone and the service. Paths carry the version.
+
+use crate::bucket::{BucketKey, Measure};
+use crate::codebook::{CodeList, Codebook};
+use crate::enrolment::EnrolmentCode;
+use crate::privacy::ReportedCount;
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Exchanges a one-time enrolment code for a device token.
+pub const ENROL_PATH: &str = "/api/v1/enrol";
+/// Sends changed buckets.
+pub const SYNC_PATH: &str = "/api/v1/sync";
+/// Reads the organization's suppressed trend totals.
+pub const TRENDS_PATH: &str = "/api/v1/trends";
+
+/// Most buckets one sync request may carry; larger backlogs go in several batches.
+pub const MAX_BATCH: usize = 500;
+/// Most encounters one device can plausibly count in one bucket (one site, one day).
+pub const MAX_BUCKET_COUNT: u32 = 5_000;
+/// How far back a bucket's day may lie.
+pub const MAX_AGE_DAYS: u64 = 400;
+
+/// `POST /api/v1/enrol` body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolRequest {
+    /// The code the manager handed out.
+    pub code: EnrolmentCode,
+}
+
+/// `POST /api/v1/enrol` answer: the device's credentials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolResponse {
+    /// The device's public id (shown to managers, never linked to a person).
+    pub device_id: String,
+    /// Bearer token for every later request; the service keeps only its hash.
+    pub token: String,
+    /// The organization the device now belongs to.
+    pub org_name: String,
+}
+
+/// One device's current count in one bucket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketUpdate {
+    /// Day of the bucket.
+    pub day: NaiveDate,
+    /// Site code of the bucket.
+    pub site: crate::codebook::Code,
+    /// What it counts.
+    #[serde(flatten)]
+    pub measure: Measure,
+    /// The device's count (a state, not a delta: sending it twice changes nothing).
+    pub count: u32,
+    /// The device clock at the last change; the service keeps the highest.
+    pub version: u64,
+}
+
+impl BucketUpdate {
+    /// The bucket this update is for.
+    pub fn key(&self) -> BucketKey {
+        BucketKey {
+            day: self.day,
+            site: self.site.clone(),
+            measure: self.measure.clone(),
+        }
+    }
+}
+
+/// `POST /api/v1/sync` body: buckets changed since the last ack, oldest version first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRequest {
+    /// At most [`MAX_BATCH`] bucket states.
+    pub buckets: Vec<BucketUpdate>,
+}
+
+/// Why the service refused one bucket (the rest of the request still lands).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum RejectionReason {
+    /// The count is beyond what one device can record in one bucket.
+    #[error("count {count} is more than {MAX_BUCKET_COUNT}, the most one phone can log in a day at one site")]
+    AbsurdCount {
+        /// The count sent.
+        count: u32,
+    },
+    /// The day is in the future or too far in the past.
+    #[error("day {day} is outside the accepted range {earliest} to {latest}")]
+    DayOutOfRange {
+        /// The day sent.
+        day: NaiveDate,
+        /// Earliest accepted day.
+        earliest: NaiveDate,
+        /// Latest accepted day.
+        latest: NaiveDate,
+    },
+    /// A site or code the organization's codebook does not have.
+    #[error("{code:?} is not a {} in the organization's codebook", list.label())]
+    UnknownCode {
+        /// The list checked.
+        list: CodeList,
+        /// The code sent.
+        code: String,
+    },
+    /// Version 0 is reserved for "never changed".
+    #[error("version must be at least 1")]
+    ZeroVersion,
+}
+
+/// One refused bucket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The bucket.
+    #[serde(flatten)]
+    pub key: BucketKey,
+    /// Why.
+    #[serde(flatten)]
+    pub reason: RejectionReason,
+}
+
+/// `POST /api/v1/sync` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    /// Every change with a version up to this one is settled on the service (stored, already
+    /// superseded, or rejected below): the phone need not send it again.
+    pub acked_through: u64,
+    /// Buckets whose stored count changed.
+    pub applied: u32,
+    /// Buckets the service already had at this version or newer.
+    pub unchanged: u32,
+    /// Buckets refused, each with its reason.
+    pub rejected: Vec<Rejection>,
+    /// The organization's current codebook version.
+    pub codebook_version: u32,
+}
+
+/// A request that is wrong as a whole.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SyncRequestError {
+    /// More buckets than [`MAX_BATCH`].
+    #[error("a sync request carries at most {MAX_BATCH} buckets, this one has {0}: send the rest in another batch")]
+    BatchTooLarge(usize),
+    /// The same bucket twice in one request.
+    #[error("bucket {0:?} appears more than once: send each bucket once with its latest count")]
+    DuplicateBucket(BucketKey),
+}
+
+impl SyncRequest {
+    /// Checks the request as a whole: size and uniqueness.
+    pub fn check(&self) -> Result<(), SyncRequestError> {
+        if self.buckets.len() > MAX_BATCH {
+            return Err(SyncRequestError::BatchTooLarge(self.buckets.len()));
+        }
+        let mut seen = BTreeSet::new();
+        for update in &self.buckets {
+            let key = update.key();
+            if !seen.insert(key.clone()) {
+                return Err(SyncRequestError::DuplicateBucket(key));
+            }
+        }
+        Ok(())
+    }
+
+    /// The highest version carried (0 for an empty request).
+    pub fn through(&self) -> u64 {
+        self.buckets.iter().map(|b| b.version).max().unwrap_or(0)
+    }
+}
+
+impl BucketUpdate {
+    /// Checks one bucket against the codebook and plausible bounds, `today` being the service's date.
+    pub fn check(&self, codebook: &Codebook, today: NaiveDate) -> Result<(), RejectionReason> {
+        if self.version == 0 {
+            return Err(RejectionReason::ZeroVersion);
+        }
+        if self.count > MAX_BUCKET_COUNT {
+            return Err(RejectionReason::AbsurdCount { count: self.count });
+        }
+        // One day of slack for phones in time zones ahead of the service.
+        let latest = today + Days::new(1);
+        let earliest = today - Days::new(MAX_AGE_DAYS);
+        if self.day < earliest || self.day > latest {
+            return Err(RejectionReason::DayOutOfRange {
+                day: self.day,
+                earliest,
+                latest,
+            });
+        }
+        let unknown = |list, code: &crate::codebook::Code| {
+            (!codebook.contains(list, code)).then(|| RejectionReason::UnknownCode {
+                list,
+                code: code.to_string(),
+            })
+        };
+        let found = unknown(CodeList::Site, &self.site).or_else(|| match &self.measure {
+            Measure::Topic(c) => unknown(CodeList::Topic, c),
+            Measure::Insight(c) => unknown(CodeList::Insight, c),
+            Measure::Need(c) => unknown(CodeList::Need, c),
+            Measure::Encounters | Measure::Kind(_) | Measure::Reach(_) => None,
+        });
+        found.map_or(Ok(()), Err)
+    }
+}
+
+/// One row of the organization's trends: the sum over devices, suppressed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendRow {
+    /// Day.
+    pub day: NaiveDate,
+    /// What is counted.
+    #[serde(flatten)]
+    pub measure: Measure,
+    /// The total, or only that it is below the threshold.
+    pub count: ReportedCount,
+}
+
+/// `GET /api/v1/trends` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendsResponse {
+    /// The organization's name.
+    pub org_name: String,
+    /// Counts below this are suppressed.
+    pub suppression_threshold: u32,
+    /// Totals per day and measure, all sites together, newest day first.
+    pub rows: Vec<TrendRow>,
+}
+
+/// The JSON body of every error answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// A stable machine-readable code such as `unauthorized`.
+    pub error: String,
+    /// What is wrong and how to fix it, for a person.
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codebook::Code;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn update(measure: Measure) -> BucketUpdate {
+        BucketUpdate {
+            day: today(),
+            site: Code::new("van").unwrap(),
+            measure,
+            count: 3,
+            version: 4,
+        }
+    }
+
+    #[test]
+    fn sync_request_json_is_flat_and_refuses_unknown_fields() {
+        let req = SyncRequest {
+            buckets: vec![update(Measure::Need(Code::new("food").unwrap()))],
+        };
+        let json = serde_json::to_value(&req).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"buckets": [{"day": "2026-11-24", "site": "van", "dimension": "need", "value": "food", "count": 3, "version": 4}]})
+        );
+        assert_eq!(serde_json::from_value::<SyncRequest>(json).unwrap(), req);
+        let extra = serde_json::json!({"buckets": [], "name": "x"});
+        assert!(serde_json::from_value::<SyncRequest>(extra).is_err());
+    }
+
+    #[test]
+    fn negative_counts_do_not_parse() {
+        let bad = serde_json::json!({"buckets": [{"day": "2026-11-24", "site": "van", "dimension": "encounters", "count": -1, "version": 1}]});
+        assert!(serde_json::from_value::<SyncRequest>(bad).is_err());
+    }
+
+    #[test]
+    fn bucket_checks_refuse_absurd_counts_far_days_and_unknown_codes() {
+        let book = Codebook::harm_reduction_default();
+        assert_eq!(update(Measure::Encounters).check(&book, today()), Ok(()));
+
+        let mut big = update(Measure::Encounters);
+        big.count = MAX_BUCKET_COUNT + 1;
+        assert!(matches!(
+            big.check(&book, today()),
+            Err(RejectionReason::AbsurdCount { .. })
+        ));
+
+        let mut future = update(Measure::Encounters);
+        future.day = today() + Days::new(2);
+        assert!(matches!(
+            future.check(&book, today()),
+            Err(RejectionReason::DayOutOfRange { .. })
+        ));
+        let mut tomorrow = update(Measure::Encounters);
+        tomorrow.day = today() + Days::new(1);
+        assert_eq!(tomorrow.check(&book, today()), Ok(()));
+
+        let mut old = update(Measure::Encounters);
+        old.day = today() - Days::new(MAX_AGE_DAYS + 1);
+        assert!(old.check(&book, today()).is_err());
+
+        let alien = update(Measure::Topic(Code::new("astrology").unwrap()));
+        assert_eq!(
+            alien.check(&book, today()),
+            Err(RejectionReason::UnknownCode {
+                list: CodeList::Topic,
+                code: "astrology".into()
+            })
+        );
+        let mut zero = update(Measure::Encounters);
+        zero.version = 0;
+        assert_eq!(zero.check(&book, today()), Err(RejectionReason::ZeroVersion));
+    }
+
+    #[test]
+    fn oversized_and_duplicated_batches_are_refused_whole() {
+        let one = update(Measure::Encounters);
+        let dup = SyncRequest {
+            buckets: vec![one.clone(), one.clone()],
+        };
+        assert!(matches!(
+            dup.check(),
+            Err(SyncRequestError::DuplicateBucket(_))
+        ));
+        let many = SyncRequest {
+            buckets: (0..=MAX_BATCH as u64)
+                .map(|i| {
+                    let mut u = one.clone();
+                    u.day = today() - Days::new(i % 300);
+                    u.site = Code::new(&format!("s{i}")).unwrap();
+                    u
+                })
+                .collect(),
+        };
+        assert_eq!(
+            many.check(),
+            Err(SyncRequestError::BatchTooLarge(MAX_BATCH + 1))
+        );
+        assert_eq!(many.through(), 4);
+        assert_eq!(SyncRequest::default().through(), 0);
+    }
+
+    #[test]
+    fn rejections_name_the_bucket_and_reason_in_json() {
+        let rejection = Rejection {
+            key: update(Measure::Encounters).key(),
+            reason: RejectionReason::AbsurdCount { count: 9_999 },
+        };
+        let json = serde_json::to_value(&rejection).unwrap();
+        assert_eq!(json["reason"], "absurd-count");
+        assert_eq!(json["count"], 9_999);
+        assert_eq!(json["dimension"], "encounters");
+    }
+}
