@@ -1,1 +1,8 @@
+//! PeerPulse PWA: offline encounter logging for peer workers, with trend sync.
 
+pub mod app;
+pub mod clock;
+pub mod components;
+pub mod pages;
+pub mod store;
+pub mod sync;

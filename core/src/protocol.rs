@@ -205,6 +205,25 @@ impl BucketUpdate {
     }
 }
 
+/// Trims a batch read oldest-version-first with `limit` so it ends on a whole version.
+///
+/// One save stamps all its buckets with the same version. When a batch is full, buckets of its
+/// last version may continue past the limit, and acknowledging that version would skip them; so
+/// that version is left for the next batch. A full batch of a single version (impossible: one
+/// encounter touches far fewer than [`MAX_BATCH`] buckets) is kept whole.
+pub fn whole_versions(mut batch: Vec<BucketUpdate>, limit: usize) -> Vec<BucketUpdate> {
+    if batch.len() < limit {
+        return batch;
+    }
+    if let Some(last) = batch.last().map(|b| b.version) {
+        let first_of_last = batch.partition_point(|b| b.version < last);
+        if first_of_last > 0 {
+            batch.truncate(first_of_last);
+        }
+    }
+    batch
+}
+
 /// One row of the organization's trends: the sum over devices, suppressed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrendRow {
@@ -342,6 +361,23 @@ mod tests {
         );
         assert_eq!(many.through(), 4);
         assert_eq!(SyncRequest::default().through(), 0);
+    }
+
+    #[test]
+    fn full_batches_end_on_a_whole_version() {
+        let with_version = |v| {
+            let mut u = update(Measure::Encounters);
+            u.version = v;
+            u
+        };
+        let versions = |batch: &[BucketUpdate]| batch.iter().map(|b| b.version).collect::<Vec<_>>();
+        let full = vec![with_version(1), with_version(2), with_version(3), with_version(3)];
+        assert_eq!(versions(&whole_versions(full, 4)), vec![1, 2]);
+        let short = vec![with_version(1), with_version(3), with_version(3)];
+        assert_eq!(versions(&whole_versions(short, 4)), vec![1, 3, 3]);
+        let single = vec![with_version(5), with_version(5)];
+        assert_eq!(versions(&whole_versions(single, 2)), vec![5, 5]);
+        assert!(whole_versions(Vec::new(), 0).is_empty());
     }
 
     #[test]

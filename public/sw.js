@@ -1,0 +1,73 @@
+// PeerPulse service worker: keeps the app shell on the phone so it opens with no signal.
+//
+// Pages (navigations) are network-first with the cached shell as fallback, so a deploy shows up
+// at once when online. Built assets carry a content hash in their name, so they are cache-first:
+// a name never changes meaning. Each time the shell is fetched, the assets it references are
+// cached and assets no longer referenced are dropped. API calls are never cached.
+const CACHE = "peerpulse-shell-v1";
+const SHELL = "/";
+
+function assetsOf(html) {
+  const urls = new Set();
+  for (const match of html.matchAll(/(?:href|src)="(\/[^"]*)"/g)) {
+    urls.add(match[1]);
+  }
+  return [...urls];
+}
+
+async function refreshShell() {
+  const response = await fetch(SHELL, { cache: "no-cache" });
+  if (!response.ok) throw new Error("shell fetch failed: " + response.status);
+  const html = await response.clone().text();
+  const cache = await caches.open(CACHE);
+  const assets = assetsOf(html);
+  await cache.addAll(assets);
+  await cache.put(SHELL, response);
+  const keep = new Set([SHELL, ...assets].map((u) => new URL(u, self.location.origin).href));
+  for (const request of await cache.keys()) {
+    if (!keep.has(request.url)) await cache.delete(request);
+  }
+}
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(refreshShell().then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) => Promise.all(names.filter((n) => n !== CACHE).map((n) => caches.delete(n))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/")) return;
+  if (event.request.mode === "navigate") {
+    event.respondWith(
+      fetch(event.request)
+        .then((response) => {
+          if (response.ok) event.waitUntil(refreshShell().catch(() => {}));
+          return response;
+        })
+        .catch(() => caches.match(SHELL).then((cached) => cached || Response.error())),
+    );
+    return;
+  }
+  event.respondWith(
+    caches.match(event.request).then(
+      (cached) =>
+        cached ||
+        fetch(event.request).then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            event.waitUntil(caches.open(CACHE).then((cache) => cache.put(event.request, copy)));
+          }
+          return response;
+        }),
+    ),
+  );
+});

@@ -1,0 +1,90 @@
+//! The app shell: storage opening, shared context, navigation and routes.
+
+use crate::pages::{capture::CapturePage, trends::TrendsPage};
+use crate::store::Store;
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+use peerpulse_core::codebook::Codebook;
+
+/// The IndexedDB database name.
+pub const DB_NAME: &str = "peerpulse";
+
+/// What every page shares: the open store, the codebook, and a tick raised after each change.
+#[derive(Clone, Copy)]
+pub struct AppContext {
+    store: StoredValue<Store, LocalStorage>,
+    codebook: StoredValue<Codebook>,
+    /// Raised after every save or sync, so lists and counters re-read the store.
+    pub changed: RwSignal<u32>,
+}
+
+impl AppContext {
+    /// The open store.
+    pub fn store(&self) -> Store {
+        self.store.get_value()
+    }
+
+    /// The codebook in use.
+    pub fn codebook(&self) -> Codebook {
+        self.codebook.get_value()
+    }
+
+    /// Tells every reader that the store changed.
+    pub fn notify_changed(&self) {
+        self.changed.update(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// The shared context; every page is rendered inside it.
+pub fn use_app() -> AppContext {
+    expect_context::<AppContext>()
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let opened = LocalResource::new(|| Store::open(DB_NAME));
+    view! {
+        <Router>
+            <header class="topbar">
+                <span class="brand">"PeerPulse"</span>
+                <nav aria-label="Main">
+                    <A href="/">"Log"</A>
+                    <A href="/trends">"Trends"</A>
+                </nav>
+            </header>
+            <main id="main">
+                <Suspense fallback=|| view! { <p role="status">"Opening storage…"</p> }>
+                    {move || {
+                        opened
+                            .get()
+                            .map(|result| match result {
+                                Ok(store) => view! { <Ready store /> }.into_any(),
+                                Err(e) => {
+                                    view! { <p role="alert" class="error">{e.to_string()}</p> }
+                                        .into_any()
+                                }
+                            })
+                    }}
+                </Suspense>
+            </main>
+        </Router>
+    }
+}
+
+/// The routes, once storage is open.
+#[component]
+fn Ready(store: Store) -> impl IntoView {
+    provide_context(AppContext {
+        store: StoredValue::new_local(store),
+        codebook: StoredValue::new(Codebook::harm_reduction_default()),
+        changed: RwSignal::new(0),
+    });
+    view! {
+        <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
+            <Route path=path!("/") view=CapturePage />
+            <Route path=path!("/trends") view=TrendsPage />
+        </Routes>
+    }
+}

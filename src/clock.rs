@@ -1,0 +1,28 @@
+//! The phone's local clock and random ids, in one place so pages stay pure.
+
+use chrono::{Local, NaiveDate};
+use peerpulse_core::encounter::{EncounterId, TimeBand};
+
+/// Now, as RFC 3339 with the phone's offset.
+pub fn now_rfc3339() -> String {
+    Local::now().to_rfc3339()
+}
+
+/// The phone's local date.
+pub fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+/// The part of the day it is now.
+pub fn time_band_now() -> TimeBand {
+    TimeBand::of(Local::now().time())
+}
+
+/// A fresh random encounter id from the browser's cryptographic generator.
+pub fn new_encounter_id() -> EncounterId {
+    let uuid = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .expect("the app runs in a window with WebCrypto (secure context)");
+    EncounterId::new(&uuid).expect("a UUID is a valid encounter id")
+}

@@ -1,0 +1,151 @@
+//! The encounter form: choices, validation, save, and a clear "Saved".
+
+use crate::app::use_app;
+use crate::clock;
+use crate::components::chip_picker::{MultiChoice, SingleChoice};
+use crate::store::encounters;
+use leptos::prelude::*;
+use peerpulse_core::codebook::{Code, CodeList, Codebook};
+use peerpulse_core::encounter::{Encounter, EncounterDraft, EncounterKind, Reach};
+use std::collections::BTreeSet;
+
+fn code_options(codebook: &Codebook, list: CodeList) -> Vec<(Code, String)> {
+    codebook
+        .entries(list)
+        .iter()
+        .map(|e| (e.code.clone(), e.label.clone()))
+        .collect()
+}
+
+/// Logs one encounter.
+#[component]
+pub fn EncounterForm() -> impl IntoView {
+    let app = use_app();
+    let codebook = app.codebook();
+    let site = RwSignal::new(None::<Code>);
+    let kind = RwSignal::new(None::<EncounterKind>);
+    let reach = RwSignal::new(None::<Reach>);
+    let topics = RwSignal::new(BTreeSet::<Code>::new());
+    let insights = RwSignal::new(BTreeSet::<Code>::new());
+    let needs = RwSignal::new(BTreeSet::<Code>::new());
+    let problems = RwSignal::new(Vec::<String>::new());
+
+    let save = Action::new_local(move |encounter: &Encounter| {
+        let encounter = encounter.clone();
+        let store = app.store();
+        async move { encounters::save(&store, &encounter, &clock::now_rfc3339()).await }
+    });
+    // After a save lands: clear what differs per contact, keep site and kind for the next one.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            reach.set(None);
+            topics.set(BTreeSet::new());
+            insights.set(BTreeSet::new());
+            needs.set(BTreeSet::new());
+            app.notify_changed();
+        }
+    });
+
+    let book = codebook.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let draft = EncounterDraft {
+            site: site.get_untracked(),
+            kind: kind.get_untracked(),
+            reach: reach.get_untracked(),
+            topics: topics.get_untracked(),
+            insights: insights.get_untracked(),
+            needs: needs.get_untracked(),
+        };
+        match draft.validate(
+            clock::new_encounter_id(),
+            clock::today(),
+            clock::time_band_now(),
+            &book,
+        ) {
+            Ok(encounter) => {
+                problems.set(Vec::new());
+                save.dispatch(encounter);
+            }
+            Err(invalid) => problems.set(invalid.0.iter().map(ToString::to_string).collect()),
+        }
+    };
+
+    let status = move || {
+        if save.pending().get() {
+            return ("status", "Saving…".to_owned());
+        }
+        match save.value().get() {
+            Some(Ok(stored)) => (
+                "status saved",
+                format!("Saved at {}", short_time(&stored.saved_at)),
+            ),
+            Some(Err(e)) => ("status error", e.to_string()),
+            None => ("status", String::new()),
+        }
+    };
+
+    view! {
+        <form class="encounter-form" on:submit=on_submit novalidate>
+            <h1>"Log an encounter"</h1>
+            <SingleChoice
+                legend="Site or area"
+                name="site"
+                options=code_options(&codebook, CodeList::Site)
+                selected=site
+            />
+            <SingleChoice
+                legend="How it happened"
+                name="kind"
+                options=EncounterKind::ALL.iter().map(|k| (*k, k.label().to_owned())).collect()
+                selected=kind
+            />
+            <SingleChoice
+                legend="How the contact was reached"
+                name="reach"
+                options=Reach::ALL.iter().map(|r| (*r, r.label().to_owned())).collect()
+                selected=reach
+            />
+            <MultiChoice
+                legend="You shared"
+                name="topics"
+                options=code_options(&codebook, CodeList::Topic)
+                selected=topics
+            />
+            <MultiChoice
+                legend="They shared"
+                name="insights"
+                options=code_options(&codebook, CodeList::Insight)
+                selected=insights
+            />
+            <MultiChoice
+                legend="Needs"
+                name="needs"
+                options=code_options(&codebook, CodeList::Need)
+                selected=needs
+            />
+            <Show when=move || !problems.with(Vec::is_empty)>
+                <ul class="problems" role="alert">
+                    {move || {
+                        problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()
+                    }}
+                </ul>
+            </Show>
+            <div class="save-bar">
+                <button type="submit" class="primary" disabled=move || save.pending().get()>
+                    "Save encounter"
+                </button>
+                <p class=move || status().0 role="status" aria-live="polite">
+                    {move || status().1}
+                </p>
+            </div>
+        </form>
+    }
+}
+
+/// "21:04" from an RFC 3339 timestamp.
+pub fn short_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.format("%H:%M").to_string())
+        .unwrap_or_default()
+}

@@ -1,0 +1,6 @@
+//! Small reusable view pieces.
+
+pub mod chip_picker;
+pub mod encounter_form;
+pub mod sync_panel;
+pub mod today_list;

@@ -1,0 +1,191 @@
+//! What is waiting to sync, the Sync button, and connecting the phone with an enrolment code.
+
+use crate::app::use_app;
+use crate::clock;
+use crate::components::encounter_form::short_time;
+use crate::store::device::{self, Credentials, SyncState};
+use crate::store::{StoreError, encounters};
+use crate::sync::{self, SyncError, SyncOutcome};
+use leptos::prelude::*;
+use peerpulse_core::enrolment::EnrolmentCode;
+
+/// Everything the panel shows, read from the store in one go.
+#[derive(Clone, Debug, PartialEq)]
+struct SyncView {
+    credentials: Option<Credentials>,
+    state: SyncState,
+    waiting: u32,
+}
+
+/// The sync status bar at the top of the log screen.
+#[component]
+pub fn SyncPanel() -> impl IntoView {
+    let app = use_app();
+    let snapshot = LocalResource::new(move || {
+        app.changed.track();
+        let store = app.store();
+        async move {
+            let credentials = device::credentials(&store).await?;
+            let state = device::sync_state(&store).await?;
+            let waiting = encounters::waiting(&store, state.acked_through).await?;
+            Ok::<_, StoreError>(SyncView {
+                credentials,
+                state,
+                waiting,
+            })
+        }
+    });
+
+    let sync_action = Action::new_local(move |_: &()| {
+        let store = app.store();
+        async move { sync::sync_now(&store, clock::now_rfc3339).await }
+    });
+    let enrol_action = Action::new_local(move |code: &EnrolmentCode| {
+        let store = app.store();
+        let code = code.clone();
+        async move { sync::enrol(&store, code).await }
+    });
+    Effect::new(move |_| {
+        if sync_action.value().get().is_some() || enrol_action.value().get().is_some() {
+            app.notify_changed();
+        }
+    });
+
+    view! {
+        <section class="sync-panel" aria-label="Sync">
+            <Transition fallback=|| view! { <p>"Checking what is waiting…"</p> }>
+                {move || {
+                    snapshot
+                        .get()
+                        .map(|read| match read {
+                            Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                            Ok(view) => {
+                                match view.credentials {
+                                    None => view! { <EnrolForm action=enrol_action waiting=view.waiting /> }.into_any(),
+                                    Some(credentials) => {
+                                        view! {
+                                            <SyncStatus
+                                                org_name=credentials.org_name
+                                                state=view.state
+                                                waiting=view.waiting
+                                                action=sync_action
+                                            />
+                                        }
+                                            .into_any()
+                                    }
+                                }
+                            }
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+fn waiting_text(waiting: u32) -> String {
+    match waiting {
+        0 => "Everything is synced".to_owned(),
+        1 => "1 waiting to sync".to_owned(),
+        n => format!("{n} waiting to sync"),
+    }
+}
+
+#[component]
+fn SyncStatus(
+    org_name: String,
+    state: SyncState,
+    waiting: u32,
+    action: Action<(), Result<SyncOutcome, SyncError>>,
+) -> impl IntoView {
+    let last = state.last_synced_at.as_deref().map_or_else(
+        || "Never synced".to_owned(),
+        |t| format!("Last synced {}", short_time(t)),
+    );
+    let result = move || match action.value().get() {
+        None => String::new(),
+        Some(Ok(outcome)) if outcome.rejected.is_empty() => "Sync complete.".to_owned(),
+        Some(Ok(outcome)) => format!(
+            "Synced, but the service refused {} count(s): {}",
+            outcome.rejected.len(),
+            outcome
+                .rejected
+                .iter()
+                .map(|r| r.reason.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Some(Err(e)) => e.to_string(),
+    };
+    let failed = move || matches!(action.value().get(), Some(Err(_)));
+    view! {
+        <div class="sync-status">
+            <p class="waiting" data-testid="waiting">
+                <strong>{waiting_text(waiting)}</strong>
+                <span class="muted">{format!(" · {org_name} · {last}")}</span>
+            </p>
+            <button
+                type="button"
+                class="secondary"
+                on:click=move |_| {
+                    action.dispatch(());
+                }
+                disabled=move || action.pending().get()
+            >
+                {move || if action.pending().get() { "Syncing…" } else { "Sync now" }}
+            </button>
+            <p class="sync-result" class:error=failed role="status" aria-live="polite">
+                {result}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn EnrolForm(
+    action: Action<EnrolmentCode, Result<Credentials, SyncError>>,
+    waiting: u32,
+) -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match code.get_untracked().parse::<EnrolmentCode>() {
+            Ok(parsed) => {
+                problem.set(None);
+                action.dispatch(parsed);
+            }
+            Err(e) => problem.set(Some(e.to_string())),
+        }
+    };
+    let message = move || {
+        problem.get().or_else(|| match action.value().get() {
+            Some(Err(e)) => Some(e.to_string()),
+            _ => None,
+        })
+    };
+    view! {
+        <form class="enrol" on:submit=on_submit>
+            <p class="waiting" data-testid="waiting">
+                <strong>{waiting_text(waiting)}</strong>
+            </p>
+            <label for="enrol-code">"Enrolment code from your manager"</label>
+            <div class="row">
+                <input
+                    id="enrol-code"
+                    name="enrol-code"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    placeholder="K7QD-3MXR"
+                    prop:value=move || code.get()
+                    on:input=move |ev| code.set(event_target_value(&ev))
+                />
+                <button type="submit" class="secondary" disabled=move || action.pending().get()>
+                    "Connect"
+                </button>
+            </div>
+            <Show when=move || message().is_some()>
+                <p class="error" role="alert">{move || message().unwrap_or_default()}</p>
+            </Show>
+        </form>
+    }
+}

@@ -1,0 +1,70 @@
+//! Today's encounters on this phone, newest last.
+
+use crate::app::use_app;
+use crate::clock;
+use crate::components::encounter_form::short_time;
+use crate::store::encounters;
+use leptos::prelude::*;
+use peerpulse_core::codebook::CodeList;
+
+/// The list under the form: what was logged today.
+#[component]
+pub fn TodayList() -> impl IntoView {
+    let app = use_app();
+    let codebook = app.codebook();
+    let today = LocalResource::new(move || {
+        app.changed.track();
+        let store = app.store();
+        async move { encounters::on_day(&store, clock::today()).await }
+    });
+    view! {
+        <section class="today" aria-labelledby="today-heading">
+            <h2 id="today-heading">"Today"</h2>
+            <Transition fallback=|| view! { <p>"Loading today's entries…"</p> }>
+                {move || {
+                    let codebook = codebook.clone();
+                    today
+                        .get()
+                        .map(move |read| match read {
+                            Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                            Ok(list) if list.is_empty() => {
+                                view! { <p class="muted">"Nothing logged yet today."</p> }.into_any()
+                            }
+                            Ok(list) => {
+                                let count = list.len();
+                                view! {
+                                    <p class="muted" data-testid="today-count">
+                                        {format!("{count} logged today")}
+                                    </p>
+                                    <ul class="entries">
+                                        {list
+                                            .into_iter()
+                                            .rev()
+                                            .map(|stored| {
+                                                let e = &stored.encounter;
+                                                let needs = e
+                                                    .needs
+                                                    .iter()
+                                                    .map(|n| codebook.label(CodeList::Need, n).to_owned())
+                                                    .collect::<Vec<_>>()
+                                                    .join(", ");
+                                                view! {
+                                                    <li class="entry">
+                                                        <span class="time">{short_time(&stored.saved_at)}</span>
+                                                        <span class="site">{codebook.label(CodeList::Site, &e.site).to_owned()}</span>
+                                                        <span class="kind">{e.kind.label()}</span>
+                                                        <span class="needs">{needs}</span>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}

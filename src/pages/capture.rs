@@ -1,0 +1,16 @@
+//! The worker's main screen: sync status, the encounter form, today's entries.
+
+use crate::components::encounter_form::EncounterForm;
+use crate::components::sync_panel::SyncPanel;
+use crate::components::today_list::TodayList;
+use leptos::prelude::*;
+
+/// Log an encounter.
+#[component]
+pub fn CapturePage() -> impl IntoView {
+    view! {
+        <SyncPanel />
+        <EncounterForm />
+        <TodayList />
+    }
+}

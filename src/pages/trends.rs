@@ -1,0 +1,115 @@
+//! The organization's trends, summed over every phone and suppressed below the threshold.
+
+use crate::app::use_app;
+use crate::store::device;
+use crate::sync::SyncError;
+use crate::sync::client;
+use leptos::prelude::*;
+use peerpulse_core::bucket::{Dimension, Measure};
+use peerpulse_core::codebook::{CodeList, Codebook};
+use peerpulse_core::protocol::{TrendRow, TrendsResponse};
+
+/// Days of trends shown.
+const DAYS: u32 = 30;
+
+/// What a person reads for a measure's value.
+fn value_label(codebook: &Codebook, measure: &Measure) -> String {
+    match measure {
+        Measure::Encounters => "All encounters".to_owned(),
+        Measure::Kind(k) => k.label().to_owned(),
+        Measure::Reach(r) => r.label().to_owned(),
+        Measure::Topic(c) => codebook.label(CodeList::Topic, c).to_owned(),
+        Measure::Insight(c) => codebook.label(CodeList::Insight, c).to_owned(),
+        Measure::Need(c) => codebook.label(CodeList::Need, c).to_owned(),
+    }
+}
+
+/// The trends dashboard.
+#[component]
+pub fn TrendsPage() -> impl IntoView {
+    let app = use_app();
+    let trends = LocalResource::new(move || {
+        app.changed.track();
+        let store = app.store();
+        async move {
+            let credentials = device::credentials(&store)
+                .await?
+                .ok_or(SyncError::NotEnrolled)?;
+            Ok::<_, SyncError>(client::trends(&credentials.token, DAYS).await?)
+        }
+    });
+    let codebook = app.codebook();
+    view! {
+        <section class="trends" aria-labelledby="trends-heading">
+            <h1 id="trends-heading">"Trends"</h1>
+            <button type="button" class="secondary" on:click=move |_| app.notify_changed()>
+                "Refresh"
+            </button>
+            <Transition fallback=|| view! { <p role="status">"Loading trends…"</p> }>
+                {move || {
+                    let codebook = codebook.clone();
+                    trends
+                        .get()
+                        .map(move |read| match read {
+                            Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                            Ok(trends) => view! { <TrendTables trends codebook /> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TrendTables(trends: TrendsResponse, codebook: Codebook) -> impl IntoView {
+    let threshold = trends.suppression_threshold;
+    let intro = format!(
+        "{}, last {DAYS} days, all sites. Counts below {threshold} show as \"<{threshold}\" so no one can be singled out.",
+        trends.org_name
+    );
+    let empty = trends.rows.is_empty();
+    let tables = Dimension::ALL
+        .into_iter()
+        .filter_map(|dimension| {
+            let rows: Vec<&TrendRow> = trends
+                .rows
+                .iter()
+                .filter(|r| r.measure.dimension() == dimension)
+                .collect();
+            (!rows.is_empty()).then(|| {
+                let body = rows
+                    .into_iter()
+                    .map(|row| {
+                        view! {
+                            <tr>
+                                <td>{row.day.format("%a %d %b").to_string()}</td>
+                                <td>{value_label(&codebook, &row.measure)}</td>
+                                <td class="count">{row.count.to_string()}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <table data-dimension=dimension.as_str()>
+                        <caption>{dimension.label()}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Day"</th>
+                                <th scope="col">"What"</th>
+                                <th scope="col" class="count">"Count"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                }
+            })
+        })
+        .collect_view();
+    view! {
+        <p class="muted">{intro}</p>
+        <Show when=move || empty>
+            <p>"No counts synced yet."</p>
+        </Show>
+        {tables}
+    }
+}

@@ -1,0 +1,96 @@
+//! This device's identity on the service and its sync position.
+
+use super::schema::META;
+use super::{Store, StoreError};
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde::{Deserialize, Serialize};
+
+const CREDENTIALS_KEY: &str = "credentials";
+pub(crate) const SYNC_STATE_KEY: &str = "sync";
+
+/// What enrolment gave this device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    /// Public device id.
+    pub device_id: String,
+    /// Bearer token for the service.
+    pub token: String,
+    /// The organization's name.
+    pub org_name: String,
+}
+
+/// The device clock and how far the service has acknowledged it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncState {
+    /// Raised by one on every saved change; bucket versions come from it.
+    pub clock: u64,
+    /// Every change up to this version is settled on the service.
+    pub acked_through: u64,
+    /// When the last sync finished (RFC 3339), if ever.
+    pub last_synced_at: Option<String>,
+}
+
+/// The stored credentials, if this phone is enrolled.
+pub async fn credentials(store: &Store) -> Result<Option<Credentials>, StoreError> {
+    let tx = store.db().transaction(META).build()?;
+    let meta = tx.object_store(META)?;
+    Ok(meta.get(CREDENTIALS_KEY).serde()?.await?)
+}
+
+/// Keeps the credentials enrolment returned.
+pub async fn save_credentials(store: &Store, credentials: &Credentials) -> Result<(), StoreError> {
+    let tx = store
+        .db()
+        .transaction(META)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let meta = tx.object_store(META)?;
+    meta.put(credentials)
+        .with_key(CREDENTIALS_KEY)
+        .without_key_type()
+        .serde()?
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The current sync state (all zero on a new phone).
+pub async fn sync_state(store: &Store) -> Result<SyncState, StoreError> {
+    let tx = store.db().transaction(META).build()?;
+    let meta = tx.object_store(META)?;
+    Ok(meta
+        .get(SYNC_STATE_KEY)
+        .serde()?
+        .await?
+        .unwrap_or_default())
+}
+
+/// Records that the service has settled every change up to `through`, at `now` (RFC 3339).
+///
+/// Acks only move forward: a late answer to an older request cannot undo a newer one.
+pub async fn record_ack(store: &Store, through: u64, now: &str) -> Result<SyncState, StoreError> {
+    let tx = store
+        .db()
+        .transaction(META)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let meta = tx.object_store(META)?;
+    let mut state: SyncState = meta
+        .get(SYNC_STATE_KEY)
+        .serde()?
+        .await?
+        .unwrap_or_default();
+    if through > state.clock {
+        return Err(StoreError::Inconsistent(format!(
+            "the service acknowledged version {through}, beyond this phone's clock {}",
+            state.clock
+        )));
+    }
+    state.acked_through = state.acked_through.max(through);
+    state.last_synced_at = Some(now.to_owned());
+    meta.put(&state).with_key(SYNC_STATE_KEY)
+        .without_key_type().serde()?.await?;
+    tx.commit().await?;
+    Ok(state)
+}

@@ -1,0 +1,97 @@
+//! Raw encounters: saved with their bucket changes in one transaction.
+
+use super::buckets::{self, BucketRecord};
+use super::device::{SYNC_STATE_KEY, SyncState};
+use super::schema::{BUCKETS, BY_DAY, BY_VERSION, ENCOUNTERS, META};
+use super::{Store, StoreError};
+use chrono::NaiveDate;
+use indexed_db_futures::KeyRange;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use peerpulse_core::encounter::Encounter;
+use serde::{Deserialize, Serialize};
+
+/// An encounter as the phone keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredEncounter {
+    /// The encounter itself.
+    #[serde(flatten)]
+    pub encounter: Encounter,
+    /// Device clock value of its last change: above the acked version means "waiting to sync".
+    pub version: u64,
+    /// When it was saved (RFC 3339, local time).
+    pub saved_at: String,
+}
+
+/// Saves a new encounter and counts it in this device's buckets, all or nothing.
+///
+/// Returns the stored record once the transaction has committed.
+pub async fn save(
+    store: &Store,
+    encounter: &Encounter,
+    saved_at: &str,
+) -> Result<StoredEncounter, StoreError> {
+    let tx = store
+        .db()
+        .transaction([ENCOUNTERS, BUCKETS, META])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let meta = tx.object_store(META)?;
+    let mut state: SyncState = meta
+        .get(SYNC_STATE_KEY)
+        .serde()?
+        .await?
+        .unwrap_or_default();
+    state.clock += 1;
+    let version = state.clock;
+
+    let bucket_store = tx.object_store(BUCKETS)?;
+    for key in encounter.bucket_keys() {
+        let id = buckets::id(&key);
+        let previous: Option<BucketRecord> = bucket_store.get(id.as_str()).serde()?.await?;
+        let tally = previous.map(|r| r.tally()).unwrap_or_default();
+        let record = BucketRecord::new(key, tally.incremented(version));
+        bucket_store.put(&record).serde()?.await?;
+    }
+
+    let stored = StoredEncounter {
+        encounter: encounter.clone(),
+        version,
+        saved_at: saved_at.to_owned(),
+    };
+    tx.object_store(ENCOUNTERS)?
+        .add(&stored)
+        .serde()?
+        .await?;
+    meta.put(&state).with_key(SYNC_STATE_KEY)
+        .without_key_type().serde()?.await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// The encounters of one day, oldest first.
+pub async fn on_day(store: &Store, day: NaiveDate) -> Result<Vec<StoredEncounter>, StoreError> {
+    let tx = store.db().transaction(ENCOUNTERS).build()?;
+    let object_store = tx.object_store(ENCOUNTERS)?;
+    let index = object_store.index(BY_DAY)?;
+    let records = index
+        .get_all::<StoredEncounter>()
+        .with_query::<String, _>(KeyRange::Only(day.to_string()))
+        .serde()?
+        .await?;
+    let mut encounters = records.collect::<Result<Vec<_>, _>>()?;
+    encounters.sort_by(|a, b| a.saved_at.cmp(&b.saved_at));
+    Ok(encounters)
+}
+
+/// How many encounters changed since the service last acknowledged this device.
+pub async fn waiting(store: &Store, acked_through: u64) -> Result<u32, StoreError> {
+    let tx = store.db().transaction(ENCOUNTERS).build()?;
+    let object_store = tx.object_store(ENCOUNTERS)?;
+    let index = object_store.index(BY_VERSION)?;
+    Ok(index
+        .count()
+        .with_query::<u64, _>(KeyRange::LowerBound(acked_through, true))
+        .serde()?
+        .await?)
+}

@@ -1,0 +1,76 @@
+//! How the phone talks to the service: one function per API call, typed errors.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use peerpulse_core::protocol::{
+    ENROL_PATH, EnrolRequest, EnrolResponse, ErrorBody, SYNC_PATH, SyncRequest, SyncResponse,
+    TRENDS_PATH, TrendsResponse,
+};
+use serde::de::DeserializeOwned;
+
+/// Why a call to the service did not succeed, phrased for the worker.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ServiceError {
+    /// No connection (offline, or the service is unreachable).
+    #[error("No connection to the PeerPulse service. Your entries are safe on this phone; sync again when you have signal.")]
+    Offline,
+    /// The service does not accept this device (revoked, or never enrolled there).
+    #[error("The service no longer accepts this phone ({0}). Ask your manager for a new enrolment code.")]
+    Unauthorized(String),
+    /// The service refused the request as invalid.
+    #[error("The service refused the request: {0}")]
+    Refused(String),
+    /// The service failed.
+    #[error("The service had a problem (HTTP {0}). Your entries are safe on this phone; try again later.")]
+    Server(u16),
+    /// The answer could not be understood (for example an old service version).
+    #[error("The service's answer could not be read ({0}). Try again later or update the app.")]
+    BadAnswer(String),
+}
+
+fn bearer(builder: RequestBuilder, token: &str) -> RequestBuilder {
+    builder.header("Authorization", &format!("Bearer {token}"))
+}
+
+/// Exchanges a one-time enrolment code for device credentials.
+pub async fn enrol(request: &EnrolRequest) -> Result<EnrolResponse, ServiceError> {
+    let req = Request::post(ENROL_PATH)
+        .json(request)
+        .map_err(|e| ServiceError::BadAnswer(e.to_string()))?;
+    read(req.send().await).await
+}
+
+/// Sends one batch of changed buckets.
+pub async fn push(token: &str, request: &SyncRequest) -> Result<SyncResponse, ServiceError> {
+    let req = bearer(Request::post(SYNC_PATH), token)
+        .json(request)
+        .map_err(|e| ServiceError::BadAnswer(e.to_string()))?;
+    read(req.send().await).await
+}
+
+/// Reads the organization's suppressed trends for the last `days` days.
+pub async fn trends(token: &str, days: u32) -> Result<TrendsResponse, ServiceError> {
+    let url = format!("{TRENDS_PATH}?days={days}");
+    read(bearer(Request::get(&url), token).send().await).await
+}
+
+async fn read<T: DeserializeOwned>(
+    sent: Result<Response, gloo_net::Error>,
+) -> Result<T, ServiceError> {
+    let response = sent.map_err(|_| ServiceError::Offline)?;
+    let status = response.status();
+    if response.ok() {
+        return response
+            .json::<T>()
+            .await
+            .map_err(|e| ServiceError::BadAnswer(e.to_string()));
+    }
+    let message = match response.json::<ErrorBody>().await {
+        Ok(body) => body.message,
+        Err(_) => format!("HTTP {status}"),
+    };
+    Err(match status {
+        401 | 403 => ServiceError::Unauthorized(message),
+        400..=499 => ServiceError::Refused(message),
+        _ => ServiceError::Server(status),
+    })
+}

@@ -1,0 +1,82 @@
+//! The client side of the sync protocol: send changed buckets until the service has them all.
+
+pub mod client;
+
+use crate::store::device::{self, Credentials};
+use crate::store::{Store, StoreError, buckets};
+use client::ServiceError;
+use peerpulse_core::enrolment::EnrolmentCode;
+use peerpulse_core::protocol::{EnrolRequest, Rejection, SyncRequest};
+
+/// Why a sync did not complete.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SyncError {
+    /// The phone has no credentials yet.
+    #[error("This phone is not connected to your organization yet: enter the enrolment code from your manager.")]
+    NotEnrolled,
+    /// The service could not be reached or refused.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// The phone's storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What one completed sync did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncOutcome {
+    /// Requests sent.
+    pub batches: u32,
+    /// Buckets the service stored.
+    pub applied: u32,
+    /// Buckets the service already had.
+    pub unchanged: u32,
+    /// Buckets the service refused.
+    pub rejected: Vec<Rejection>,
+}
+
+/// Enrols this phone with a code and keeps the credentials.
+pub async fn enrol(store: &Store, code: EnrolmentCode) -> Result<Credentials, SyncError> {
+    let answer = client::enrol(&EnrolRequest { code }).await?;
+    let credentials = Credentials {
+        device_id: answer.device_id,
+        token: answer.token,
+        org_name: answer.org_name,
+    };
+    device::save_credentials(store, &credentials).await?;
+    Ok(credentials)
+}
+
+/// Sends every bucket changed since the last ack, in bounded batches, recording each ack.
+///
+/// Safe to interrupt at any point: an unacknowledged batch is sent again next time, and the
+/// service ignores versions it already has.
+pub async fn sync_now(store: &Store, now: impl Fn() -> String) -> Result<SyncOutcome, SyncError> {
+    let credentials = device::credentials(store)
+        .await?
+        .ok_or(SyncError::NotEnrolled)?;
+    let mut outcome = SyncOutcome::default();
+    loop {
+        let state = device::sync_state(store).await?;
+        let batch = buckets::next_batch(store, state.acked_through).await?;
+        if batch.is_empty() {
+            return Ok(outcome);
+        }
+        let request = SyncRequest { buckets: batch };
+        let answer = client::push(&credentials.token, &request).await?;
+        if answer.acked_through < request.through() {
+            // Without this the loop would send the same batch forever.
+            return Err(ServiceError::BadAnswer(format!(
+                "acknowledged {} of a batch through {}",
+                answer.acked_through,
+                request.through()
+            ))
+            .into());
+        }
+        outcome.batches += 1;
+        outcome.applied += answer.applied;
+        outcome.unchanged += answer.unchanged;
+        outcome.rejected.extend(answer.rejected);
+        device::record_ack(store, answer.acked_through, &now()).await?;
+    }
+}

@@ -1,0 +1,165 @@
+//! The PWA's own store module against a real IndexedDB in headless Chromium.
+#![cfg(target_arch = "wasm32")]
+
+use chrono::NaiveDate;
+use peerpulse::clock;
+use peerpulse::store::device::{self, Credentials};
+use peerpulse::store::{Store, StoreError, buckets, encounters};
+use peerpulse_core::bucket::{Buckets, Measure};
+use peerpulse_core::codebook::{Code, Codebook};
+use peerpulse_core::encounter::{Encounter, EncounterDraft, EncounterKind, Reach, TimeBand};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh database per test, so tests cannot see each other's data.
+async fn fresh_store() -> Store {
+    let name = format!("test-{}", clock::new_encounter_id());
+    Store::open(&name).await.expect("open a fresh database")
+}
+
+fn code(s: &str) -> Code {
+    Code::new(s).expect("valid test code")
+}
+
+fn encounter(day: NaiveDate, needs: &[&str]) -> Encounter {
+    EncounterDraft {
+        site: Some(code("van")),
+        kind: Some(EncounterKind::Outreach),
+        reach: Some(Reach::WalkIn),
+        topics: [code("naloxone")].into(),
+        insights: Default::default(),
+        needs: needs.iter().map(|n| code(n)).collect(),
+    }
+    .validate(
+        clock::new_encounter_id(),
+        day,
+        TimeBand::Evening,
+        &Codebook::harm_reduction_default(),
+    )
+    .expect("valid test encounter")
+}
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, d).expect("valid test date")
+}
+
+#[wasm_bindgen_test]
+async fn saved_encounters_are_listed_by_day_and_survive_reopening() {
+    let store = fresh_store().await;
+    let name = store.name();
+    let a = encounter(day(3), &["housing"]);
+    let b = encounter(day(3), &[]);
+    let other_day = encounter(day(4), &[]);
+    encounters::save(&store, &a, "2026-11-03T20:00:00+00:00").await.unwrap();
+    encounters::save(&store, &b, "2026-11-03T21:00:00+00:00").await.unwrap();
+    encounters::save(&store, &other_day, "2026-11-04T09:00:00+00:00").await.unwrap();
+    store.close();
+
+    let reopened = Store::open(&name).await.unwrap();
+    let listed = encounters::on_day(&reopened, day(3)).await.unwrap();
+    let ids: Vec<_> = listed.iter().map(|s| s.encounter.id.clone()).collect();
+    assert_eq!(ids, vec![a.id.clone(), b.id.clone()]);
+    assert_eq!(listed[0].encounter, a);
+    assert_eq!(encounters::on_day(&reopened, day(5)).await.unwrap(), vec![]);
+}
+
+#[wasm_bindgen_test]
+async fn buckets_stay_in_step_with_saved_encounters() {
+    let store = fresh_store().await;
+    let saved = [
+        encounter(day(3), &["housing", "food"]),
+        encounter(day(3), &["housing"]),
+        encounter(day(4), &["food"]),
+    ];
+    for e in &saved {
+        encounters::save(&store, e, "2026-11-03T20:00:00+00:00").await.unwrap();
+    }
+    let stored = buckets::all(&store).await.unwrap();
+    let expected = Buckets::of(&saved);
+    assert_eq!(stored.len(), expected.iter().count());
+    for record in &stored {
+        assert_eq!(record.count, expected.get(&record.key), "{:?}", record.key);
+    }
+    let housing = stored
+        .iter()
+        .find(|r| r.key.day == day(3) && r.key.measure == Measure::Need(code("housing")))
+        .unwrap();
+    assert_eq!((housing.count, housing.version), (2, 2));
+}
+
+#[wasm_bindgen_test]
+async fn waiting_counts_entries_changed_since_the_last_ack() {
+    let store = fresh_store().await;
+    for _ in 0..3 {
+        encounters::save(&store, &encounter(day(3), &[]), "2026-11-03T20:00:00+00:00")
+            .await
+            .unwrap();
+    }
+    let state = device::sync_state(&store).await.unwrap();
+    assert_eq!(state.clock, 3);
+    assert_eq!(encounters::waiting(&store, state.acked_through).await.unwrap(), 3);
+
+    let state = device::record_ack(&store, 2, "2026-11-03T22:00:00+00:00").await.unwrap();
+    assert_eq!(state.acked_through, 2);
+    assert_eq!(encounters::waiting(&store, state.acked_through).await.unwrap(), 1);
+
+    // A late answer to an older request never moves the ack backwards.
+    let state = device::record_ack(&store, 1, "2026-11-03T22:01:00+00:00").await.unwrap();
+    assert_eq!(state.acked_through, 2);
+}
+
+#[wasm_bindgen_test]
+async fn next_batch_sends_only_unacknowledged_buckets_oldest_first() {
+    let store = fresh_store().await;
+    encounters::save(&store, &encounter(day(3), &["housing"]), "t").await.unwrap();
+    encounters::save(&store, &encounter(day(3), &["food"]), "t").await.unwrap();
+
+    let all = buckets::next_batch(&store, 0).await.unwrap();
+    let versions: Vec<u64> = all.iter().map(|b| b.version).collect();
+    let mut sorted = versions.clone();
+    sorted.sort_unstable();
+    assert_eq!(versions, sorted);
+    let total = all.iter().find(|b| b.measure == Measure::Encounters).unwrap();
+    assert_eq!((total.count, total.version), (2, 2));
+
+    let after_first = buckets::next_batch(&store, 1).await.unwrap();
+    assert!(after_first.iter().all(|b| b.version == 2));
+    assert!(after_first.iter().any(|b| b.measure == Measure::Need(code("food"))));
+    assert!(!after_first.iter().any(|b| b.measure == Measure::Need(code("housing"))));
+    assert!(buckets::next_batch(&store, 2).await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn an_ack_beyond_the_device_clock_is_refused_and_changes_nothing() {
+    let store = fresh_store().await;
+    encounters::save(&store, &encounter(day(3), &[]), "t").await.unwrap();
+    let err = device::record_ack(&store, 9, "t").await.unwrap_err();
+    assert!(matches!(err, StoreError::Inconsistent(_)), "{err:?}");
+    assert_eq!(device::sync_state(&store).await.unwrap().acked_through, 0);
+}
+
+#[wasm_bindgen_test]
+async fn credentials_are_absent_until_enrolment_then_kept() {
+    let store = fresh_store().await;
+    assert_eq!(device::credentials(&store).await.unwrap(), None);
+    let credentials = Credentials {
+        device_id: "dev-1".into(),
+        token: "secret".into(),
+        org_name: "Org".into(),
+    };
+    device::save_credentials(&store, &credentials).await.unwrap();
+    assert_eq!(device::credentials(&store).await.unwrap(), Some(credentials));
+}
+
+#[wasm_bindgen_test]
+async fn a_duplicate_encounter_id_is_refused_without_touching_the_buckets() {
+    let store = fresh_store().await;
+    let e = encounter(day(3), &["housing"]);
+    encounters::save(&store, &e, "t").await.unwrap();
+    let before = buckets::all(&store).await.unwrap();
+    let err = encounters::save(&store, &e, "t").await.unwrap_err();
+    assert!(matches!(err, StoreError::Request(_)), "{err:?}");
+    assert_eq!(buckets::all(&store).await.unwrap(), before);
+    assert_eq!(device::sync_state(&store).await.unwrap().clock, 1);
+}
