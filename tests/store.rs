@@ -51,9 +51,15 @@ async fn saved_encounters_are_listed_by_day_and_survive_reopening() {
     let a = encounter(day(3), &["housing"]);
     let b = encounter(day(3), &[]);
     let other_day = encounter(day(4), &[]);
-    encounters::save(&store, &a, "2026-11-03T20:00:00+00:00").await.unwrap();
-    encounters::save(&store, &b, "2026-11-03T21:00:00+00:00").await.unwrap();
-    encounters::save(&store, &other_day, "2026-11-04T09:00:00+00:00").await.unwrap();
+    encounters::save(&store, &a, "2026-11-03T20:00:00+00:00")
+        .await
+        .unwrap();
+    encounters::save(&store, &b, "2026-11-03T21:00:00+00:00")
+        .await
+        .unwrap();
+    encounters::save(&store, &other_day, "2026-11-04T09:00:00+00:00")
+        .await
+        .unwrap();
     store.close();
 
     let reopened = Store::open(&name).await.unwrap();
@@ -73,7 +79,9 @@ async fn buckets_stay_in_step_with_saved_encounters() {
         encounter(day(4), &["food"]),
     ];
     for e in &saved {
-        encounters::save(&store, e, "2026-11-03T20:00:00+00:00").await.unwrap();
+        encounters::save(&store, e, "2026-11-03T20:00:00+00:00")
+            .await
+            .unwrap();
     }
     let stored = buckets::all(&store).await.unwrap();
     let expected = Buckets::of(&saved);
@@ -98,42 +106,73 @@ async fn waiting_counts_entries_changed_since_the_last_ack() {
     }
     let state = device::sync_state(&store).await.unwrap();
     assert_eq!(state.clock, 3);
-    assert_eq!(encounters::waiting(&store, state.acked_through).await.unwrap(), 3);
+    assert_eq!(
+        encounters::waiting(&store, state.acked_through)
+            .await
+            .unwrap(),
+        3
+    );
 
-    let state = device::record_ack(&store, 2, "2026-11-03T22:00:00+00:00").await.unwrap();
+    let state = device::record_ack(&store, 2, "2026-11-03T22:00:00+00:00")
+        .await
+        .unwrap();
     assert_eq!(state.acked_through, 2);
-    assert_eq!(encounters::waiting(&store, state.acked_through).await.unwrap(), 1);
+    assert_eq!(
+        encounters::waiting(&store, state.acked_through)
+            .await
+            .unwrap(),
+        1
+    );
 
     // A late answer to an older request never moves the ack backwards.
-    let state = device::record_ack(&store, 1, "2026-11-03T22:01:00+00:00").await.unwrap();
+    let state = device::record_ack(&store, 1, "2026-11-03T22:01:00+00:00")
+        .await
+        .unwrap();
     assert_eq!(state.acked_through, 2);
 }
 
 #[wasm_bindgen_test]
 async fn next_batch_sends_only_unacknowledged_buckets_oldest_first() {
     let store = fresh_store().await;
-    encounters::save(&store, &encounter(day(3), &["housing"]), "t").await.unwrap();
-    encounters::save(&store, &encounter(day(3), &["food"]), "t").await.unwrap();
+    encounters::save(&store, &encounter(day(3), &["housing"]), "t")
+        .await
+        .unwrap();
+    encounters::save(&store, &encounter(day(3), &["food"]), "t")
+        .await
+        .unwrap();
 
     let all = buckets::next_batch(&store, 0).await.unwrap();
     let versions: Vec<u64> = all.iter().map(|b| b.version).collect();
     let mut sorted = versions.clone();
     sorted.sort_unstable();
     assert_eq!(versions, sorted);
-    let total = all.iter().find(|b| b.measure == Measure::Encounters).unwrap();
+    let total = all
+        .iter()
+        .find(|b| b.measure == Measure::Encounters)
+        .unwrap();
     assert_eq!((total.count, total.version), (2, 2));
 
     let after_first = buckets::next_batch(&store, 1).await.unwrap();
     assert!(after_first.iter().all(|b| b.version == 2));
-    assert!(after_first.iter().any(|b| b.measure == Measure::Need(code("food"))));
-    assert!(!after_first.iter().any(|b| b.measure == Measure::Need(code("housing"))));
+    assert!(
+        after_first
+            .iter()
+            .any(|b| b.measure == Measure::Need(code("food")))
+    );
+    assert!(
+        !after_first
+            .iter()
+            .any(|b| b.measure == Measure::Need(code("housing")))
+    );
     assert!(buckets::next_batch(&store, 2).await.unwrap().is_empty());
 }
 
 #[wasm_bindgen_test]
 async fn an_ack_beyond_the_device_clock_is_refused_and_changes_nothing() {
     let store = fresh_store().await;
-    encounters::save(&store, &encounter(day(3), &[]), "t").await.unwrap();
+    encounters::save(&store, &encounter(day(3), &[]), "t")
+        .await
+        .unwrap();
     let err = device::record_ack(&store, 9, "t").await.unwrap_err();
     assert!(matches!(err, StoreError::Inconsistent(_)), "{err:?}");
     assert_eq!(device::sync_state(&store).await.unwrap().acked_through, 0);
@@ -148,8 +187,13 @@ async fn credentials_are_absent_until_enrolment_then_kept() {
         token: "secret".into(),
         org_name: "Org".into(),
     };
-    device::save_credentials(&store, &credentials).await.unwrap();
-    assert_eq!(device::credentials(&store).await.unwrap(), Some(credentials));
+    device::save_credentials(&store, &credentials)
+        .await
+        .unwrap();
+    assert_eq!(
+        device::credentials(&store).await.unwrap(),
+        Some(credentials)
+    );
 }
 
 #[wasm_bindgen_test]

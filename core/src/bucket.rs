@@ -370,9 +370,21 @@ mod tests {
     fn tally_versions_follow_the_device_clock_and_never_go_negative() {
         let k = key(3, Measure::Encounters);
         let t = Tally::default().incremented(7);
-        assert_eq!(t, Tally { count: 1, version: 7 });
+        assert_eq!(
+            t,
+            Tally {
+                count: 1,
+                version: 7
+            }
+        );
         let t = t.decremented(&k, 9).unwrap();
-        assert_eq!(t, Tally { count: 0, version: 9 });
+        assert_eq!(
+            t,
+            Tally {
+                count: 0,
+                version: 9
+            }
+        );
         assert_eq!(t.decremented(&k, 10), Err(Underflow { key: k }));
     }
 
@@ -382,7 +394,11 @@ mod tests {
         let mut all = vec![Measure::Encounters];
         all.extend(EncounterKind::ALL.map(Measure::Kind));
         all.extend(Reach::ALL.map(Measure::Reach));
-        all.extend(book.entries(CodeList::Need).iter().map(|e| Measure::Need(e.code.clone())));
+        all.extend(
+            book.entries(CodeList::Need)
+                .iter()
+                .map(|e| Measure::Need(e.code.clone())),
+        );
         for m in all {
             assert_eq!(Measure::from_parts(m.dimension(), m.value()), Ok(m.clone()));
         }

@@ -219,7 +219,10 @@ mod tests {
 
     #[test]
     fn code_accepts_lowercase_slugs() {
-        assert_eq!(Code::new("drug-checking").unwrap().as_str(), "drug-checking");
+        assert_eq!(
+            Code::new("drug-checking").unwrap().as_str(),
+            "drug-checking"
+        );
         assert_eq!(Code::new("hiv2").unwrap().as_str(), "hiv2");
     }
 

@@ -86,8 +86,14 @@ mod tests {
 
     #[test]
     fn ambiguous_or_short_codes_are_refused() {
-        assert_eq!("3467-9AC".parse::<EnrolmentCode>(), Err(InvalidEnrolmentCode));
-        assert_eq!("0467-9ACD".parse::<EnrolmentCode>(), Err(InvalidEnrolmentCode));
+        assert_eq!(
+            "3467-9AC".parse::<EnrolmentCode>(),
+            Err(InvalidEnrolmentCode)
+        );
+        assert_eq!(
+            "0467-9ACD".parse::<EnrolmentCode>(),
+            Err(InvalidEnrolmentCode)
+        );
         assert_eq!("".parse::<EnrolmentCode>(), Err(InvalidEnrolmentCode));
     }
 

@@ -82,7 +82,9 @@ pub struct SyncRequest {
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum RejectionReason {
     /// The count is beyond what one device can record in one bucket.
-    #[error("count {count} is more than {MAX_BUCKET_COUNT}, the most one phone can log in a day at one site")]
+    #[error(
+        "count {count} is more than {MAX_BUCKET_COUNT}, the most one phone can log in a day at one site"
+    )]
     AbsurdCount {
         /// The count sent.
         count: u32,
@@ -141,7 +143,9 @@ pub struct SyncResponse {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SyncRequestError {
     /// More buckets than [`MAX_BATCH`].
-    #[error("a sync request carries at most {MAX_BATCH} buckets, this one has {0}: send the rest in another batch")]
+    #[error(
+        "a sync request carries at most {MAX_BATCH} buckets, this one has {0}: send the rest in another batch"
+    )]
     BatchTooLarge(usize),
     /// The same bucket twice in one request.
     #[error("bucket {0:?} appears more than once: send each bucket once with its latest count")]
@@ -332,7 +336,10 @@ mod tests {
         );
         let mut zero = update(Measure::Encounters);
         zero.version = 0;
-        assert_eq!(zero.check(&book, today()), Err(RejectionReason::ZeroVersion));
+        assert_eq!(
+            zero.check(&book, today()),
+            Err(RejectionReason::ZeroVersion)
+        );
     }
 
     #[test]
@@ -371,7 +378,12 @@ mod tests {
             u
         };
         let versions = |batch: &[BucketUpdate]| batch.iter().map(|b| b.version).collect::<Vec<_>>();
-        let full = vec![with_version(1), with_version(2), with_version(3), with_version(3)];
+        let full = vec![
+            with_version(1),
+            with_version(2),
+            with_version(3),
+            with_version(3),
+        ];
         assert_eq!(versions(&whole_versions(full, 4)), vec![1, 2]);
         let short = vec![with_version(1), with_version(3), with_version(3)];
         assert_eq!(versions(&whole_versions(short, 4)), vec![1, 3, 3]);

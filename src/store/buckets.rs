@@ -54,7 +54,10 @@ pub fn id(key: &BucketKey) -> String {
 }
 
 /// The next batch to send: buckets changed after `acked_through`, oldest first, whole versions only.
-pub async fn next_batch(store: &Store, acked_through: u64) -> Result<Vec<BucketUpdate>, StoreError> {
+pub async fn next_batch(
+    store: &Store,
+    acked_through: u64,
+) -> Result<Vec<BucketUpdate>, StoreError> {
     let tx = store.db().transaction(BUCKETS).build()?;
     let object_store = tx.object_store(BUCKETS)?;
     let index = object_store.index(BY_VERSION)?;

@@ -59,11 +59,7 @@ pub async fn save_credentials(store: &Store, credentials: &Credentials) -> Resul
 pub async fn sync_state(store: &Store) -> Result<SyncState, StoreError> {
     let tx = store.db().transaction(META).build()?;
     let meta = tx.object_store(META)?;
-    Ok(meta
-        .get(SYNC_STATE_KEY)
-        .serde()?
-        .await?
-        .unwrap_or_default())
+    Ok(meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default())
 }
 
 /// Records that the service has settled every change up to `through`, at `now` (RFC 3339).
@@ -76,11 +72,7 @@ pub async fn record_ack(store: &Store, through: u64, now: &str) -> Result<SyncSt
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let meta = tx.object_store(META)?;
-    let mut state: SyncState = meta
-        .get(SYNC_STATE_KEY)
-        .serde()?
-        .await?
-        .unwrap_or_default();
+    let mut state: SyncState = meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default();
     if through > state.clock {
         return Err(StoreError::Inconsistent(format!(
             "the service acknowledged version {through}, beyond this phone's clock {}",
@@ -89,8 +81,11 @@ pub async fn record_ack(store: &Store, through: u64, now: &str) -> Result<SyncSt
     }
     state.acked_through = state.acked_through.max(through);
     state.last_synced_at = Some(now.to_owned());
-    meta.put(&state).with_key(SYNC_STATE_KEY)
-        .without_key_type().serde()?.await?;
+    meta.put(&state)
+        .with_key(SYNC_STATE_KEY)
+        .without_key_type()
+        .serde()?
+        .await?;
     tx.commit().await?;
     Ok(state)
 }

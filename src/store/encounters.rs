@@ -37,11 +37,7 @@ pub async fn save(
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let meta = tx.object_store(META)?;
-    let mut state: SyncState = meta
-        .get(SYNC_STATE_KEY)
-        .serde()?
-        .await?
-        .unwrap_or_default();
+    let mut state: SyncState = meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default();
     state.clock += 1;
     let version = state.clock;
 
@@ -59,12 +55,12 @@ pub async fn save(
         version,
         saved_at: saved_at.to_owned(),
     };
-    tx.object_store(ENCOUNTERS)?
-        .add(&stored)
+    tx.object_store(ENCOUNTERS)?.add(&stored).serde()?.await?;
+    meta.put(&state)
+        .with_key(SYNC_STATE_KEY)
+        .without_key_type()
         .serde()?
         .await?;
-    meta.put(&state).with_key(SYNC_STATE_KEY)
-        .without_key_type().serde()?.await?;
     tx.commit().await?;
     Ok(stored)
 }

@@ -46,7 +46,9 @@ pub enum StoreError {
     )]
     Open(String),
     /// A read or write failed (for example the storage quota is full).
-    #[error("This phone's storage refused the change ({0}). Nothing was saved: free some space and try again.")]
+    #[error(
+        "This phone's storage refused the change ({0}). Nothing was saved: free some space and try again."
+    )]
     Request(String),
     /// A stored record could not be read back.
     #[error("A stored record could not be read ({0}). It is kept as it was; please report this.")]

@@ -11,16 +11,22 @@ use serde::de::DeserializeOwned;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ServiceError {
     /// No connection (offline, or the service is unreachable).
-    #[error("No connection to the PeerPulse service. Your entries are safe on this phone; sync again when you have signal.")]
+    #[error(
+        "No connection to the PeerPulse service. Your entries are safe on this phone; sync again when you have signal."
+    )]
     Offline,
     /// The service does not accept this device (revoked, or never enrolled there).
-    #[error("The service no longer accepts this phone ({0}). Ask your manager for a new enrolment code.")]
+    #[error(
+        "The service no longer accepts this phone ({0}). Ask your manager for a new enrolment code."
+    )]
     Unauthorized(String),
     /// The service refused the request as invalid.
     #[error("The service refused the request: {0}")]
     Refused(String),
     /// The service failed.
-    #[error("The service had a problem (HTTP {0}). Your entries are safe on this phone; try again later.")]
+    #[error(
+        "The service had a problem (HTTP {0}). Your entries are safe on this phone; try again later."
+    )]
     Server(u16),
     /// The answer could not be understood (for example an old service version).
     #[error("The service's answer could not be read ({0}). Try again later or update the app.")]

@@ -12,7 +12,9 @@ use peerpulse_core::protocol::{EnrolRequest, Rejection, SyncRequest};
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum SyncError {
     /// The phone has no credentials yet.
-    #[error("This phone is not connected to your organization yet: enter the enrolment code from your manager.")]
+    #[error(
+        "This phone is not connected to your organization yet: enter the enrolment code from your manager."
+    )]
     NotEnrolled,
     /// The service could not be reached or refused.
     #[error(transparent)]

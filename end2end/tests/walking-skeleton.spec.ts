@@ -1,0 +1,95 @@
+import { expect, test, type Page } from "@playwright/test";
+
+const url = () => {
+  const value = process.env.PEERPULSE_URL;
+  if (!value) throw new Error("PEERPULSE_URL is not set: the global setup did not start the service");
+  return value;
+};
+
+/** Logs one encounter and waits until today's list shows `expectedToday` entries. */
+async function logEncounter(page: Page, needs: string[], expectedToday: number) {
+  await page.getByRole("radio", { name: "Outreach van" }).check();
+  await page.getByRole("radio", { name: "Outreach", exact: true }).check();
+  await page.getByRole("radio", { name: "Through a contact's network" }).check();
+  await page.getByRole("checkbox", { name: "Naloxone" }).check();
+  for (const need of needs) {
+    await page.getByRole("group", { name: "Needs" }).getByRole("checkbox", { name: need }).check();
+  }
+  await page.getByRole("button", { name: "Save encounter" }).click();
+  await expect(page.locator(".save-bar [role=status]")).toContainText("Saved at");
+  await expect(page.getByTestId("today-count")).toHaveText(`${expectedToday} logged today`);
+}
+
+test("a worker logs offline, the entry survives reloads, and synced counts reach the dashboard", async ({
+  page,
+  context,
+}) => {
+  await page.goto(url());
+  await expect(page.getByRole("heading", { name: "Log an encounter" })).toBeVisible();
+
+  // Saving without the required choices explains what is missing and saves nothing.
+  await page.getByRole("button", { name: "Save encounter" }).click();
+  await expect(page.getByRole("alert")).toContainText("Choose the site or outreach area.");
+  await expect(page.getByText("Nothing logged yet today.")).toBeVisible();
+
+  await logEncounter(page, ["Housing"], 1);
+  await expect(page.getByTestId("waiting")).toContainText("1 waiting to sync");
+
+  await page.reload();
+  await expect(page.getByTestId("today-count")).toHaveText("1 logged today");
+  await expect(page.locator(".entry")).toContainText("Outreach van");
+
+  // The service worker keeps the shell: with no network the app still opens and logs.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Log an encounter" })).toBeVisible();
+  await expect(page.getByTestId("today-count")).toHaveText("1 logged today");
+  for (let n = 2; n <= 5; n++) await logEncounter(page, ["Housing"], n);
+  await expect(page.getByTestId("waiting")).toContainText("5 waiting to sync");
+
+  // Connecting while offline says why it failed and keeps everything.
+  await page.getByLabel("Enrolment code from your manager").fill(process.env.PEERPULSE_ENROL_CODE!);
+  await page.getByRole("button", { name: "Connect" }).click();
+  await expect(page.getByRole("alert")).toContainText("No connection");
+
+  await context.setOffline(false);
+  await page.getByRole("button", { name: "Connect" }).click();
+  await expect(page.getByRole("button", { name: "Sync now" })).toBeVisible();
+  await expect(page.getByTestId("waiting")).toContainText("5 waiting to sync");
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByText("Sync complete.")).toBeVisible();
+  await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
+
+  await page.getByRole("link", { name: "Trends" }).click();
+  const needs = page.locator("table[data-dimension=need]");
+  await expect(needs.getByRole("row", { name: /Housing/ })).toContainText("5");
+  const total = page.locator("table[data-dimension=encounters]");
+  await expect(total.getByRole("row", { name: /All encounters/ })).toContainText("5");
+  // Naloxone was shared 5 times: shown. Nothing else reaches the threshold of 5.
+  const reach = page.locator("table[data-dimension=reach]");
+  await expect(reach.getByRole("row", { name: /contact's network/ })).toContainText("5");
+
+  // A sixth entry with a rarer need: its count stays hidden as "<5".
+  await page.getByRole("link", { name: "Log" }).click();
+  await logEncounter(page, ["Food"], 6);
+  await page.getByRole("button", { name: "Sync now" }).click();
+  await expect(page.getByText("Sync complete.")).toBeVisible();
+  await page.getByRole("link", { name: "Trends" }).click();
+  await expect(needs.getByRole("row", { name: /Food/ })).toContainText("<5");
+  await expect(total.getByRole("row", { name: /All encounters/ })).toContainText("6");
+});
+
+test("the app installs: the manifest names the app and its icons load", async ({ request }) => {
+  const manifest = await request.get(`${url()}/manifest.webmanifest`);
+  expect(manifest.ok()).toBeTruthy();
+  const body = await manifest.json();
+  expect(body.name).toBe("PeerPulse");
+  expect(body.display).toBe("standalone");
+  for (const icon of body.icons) {
+    const res = await request.get(`${url()}${icon.src}`);
+    expect(res.ok(), icon.src).toBeTruthy();
+  }
+  const sizes = body.icons.map((i: { sizes: string }) => i.sizes);
+  expect(sizes).toEqual(expect.arrayContaining(["192x192", "512x512"]));
+});
