@@ -1,0 +1,551 @@
+//! The free-text guard: finds what could identify a person in a note before it is saved.
+//!
+//! It is deliberately cautious: a worker asked to rephrase a harmless note loses seconds, a name
+//! that leaves the phone cannot be taken back. Every finding carries its byte span so the form
+//! can show exactly what to rephrase.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A kind of identifying detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Identifier {
+    /// An email address.
+    Email,
+    /// A date that could be a date of birth.
+    DateOfBirth,
+    /// A street address or a flat, unit or room number.
+    StreetAddress,
+    /// A phone number.
+    PhoneNumber,
+    /// A number that looks like an ID, card or case number.
+    IdNumber,
+    /// A person's name after words like "named", "called", "Mr".
+    Name,
+}
+
+impl Identifier {
+    /// What a worker reads about it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Email => "an email address",
+            Self::DateOfBirth => "a date of birth",
+            Self::StreetAddress => "an address",
+            Self::PhoneNumber => "a phone number",
+            Self::IdNumber => "an ID number",
+            Self::Name => "a name",
+        }
+    }
+}
+
+/// One identifying detail found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// What it looks like.
+    pub identifier: Identifier,
+    /// Where it is, in bytes.
+    pub span: Range<usize>,
+}
+
+impl Finding {
+    /// The flagged part of `text` (the text that was scanned).
+    pub fn excerpt<'a>(&self, text: &'a str) -> &'a str {
+        text.get(self.span.clone()).unwrap_or_default()
+    }
+}
+
+/// A text refused because it may identify someone.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct FlaggedText {
+    /// The text as typed.
+    pub text: String,
+    /// What was found, in order.
+    pub findings: Vec<Finding>,
+}
+
+impl fmt::Display for FlaggedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let listed: Vec<String> = self
+            .findings
+            .iter()
+            .map(|x| {
+                format!(
+                    "\"{}\" looks like {}",
+                    x.excerpt(&self.text),
+                    x.identifier.label()
+                )
+            })
+            .collect();
+        write!(
+            f,
+            "{}. Please rephrase without details that could identify someone.",
+            listed.join("; ")
+        )
+    }
+}
+
+/// Accepts a text only when nothing in it looks identifying.
+pub fn check(text: &str) -> Result<(), FlaggedText> {
+    let findings = scan(text);
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(FlaggedText {
+            text: text.to_owned(),
+            findings,
+        })
+    }
+}
+
+/// Every identifying detail in `text`, in order, without overlaps.
+pub fn scan(text: &str) -> Vec<Finding> {
+    let words = words(text);
+    let mut found = Vec::new();
+    found.extend(emails(&words));
+    found.extend(dates_of_birth(&words));
+    found.extend(addresses(&words));
+    found.extend(phone_numbers(text));
+    found.extend(id_numbers(&words));
+    found.extend(names(&words));
+    // Earlier kinds win where two findings overlap.
+    found.sort_by_key(|f| f.identifier);
+    let mut kept: Vec<Finding> = Vec::new();
+    for finding in found {
+        let overlaps = kept
+            .iter()
+            .any(|k| finding.span.start < k.span.end && k.span.start < finding.span.end);
+        if !overlaps {
+            kept.push(finding);
+        }
+    }
+    kept.sort_by_key(|f| f.span.start);
+    kept
+}
+
+/// A whitespace-separated word with surrounding punctuation trimmed.
+#[derive(Clone, Copy, Debug)]
+struct Word<'a> {
+    text: &'a str,
+    start: usize,
+}
+
+impl Word<'_> {
+    fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+
+    fn lower(&self) -> String {
+        self.text.to_lowercase()
+    }
+
+    fn is_capitalized(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    fn digits(&self) -> usize {
+        self.text.chars().filter(char::is_ascii_digit).count()
+    }
+
+    fn letters(&self) -> usize {
+        self.text.chars().filter(|c| c.is_alphabetic()).count()
+    }
+}
+
+fn words(text: &str) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for raw in text.split_whitespace() {
+        let start = offset
+            + text[offset..]
+                .find(raw)
+                .expect("split_whitespace yields substrings");
+        offset = start + raw.len();
+        let trim = |c: char| !(c.is_alphanumeric() || c == '@' || c == '+');
+        let trimmed = raw.trim_start_matches(trim);
+        let lead = raw.len() - trimmed.len();
+        let trimmed = trimmed.trim_end_matches(trim);
+        if !trimmed.is_empty() {
+            out.push(Word {
+                text: trimmed,
+                start: start + lead,
+            });
+        }
+    }
+    out
+}
+
+fn finding(identifier: Identifier, span: Range<usize>) -> Finding {
+    Finding { identifier, span }
+}
+
+fn emails(words: &[Word<'_>]) -> Vec<Finding> {
+    words
+        .iter()
+        .filter(|w| {
+            let Some((local, domain)) = w.text.split_once('@') else {
+                return false;
+            };
+            let tld = domain.rsplit('.').next().unwrap_or_default();
+            !local.is_empty()
+                && domain.contains('.')
+                && tld.len() >= 2
+                && tld.chars().all(|c| c.is_ascii_alphabetic())
+        })
+        .map(|w| finding(Identifier::Email, w.start..w.end()))
+        .collect()
+}
+
+/// Day, month and year of a numeric date such as 3/7/1988, 03-07-88 or 1988-07-03.
+fn numeric_date(text: &str) -> Option<(u32, u32, u32)> {
+    let parts: Vec<&str> = text.split(['/', '-', '.']).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let n: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    let (day_or_month, other, year, year_digits) = if parts[0].len() == 4 {
+        (n[2], n[1], n[0], 4)
+    } else {
+        (n[0], n[1], n[2], parts[2].len())
+    };
+    let plausible = (1..=31).contains(&day_or_month)
+        && (1..=31).contains(&other)
+        && (year_digits == 2 || year_digits == 4);
+    plausible.then_some((day_or_month, other, year))
+}
+
+/// Years a contact could have been born in; later dates are events, not birthdays.
+fn birth_year(year: u32) -> bool {
+    match year {
+        0..=99 => year >= 30,
+        _ => (1900..=2012).contains(&year),
+    }
+}
+
+const BIRTH_CUES: [&str; 5] = ["born", "dob", "d.o.b", "birthday", "birthdate"];
+
+fn dates_of_birth(words: &[Word<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        if numeric_date(w.text).is_some_and(|(_, _, y)| birth_year(y)) {
+            out.push(finding(Identifier::DateOfBirth, w.start..w.end()));
+        }
+        let cue = BIRTH_CUES.contains(&w.lower().as_str())
+            || (w.lower() == "birth" && i > 0 && words[i - 1].lower() == "of");
+        if cue {
+            // Flag the cue up to the first number that follows within four words.
+            if let Some(last) = words[i + 1..].iter().take(4).find(|n| n.digits() > 0) {
+                out.push(finding(Identifier::DateOfBirth, w.start..last.end()));
+            }
+        }
+    }
+    out
+}
+
+const STREET_WORDS: [&str; 30] = [
+    "street",
+    "st",
+    "road",
+    "rd",
+    "avenue",
+    "ave",
+    "lane",
+    "ln",
+    "drive",
+    "dr",
+    "boulevard",
+    "blvd",
+    "way",
+    "court",
+    "ct",
+    "place",
+    "pl",
+    "crescent",
+    "cres",
+    "terrace",
+    "tce",
+    "close",
+    "parade",
+    "highway",
+    "hwy",
+    "square",
+    "sq",
+    "alley",
+    "grove",
+    "row",
+];
+const DWELLING_WORDS: [&str; 6] = ["apt", "apartment", "unit", "flat", "room", "suite"];
+
+fn is_house_number(w: &Word<'_>) -> bool {
+    w.text.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && w.digits() <= 5
+        && w.text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+}
+
+fn addresses(words: &[Word<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        if is_house_number(w) {
+            let street = words[i + 1..]
+                .iter()
+                .take(4)
+                .find(|s| STREET_WORDS.contains(&s.lower().as_str()));
+            if let Some(street) = street {
+                out.push(finding(Identifier::StreetAddress, w.start..street.end()));
+            }
+        }
+        if DWELLING_WORDS.contains(&w.lower().as_str()) {
+            if let Some(number) = words.get(i + 1).filter(|n| n.digits() > 0) {
+                out.push(finding(Identifier::StreetAddress, w.start..number.end()));
+            }
+        }
+    }
+    out
+}
+
+/// Runs of digits and phone separators holding 7 to 15 digits.
+fn phone_numbers(text: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts = bytes[i].is_ascii_digit() || bytes[i] == b'+' || bytes[i] == b'(';
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut digits = 0;
+        let mut last_digit = None;
+        while j < bytes.len() {
+            let b = bytes[j];
+            if b.is_ascii_digit() {
+                digits += 1;
+                last_digit = Some(j);
+            } else if !(b == b' '
+                || b == b'-'
+                || b == b'.'
+                || b == b'('
+                || b == b')'
+                || (b == b'+' && j == i))
+            {
+                break;
+            }
+            j += 1;
+        }
+        // A full numeric date (2026-11-02) is a date, not a phone number.
+        let is_phone =
+            |end: usize| (7..=15).contains(&digits) && numeric_date(&text[i..=end]).is_none();
+        if let Some(end) = last_digit.filter(|end| is_phone(*end)) {
+            out.push(finding(Identifier::PhoneNumber, i..end + 1));
+            i = end + 1;
+        } else {
+            i = j.max(i + 1);
+        }
+    }
+    out
+}
+
+fn id_numbers(words: &[Word<'_>]) -> Vec<Finding> {
+    words
+        .iter()
+        .filter(|w| {
+            let alnum = w.text.chars().all(|c| c.is_ascii_alphanumeric());
+            let mixed = w.digits() >= 4 && w.letters() >= 1 && w.text.len() >= 6;
+            let long_number = w.digits() >= 6 && w.letters() == 0;
+            alnum && (mixed || long_number)
+        })
+        .map(|w| finding(Identifier::IdNumber, w.start..w.end()))
+        .collect()
+}
+
+/// Cue words after which the next word is a name whatever its case.
+const NAME_CUES_ANY_CASE: [&[&str]; 6] = [
+    &["name", "is"],
+    &["name's"],
+    &["names"],
+    &["goes", "by"],
+    &["known", "as"],
+    &["aka"],
+];
+/// Cue words after which a capitalized word is a name.
+const NAME_CUES_CAPITALIZED: [&str; 8] = [
+    "named",
+    "called",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "nicknamed",
+];
+
+fn names(words: &[Word<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for i in 0..words.len() {
+        let lower: Vec<String> = words[i..].iter().take(2).map(Word::lower).collect();
+        let any_case = NAME_CUES_ANY_CASE
+            .iter()
+            .find(|cue| cue.len() <= lower.len() && cue.iter().zip(&lower).all(|(c, w)| c == w));
+        let (after, needs_capital) = match any_case {
+            Some(cue) => (i + cue.len(), false),
+            None if NAME_CUES_CAPITALIZED.contains(&lower[0].trim_end_matches('.')) => {
+                (i + 1, true)
+            }
+            None => continue,
+        };
+        let Some(first) = words.get(after).filter(|w| w.letters() > 0) else {
+            continue;
+        };
+        if needs_capital && !first.is_capitalized() {
+            continue;
+        }
+        let end = words
+            .get(after + 1)
+            .filter(|w| w.is_capitalized() && w.letters() > 0)
+            .map_or(first.end(), Word::end);
+        out.push(finding(Identifier::Name, first.start..end));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flagged(text: &str) -> Vec<(Identifier, &str)> {
+        scan(text)
+            .into_iter()
+            .map(|f| (f.identifier, f.excerpt(text)))
+            .collect()
+    }
+
+    #[test]
+    fn plain_harm_reduction_notes_pass() {
+        for note in [
+            "New batch of blues going round, much stronger than usual",
+            "Two people asked about naloxone training at the drop-in",
+            "Wants help with housing; waiting list is 6 months",
+            "called an ambulance for a friend last week",
+            "Police moving people on from the park since 20/11/2026",
+            "took 3 kits and 20 needles",
+        ] {
+            assert_eq!(flagged(note), vec![], "{note}");
+        }
+    }
+
+    #[test]
+    fn emails_are_flagged() {
+        assert_eq!(
+            flagged("reach her at jo.smith+x@mail.example.org."),
+            vec![(Identifier::Email, "jo.smith+x@mail.example.org")]
+        );
+        assert_eq!(flagged("meet @ the park"), vec![]);
+    }
+
+    #[test]
+    fn phone_numbers_in_common_formats_are_flagged() {
+        assert_eq!(
+            flagged("his number 0412 345 678 ok"),
+            vec![(Identifier::PhoneNumber, "0412 345 678")]
+        );
+        assert_eq!(
+            flagged("call +61 (2) 9876-5432"),
+            vec![(Identifier::PhoneNumber, "+61 (2) 9876-5432")]
+        );
+        assert_eq!(
+            flagged("555.123.4567"),
+            vec![(Identifier::PhoneNumber, "555.123.4567")]
+        );
+    }
+
+    #[test]
+    fn names_after_cue_words_are_flagged() {
+        assert_eq!(
+            flagged("a guy named Dave Brown sells it"),
+            vec![(Identifier::Name, "Dave Brown")]
+        );
+        assert_eq!(
+            flagged("her name is kylie"),
+            vec![(Identifier::Name, "kylie")]
+        );
+        assert_eq!(
+            flagged("Mr. Tan was there"),
+            vec![(Identifier::Name, "Tan")]
+        );
+        assert_eq!(
+            flagged("goes by Shorty"),
+            vec![(Identifier::Name, "Shorty")]
+        );
+    }
+
+    #[test]
+    fn addresses_and_dwelling_numbers_are_flagged() {
+        assert_eq!(
+            flagged("staying at 12 King St with friends"),
+            vec![(Identifier::StreetAddress, "12 King St")]
+        );
+        assert_eq!(
+            flagged("in flat 4B now"),
+            vec![(Identifier::StreetAddress, "flat 4B")]
+        );
+    }
+
+    #[test]
+    fn birth_dates_are_flagged_but_recent_dates_are_not() {
+        assert_eq!(
+            flagged("dob 3/7/88"),
+            vec![(Identifier::DateOfBirth, "dob 3/7/88")]
+        );
+        assert_eq!(
+            flagged("born on 1990-01-31"),
+            vec![(Identifier::DateOfBirth, "born on 1990-01-31")]
+        );
+        assert_eq!(flagged("since 2026-11-02"), vec![]);
+    }
+
+    #[test]
+    fn id_like_numbers_are_flagged() {
+        assert_eq!(
+            flagged("medicare card AB123456"),
+            vec![(Identifier::IdNumber, "AB123456")]
+        );
+        assert_eq!(
+            flagged("case 204518"),
+            vec![(Identifier::IdNumber, "204518")]
+        );
+    }
+
+    #[test]
+    fn findings_come_in_order_without_overlaps() {
+        let text = "Named Sam, call 0400 111 222 or sam@x.io";
+        let kinds: Vec<Identifier> = scan(text).into_iter().map(|f| f.identifier).collect();
+        assert_eq!(
+            kinds,
+            vec![Identifier::Name, Identifier::PhoneNumber, Identifier::Email]
+        );
+    }
+
+    #[test]
+    fn check_explains_what_to_rephrase() {
+        let err = check("ring 0412 345 678").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "\"0412 345 678\" looks like a phone number. Please rephrase without details that could identify someone."
+        );
+        assert_eq!(check("all good"), Ok(()));
+    }
+
+    #[test]
+    fn spans_are_byte_ranges_that_survive_non_ascii_text() {
+        let text = "café crew — named Zoë Ng";
+        let found = scan(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].excerpt(text), "Zoë Ng");
+    }
+}
