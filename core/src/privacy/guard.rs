@@ -299,10 +299,10 @@ fn addresses(words: &[Word<'_>]) -> Vec<Finding> {
                 out.push(finding(Identifier::StreetAddress, w.start..street.end()));
             }
         }
-        if DWELLING_WORDS.contains(&w.lower().as_str()) {
-            if let Some(number) = words.get(i + 1).filter(|n| n.digits() > 0) {
-                out.push(finding(Identifier::StreetAddress, w.start..number.end()));
-            }
+        if DWELLING_WORDS.contains(&w.lower().as_str())
+            && let Some(number) = words.get(i + 1).filter(|n| n.digits() > 0)
+        {
+            out.push(finding(Identifier::StreetAddress, w.start..number.end()));
         }
     }
     out
