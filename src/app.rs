@@ -2,6 +2,7 @@
 
 use crate::pages::{capture::CapturePage, trends::TrendsPage};
 use crate::store::Store;
+use crate::sync::scheduler;
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
@@ -76,11 +77,13 @@ pub fn App() -> impl IntoView {
 /// The routes, once storage is open.
 #[component]
 fn Ready(store: Store) -> impl IntoView {
-    provide_context(AppContext {
+    let app = AppContext {
         store: StoredValue::new_local(store),
         codebook: StoredValue::new(Codebook::harm_reduction_default()),
         changed: RwSignal::new(0),
-    });
+    };
+    provide_context(app);
+    provide_context(scheduler::start(app));
     view! {
         <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
             <Route path=path!("/") view=CapturePage />

@@ -1,12 +1,14 @@
 //! PeerPulse domain logic: pure Rust, no I/O, shared by the PWA and the service.
 //!
+//! - [`backoff`]: when a failed sync is tried again.
 //! - [`codebook`]: the organization's vocabulary (sites, topics, insights, needs).
 //! - [`encounter`]: one anonymous encounter and its validation.
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
 //! - [`bucket`]: aggregation of encounters into trend buckets.
 //! - [`protocol`]: the sync and trends API types used by both sides.
-//! - [`privacy`]: small-cell suppression of reported counts.
+//! - [`privacy`]: small-cell suppression, the free-text guard and free-tag normalization.
 
+pub mod backoff;
 pub mod bucket;
 pub mod codebook;
 pub mod encounter;

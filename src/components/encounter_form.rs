@@ -4,6 +4,7 @@ use crate::app::use_app;
 use crate::clock;
 use crate::components::chip_picker::{MultiChoice, SingleChoice};
 use crate::store::encounters;
+use crate::sync::scheduler::use_scheduler;
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::{Encounter, EncounterDraft, EncounterKind, Reach};
@@ -21,6 +22,7 @@ fn code_options(codebook: &Codebook, list: CodeList) -> Vec<(Code, String)> {
 #[component]
 pub fn EncounterForm() -> impl IntoView {
     let app = use_app();
+    let scheduler = use_scheduler();
     let codebook = app.codebook();
     let site = RwSignal::new(None::<Code>);
     let kind = RwSignal::new(None::<EncounterKind>);
@@ -43,6 +45,7 @@ pub fn EncounterForm() -> impl IntoView {
             insights.set(BTreeSet::new());
             needs.set(BTreeSet::new());
             app.notify_changed();
+            scheduler.request();
         }
     });
 

@@ -1,11 +1,11 @@
 //! What is waiting to sync, the Sync button, and connecting the phone with an enrolment code.
 
 use crate::app::use_app;
-use crate::clock;
 use crate::components::encounter_form::short_time;
 use crate::store::device::{self, Credentials, SyncState};
 use crate::store::{StoreError, encounters};
-use crate::sync::{self, SyncError, SyncOutcome};
+use crate::sync::scheduler::{Scheduler, use_scheduler};
+use crate::sync::{self, SyncError};
 use leptos::prelude::*;
 use peerpulse_core::enrolment::EnrolmentCode;
 
@@ -36,18 +36,18 @@ pub fn SyncPanel() -> impl IntoView {
         }
     });
 
-    let sync_action = Action::new_local(move |_: &()| {
-        let store = app.store();
-        async move { sync::sync_now(&store, clock::now_rfc3339).await }
-    });
+    let scheduler = use_scheduler();
     let enrol_action = Action::new_local(move |code: &EnrolmentCode| {
         let store = app.store();
         let code = code.clone();
         async move { sync::enrol(&store, code).await }
     });
     Effect::new(move |_| {
-        if sync_action.value().get().is_some() || enrol_action.value().get().is_some() {
+        if let Some(enrolled) = enrol_action.value().get() {
             app.notify_changed();
+            if enrolled.is_ok() {
+                scheduler.request();
+            }
         }
     });
 
@@ -68,7 +68,7 @@ pub fn SyncPanel() -> impl IntoView {
                                                 org_name=credentials.org_name
                                                 state=view.state
                                                 waiting=view.waiting
-                                                action=sync_action
+                                                scheduler
                                             />
                                         }
                                             .into_any()
@@ -95,8 +95,9 @@ fn SyncStatus(
     org_name: String,
     state: SyncState,
     waiting: u32,
-    action: Action<(), Result<SyncOutcome, SyncError>>,
+    scheduler: Scheduler,
 ) -> impl IntoView {
+    let action = scheduler.action();
     let last = state.last_synced_at.as_deref().map_or_else(
         || "Never synced".to_owned(),
         |t| format!("Last synced {}", short_time(t)),
@@ -126,9 +127,7 @@ fn SyncStatus(
             <button
                 type="button"
                 class="secondary"
-                on:click=move |_| {
-                    action.dispatch(());
-                }
+                on:click=move |_| scheduler.request()
                 disabled=move || action.pending().get()
             >
                 {move || if action.pending().get() { "Syncing…" } else { "Sync now" }}

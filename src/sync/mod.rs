@@ -1,6 +1,7 @@
 //! The client side of the sync protocol: send changed buckets until the service has them all.
 
 pub mod client;
+pub mod scheduler;
 
 use crate::store::device::{self, Credentials};
 use crate::store::{Store, StoreError, buckets};
