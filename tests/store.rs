@@ -30,6 +30,7 @@ fn encounter(day: NaiveDate, needs: &[&str]) -> Encounter {
         topics: [code("naloxone")].into(),
         insights: Default::default(),
         needs: needs.iter().map(|n| code(n)).collect(),
+        ..EncounterDraft::default()
     }
     .validate(
         clock::new_encounter_id(),

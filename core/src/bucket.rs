@@ -28,17 +28,20 @@ pub enum Dimension {
     Insight,
     /// Needs noted.
     Need,
+    /// Needs the codebook does not know yet, as the workers tagged them.
+    FreeTag,
 }
 
 impl Dimension {
     /// Every dimension, in display order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Encounters,
         Self::Kind,
         Self::Reach,
         Self::Topic,
         Self::Insight,
         Self::Need,
+        Self::FreeTag,
     ];
 
     /// The stable name used in the API and the database (its serde name).
@@ -50,6 +53,7 @@ impl Dimension {
             Self::Topic => "topic",
             Self::Insight => "insight",
             Self::Need => "need",
+            Self::FreeTag => "free-tag",
         }
     }
 
@@ -62,13 +66,16 @@ impl Dimension {
             Self::Topic => "Topics shared by workers",
             Self::Insight => "Insights shared by contacts",
             Self::Need => "Needs",
+            Self::FreeTag => "New needs (free tags)",
         }
     }
 }
 
 /// A string that names no [`Dimension`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown dimension {0:?}: expected one of encounters, kind, reach, topic, insight, need")]
+#[error(
+    "unknown dimension {0:?}: expected one of encounters, kind, reach, topic, insight, need, free-tag"
+)]
 pub struct UnknownDimension(pub String);
 
 impl FromStr for Dimension {
@@ -105,6 +112,8 @@ pub enum Measure {
     Insight(Code),
     /// Encounters where this need was noted.
     Need(Code),
+    /// Encounters where a worker tagged this need the codebook does not have.
+    FreeTag(Code),
 }
 
 /// A (dimension, value) pair that is not a valid [`Measure`].
@@ -133,6 +142,7 @@ impl Measure {
             Self::Topic(_) => Dimension::Topic,
             Self::Insight(_) => Dimension::Insight,
             Self::Need(_) => Dimension::Need,
+            Self::FreeTag(_) => Dimension::FreeTag,
         }
     }
 
@@ -142,7 +152,7 @@ impl Measure {
             Self::Encounters => "",
             Self::Kind(k) => k.as_str(),
             Self::Reach(r) => r.as_str(),
-            Self::Topic(c) | Self::Insight(c) | Self::Need(c) => c.as_str(),
+            Self::Topic(c) | Self::Insight(c) | Self::Need(c) | Self::FreeTag(c) => c.as_str(),
         }
     }
 
@@ -170,6 +180,7 @@ impl Measure {
             Dimension::Topic => Self::Topic(Code::new(value)?),
             Dimension::Insight => Self::Insight(Code::new(value)?),
             Dimension::Need => Self::Need(Code::new(value)?),
+            Dimension::FreeTag => Self::FreeTag(Code::new(value)?),
         })
     }
 }
@@ -202,6 +213,13 @@ impl Encounter {
         keys.extend(self.topics.iter().cloned().map(Measure::Topic).map(key));
         keys.extend(self.insights.iter().cloned().map(Measure::Insight).map(key));
         keys.extend(self.needs.iter().cloned().map(Measure::Need).map(key));
+        keys.extend(
+            self.free_tags
+                .iter()
+                .cloned()
+                .map(Measure::FreeTag)
+                .map(key),
+        );
         keys
     }
 }
@@ -313,6 +331,9 @@ mod tests {
             topics: [code("naloxone")].into(),
             insights: BTreeSet::new(),
             needs: needs.iter().map(|n| code(n)).collect(),
+            free_tags: BTreeSet::new(),
+            insight_note: None,
+            private_note: None,
             codebook_version: 1,
         }
     }
@@ -340,6 +361,19 @@ mod tests {
                 Measure::Need(code("housing")),
             ]
         );
+    }
+
+    #[test]
+    fn free_tags_are_counted_in_their_own_dimension() {
+        let mut e = encounter("a", 3, &[]);
+        e.free_tags.insert(code("dental-care"));
+        let keys = e.bucket_keys();
+        assert_eq!(
+            keys.last().map(|k| &k.measure),
+            Some(&Measure::FreeTag(code("dental-care")))
+        );
+        let m = Measure::FreeTag(code("dental-care"));
+        assert_eq!(Measure::from_parts(m.dimension(), m.value()), Ok(m));
     }
 
     #[test]
@@ -458,6 +492,9 @@ mod tests {
                     topics: topics.into_iter().collect(),
                     insights: insights.into_iter().collect(),
                     needs: needs.into_iter().collect(),
+                    free_tags: BTreeSet::new(),
+                    insight_note: None,
+                    private_note: None,
                     codebook_version: 1,
                 },
             )

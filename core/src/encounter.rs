@@ -1,6 +1,7 @@
 //! One anonymous encounter between a peer worker and a contact.
 
 use crate::codebook::{Code, CodeList, Codebook};
+use crate::privacy::guard::{self, FlaggedText};
 use chrono::{NaiveDate, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -182,6 +183,79 @@ impl TimeBand {
     }
 }
 
+/// Longest note that syncs nowhere but may one day be shared (an insight note), in characters.
+pub const MAX_NOTE_CHARS: usize = 280;
+/// Longest private note, in characters.
+pub const MAX_PRIVATE_NOTE_CHARS: usize = 1_000;
+
+/// A short free-text note that passed the privacy guard when it was written.
+///
+/// Reading a stored note does not re-run the guard: a later, stricter guard must not make old
+/// entries unreadable.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Note(String);
+
+/// Why a note cannot be saved as typed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoteError {
+    /// Longer than allowed.
+    #[error("is {len} characters long; keep it under {max}.")]
+    TooLong {
+        /// Characters typed.
+        len: usize,
+        /// Characters allowed.
+        max: usize,
+    },
+    /// Something in it could identify a person.
+    #[error("{0}")]
+    Identifying(FlaggedText),
+}
+
+impl Note {
+    /// A guarded note from what was typed; blank text is no note.
+    pub fn parse(raw: &str) -> Result<Option<Self>, NoteError> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let len = text.chars().count();
+        if len > MAX_NOTE_CHARS {
+            return Err(NoteError::TooLong {
+                len,
+                max: MAX_NOTE_CHARS,
+            });
+        }
+        guard::check(text).map_err(NoteError::Identifying)?;
+        Ok(Some(Self(text.to_owned())))
+    }
+
+    /// The note's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The worker's private note: it never leaves the phone, so the worker may keep it even when
+/// the guard flags something, after being warned.
+fn private_note(raw: &str, keep_flagged: bool) -> Result<Option<String>, NoteError> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let len = text.chars().count();
+    if len > MAX_PRIVATE_NOTE_CHARS {
+        return Err(NoteError::TooLong {
+            len,
+            max: MAX_PRIVATE_NOTE_CHARS,
+        });
+    }
+    if !keep_flagged {
+        guard::check(text).map_err(NoteError::Identifying)?;
+    }
+    Ok(Some(text.to_owned()))
+}
+
 /// A validated, anonymous encounter as the phone stores it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Encounter {
@@ -203,6 +277,15 @@ pub struct Encounter {
     pub insights: BTreeSet<Code>,
     /// Needs noted.
     pub needs: BTreeSet<Code>,
+    /// Needs the codebook does not know yet, normalized (see [`crate::privacy::free_tag`]).
+    #[serde(default)]
+    pub free_tags: BTreeSet<Code>,
+    /// What the contact shared, in the worker's words.
+    #[serde(default)]
+    pub insight_note: Option<Note>,
+    /// The worker's own note; it never leaves the phone.
+    #[serde(default)]
+    pub private_note: Option<String>,
     /// The codebook version the entry was made with.
     pub codebook_version: u32,
 }
@@ -222,6 +305,14 @@ pub struct EncounterDraft {
     pub insights: BTreeSet<Code>,
     /// Needs noted.
     pub needs: BTreeSet<Code>,
+    /// Free tags, already normalized when they were added.
+    pub free_tags: BTreeSet<Code>,
+    /// The insight note as typed.
+    pub insight_note: String,
+    /// The private note as typed.
+    pub private_note: String,
+    /// The worker chose to keep a private note the guard flagged.
+    pub keep_flagged_private_note: bool,
 }
 
 /// One thing wrong with a draft, phrased for the worker.
@@ -244,6 +335,12 @@ pub enum EncounterError {
         /// The code that was not found.
         code: Code,
     },
+    /// The note about what the contact shared cannot be saved as typed.
+    #[error("Note on what they shared: {0}")]
+    InsightNote(NoteError),
+    /// The private note cannot be saved as typed.
+    #[error("Private note: {0}")]
+    PrivateNote(NoteError),
 }
 
 /// Every problem found in a draft, so the form can show them all at once.
@@ -298,6 +395,14 @@ impl EncounterDraft {
         errors.extend(unknown(CodeList::Topic, &self.topics));
         errors.extend(unknown(CodeList::Insight, &self.insights));
         errors.extend(unknown(CodeList::Need, &self.needs));
+        let insight_note = Note::parse(&self.insight_note)
+            .map_err(|e| errors.push(EncounterError::InsightNote(e)))
+            .ok()
+            .flatten();
+        let private_note = private_note(&self.private_note, self.keep_flagged_private_note)
+            .map_err(|e| errors.push(EncounterError::PrivateNote(e)))
+            .ok()
+            .flatten();
         match (self.site, self.kind, self.reach) {
             (Some(site), Some(kind), Some(reach)) if errors.is_empty() => Ok(Encounter {
                 id,
@@ -309,6 +414,9 @@ impl EncounterDraft {
                 topics: self.topics,
                 insights: self.insights,
                 needs: self.needs,
+                free_tags: self.free_tags,
+                insight_note,
+                private_note,
                 codebook_version: codebook.version,
             }),
             _ => Err(InvalidEncounter(errors)),
@@ -336,6 +444,7 @@ mod tests {
             topics: [code("naloxone")].into(),
             insights: [code("new-substance")].into(),
             needs: [code("housing")].into(),
+            ..EncounterDraft::default()
         }
     }
 
@@ -401,6 +510,99 @@ mod tests {
             ]
         );
         assert!(err.to_string().contains("\"moon\" is not a site"));
+    }
+
+    #[test]
+    fn notes_are_guarded_and_trimmed() {
+        let book = Codebook::harm_reduction_default();
+        let mut draft = full_draft();
+        draft.insight_note = "  new pills, pink, very strong  ".into();
+        let enc = draft
+            .validate(
+                EncounterId::new("a").unwrap(),
+                day(),
+                TimeBand::Night,
+                &book,
+            )
+            .unwrap();
+        assert_eq!(
+            enc.insight_note.as_ref().map(Note::as_str),
+            Some("new pills, pink, very strong")
+        );
+        assert_eq!(enc.private_note, None);
+
+        let mut flagged = full_draft();
+        flagged.insight_note = "got them from a guy named Tony".into();
+        let err = flagged
+            .validate(
+                EncounterId::new("a").unwrap(),
+                day(),
+                TimeBand::Night,
+                &book,
+            )
+            .unwrap_err();
+        assert!(matches!(
+            &err.0[..],
+            [EncounterError::InsightNote(NoteError::Identifying(_))]
+        ));
+        assert!(err.to_string().contains("\"Tony\" looks like a name"));
+
+        let mut long = full_draft();
+        long.insight_note = "x".repeat(MAX_NOTE_CHARS + 1);
+        assert!(
+            long.validate(
+                EncounterId::new("a").unwrap(),
+                day(),
+                TimeBand::Night,
+                &book
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_flagged_private_note_is_kept_only_when_the_worker_insists() {
+        let book = Codebook::harm_reduction_default();
+        let mut draft = full_draft();
+        draft.private_note = "follow up with Mr Lee on 0412 345 678".into();
+        let refused = draft
+            .clone()
+            .validate(
+                EncounterId::new("a").unwrap(),
+                day(),
+                TimeBand::Night,
+                &book,
+            )
+            .unwrap_err();
+        assert!(matches!(
+            &refused.0[..],
+            [EncounterError::PrivateNote(NoteError::Identifying(_))]
+        ));
+        draft.keep_flagged_private_note = true;
+        let kept = draft
+            .validate(
+                EncounterId::new("a").unwrap(),
+                day(),
+                TimeBand::Night,
+                &book,
+            )
+            .unwrap();
+        assert_eq!(
+            kept.private_note.as_deref(),
+            Some("follow up with Mr Lee on 0412 345 678")
+        );
+    }
+
+    #[test]
+    fn records_saved_before_notes_and_tags_existed_still_load() {
+        let old = serde_json::json!({
+            "id": "a1", "day": "2026-11-24", "time_band": "night", "site": "van",
+            "kind": "outreach", "reach": "walk-in", "topics": [], "insights": [],
+            "needs": ["food"], "codebook_version": 1
+        });
+        let enc: Encounter = serde_json::from_value(old).unwrap();
+        assert!(enc.free_tags.is_empty());
+        assert_eq!(enc.insight_note, None);
     }
 
     #[test]

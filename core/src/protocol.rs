@@ -203,7 +203,10 @@ impl BucketUpdate {
             Measure::Topic(c) => unknown(CodeList::Topic, c),
             Measure::Insight(c) => unknown(CodeList::Insight, c),
             Measure::Need(c) => unknown(CodeList::Need, c),
-            Measure::Encounters | Measure::Kind(_) | Measure::Reach(_) => None,
+            // Free tags are new words by design; the type already made them valid codes.
+            Measure::Encounters | Measure::Kind(_) | Measure::Reach(_) | Measure::FreeTag(_) => {
+                None
+            }
         });
         found.map_or(Ok(()), Err)
     }

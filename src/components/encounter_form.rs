@@ -3,11 +3,14 @@
 use crate::app::use_app;
 use crate::clock;
 use crate::components::chip_picker::{MultiChoice, SingleChoice};
+use crate::components::free_tags::FreeTags;
 use crate::store::encounters;
 use crate::sync::scheduler::use_scheduler;
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
-use peerpulse_core::encounter::{Encounter, EncounterDraft, EncounterKind, Reach};
+use peerpulse_core::encounter::{
+    Encounter, EncounterDraft, EncounterError, EncounterKind, NoteError, Reach,
+};
 use std::collections::BTreeSet;
 
 fn code_options(codebook: &Codebook, list: CodeList) -> Vec<(Code, String)> {
@@ -30,6 +33,11 @@ pub fn EncounterForm() -> impl IntoView {
     let topics = RwSignal::new(BTreeSet::<Code>::new());
     let insights = RwSignal::new(BTreeSet::<Code>::new());
     let needs = RwSignal::new(BTreeSet::<Code>::new());
+    let free_tags = RwSignal::new(BTreeSet::<Code>::new());
+    let insight_note = RwSignal::new(String::new());
+    let private_note = RwSignal::new(String::new());
+    let keep_flagged = RwSignal::new(false);
+    let private_flagged = RwSignal::new(false);
     let problems = RwSignal::new(Vec::<String>::new());
 
     let save = Action::new_local(move |encounter: &Encounter| {
@@ -44,35 +52,50 @@ pub fn EncounterForm() -> impl IntoView {
             topics.set(BTreeSet::new());
             insights.set(BTreeSet::new());
             needs.set(BTreeSet::new());
+            free_tags.set(BTreeSet::new());
+            insight_note.set(String::new());
+            private_note.set(String::new());
+            keep_flagged.set(false);
+            private_flagged.set(false);
             app.notify_changed();
             scheduler.request();
         }
     });
 
     let book = codebook.clone();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let draft = EncounterDraft {
-            site: site.get_untracked(),
-            kind: kind.get_untracked(),
-            reach: reach.get_untracked(),
-            topics: topics.get_untracked(),
-            insights: insights.get_untracked(),
-            needs: needs.get_untracked(),
-        };
-        match draft.validate(
-            clock::new_encounter_id(),
-            clock::today(),
-            clock::time_band_now(),
-            &book,
-        ) {
-            Ok(encounter) => {
-                problems.set(Vec::new());
-                save.dispatch(encounter);
+    let on_submit =
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let draft = EncounterDraft {
+                site: site.get_untracked(),
+                kind: kind.get_untracked(),
+                reach: reach.get_untracked(),
+                topics: topics.get_untracked(),
+                insights: insights.get_untracked(),
+                needs: needs.get_untracked(),
+                free_tags: free_tags.get_untracked(),
+                insight_note: insight_note.get_untracked(),
+                private_note: private_note.get_untracked(),
+                keep_flagged_private_note: keep_flagged.get_untracked(),
+            };
+            match draft.validate(
+                clock::new_encounter_id(),
+                clock::today(),
+                clock::time_band_now(),
+                &book,
+            ) {
+                Ok(encounter) => {
+                    problems.set(Vec::new());
+                    save.dispatch(encounter);
+                }
+                Err(invalid) => {
+                    private_flagged.set(invalid.0.iter().any(|e| {
+                        matches!(e, EncounterError::PrivateNote(NoteError::Identifying(_)))
+                    }));
+                    problems.set(invalid.0.iter().map(ToString::to_string).collect());
+                }
             }
-            Err(invalid) => problems.set(invalid.0.iter().map(ToString::to_string).collect()),
-        }
-    };
+        };
 
     let status = move || {
         if save.pending().get() {
@@ -121,12 +144,50 @@ pub fn EncounterForm() -> impl IntoView {
                 options=code_options(&codebook, CodeList::Insight)
                 selected=insights
             />
+            <div class="note">
+                <label for="insight-note">"Note on what they shared (optional)"</label>
+                <textarea
+                    id="insight-note"
+                    name="insight-note"
+                    rows="2"
+                    aria-describedby="insight-note-hint"
+                    prop:value=move || insight_note.get()
+                    on:input=move |ev| insight_note.set(event_target_value(&ev))
+                ></textarea>
+                <p id="insight-note-hint" class="hint muted">
+                    "No names, numbers or addresses: describe what, not who."
+                </p>
+            </div>
             <MultiChoice
                 legend="Needs"
                 name="needs"
                 options=code_options(&codebook, CodeList::Need)
                 selected=needs
             />
+            <FreeTags tags=free_tags />
+            <div class="note">
+                <label for="private-note">"Private note (stays on this phone)"</label>
+                <textarea
+                    id="private-note"
+                    name="private-note"
+                    rows="2"
+                    prop:value=move || private_note.get()
+                    on:input=move |ev| {
+                        private_note.set(event_target_value(&ev));
+                        keep_flagged.set(false);
+                    }
+                ></textarea>
+                <Show when=move || private_flagged.get()>
+                    <label class="keep-anyway">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || keep_flagged.get()
+                            on:change=move |ev| keep_flagged.set(event_target_checked(&ev))
+                        />
+                        "Keep this note anyway: it never leaves this phone"
+                    </label>
+                </Show>
+            </div>
             <Show when=move || !problems.with(Vec::is_empty)>
                 <ul class="problems" role="alert">
                     {move || {

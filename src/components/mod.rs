@@ -2,5 +2,6 @@
 
 pub mod chip_picker;
 pub mod encounter_form;
+pub mod free_tags;
 pub mod sync_panel;
 pub mod today_list;

@@ -1,6 +1,7 @@
 //! The organization's trends, summed over every phone and suppressed below the threshold.
 
 use crate::app::use_app;
+use crate::components::free_tags::tag_label;
 use crate::store::device;
 use crate::sync::SyncError;
 use crate::sync::client;
@@ -21,6 +22,7 @@ fn value_label(codebook: &Codebook, measure: &Measure) -> String {
         Measure::Topic(c) => codebook.label(CodeList::Topic, c).to_owned(),
         Measure::Insight(c) => codebook.label(CodeList::Insight, c).to_owned(),
         Measure::Need(c) => codebook.label(CodeList::Need, c).to_owned(),
+        Measure::FreeTag(tag) => tag_label(tag),
     }
 }
 

@@ -1,0 +1,86 @@
+//! Needs the codebook does not know yet: typed, normalized, shown as removable chips.
+
+use leptos::prelude::*;
+use peerpulse_core::codebook::Code;
+use peerpulse_core::privacy::free_tag;
+use std::collections::BTreeSet;
+
+/// How a tag code reads: hyphens back to spaces.
+pub fn tag_label(tag: &Code) -> String {
+    tag.as_str().replace('-', " ")
+}
+
+/// The free-tag field under the codebook needs.
+#[component]
+pub fn FreeTags(
+    /// The tags added so far.
+    tags: RwSignal<BTreeSet<Code>>,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let add = move || match free_tag::normalize(&typed.get_untracked()) {
+        Ok(tag) => {
+            tags.update(|t| {
+                t.insert(tag);
+            });
+            typed.set(String::new());
+            problem.set(None);
+        }
+        Err(e) => problem.set(Some(e.to_string())),
+    };
+    view! {
+        <div class="free-tags">
+            <label for="free-tag">"Another need (not in the list)"</label>
+            <div class="row">
+                <input
+                    id="free-tag"
+                    name="free-tag"
+                    autocomplete="off"
+                    enterkeyhint="done"
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                    on:keydown=move |ev| {
+                        if ev.key() == "Enter" {
+                            ev.prevent_default();
+                            add();
+                        }
+                    }
+                />
+                <button type="button" class="secondary" on:click=move |_| add()>
+                    "Add need"
+                </button>
+            </div>
+            <Show when=move || problem.with(Option::is_some)>
+                <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+            </Show>
+            <ul class="tag-list" aria-label="Needs you added">
+                {move || {
+                    tags.get()
+                        .into_iter()
+                        .map(|tag| {
+                            let label = tag_label(&tag);
+                            let remove_label = format!("Remove {label}");
+                            view! {
+                                <li class="tag">
+                                    <span>{label}</span>
+                                    <button
+                                        type="button"
+                                        class="remove"
+                                        aria-label=remove_label
+                                        on:click=move |_| {
+                                            tags.update(|t| {
+                                                t.remove(&tag);
+                                            })
+                                        }
+                                    >
+                                        "×"
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </div>
+    }
+}
