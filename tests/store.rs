@@ -208,3 +208,46 @@ async fn a_duplicate_encounter_id_is_refused_without_touching_the_buckets() {
     assert_eq!(buckets::all(&store).await.unwrap(), before);
     assert_eq!(device::sync_state(&store).await.unwrap().clock, 1);
 }
+
+#[wasm_bindgen_test]
+async fn deleting_an_entry_uncounts_it_and_leaves_zero_counts_to_sync() {
+    let store = fresh_store().await;
+    let kept = encounter(day(3), &["food"]);
+    let undone = encounter(day(3), &["housing"]);
+    encounters::save(&store, &kept, "t").await.unwrap();
+    encounters::save(&store, &undone, "t").await.unwrap();
+    device::record_ack(&store, 2, "t").await.unwrap();
+
+    let removed = encounters::delete(&store, &undone.id).await.unwrap();
+    assert_eq!(removed.encounter, undone);
+    let listed = encounters::on_day(&store, day(3)).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].encounter, kept);
+
+    // The housing bucket drops to zero at a new version, so the next sync lowers the service's count.
+    let batch = buckets::next_batch(&store, 2).await.unwrap();
+    let housing = batch
+        .iter()
+        .find(|b| b.measure == Measure::Need(code("housing")))
+        .unwrap();
+    assert_eq!((housing.count, housing.version), (0, 3));
+    let total = batch
+        .iter()
+        .find(|b| b.measure == Measure::Encounters)
+        .unwrap();
+    assert_eq!(total.count, 1);
+    assert!(
+        !batch
+            .iter()
+            .any(|b| b.measure == Measure::Need(code("food")))
+    );
+    assert_eq!(encounters::waiting(&store, 2).await.unwrap(), 0);
+    assert_eq!(
+        buckets::changed(&store, 2).await.unwrap(),
+        batch.len() as u32
+    );
+
+    let again = encounters::delete(&store, &undone.id).await.unwrap_err();
+    assert!(matches!(again, StoreError::Missing(_)), "{again:?}");
+    assert_eq!(device::sync_state(&store).await.unwrap().clock, 3);
+}

@@ -26,4 +26,9 @@ test("free text that could identify someone is refused until rephrased, and free
   await page.getByRole("button", { name: "Save encounter" }).click();
   await expect(page.locator(".save-bar [role=status]")).toContainText("Saved at");
   await expect(page.getByTestId("today-count")).toHaveText("1 logged today");
+
+  // Undo takes the entry back out.
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(page.locator(".save-bar [role=status]")).toHaveText("Undone: the entry was removed.");
+  await expect(page.getByText("Nothing logged yet today.")).toBeVisible();
 });

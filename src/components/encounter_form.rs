@@ -9,9 +9,24 @@ use crate::sync::scheduler::use_scheduler;
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::{
-    Encounter, EncounterDraft, EncounterError, EncounterKind, NoteError, Reach,
+    Encounter, EncounterDraft, EncounterError, EncounterId, EncounterKind, NoteError, Reach,
 };
+use std::time::Duration;
+
+/// How long "Undo" stays offered after a save.
+const UNDO_WINDOW: Duration = Duration::from_secs(10);
 use std::collections::BTreeSet;
+
+/// What happened to the last save or undo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Outcome {
+    /// Committed to storage at this time of day.
+    Saved(String),
+    /// The last entry was removed again.
+    Undone,
+    /// Storage refused; the message says why.
+    Failed(String),
+}
 
 fn code_options(codebook: &Codebook, list: CodeList) -> Vec<(Code, String)> {
     codebook
@@ -40,6 +55,27 @@ pub fn EncounterForm() -> impl IntoView {
     let private_flagged = RwSignal::new(false);
     let problems = RwSignal::new(Vec::<String>::new());
 
+    let undo = Action::new_local(move |id: &EncounterId| {
+        let id = id.clone();
+        let store = app.store();
+        async move { encounters::delete(&store, &id).await }
+    });
+    // The entry that may still be undone: set on save, cleared after UNDO_WINDOW or on undo.
+    let undoable = RwSignal::new(None::<EncounterId>);
+    // What the status line says about the last save or undo.
+    let last = RwSignal::new(None::<Outcome>);
+    Effect::new(move |_| {
+        if let Some(result) = undo.value().get() {
+            undoable.set(None);
+            last.set(Some(match result {
+                Ok(_) => Outcome::Undone,
+                Err(e) => Outcome::Failed(e.to_string()),
+            }));
+            app.notify_changed();
+            scheduler.request();
+        }
+    });
+
     let save = Action::new_local(move |encounter: &Encounter| {
         let encounter = encounter.clone();
         let store = app.store();
@@ -47,7 +83,24 @@ pub fn EncounterForm() -> impl IntoView {
     });
     // After a save lands: clear what differs per contact, keep site and kind for the next one.
     Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
+        let Some(result) = save.value().get() else {
+            return;
+        };
+        last.set(Some(match &result {
+            Ok(stored) => Outcome::Saved(short_time(&stored.saved_at)),
+            Err(e) => Outcome::Failed(e.to_string()),
+        }));
+        if let Ok(stored) = result {
+            let id = stored.encounter.id;
+            undoable.set(Some(id.clone()));
+            set_timeout(
+                move || {
+                    undoable.update(|u| {
+                        u.take_if(|current| *current == id);
+                    })
+                },
+                UNDO_WINDOW,
+            );
             reach.set(None);
             topics.set(BTreeSet::new());
             insights.set(BTreeSet::new());
@@ -99,15 +152,14 @@ pub fn EncounterForm() -> impl IntoView {
 
     let status = move || {
         if save.pending().get() {
-            return ("status", "Saving…".to_owned());
-        }
-        match save.value().get() {
-            Some(Ok(stored)) => (
-                "status saved",
-                format!("Saved at {}", short_time(&stored.saved_at)),
-            ),
-            Some(Err(e)) => ("status error", e.to_string()),
-            None => ("status", String::new()),
+            ("status", "Saving…".to_owned())
+        } else {
+            match last.get() {
+                Some(Outcome::Saved(at)) => ("status saved", format!("Saved at {at}")),
+                Some(Outcome::Undone) => ("status", "Undone: the entry was removed.".to_owned()),
+                Some(Outcome::Failed(why)) => ("status error", why),
+                None => ("status", String::new()),
+            }
         }
     };
 
@@ -202,6 +254,20 @@ pub fn EncounterForm() -> impl IntoView {
                 <p class=move || status().0 role="status" aria-live="polite">
                     {move || status().1}
                 </p>
+                <Show when=move || undoable.with(Option::is_some)>
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled=move || undo.pending().get()
+                        on:click=move |_| {
+                            if let Some(id) = undoable.get_untracked() {
+                                undo.dispatch(id);
+                            }
+                        }
+                    >
+                        "Undo"
+                    </button>
+                </Show>
             </div>
         </form>
     }

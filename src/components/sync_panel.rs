@@ -3,7 +3,7 @@
 use crate::app::use_app;
 use crate::components::encounter_form::short_time;
 use crate::store::device::{self, Credentials, SyncState};
-use crate::store::{StoreError, encounters};
+use crate::store::{StoreError, buckets, encounters};
 use crate::sync::scheduler::{Scheduler, use_scheduler};
 use crate::sync::{self, SyncError};
 use leptos::prelude::*;
@@ -14,7 +14,27 @@ use peerpulse_core::enrolment::EnrolmentCode;
 struct SyncView {
     credentials: Option<Credentials>,
     state: SyncState,
-    waiting: u32,
+    waiting: Waiting,
+}
+
+/// What has not reached the service yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Waiting {
+    /// Entries saved or changed since the last ack.
+    entries: u32,
+    /// Buckets changed since the last ack (deletes change buckets without leaving an entry).
+    buckets: u32,
+}
+
+impl Waiting {
+    fn text(self) -> String {
+        match (self.entries, self.buckets) {
+            (0, 0) => "Everything is synced".to_owned(),
+            (0, _) => "Changes waiting to sync".to_owned(),
+            (1, _) => "1 waiting to sync".to_owned(),
+            (n, _) => format!("{n} waiting to sync"),
+        }
+    }
 }
 
 /// The sync status bar at the top of the log screen.
@@ -27,7 +47,10 @@ pub fn SyncPanel() -> impl IntoView {
         async move {
             let credentials = device::credentials(&store).await?;
             let state = device::sync_state(&store).await?;
-            let waiting = encounters::waiting(&store, state.acked_through).await?;
+            let waiting = Waiting {
+                entries: encounters::waiting(&store, state.acked_through).await?,
+                buckets: buckets::changed(&store, state.acked_through).await?,
+            };
             Ok::<_, StoreError>(SyncView {
                 credentials,
                 state,
@@ -82,19 +105,11 @@ pub fn SyncPanel() -> impl IntoView {
     }
 }
 
-fn waiting_text(waiting: u32) -> String {
-    match waiting {
-        0 => "Everything is synced".to_owned(),
-        1 => "1 waiting to sync".to_owned(),
-        n => format!("{n} waiting to sync"),
-    }
-}
-
 #[component]
 fn SyncStatus(
     org_name: String,
     state: SyncState,
-    waiting: u32,
+    waiting: Waiting,
     scheduler: Scheduler,
 ) -> impl IntoView {
     let action = scheduler.action();
@@ -121,7 +136,7 @@ fn SyncStatus(
     view! {
         <div class="sync-status">
             <p class="waiting" data-testid="waiting">
-                <strong>{waiting_text(waiting)}</strong>
+                <strong>{waiting.text()}</strong>
                 <span class="muted">{format!(" · {org_name} · {last}")}</span>
             </p>
             <button
@@ -142,7 +157,7 @@ fn SyncStatus(
 #[component]
 fn EnrolForm(
     action: Action<EnrolmentCode, Result<Credentials, SyncError>>,
-    waiting: u32,
+    waiting: Waiting,
 ) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
@@ -165,7 +180,7 @@ fn EnrolForm(
     view! {
         <form class="enrol" on:submit=on_submit>
             <p class="waiting" data-testid="waiting">
-                <strong>{waiting_text(waiting)}</strong>
+                <strong>{waiting.text()}</strong>
             </p>
             <label for="enrol-code">"Enrolment code from your manager"</label>
             <div class="row">

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use indexed_db_futures::KeyRange;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
-use peerpulse_core::encounter::Encounter;
+use peerpulse_core::encounter::{Encounter, EncounterId};
 use serde::{Deserialize, Serialize};
 
 /// An encounter as the phone keeps it.
@@ -56,6 +56,50 @@ pub async fn save(
         saved_at: saved_at.to_owned(),
     };
     tx.object_store(ENCOUNTERS)?.add(&stored).serde()?.await?;
+    meta.put(&state)
+        .with_key(SYNC_STATE_KEY)
+        .without_key_type()
+        .serde()?
+        .await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Deletes an encounter (an undo, or a worker's correction) and uncounts it from this device's
+/// buckets, all or nothing. Buckets that reach zero are kept at zero so the next sync lowers the
+/// service's count too.
+pub async fn delete(store: &Store, id: &EncounterId) -> Result<StoredEncounter, StoreError> {
+    let tx = store
+        .db()
+        .transaction([ENCOUNTERS, BUCKETS, META])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let encounter_store = tx.object_store(ENCOUNTERS)?;
+    let stored: StoredEncounter = encounter_store
+        .get(id.as_str())
+        .serde()?
+        .await?
+        .ok_or_else(|| StoreError::Missing(format!("no entry with id {id}")))?;
+    let meta = tx.object_store(META)?;
+    let mut state: SyncState = meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default();
+    state.clock += 1;
+    let version = state.clock;
+
+    let bucket_store = tx.object_store(BUCKETS)?;
+    for key in stored.encounter.bucket_keys() {
+        let id = buckets::id(&key);
+        let previous: Option<BucketRecord> = bucket_store.get(id.as_str()).serde()?.await?;
+        let tally = previous
+            .map(|r| r.tally())
+            .unwrap_or_default()
+            .decremented(&key, version)
+            .map_err(|e| StoreError::Inconsistent(e.to_string()))?;
+        bucket_store
+            .put(&BucketRecord::new(key, tally))
+            .serde()?
+            .await?;
+    }
+    encounter_store.delete(id.as_str()).primitive()?.await?;
     meta.put(&state)
         .with_key(SYNC_STATE_KEY)
         .without_key_type()

@@ -53,6 +53,9 @@ pub enum StoreError {
     /// A stored record could not be read back.
     #[error("A stored record could not be read ({0}). It is kept as it was; please report this.")]
     Corrupt(String),
+    /// The record asked for is not there (already deleted, or never saved).
+    #[error("That entry is no longer on this phone ({0}).")]
+    Missing(String),
     /// The phone's trend counts disagree with its entries.
     #[error("The trend counts on this phone are out of step ({0}). Nothing was changed.")]
     Inconsistent(String),
