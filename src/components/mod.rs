@@ -3,5 +3,6 @@
 pub mod chip_picker;
 pub mod encounter_form;
 pub mod free_tags;
+pub mod storage_status;
 pub mod sync_panel;
 pub mod today_list;

@@ -1,6 +1,7 @@
 //! The worker's main screen: sync status, the encounter form, today's entries.
 
 use crate::components::encounter_form::EncounterForm;
+use crate::components::storage_status::StorageStatus;
 use crate::components::sync_panel::SyncPanel;
 use crate::components::today_list::TodayList;
 use leptos::prelude::*;
@@ -12,5 +13,6 @@ pub fn CapturePage() -> impl IntoView {
         <SyncPanel />
         <EncounterForm />
         <TodayList />
+        <StorageStatus />
     }
 }

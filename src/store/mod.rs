@@ -3,6 +3,7 @@
 pub mod buckets;
 pub mod device;
 pub mod encounters;
+pub mod persistence;
 pub mod schema;
 
 use indexed_db_futures::database::Database;
