@@ -19,6 +19,8 @@ pub const TRENDS_PATH: &str = "/api/v1/trends";
 pub const MAX_BATCH: usize = 500;
 /// Most encounters one device can plausibly count in one bucket (one site, one day).
 pub const MAX_BUCKET_COUNT: u32 = 5_000;
+/// Highest version accepted: phones count in JavaScript numbers, exact up to 2^53 - 1.
+pub const MAX_VERSION: u64 = (1 << 53) - 1;
 /// How far back a bucket's day may lie.
 pub const MAX_AGE_DAYS: u64 = 400;
 
@@ -110,6 +112,12 @@ pub enum RejectionReason {
     /// Version 0 is reserved for "never changed".
     #[error("version must be at least 1")]
     ZeroVersion,
+    /// A version no phone's clock can reach.
+    #[error("version {version} is beyond {MAX_VERSION}, the largest a phone can count to")]
+    AbsurdVersion {
+        /// The version sent.
+        version: u64,
+    },
 }
 
 /// One refused bucket.
@@ -179,6 +187,11 @@ impl BucketUpdate {
     pub fn check(&self, codebook: &Codebook, today: NaiveDate) -> Result<(), RejectionReason> {
         if self.version == 0 {
             return Err(RejectionReason::ZeroVersion);
+        }
+        if self.version > MAX_VERSION {
+            return Err(RejectionReason::AbsurdVersion {
+                version: self.version,
+            });
         }
         if self.count > MAX_BUCKET_COUNT {
             return Err(RejectionReason::AbsurdCount { count: self.count });
@@ -337,6 +350,12 @@ mod tests {
                 code: "astrology".into()
             })
         );
+        let mut huge = update(Measure::Encounters);
+        huge.version = MAX_VERSION + 1;
+        assert!(matches!(
+            huge.check(&book, today()),
+            Err(RejectionReason::AbsurdVersion { .. })
+        ));
         let mut zero = update(Measure::Encounters);
         zero.version = 0;
         assert_eq!(

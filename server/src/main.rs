@@ -1,1 +1,105 @@
-fn main() {}
+//! `peerpulse-server`: run the service, or manage it from the command line.
+
+use clap::{Parser, Subcommand};
+use peerpulse_server::db::{self, enrolment, orgs};
+use peerpulse_server::{AppState, serve};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "PeerPulse service: sync API, trends and the PWA on one port"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service.
+    Serve {
+        /// Address to listen on (port 0 picks a free port).
+        #[arg(long, env = "PEERPULSE_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Where the SQLite database lives.
+        #[arg(long, env = "PEERPULSE_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// The built PWA to serve.
+        #[arg(long, env = "PEERPULSE_STATIC_DIR", default_value = "dist")]
+        static_dir: PathBuf,
+        /// Name of the organization created on first start.
+        #[arg(long, default_value = "PeerPulse demo")]
+        org_name: String,
+    },
+    /// Print a new one-time enrolment code for the first organization.
+    EnrolCode {
+        /// Where the SQLite database lives.
+        #[arg(long, env = "PEERPULSE_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse().command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("peerpulse-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    // Tests and scripts read these lines; a closed stdout must not stop the service.
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+}
+
+async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
+    match command {
+        Command::Serve {
+            addr,
+            data_dir,
+            static_dir,
+            org_name,
+        } => {
+            let state = AppState::open(&data_dir, Some(static_dir)).await?;
+            if orgs::first(&state.db).await?.is_none() {
+                let org = orgs::create(&state.db, &org_name).await?;
+                let code = enrolment::create_code(&state.db, org, enrolment::CODE_TTL).await?;
+                say(&format!(
+                    "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
+                ));
+            }
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            say(&format!(
+                "PeerPulse is running at http://{}",
+                listener.local_addr()?
+            ));
+            serve(listener, state).await?;
+        }
+        Command::EnrolCode { data_dir } => {
+            let pool = db::open(&data_dir).await?;
+            let org = orgs::first(&pool)
+                .await?
+                .ok_or("no organization yet: start the service once with `serve`")?;
+            let code = enrolment::create_code(&pool, org, enrolment::CODE_TTL).await?;
+            say(&format!(
+                "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
+            ));
+        }
+    }
+    Ok(())
+}

@@ -60,17 +60,18 @@ pub fn SyncPanel() -> impl IntoView {
     });
 
     let scheduler = use_scheduler();
+    // Kept here, not in the form, so a re-read of the store never wipes what was typed.
+    let typed_code = RwSignal::new(String::new());
     let enrol_action = Action::new_local(move |code: &EnrolmentCode| {
         let store = app.store();
         let code = code.clone();
         async move { sync::enrol(&store, code).await }
     });
     Effect::new(move |_| {
-        if let Some(enrolled) = enrol_action.value().get() {
+        // A failed enrolment changed nothing stored: the form keeps what was typed.
+        if let Some(Ok(_)) = enrol_action.value().get() {
             app.notify_changed();
-            if enrolled.is_ok() {
-                scheduler.request();
-            }
+            scheduler.request();
         }
     });
 
@@ -84,7 +85,12 @@ pub fn SyncPanel() -> impl IntoView {
                             Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                             Ok(view) => {
                                 match view.credentials {
-                                    None => view! { <EnrolForm action=enrol_action waiting=view.waiting /> }.into_any(),
+                                    None => {
+                                        view! {
+                                            <EnrolForm action=enrol_action code=typed_code waiting=view.waiting />
+                                        }
+                                            .into_any()
+                                    }
                                     Some(credentials) => {
                                         view! {
                                             <SyncStatus
@@ -157,9 +163,9 @@ fn SyncStatus(
 #[component]
 fn EnrolForm(
     action: Action<EnrolmentCode, Result<Credentials, SyncError>>,
+    code: RwSignal<String>,
     waiting: Waiting,
 ) -> impl IntoView {
-    let code = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -59,7 +59,10 @@ pub fn start(app: AppContext) -> Scheduler {
         let Some(result) = action.value().get() else {
             return;
         };
-        app.notify_changed();
+        // A sync that never started (no credentials) changed nothing stored.
+        if !matches!(result, Err(SyncError::NotEnrolled)) {
+            app.notify_changed();
+        }
         // Only one retry is ever pending, whatever triggered the failed sync.
         if let Some(pending) = retry.try_update_value(Option::take).flatten() {
             pending.clear();

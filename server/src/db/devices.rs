@@ -1,0 +1,62 @@
+//! Enrolled devices.
+
+use super::{DbError, now};
+use crate::auth::Device;
+use crate::secrets;
+use peerpulse_core::enrolment::EnrolmentCode;
+use sqlx::SqlitePool;
+
+/// A newly enrolled device's credentials.
+#[derive(Debug)]
+pub struct Enrolled {
+    /// Public id.
+    pub device_id: String,
+    /// The token, shown once; only its hash is stored.
+    pub token: String,
+    /// The organization.
+    pub org_id: i64,
+}
+
+/// Uses up `code` and enrols a device in its organization, atomically: a code works once.
+/// `None` when the code is unknown, used or expired.
+pub async fn enrol(db: &SqlitePool, code: &EnrolmentCode) -> Result<Option<Enrolled>, DbError> {
+    let now = now();
+    let mut tx = db.begin().await?;
+    let org_id: Option<i64> = sqlx::query_scalar(
+        "UPDATE enrolment_codes SET used_at = ?1 \
+         WHERE code_hash = ?2 AND used_at IS NULL AND expires_at > ?1 RETURNING org_id",
+    )
+    .bind(&now)
+    .bind(secrets::hash(code.canonical()))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(org_id) = org_id else {
+        return Ok(None);
+    };
+    let device_id = secrets::new_device_id()?;
+    let token = secrets::new_token()?;
+    sqlx::query("INSERT INTO devices (id, org_id, token_hash, enrolled_at) VALUES (?, ?, ?, ?)")
+        .bind(&device_id)
+        .bind(org_id)
+        .bind(secrets::hash(&token))
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(Enrolled {
+        device_id,
+        token,
+        org_id,
+    }))
+}
+
+/// The active device holding the token with this hash.
+pub async fn by_token_hash(db: &SqlitePool, token_hash: &str) -> Result<Option<Device>, DbError> {
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT id, org_id FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(id, org_id)| Device { id, org_id }))
+}

@@ -1,0 +1,118 @@
+//! The one error type every handler returns: a status and a JSON body saying what is wrong.
+
+use crate::db::DbError;
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use peerpulse_core::protocol::{ErrorBody, SyncRequestError};
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No valid device token.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// The enrolment code is unknown, used or expired.
+    #[error(
+        "This enrolment code is unknown, already used or expired: ask your manager for a new one."
+    )]
+    EnrolmentCodeInvalid,
+    /// The body is not the JSON the endpoint expects.
+    #[error("{message}")]
+    InvalidBody {
+        /// 400, 413, 415 or 422, as the rejection says.
+        status: StatusCode,
+        /// The parser's explanation.
+        message: String,
+    },
+    /// The query string is wrong.
+    #[error("{0}")]
+    InvalidQuery(String),
+    /// The sync request is wrong as a whole.
+    #[error("{0}")]
+    InvalidSync(#[from] SyncRequestError),
+    /// No such API endpoint.
+    #[error("There is no API endpoint at this path: check the URL and the API version (/api/v1).")]
+    NotFound,
+    /// The endpoint exists but not for this method.
+    #[error("This endpoint does not accept this HTTP method.")]
+    MethodNotAllowed,
+    /// Something failed inside the service.
+    #[error("The service had an internal problem; nothing was changed. Try again later.")]
+    Internal(String),
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::EnrolmentCodeInvalid => StatusCode::FORBIDDEN,
+            Self::InvalidBody { status, .. } => *status,
+            Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidSync(SyncRequestError::BatchTooLarge(_)) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::InvalidSync(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine-readable code.
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthorized(_) => "unauthorized",
+            Self::EnrolmentCodeInvalid => "enrolment_code_invalid",
+            Self::InvalidBody { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE => {
+                "payload_too_large"
+            }
+            Self::InvalidBody { .. } => "invalid_body",
+            Self::InvalidQuery(_) => "invalid_query",
+            Self::InvalidSync(SyncRequestError::BatchTooLarge(_)) => "batch_too_large",
+            Self::InvalidSync(_) => "invalid_sync_request",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Internal(_) => "internal",
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(detail) = &self {
+            tracing::error!("internal error: {detail}");
+        }
+        let body = ErrorBody {
+            error: self.code().to_owned(),
+            message: self.to_string(),
+        };
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let status = rejection.status();
+        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            format!(
+                "The request body is larger than {} KiB: send fewer buckets per request.",
+                crate::routes::BODY_LIMIT / 1024
+            )
+        } else {
+            rejection.body_text()
+        };
+        Self::InvalidBody { status, message }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::InvalidQuery(rejection.body_text())
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}

@@ -1,0 +1,65 @@
+//! PeerPulse service: device enrolment, exactly-once trend sync, suppressed trends, and the PWA.
+
+pub mod auth;
+pub mod db;
+pub mod error;
+pub mod routes;
+pub mod secrets;
+
+use sqlx::SqlitePool;
+use std::path::{Path, PathBuf};
+use tokio::net::TcpListener;
+
+/// What every request handler shares.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The database.
+    pub db: SqlitePool,
+    /// The built PWA, if there is one to serve.
+    pub static_dir: Option<PathBuf>,
+}
+
+impl AppState {
+    /// Opens (creating and migrating if needed) the database under `data_dir`.
+    pub async fn open(data_dir: &Path, static_dir: Option<PathBuf>) -> Result<Self, db::DbError> {
+        Ok(Self {
+            db: db::open(data_dir).await?,
+            static_dir,
+        })
+    }
+}
+
+/// Serves the app on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, routes::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

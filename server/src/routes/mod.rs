@@ -1,0 +1,55 @@
+//! The HTTP surface: the versioned API and the built PWA, on one port.
+
+mod enrol;
+mod pwa;
+mod sync;
+mod trends;
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::Router;
+use axum::extract::{FromRequest, Request};
+use axum::routing::{any, get, post};
+use peerpulse_core::protocol::{ENROL_PATH, SYNC_PATH, TRENDS_PATH};
+use serde::de::DeserializeOwned;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted, in bytes: a full batch of buckets is far smaller.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// The whole app.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route(ENROL_PATH, post(enrol::enrol))
+        .route(SYNC_PATH, post(sync::sync))
+        .route(TRENDS_PATH, get(trends::trends))
+        .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT * 2));
+    let app = match state.static_dir.as_deref() {
+        Some(dir) => api.merge(pwa::router(dir)),
+        None => api,
+    };
+    app.layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A JSON body whose rejections become [`ApiError`]s with a JSON body of their own.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(Self(value))
+    }
+}

@@ -1,0 +1,52 @@
+//! `POST /api/v1/sync`: a device's changed buckets, applied only when newer.
+
+use super::ApiJson;
+use crate::AppState;
+use crate::auth::Device;
+use crate::db::{buckets, orgs};
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::State;
+use chrono::Utc;
+use peerpulse_core::codebook::Codebook;
+use peerpulse_core::protocol::{BucketUpdate, Rejection, SyncRequest, SyncResponse};
+
+/// Applies a batch: invalid buckets are refused one by one, the rest land together.
+pub async fn sync(
+    State(state): State<AppState>,
+    device: Device,
+    ApiJson(request): ApiJson<SyncRequest>,
+) -> Result<Json<SyncResponse>, ApiError> {
+    request.check()?;
+    let org = orgs::get(&state.db, device.org_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", device.org_id)))?;
+    // Per-organization codebooks arrive with a later issue; every org uses the default today.
+    let codebook = Codebook::harm_reduction_default();
+    let today = Utc::now().date_naive();
+    let (valid, rejected): (Vec<&BucketUpdate>, Vec<Rejection>) = request.buckets.iter().fold(
+        (Vec::new(), Vec::new()),
+        |(mut valid, mut rejected), update| {
+            match update.check(&codebook, today) {
+                Ok(()) => valid.push(update),
+                Err(reason) => rejected.push(Rejection {
+                    key: update.key(),
+                    reason,
+                }),
+            }
+            (valid, rejected)
+        },
+    );
+    let valid: Vec<BucketUpdate> = valid.into_iter().cloned().collect();
+    let applied = buckets::apply(&state.db, &device, &valid).await?;
+    if !rejected.is_empty() {
+        tracing::info!(device = %device.id, count = rejected.len(), "buckets rejected");
+    }
+    Ok(Json(SyncResponse {
+        acked_through: request.through(),
+        applied: applied.applied,
+        unchanged: applied.unchanged,
+        rejected,
+        codebook_version: org.codebook_version,
+    }))
+}

@@ -1,0 +1,57 @@
+//! `GET /api/v1/trends`: the organization's totals, suppressed below its threshold.
+
+use crate::AppState;
+use crate::auth::Device;
+use crate::db::{buckets, orgs};
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Query, State};
+use chrono::{Days, Utc};
+use peerpulse_core::protocol::{TrendRow, TrendsResponse};
+use serde::Deserialize;
+
+/// Days shown when the request does not say.
+const DEFAULT_DAYS: u32 = 30;
+/// Most days one request may ask for.
+const MAX_DAYS: u32 = 400;
+
+/// Query parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrendsQuery {
+    /// How many days back from today, today included.
+    days: Option<u32>,
+}
+
+/// The caller's organization's trends.
+pub async fn trends(
+    State(state): State<AppState>,
+    device: Device,
+    query: Result<Query<TrendsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<TrendsResponse>, ApiError> {
+    let Query(query) = query?;
+    let days = query.days.unwrap_or(DEFAULT_DAYS);
+    if !(1..=MAX_DAYS).contains(&days) {
+        return Err(ApiError::InvalidQuery(format!(
+            "days must be between 1 and {MAX_DAYS}, got {days}"
+        )));
+    }
+    let org = orgs::get(&state.db, device.org_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", device.org_id)))?;
+    let since = Utc::now().date_naive() - Days::new(u64::from(days - 1));
+    let rows = buckets::org_totals(&state.db, org.id, since)
+        .await?
+        .into_iter()
+        .map(|total| TrendRow {
+            day: total.day,
+            measure: total.measure,
+            count: org.threshold.apply(total.count),
+        })
+        .collect();
+    Ok(Json(TrendsResponse {
+        org_name: org.name,
+        suppression_threshold: org.threshold.get(),
+        rows,
+    }))
+}
