@@ -1,0 +1,371 @@
+//! The sync and trends API over real HTTP against a real SQLite database.
+
+mod support;
+
+use peerpulse_core::bucket::Measure;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{TestServer, code, reported, today, update};
+
+#[tokio::test]
+async fn synced_counts_show_in_the_org_trends() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour Health").await;
+    let token = server.device(org).await;
+    let answer = server
+        .sync(
+            &token,
+            vec![
+                update(Measure::Encounters, 7, 3),
+                update(Measure::Need(code("housing")), 6, 3),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (answer.acked_through, answer.applied, answer.unchanged),
+        (3, 2, 0)
+    );
+    assert!(answer.rejected.is_empty());
+    let trends = server.trends(&token).await;
+    assert_eq!(trends.org_name, "Harbour Health");
+    assert_eq!(reported(&trends, &Measure::Encounters), Some(json!(7)));
+    assert_eq!(
+        reported(&trends, &Measure::Need(code("housing"))),
+        Some(json!(6))
+    );
+}
+
+#[tokio::test]
+async fn the_same_sync_sent_twice_changes_nothing() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let token = server.device(org).await;
+    let batch = vec![update(Measure::Encounters, 9, 4)];
+    server.sync(&token, batch.clone()).await;
+    let before = server.trends(&token).await;
+    let again = server.sync(&token, batch).await;
+    assert_eq!((again.applied, again.unchanged), (0, 1));
+    assert_eq!(server.trends(&token).await, before);
+}
+
+#[tokio::test]
+async fn an_older_version_arriving_late_does_not_overwrite_a_newer_one() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let token = server.device(org).await;
+    server
+        .sync(&token, vec![update(Measure::Encounters, 8, 10)])
+        .await;
+    let late = server
+        .sync(&token, vec![update(Measure::Encounters, 5, 6)])
+        .await;
+    assert_eq!((late.applied, late.unchanged), (0, 1));
+    assert_eq!(
+        reported(&server.trends(&token).await, &Measure::Encounters),
+        Some(json!(8))
+    );
+    // A newer, lower count (an entry deleted on the phone) does lower the total.
+    server
+        .sync(&token, vec![update(Measure::Encounters, 6, 11)])
+        .await;
+    assert_eq!(
+        reported(&server.trends(&token).await, &Measure::Encounters),
+        Some(json!(6))
+    );
+}
+
+#[tokio::test]
+async fn devices_of_one_org_sum_and_another_org_sees_none_of_it() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Org A").await;
+    let other = server.org("Org B").await;
+    let (a1, a2, b) = (
+        server.device(org).await,
+        server.device(org).await,
+        server.device(other).await,
+    );
+    server
+        .sync(&a1, vec![update(Measure::Encounters, 4, 1)])
+        .await;
+    server
+        .sync(&a2, vec![update(Measure::Encounters, 3, 1)])
+        .await;
+    assert_eq!(
+        reported(&server.trends(&a1).await, &Measure::Encounters),
+        Some(json!(7))
+    );
+    let theirs = server.trends(&b).await;
+    assert_eq!(theirs.org_name, "Org B");
+    assert!(theirs.rows.is_empty(), "{:?}", theirs.rows);
+}
+
+#[tokio::test]
+async fn counts_below_the_threshold_are_suppressed() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let token = server.device(org).await;
+    server
+        .sync(
+            &token,
+            vec![
+                update(Measure::Encounters, 5, 2),
+                update(Measure::Need(code("food")), 4, 2),
+                update(Measure::Need(code("housing")), 0, 2),
+            ],
+        )
+        .await;
+    let trends = server.trends(&token).await;
+    assert_eq!(trends.suppression_threshold, 5);
+    assert_eq!(reported(&trends, &Measure::Encounters), Some(json!(5)));
+    assert_eq!(
+        reported(&trends, &Measure::Need(code("food"))),
+        Some(json!({"below": 5}))
+    );
+    // A zero total is no row at all.
+    assert_eq!(reported(&trends, &Measure::Need(code("housing"))), None);
+}
+
+async fn assert_json_error(res: reqwest::Response, status: StatusCode, error: &str) -> String {
+    assert_eq!(res.status(), status);
+    let body: Value = res.json().await.expect("JSON error body");
+    assert_eq!(body["error"], error, "{body}");
+    let message = body["message"].as_str().expect("message").to_owned();
+    assert!(!message.is_empty());
+    message
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_get_401_with_a_json_error() {
+    let server = TestServer::start(None).await;
+    let none = server
+        .client
+        .post(server.at("/api/v1/sync"))
+        .json(&json!({"buckets": []}))
+        .send()
+        .await
+        .unwrap();
+    let message = assert_json_error(none, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert!(message.contains("Bearer"), "{message}");
+
+    let wrong = server
+        .client
+        .get(server.at("/api/v1/trends"))
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(wrong, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn an_enrolment_code_works_once() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let code = server.code(org).await;
+    let enrol = || {
+        server
+            .client
+            .post(server.at("/api/v1/enrol"))
+            .json(&json!({ "code": code.to_lowercase() }))
+            .send()
+    };
+    assert_eq!(enrol().await.unwrap().status(), StatusCode::CREATED);
+    let second = enrol().await.unwrap();
+    let message = assert_json_error(second, StatusCode::FORBIDDEN, "enrolment_code_invalid").await;
+    assert!(message.contains("ask your manager"), "{message}");
+}
+
+#[tokio::test]
+async fn an_expired_or_malformed_enrolment_code_is_refused() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let expired = peerpulse_server::db::enrolment::create_code(
+        &server.state.db,
+        org,
+        chrono::Duration::seconds(-1),
+    )
+    .await
+    .unwrap();
+    let res = server
+        .client
+        .post(server.at("/api/v1/enrol"))
+        .json(&json!({ "code": expired.to_string() }))
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(res, StatusCode::FORBIDDEN, "enrolment_code_invalid").await;
+
+    let res = server
+        .client
+        .post(server.at("/api/v1/enrol"))
+        .json(&json!({ "code": "0000" }))
+        .send()
+        .await
+        .unwrap();
+    let message = assert_json_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").await;
+    assert!(message.contains("8 letters and digits"), "{message}");
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_refused_with_reasons_and_store_nothing() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let token = server.device(org).await;
+    let day = today().to_string();
+    let cases = [
+        (
+            json!({"buckets": [{"day": day, "site": "van", "dimension": "encounters", "count": -3, "version": 1}]}),
+            "count",
+        ),
+        (
+            json!({"buckets": [{"day": day, "site": "van", "dimension": "encounters", "count": 9, "version": 1, "name": "Jo"}]}),
+            "name",
+        ),
+        (
+            json!({"buckets": [{"day": day, "site": "van", "dimension": "encounters", "count": "many", "version": 1}]}),
+            "many",
+        ),
+        (json!({"buckets": "all of them"}), "buckets"),
+    ];
+    for (body, mentions) in cases {
+        let (status, answer) = server.sync_raw(&token, &body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(answer["error"], "invalid_body");
+        let message = answer["message"].as_str().unwrap();
+        assert!(message.contains(mentions), "{message}");
+    }
+    let broken = server
+        .client
+        .post(server.at("/api/v1/sync"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{\"buckets\": [")
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(broken, StatusCode::BAD_REQUEST, "invalid_body").await;
+    assert!(server.trends(&token).await.rows.is_empty());
+}
+
+#[tokio::test]
+async fn an_invalid_bucket_is_rejected_alone_while_the_rest_land() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let token = server.device(org).await;
+    let answer = server
+        .sync(
+            &token,
+            vec![
+                update(Measure::Encounters, 6, 2),
+                update(Measure::Topic(code("astrology")), 6, 2),
+                update(Measure::Need(code("food")), 999_999, 2),
+            ],
+        )
+        .await;
+    assert_eq!(answer.applied, 1);
+    assert_eq!(answer.acked_through, 2);
+    let reasons: Vec<Value> = answer
+        .rejected
+        .iter()
+        .map(|r| serde_json::to_value(r).unwrap()["reason"].clone())
+        .collect();
+    assert_eq!(reasons, vec![json!("unknown-code"), json!("absurd-count")]);
+    let trends = server.trends(&token).await;
+    assert_eq!(reported(&trends, &Measure::Encounters), Some(json!(6)));
+    assert_eq!(trends.rows.len(), 1);
+}
+
+#[tokio::test]
+async fn oversized_bodies_and_batches_are_refused_with_json() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let token = server.device(org).await;
+    let huge = server
+        .client
+        .post(server.at("/api/v1/sync"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(format!(
+            "{{\"buckets\": [], \"pad\": \"{}\"}}",
+            "x".repeat(300 * 1024)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(huge, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+
+    let many: Vec<_> = (0..501u64)
+        .map(|i| {
+            let mut u = update(Measure::Encounters, 1, i + 1);
+            u.day = today() - chrono::Days::new(i % 300);
+            u.site = code(if i < 300 { "van" } else { "street" });
+            u
+        })
+        .collect();
+    let (status, answer) = server.sync_raw(&token, &json!({ "buckets": many })).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+    assert_eq!(answer["error"], "batch_too_large");
+    assert!(server.trends(&token).await.rows.is_empty());
+}
+
+#[tokio::test]
+async fn trends_days_must_be_in_range() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let token = server.device(org).await;
+    for query in ["days=0", "days=401", "days=soon", "weeks=2"] {
+        let res = server
+            .client
+            .get(server.at(&format!("/api/v1/trends?{query}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_json_error(res, StatusCode::BAD_REQUEST, "invalid_query").await;
+    }
+}
+
+#[tokio::test]
+async fn unknown_api_paths_and_methods_answer_json_errors() {
+    let server = TestServer::start(None).await;
+    let res = server
+        .client
+        .get(server.at("/api/v2/sync"))
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(res, StatusCode::NOT_FOUND, "not_found").await;
+    let res = server
+        .client
+        .get(server.at("/api/v1/sync"))
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+}
+
+#[tokio::test]
+async fn the_pwa_is_served_with_client_routes_falling_back_to_the_shell() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html>shell</html>").unwrap();
+    std::fs::write(dist.path().join("sw.js"), "// worker").unwrap();
+    let server = TestServer::start(Some(dist.path().to_path_buf())).await;
+    let shell = server
+        .client
+        .get(server.at("/trends"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shell.status(), StatusCode::OK);
+    assert_eq!(shell.headers()["cache-control"], "no-cache");
+    assert_eq!(shell.text().await.unwrap(), "<html>shell</html>");
+    let worker = server.client.get(server.at("/sw.js")).send().await.unwrap();
+    assert_eq!(worker.text().await.unwrap(), "// worker");
+    let api = server
+        .client
+        .get(server.at("/api/nothing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,142 @@
+//! A real PeerPulse service on a loopback port with a real SQLite file, for integration tests.
+
+use chrono::{Duration, NaiveDate, Utc};
+use peerpulse_core::bucket::Measure;
+use peerpulse_core::codebook::Code;
+use peerpulse_core::protocol::{
+    BucketUpdate, EnrolResponse, SyncRequest, SyncResponse, TrendsResponse,
+};
+use peerpulse_server::db::{enrolment, orgs};
+use peerpulse_server::{AppState, serve};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+/// A running service and an HTTP client for it.
+pub struct TestServer {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    _data: TempDir,
+}
+
+impl TestServer {
+    /// Starts a service with a fresh database and, optionally, a PWA build to serve.
+    pub async fn start(static_dir: Option<PathBuf>) -> Self {
+        let data = tempfile::tempdir().expect("temp dir");
+        let state = AppState::open(data.path(), static_dir)
+            .await
+            .expect("open database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("bound address"));
+        tokio::spawn(serve(listener, state.clone()));
+        Self {
+            url,
+            client: reqwest::Client::new(),
+            state,
+            _data: data,
+        }
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// Creates an organization and returns its id.
+    pub async fn org(&self, name: &str) -> i64 {
+        orgs::create(&self.state.db, name)
+            .await
+            .expect("create org")
+    }
+
+    /// A fresh one-time code for `org`.
+    pub async fn code(&self, org: i64) -> String {
+        enrolment::create_code(&self.state.db, org, Duration::days(1))
+            .await
+            .expect("create code")
+            .to_string()
+    }
+
+    /// Enrols a new device in `org` and returns its token.
+    pub async fn device(&self, org: i64) -> String {
+        let code = self.code(org).await;
+        let res = self
+            .client
+            .post(self.at("/api/v1/enrol"))
+            .json(&serde_json::json!({ "code": code }))
+            .send()
+            .await
+            .expect("enrol request");
+        assert_eq!(res.status(), StatusCode::CREATED);
+        res.json::<EnrolResponse>()
+            .await
+            .expect("enrol answer")
+            .token
+    }
+
+    /// Posts a sync body as raw JSON and returns the status and the JSON answer.
+    pub async fn sync_raw(&self, token: &str, body: &Value) -> (StatusCode, Value) {
+        let res = self
+            .client
+            .post(self.at("/api/v1/sync"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("sync request");
+        let status = res.status();
+        (status, res.json().await.expect("JSON answer"))
+    }
+
+    /// Syncs `buckets` and expects success.
+    pub async fn sync(&self, token: &str, buckets: Vec<BucketUpdate>) -> SyncResponse {
+        let body = serde_json::to_value(SyncRequest { buckets }).expect("serialize");
+        let (status, answer) = self.sync_raw(token, &body).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        serde_json::from_value(answer).expect("sync answer")
+    }
+
+    /// The org trends as the device sees them.
+    pub async fn trends(&self, token: &str) -> TrendsResponse {
+        let res = self
+            .client
+            .get(self.at("/api/v1/trends"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("trends request");
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.expect("trends answer")
+    }
+}
+
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+pub fn code(s: &str) -> Code {
+    Code::new(s).expect("valid code")
+}
+
+/// A bucket update for today at the van.
+pub fn update(measure: Measure, count: u32, version: u64) -> BucketUpdate {
+    BucketUpdate {
+        day: today(),
+        site: code("van"),
+        measure,
+        count,
+        version,
+    }
+}
+
+/// The reported count of `measure` today, as JSON (a number or `{"below": n}`), if present.
+pub fn reported(trends: &TrendsResponse, measure: &Measure) -> Option<Value> {
+    trends
+        .rows
+        .iter()
+        .find(|r| r.day == today() && &r.measure == measure)
+        .map(|r| serde_json::to_value(r.count).expect("serialize count"))
+}
