@@ -241,11 +241,17 @@ pub fn EncounterForm() -> impl IntoView {
                 </Show>
             </div>
             <Show when=move || !problems.with(Vec::is_empty)>
-                <ul class="problems" role="alert">
-                    {move || {
-                        problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()
-                    }}
-                </ul>
+                <div role="alert">
+                    <ul class="problems">
+                        {move || {
+                            problems
+                                .get()
+                                .into_iter()
+                                .map(|p| view! { <li>{p}</li> })
+                                .collect_view()
+                        }}
+                    </ul>
+                </div>
             </Show>
             <div class="save-bar">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>
