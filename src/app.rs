@@ -1,6 +1,6 @@
 //! The app shell: storage opening, shared context, navigation and routes.
 
-use crate::pages::{capture::CapturePage, trends::TrendsPage};
+use crate::pages::{capture::CapturePage, history::HistoryPage, trends::TrendsPage};
 use crate::store::Store;
 use crate::sync::scheduler;
 use leptos::prelude::*;
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                 <span class="brand">"PeerPulse"</span>
                 <nav aria-label="Main">
                     <A href="/">"Log"</A>
+                    <A href="/history">"History"</A>
                     <A href="/trends">"Trends"</A>
                 </nav>
             </header>
@@ -87,6 +88,7 @@ fn Ready(store: Store) -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
             <Route path=path!("/") view=CapturePage />
+            <Route path=path!("/history") view=HistoryPage />
             <Route path=path!("/trends") view=TrendsPage />
         </Routes>
     }

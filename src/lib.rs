@@ -3,6 +3,7 @@
 pub mod app;
 pub mod clock;
 pub mod components;
+pub mod download;
 pub mod pages;
 pub mod store;
 pub mod sync;

@@ -172,6 +172,16 @@ impl TimeBand {
         }
     }
 
+    /// The stable name used in exports (its serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Night => "night",
+            Self::Morning => "morning",
+            Self::Afternoon => "afternoon",
+            Self::Evening => "evening",
+        }
+    }
+
     /// What a person reads.
     pub fn label(self) -> &'static str {
         match self {
@@ -640,6 +650,17 @@ mod tests {
             assert_eq!(
                 serde_json::to_string(&kind).unwrap(),
                 format!("\"{}\"", kind.as_str())
+            );
+        }
+        for band in [
+            TimeBand::Night,
+            TimeBand::Morning,
+            TimeBand::Afternoon,
+            TimeBand::Evening,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&band).unwrap(),
+                format!("\"{}\"", band.as_str())
             );
         }
         for reach in Reach::ALL {

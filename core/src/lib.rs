@@ -4,6 +4,7 @@
 //! - [`codebook`]: the organization's vocabulary (sites, topics, insights, needs).
 //! - [`encounter`]: one anonymous encounter and its validation.
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
+//! - [`history`]: the worker's own day summaries, filters and exports.
 //! - [`bucket`]: aggregation of encounters into trend buckets.
 //! - [`protocol`]: the sync and trends API types used by both sides.
 //! - [`privacy`]: small-cell suppression, the free-text guard and free-tag normalization.
@@ -13,5 +14,6 @@ pub mod bucket;
 pub mod codebook;
 pub mod encounter;
 pub mod enrolment;
+pub mod history;
 pub mod privacy;
 pub mod protocol;

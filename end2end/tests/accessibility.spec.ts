@@ -18,11 +18,16 @@ test("the log screen has no serious accessibility violations, also with errors s
   expect(await seriousViolations(page)).toEqual([]);
 });
 
-test("the trends screen has no serious accessibility violations", async ({ page }) => {
-  await page.goto(`${process.env.PEERPULSE_URL!}/trends`);
-  await expect(page.getByRole("heading", { name: "Trends" })).toBeVisible();
-  expect(await seriousViolations(page)).toEqual([]);
-});
+for (const [path, heading] of [
+  ["/trends", "Trends"],
+  ["/history", "History"],
+]) {
+  test(`the ${heading.toLowerCase()} screen has no serious accessibility violations`, async ({ page }) => {
+    await page.goto(`${process.env.PEERPULSE_URL!}${path}`);
+    await expect(page.getByRole("heading", { name: heading, exact: true })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+}
 
 test("every control is at least 44 px tall and the page fits 320 px without sideways scrolling", async ({
   page,

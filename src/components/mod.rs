@@ -2,6 +2,7 @@
 
 pub mod chip_picker;
 pub mod encounter_form;
+pub mod entry_item;
 pub mod free_tags;
 pub mod storage_status;
 pub mod sync_panel;

@@ -2,10 +2,9 @@
 
 use crate::app::use_app;
 use crate::clock;
-use crate::components::encounter_form::short_time;
+use crate::components::entry_item::EntryItem;
 use crate::store::encounters;
 use leptos::prelude::*;
-use peerpulse_core::codebook::CodeList;
 
 /// The list under the form: what was logged today.
 #[component]
@@ -41,21 +40,7 @@ pub fn TodayList() -> impl IntoView {
                                             .into_iter()
                                             .rev()
                                             .map(|stored| {
-                                                let e = &stored.encounter;
-                                                let needs = e
-                                                    .needs
-                                                    .iter()
-                                                    .map(|n| codebook.label(CodeList::Need, n).to_owned())
-                                                    .collect::<Vec<_>>()
-                                                    .join(", ");
-                                                view! {
-                                                    <li class="entry">
-                                                        <span class="time">{short_time(&stored.saved_at)}</span>
-                                                        <span class="site">{codebook.label(CodeList::Site, &e.site).to_owned()}</span>
-                                                        <span class="kind">{e.kind.label()}</span>
-                                                        <span class="needs">{needs}</span>
-                                                    </li>
-                                                }
+                                                view! { <EntryItem stored codebook=codebook.clone() /> }
                                             })
                                             .collect_view()}
                                     </ul>

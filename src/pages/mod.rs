@@ -1,4 +1,5 @@
 //! One module per screen.
 
 pub mod capture;
+pub mod history;
 pub mod trends;

@@ -111,16 +111,43 @@ pub async fn delete(store: &Store, id: &EncounterId) -> Result<StoredEncounter, 
 
 /// The encounters of one day, oldest first.
 pub async fn on_day(store: &Store, day: NaiveDate) -> Result<Vec<StoredEncounter>, StoreError> {
+    between(store, day, day).await
+}
+
+/// The encounters from `from` to `to` (both included), oldest first.
+pub async fn between(
+    store: &Store,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<StoredEncounter>, StoreError> {
     let tx = store.db().transaction(ENCOUNTERS).build()?;
     let object_store = tx.object_store(ENCOUNTERS)?;
     let index = object_store.index(BY_DAY)?;
     let records = index
         .get_all::<StoredEncounter>()
-        .with_query::<String, _>(KeyRange::Only(day.to_string()))
+        .with_query::<String, _>(KeyRange::Bound(
+            from.to_string(),
+            false,
+            to.to_string(),
+            false,
+        ))
         .serde()?
         .await?;
     let mut encounters = records.collect::<Result<Vec<_>, _>>()?;
-    encounters.sort_by(|a, b| a.saved_at.cmp(&b.saved_at));
+    encounters.sort_by(|a, b| (a.encounter.day, &a.saved_at).cmp(&(b.encounter.day, &b.saved_at)));
+    Ok(encounters)
+}
+
+/// Every encounter on this phone, for the worker's own export.
+pub async fn all(store: &Store) -> Result<Vec<StoredEncounter>, StoreError> {
+    let tx = store.db().transaction(ENCOUNTERS).build()?;
+    let records = tx
+        .object_store(ENCOUNTERS)?
+        .get_all::<StoredEncounter>()
+        .serde()?
+        .await?;
+    let mut encounters = records.collect::<Result<Vec<_>, _>>()?;
+    encounters.sort_by(|a, b| (a.encounter.day, &a.saved_at).cmp(&(b.encounter.day, &b.saved_at)));
     Ok(encounters)
 }
 

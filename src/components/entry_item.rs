@@ -1,0 +1,28 @@
+//! One logged encounter in a list.
+
+use crate::components::encounter_form::short_time;
+use crate::components::free_tags::tag_label;
+use crate::store::encounters::StoredEncounter;
+use leptos::prelude::*;
+use peerpulse_core::codebook::{CodeList, Codebook};
+
+/// A compact line: time, site, how, and the needs noted.
+#[component]
+pub fn EntryItem(stored: StoredEncounter, codebook: Codebook) -> impl IntoView {
+    let e = &stored.encounter;
+    let needs = e
+        .needs
+        .iter()
+        .map(|n| codebook.label(CodeList::Need, n).to_owned())
+        .chain(e.free_tags.iter().map(tag_label))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <li class="entry">
+            <span class="time">{short_time(&stored.saved_at)}</span>
+            <span class="site">{codebook.label(CodeList::Site, &e.site).to_owned()}</span>
+            <span class="kind">{e.kind.label()}</span>
+            <span class="needs">{needs}</span>
+        </li>
+    }
+}

@@ -1,0 +1,227 @@
+//! The worker's history: what was logged, day by day, with filters and an export.
+
+use crate::app::use_app;
+use crate::clock;
+use crate::components::chip_picker::SingleChoice;
+use crate::components::entry_item::EntryItem;
+use crate::download;
+use crate::store::encounters::{self, StoredEncounter};
+use chrono::Days;
+use leptos::prelude::*;
+use peerpulse_core::codebook::{Code, CodeList, Codebook};
+use peerpulse_core::encounter::Encounter;
+use peerpulse_core::history::{Filter, day_summaries, to_csv};
+
+/// Which days the history shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Period {
+    Today,
+    Week,
+    Everything,
+}
+
+impl Period {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Today => "Today",
+            Self::Week => "Last 7 days",
+            Self::Everything => "Everything",
+        }
+    }
+}
+
+/// Which export format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Json,
+}
+
+/// The history screen.
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let app = use_app();
+    let codebook = app.codebook();
+    let period = RwSignal::new(Some(Period::Week));
+    let need = RwSignal::new(None::<Code>);
+    let topic = RwSignal::new(None::<Code>);
+    let text = RwSignal::new(String::new());
+
+    let entries = LocalResource::new(move || {
+        app.changed.track();
+        let chosen = period.get().unwrap_or(Period::Week);
+        let store = app.store();
+        async move {
+            let today = clock::today();
+            match chosen {
+                Period::Today => encounters::on_day(&store, today).await,
+                Period::Week => encounters::between(&store, today - Days::new(6), today).await,
+                Period::Everything => encounters::all(&store).await,
+            }
+        }
+    });
+
+    let export = Action::new_local(move |format: &Format| {
+        let format = *format;
+        let store = app.store();
+        async move {
+            let all: Vec<Encounter> = encounters::all(&store)
+                .await
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .map(|s| s.encounter)
+                .collect();
+            let stamp = clock::today();
+            let saved = match format {
+                Format::Csv => download::save(
+                    &format!("peerpulse-entries-{stamp}.csv"),
+                    "text/csv",
+                    &to_csv(&all),
+                ),
+                Format::Json => {
+                    let json = serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?;
+                    download::save(
+                        &format!("peerpulse-entries-{stamp}.json"),
+                        "application/json",
+                        &json,
+                    )
+                }
+            };
+            saved.map_err(|e| e.to_string()).map(|()| all.len())
+        }
+    });
+
+    let book = codebook.clone();
+    let shown = move || {
+        let filter = Filter {
+            need: need.get(),
+            topic: topic.get(),
+            text: text.get(),
+        };
+        let book = book.clone();
+        entries.get().map(move |read| {
+            read.map(|list| {
+                list.into_iter()
+                    .filter(|s| filter.matches(&s.encounter, &book))
+                    .collect::<Vec<StoredEncounter>>()
+            })
+        })
+    };
+
+    view! {
+        <section class="history" aria-labelledby="history-heading">
+            <h1 id="history-heading">"History"</h1>
+            <SingleChoice
+                legend="Show"
+                name="period"
+                options=[Period::Today, Period::Week, Period::Everything]
+                    .into_iter()
+                    .map(|p| (p, p.label().to_owned()))
+                    .collect()
+                selected=period
+            />
+            <div class="filters">
+                <CodeSelect label="Need" list=CodeList::Need codebook=codebook.clone() selected=need />
+                <CodeSelect label="Topic you shared" list=CodeList::Topic codebook=codebook.clone() selected=topic />
+                <label class="field">
+                    "Search"
+                    <input
+                        type="search"
+                        name="search"
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))
+                    />
+                </label>
+            </div>
+            <Transition fallback=|| view! { <p role="status">"Loading history…"</p> }>
+                {
+                    let codebook = codebook.clone();
+                    move || {
+                        let codebook = codebook.clone();
+                        shown()
+                            .map(move |read| match read {
+                                Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                                Ok(list) if list.is_empty() => view! { <p class="muted">"No entries match."</p> }.into_any(),
+                                Ok(list) => view! { <Days list codebook /> }.into_any(),
+                            })
+                    }
+                }
+            </Transition>
+            <div class="export">
+                <h2>"Your own records"</h2>
+                <p class="muted">"Every entry on this phone, including private notes, as a file for you to keep."</p>
+                <div class="row">
+                    <button type="button" class="secondary" on:click=move |_| { export.dispatch(Format::Csv); }>
+                        "Export CSV"
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| { export.dispatch(Format::Json); }>
+                        "Export JSON"
+                    </button>
+                </div>
+                <p role="status" class:error=move || matches!(export.value().get(), Some(Err(_)))>
+                    {move || match export.value().get() {
+                        Some(Ok(n)) => format!("Exported {n} entries."),
+                        Some(Err(e)) => e,
+                        None => String::new(),
+                    }}
+                </p>
+            </div>
+        </section>
+    }
+}
+
+/// Entries grouped by day, each day headed by its summary.
+#[component]
+fn Days(list: Vec<StoredEncounter>, codebook: Codebook) -> impl IntoView {
+    let summaries = day_summaries(list.iter().map(|s| &s.encounter));
+    summaries
+        .into_iter()
+        .map(|summary| {
+            let day_entries: Vec<StoredEncounter> = list
+                .iter()
+                .filter(|s| s.encounter.day == summary.day)
+                .rev()
+                .cloned()
+                .collect();
+            let codebook = codebook.clone();
+            view! {
+                <section class="day" data-testid="history-day">
+                    <h2>
+                        {summary.day.format("%A %d %B").to_string()}
+                        <span class="summary">{summary.sentence()}</span>
+                    </h2>
+                    <ul class="entries">
+                        {day_entries
+                            .into_iter()
+                            .map(|stored| view! { <EntryItem stored codebook=codebook.clone() /> })
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+        .collect_view()
+}
+
+/// A drop-down of one codebook list, with "any" first.
+#[component]
+fn CodeSelect(
+    label: &'static str,
+    list: CodeList,
+    codebook: Codebook,
+    selected: RwSignal<Option<Code>>,
+) -> impl IntoView {
+    let options = codebook
+        .entries(list)
+        .iter()
+        .map(|e| view! { <option value=e.code.to_string()>{e.label.clone()}</option> })
+        .collect_view();
+    view! {
+        <label class="field">
+            {label}
+            <select on:change=move |ev| selected.set(Code::new(&event_target_value(&ev)).ok())>
+                <option value="">"Any"</option>
+                {options}
+            </select>
+        </label>
+    }
+}
