@@ -7,6 +7,7 @@ use crate::secrets;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use std::time::Instant;
 
 /// An enrolled, not revoked device: every query it makes is scoped to its organization.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,10 +34,15 @@ impl FromRequestParts<AppState> for Device {
             .ok_or(ApiError::Unauthorized(
                 "The Authorization header must be \"Bearer <token>\".",
             ))?;
-        devices::by_token_hash(&state.db, &secrets::hash(token))
+        let device = devices::by_token_hash(&state.db, &secrets::hash(token))
             .await?
             .ok_or(ApiError::Unauthorized(
                 "This device token is unknown or revoked: enrol the phone again with a new code.",
-            ))
+            ))?;
+        state
+            .rate_limit
+            .take(&device.id, Instant::now())
+            .map_err(ApiError::TooManyRequests)?;
+        Ok(device)
     }
 }

@@ -38,6 +38,9 @@ pub enum ApiError {
     /// The endpoint exists but not for this method.
     #[error("This endpoint does not accept this HTTP method.")]
     MethodNotAllowed,
+    /// The device sent more requests than its limit.
+    #[error("This phone is sending too many requests: it will retry by itself in {} s.", .0.as_secs().max(1))]
+    TooManyRequests(std::time::Duration),
     /// Something failed inside the service.
     #[error("The service had an internal problem; nothing was changed. Try again later.")]
     Internal(String),
@@ -54,6 +57,7 @@ impl ApiError {
             Self::InvalidSync(_) => StatusCode::BAD_REQUEST,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,6 +76,7 @@ impl ApiError {
             Self::InvalidSync(_) => "invalid_sync_request",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
+            Self::TooManyRequests(_) => "too_many_requests",
             Self::Internal(_) => "internal",
         }
     }
@@ -86,7 +91,16 @@ impl IntoResponse for ApiError {
             error: self.code().to_owned(),
             message: self.to_string(),
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let Self::TooManyRequests(wait) = self {
+            let seconds = wait.as_secs().max(1).to_string();
+            if let Ok(value) = axum::http::HeaderValue::from_str(&seconds) {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, value);
+            }
+        }
+        response
     }
 }
 

@@ -3,11 +3,14 @@
 pub mod auth;
 pub mod db;
 pub mod error;
+pub mod rate_limit;
 pub mod routes;
 pub mod secrets;
 
+use rate_limit::RateLimiter;
 use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// What every request handler shares.
@@ -17,7 +20,14 @@ pub struct AppState {
     pub db: SqlitePool,
     /// The built PWA, if there is one to serve.
     pub static_dir: Option<PathBuf>,
+    /// Requests per device.
+    pub rate_limit: Arc<RateLimiter>,
 }
+
+/// Burst of requests a device may send at once (a large backlog syncs in many batches).
+pub const RATE_BURST: u32 = 120;
+/// Requests a device may send per minute on average.
+pub const RATE_PER_MINUTE: u32 = 120;
 
 impl AppState {
     /// Opens (creating and migrating if needed) the database under `data_dir`.
@@ -25,6 +35,7 @@ impl AppState {
         Ok(Self {
             db: db::open(data_dir).await?,
             static_dir,
+            rate_limit: Arc::new(RateLimiter::new(RATE_BURST, RATE_PER_MINUTE)),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! `peerpulse-server`: run the service, or manage it from the command line.
 
 use clap::{Parser, Subcommand};
-use peerpulse_server::db::{self, enrolment, orgs};
+use peerpulse_server::db::{self, devices, enrolment, orgs};
 use peerpulse_server::{AppState, serve};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -41,6 +41,30 @@ enum Command {
         /// Where the SQLite database lives.
         #[arg(long, env = "PEERPULSE_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
+    },
+    /// List or revoke the first organization's devices.
+    Device {
+        #[command(subcommand)]
+        action: DeviceAction,
+        /// Where the SQLite database lives.
+        #[arg(
+            long,
+            env = "PEERPULSE_DATA_DIR",
+            default_value = "data",
+            global = true
+        )]
+        data_dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceAction {
+    /// Print every device with its enrolment, last sync and revocation times.
+    List,
+    /// Stop a lost or retired phone from syncing; its past counts stay.
+    Revoke {
+        /// The device id, as `device list` shows it.
+        id: String,
     },
 }
 
@@ -99,6 +123,34 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             say(&format!(
                 "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
             ));
+        }
+        Command::Device { action, data_dir } => {
+            let pool = db::open(&data_dir).await?;
+            let org = orgs::first(&pool)
+                .await?
+                .ok_or("no organization yet: start the service once with `serve`")?;
+            match action {
+                DeviceAction::List => {
+                    for d in devices::list(&pool, org).await? {
+                        say(&format!(
+                            "{}  enrolled {}  last sync {}  {}",
+                            d.id,
+                            d.enrolled_at,
+                            d.last_sync_at.as_deref().unwrap_or("never"),
+                            d.revoked_at
+                                .map_or_else(String::new, |t| format!("revoked {t}")),
+                        ));
+                    }
+                }
+                DeviceAction::Revoke { id } => {
+                    if !devices::revoke(&pool, org, &id).await? {
+                        return Err(format!("no active device {id}: see `device list`").into());
+                    }
+                    say(&format!(
+                        "Revoked {id}: its later syncs are refused, its past counts stay."
+                    ));
+                }
+            }
         }
     }
     Ok(())

@@ -369,3 +369,72 @@ async fn the_pwa_is_served_with_client_routes_falling_back_to_the_shell() {
         .unwrap();
     assert_eq!(api.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_revoked_device_is_refused_while_its_past_counts_stay() {
+    use peerpulse_server::db::devices;
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let lost = server.enrol(org).await;
+    let other = server.enrol(org).await;
+    server
+        .sync(&lost.token, vec![update(Measure::Encounters, 6, 1)])
+        .await;
+    assert!(
+        devices::revoke(&server.state.db, org, &lost.device_id)
+            .await
+            .unwrap()
+    );
+
+    let (status, answer) = server.sync_raw(&lost.token, &json!({"buckets": []})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(answer["message"].as_str().unwrap().contains("revoked"));
+    assert_eq!(
+        reported(&server.trends(&other.token).await, &Measure::Encounters),
+        Some(json!(6))
+    );
+    let listed = devices::list(&server.state.db, org).await.unwrap();
+    let revoked: Vec<_> = listed.iter().filter(|d| d.revoked_at.is_some()).collect();
+    assert_eq!(revoked.len(), 1);
+    assert_eq!(revoked[0].id, lost.device_id);
+
+    // Revoking is scoped by organization: another org cannot revoke this one's devices.
+    let stranger = server.org("Other").await;
+    assert!(
+        !devices::revoke(&server.state.db, stranger, &other.device_id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !devices::revoke(&server.state.db, org, &lost.device_id)
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn a_device_sending_too_many_requests_gets_429_with_retry_after() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let token = server.device(org).await;
+    let mut limited = None;
+    for _ in 0..=peerpulse_server::RATE_BURST {
+        let res = server
+            .client
+            .get(server.at("/api/v1/trends"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(res);
+            break;
+        }
+    }
+    let res = limited.expect("the limit is reached within the burst plus one");
+    assert!(res.headers().contains_key("retry-after"));
+    assert_json_error(res, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
+    // Another device of the same org is not slowed down.
+    let fresh = server.device(org).await;
+    assert_eq!(server.trends(&fresh).await.org_name, "Org");
+}

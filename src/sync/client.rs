@@ -23,6 +23,9 @@ pub enum ServiceError {
     /// The service refused the request as invalid.
     #[error("The service refused the request: {0}")]
     Refused(String),
+    /// The service asked this phone to slow down.
+    #[error("The service is busy with this phone's requests; it will try again by itself shortly.")]
+    Busy,
     /// The service failed.
     #[error(
         "The service had a problem (HTTP {0}). Your entries are safe on this phone; try again later."
@@ -76,6 +79,7 @@ async fn read<T: DeserializeOwned>(
     };
     Err(match status {
         401 | 403 => ServiceError::Unauthorized(message),
+        429 => ServiceError::Busy,
         400..=499 => ServiceError::Refused(message),
         _ => ServiceError::Server(status),
     })

@@ -41,7 +41,7 @@ pub fn use_scheduler() -> Scheduler {
 fn retryable(error: &SyncError) -> bool {
     matches!(
         error,
-        SyncError::Service(ServiceError::Offline | ServiceError::Server(_))
+        SyncError::Service(ServiceError::Offline | ServiceError::Busy | ServiceError::Server(_))
     )
 }
 

@@ -60,3 +60,51 @@ pub async fn by_token_hash(db: &SqlitePool, token_hash: &str) -> Result<Option<D
     .await?;
     Ok(row.map(|(id, org_id)| Device { id, org_id }))
 }
+
+/// Revokes a device of `org_id`: its token stops working, its past counts stay in the totals.
+/// Returns whether an active device was revoked.
+pub async fn revoke(db: &SqlitePool, org_id: i64, device_id: &str) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE devices SET revoked_at = ? WHERE id = ? AND org_id = ? AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(device_id)
+    .bind(org_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A device as a manager sees it: no token, no contact data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceSummary {
+    /// Public id.
+    pub id: String,
+    /// When it enrolled.
+    pub enrolled_at: String,
+    /// When it last synced, if ever.
+    pub last_sync_at: Option<String>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// Every device of `org_id`, oldest first.
+pub async fn list(db: &SqlitePool, org_id: i64) -> Result<Vec<DeviceSummary>, DbError> {
+    let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, enrolled_at, last_sync_at, revoked_at FROM devices WHERE org_id = ? ORDER BY enrolled_at, id",
+    )
+    .bind(org_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, enrolled_at, last_sync_at, revoked_at)| DeviceSummary {
+                id,
+                enrolled_at,
+                last_sync_at,
+                revoked_at,
+            },
+        )
+        .collect())
+}

@@ -62,6 +62,11 @@ impl TestServer {
 
     /// Enrols a new device in `org` and returns its token.
     pub async fn device(&self, org: i64) -> String {
+        self.enrol(org).await.token
+    }
+
+    /// Enrols a new device in `org` and returns what enrolment answered.
+    pub async fn enrol(&self, org: i64) -> EnrolResponse {
         let code = self.code(org).await;
         let res = self
             .client
@@ -71,10 +76,7 @@ impl TestServer {
             .await
             .expect("enrol request");
         assert_eq!(res.status(), StatusCode::CREATED);
-        res.json::<EnrolResponse>()
-            .await
-            .expect("enrol answer")
-            .token
+        res.json::<EnrolResponse>().await.expect("enrol answer")
     }
 
     /// Posts a sync body as raw JSON and returns the status and the JSON answer.
