@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = resolve(__dirname, "..");
-  const binary = process.env.PEERPULSE_SERVER_BIN ?? join(root, "target/debug/peerpulse-server");
+  const binary = resolve(process.env.PEERPULSE_SERVER_BIN ?? join(root, "target/debug/peerpulse-server"));
   const dataDir = mkdtempSync(join(tmpdir(), "peerpulse-e2e-"));
   const server = spawn(
     binary,
@@ -31,6 +31,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     });
   });
   process.env.PEERPULSE_URL = url;
+  process.env.PEERPULSE_SERVER_BIN = binary;
+  process.env.PEERPULSE_DATA_DIR = dataDir;
   process.env.PEERPULSE_ENROL_CODE = code;
 
   return async () => {

@@ -1,7 +1,7 @@
 //! The app shell: storage opening, shared context, navigation and routes.
 
 use crate::pages::{capture::CapturePage, history::HistoryPage, trends::TrendsPage};
-use crate::store::Store;
+use crate::store::{Store, StoreError, device};
 use crate::sync::scheduler;
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
@@ -15,7 +15,8 @@ pub const DB_NAME: &str = "peerpulse";
 #[derive(Clone, Copy)]
 pub struct AppContext {
     store: StoredValue<Store, LocalStorage>,
-    codebook: StoredValue<Codebook>,
+    /// The organization's codebook as this phone last received it.
+    pub codebook: RwSignal<Codebook>,
     /// Raised after every save or sync, so lists and counters re-read the store.
     pub changed: RwSignal<u32>,
 }
@@ -26,9 +27,9 @@ impl AppContext {
         self.store.get_value()
     }
 
-    /// The codebook in use.
+    /// The codebook in use now (forms read it when they open).
     pub fn codebook(&self) -> Codebook {
-        self.codebook.get_value()
+        self.codebook.get_untracked()
     }
 
     /// Tells every reader that the store changed.
@@ -45,7 +46,11 @@ pub fn use_app() -> AppContext {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let opened = LocalResource::new(|| Store::open(DB_NAME));
+    let opened = LocalResource::new(|| async {
+        let store = Store::open(DB_NAME).await?;
+        let codebook = device::codebook(&store).await?;
+        Ok::<_, StoreError>((store, codebook))
+    });
     view! {
         <Router>
             <header class="topbar">
@@ -62,7 +67,7 @@ pub fn App() -> impl IntoView {
                         opened
                             .get()
                             .map(|result| match result {
-                                Ok(store) => view! { <Ready store /> }.into_any(),
+                                Ok((store, codebook)) => view! { <Ready store codebook /> }.into_any(),
                                 Err(e) => {
                                     view! { <p role="alert" class="error">{e.to_string()}</p> }
                                         .into_any()
@@ -77,10 +82,10 @@ pub fn App() -> impl IntoView {
 
 /// The routes, once storage is open.
 #[component]
-fn Ready(store: Store) -> impl IntoView {
+fn Ready(store: Store, codebook: Codebook) -> impl IntoView {
     let app = AppContext {
         store: StoredValue::new_local(store),
-        codebook: StoredValue::new(Codebook::harm_reduction_default()),
+        codebook: RwSignal::new(codebook),
         changed: RwSignal::new(0),
     };
     provide_context(app);

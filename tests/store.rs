@@ -251,3 +251,17 @@ async fn deleting_an_entry_uncounts_it_and_leaves_zero_counts_to_sync() {
     assert!(matches!(again, StoreError::Missing(_)), "{again:?}");
     assert_eq!(device::sync_state(&store).await.unwrap().clock, 3);
 }
+
+#[wasm_bindgen_test]
+async fn the_built_in_codebook_is_used_until_the_service_sends_one() {
+    let store = fresh_store().await;
+    assert_eq!(
+        device::codebook(&store).await.unwrap(),
+        Codebook::harm_reduction_default()
+    );
+    let mut newer = Codebook::harm_reduction_default();
+    newer.version = 4;
+    newer.needs[0].retired = true;
+    device::save_codebook(&store, &newer).await.unwrap();
+    assert_eq!(device::codebook(&store).await.unwrap(), newer);
+}

@@ -117,6 +117,39 @@ pub struct CodebookEntry {
     pub code: Code,
     /// The human label.
     pub label: String,
+    /// No longer offered for new entries; kept so past entries and counts still read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
+}
+
+/// Longest label, in characters.
+pub const MAX_LABEL_CHARS: usize = 60;
+
+/// Why a codebook cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CodebookError {
+    /// A list repeats a code.
+    #[error("the {} list has the code {code} twice", list.label())]
+    DuplicateCode {
+        /// The list.
+        list: CodeList,
+        /// The repeated code.
+        code: Code,
+    },
+    /// A label is empty or too long.
+    #[error("the label of {code} in the {} list must be 1 to {MAX_LABEL_CHARS} characters", list.label())]
+    BadLabel {
+        /// The list.
+        list: CodeList,
+        /// The code.
+        code: Code,
+    },
+    /// A list offers nothing.
+    #[error("the {} list needs at least one code that is not retired", list.label())]
+    EmptyList {
+        /// The list.
+        list: CodeList,
+    },
 }
 
 /// An organization's versioned codebook.
@@ -146,9 +179,47 @@ impl Codebook {
         }
     }
 
-    /// Whether `code` belongs to `list`.
-    pub fn contains(&self, list: CodeList, code: &Code) -> bool {
+    /// Whether `code` belongs to `list`, retired or not: what past entries may carry.
+    pub fn knows(&self, list: CodeList, code: &Code) -> bool {
         self.entries(list).iter().any(|e| &e.code == code)
+    }
+
+    /// Whether `code` may be chosen for a new entry.
+    pub fn offers(&self, list: CodeList, code: &Code) -> bool {
+        self.entries(list)
+            .iter()
+            .any(|e| &e.code == code && !e.retired)
+    }
+
+    /// The entries a form offers: every code not retired, in codebook order.
+    pub fn offered(&self, list: CodeList) -> impl Iterator<Item = &CodebookEntry> {
+        self.entries(list).iter().filter(|e| !e.retired)
+    }
+
+    /// Checks that every list offers something, repeats no code, and labels every code.
+    pub fn check(&self) -> Result<(), CodebookError> {
+        for list in CodeList::ALL {
+            let entries = self.entries(list);
+            if self.offered(list).next().is_none() {
+                return Err(CodebookError::EmptyList { list });
+            }
+            for (i, entry) in entries.iter().enumerate() {
+                if entries[..i].iter().any(|e| e.code == entry.code) {
+                    return Err(CodebookError::DuplicateCode {
+                        list,
+                        code: entry.code.clone(),
+                    });
+                }
+                let len = entry.label.trim().chars().count();
+                if len == 0 || len > MAX_LABEL_CHARS {
+                    return Err(CodebookError::BadLabel {
+                        list,
+                        code: entry.code.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The label of `code` in `list`, or the code itself when the codebook does not know it.
@@ -209,6 +280,7 @@ fn entries(pairs: &[(&str, &str)]) -> Vec<CodebookEntry> {
         .map(|(code, label)| CodebookEntry {
             code: Code::new(code).expect("built-in codes are valid slugs"),
             label: (*label).to_owned(),
+            retired: false,
         })
         .collect()
 }
@@ -264,6 +336,44 @@ mod tests {
         assert_eq!(book.label(CodeList::Topic, &naloxone), "Naloxone");
         let retired = Code::new("retired-thing").unwrap();
         assert_eq!(book.label(CodeList::Topic, &retired), "retired-thing");
-        assert!(!book.contains(CodeList::Need, &naloxone));
+        assert!(!book.knows(CodeList::Need, &naloxone));
+    }
+
+    #[test]
+    fn retired_codes_are_known_but_no_longer_offered() {
+        let mut book = Codebook::harm_reduction_default();
+        book.needs[0].retired = true;
+        let retired = book.needs[0].code.clone();
+        assert!(book.knows(CodeList::Need, &retired));
+        assert!(!book.offers(CodeList::Need, &retired));
+        assert!(!book.offered(CodeList::Need).any(|e| e.code == retired));
+        assert_eq!(book.label(CodeList::Need, &retired), "Housing");
+        assert_eq!(book.check(), Ok(()));
+    }
+
+    #[test]
+    fn broken_codebooks_are_refused() {
+        let book = Codebook::harm_reduction_default();
+        assert_eq!(book.check(), Ok(()));
+        let mut dup = book.clone();
+        dup.topics.push(dup.topics[0].clone());
+        assert!(matches!(
+            dup.check(),
+            Err(CodebookError::DuplicateCode { .. })
+        ));
+        let mut unlabeled = book.clone();
+        unlabeled.sites[0].label = " ".into();
+        assert!(matches!(
+            unlabeled.check(),
+            Err(CodebookError::BadLabel { .. })
+        ));
+        let mut empty = book;
+        empty.sites.iter_mut().for_each(|e| e.retired = true);
+        assert_eq!(
+            empty.check(),
+            Err(CodebookError::EmptyList {
+                list: CodeList::Site
+            })
+        );
     }
 }

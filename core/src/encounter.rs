@@ -379,7 +379,7 @@ impl EncounterDraft {
         let unknown = |list, codes: &BTreeSet<Code>| -> Vec<EncounterError> {
             codes
                 .iter()
-                .filter(|c| !codebook.contains(list, c))
+                .filter(|c| !codebook.offers(list, c))
                 .map(|c| EncounterError::UnknownCode {
                     list,
                     code: c.clone(),
@@ -388,7 +388,7 @@ impl EncounterDraft {
         };
         match &self.site {
             None => errors.push(EncounterError::MissingSite),
-            Some(site) if !codebook.contains(CodeList::Site, site) => {
+            Some(site) if !codebook.offers(CodeList::Site, site) => {
                 errors.push(EncounterError::UnknownCode {
                     list: CodeList::Site,
                     code: site.clone(),

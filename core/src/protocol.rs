@@ -77,6 +77,9 @@ impl BucketUpdate {
 pub struct SyncRequest {
     /// At most [`MAX_BATCH`] bucket states.
     pub buckets: Vec<BucketUpdate>,
+    /// The codebook version the phone has (0: only the built-in one).
+    #[serde(default)]
+    pub codebook_version: u32,
 }
 
 /// Why the service refused one bucket (the rest of the request still lands).
@@ -145,6 +148,9 @@ pub struct SyncResponse {
     pub rejected: Vec<Rejection>,
     /// The organization's current codebook version.
     pub codebook_version: u32,
+    /// The organization's codebook, when it is newer than the phone's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codebook: Option<Codebook>,
 }
 
 /// A request that is wrong as a whole.
@@ -207,7 +213,7 @@ impl BucketUpdate {
             });
         }
         let unknown = |list, code: &crate::codebook::Code| {
-            (!codebook.contains(list, code)).then(|| RejectionReason::UnknownCode {
+            (!codebook.knows(list, code)).then(|| RejectionReason::UnknownCode {
                 list,
                 code: code.to_string(),
             })
@@ -299,11 +305,12 @@ mod tests {
     fn sync_request_json_is_flat_and_refuses_unknown_fields() {
         let req = SyncRequest {
             buckets: vec![update(Measure::Need(Code::new("food").unwrap()))],
+            codebook_version: 2,
         };
         let json = serde_json::to_value(&req).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"buckets": [{"day": "2026-11-24", "site": "van", "dimension": "need", "value": "food", "count": 3, "version": 4}]})
+            serde_json::json!({"buckets": [{"day": "2026-11-24", "site": "van", "dimension": "need", "value": "food", "count": 3, "version": 4}], "codebook_version": 2})
         );
         assert_eq!(serde_json::from_value::<SyncRequest>(json).unwrap(), req);
         let extra = serde_json::json!({"buckets": [], "name": "x"});
@@ -369,6 +376,7 @@ mod tests {
         let one = update(Measure::Encounters);
         let dup = SyncRequest {
             buckets: vec![one.clone(), one.clone()],
+            codebook_version: 0,
         };
         assert!(matches!(
             dup.check(),
@@ -383,6 +391,7 @@ mod tests {
                     u
                 })
                 .collect(),
+            codebook_version: 0,
         };
         assert_eq!(
             many.check(),

@@ -42,6 +42,19 @@ enum Command {
         #[arg(long, env = "PEERPULSE_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
     },
+    /// Show or replace the first organization's codebook (JSON).
+    Codebook {
+        #[command(subcommand)]
+        action: CodebookAction,
+        /// Where the SQLite database lives.
+        #[arg(
+            long,
+            env = "PEERPULSE_DATA_DIR",
+            default_value = "data",
+            global = true
+        )]
+        data_dir: PathBuf,
+    },
     /// List or revoke the first organization's devices.
     Device {
         #[command(subcommand)]
@@ -54,6 +67,17 @@ enum Command {
             global = true
         )]
         data_dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CodebookAction {
+    /// Print the current codebook as JSON.
+    Export,
+    /// Replace the codebook with the JSON in FILE; phones get it on their next sync.
+    Import {
+        /// A codebook as `codebook export` prints it (its version is ignored).
+        file: PathBuf,
     },
 }
 
@@ -123,6 +147,30 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             say(&format!(
                 "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
             ));
+        }
+        Command::Codebook { action, data_dir } => {
+            let pool = db::open(&data_dir).await?;
+            let org = orgs::first(&pool)
+                .await?
+                .ok_or("no organization yet: start the service once with `serve`")?;
+            match action {
+                CodebookAction::Export => {
+                    let current = orgs::get(&pool, org)
+                        .await?
+                        .ok_or("the organization vanished")?;
+                    say(&serde_json::to_string_pretty(&current.codebook)?);
+                }
+                CodebookAction::Import { file } => {
+                    let text = std::fs::read_to_string(&file)
+                        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+                    let codebook = serde_json::from_str(&text)
+                        .map_err(|e| format!("{} is not a codebook: {e}", file.display()))?;
+                    let version = orgs::set_codebook(&pool, org, codebook).await?;
+                    say(&format!(
+                        "Codebook version {version} stored: phones get it on their next sync."
+                    ));
+                }
+            }
         }
         Command::Device { action, data_dir } => {
             let pool = db::open(&data_dir).await?;

@@ -438,3 +438,71 @@ async fn a_device_sending_too_many_requests_gets_429_with_retry_after() {
     let fresh = server.device(org).await;
     assert_eq!(server.trends(&fresh).await.org_name, "Org");
 }
+
+#[tokio::test]
+async fn a_new_org_codebook_reaches_phones_once_and_governs_validation() {
+    use peerpulse_core::codebook::{Codebook, CodebookEntry};
+    use peerpulse_core::protocol::SyncRequest;
+    use peerpulse_server::db::orgs;
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let token = server.device(org).await;
+
+    // A phone with the built-in codebook gets nothing new.
+    let first = server.sync(&token, vec![]).await;
+    assert_eq!(
+        (first.codebook_version, first.codebook.is_some()),
+        (1, false)
+    );
+
+    let mut book = Codebook::harm_reduction_default();
+    book.needs.push(CodebookEntry {
+        code: code("dental-care"),
+        label: "Dental care".into(),
+        retired: false,
+    });
+    book.needs
+        .iter_mut()
+        .find(|e| e.code == code("food"))
+        .unwrap()
+        .retired = true;
+    assert_eq!(
+        orgs::set_codebook(&server.state.db, org, book)
+            .await
+            .unwrap(),
+        2
+    );
+
+    let body = serde_json::to_value(SyncRequest {
+        buckets: vec![
+            update(Measure::Need(code("dental-care")), 5, 1),
+            update(Measure::Need(code("food")), 5, 1),
+        ],
+        codebook_version: 1,
+    })
+    .unwrap();
+    let (status, answer) = server.sync_raw(&token, &body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let answer: peerpulse_core::protocol::SyncResponse = serde_json::from_value(answer).unwrap();
+    // The new code is accepted, and so is the retired one (entries made before it retired).
+    assert_eq!((answer.applied, answer.rejected.len()), (2, 0));
+    let sent = answer.codebook.expect("the newer codebook is sent");
+    assert_eq!(sent.version, 2);
+    assert!(sent.needs.iter().any(|e| e.code == code("dental-care")));
+
+    let body = serde_json::to_value(SyncRequest {
+        buckets: vec![],
+        codebook_version: 2,
+    })
+    .unwrap();
+    let (_, again) = server.sync_raw(&token, &body).await;
+    assert!(again.get("codebook").is_none(), "{again}");
+
+    let mut broken = Codebook::harm_reduction_default();
+    broken.sites.clear();
+    assert!(
+        orgs::set_codebook(&server.state.db, org, broken)
+            .await
+            .is_err()
+    );
+}

@@ -30,8 +30,7 @@ enum Outcome {
 
 fn code_options(codebook: &Codebook, list: CodeList) -> Vec<(Code, String)> {
     codebook
-        .entries(list)
-        .iter()
+        .offered(list)
         .map(|e| (e.code.clone(), e.label.clone()))
         .collect()
 }
@@ -41,7 +40,6 @@ fn code_options(codebook: &Codebook, list: CodeList) -> Vec<(Code, String)> {
 pub fn EncounterForm() -> impl IntoView {
     let app = use_app();
     let scheduler = use_scheduler();
-    let codebook = app.codebook();
     let site = RwSignal::new(None::<Code>);
     let kind = RwSignal::new(None::<EncounterKind>);
     let reach = RwSignal::new(None::<Reach>);
@@ -115,7 +113,6 @@ pub fn EncounterForm() -> impl IntoView {
         }
     });
 
-    let book = codebook.clone();
     let on_submit =
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
@@ -135,7 +132,7 @@ pub fn EncounterForm() -> impl IntoView {
                 clock::new_encounter_id(),
                 clock::today(),
                 clock::time_band_now(),
-                &book,
+                &app.codebook.get_untracked(),
             ) {
                 Ok(encounter) => {
                     problems.set(Vec::new());
@@ -166,12 +163,16 @@ pub fn EncounterForm() -> impl IntoView {
     view! {
         <form class="encounter-form" on:submit=on_submit novalidate>
             <h1>"Log an encounter"</h1>
-            <SingleChoice
-                legend="Site or area"
-                name="site"
-                options=code_options(&codebook, CodeList::Site)
-                selected=site
-            />
+            {move || {
+                view! {
+                    <SingleChoice
+                        legend="Site or area"
+                        name="site"
+                        options=code_options(&app.codebook.get(), CodeList::Site)
+                        selected=site
+                    />
+                }
+            }}
             <SingleChoice
                 legend="How it happened"
                 name="kind"
@@ -184,18 +185,26 @@ pub fn EncounterForm() -> impl IntoView {
                 options=Reach::ALL.iter().map(|r| (*r, r.label().to_owned())).collect()
                 selected=reach
             />
-            <MultiChoice
-                legend="You shared"
-                name="topics"
-                options=code_options(&codebook, CodeList::Topic)
-                selected=topics
-            />
-            <MultiChoice
-                legend="They shared"
-                name="insights"
-                options=code_options(&codebook, CodeList::Insight)
-                selected=insights
-            />
+            {move || {
+                view! {
+                    <MultiChoice
+                        legend="You shared"
+                        name="topics"
+                        options=code_options(&app.codebook.get(), CodeList::Topic)
+                        selected=topics
+                    />
+                }
+            }}
+            {move || {
+                view! {
+                    <MultiChoice
+                        legend="They shared"
+                        name="insights"
+                        options=code_options(&app.codebook.get(), CodeList::Insight)
+                        selected=insights
+                    />
+                }
+            }}
             <div class="note">
                 <label for="insight-note">"Note on what they shared (optional)"</label>
                 <textarea
@@ -210,12 +219,16 @@ pub fn EncounterForm() -> impl IntoView {
                     "No names, numbers or addresses: describe what, not who."
                 </p>
             </div>
-            <MultiChoice
-                legend="Needs"
-                name="needs"
-                options=code_options(&codebook, CodeList::Need)
-                selected=needs
-            />
+            {move || {
+                view! {
+                    <MultiChoice
+                        legend="Needs"
+                        name="needs"
+                        options=code_options(&app.codebook.get(), CodeList::Need)
+                        selected=needs
+                    />
+                }
+            }}
             <FreeTags tags=free_tags />
             <div class="note">
                 <label for="private-note">"Private note (stays on this phone)"</label>

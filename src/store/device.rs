@@ -4,9 +4,11 @@ use super::schema::META;
 use super::{Store, StoreError};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
+use peerpulse_core::codebook::Codebook;
 use serde::{Deserialize, Serialize};
 
 const CREDENTIALS_KEY: &str = "credentials";
+const CODEBOOK_KEY: &str = "codebook";
 pub(crate) const SYNC_STATE_KEY: &str = "sync";
 
 /// What enrolment gave this device.
@@ -88,4 +90,32 @@ pub async fn record_ack(store: &Store, through: u64, now: &str) -> Result<SyncSt
         .await?;
     tx.commit().await?;
     Ok(state)
+}
+
+/// The organization's codebook as last received, or the built-in one before any sync.
+pub async fn codebook(store: &Store) -> Result<Codebook, StoreError> {
+    let tx = store.db().transaction(META).build()?;
+    let meta = tx.object_store(META)?;
+    Ok(meta
+        .get(CODEBOOK_KEY)
+        .serde()?
+        .await?
+        .unwrap_or_else(Codebook::harm_reduction_default))
+}
+
+/// Keeps a codebook the service sent.
+pub async fn save_codebook(store: &Store, codebook: &Codebook) -> Result<(), StoreError> {
+    let tx = store
+        .db()
+        .transaction(META)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let meta = tx.object_store(META)?;
+    meta.put(codebook)
+        .with_key(CODEBOOK_KEY)
+        .without_key_type()
+        .serde()?
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }

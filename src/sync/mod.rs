@@ -6,6 +6,7 @@ pub mod scheduler;
 use crate::store::device::{self, Credentials};
 use crate::store::{Store, StoreError, buckets};
 use client::ServiceError;
+use peerpulse_core::codebook::Codebook;
 use peerpulse_core::enrolment::EnrolmentCode;
 use peerpulse_core::protocol::{EnrolRequest, Rejection, SyncRequest};
 
@@ -36,6 +37,8 @@ pub struct SyncOutcome {
     pub unchanged: u32,
     /// Buckets the service refused.
     pub rejected: Vec<Rejection>,
+    /// A newer codebook the service sent, already stored.
+    pub codebook: Option<Codebook>,
 }
 
 /// Enrols this phone with a code and keeps the credentials.
@@ -59,13 +62,18 @@ pub async fn sync_now(store: &Store, now: impl Fn() -> String) -> Result<SyncOut
         .await?
         .ok_or(SyncError::NotEnrolled)?;
     let mut outcome = SyncOutcome::default();
+    let mut codebook_version = device::codebook(store).await?.version;
     loop {
         let state = device::sync_state(store).await?;
         let batch = buckets::next_batch(store, state.acked_through).await?;
-        if batch.is_empty() {
+        // An empty batch still goes once: it checks in and fetches a newer codebook.
+        if batch.is_empty() && outcome.batches > 0 {
             return Ok(outcome);
         }
-        let request = SyncRequest { buckets: batch };
+        let request = SyncRequest {
+            buckets: batch,
+            codebook_version,
+        };
         let answer = client::push(&credentials.token, &request).await?;
         if answer.acked_through < request.through() {
             // Without this the loop would send the same batch forever.
@@ -80,6 +88,14 @@ pub async fn sync_now(store: &Store, now: impl Fn() -> String) -> Result<SyncOut
         outcome.applied += answer.applied;
         outcome.unchanged += answer.unchanged;
         outcome.rejected.extend(answer.rejected);
+        if let Some(codebook) = answer.codebook {
+            device::save_codebook(store, &codebook).await?;
+            codebook_version = codebook.version;
+            outcome.codebook = Some(codebook);
+        }
         device::record_ack(store, answer.acked_through, &now()).await?;
+        if request.buckets.is_empty() {
+            return Ok(outcome);
+        }
     }
 }

@@ -76,7 +76,12 @@ pub fn start(app: AppContext) -> Scheduler {
                     Err(e) => leptos::logging::warn!("could not schedule a sync retry: {e:?}"),
                 }
             }
-            Ok(_) => failures.set_value(0),
+            Ok(outcome) => {
+                failures.set_value(0);
+                if let Some(codebook) = outcome.codebook {
+                    app.codebook.set(codebook);
+                }
+            }
             Err(_) => {}
         }
     });

@@ -1,6 +1,7 @@
 //! Organizations.
 
 use super::{DbError, now};
+use peerpulse_core::codebook::{Codebook, CodebookError};
 use peerpulse_core::privacy::SuppressionThreshold;
 use sqlx::SqlitePool;
 
@@ -13,8 +14,8 @@ pub struct Org {
     pub name: String,
     /// Counts below this are never shown.
     pub threshold: SuppressionThreshold,
-    /// Current codebook version.
-    pub codebook_version: u32,
+    /// The organization's codebook (its `version` is the current one).
+    pub codebook: Codebook,
 }
 
 /// Creates an organization and returns its id.
@@ -38,13 +39,12 @@ pub async fn first(db: &SqlitePool) -> Result<Option<i64>, DbError> {
 
 /// One organization by id.
 pub async fn get(db: &SqlitePool, id: i64) -> Result<Option<Org>, DbError> {
-    let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT id, name, suppression_threshold, codebook_version FROM orgs WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|(id, name, threshold, codebook_version)| Org {
+    let row: Option<(i64, String, i64, Option<String>)> =
+        sqlx::query_as("SELECT id, name, suppression_threshold, codebook FROM orgs WHERE id = ?")
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(id, name, threshold, codebook)| Org {
         id,
         name,
         threshold: u32::try_from(threshold)
@@ -56,6 +56,51 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<Option<Org>, DbError> {
                 );
                 SuppressionThreshold::default()
             }),
-        codebook_version: u32::try_from(codebook_version).unwrap_or(1),
+        codebook: codebook
+            .map(|json| {
+                serde_json::from_str(&json).unwrap_or_else(|e| {
+                    tracing::error!(
+                        "org {id} stores an unreadable codebook ({e}); using the built-in one"
+                    );
+                    Codebook::harm_reduction_default()
+                })
+            })
+            .unwrap_or_else(Codebook::harm_reduction_default),
     }))
+}
+
+/// Why a codebook could not be stored.
+#[derive(Debug, thiserror::Error)]
+pub enum SetCodebookError {
+    /// The codebook itself is wrong.
+    #[error("the codebook is not usable: {0}")]
+    Invalid(#[from] CodebookError),
+    /// No such organization.
+    #[error("no organization {0}")]
+    NoOrg(i64),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Replaces an organization's codebook, one version above the current one; phones get it on
+/// their next sync. Returns the new version.
+pub async fn set_codebook(
+    db: &SqlitePool,
+    org_id: i64,
+    mut codebook: Codebook,
+) -> Result<u32, SetCodebookError> {
+    codebook.check()?;
+    let current = get(db, org_id)
+        .await?
+        .ok_or(SetCodebookError::NoOrg(org_id))?;
+    codebook.version = current.codebook.version.saturating_add(1);
+    let json = serde_json::to_string(&codebook).expect("a codebook always serializes");
+    sqlx::query("UPDATE orgs SET codebook = ? WHERE id = ?")
+        .bind(json)
+        .bind(org_id)
+        .execute(db)
+        .await
+        .map_err(DbError::from)?;
+    Ok(codebook.version)
 }

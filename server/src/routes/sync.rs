@@ -8,7 +8,6 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
-use peerpulse_core::codebook::Codebook;
 use peerpulse_core::protocol::{BucketUpdate, Rejection, SyncRequest, SyncResponse};
 
 /// Applies a batch: invalid buckets are refused one by one, the rest land together.
@@ -21,13 +20,11 @@ pub async fn sync(
     let org = orgs::get(&state.db, device.org_id)
         .await?
         .ok_or_else(|| ApiError::Internal(format!("org {} vanished", device.org_id)))?;
-    // Per-organization codebooks arrive with a later issue; every org uses the default today.
-    let codebook = Codebook::harm_reduction_default();
     let today = Utc::now().date_naive();
     let (valid, rejected): (Vec<&BucketUpdate>, Vec<Rejection>) = request.buckets.iter().fold(
         (Vec::new(), Vec::new()),
         |(mut valid, mut rejected), update| {
-            match update.check(&codebook, today) {
+            match update.check(&org.codebook, today) {
                 Ok(()) => valid.push(update),
                 Err(reason) => rejected.push(Rejection {
                     key: update.key(),
@@ -47,6 +44,7 @@ pub async fn sync(
         applied: applied.applied,
         unchanged: applied.unchanged,
         rejected,
-        codebook_version: org.codebook_version,
+        codebook_version: org.codebook.version,
+        codebook: (request.codebook_version < org.codebook.version).then_some(org.codebook),
     }))
 }

@@ -95,7 +95,11 @@ impl TestServer {
 
     /// Syncs `buckets` and expects success.
     pub async fn sync(&self, token: &str, buckets: Vec<BucketUpdate>) -> SyncResponse {
-        let body = serde_json::to_value(SyncRequest { buckets }).expect("serialize");
+        let body = serde_json::to_value(SyncRequest {
+            buckets,
+            codebook_version: 1,
+        })
+        .expect("serialize");
         let (status, answer) = self.sync_raw(token, &body).await;
         assert_eq!(status, StatusCode::OK, "{answer}");
         serde_json::from_value(answer).expect("sync answer")
