@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 use peerpulse_core::codebook::Codebook;
+use peerpulse_core::usage::Usage;
 
 /// The IndexedDB database name.
 pub const DB_NAME: &str = "peerpulse";
@@ -17,6 +18,8 @@ pub struct AppContext {
     store: StoredValue<Store, LocalStorage>,
     /// The organization's codebook as this phone last received it.
     pub codebook: RwSignal<Codebook>,
+    /// How often this worker picked each choice: the form puts the most used first.
+    pub usage: RwSignal<Usage>,
     /// Raised after every save or sync, so lists and counters re-read the store.
     pub changed: RwSignal<u32>,
 }
@@ -49,7 +52,8 @@ pub fn App() -> impl IntoView {
     let opened = LocalResource::new(|| async {
         let store = Store::open(DB_NAME).await?;
         let codebook = device::codebook(&store).await?;
-        Ok::<_, StoreError>((store, codebook))
+        let usage = device::usage(&store).await?;
+        Ok::<_, StoreError>((store, codebook, usage))
     });
     view! {
         <Router>
@@ -67,7 +71,7 @@ pub fn App() -> impl IntoView {
                         opened
                             .get()
                             .map(|result| match result {
-                                Ok((store, codebook)) => view! { <Ready store codebook /> }.into_any(),
+                                Ok((store, codebook, usage)) => view! { <Ready store codebook usage /> }.into_any(),
                                 Err(e) => {
                                     view! { <p role="alert" class="error">{e.to_string()}</p> }
                                         .into_any()
@@ -82,10 +86,11 @@ pub fn App() -> impl IntoView {
 
 /// The routes, once storage is open.
 #[component]
-fn Ready(store: Store, codebook: Codebook) -> impl IntoView {
+fn Ready(store: Store, codebook: Codebook, usage: Usage) -> impl IntoView {
     let app = AppContext {
         store: StoredValue::new_local(store),
         codebook: RwSignal::new(codebook),
+        usage: RwSignal::new(usage),
         changed: RwSignal::new(0),
     };
     provide_context(app);

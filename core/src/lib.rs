@@ -7,6 +7,7 @@
 //! - [`history`]: the worker's own day summaries, filters and exports.
 //! - [`bucket`]: aggregation of encounters into trend buckets.
 //! - [`protocol`]: the sync and trends API types used by both sides.
+//! - [`usage`]: most-used choices first in the form.
 //! - [`privacy`]: small-cell suppression, the free-text guard and free-tag normalization.
 
 pub mod backoff;
@@ -17,3 +18,4 @@ pub mod enrolment;
 pub mod history;
 pub mod privacy;
 pub mod protocol;
+pub mod usage;

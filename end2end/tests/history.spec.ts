@@ -15,6 +15,10 @@ test("history summarizes the day, filters by need, and exports the worker's own 
   await log(page, "Housing", 1);
   await log(page, "Food", 2);
 
+  // The phone learned this worker's usual choices: they come first next time.
+  await page.reload();
+  await expect(page.getByRole("group", { name: "Site or area" }).locator(".chip").first()).toHaveText("Street outreach");
+
   await page.getByRole("link", { name: "History" }).click();
   const day = page.getByTestId("history-day");
   await expect(day).toHaveCount(1);

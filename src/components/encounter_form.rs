@@ -11,6 +11,7 @@ use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::{
     Encounter, EncounterDraft, EncounterError, EncounterId, EncounterKind, NoteError, Reach,
 };
+use peerpulse_core::usage::Usage;
 use std::time::Duration;
 
 /// How long "Undo" stays offered after a save.
@@ -28,9 +29,10 @@ enum Outcome {
     Failed(String),
 }
 
-fn code_options(codebook: &Codebook, list: CodeList) -> Vec<(Code, String)> {
-    codebook
-        .offered(list)
+fn code_options(codebook: &Codebook, usage: &Usage, list: CodeList) -> Vec<(Code, String)> {
+    usage
+        .order(codebook, list)
+        .into_iter()
         .map(|e| (e.code.clone(), e.label.clone()))
         .collect()
 }
@@ -40,6 +42,8 @@ fn code_options(codebook: &Codebook, list: CodeList) -> Vec<(Code, String)> {
 pub fn EncounterForm() -> impl IntoView {
     let app = use_app();
     let scheduler = use_scheduler();
+    // The order is fixed while the form is open, so chips never move under the worker's thumb.
+    let usage = StoredValue::new(app.usage.get_untracked());
     let site = RwSignal::new(None::<Code>);
     let kind = RwSignal::new(None::<EncounterKind>);
     let reach = RwSignal::new(None::<Reach>);
@@ -89,6 +93,7 @@ pub fn EncounterForm() -> impl IntoView {
             Err(e) => Outcome::Failed(e.to_string()),
         }));
         if let Ok(stored) = result {
+            app.usage.update(|u| u.record(&stored.encounter));
             let id = stored.encounter.id;
             undoable.set(Some(id.clone()));
             set_timeout(
@@ -168,7 +173,7 @@ pub fn EncounterForm() -> impl IntoView {
                     <SingleChoice
                         legend="Site or area"
                         name="site"
-                        options=code_options(&app.codebook.get(), CodeList::Site)
+                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Site))
                         selected=site
                     />
                 }
@@ -176,13 +181,13 @@ pub fn EncounterForm() -> impl IntoView {
             <SingleChoice
                 legend="How it happened"
                 name="kind"
-                options=EncounterKind::ALL.iter().map(|k| (*k, k.label().to_owned())).collect()
+                options=usage.with_value(Usage::kinds).into_iter().map(|k| (k, k.label().to_owned())).collect()
                 selected=kind
             />
             <SingleChoice
                 legend="How the contact was reached"
                 name="reach"
-                options=Reach::ALL.iter().map(|r| (*r, r.label().to_owned())).collect()
+                options=usage.with_value(Usage::reaches).into_iter().map(|r| (r, r.label().to_owned())).collect()
                 selected=reach
             />
             {move || {
@@ -190,7 +195,7 @@ pub fn EncounterForm() -> impl IntoView {
                     <MultiChoice
                         legend="You shared"
                         name="topics"
-                        options=code_options(&app.codebook.get(), CodeList::Topic)
+                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Topic))
                         selected=topics
                     />
                 }
@@ -200,7 +205,7 @@ pub fn EncounterForm() -> impl IntoView {
                     <MultiChoice
                         legend="They shared"
                         name="insights"
-                        options=code_options(&app.codebook.get(), CodeList::Insight)
+                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Insight))
                         selected=insights
                     />
                 }
@@ -224,7 +229,7 @@ pub fn EncounterForm() -> impl IntoView {
                     <MultiChoice
                         legend="Needs"
                         name="needs"
-                        options=code_options(&app.codebook.get(), CodeList::Need)
+                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Need))
                         selected=needs
                     />
                 }

@@ -5,10 +5,12 @@ use super::{Store, StoreError};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::codebook::Codebook;
+use peerpulse_core::usage::Usage;
 use serde::{Deserialize, Serialize};
 
 const CREDENTIALS_KEY: &str = "credentials";
 const CODEBOOK_KEY: &str = "codebook";
+pub(crate) const USAGE_KEY: &str = "usage";
 pub(crate) const SYNC_STATE_KEY: &str = "sync";
 
 /// What enrolment gave this device.
@@ -118,4 +120,11 @@ pub async fn save_codebook(store: &Store, codebook: &Codebook) -> Result<(), Sto
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// How often the worker picked each choice on this phone.
+pub async fn usage(store: &Store) -> Result<Usage, StoreError> {
+    let tx = store.db().transaction(META).build()?;
+    let meta = tx.object_store(META)?;
+    Ok(meta.get(USAGE_KEY).serde()?.await?.unwrap_or_default())
 }

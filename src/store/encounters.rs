@@ -1,7 +1,7 @@
 //! Raw encounters: saved with their bucket changes in one transaction.
 
 use super::buckets::{self, BucketRecord};
-use super::device::{SYNC_STATE_KEY, SyncState};
+use super::device::{SYNC_STATE_KEY, SyncState, USAGE_KEY};
 use super::schema::{BUCKETS, BY_DAY, BY_VERSION, ENCOUNTERS, META};
 use super::{Store, StoreError};
 use chrono::NaiveDate;
@@ -9,6 +9,7 @@ use indexed_db_futures::KeyRange;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::encounter::{Encounter, EncounterId};
+use peerpulse_core::usage::Usage;
 use serde::{Deserialize, Serialize};
 
 /// An encounter as the phone keeps it.
@@ -56,6 +57,13 @@ pub async fn save(
         saved_at: saved_at.to_owned(),
     };
     tx.object_store(ENCOUNTERS)?.add(&stored).serde()?.await?;
+    let mut usage: Usage = meta.get(USAGE_KEY).serde()?.await?.unwrap_or_default();
+    usage.record(encounter);
+    meta.put(&usage)
+        .with_key(USAGE_KEY)
+        .without_key_type()
+        .serde()?
+        .await?;
     meta.put(&state)
         .with_key(SYNC_STATE_KEY)
         .without_key_type()
