@@ -122,6 +122,10 @@ pub struct CodebookEntry {
     pub retired: bool,
 }
 
+/// Most codes one list may hold, retired ones included: keeps the buckets one encounter
+/// touches well below a sync batch (see `protocol::MAX_BATCH`).
+pub const MAX_CODES_PER_LIST: usize = 100;
+
 /// Longest label, in characters.
 pub const MAX_LABEL_CHARS: usize = 60;
 
@@ -143,6 +147,12 @@ pub enum CodebookError {
         list: CodeList,
         /// The code.
         code: Code,
+    },
+    /// A list holds more than [`MAX_CODES_PER_LIST`] codes.
+    #[error("the {} list has more than {MAX_CODES_PER_LIST} codes: retire and merge some", list.label())]
+    TooManyCodes {
+        /// The list.
+        list: CodeList,
     },
     /// A list offers nothing.
     #[error("the {} list needs at least one code that is not retired", list.label())]
@@ -202,6 +212,9 @@ impl Codebook {
             let entries = self.entries(list);
             if self.offered(list).next().is_none() {
                 return Err(CodebookError::EmptyList { list });
+            }
+            if entries.len() > MAX_CODES_PER_LIST {
+                return Err(CodebookError::TooManyCodes { list });
             }
             for (i, entry) in entries.iter().enumerate() {
                 if entries[..i].iter().any(|e| e.code == entry.code) {

@@ -193,6 +193,9 @@ impl TimeBand {
     }
 }
 
+/// Most free tags one encounter may carry.
+pub const MAX_FREE_TAGS: usize = 10;
+
 /// Longest note that syncs nowhere but may one day be shared (an insight note), in characters.
 pub const MAX_NOTE_CHARS: usize = 280;
 /// Longest private note, in characters.
@@ -345,6 +348,9 @@ pub enum EncounterError {
         /// The code that was not found.
         code: Code,
     },
+    /// More free tags than [`MAX_FREE_TAGS`].
+    #[error("Add at most {MAX_FREE_TAGS} needs of your own to one encounter.")]
+    TooManyFreeTags,
     /// The note about what the contact shared cannot be saved as typed.
     #[error("Note on what they shared: {0}")]
     InsightNote(NoteError),
@@ -405,6 +411,9 @@ impl EncounterDraft {
         errors.extend(unknown(CodeList::Topic, &self.topics));
         errors.extend(unknown(CodeList::Insight, &self.insights));
         errors.extend(unknown(CodeList::Need, &self.needs));
+        if self.free_tags.len() > MAX_FREE_TAGS {
+            errors.push(EncounterError::TooManyFreeTags);
+        }
         let insight_note = Note::parse(&self.insight_note)
             .map_err(|e| errors.push(EncounterError::InsightNote(e)))
             .ok()

@@ -235,8 +235,8 @@ impl BucketUpdate {
 ///
 /// One save stamps all its buckets with the same version. When a batch is full, buckets of its
 /// last version may continue past the limit, and acknowledging that version would skip them; so
-/// that version is left for the next batch. A full batch of a single version (impossible: one
-/// encounter touches far fewer than [`MAX_BATCH`] buckets) is kept whole.
+/// that version is left for the next batch. A full batch of a single version cannot happen:
+/// `MAX_CODES_PER_LIST` and `MAX_FREE_TAGS` keep one encounter well under [`MAX_BATCH`] buckets.
 pub fn whole_versions(mut batch: Vec<BucketUpdate>, limit: usize) -> Vec<BucketUpdate> {
     if batch.len() < limit {
         return batch;
@@ -399,6 +399,15 @@ mod tests {
         );
         assert_eq!(many.through(), 4);
         assert_eq!(SyncRequest::default().through(), 0);
+    }
+
+    #[test]
+    fn one_encounter_never_touches_a_whole_batch_of_buckets() {
+        // Acks are per version; whole_versions relies on one save fitting in a batch.
+        use crate::codebook::MAX_CODES_PER_LIST;
+        use crate::encounter::MAX_FREE_TAGS;
+        let most = 3 + 3 * MAX_CODES_PER_LIST + MAX_FREE_TAGS;
+        assert!(most < MAX_BATCH, "{most} >= {MAX_BATCH}");
     }
 
     #[test]

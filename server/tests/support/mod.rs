@@ -1,4 +1,6 @@
 //! A real PeerPulse service on a loopback port with a real SQLite file, for integration tests.
+// Each test binary uses its own part of this module.
+#![allow(dead_code)]
 
 use chrono::{Duration, NaiveDate, Utc};
 use peerpulse_core::bucket::Measure;
@@ -18,13 +20,17 @@ pub struct TestServer {
     pub url: String,
     pub client: reqwest::Client,
     pub state: AppState,
-    _data: TempDir,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    data: TempDir,
 }
 
 impl TestServer {
     /// Starts a service with a fresh database and, optionally, a PWA build to serve.
     pub async fn start(static_dir: Option<PathBuf>) -> Self {
-        let data = tempfile::tempdir().expect("temp dir");
+        Self::start_in(tempfile::tempdir().expect("temp dir"), static_dir).await
+    }
+
+    async fn start_in(data: TempDir, static_dir: Option<PathBuf>) -> Self {
         let state = AppState::open(data.path(), static_dir)
             .await
             .expect("open database");
@@ -32,13 +38,24 @@ impl TestServer {
             .await
             .expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("bound address"));
-        tokio::spawn(serve(listener, state.clone()));
+        let task = tokio::spawn(serve(listener, state.clone()));
         Self {
             url,
             client: reqwest::Client::new(),
             state,
-            _data: data,
+            task,
+            data,
         }
+    }
+
+    /// Kills the service wherever it is (requests in flight included) and starts it again on
+    /// the same database, at a new address.
+    pub async fn restart(self) -> Self {
+        self.task.abort();
+        // An aborted task may still be finishing a poll: wait until it is really gone.
+        let _ = self.task.await;
+        self.state.db.close().await;
+        Self::start_in(self.data, None).await
     }
 
     pub fn at(&self, path: &str) -> String {
