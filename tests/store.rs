@@ -290,3 +290,39 @@ async fn saving_learns_which_choices_this_worker_uses_most() {
         .collect();
     assert_eq!(needs, vec![code("food"), code("detox")]);
 }
+
+#[wasm_bindgen_test]
+async fn editing_an_entry_moves_only_the_buckets_that_changed() {
+    let store = fresh_store().await;
+    let original = encounter(day(3), &["housing", "food"]);
+    encounters::save(&store, &original, "2026-11-03T20:00:00+00:00")
+        .await
+        .unwrap();
+    device::record_ack(&store, 1, "t").await.unwrap();
+
+    let mut corrected = original.clone();
+    corrected.needs = [code("food"), code("detox")].into();
+    let stored = encounters::replace(&store, &corrected).await.unwrap();
+    assert_eq!(stored.saved_at, "2026-11-03T20:00:00+00:00");
+    assert_eq!(
+        encounters::get(&store, &original.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .encounter,
+        corrected
+    );
+    let batch = buckets::next_batch(&store, 1).await.unwrap();
+    let moved: Vec<_> = batch.iter().map(|b| (b.measure.clone(), b.count)).collect();
+    assert_eq!(moved.len(), 2, "{moved:?}");
+    assert!(moved.contains(&(Measure::Need(code("housing")), 0)));
+    assert!(moved.contains(&(Measure::Need(code("detox")), 1)));
+    assert_eq!(encounters::waiting(&store, 1).await.unwrap(), 1);
+
+    let mut stranger = corrected.clone();
+    stranger.id = clock::new_encounter_id();
+    assert!(matches!(
+        encounters::replace(&store, &stranger).await.unwrap_err(),
+        StoreError::Missing(_)
+    ));
+}

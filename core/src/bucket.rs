@@ -8,7 +8,7 @@ use crate::codebook::{Code, CodeError};
 use crate::encounter::{Encounter, EncounterKind, Reach};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -260,6 +260,44 @@ impl Tally {
     }
 }
 
+/// Which way one bucket moves when an entry is saved, edited or deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// One more encounter counted.
+    Up,
+    /// One encounter less.
+    Down,
+}
+
+/// The bucket moves that turn `before` into `after`: a save has no `before`, a delete no
+/// `after`, an edit both. Buckets both count are left alone.
+pub fn changes(before: Option<&Encounter>, after: Option<&Encounter>) -> Vec<(BucketKey, Change)> {
+    let old: BTreeSet<BucketKey> = before
+        .map(Encounter::bucket_keys)
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let new: BTreeSet<BucketKey> = after
+        .map(Encounter::bucket_keys)
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    old.difference(&new)
+        .map(|k| (k.clone(), Change::Down))
+        .chain(new.difference(&old).map(|k| (k.clone(), Change::Up)))
+        .collect()
+}
+
+impl Tally {
+    /// The tally after `change`, stamped `version`.
+    pub fn changed(self, key: &BucketKey, change: Change, version: u64) -> Result<Self, Underflow> {
+        match change {
+            Change::Up => Ok(self.incremented(version)),
+            Change::Down => self.decremented(key, version),
+        }
+    }
+}
+
 /// Bucket counts of a set of encounters: the aggregate the phone keeps in step with its entries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Buckets(BTreeMap<BucketKey, u32>);
@@ -314,7 +352,6 @@ mod tests {
     use crate::codebook::{CodeList, Codebook};
     use crate::encounter::{EncounterId, TimeBand};
     use proptest::prelude::*;
-    use std::collections::BTreeSet;
 
     fn code(s: &str) -> Code {
         Code::new(s).unwrap()
@@ -374,6 +411,30 @@ mod tests {
         );
         let m = Measure::FreeTag(code("dental-care"));
         assert_eq!(Measure::from_parts(m.dimension(), m.value()), Ok(m));
+    }
+
+    #[test]
+    fn an_edit_moves_only_the_buckets_that_differ() {
+        let before = encounter("a", 3, &["housing", "food"]);
+        let mut after = before.clone();
+        after.needs = [code("food"), code("detox")].into();
+        assert_eq!(
+            changes(Some(&before), Some(&after)),
+            vec![
+                (key(3, Measure::Need(code("housing"))), Change::Down),
+                (key(3, Measure::Need(code("detox"))), Change::Up),
+            ]
+        );
+        assert_eq!(changes(Some(&before), Some(&before)), vec![]);
+        assert_eq!(
+            changes(None, Some(&before)).len(),
+            before.bucket_keys().len()
+        );
+        assert!(
+            changes(Some(&before), None)
+                .iter()
+                .all(|(_, c)| *c == Change::Down)
+        );
     }
 
     #[test]

@@ -193,6 +193,14 @@ impl TimeBand {
     }
 }
 
+/// Days after which an entry can no longer be edited or deleted on the phone.
+pub const EDIT_WINDOW_DAYS: u64 = 7;
+
+/// Whether an entry of `day` may still be edited or deleted on `today`.
+pub fn editable(day: NaiveDate, today: NaiveDate) -> bool {
+    day <= today && today - chrono::Days::new(EDIT_WINDOW_DAYS) <= day
+}
+
 /// Most free tags one encounter may carry.
 pub const MAX_FREE_TAGS: usize = 10;
 
@@ -622,6 +630,18 @@ mod tests {
         let enc: Encounter = serde_json::from_value(old).unwrap();
         assert!(enc.free_tags.is_empty());
         assert_eq!(enc.insight_note, None);
+    }
+
+    #[test]
+    fn entries_are_editable_for_a_week() {
+        let today = day();
+        assert!(editable(today, today));
+        assert!(editable(today - chrono::Days::new(EDIT_WINDOW_DAYS), today));
+        assert!(!editable(
+            today - chrono::Days::new(EDIT_WINDOW_DAYS + 1),
+            today
+        ));
+        assert!(!editable(today + chrono::Days::new(1), today));
     }
 
     #[test]

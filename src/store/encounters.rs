@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use indexed_db_futures::KeyRange;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
+use peerpulse_core::bucket::changes;
 use peerpulse_core::encounter::{Encounter, EncounterId};
 use peerpulse_core::usage::Usage;
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,112 @@ pub struct StoredEncounter {
     pub saved_at: String,
 }
 
+/// What a worker does to an entry.
+enum Edit<'a> {
+    /// Log a new encounter, saved at this time (RFC 3339).
+    Save(&'a Encounter, &'a str),
+    /// Correct a past entry (same id).
+    Replace(&'a Encounter),
+    /// Remove an entry (an undo or a correction).
+    Delete(&'a EncounterId),
+}
+
+/// Applies an edit and its bucket changes in one transaction, all or nothing, stamping the
+/// changed buckets with a new device clock value so the next sync carries them. Buckets that
+/// reach zero stay at zero, so the service's count goes down too.
+///
+/// Returns the entry as now stored (save, replace) or as it was (delete).
+async fn commit(store: &Store, edit: Edit<'_>) -> Result<StoredEncounter, StoreError> {
+    let tx = store
+        .db()
+        .transaction([ENCOUNTERS, BUCKETS, META])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let encounter_store = tx.object_store(ENCOUNTERS)?;
+    let id = match edit {
+        Edit::Save(e, _) | Edit::Replace(e) => &e.id,
+        Edit::Delete(id) => id,
+    };
+    let before: Option<StoredEncounter> = match edit {
+        Edit::Save(..) => None,
+        Edit::Replace(_) | Edit::Delete(_) => Some(
+            encounter_store
+                .get(id.as_str())
+                .serde()?
+                .await?
+                .ok_or_else(|| StoreError::Missing(format!("no entry with id {id}")))?,
+        ),
+    };
+    let after = match edit {
+        Edit::Save(e, _) | Edit::Replace(e) => Some(e),
+        Edit::Delete(_) => None,
+    };
+
+    let meta = tx.object_store(META)?;
+    let mut state: SyncState = meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default();
+    state.clock += 1;
+    let version = state.clock;
+
+    let bucket_store = tx.object_store(BUCKETS)?;
+    for (key, change) in changes(before.as_ref().map(|b| &b.encounter), after) {
+        let id = buckets::id(&key);
+        let previous: Option<BucketRecord> = bucket_store.get(id.as_str()).serde()?.await?;
+        let tally = previous
+            .map(|r| r.tally())
+            .unwrap_or_default()
+            .changed(&key, change, version)
+            .map_err(|e| StoreError::Inconsistent(e.to_string()))?;
+        bucket_store
+            .put(&BucketRecord::new(key, tally))
+            .serde()?
+            .await?;
+    }
+
+    let result = match (edit, before) {
+        (Edit::Save(encounter, saved_at), _) => {
+            let stored = StoredEncounter {
+                encounter: encounter.clone(),
+                version,
+                saved_at: saved_at.to_owned(),
+            };
+            encounter_store.add(&stored).serde()?.await?;
+            stored
+        }
+        (Edit::Replace(encounter), Some(before)) => {
+            let stored = StoredEncounter {
+                encounter: encounter.clone(),
+                version,
+                saved_at: before.saved_at,
+            };
+            encounter_store.put(&stored).serde()?.await?;
+            stored
+        }
+        (Edit::Delete(id), Some(before)) => {
+            encounter_store.delete(id.as_str()).primitive()?.await?;
+            before
+        }
+        (Edit::Replace(_) | Edit::Delete(_), None) => {
+            unreachable!("a replace or delete read its entry above")
+        }
+    };
+    if let Some(encounter) = after {
+        let mut usage: Usage = meta.get(USAGE_KEY).serde()?.await?.unwrap_or_default();
+        usage.record(encounter);
+        meta.put(&usage)
+            .with_key(USAGE_KEY)
+            .without_key_type()
+            .serde()?
+            .await?;
+    }
+    meta.put(&state)
+        .with_key(SYNC_STATE_KEY)
+        .without_key_type()
+        .serde()?
+        .await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
 /// Saves a new encounter and counts it in this device's buckets, all or nothing.
 ///
 /// Returns the stored record once the transaction has committed.
@@ -32,89 +139,27 @@ pub async fn save(
     encounter: &Encounter,
     saved_at: &str,
 ) -> Result<StoredEncounter, StoreError> {
-    let tx = store
-        .db()
-        .transaction([ENCOUNTERS, BUCKETS, META])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
-    let meta = tx.object_store(META)?;
-    let mut state: SyncState = meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default();
-    state.clock += 1;
-    let version = state.clock;
-
-    let bucket_store = tx.object_store(BUCKETS)?;
-    for key in encounter.bucket_keys() {
-        let id = buckets::id(&key);
-        let previous: Option<BucketRecord> = bucket_store.get(id.as_str()).serde()?.await?;
-        let tally = previous.map(|r| r.tally()).unwrap_or_default();
-        let record = BucketRecord::new(key, tally.incremented(version));
-        bucket_store.put(&record).serde()?.await?;
-    }
-
-    let stored = StoredEncounter {
-        encounter: encounter.clone(),
-        version,
-        saved_at: saved_at.to_owned(),
-    };
-    tx.object_store(ENCOUNTERS)?.add(&stored).serde()?.await?;
-    let mut usage: Usage = meta.get(USAGE_KEY).serde()?.await?.unwrap_or_default();
-    usage.record(encounter);
-    meta.put(&usage)
-        .with_key(USAGE_KEY)
-        .without_key_type()
-        .serde()?
-        .await?;
-    meta.put(&state)
-        .with_key(SYNC_STATE_KEY)
-        .without_key_type()
-        .serde()?
-        .await?;
-    tx.commit().await?;
-    Ok(stored)
+    commit(store, Edit::Save(encounter, saved_at)).await
 }
 
-/// Deletes an encounter (an undo, or a worker's correction) and uncounts it from this device's
-/// buckets, all or nothing. Buckets that reach zero are kept at zero so the next sync lowers the
-/// service's count too.
+/// Replaces a past entry (same id) with its corrected version and moves its buckets.
+pub async fn replace(store: &Store, encounter: &Encounter) -> Result<StoredEncounter, StoreError> {
+    commit(store, Edit::Replace(encounter)).await
+}
+
+/// Deletes an entry (an undo, or a worker's correction) and uncounts it.
 pub async fn delete(store: &Store, id: &EncounterId) -> Result<StoredEncounter, StoreError> {
-    let tx = store
-        .db()
-        .transaction([ENCOUNTERS, BUCKETS, META])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
-    let encounter_store = tx.object_store(ENCOUNTERS)?;
-    let stored: StoredEncounter = encounter_store
+    commit(store, Edit::Delete(id)).await
+}
+
+/// One entry by id.
+pub async fn get(store: &Store, id: &EncounterId) -> Result<Option<StoredEncounter>, StoreError> {
+    let tx = store.db().transaction(ENCOUNTERS).build()?;
+    Ok(tx
+        .object_store(ENCOUNTERS)?
         .get(id.as_str())
         .serde()?
-        .await?
-        .ok_or_else(|| StoreError::Missing(format!("no entry with id {id}")))?;
-    let meta = tx.object_store(META)?;
-    let mut state: SyncState = meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default();
-    state.clock += 1;
-    let version = state.clock;
-
-    let bucket_store = tx.object_store(BUCKETS)?;
-    for key in stored.encounter.bucket_keys() {
-        let id = buckets::id(&key);
-        let previous: Option<BucketRecord> = bucket_store.get(id.as_str()).serde()?.await?;
-        let tally = previous
-            .map(|r| r.tally())
-            .unwrap_or_default()
-            .decremented(&key, version)
-            .map_err(|e| StoreError::Inconsistent(e.to_string()))?;
-        bucket_store
-            .put(&BucketRecord::new(key, tally))
-            .serde()?
-            .await?;
-    }
-    encounter_store.delete(id.as_str()).primitive()?.await?;
-    meta.put(&state)
-        .with_key(SYNC_STATE_KEY)
-        .without_key_type()
-        .serde()?
-        .await?;
-    tx.commit().await?;
-    Ok(stored)
+        .await?)
 }
 
 /// The encounters of one day, oldest first.
