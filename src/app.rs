@@ -1,6 +1,8 @@
 //! The app shell: storage opening, shared context, navigation and routes.
 
-use crate::pages::{capture::CapturePage, history::HistoryPage, trends::TrendsPage};
+use crate::pages::{
+    capture::CapturePage, edit::EditPage, history::HistoryPage, trends::TrendsPage,
+};
 use crate::store::{Store, StoreError, device};
 use crate::sync::scheduler;
 use leptos::prelude::*;
@@ -99,6 +101,7 @@ fn Ready(store: Store, codebook: Codebook, usage: Usage) -> impl IntoView {
         <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
             <Route path=path!("/") view=CapturePage />
             <Route path=path!("/history") view=HistoryPage />
+            <Route path=path!("/edit/:id") view=EditPage />
             <Route path=path!("/trends") view=TrendsPage />
         </Routes>
     }

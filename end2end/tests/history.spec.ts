@@ -10,7 +10,7 @@ async function log(page: Page, need: string, expectedToday: number) {
   await expect(page.getByTestId("today-count")).toHaveText(`${expectedToday} logged today`);
 }
 
-test("history summarizes the day, filters by need, and exports the worker's own entries", async ({ page }) => {
+test("history summarizes the day, filters, exports, and lets the worker correct and delete recent entries", async ({ page }) => {
   await page.goto(process.env.PEERPULSE_URL!);
   await log(page, "Housing", 1);
   await log(page, "Food", 2);
@@ -43,4 +43,23 @@ test("history summarizes the day, filters by need, and exports the worker's own 
   expect(csv).toHaveLength(3);
   expect(csv.slice(1).map((row) => row.split(",")[8]).sort()).toEqual(["food", "housing"]);
   await expect(page.getByText("Exported 2 entries.")).toBeVisible();
+
+  // A past entry can be corrected: only what changed moves.
+  await page.getByLabel("Search").fill("");
+  const housing = day.locator(".entry", { hasText: "Housing" });
+  await housing.getByRole("link", { name: "Edit" }).click();
+  await expect(page.getByRole("heading", { name: "Correct an entry" })).toBeVisible();
+  const needs = page.getByRole("group", { name: "Needs" });
+  await expect(needs.getByRole("checkbox", { name: "Housing" })).toBeChecked();
+  await needs.getByRole("checkbox", { name: "Housing" }).uncheck();
+  await needs.getByRole("checkbox", { name: "Detox / treatment" }).check();
+  await page.getByRole("button", { name: "Save correction" }).click();
+  await expect(page.getByRole("heading", { name: "History" })).toBeVisible();
+  await expect(day.locator(".entry", { hasText: "Detox / treatment" })).toHaveCount(1);
+  await expect(day.locator(".entry", { hasText: "Housing" })).toHaveCount(0);
+
+  // And deleted, after a confirmation.
+  page.once("dialog", (dialog) => dialog.accept());
+  await day.locator(".entry", { hasText: "Detox" }).getByRole("button", { name: "Delete" }).click();
+  await expect(day.locator(".summary")).toHaveText("1 encounter, 1 need noted");
 });

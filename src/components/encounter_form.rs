@@ -9,7 +9,7 @@ use crate::sync::scheduler::use_scheduler;
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::{
-    Encounter, EncounterDraft, EncounterError, EncounterId, EncounterKind, NoteError, Reach,
+    Encounter, EncounterDraft, EncounterError, EncounterId, NoteError,
 };
 use peerpulse_core::usage::Usage;
 use std::time::Duration;
@@ -37,23 +37,41 @@ fn code_options(codebook: &Codebook, usage: &Usage, list: CodeList) -> Vec<(Code
         .collect()
 }
 
-/// Logs one encounter.
+/// Logs one encounter, or corrects a past one when `editing` is given.
 #[component]
-pub fn EncounterForm() -> impl IntoView {
+pub fn EncounterForm(
+    /// The entry being corrected; a new encounter when absent.
+    #[prop(optional)]
+    editing: Option<Encounter>,
+) -> impl IntoView {
     let app = use_app();
     let scheduler = use_scheduler();
+    let navigate = leptos_router::hooks::use_navigate();
     // The order is fixed while the form is open, so chips never move under the worker's thumb.
     let usage = StoredValue::new(app.usage.get_untracked());
-    let site = RwSignal::new(None::<Code>);
-    let kind = RwSignal::new(None::<EncounterKind>);
-    let reach = RwSignal::new(None::<Reach>);
-    let topics = RwSignal::new(BTreeSet::<Code>::new());
-    let insights = RwSignal::new(BTreeSet::<Code>::new());
-    let needs = RwSignal::new(BTreeSet::<Code>::new());
-    let free_tags = RwSignal::new(BTreeSet::<Code>::new());
-    let insight_note = RwSignal::new(String::new());
-    let private_note = RwSignal::new(String::new());
-    let keep_flagged = RwSignal::new(false);
+    let is_edit = editing.is_some();
+    let original = StoredValue::new(editing.clone());
+    let e = editing;
+    let site = RwSignal::new(e.as_ref().map(|e| e.site.clone()));
+    let kind = RwSignal::new(e.as_ref().map(|e| e.kind));
+    let reach = RwSignal::new(e.as_ref().map(|e| e.reach));
+    let topics = RwSignal::new(e.as_ref().map(|e| e.topics.clone()).unwrap_or_default());
+    let insights = RwSignal::new(e.as_ref().map(|e| e.insights.clone()).unwrap_or_default());
+    let needs = RwSignal::new(e.as_ref().map(|e| e.needs.clone()).unwrap_or_default());
+    let free_tags = RwSignal::new(e.as_ref().map(|e| e.free_tags.clone()).unwrap_or_default());
+    let insight_note = RwSignal::new(
+        e.as_ref()
+            .and_then(|e| e.insight_note.as_ref())
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let private_note = RwSignal::new(
+        e.as_ref()
+            .and_then(|e| e.private_note.clone())
+            .unwrap_or_default(),
+    );
+    // A private note kept despite the guard stays kept when the entry is corrected.
+    let keep_flagged = RwSignal::new(e.as_ref().is_some_and(|e| e.private_note.is_some()));
     let private_flagged = RwSignal::new(false);
     let problems = RwSignal::new(Vec::<String>::new());
 
@@ -81,7 +99,13 @@ pub fn EncounterForm() -> impl IntoView {
     let save = Action::new_local(move |encounter: &Encounter| {
         let encounter = encounter.clone();
         let store = app.store();
-        async move { encounters::save(&store, &encounter, &clock::now_rfc3339()).await }
+        async move {
+            if is_edit {
+                encounters::replace(&store, &encounter).await
+            } else {
+                encounters::save(&store, &encounter, &clock::now_rfc3339()).await
+            }
+        }
     });
     // After a save lands: clear what differs per contact, keep site and kind for the next one.
     Effect::new(move |_| {
@@ -92,6 +116,14 @@ pub fn EncounterForm() -> impl IntoView {
             Ok(stored) => Outcome::Saved(short_time(&stored.saved_at)),
             Err(e) => Outcome::Failed(e.to_string()),
         }));
+        if is_edit {
+            if result.is_ok() {
+                app.notify_changed();
+                scheduler.request();
+                navigate("/history", Default::default());
+            }
+            return;
+        }
         if let Ok(stored) = result {
             app.usage.update(|u| u.record(&stored.encounter));
             let id = stored.encounter.id;
@@ -134,9 +166,15 @@ pub fn EncounterForm() -> impl IntoView {
                 keep_flagged_private_note: keep_flagged.get_untracked(),
             };
             match draft.validate(
-                clock::new_encounter_id(),
-                clock::today(),
-                clock::time_band_now(),
+                original
+                    .with_value(|o| o.as_ref().map(|o| o.id.clone()))
+                    .unwrap_or_else(clock::new_encounter_id),
+                original
+                    .with_value(|o| o.as_ref().map(|o| o.day))
+                    .unwrap_or_else(clock::today),
+                original
+                    .with_value(|o| o.as_ref().map(|o| o.time_band))
+                    .unwrap_or_else(clock::time_band_now),
                 &app.codebook.get_untracked(),
             ) {
                 Ok(encounter) => {
@@ -167,7 +205,7 @@ pub fn EncounterForm() -> impl IntoView {
 
     view! {
         <form class="encounter-form" on:submit=on_submit novalidate>
-            <h1>"Log an encounter"</h1>
+            <h1>{if is_edit { "Correct an entry" } else { "Log an encounter" }}</h1>
             {move || {
                 view! {
                     <SingleChoice
@@ -273,7 +311,7 @@ pub fn EncounterForm() -> impl IntoView {
             </Show>
             <div class="save-bar">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>
-                    "Save encounter"
+                    {if is_edit { "Save correction" } else { "Save encounter" }}
                 </button>
                 <p class=move || status().0 role="status" aria-live="polite">
                     {move || status().1}

@@ -6,9 +6,13 @@ use crate::store::encounters::StoredEncounter;
 use leptos::prelude::*;
 use peerpulse_core::codebook::{CodeList, Codebook};
 
-/// A compact line: time, site, how, and the needs noted.
+/// A compact line: time, site, how, the needs noted, and any actions given as children.
 #[component]
-pub fn EntryItem(stored: StoredEncounter, codebook: Codebook) -> impl IntoView {
+pub fn EntryItem(
+    stored: StoredEncounter,
+    codebook: Codebook,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     let e = &stored.encounter;
     let needs = e
         .needs
@@ -23,6 +27,7 @@ pub fn EntryItem(stored: StoredEncounter, codebook: Codebook) -> impl IntoView {
             <span class="site">{codebook.label(CodeList::Site, &e.site).to_owned()}</span>
             <span class="kind">{e.kind.label()}</span>
             <span class="needs">{needs}</span>
+            {children.map(|c| view! { <span class="actions">{c()}</span> })}
         </li>
     }
 }

@@ -5,11 +5,15 @@ use crate::clock;
 use crate::components::chip_picker::SingleChoice;
 use crate::components::entry_item::EntryItem;
 use crate::download;
+use crate::store::StoreError;
 use crate::store::encounters::{self, StoredEncounter};
+use crate::sync::scheduler::use_scheduler;
 use chrono::Days;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::Encounter;
+use peerpulse_core::encounter::{EncounterId, editable};
 use peerpulse_core::history::{Filter, day_summaries, to_csv};
 
 /// Which days the history shows.
@@ -91,6 +95,19 @@ pub fn HistoryPage() -> impl IntoView {
         }
     });
 
+    let scheduler = use_scheduler();
+    let delete = Action::new_local(move |id: &EncounterId| {
+        let id = id.clone();
+        let store = app.store();
+        async move { encounters::delete(&store, &id).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = delete.value().get() {
+            app.notify_changed();
+            scheduler.request();
+        }
+    });
+
     let book = codebook.clone();
     let shown = move || {
         let filter = Filter {
@@ -142,7 +159,7 @@ pub fn HistoryPage() -> impl IntoView {
                             .map(move |read| match read {
                                 Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                                 Ok(list) if list.is_empty() => view! { <p class="muted">"No entries match."</p> }.into_any(),
-                                Ok(list) => view! { <Days list codebook /> }.into_any(),
+                                Ok(list) => view! { <Days list codebook delete /> }.into_any(),
                             })
                     }
                 }
@@ -170,9 +187,14 @@ pub fn HistoryPage() -> impl IntoView {
     }
 }
 
-/// Entries grouped by day, each day headed by its summary.
+/// Entries grouped by day, each day headed by its summary; recent entries can be corrected.
 #[component]
-fn Days(list: Vec<StoredEncounter>, codebook: Codebook) -> impl IntoView {
+fn Days(
+    list: Vec<StoredEncounter>,
+    codebook: Codebook,
+    delete: Action<EncounterId, Result<StoredEncounter, StoreError>>,
+) -> impl IntoView {
+    let today = clock::today();
     let summaries = day_summaries(list.iter().map(|s| &s.encounter));
     summaries
         .into_iter()
@@ -193,13 +215,55 @@ fn Days(list: Vec<StoredEncounter>, codebook: Codebook) -> impl IntoView {
                     <ul class="entries">
                         {day_entries
                             .into_iter()
-                            .map(|stored| view! { <EntryItem stored codebook=codebook.clone() /> })
+                            .map(|stored| {
+                                let id = stored.encounter.id.clone();
+                                let may_change = editable(stored.encounter.day, today);
+                                view! {
+                                    <EntryItem stored codebook=codebook.clone()>
+                                        <Show when=move || may_change>
+                                            <A href=format!("/edit/{id}")>"Edit"</A>
+                                            <DeleteButton id=id.clone() delete />
+                                        </Show>
+                                    </EntryItem>
+                                }
+                            })
                             .collect_view()}
                     </ul>
                 </section>
             }
         })
         .collect_view()
+}
+
+/// Deletes an entry after the worker confirms.
+#[component]
+fn DeleteButton(
+    id: EncounterId,
+    delete: Action<EncounterId, Result<StoredEncounter, StoreError>>,
+) -> impl IntoView {
+    let confirm = move || {
+        web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(
+                    "Delete this entry? Its counts are taken back on the next sync.",
+                )
+                .ok()
+            })
+            .unwrap_or(false)
+    };
+    view! {
+        <button
+            type="button"
+            class="secondary"
+            on:click=move |_| {
+                if confirm() {
+                    delete.dispatch(id.clone());
+                }
+            }
+        >
+            "Delete"
+        </button>
+    }
 }
 
 /// A drop-down of one codebook list, with "any" first.

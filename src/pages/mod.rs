@@ -1,5 +1,6 @@
 //! One module per screen.
 
 pub mod capture;
+pub mod edit;
 pub mod history;
 pub mod trends;

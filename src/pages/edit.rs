@@ -1,0 +1,49 @@
+//! Correcting a past entry, within the edit window.
+
+use crate::app::use_app;
+use crate::clock;
+use crate::components::encounter_form::EncounterForm;
+use crate::store::encounters;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use peerpulse_core::encounter::{EDIT_WINDOW_DAYS, EncounterId, editable};
+
+/// The form, filled with the entry named in the path.
+#[component]
+pub fn EditPage() -> impl IntoView {
+    let app = use_app();
+    let params = use_params_map();
+    let entry = LocalResource::new(move || {
+        let raw = params.read().get("id").unwrap_or_default();
+        let store = app.store();
+        async move {
+            let id = EncounterId::new(&raw).map_err(|e| e.to_string())?;
+            encounters::get(&store, &id)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| "This entry is no longer on this phone.".to_owned())
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p role="status">"Loading the entry…"</p> }>
+            {move || {
+                entry
+                    .get()
+                    .map(|read| match read {
+                        Err(e) => view! { <p role="alert" class="error">{e}</p> }.into_any(),
+                        Ok(stored) if !editable(stored.encounter.day, clock::today()) => {
+                            view! {
+                                <p role="alert" class="error">
+                                    {format!(
+                                        "Entries older than {EDIT_WINDOW_DAYS} days can no longer be changed."
+                                    )}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Ok(stored) => view! { <EncounterForm editing=stored.encounter /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
