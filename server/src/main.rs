@@ -115,6 +115,17 @@ fn say(line: &str) {
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
+/// The database and its first organization, for the management commands.
+async fn first_org(
+    data_dir: &std::path::Path,
+) -> Result<(sqlx::SqlitePool, i64), Box<dyn std::error::Error>> {
+    let pool = db::open(data_dir).await?;
+    let org = orgs::first(&pool)
+        .await?
+        .ok_or("no organization yet: start the service once with `serve`")?;
+    Ok((pool, org))
+}
+
 async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
     match command {
         Command::Serve {
@@ -139,20 +150,14 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             serve(listener, state).await?;
         }
         Command::EnrolCode { data_dir } => {
-            let pool = db::open(&data_dir).await?;
-            let org = orgs::first(&pool)
-                .await?
-                .ok_or("no organization yet: start the service once with `serve`")?;
+            let (pool, org) = first_org(&data_dir).await?;
             let code = enrolment::create_code(&pool, org, enrolment::CODE_TTL).await?;
             say(&format!(
                 "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
             ));
         }
         Command::Codebook { action, data_dir } => {
-            let pool = db::open(&data_dir).await?;
-            let org = orgs::first(&pool)
-                .await?
-                .ok_or("no organization yet: start the service once with `serve`")?;
+            let (pool, org) = first_org(&data_dir).await?;
             match action {
                 CodebookAction::Export => {
                     let current = orgs::get(&pool, org)
@@ -173,10 +178,7 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::Device { action, data_dir } => {
-            let pool = db::open(&data_dir).await?;
-            let org = orgs::first(&pool)
-                .await?
-                .ok_or("no organization yet: start the service once with `serve`")?;
+            let (pool, org) = first_org(&data_dir).await?;
             match action {
                 DeviceAction::List => {
                     for d in devices::list(&pool, org).await? {

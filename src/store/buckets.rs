@@ -84,14 +84,7 @@ pub async fn next_batch(
 
 /// How many buckets changed since the service last acknowledged this device.
 pub async fn changed(store: &Store, acked_through: u64) -> Result<u32, StoreError> {
-    let tx = store.db().transaction(BUCKETS).build()?;
-    let object_store = tx.object_store(BUCKETS)?;
-    let index = object_store.index(BY_VERSION)?;
-    Ok(index
-        .count()
-        .with_query::<u64, _>(KeyRange::LowerBound(acked_through, true))
-        .serde()?
-        .await?)
+    super::changed_after(store, BUCKETS, acked_through).await
 }
 
 /// Every bucket this device holds, for checks and exports.

@@ -35,23 +35,26 @@ pub struct SyncState {
     pub last_synced_at: Option<String>,
 }
 
-/// The stored credentials, if this phone is enrolled.
-pub async fn credentials(store: &Store) -> Result<Option<Credentials>, StoreError> {
+/// One meta record, if stored.
+async fn read<T: serde::de::DeserializeOwned>(
+    store: &Store,
+    key: &str,
+) -> Result<Option<T>, StoreError> {
     let tx = store.db().transaction(META).build()?;
     let meta = tx.object_store(META)?;
-    Ok(meta.get(CREDENTIALS_KEY).serde()?.await?)
+    Ok(meta.get(key).serde()?.await?)
 }
 
-/// Keeps the credentials enrolment returned.
-pub async fn save_credentials(store: &Store, credentials: &Credentials) -> Result<(), StoreError> {
+/// Stores one meta record in a transaction of its own.
+async fn write<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<(), StoreError> {
     let tx = store
         .db()
         .transaction(META)
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let meta = tx.object_store(META)?;
-    meta.put(credentials)
-        .with_key(CREDENTIALS_KEY)
+    meta.put(value)
+        .with_key(key)
         .without_key_type()
         .serde()?
         .await?;
@@ -59,16 +62,25 @@ pub async fn save_credentials(store: &Store, credentials: &Credentials) -> Resul
     Ok(())
 }
 
+/// The stored credentials, if this phone is enrolled.
+pub async fn credentials(store: &Store) -> Result<Option<Credentials>, StoreError> {
+    read(store, CREDENTIALS_KEY).await
+}
+
+/// Keeps the credentials enrolment returned.
+pub async fn save_credentials(store: &Store, credentials: &Credentials) -> Result<(), StoreError> {
+    write(store, CREDENTIALS_KEY, credentials).await
+}
+
 /// The current sync state (all zero on a new phone).
 pub async fn sync_state(store: &Store) -> Result<SyncState, StoreError> {
-    let tx = store.db().transaction(META).build()?;
-    let meta = tx.object_store(META)?;
-    Ok(meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default())
+    Ok(read(store, SYNC_STATE_KEY).await?.unwrap_or_default())
 }
 
 /// Records that the service has settled every change up to `through`, at `now` (RFC 3339).
 ///
-/// Acks only move forward: a late answer to an older request cannot undo a newer one.
+/// Acks only move forward: a late answer to an older request cannot undo a newer one. Read and
+/// write share one transaction, so a save in between cannot be lost.
 pub async fn record_ack(store: &Store, through: u64, now: &str) -> Result<SyncState, StoreError> {
     let tx = store
         .db()
@@ -96,35 +108,17 @@ pub async fn record_ack(store: &Store, through: u64, now: &str) -> Result<SyncSt
 
 /// The organization's codebook as last received, or the built-in one before any sync.
 pub async fn codebook(store: &Store) -> Result<Codebook, StoreError> {
-    let tx = store.db().transaction(META).build()?;
-    let meta = tx.object_store(META)?;
-    Ok(meta
-        .get(CODEBOOK_KEY)
-        .serde()?
+    Ok(read(store, CODEBOOK_KEY)
         .await?
         .unwrap_or_else(Codebook::harm_reduction_default))
 }
 
 /// Keeps a codebook the service sent.
 pub async fn save_codebook(store: &Store, codebook: &Codebook) -> Result<(), StoreError> {
-    let tx = store
-        .db()
-        .transaction(META)
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
-    let meta = tx.object_store(META)?;
-    meta.put(codebook)
-        .with_key(CODEBOOK_KEY)
-        .without_key_type()
-        .serde()?
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    write(store, CODEBOOK_KEY, codebook).await
 }
 
 /// How often the worker picked each choice on this phone.
 pub async fn usage(store: &Store) -> Result<Usage, StoreError> {
-    let tx = store.db().transaction(META).build()?;
-    let meta = tx.object_store(META)?;
-    Ok(meta.get(USAGE_KEY).serde()?.await?.unwrap_or_default())
+    Ok(read(store, USAGE_KEY).await?.unwrap_or_default())
 }

@@ -2,7 +2,7 @@
 
 use super::buckets::{self, BucketRecord};
 use super::device::{SYNC_STATE_KEY, SyncState, USAGE_KEY};
-use super::schema::{BUCKETS, BY_DAY, BY_VERSION, ENCOUNTERS, META};
+use super::schema::{BUCKETS, BY_DAY, ENCOUNTERS, META};
 use super::{Store, StoreError};
 use chrono::NaiveDate;
 use indexed_db_futures::KeyRange;
@@ -206,12 +206,5 @@ pub async fn all(store: &Store) -> Result<Vec<StoredEncounter>, StoreError> {
 
 /// How many encounters changed since the service last acknowledged this device.
 pub async fn waiting(store: &Store, acked_through: u64) -> Result<u32, StoreError> {
-    let tx = store.db().transaction(ENCOUNTERS).build()?;
-    let object_store = tx.object_store(ENCOUNTERS)?;
-    let index = object_store.index(BY_VERSION)?;
-    Ok(index
-        .count()
-        .with_query::<u64, _>(KeyRange::LowerBound(acked_through, true))
-        .serde()?
-        .await?)
+    super::changed_after(store, ENCOUNTERS, acked_through).await
 }

@@ -38,6 +38,26 @@ impl Store {
     }
 }
 
+/// How many records of `store_name` changed after device clock value `acked_through`.
+pub(crate) async fn changed_after(
+    store: &Store,
+    store_name: &str,
+    acked_through: u64,
+) -> Result<u32, StoreError> {
+    use indexed_db_futures::prelude::*;
+    let tx = store.db().transaction(store_name).build()?;
+    let object_store = tx.object_store(store_name)?;
+    let index = object_store.index(schema::BY_VERSION)?;
+    Ok(index
+        .count()
+        .with_query::<u64, _>(indexed_db_futures::KeyRange::LowerBound(
+            acked_through,
+            true,
+        ))
+        .serde()?
+        .await?)
+}
+
 /// Something the browser's storage refused or a record that could not be read.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum StoreError {
