@@ -28,8 +28,10 @@ impl FromRequestParts<AppState> for Device {
         let token = header
             .to_str()
             .ok()
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim)
+            .and_then(|h| h.split_once(' '))
+            // The scheme name is case-insensitive (RFC 9110, section 11.1).
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+            .map(|(_, token)| token.trim())
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized(
                 "The Authorization header must be \"Bearer <token>\".",

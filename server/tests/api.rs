@@ -155,6 +155,22 @@ async fn requests_without_a_valid_token_get_401_with_a_json_error() {
         .await
         .unwrap();
     assert_json_error(wrong, StatusCode::UNAUTHORIZED, "unauthorized").await;
+
+    let org = server.org("Org").await;
+    let token = server.device(org).await;
+    let trends_with = |authorization: String| {
+        server
+            .client
+            .get(server.at("/api/v1/trends"))
+            .header("authorization", authorization)
+            .send()
+    };
+    let other_scheme = trends_with(format!("Basic {token}")).await.unwrap();
+    let message = assert_json_error(other_scheme, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    assert!(message.contains("Bearer <token>"), "{message}");
+    // The scheme name is case-insensitive in HTTP.
+    let lower = trends_with(format!("bearer {token}")).await.unwrap();
+    assert_eq!(lower.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -280,19 +296,28 @@ async fn oversized_bodies_and_batches_are_refused_with_json() {
     let server = TestServer::start(None).await;
     let org = server.org("Org").await;
     let token = server.device(org).await;
-    let huge = server
-        .client
-        .post(server.at("/api/v1/sync"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(format!(
-            "{{\"buckets\": [], \"pad\": \"{}\"}}",
-            "x".repeat(300 * 1024)
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_json_error(huge, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    // Just over the limit, and far over it, to an endpoint with and one without a token.
+    for (path, kib) in [
+        ("/api/v1/sync", 300),
+        ("/api/v1/sync", 1024),
+        ("/api/v1/enrol", 1024),
+    ] {
+        let huge = server
+            .client
+            .post(server.at(path))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(format!(
+                "{{\"buckets\": [], \"pad\": \"{}\"}}",
+                "x".repeat(kib * 1024)
+            ))
+            .send()
+            .await
+            .unwrap();
+        let message =
+            assert_json_error(huge, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+        assert!(message.contains("256 KiB"), "{path} {kib} KiB: {message}");
+    }
 
     let many: Vec<_> = (0..501u64)
         .map(|i| {
@@ -361,13 +386,11 @@ async fn the_pwa_is_served_with_client_routes_falling_back_to_the_shell() {
     assert_eq!(shell.text().await.unwrap(), "<html>shell</html>");
     let worker = server.client.get(server.at("/sw.js")).send().await.unwrap();
     assert_eq!(worker.text().await.unwrap(), "// worker");
-    let api = server
-        .client
-        .get(server.at("/api/nothing"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+    // The API's own namespace never falls back to the shell, not even at its root.
+    for path in ["/api", "/api/", "/api/nothing"] {
+        let api = server.client.get(server.at(path)).send().await.unwrap();
+        assert_json_error(api, StatusCode::NOT_FOUND, "not_found").await;
+    }
 }
 
 #[tokio::test]

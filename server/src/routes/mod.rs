@@ -13,10 +13,11 @@ use axum::routing::{any, get, post};
 use peerpulse_core::protocol::{ENROL_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-/// Largest request body accepted, in bytes: a full batch of buckets is far smaller.
+/// Largest request body accepted, in bytes: a full batch of buckets is far smaller. Every
+/// body is read through an extractor, which stops at this size and answers 413 with a JSON
+/// body; no separate limit layer in front, whose refusal would be plain text.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// The whole app.
@@ -25,10 +26,13 @@ pub fn router(state: AppState) -> Router {
         .route(ENROL_PATH, post(enrol::enrol))
         .route(SYNC_PATH, post(sync::sync))
         .route(TRENDS_PATH, get(trends::trends))
-        .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
+        // A wildcard never matches an empty tail: `/api` and `/api/` need their own routes, or
+        // they would fall through to the PWA shell.
+        .route("/api", any(no_such_endpoint))
+        .route("/api/", any(no_such_endpoint))
+        .route("/api/{*rest}", any(no_such_endpoint))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT * 2));
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT));
     let app = match state.static_dir.as_deref() {
         Some(dir) => api.merge(pwa::router(dir)),
         None => api,
@@ -36,6 +40,11 @@ pub fn router(state: AppState) -> Router {
     app.layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Any path under `/api` that no endpoint claims.
+async fn no_such_endpoint() -> ApiError {
+    ApiError::NotFound
 }
 
 /// A JSON body whose rejections become [`ApiError`]s with a JSON body of their own.
