@@ -463,6 +463,17 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
     }
 
+    /// Validation with the id, day and band these tests share.
+    trait CheckWith {
+        fn check_with(self, book: &Codebook) -> Result<Encounter, InvalidEncounter>;
+    }
+
+    impl CheckWith for EncounterDraft {
+        fn check_with(self, book: &Codebook) -> Result<Encounter, InvalidEncounter> {
+            self.validate(EncounterId::new("a").unwrap(), day(), TimeBand::Night, book)
+        }
+    }
+
     fn full_draft() -> EncounterDraft {
         EncounterDraft {
             site: Some(code("van")),
@@ -491,14 +502,7 @@ mod tests {
     #[test]
     fn empty_draft_reports_every_missing_choice() {
         let book = Codebook::harm_reduction_default();
-        let err = EncounterDraft::default()
-            .validate(
-                EncounterId::new("a").unwrap(),
-                day(),
-                TimeBand::Night,
-                &book,
-            )
-            .unwrap_err();
+        let err = EncounterDraft::default().check_with(&book).unwrap_err();
         assert_eq!(
             err.0,
             vec![
@@ -515,14 +519,7 @@ mod tests {
         let mut draft = full_draft();
         draft.site = Some(code("moon"));
         draft.needs.insert(code("naloxone"));
-        let err = draft
-            .validate(
-                EncounterId::new("a").unwrap(),
-                day(),
-                TimeBand::Night,
-                &book,
-            )
-            .unwrap_err();
+        let err = draft.check_with(&book).unwrap_err();
         assert_eq!(
             err.0,
             vec![
@@ -544,14 +541,7 @@ mod tests {
         let book = Codebook::harm_reduction_default();
         let mut draft = full_draft();
         draft.insight_note = "  new pills, pink, very strong  ".into();
-        let enc = draft
-            .validate(
-                EncounterId::new("a").unwrap(),
-                day(),
-                TimeBand::Night,
-                &book,
-            )
-            .unwrap();
+        let enc = draft.check_with(&book).unwrap();
         assert_eq!(
             enc.insight_note.as_ref().map(Note::as_str),
             Some("new pills, pink, very strong")
@@ -560,14 +550,7 @@ mod tests {
 
         let mut flagged = full_draft();
         flagged.insight_note = "got them from a guy named Tony".into();
-        let err = flagged
-            .validate(
-                EncounterId::new("a").unwrap(),
-                day(),
-                TimeBand::Night,
-                &book,
-            )
-            .unwrap_err();
+        let err = flagged.check_with(&book).unwrap_err();
         assert!(matches!(
             &err.0[..],
             [EncounterError::InsightNote(NoteError::Identifying(_))]
@@ -576,15 +559,7 @@ mod tests {
 
         let mut long = full_draft();
         long.insight_note = "x".repeat(MAX_NOTE_CHARS + 1);
-        assert!(
-            long.validate(
-                EncounterId::new("a").unwrap(),
-                day(),
-                TimeBand::Night,
-                &book
-            )
-            .is_err()
-        );
+        assert!(long.check_with(&book).is_err());
     }
 
     #[test]
@@ -592,28 +567,13 @@ mod tests {
         let book = Codebook::harm_reduction_default();
         let mut draft = full_draft();
         draft.private_note = "follow up with Mr Lee on 0412 345 678".into();
-        let refused = draft
-            .clone()
-            .validate(
-                EncounterId::new("a").unwrap(),
-                day(),
-                TimeBand::Night,
-                &book,
-            )
-            .unwrap_err();
+        let refused = draft.clone().check_with(&book).unwrap_err();
         assert!(matches!(
             &refused.0[..],
             [EncounterError::PrivateNote(NoteError::Identifying(_))]
         ));
         draft.keep_flagged_private_note = true;
-        let kept = draft
-            .validate(
-                EncounterId::new("a").unwrap(),
-                day(),
-                TimeBand::Night,
-                &book,
-            )
-            .unwrap();
+        let kept = draft.check_with(&book).unwrap();
         assert_eq!(
             kept.private_note.as_deref(),
             Some("follow up with Mr Lee on 0412 345 678")
