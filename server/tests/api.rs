@@ -529,3 +529,29 @@ async fn a_new_org_codebook_reaches_phones_once_and_governs_validation() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn a_hidden_count_cannot_be_recovered_from_the_day_total() {
+    use peerpulse_core::encounter::EncounterKind;
+    let server = TestServer::start(None).await;
+    let org = server.org("Org").await;
+    let token = server.device(org).await;
+    server
+        .sync(
+            &token,
+            vec![
+                update(Measure::Encounters, 20, 1),
+                update(Measure::Kind(EncounterKind::Outreach), 12, 1),
+                update(Measure::Kind(EncounterKind::FixedSite), 6, 1),
+                update(Measure::Kind(EncounterKind::Phone), 2, 1),
+            ],
+        )
+        .await;
+    let trends = server.trends(&token).await;
+    let kind = |k| reported(&trends, &Measure::Kind(k));
+    assert_eq!(reported(&trends, &Measure::Encounters), Some(json!(20)));
+    assert_eq!(kind(EncounterKind::Outreach), Some(json!(12)));
+    // 20 - 12 would reveal Phone if Fixed site stayed visible: both are hidden.
+    assert_eq!(kind(EncounterKind::FixedSite), Some(json!({"below": 5})));
+    assert_eq!(kind(EncounterKind::Phone), Some(json!({"below": 5})));
+}

@@ -1,6 +1,10 @@
 //! Small-cell suppression: counts too small to publish without risking re-identification.
 
+use crate::bucket::{Dimension, Measure};
+use crate::protocol::TrendRow;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// The smallest count an organization may show; thresholds below it are refused.
@@ -88,9 +92,62 @@ impl fmt::Display for ReportedCount {
     }
 }
 
+/// Dimensions whose values split a day's encounters exactly (each encounter has one kind and one
+/// reach), so their cells add up to the shown total.
+const PARTITIONS: [Dimension; 2] = [Dimension::Kind, Dimension::Reach];
+
+/// What may be shown of a day's totals: small counts hidden, and where a dimension splits the
+/// day's encounters, a second cell hidden beside a lone hidden one (complementary suppression),
+/// so no hidden count can be recovered by subtracting the shown ones from the total.
+pub fn suppress_trends(
+    threshold: SuppressionThreshold,
+    totals: &[(NaiveDate, Measure, u32)],
+) -> Vec<TrendRow> {
+    let mut hidden: BTreeSet<usize> = totals
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, _, count))| *count < threshold.get())
+        .map(|(i, _)| i)
+        .collect();
+    let days: BTreeSet<NaiveDate> = totals.iter().map(|(day, _, _)| *day).collect();
+    for day in days {
+        for dimension in PARTITIONS {
+            let cells: Vec<usize> = (0..totals.len())
+                .filter(|&i| totals[i].0 == day && totals[i].1.dimension() == dimension)
+                .collect();
+            let hidden_cells = cells.iter().filter(|i| hidden.contains(i)).count();
+            if hidden_cells == 1 {
+                let smallest_shown = cells
+                    .iter()
+                    .filter(|i| !hidden.contains(i))
+                    .min_by_key(|&&i| totals[i].2);
+                if let Some(&i) = smallest_shown {
+                    hidden.insert(i);
+                }
+            }
+        }
+    }
+    totals
+        .iter()
+        .enumerate()
+        .map(|(i, (day, measure, count))| TrendRow {
+            day: *day,
+            measure: measure.clone(),
+            count: if hidden.contains(&i) {
+                ReportedCount::Suppressed(Suppressed {
+                    below: threshold.get(),
+                })
+            } else {
+                ReportedCount::Exact(*count)
+            },
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::encounter::{EncounterKind, Reach};
 
     #[test]
     fn counts_below_the_threshold_are_suppressed() {
@@ -118,5 +175,49 @@ mod tests {
         );
         let back: ReportedCount = serde_json::from_str(r#"{"below":5}"#).unwrap();
         assert_eq!(back, t.apply(2));
+    }
+
+    fn shown(rows: &[TrendRow]) -> Vec<String> {
+        rows.iter().map(|r| r.count.to_string()).collect()
+    }
+
+    #[test]
+    fn a_lone_hidden_cell_of_a_partition_gets_a_complement() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let totals = vec![
+            (day, Measure::Encounters, 20),
+            (day, Measure::Kind(EncounterKind::Outreach), 12),
+            (day, Measure::Kind(EncounterKind::FixedSite), 6),
+            (day, Measure::Kind(EncounterKind::Phone), 2),
+            (day, Measure::Reach(Reach::WalkIn), 20),
+        ];
+        let rows = suppress_trends(SuppressionThreshold::default(), &totals);
+        // Phone (2) is hidden; without a complement it would be 20 - 12 - 6.
+        assert_eq!(shown(&rows), ["20", "12", "<5", "<5", "20"]);
+    }
+
+    #[test]
+    fn two_hidden_cells_need_no_complement_and_other_dimensions_are_left_alone() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let other_day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let totals = vec![
+            (day, Measure::Encounters, 20),
+            (day, Measure::Kind(EncounterKind::Outreach), 16),
+            (day, Measure::Kind(EncounterKind::FixedSite), 3),
+            (day, Measure::Kind(EncounterKind::Phone), 1),
+            (
+                day,
+                Measure::Need(crate::codebook::Code::new("food").unwrap()),
+                2,
+            ),
+            (
+                day,
+                Measure::Need(crate::codebook::Code::new("housing").unwrap()),
+                9,
+            ),
+            (other_day, Measure::Kind(EncounterKind::Outreach), 7),
+        ];
+        let rows = suppress_trends(SuppressionThreshold::default(), &totals);
+        assert_eq!(shown(&rows), ["20", "16", "<5", "<5", "<5", "9", "7"]);
     }
 }

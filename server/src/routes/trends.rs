@@ -7,7 +7,8 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Query, State};
 use chrono::{Days, Utc};
-use peerpulse_core::protocol::{TrendRow, TrendsResponse};
+use peerpulse_core::privacy::suppression::suppress_trends;
+use peerpulse_core::protocol::TrendsResponse;
 use serde::Deserialize;
 
 /// Days shown when the request does not say.
@@ -40,15 +41,12 @@ pub async fn trends(
         .await?
         .ok_or_else(|| ApiError::Internal(format!("org {} vanished", device.org_id)))?;
     let since = Utc::now().date_naive() - Days::new(u64::from(days - 1));
-    let rows = buckets::org_totals(&state.db, org.id, since)
+    let totals: Vec<_> = buckets::org_totals(&state.db, org.id, since)
         .await?
         .into_iter()
-        .map(|total| TrendRow {
-            day: total.day,
-            measure: total.measure,
-            count: org.threshold.apply(total.count),
-        })
+        .map(|total| (total.day, total.measure, total.count))
         .collect();
+    let rows = suppress_trends(org.threshold, &totals);
     Ok(Json(TrendsResponse {
         org_name: org.name,
         suppression_threshold: org.threshold.get(),
