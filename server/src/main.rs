@@ -5,7 +5,7 @@ use peerpulse_server::db::{self, devices, enrolment, orgs};
 use peerpulse_server::{AppState, serve};
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -17,6 +17,14 @@ use tracing_subscriber::EnvFilter;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Where the SQLite database lives (every command).
+    #[arg(
+        long,
+        env = "PEERPULSE_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
+    data_dir: PathBuf,
 }
 
 #[derive(Subcommand)]
@@ -26,9 +34,6 @@ enum Command {
         /// Address to listen on (port 0 picks a free port).
         #[arg(long, env = "PEERPULSE_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Where the SQLite database lives.
-        #[arg(long, env = "PEERPULSE_DATA_DIR", default_value = "data")]
-        data_dir: PathBuf,
         /// The built PWA to serve.
         #[arg(long, env = "PEERPULSE_STATIC_DIR", default_value = "dist")]
         static_dir: PathBuf,
@@ -37,36 +42,16 @@ enum Command {
         org_name: String,
     },
     /// Print a new one-time enrolment code for the first organization.
-    EnrolCode {
-        /// Where the SQLite database lives.
-        #[arg(long, env = "PEERPULSE_DATA_DIR", default_value = "data")]
-        data_dir: PathBuf,
-    },
+    EnrolCode,
     /// Show or replace the first organization's codebook (JSON).
     Codebook {
         #[command(subcommand)]
         action: CodebookAction,
-        /// Where the SQLite database lives.
-        #[arg(
-            long,
-            env = "PEERPULSE_DATA_DIR",
-            default_value = "data",
-            global = true
-        )]
-        data_dir: PathBuf,
     },
     /// List or revoke the first organization's devices.
     Device {
         #[command(subcommand)]
         action: DeviceAction,
-        /// Where the SQLite database lives.
-        #[arg(
-            long,
-            env = "PEERPULSE_DATA_DIR",
-            default_value = "data",
-            global = true
-        )]
-        data_dir: PathBuf,
     },
 }
 
@@ -100,7 +85,8 @@ async fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    match run(Cli::parse().command).await {
+    let cli = Cli::parse();
+    match run(cli.command, &cli.data_dir).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("peerpulse-server: {e}");
@@ -116,9 +102,7 @@ fn say(line: &str) {
 }
 
 /// The database and its first organization, for the management commands.
-async fn first_org(
-    data_dir: &std::path::Path,
-) -> Result<(sqlx::SqlitePool, i64), Box<dyn std::error::Error>> {
+async fn first_org(data_dir: &Path) -> Result<(sqlx::SqlitePool, i64), Box<dyn std::error::Error>> {
     let pool = db::open(data_dir).await?;
     let org = orgs::first(&pool)
         .await?
@@ -126,15 +110,14 @@ async fn first_org(
     Ok((pool, org))
 }
 
-async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(command: Command, data_dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     match command {
         Command::Serve {
             addr,
-            data_dir,
             static_dir,
             org_name,
         } => {
-            let state = AppState::open(&data_dir, Some(static_dir)).await?;
+            let state = AppState::open(data_dir, Some(static_dir)).await?;
             if orgs::first(&state.db).await?.is_none() {
                 let org = orgs::create(&state.db, &org_name).await?;
                 let code = enrolment::create_code(&state.db, org, enrolment::CODE_TTL).await?;
@@ -149,15 +132,15 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             ));
             serve(listener, state).await?;
         }
-        Command::EnrolCode { data_dir } => {
-            let (pool, org) = first_org(&data_dir).await?;
+        Command::EnrolCode => {
+            let (pool, org) = first_org(data_dir).await?;
             let code = enrolment::create_code(&pool, org, enrolment::CODE_TTL).await?;
             say(&format!(
                 "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
             ));
         }
-        Command::Codebook { action, data_dir } => {
-            let (pool, org) = first_org(&data_dir).await?;
+        Command::Codebook { action } => {
+            let (pool, org) = first_org(data_dir).await?;
             match action {
                 CodebookAction::Export => {
                     let current = orgs::get(&pool, org)
@@ -177,8 +160,8 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
         }
-        Command::Device { action, data_dir } => {
-            let (pool, org) = first_org(&data_dir).await?;
+        Command::Device { action } => {
+            let (pool, org) = first_org(data_dir).await?;
             match action {
                 DeviceAction::List => {
                     for d in devices::list(&pool, org).await? {
