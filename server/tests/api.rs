@@ -9,9 +9,7 @@ use support::{TestServer, code, reported, today, update};
 
 #[tokio::test]
 async fn synced_counts_show_in_the_org_trends() {
-    let server = TestServer::start(None).await;
-    let org = server.org("Harbour Health").await;
-    let token = server.device(org).await;
+    let (server, _, token) = TestServer::with_device("Harbour Health").await;
     let answer = server
         .sync(
             &token,
@@ -37,9 +35,7 @@ async fn synced_counts_show_in_the_org_trends() {
 
 #[tokio::test]
 async fn the_same_sync_sent_twice_changes_nothing() {
-    let server = TestServer::start(None).await;
-    let org = server.org("Org").await;
-    let token = server.device(org).await;
+    let (server, _, token) = TestServer::with_device("Org").await;
     let batch = vec![update(Measure::Encounters, 9, 4)];
     server.sync(&token, batch.clone()).await;
     let before = server.trends(&token).await;
@@ -50,9 +46,7 @@ async fn the_same_sync_sent_twice_changes_nothing() {
 
 #[tokio::test]
 async fn an_older_version_arriving_late_does_not_overwrite_a_newer_one() {
-    let server = TestServer::start(None).await;
-    let org = server.org("Org").await;
-    let token = server.device(org).await;
+    let (server, _, token) = TestServer::with_device("Org").await;
     server
         .sync(&token, vec![update(Measure::Encounters, 8, 10)])
         .await;
@@ -101,9 +95,7 @@ async fn devices_of_one_org_sum_and_another_org_sees_none_of_it() {
 
 #[tokio::test]
 async fn counts_below_the_threshold_are_suppressed() {
-    let server = TestServer::start(None).await;
-    let org = server.org("Org").await;
-    let token = server.device(org).await;
+    let (server, _, token) = TestServer::with_device("Org").await;
     server
         .sync(
             &token,
@@ -224,9 +216,7 @@ async fn an_expired_or_malformed_enrolment_code_is_refused() {
 
 #[tokio::test]
 async fn malformed_bodies_are_refused_with_reasons_and_store_nothing() {
-    let server = TestServer::start(None).await;
-    let org = server.org("Org").await;
-    let token = server.device(org).await;
+    let (server, _, token) = TestServer::with_device("Org").await;
     let day = today().to_string();
     let cases = [
         (
@@ -265,9 +255,7 @@ async fn malformed_bodies_are_refused_with_reasons_and_store_nothing() {
 
 #[tokio::test]
 async fn an_invalid_bucket_is_rejected_alone_while_the_rest_land() {
-    let server = TestServer::start(None).await;
-    let org = server.org("Org").await;
-    let token = server.device(org).await;
+    let (server, _, token) = TestServer::with_device("Org").await;
     let answer = server
         .sync(
             &token,
@@ -293,9 +281,7 @@ async fn an_invalid_bucket_is_rejected_alone_while_the_rest_land() {
 
 #[tokio::test]
 async fn oversized_bodies_and_batches_are_refused_with_json() {
-    let server = TestServer::start(None).await;
-    let org = server.org("Org").await;
-    let token = server.device(org).await;
+    let (server, _, token) = TestServer::with_device("Org").await;
     // Just over the limit, and far over it, to an endpoint with and one without a token.
     for (path, kib) in [
         ("/api/v1/sync", 300),
@@ -335,9 +321,7 @@ async fn oversized_bodies_and_batches_are_refused_with_json() {
 
 #[tokio::test]
 async fn trends_days_must_be_in_range() {
-    let server = TestServer::start(None).await;
-    let org = server.org("Org").await;
-    let token = server.device(org).await;
+    let (server, _, token) = TestServer::with_device("Org").await;
     for query in ["days=0", "days=401", "days=soon", "weeks=2"] {
         let res = server
             .client
@@ -437,9 +421,7 @@ async fn a_revoked_device_is_refused_while_its_past_counts_stay() {
 
 #[tokio::test]
 async fn a_device_sending_too_many_requests_gets_429_with_retry_after() {
-    let server = TestServer::start(None).await;
-    let org = server.org("Org").await;
-    let token = server.device(org).await;
+    let (server, org, token) = TestServer::with_device("Org").await;
     let mut limited = None;
     for _ in 0..=peerpulse_server::RATE_BURST {
         let res = server
@@ -467,9 +449,7 @@ async fn a_new_org_codebook_reaches_phones_once_and_governs_validation() {
     use peerpulse_core::codebook::{Codebook, CodebookEntry};
     use peerpulse_core::protocol::SyncRequest;
     use peerpulse_server::db::orgs;
-    let server = TestServer::start(None).await;
-    let org = server.org("Org").await;
-    let token = server.device(org).await;
+    let (server, org, token) = TestServer::with_device("Org").await;
 
     // A phone with the built-in codebook gets nothing new.
     let first = server.sync(&token, vec![]).await;
@@ -533,9 +513,7 @@ async fn a_new_org_codebook_reaches_phones_once_and_governs_validation() {
 #[tokio::test]
 async fn a_hidden_count_cannot_be_recovered_from_the_day_total() {
     use peerpulse_core::encounter::EncounterKind;
-    let server = TestServer::start(None).await;
-    let org = server.org("Org").await;
-    let token = server.device(org).await;
+    let (server, _, token) = TestServer::with_device("Org").await;
     server
         .sync(
             &token,

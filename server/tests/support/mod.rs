@@ -58,6 +58,15 @@ impl TestServer {
         Self::start_in(self.data, None).await
     }
 
+    /// A fresh service with one organization named `org_name` and one enrolled device:
+    /// the service, the org id and the device token.
+    pub async fn with_device(org_name: &str) -> (Self, i64, String) {
+        let server = Self::start(None).await;
+        let org = server.org(org_name).await;
+        let token = server.device(org).await;
+        (server, org, token)
+    }
+
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
