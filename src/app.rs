@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 use peerpulse_core::codebook::Codebook;
+use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::usage::Usage;
 
 /// The IndexedDB database name.
@@ -22,6 +23,8 @@ pub struct AppContext {
     pub codebook: RwSignal<Codebook>,
     /// How often this worker picked each choice: the form puts the most used first.
     pub usage: RwSignal<Usage>,
+    /// How far back entries may be dated, edited or deleted, as the organization set it.
+    pub edit_window: RwSignal<EditWindow>,
     /// Raised after every save or sync, so lists and counters re-read the store.
     pub changed: RwSignal<u32>,
 }
@@ -55,7 +58,13 @@ pub fn App() -> impl IntoView {
         let store = Store::open(DB_NAME).await?;
         let codebook = device::codebook(&store).await?;
         let usage = device::usage(&store).await?;
-        Ok::<_, StoreError>((store, codebook, usage))
+        let edit_window = device::edit_window(&store).await?;
+        Ok::<_, StoreError>(Opened {
+            store,
+            codebook,
+            usage,
+            edit_window,
+        })
     });
     view! {
         <Router>
@@ -73,7 +82,7 @@ pub fn App() -> impl IntoView {
                         opened
                             .get()
                             .map(|result| match result {
-                                Ok((store, codebook, usage)) => view! { <Ready store codebook usage /> }.into_any(),
+                                Ok(opened) => view! { <Ready opened /> }.into_any(),
                                 Err(e) => {
                                     view! { <p role="alert" class="error">{e.to_string()}</p> }
                                         .into_any()
@@ -86,13 +95,23 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// What the app reads from storage before it shows anything.
+#[derive(Clone)]
+struct Opened {
+    store: Store,
+    codebook: Codebook,
+    usage: Usage,
+    edit_window: EditWindow,
+}
+
 /// The routes, once storage is open.
 #[component]
-fn Ready(store: Store, codebook: Codebook, usage: Usage) -> impl IntoView {
+fn Ready(opened: Opened) -> impl IntoView {
     let app = AppContext {
-        store: StoredValue::new_local(store),
-        codebook: RwSignal::new(codebook),
-        usage: RwSignal::new(usage),
+        store: StoredValue::new_local(opened.store),
+        codebook: RwSignal::new(opened.codebook),
+        usage: RwSignal::new(opened.usage),
+        edit_window: RwSignal::new(opened.edit_window),
         changed: RwSignal::new(0),
     };
     provide_context(app);

@@ -7,7 +7,9 @@ use peerpulse::store::device::{self, Credentials};
 use peerpulse::store::{Store, StoreError, buckets, encounters};
 use peerpulse_core::bucket::{Buckets, Measure};
 use peerpulse_core::codebook::{Code, Codebook};
-use peerpulse_core::encounter::{Encounter, EncounterDraft, EncounterKind, Reach, TimeBand};
+use peerpulse_core::encounter::{
+    EditWindow, Encounter, EncounterDraft, EncounterKind, Quantity, Reach, SupplyGiven, TimeBand,
+};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -30,12 +32,12 @@ fn encounter(day: NaiveDate, needs: &[&str]) -> Encounter {
         topics: [code("naloxone")].into(),
         insights: Default::default(),
         needs: needs.iter().map(|n| code(n)).collect(),
-        ..EncounterDraft::default()
+        ..EncounterDraft::new(day, TimeBand::Evening)
     }
     .validate(
         clock::new_encounter_id(),
         day,
-        TimeBand::Evening,
+        EditWindow::default(),
         &Codebook::harm_reduction_default(),
     )
     .expect("valid test encounter")
@@ -325,4 +327,47 @@ async fn editing_an_entry_moves_only_the_buckets_that_changed() {
         encounters::replace(&store, &stranger).await.unwrap_err(),
         StoreError::Missing(_)
     ));
+}
+
+#[wasm_bindgen_test]
+async fn correcting_a_supply_quantity_sends_the_new_unit_count() {
+    let store = fresh_store().await;
+    let mut original = encounter(day(3), &[]);
+    original.supplies = vec![SupplyGiven {
+        item: code("needles-syringes"),
+        quantity: Quantity::new(20).unwrap(),
+    }];
+    original.referrals.insert(code("drug-treatment"));
+    encounters::save(&store, &original, "2026-11-03T20:00:00+00:00")
+        .await
+        .unwrap();
+    device::record_ack(&store, 1, "t").await.unwrap();
+
+    let mut corrected = original.clone();
+    corrected.supplies[0].quantity = Quantity::new(15).unwrap();
+    encounters::replace(&store, &corrected).await.unwrap();
+    let reread = encounters::get(&store, &original.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(reread.encounter.supplies, corrected.supplies);
+    assert_eq!(reread.encounter.referrals, corrected.referrals);
+    let batch = buckets::next_batch(&store, 1).await.unwrap();
+    let moved: Vec<_> = batch.iter().map(|b| (b.measure.clone(), b.count)).collect();
+    assert_eq!(
+        moved,
+        vec![(Measure::SupplyUnits(code("needles-syringes")), 15)]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_org_edit_window_is_kept_and_defaults_to_a_week() {
+    let store = fresh_store().await;
+    assert_eq!(
+        device::edit_window(&store).await.unwrap(),
+        EditWindow::default()
+    );
+    let fortnight = EditWindow::new(14).unwrap();
+    device::save_edit_window(&store, fortnight).await.unwrap();
+    assert_eq!(device::edit_window(&store).await.unwrap(), fortnight);
 }

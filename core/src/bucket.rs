@@ -30,11 +30,17 @@ pub enum Dimension {
     Need,
     /// Needs the codebook does not know yet, as the workers tagged them.
     FreeTag,
+    /// Encounters where a supply was handed out.
+    Supply,
+    /// Units of a supply handed out.
+    SupplyUnits,
+    /// Referrals made, by kind of service.
+    Referral,
 }
 
 impl Dimension {
     /// Every dimension, in display order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 10] = [
         Self::Encounters,
         Self::Kind,
         Self::Reach,
@@ -42,6 +48,9 @@ impl Dimension {
         Self::Insight,
         Self::Need,
         Self::FreeTag,
+        Self::Supply,
+        Self::SupplyUnits,
+        Self::Referral,
     ];
 
     /// The stable name used in the API and the database (its serde name).
@@ -54,6 +63,9 @@ impl Dimension {
             Self::Insight => "insight",
             Self::Need => "need",
             Self::FreeTag => "free-tag",
+            Self::Supply => "supply",
+            Self::SupplyUnits => "supply-units",
+            Self::Referral => "referral",
         }
     }
 
@@ -67,6 +79,9 @@ impl Dimension {
             Self::Insight => "Insights shared by contacts",
             Self::Need => "Needs",
             Self::FreeTag => "New needs (free tags)",
+            Self::Supply => "Encounters with supplies given",
+            Self::SupplyUnits => "Supplies given (units)",
+            Self::Referral => "Referrals made",
         }
     }
 }
@@ -74,7 +89,7 @@ impl Dimension {
 /// A string that names no [`Dimension`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown dimension {0:?}: expected one of encounters, kind, reach, topic, insight, need, free-tag"
+    "unknown dimension {0:?}: expected one of encounters, kind, reach, topic, insight, need, free-tag, supply, supply-units, referral"
 )]
 pub struct UnknownDimension(pub String);
 
@@ -114,6 +129,12 @@ pub enum Measure {
     Need(Code),
     /// Encounters where a worker tagged this need the codebook does not have.
     FreeTag(Code),
+    /// Encounters where this supply was handed out.
+    Supply(Code),
+    /// Units of this supply handed out.
+    SupplyUnits(Code),
+    /// Encounters where the contact was referred to this kind of service.
+    Referral(Code),
 }
 
 /// A (dimension, value) pair that is not a valid [`Measure`].
@@ -143,6 +164,9 @@ impl Measure {
             Self::Insight(_) => Dimension::Insight,
             Self::Need(_) => Dimension::Need,
             Self::FreeTag(_) => Dimension::FreeTag,
+            Self::Supply(_) => Dimension::Supply,
+            Self::SupplyUnits(_) => Dimension::SupplyUnits,
+            Self::Referral(_) => Dimension::Referral,
         }
     }
 
@@ -152,7 +176,13 @@ impl Measure {
             Self::Encounters => "",
             Self::Kind(k) => k.as_str(),
             Self::Reach(r) => r.as_str(),
-            Self::Topic(c) | Self::Insight(c) | Self::Need(c) | Self::FreeTag(c) => c.as_str(),
+            Self::Topic(c)
+            | Self::Insight(c)
+            | Self::Need(c)
+            | Self::FreeTag(c)
+            | Self::Supply(c)
+            | Self::SupplyUnits(c)
+            | Self::Referral(c) => c.as_str(),
         }
     }
 
@@ -181,7 +211,20 @@ impl Measure {
             Dimension::Insight => Self::Insight(Code::new(value)?),
             Dimension::Need => Self::Need(Code::new(value)?),
             Dimension::FreeTag => Self::FreeTag(Code::new(value)?),
+            Dimension::Supply => Self::Supply(Code::new(value)?),
+            Dimension::SupplyUnits => Self::SupplyUnits(Code::new(value)?),
+            Dimension::Referral => Self::Referral(Code::new(value)?),
         })
+    }
+
+    /// The largest count one device can plausibly hold in a bucket of this measure (one site,
+    /// one day): encounters for every measure but supply units, which count items.
+    pub fn max_count(&self) -> u32 {
+        const MOST_ENCOUNTERS: u32 = 5_000;
+        match self {
+            Self::SupplyUnits(_) => MOST_ENCOUNTERS * u32::from(crate::encounter::MAX_QUANTITY),
+            _ => MOST_ENCOUNTERS,
+        }
     }
 }
 
@@ -198,29 +241,51 @@ pub struct BucketKey {
 }
 
 impl Encounter {
-    /// The buckets this encounter counts once in.
-    pub fn bucket_keys(&self) -> Vec<BucketKey> {
+    /// The buckets this encounter counts in, each with how much it adds: one encounter, or the
+    /// units of a supply.
+    pub fn counts(&self) -> Vec<(BucketKey, u32)> {
         let key = |measure| BucketKey {
             day: self.day,
             site: self.site.clone(),
             measure,
         };
-        let mut keys = vec![
-            key(Measure::Encounters),
-            key(Measure::Kind(self.kind)),
-            key(Measure::Reach(self.reach)),
+        let once = |measure| (key(measure), 1);
+        let mut counts = vec![
+            once(Measure::Encounters),
+            once(Measure::Kind(self.kind)),
+            once(Measure::Reach(self.reach)),
         ];
-        keys.extend(self.topics.iter().cloned().map(Measure::Topic).map(key));
-        keys.extend(self.insights.iter().cloned().map(Measure::Insight).map(key));
-        keys.extend(self.needs.iter().cloned().map(Measure::Need).map(key));
-        keys.extend(
+        counts.extend(self.topics.iter().cloned().map(Measure::Topic).map(once));
+        counts.extend(
+            self.insights
+                .iter()
+                .cloned()
+                .map(Measure::Insight)
+                .map(once),
+        );
+        counts.extend(self.needs.iter().cloned().map(Measure::Need).map(once));
+        counts.extend(
             self.free_tags
                 .iter()
                 .cloned()
                 .map(Measure::FreeTag)
-                .map(key),
+                .map(once),
         );
-        keys
+        for supply in &self.supplies {
+            counts.push(once(Measure::Supply(supply.item.clone())));
+            counts.push((
+                key(Measure::SupplyUnits(supply.item.clone())),
+                u32::from(supply.quantity.get()),
+            ));
+        }
+        counts.extend(
+            self.referrals
+                .iter()
+                .cloned()
+                .map(Measure::Referral)
+                .map(once),
+        );
+        counts
     }
 }
 
@@ -241,60 +306,56 @@ pub struct Underflow {
     pub key: BucketKey,
 }
 
-impl Tally {
-    /// The tally after one more encounter, stamped `version`.
-    pub fn incremented(self, version: u64) -> Self {
-        Self {
-            count: self.count.saturating_add(1),
-            version,
-        }
-    }
-
-    /// The tally after one encounter less (an edit or a delete), stamped `version`.
-    pub fn decremented(self, key: &BucketKey, version: u64) -> Result<Self, Underflow> {
-        let count = self
-            .count
-            .checked_sub(1)
-            .ok_or_else(|| Underflow { key: key.clone() })?;
-        Ok(Self { count, version })
-    }
-}
-
-/// Which way one bucket moves when an entry is saved, edited or deleted.
+/// How one bucket moves when an entry is saved, edited or deleted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Change {
-    /// One more encounter counted.
-    Up,
-    /// One encounter less.
-    Down,
+    /// Counted up by this much.
+    Up(u32),
+    /// Counted down by this much.
+    Down(u32),
 }
 
 /// The bucket moves that turn `before` into `after`: a save has no `before`, a delete no
-/// `after`, an edit both. Buckets both count are left alone.
+/// `after`, an edit both. Buckets both count the same are left alone.
 pub fn changes(before: Option<&Encounter>, after: Option<&Encounter>) -> Vec<(BucketKey, Change)> {
-    let old: BTreeSet<BucketKey> = before
-        .map(Encounter::bucket_keys)
-        .unwrap_or_default()
+    let counts = |e: Option<&Encounter>| -> BTreeMap<BucketKey, u32> {
+        e.map(Encounter::counts)
+            .unwrap_or_default()
+            .into_iter()
+            .collect()
+    };
+    let (old, new) = (counts(before), counts(after));
+    let keys: BTreeSet<&BucketKey> = old.keys().chain(new.keys()).collect();
+    let mut moves: Vec<(BucketKey, Change)> = keys
         .into_iter()
+        .filter_map(|k| {
+            let (was, is) = (
+                old.get(k).copied().unwrap_or(0),
+                new.get(k).copied().unwrap_or(0),
+            );
+            match was.cmp(&is) {
+                std::cmp::Ordering::Less => Some((k.clone(), Change::Up(is - was))),
+                std::cmp::Ordering::Greater => Some((k.clone(), Change::Down(was - is))),
+                std::cmp::Ordering::Equal => None,
+            }
+        })
         .collect();
-    let new: BTreeSet<BucketKey> = after
-        .map(Encounter::bucket_keys)
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
-    old.difference(&new)
-        .map(|k| (k.clone(), Change::Down))
-        .chain(new.difference(&old).map(|k| (k.clone(), Change::Up)))
-        .collect()
+    // Downs first: a reader of the list sees what an edit removed before what it added.
+    moves.sort_by_key(|(_, change)| matches!(change, Change::Up(_)));
+    moves
 }
 
 impl Tally {
     /// The tally after `change`, stamped `version`.
     pub fn changed(self, key: &BucketKey, change: Change, version: u64) -> Result<Self, Underflow> {
-        match change {
-            Change::Up => Ok(self.incremented(version)),
-            Change::Down => self.decremented(key, version),
-        }
+        let count = match change {
+            Change::Up(n) => self.count.saturating_add(n),
+            Change::Down(n) => self
+                .count
+                .checked_sub(n)
+                .ok_or_else(|| Underflow { key: key.clone() })?,
+        };
+        Ok(Self { count, version })
     }
 }
 
@@ -314,20 +375,20 @@ impl Buckets {
 
     /// Counts one more encounter.
     pub fn add(&mut self, encounter: &Encounter) {
-        for key in encounter.bucket_keys() {
-            *self.0.entry(key).or_default() += 1;
+        for (key, n) in encounter.counts() {
+            *self.0.entry(key).or_default() += n;
         }
     }
 
     /// Uncounts an encounter that was counted before; buckets that reach zero disappear.
     pub fn remove(&mut self, encounter: &Encounter) -> Result<(), Underflow> {
-        let keys = encounter.bucket_keys();
-        if let Some(key) = keys.iter().find(|k| !self.0.contains_key(k)) {
+        let counts = encounter.counts();
+        if let Some((key, _)) = counts.iter().find(|(k, n)| self.get(k) < *n) {
             return Err(Underflow { key: key.clone() });
         }
-        for key in keys {
+        for (key, n) in counts {
             let count = self.0.get_mut(&key).expect("checked above");
-            *count -= 1;
+            *count -= n;
             if *count == 0 {
                 self.0.remove(&key);
             }
@@ -350,7 +411,7 @@ impl Buckets {
 mod tests {
     use super::*;
     use crate::codebook::{CodeList, Codebook};
-    use crate::encounter::{EncounterId, TimeBand};
+    use crate::encounter::{EncounterId, Quantity, SupplyGiven, TimeBand};
     use proptest::prelude::*;
 
     fn code(s: &str) -> Code {
@@ -369,6 +430,8 @@ mod tests {
             insights: BTreeSet::new(),
             needs: needs.iter().map(|n| code(n)).collect(),
             free_tags: BTreeSet::new(),
+            supplies: Vec::new(),
+            referrals: BTreeSet::new(),
             insight_note: None,
             private_note: None,
             codebook_version: 1,
@@ -385,8 +448,9 @@ mod tests {
 
     #[test]
     fn an_encounter_counts_once_in_total_kind_reach_and_each_code() {
-        let keys = encounter("a", 3, &["housing", "food"]).bucket_keys();
-        let measures: Vec<_> = keys.iter().map(|k| k.measure.clone()).collect();
+        let counts = encounter("a", 3, &["housing", "food"]).counts();
+        assert!(counts.iter().all(|(_, n)| *n == 1));
+        let measures: Vec<_> = counts.iter().map(|(k, _)| k.measure.clone()).collect();
         assert_eq!(
             measures,
             vec![
@@ -404,9 +468,9 @@ mod tests {
     fn free_tags_are_counted_in_their_own_dimension() {
         let mut e = encounter("a", 3, &[]);
         e.free_tags.insert(code("dental-care"));
-        let keys = e.bucket_keys();
+        let counts = e.counts();
         assert_eq!(
-            keys.last().map(|k| &k.measure),
+            counts.last().map(|(k, _)| &k.measure),
             Some(&Measure::FreeTag(code("dental-care")))
         );
         let m = Measure::FreeTag(code("dental-care"));
@@ -421,19 +485,76 @@ mod tests {
         assert_eq!(
             changes(Some(&before), Some(&after)),
             vec![
-                (key(3, Measure::Need(code("housing"))), Change::Down),
-                (key(3, Measure::Need(code("detox"))), Change::Up),
+                (key(3, Measure::Need(code("housing"))), Change::Down(1)),
+                (key(3, Measure::Need(code("detox"))), Change::Up(1)),
             ]
         );
         assert_eq!(changes(Some(&before), Some(&before)), vec![]);
-        assert_eq!(
-            changes(None, Some(&before)).len(),
-            before.bucket_keys().len()
-        );
+        assert_eq!(changes(None, Some(&before)).len(), before.counts().len());
         assert!(
             changes(Some(&before), None)
                 .iter()
-                .all(|(_, c)| *c == Change::Down)
+                .all(|(_, c)| *c == Change::Down(1))
+        );
+    }
+
+    fn with_supplies(mut e: Encounter, supplies: &[(&str, u32)]) -> Encounter {
+        e.supplies = supplies
+            .iter()
+            .map(|(item, n)| SupplyGiven {
+                item: code(item),
+                quantity: Quantity::new(*n).unwrap(),
+            })
+            .collect();
+        e
+    }
+
+    #[test]
+    fn supplies_count_encounters_and_units_and_referrals_count_once() {
+        let mut e = with_supplies(
+            encounter("a", 3, &[]),
+            &[("needles-syringes", 20), ("naloxone-kit", 1)],
+        );
+        e.referrals.insert(code("drug-treatment"));
+        let buckets = Buckets::of([
+            &e,
+            &with_supplies(encounter("b", 3, &[]), &[("needles-syringes", 5)]),
+        ]);
+        assert_eq!(
+            buckets.get(&key(3, Measure::Supply(code("needles-syringes")))),
+            2
+        );
+        assert_eq!(
+            buckets.get(&key(3, Measure::SupplyUnits(code("needles-syringes")))),
+            25
+        );
+        assert_eq!(
+            buckets.get(&key(3, Measure::SupplyUnits(code("naloxone-kit")))),
+            1
+        );
+        assert_eq!(
+            buckets.get(&key(3, Measure::Referral(code("drug-treatment")))),
+            1
+        );
+    }
+
+    #[test]
+    fn changing_a_quantity_moves_only_the_units_bucket_by_the_difference() {
+        let before = with_supplies(encounter("a", 3, &[]), &[("needles-syringes", 20)]);
+        let after = with_supplies(encounter("a", 3, &[]), &[("needles-syringes", 15)]);
+        assert_eq!(
+            changes(Some(&before), Some(&after)),
+            vec![(
+                key(3, Measure::SupplyUnits(code("needles-syringes"))),
+                Change::Down(5)
+            )]
+        );
+        assert_eq!(
+            changes(Some(&after), Some(&before)),
+            vec![(
+                key(3, Measure::SupplyUnits(code("needles-syringes"))),
+                Change::Up(5)
+            )]
         );
     }
 
@@ -464,15 +585,15 @@ mod tests {
     #[test]
     fn tally_versions_follow_the_device_clock_and_never_go_negative() {
         let k = key(3, Measure::Encounters);
-        let t = Tally::default().incremented(7);
+        let t = Tally::default().changed(&k, Change::Up(3), 7).unwrap();
         assert_eq!(
             t,
             Tally {
-                count: 1,
+                count: 3,
                 version: 7
             }
         );
-        let t = t.decremented(&k, 9).unwrap();
+        let t = t.changed(&k, Change::Down(3), 9).unwrap();
         assert_eq!(
             t,
             Tally {
@@ -480,7 +601,10 @@ mod tests {
                 version: 9
             }
         );
-        assert_eq!(t.decremented(&k, 10), Err(Underflow { key: k }));
+        assert_eq!(
+            t.changed(&k, Change::Down(1), 10),
+            Err(Underflow { key: k })
+        );
     }
 
     #[test]
@@ -526,37 +650,65 @@ mod tests {
                 .map(|e| e.code.clone())
                 .collect::<Vec<_>>()
         };
-        let (sites, topics, insights, needs) = (
+        let (sites, topics, insights, needs, supplies, referrals) = (
             codes(CodeList::Site),
             codes(CodeList::Topic),
             codes(CodeList::Insight),
             codes(CodeList::Need),
+            codes(CodeList::Supply),
+            codes(CodeList::Referral),
         );
+        let given = proptest::sample::subsequence(supplies.clone(), 0..=supplies.len())
+            .prop_flat_map(|items| {
+                let n = items.len();
+                (
+                    Just(items),
+                    proptest::collection::vec(1..=u32::from(crate::encounter::MAX_QUANTITY), n),
+                )
+            })
+            .prop_map(|(items, quantities)| {
+                items
+                    .into_iter()
+                    .zip(quantities)
+                    .map(|(item, n)| SupplyGiven {
+                        item,
+                        quantity: Quantity::new(n).unwrap(),
+                    })
+                    .collect::<Vec<_>>()
+            });
         (
-            1u32..=28,
-            proptest::sample::select(sites),
-            proptest::sample::select(EncounterKind::ALL.to_vec()),
-            proptest::sample::select(Reach::ALL.to_vec()),
+            (
+                1u32..=28,
+                proptest::sample::select(sites),
+                proptest::sample::select(EncounterKind::ALL.to_vec()),
+                proptest::sample::select(Reach::ALL.to_vec()),
+            ),
             proptest::sample::subsequence(topics.clone(), 0..=topics.len()),
             proptest::sample::subsequence(insights.clone(), 0..=insights.len()),
             proptest::sample::subsequence(needs.clone(), 0..=needs.len()),
+            given,
+            proptest::sample::subsequence(referrals.clone(), 0..=referrals.len()),
             "[a-f0-9]{8}",
         )
             .prop_map(
-                |(day, site, kind, reach, topics, insights, needs, id)| Encounter {
-                    id: EncounterId::new(&id).unwrap(),
-                    day: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
-                    time_band: TimeBand::Afternoon,
-                    site,
-                    kind,
-                    reach,
-                    topics: topics.into_iter().collect(),
-                    insights: insights.into_iter().collect(),
-                    needs: needs.into_iter().collect(),
-                    free_tags: BTreeSet::new(),
-                    insight_note: None,
-                    private_note: None,
-                    codebook_version: 1,
+                |((day, site, kind, reach), topics, insights, needs, supplies, referrals, id)| {
+                    Encounter {
+                        id: EncounterId::new(&id).unwrap(),
+                        day: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+                        time_band: TimeBand::Afternoon,
+                        site,
+                        kind,
+                        reach,
+                        topics: topics.into_iter().collect(),
+                        insights: insights.into_iter().collect(),
+                        needs: needs.into_iter().collect(),
+                        free_tags: BTreeSet::new(),
+                        supplies,
+                        referrals: referrals.into_iter().collect(),
+                        insight_note: None,
+                        private_note: None,
+                        codebook_version: 1,
+                    }
                 },
             )
     }
@@ -578,9 +730,20 @@ mod tests {
                 .map(|(_, c)| c)
                 .sum();
             prop_assert_eq!(need_total as usize, needs_noted);
-            let all_keys: usize = encounters.iter().map(|e| e.bucket_keys().len()).sum();
+            let all_added: u32 = encounters.iter().flat_map(Encounter::counts).map(|(_, n)| n).sum();
             let all_counts: u32 = buckets.iter().map(|(_, c)| c).sum();
-            prop_assert_eq!(all_counts as usize, all_keys);
+            prop_assert_eq!(all_counts, all_added);
+            let units_given: u32 = encounters
+                .iter()
+                .flat_map(|e| &e.supplies)
+                .map(|s| u32::from(s.quantity.get()))
+                .sum();
+            let units_counted: u32 = buckets
+                .iter()
+                .filter(|(k, _)| k.measure.dimension() == Dimension::SupplyUnits)
+                .map(|(_, c)| c)
+                .sum();
+            prop_assert_eq!(units_counted, units_given);
         }
 
         #[test]
@@ -594,6 +757,25 @@ mod tests {
             prop_assert_ne!(&buckets, &before);
             buckets.remove(&extra).unwrap();
             prop_assert_eq!(buckets, before);
+        }
+
+        #[test]
+        fn applying_the_changes_of_an_edit_gives_the_buckets_of_the_edited_entries(
+            others in proptest::collection::vec(arb_encounter(), 0..20),
+            before in arb_encounter(),
+            after in arb_encounter(),
+        ) {
+            let mut buckets = Buckets::of(others.iter().chain([&before]));
+            for (key, change) in changes(Some(&before), Some(&after)) {
+                let tally = Tally { count: buckets.get(&key), version: 0 };
+                let count = tally.changed(&key, change, 1).unwrap().count;
+                if count == 0 {
+                    buckets.0.remove(&key);
+                } else {
+                    buckets.0.insert(key, count);
+                }
+            }
+            prop_assert_eq!(buckets, Buckets::of(others.iter().chain([&after])));
         }
 
         #[test]

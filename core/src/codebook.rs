@@ -93,11 +93,22 @@ pub enum CodeList {
     Insight,
     /// Emerging needs.
     Need,
+    /// Supplies handed out.
+    Supply,
+    /// Kinds of service a contact is referred to.
+    Referral,
 }
 
 impl CodeList {
     /// Every list, in form order.
-    pub const ALL: [CodeList; 4] = [Self::Site, Self::Topic, Self::Insight, Self::Need];
+    pub const ALL: [CodeList; 6] = [
+        Self::Site,
+        Self::Topic,
+        Self::Insight,
+        Self::Need,
+        Self::Supply,
+        Self::Referral,
+    ];
 
     /// What a person calls this list.
     pub fn label(self) -> &'static str {
@@ -106,6 +117,8 @@ impl CodeList {
             Self::Topic => "topic",
             Self::Insight => "insight",
             Self::Need => "need",
+            Self::Supply => "supply",
+            Self::Referral => "referral",
         }
     }
 }
@@ -176,6 +189,13 @@ pub struct Codebook {
     pub insights: Vec<CodebookEntry>,
     /// Emerging needs.
     pub needs: Vec<CodebookEntry>,
+    /// Supplies handed out; codebooks written before this list existed get the default one.
+    #[serde(default = "default_supplies")]
+    pub supplies: Vec<CodebookEntry>,
+    /// Kinds of service contacts are referred to; codebooks written before this list existed get
+    /// the default one.
+    #[serde(default = "default_referrals")]
+    pub referrals: Vec<CodebookEntry>,
 }
 
 impl Codebook {
@@ -186,6 +206,8 @@ impl Codebook {
             CodeList::Topic => &self.topics,
             CodeList::Insight => &self.insights,
             CodeList::Need => &self.needs,
+            CodeList::Supply => &self.supplies,
+            CodeList::Referral => &self.referrals,
         }
     }
 
@@ -283,8 +305,35 @@ impl Codebook {
                 ("legal-aid", "Legal aid"),
                 ("id-documents", "ID documents"),
             ]),
+            supplies: default_supplies(),
+            referrals: default_referrals(),
         }
     }
+}
+
+fn default_supplies() -> Vec<CodebookEntry> {
+    entries(&[
+        ("needles-syringes", "Needles and syringes"),
+        ("naloxone-kit", "Naloxone kit"),
+        ("safer-smoking-kit", "Safer smoking kit"),
+        ("fentanyl-test-strips", "Fentanyl test strips"),
+        ("sharps-container", "Sharps container"),
+        ("wound-care-kit", "Wound care kit"),
+        ("condoms", "Condoms and lube"),
+        ("food-water", "Food or water"),
+    ])
+}
+
+fn default_referrals() -> Vec<CodebookEntry> {
+    entries(&[
+        ("primary-care", "Doctor or health clinic"),
+        ("drug-treatment", "Drug treatment"),
+        ("mental-health-service", "Mental health service"),
+        ("housing-service", "Housing service"),
+        ("testing-service", "HIV or hep C testing"),
+        ("legal-service", "Legal service"),
+        ("income-support", "Income support"),
+    ])
 }
 
 fn entries(pairs: &[(&str, &str)]) -> Vec<CodebookEntry> {
@@ -340,6 +389,18 @@ mod tests {
             codes.dedup();
             assert_eq!(codes.len(), entries.len(), "{list:?} repeats a code");
         }
+    }
+
+    #[test]
+    fn codebooks_saved_before_supplies_and_referrals_get_the_default_lists() {
+        let mut old = serde_json::to_value(Codebook::harm_reduction_default()).unwrap();
+        let object = old.as_object_mut().unwrap();
+        object.remove("supplies");
+        object.remove("referrals");
+        let book: Codebook = serde_json::from_value(old).unwrap();
+        assert_eq!(book.check(), Ok(()));
+        assert!(book.offers(CodeList::Supply, &Code::new("naloxone-kit").unwrap()));
+        assert!(book.offers(CodeList::Referral, &Code::new("drug-treatment").unwrap()));
     }
 
     #[test]

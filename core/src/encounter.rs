@@ -4,7 +4,7 @@ use crate::codebook::{Code, CodeList, Codebook};
 use crate::privacy::guard::{self, FlaggedText};
 use chrono::{NaiveDate, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A random identifier the phone gives each encounter; it never leaves the phone.
@@ -193,12 +193,144 @@ impl TimeBand {
     }
 }
 
-/// Days after which an entry can no longer be edited or deleted on the phone.
-pub const EDIT_WINDOW_DAYS: u64 = 7;
+/// How many days back an entry may be dated, edited or deleted on the phone: an org setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u16", into = "u16")]
+pub struct EditWindow(u16);
 
-/// Whether an entry of `day` may still be edited or deleted on `today`.
-pub fn editable(day: NaiveDate, today: NaiveDate) -> bool {
-    day <= today && today - chrono::Days::new(EDIT_WINDOW_DAYS) <= day
+/// Longest edit window an organization may set, in days.
+pub const MAX_EDIT_WINDOW_DAYS: u16 = 60;
+
+/// An edit window longer than [`MAX_EDIT_WINDOW_DAYS`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("an edit window can be 0 to {MAX_EDIT_WINDOW_DAYS} days, got {0}")]
+pub struct EditWindowTooLong(pub u16);
+
+impl EditWindow {
+    /// A window of `days` days (0: only today's entries can change).
+    pub fn new(days: u16) -> Result<Self, EditWindowTooLong> {
+        if days > MAX_EDIT_WINDOW_DAYS {
+            Err(EditWindowTooLong(days))
+        } else {
+            Ok(Self(days))
+        }
+    }
+
+    /// The window in days.
+    pub fn days(self) -> u16 {
+        self.0
+    }
+
+    /// The oldest day an entry may have on `today`.
+    pub fn earliest(self, today: NaiveDate) -> NaiveDate {
+        today - chrono::Days::new(u64::from(self.0))
+    }
+
+    /// Whether an entry of `day` may still be dated, edited or deleted on `today`.
+    pub fn allows(self, day: NaiveDate, today: NaiveDate) -> bool {
+        day <= today && self.earliest(today) <= day
+    }
+}
+
+impl Default for EditWindow {
+    fn default() -> Self {
+        Self(7)
+    }
+}
+
+impl TryFrom<u16> for EditWindow {
+    type Error = EditWindowTooLong;
+    fn try_from(days: u16) -> Result<Self, Self::Error> {
+        Self::new(days)
+    }
+}
+
+impl From<EditWindow> for u16 {
+    fn from(window: EditWindow) -> Self {
+        window.0
+    }
+}
+
+/// Most units of one supply one encounter may record.
+pub const MAX_QUANTITY: u16 = 500;
+
+/// How many of one supply were handed out: 1 to [`MAX_QUANTITY`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "u16", into = "u16")]
+pub struct Quantity(u16);
+
+/// A quantity of zero or above [`MAX_QUANTITY`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a quantity is 1 to {MAX_QUANTITY}, got {0}")]
+pub struct QuantityOutOfRange(pub u32);
+
+impl Quantity {
+    /// One unit.
+    pub const ONE: Self = Self(1);
+
+    /// A quantity of `n` units.
+    pub fn new(n: u32) -> Result<Self, QuantityOutOfRange> {
+        match u16::try_from(n) {
+            Ok(q) if (1..=MAX_QUANTITY).contains(&q) => Ok(Self(q)),
+            _ => Err(QuantityOutOfRange(n)),
+        }
+    }
+
+    /// The number of units.
+    pub fn get(self) -> u16 {
+        self.0
+    }
+
+    /// What a quantity field holds: blank or 0 means none given.
+    pub fn parse_field(raw: &str) -> Result<Option<Self>, QuantityFieldError> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        match raw.parse::<u32>() {
+            Ok(0) => Ok(None),
+            Ok(n) => Self::new(n).map(Some).map_err(|_| QuantityFieldError),
+            Err(_) => Err(QuantityFieldError),
+        }
+    }
+
+    /// One more or one less than `current`, staying within 0 (none) and [`MAX_QUANTITY`].
+    pub fn step(current: Option<Self>, up: bool) -> Option<Self> {
+        let now = current.map_or(0, |q| q.0);
+        let next = if up {
+            now.saturating_add(1).min(MAX_QUANTITY)
+        } else {
+            now.saturating_sub(1)
+        };
+        Self::new(u32::from(next)).ok()
+    }
+}
+
+/// A quantity field that holds something other than a count.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("type a number from 0 to {MAX_QUANTITY}")]
+pub struct QuantityFieldError;
+
+impl TryFrom<u16> for Quantity {
+    type Error = QuantityOutOfRange;
+    fn try_from(n: u16) -> Result<Self, Self::Error> {
+        Self::new(u32::from(n))
+    }
+}
+
+impl From<Quantity> for u16 {
+    fn from(q: Quantity) -> Self {
+        q.0
+    }
+}
+
+/// One supply handed out, with how many.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SupplyGiven {
+    /// The supply's code.
+    pub item: Code,
+    /// Units handed out.
+    pub quantity: Quantity,
 }
 
 /// Most free tags one encounter may carry.
@@ -301,6 +433,12 @@ pub struct Encounter {
     /// Needs the codebook does not know yet, normalized (see [`crate::privacy::free_tag`]).
     #[serde(default)]
     pub free_tags: BTreeSet<Code>,
+    /// Supplies handed out, one line per item, in code order.
+    #[serde(default)]
+    pub supplies: Vec<SupplyGiven>,
+    /// Kinds of service the contact was referred to.
+    #[serde(default)]
+    pub referrals: BTreeSet<Code>,
     /// What the contact shared, in the worker's words.
     #[serde(default)]
     pub insight_note: Option<Note>,
@@ -312,8 +450,12 @@ pub struct Encounter {
 }
 
 /// What the form holds before validation: every choice may still be missing.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EncounterDraft {
+    /// Local date of the encounter (the form starts at today).
+    pub day: NaiveDate,
+    /// Part of the day (the form starts at the current one).
+    pub time_band: TimeBand,
     /// Site or outreach area.
     pub site: Option<Code>,
     /// How it happened.
@@ -328,6 +470,10 @@ pub struct EncounterDraft {
     pub needs: BTreeSet<Code>,
     /// Free tags, already normalized when they were added.
     pub free_tags: BTreeSet<Code>,
+    /// Supplies handed out, with how many of each.
+    pub supplies: BTreeMap<Code, Quantity>,
+    /// Kinds of service the contact was referred to.
+    pub referrals: BTreeSet<Code>,
     /// The insight note as typed.
     pub insight_note: String,
     /// The private note as typed.
@@ -336,9 +482,73 @@ pub struct EncounterDraft {
     pub keep_flagged_private_note: bool,
 }
 
+impl EncounterDraft {
+    /// An empty form for an encounter at `day` in `time_band`.
+    pub fn new(day: NaiveDate, time_band: TimeBand) -> Self {
+        Self {
+            day,
+            time_band,
+            site: None,
+            kind: None,
+            reach: None,
+            topics: BTreeSet::new(),
+            insights: BTreeSet::new(),
+            needs: BTreeSet::new(),
+            free_tags: BTreeSet::new(),
+            supplies: BTreeMap::new(),
+            referrals: BTreeSet::new(),
+            insight_note: String::new(),
+            private_note: String::new(),
+            keep_flagged_private_note: false,
+        }
+    }
+
+    /// The form filled with a stored encounter, for editing it.
+    pub fn from_encounter(encounter: &Encounter) -> Self {
+        Self {
+            day: encounter.day,
+            time_band: encounter.time_band,
+            site: Some(encounter.site.clone()),
+            kind: Some(encounter.kind),
+            reach: Some(encounter.reach),
+            topics: encounter.topics.clone(),
+            insights: encounter.insights.clone(),
+            needs: encounter.needs.clone(),
+            free_tags: encounter.free_tags.clone(),
+            supplies: encounter
+                .supplies
+                .iter()
+                .map(|s| (s.item.clone(), s.quantity))
+                .collect(),
+            referrals: encounter.referrals.clone(),
+            insight_note: encounter
+                .insight_note
+                .as_ref()
+                .map(|n| n.as_str().to_owned())
+                .unwrap_or_default(),
+            private_note: encounter.private_note.clone().unwrap_or_default(),
+            keep_flagged_private_note: false,
+        }
+    }
+}
+
 /// One thing wrong with a draft, phrased for the worker.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EncounterError {
+    /// The date is after today.
+    #[error("The date {day} is in the future: choose today or an earlier day.")]
+    DayInFuture {
+        /// The date chosen.
+        day: NaiveDate,
+    },
+    /// The date is before the edit window.
+    #[error("The date {day} is too far back: entries can be dated back to {earliest}.")]
+    DayTooFarBack {
+        /// The date chosen.
+        day: NaiveDate,
+        /// The oldest date allowed.
+        earliest: NaiveDate,
+    },
     /// No site was chosen.
     #[error("Choose the site or outreach area.")]
     MissingSite,
@@ -381,15 +591,24 @@ fn join(errors: &[EncounterError]) -> String {
 }
 
 impl EncounterDraft {
-    /// Turns the draft into an [`Encounter`] when every choice is made and every code is known.
+    /// Turns the draft into an [`Encounter`] when every choice is made, every code is known and
+    /// the date lies within `window` of `today`.
     pub fn validate(
         self,
         id: EncounterId,
-        day: NaiveDate,
-        time_band: TimeBand,
+        today: NaiveDate,
+        window: EditWindow,
         codebook: &Codebook,
     ) -> Result<Encounter, InvalidEncounter> {
         let mut errors = Vec::new();
+        if self.day > today {
+            errors.push(EncounterError::DayInFuture { day: self.day });
+        } else if !window.allows(self.day, today) {
+            errors.push(EncounterError::DayTooFarBack {
+                day: self.day,
+                earliest: window.earliest(today),
+            });
+        }
         let unknown = |list, codes: &BTreeSet<Code>| -> Vec<EncounterError> {
             codes
                 .iter()
@@ -419,6 +638,9 @@ impl EncounterDraft {
         errors.extend(unknown(CodeList::Topic, &self.topics));
         errors.extend(unknown(CodeList::Insight, &self.insights));
         errors.extend(unknown(CodeList::Need, &self.needs));
+        let supplies: BTreeSet<Code> = self.supplies.keys().cloned().collect();
+        errors.extend(unknown(CodeList::Supply, &supplies));
+        errors.extend(unknown(CodeList::Referral, &self.referrals));
         if self.free_tags.len() > MAX_FREE_TAGS {
             errors.push(EncounterError::TooManyFreeTags);
         }
@@ -433,8 +655,8 @@ impl EncounterDraft {
         match (self.site, self.kind, self.reach) {
             (Some(site), Some(kind), Some(reach)) if errors.is_empty() => Ok(Encounter {
                 id,
-                day,
-                time_band,
+                day: self.day,
+                time_band: self.time_band,
                 site,
                 kind,
                 reach,
@@ -442,6 +664,12 @@ impl EncounterDraft {
                 insights: self.insights,
                 needs: self.needs,
                 free_tags: self.free_tags,
+                supplies: self
+                    .supplies
+                    .into_iter()
+                    .map(|(item, quantity)| SupplyGiven { item, quantity })
+                    .collect(),
+                referrals: self.referrals,
                 insight_note,
                 private_note,
                 codebook_version: codebook.version,
@@ -470,7 +698,12 @@ mod tests {
 
     impl CheckWith for EncounterDraft {
         fn check_with(self, book: &Codebook) -> Result<Encounter, InvalidEncounter> {
-            self.validate(EncounterId::new("a").unwrap(), day(), TimeBand::Night, book)
+            self.validate(
+                EncounterId::new("a").unwrap(),
+                day(),
+                EditWindow::default(),
+                book,
+            )
         }
     }
 
@@ -482,7 +715,7 @@ mod tests {
             topics: [code("naloxone")].into(),
             insights: [code("new-substance")].into(),
             needs: [code("housing")].into(),
-            ..EncounterDraft::default()
+            ..EncounterDraft::new(day(), TimeBand::Night)
         }
     }
 
@@ -491,7 +724,7 @@ mod tests {
         let book = Codebook::harm_reduction_default();
         let id = EncounterId::new("a1").unwrap();
         let enc = full_draft()
-            .validate(id.clone(), day(), TimeBand::Evening, &book)
+            .validate(id.clone(), day(), EditWindow::default(), &book)
             .unwrap();
         assert_eq!(enc.id, id);
         assert_eq!(enc.site, code("van"));
@@ -502,7 +735,9 @@ mod tests {
     #[test]
     fn empty_draft_reports_every_missing_choice() {
         let book = Codebook::harm_reduction_default();
-        let err = EncounterDraft::default().check_with(&book).unwrap_err();
+        let err = EncounterDraft::new(day(), TimeBand::Night)
+            .check_with(&book)
+            .unwrap_err();
         assert_eq!(
             err.0,
             vec![
@@ -593,15 +828,108 @@ mod tests {
     }
 
     #[test]
-    fn entries_are_editable_for_a_week() {
+    fn entries_are_editable_within_the_org_window() {
         let today = day();
-        assert!(editable(today, today));
-        assert!(editable(today - chrono::Days::new(EDIT_WINDOW_DAYS), today));
-        assert!(!editable(
-            today - chrono::Days::new(EDIT_WINDOW_DAYS + 1),
-            today
-        ));
-        assert!(!editable(today + chrono::Days::new(1), today));
+        let week = EditWindow::default();
+        assert_eq!(week.days(), 7);
+        assert!(week.allows(today, today));
+        assert!(week.allows(today - chrono::Days::new(7), today));
+        assert!(!week.allows(today - chrono::Days::new(8), today));
+        assert!(!week.allows(today + chrono::Days::new(1), today));
+        let same_day = EditWindow::new(0).unwrap();
+        assert!(same_day.allows(today, today));
+        assert!(!same_day.allows(today - chrono::Days::new(1), today));
+        assert_eq!(
+            EditWindow::new(MAX_EDIT_WINDOW_DAYS + 1),
+            Err(EditWindowTooLong(MAX_EDIT_WINDOW_DAYS + 1))
+        );
+        assert!(serde_json::from_str::<EditWindow>("61").is_err());
+    }
+
+    #[test]
+    fn the_date_may_be_moved_back_within_the_window_but_not_forward() {
+        let book = Codebook::harm_reduction_default();
+        let mut yesterday = full_draft();
+        yesterday.day = day() - chrono::Days::new(1);
+        yesterday.time_band = TimeBand::Evening;
+        let enc = yesterday.check_with(&book).unwrap();
+        assert_eq!(enc.day, day() - chrono::Days::new(1));
+        assert_eq!(enc.time_band, TimeBand::Evening);
+
+        let mut tomorrow = full_draft();
+        tomorrow.day = day() + chrono::Days::new(1);
+        let err = tomorrow.check_with(&book).unwrap_err();
+        assert!(matches!(&err.0[..], [EncounterError::DayInFuture { .. }]));
+
+        let mut long_ago = full_draft();
+        long_ago.day = day() - chrono::Days::new(30);
+        let err = long_ago.check_with(&book).unwrap_err();
+        assert!(err.to_string().contains("can be dated back to 2026-11-17"));
+    }
+
+    #[test]
+    fn supplies_keep_their_quantities_and_referrals_their_codes() {
+        let book = Codebook::harm_reduction_default();
+        let mut draft = full_draft();
+        draft
+            .supplies
+            .insert(code("needles-syringes"), Quantity::new(20).unwrap());
+        draft.supplies.insert(code("naloxone-kit"), Quantity::ONE);
+        draft.referrals.insert(code("drug-treatment"));
+        let enc = draft.clone().check_with(&book).unwrap();
+        assert_eq!(
+            enc.supplies,
+            vec![
+                SupplyGiven {
+                    item: code("naloxone-kit"),
+                    quantity: Quantity::ONE
+                },
+                SupplyGiven {
+                    item: code("needles-syringes"),
+                    quantity: Quantity::new(20).unwrap()
+                },
+            ]
+        );
+        assert_eq!(EncounterDraft::from_encounter(&enc), draft);
+
+        let mut wrong = full_draft();
+        wrong.supplies.insert(code("naloxone"), Quantity::ONE);
+        wrong.referrals.insert(code("moon-base"));
+        let err = wrong.check_with(&book).unwrap_err();
+        assert!(err.to_string().contains("\"naloxone\" is not a supply"));
+        assert!(err.to_string().contains("\"moon-base\" is not a referral"));
+    }
+
+    #[test]
+    fn quantity_fields_read_blank_and_zero_as_none_and_refuse_the_rest() {
+        assert_eq!(Quantity::parse_field(""), Ok(None));
+        assert_eq!(Quantity::parse_field("0"), Ok(None));
+        assert_eq!(Quantity::parse_field(" 12 "), Ok(Quantity::new(12).ok()));
+        assert_eq!(Quantity::parse_field("501"), Err(QuantityFieldError));
+        assert_eq!(Quantity::parse_field("-1"), Err(QuantityFieldError));
+        assert_eq!(Quantity::parse_field("ten"), Err(QuantityFieldError));
+        assert_eq!(
+            QuantityFieldError.to_string(),
+            "type a number from 0 to 500"
+        );
+    }
+
+    #[test]
+    fn steps_stop_at_none_and_the_maximum() {
+        let most = Quantity::new(u32::from(MAX_QUANTITY)).unwrap();
+        assert_eq!(Quantity::step(None, false), None);
+        assert_eq!(Quantity::step(None, true), Some(Quantity::ONE));
+        assert_eq!(Quantity::step(Some(Quantity::ONE), false), None);
+        assert_eq!(Quantity::step(Some(most), true), Some(most));
+    }
+
+    #[test]
+    fn quantities_are_one_to_five_hundred() {
+        assert_eq!(Quantity::new(0), Err(QuantityOutOfRange(0)));
+        assert_eq!(Quantity::new(501), Err(QuantityOutOfRange(501)));
+        assert_eq!(Quantity::new(500).unwrap().get(), 500);
+        assert!(serde_json::from_str::<Quantity>("0").is_err());
+        assert!(serde_json::from_str::<Quantity>("70000").is_err());
     }
 
     #[test]
@@ -618,11 +946,16 @@ mod tests {
     #[test]
     fn encounter_round_trips_through_json_with_kebab_case_enums() {
         let book = Codebook::harm_reduction_default();
-        let enc = full_draft()
+        let mut draft = full_draft();
+        draft
+            .supplies
+            .insert(code("condoms"), Quantity::new(12).unwrap());
+        draft.referrals.insert(code("primary-care"));
+        let enc = draft
             .validate(
                 EncounterId::new("x-1").unwrap(),
                 day(),
-                TimeBand::Morning,
+                EditWindow::default(),
                 &book,
             )
             .unwrap();

@@ -105,6 +105,16 @@ fn searchable_text(e: &Encounter, codebook: &Codebook) -> String {
             .map(|c| codebook.label(CodeList::Need, c).to_owned()),
     );
     parts.extend(e.free_tags.iter().map(|t| t.as_str().replace('-', " ")));
+    parts.extend(
+        e.supplies
+            .iter()
+            .map(|s| codebook.label(CodeList::Supply, &s.item).to_owned()),
+    );
+    parts.extend(
+        e.referrals
+            .iter()
+            .map(|c| codebook.label(CodeList::Referral, c).to_owned()),
+    );
     parts.extend(e.insight_note.iter().map(|n| n.as_str().to_owned()));
     parts.extend(e.private_note.iter().cloned());
     parts.join(" ")
@@ -112,7 +122,7 @@ fn searchable_text(e: &Encounter, codebook: &Codebook) -> String {
 
 /// The worker's own entries as CSV (RFC 4180), one row per encounter, codes as in the codebook.
 pub fn to_csv<'a>(encounters: impl IntoIterator<Item = &'a Encounter>) -> String {
-    const HEADER: [&str; 13] = [
+    const HEADER: [&str; 15] = [
         "id",
         "day",
         "time_band",
@@ -123,6 +133,8 @@ pub fn to_csv<'a>(encounters: impl IntoIterator<Item = &'a Encounter>) -> String
         "insights",
         "needs",
         "free_tags",
+        "supplies",
+        "referrals",
         "insight_note",
         "private_note",
         "codebook_version",
@@ -144,6 +156,12 @@ pub fn to_csv<'a>(encounters: impl IntoIterator<Item = &'a Encounter>) -> String
             join(&e.insights),
             join(&e.needs),
             join(&e.free_tags),
+            e.supplies
+                .iter()
+                .map(|s| format!("{}:{}", s.item, s.quantity.get()))
+                .collect::<Vec<_>>()
+                .join(";"),
+            join(&e.referrals),
             e.insight_note
                 .as_ref()
                 .map(|n| n.as_str().to_owned())
@@ -180,7 +198,10 @@ fn csv_cell(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encounter::{EncounterDraft, EncounterId, EncounterKind, Reach, TimeBand};
+    use crate::encounter::{
+        EditWindow, EncounterDraft, EncounterId, EncounterKind, Quantity, Reach, SupplyGiven,
+        TimeBand,
+    };
 
     fn code(s: &str) -> Code {
         Code::new(s).unwrap()
@@ -194,12 +215,15 @@ mod tests {
             topics: [code("naloxone")].into(),
             needs: needs.iter().map(|n| code(n)).collect(),
             insight_note: note.to_owned(),
-            ..EncounterDraft::default()
+            ..EncounterDraft::new(
+                NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+                TimeBand::Evening,
+            )
         }
         .validate(
             EncounterId::new(id).unwrap(),
-            NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
-            TimeBand::Evening,
+            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            EditWindow::default(),
             &Codebook::harm_reduction_default(),
         )
         .unwrap()
@@ -250,12 +274,21 @@ mod tests {
     fn csv_has_a_header_quotes_and_defused_formulas() {
         let mut e = encounter("a", 24, &["housing", "food"], "strong, \"pink\" ones");
         e.private_note = Some("=HYPERLINK(x)".into());
+        e.supplies = vec![SupplyGiven {
+            item: code("needles-syringes"),
+            quantity: Quantity::new(20).unwrap(),
+        }];
+        e.referrals.insert(code("drug-treatment"));
         let csv = to_csv([&e]);
         let mut lines = csv.split("\r\n");
         assert!(lines.next().unwrap().starts_with("id,day,time_band,site"));
         let row = lines.next().unwrap();
         assert!(
             row.starts_with("a,2026-11-24,evening,van,outreach,walk-in,naloxone,,food;housing,,")
+        );
+        assert!(
+            row.contains(",needles-syringes:20,drug-treatment,"),
+            "{row}"
         );
         assert!(row.contains("\"strong, \"\"pink\"\" ones\""), "{row}");
         assert!(row.contains(",'=HYPERLINK(x),"), "{row}");

@@ -2,6 +2,7 @@
 
 use crate::bucket::{BucketKey, Measure};
 use crate::codebook::{CodeList, Codebook};
+use crate::encounter::EditWindow;
 use crate::enrolment::EnrolmentCode;
 use crate::privacy::ReportedCount;
 use chrono::{Days, NaiveDate};
@@ -16,9 +17,7 @@ pub const SYNC_PATH: &str = "/api/v1/sync";
 pub const TRENDS_PATH: &str = "/api/v1/trends";
 
 /// Most buckets one sync request may carry; larger backlogs go in several batches.
-pub const MAX_BATCH: usize = 500;
-/// Most encounters one device can plausibly count in one bucket (one site, one day).
-pub const MAX_BUCKET_COUNT: u32 = 5_000;
+pub const MAX_BATCH: usize = 1_000;
 /// Highest version accepted: phones count in JavaScript numbers, exact up to 2^53 - 1.
 pub const MAX_VERSION: u64 = (1 << 53) - 1;
 /// How far back a bucket's day may lie.
@@ -87,12 +86,12 @@ pub struct SyncRequest {
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum RejectionReason {
     /// The count is beyond what one device can record in one bucket.
-    #[error(
-        "count {count} is more than {MAX_BUCKET_COUNT}, the most one phone can log in a day at one site"
-    )]
+    #[error("count {count} is more than {max}, the most one phone can log in a day at one site")]
     AbsurdCount {
         /// The count sent.
         count: u32,
+        /// The most this measure accepts.
+        max: u32,
     },
     /// The day is in the future or too far in the past.
     #[error("day {day} is outside the accepted range {earliest} to {latest}")]
@@ -151,6 +150,8 @@ pub struct SyncResponse {
     /// The organization's codebook, when it is newer than the phone's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codebook: Option<Codebook>,
+    /// How far back the organization lets workers date, edit or delete entries.
+    pub edit_window: EditWindow,
 }
 
 /// A request that is wrong as a whole.
@@ -199,8 +200,11 @@ impl BucketUpdate {
                 version: self.version,
             });
         }
-        if self.count > MAX_BUCKET_COUNT {
-            return Err(RejectionReason::AbsurdCount { count: self.count });
+        if self.count > self.measure.max_count() {
+            return Err(RejectionReason::AbsurdCount {
+                count: self.count,
+                max: self.measure.max_count(),
+            });
         }
         // One day of slack for phones in time zones ahead of the service.
         let latest = today + Days::new(1);
@@ -222,6 +226,8 @@ impl BucketUpdate {
             Measure::Topic(c) => unknown(CodeList::Topic, c),
             Measure::Insight(c) => unknown(CodeList::Insight, c),
             Measure::Need(c) => unknown(CodeList::Need, c),
+            Measure::Supply(c) | Measure::SupplyUnits(c) => unknown(CodeList::Supply, c),
+            Measure::Referral(c) => unknown(CodeList::Referral, c),
             // Free tags are new words by design; the type already made them valid codes.
             Measure::Encounters | Measure::Kind(_) | Measure::Reach(_) | Measure::FreeTag(_) => {
                 None
@@ -329,11 +335,26 @@ mod tests {
         assert_eq!(update(Measure::Encounters).check(&book, today()), Ok(()));
 
         let mut big = update(Measure::Encounters);
-        big.count = MAX_BUCKET_COUNT + 1;
+        big.count = Measure::Encounters.max_count() + 1;
         assert!(matches!(
             big.check(&book, today()),
             Err(RejectionReason::AbsurdCount { .. })
         ));
+
+        let syringes = Code::new("needles-syringes").unwrap();
+        let mut units = update(Measure::SupplyUnits(syringes.clone()));
+        units.count = 40_000;
+        assert_eq!(units.check(&book, today()), Ok(()));
+        let unknown_supply = update(Measure::Supply(Code::new("naloxone").unwrap()));
+        assert!(matches!(
+            unknown_supply.check(&book, today()),
+            Err(RejectionReason::UnknownCode {
+                list: CodeList::Supply,
+                ..
+            })
+        ));
+        let referral = update(Measure::Referral(Code::new("drug-treatment").unwrap()));
+        assert_eq!(referral.check(&book, today()), Ok(()));
 
         let mut future = update(Measure::Encounters);
         future.day = today() + Days::new(2);
@@ -406,7 +427,8 @@ mod tests {
         // Acks are per version; whole_versions relies on one save fitting in a batch.
         use crate::codebook::MAX_CODES_PER_LIST;
         use crate::encounter::MAX_FREE_TAGS;
-        let most = 3 + 3 * MAX_CODES_PER_LIST + MAX_FREE_TAGS;
+        // Total, kind, reach; topics, insights, needs; free tags; two per supply; referrals.
+        let most = 3 + 3 * MAX_CODES_PER_LIST + MAX_FREE_TAGS + 3 * MAX_CODES_PER_LIST;
         assert!(most < MAX_BATCH, "{most} >= {MAX_BATCH}");
     }
 
@@ -436,7 +458,10 @@ mod tests {
     fn rejections_name_the_bucket_and_reason_in_json() {
         let rejection = Rejection {
             key: update(Measure::Encounters).key(),
-            reason: RejectionReason::AbsurdCount { count: 9_999 },
+            reason: RejectionReason::AbsurdCount {
+                count: 9_999,
+                max: 5_000,
+            },
         };
         let json = serde_json::to_value(&rejection).unwrap();
         assert_eq!(json["reason"], "absurd-count");

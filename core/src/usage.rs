@@ -21,6 +21,10 @@ pub enum Choice {
     Insight(Code),
     /// A need noted.
     Need(Code),
+    /// A supply handed out.
+    Supply(Code),
+    /// A referral made.
+    Referral(Code),
 }
 
 impl Choice {
@@ -30,6 +34,8 @@ impl Choice {
             CodeList::Topic => Self::Topic(code),
             CodeList::Insight => Self::Insight(code),
             CodeList::Need => Self::Need(code),
+            CodeList::Supply => Self::Supply(code),
+            CodeList::Referral => Self::Referral(code),
         }
     }
 }
@@ -62,7 +68,9 @@ impl Usage {
         .into_iter()
         .chain(e.topics.iter().cloned().map(Choice::Topic))
         .chain(e.insights.iter().cloned().map(Choice::Insight))
-        .chain(e.needs.iter().cloned().map(Choice::Need));
+        .chain(e.needs.iter().cloned().map(Choice::Need))
+        .chain(e.supplies.iter().map(|s| Choice::Supply(s.item.clone())))
+        .chain(e.referrals.iter().cloned().map(Choice::Referral));
         for choice in choices {
             let n = self.0.entry(choice).or_default();
             *n = n.saturating_add(1);
@@ -100,8 +108,12 @@ impl Usage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encounter::{EncounterDraft, EncounterId, TimeBand};
+    use crate::encounter::{EditWindow, EncounterDraft, EncounterId, TimeBand};
     use chrono::NaiveDate;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
 
     fn code(s: &str) -> Code {
         Code::new(s).unwrap()
@@ -113,12 +125,12 @@ mod tests {
             kind: Some(kind),
             reach: Some(Reach::Returning),
             needs: needs.iter().map(|n| code(n)).collect(),
-            ..EncounterDraft::default()
+            ..EncounterDraft::new(day(), TimeBand::Night)
         }
         .validate(
             EncounterId::new("a").unwrap(),
-            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
-            TimeBand::Night,
+            day(),
+            EditWindow::default(),
             &Codebook::harm_reduction_default(),
         )
         .unwrap()

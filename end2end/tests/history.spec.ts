@@ -38,7 +38,7 @@ test("history summarizes the day, filters, exports, and lets the worker correct 
   expect(file.suggestedFilename()).toMatch(/^peerpulse-entries-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync(await file.path(), "utf8").trim().split("\r\n");
   expect(csv[0]).toBe(
-    "id,day,time_band,site,kind,reach,topics,insights,needs,free_tags,insight_note,private_note,codebook_version",
+    "id,day,time_band,site,kind,reach,topics,insights,needs,free_tags,supplies,referrals,insight_note,private_note,codebook_version",
   );
   expect(csv).toHaveLength(3);
   expect(csv.slice(1).map((row) => row.split(",")[8]).sort()).toEqual(["food", "housing"]);

@@ -1,6 +1,7 @@
 //! `peerpulse-server`: run the service, or manage it from the command line.
 
 use clap::{Parser, Subcommand};
+use peerpulse_core::encounter::EditWindow;
 use peerpulse_server::db::{self, devices, enrolment, orgs};
 use peerpulse_server::{AppState, serve};
 use std::io::Write;
@@ -52,6 +53,13 @@ enum Command {
     Device {
         #[command(subcommand)]
         action: DeviceAction,
+    },
+    /// Show the first organization's settings, or change them.
+    Settings {
+        /// Days back a worker may date, edit or delete an entry (0 to 60); phones get it on
+        /// their next sync.
+        #[arg(long)]
+        edit_window_days: Option<u16>,
     },
 }
 
@@ -184,6 +192,27 @@ async fn run(command: Command, data_dir: &Path) -> Result<(), Box<dyn std::error
                     ));
                 }
             }
+        }
+        Command::Settings { edit_window_days } => {
+            let (pool, org) = first_org(data_dir).await?;
+            if let Some(days) = edit_window_days {
+                let window = EditWindow::new(days)?;
+                orgs::set_edit_window(&pool, org, window).await?;
+            }
+            let current = orgs::get(&pool, org)
+                .await?
+                .ok_or("the organization vanished")?;
+            say(&format!("Organization: {}", current.name));
+            say(&format!(
+                "Edit window: {} days (workers may date, edit or delete entries this far back)",
+                current.edit_window.days()
+            ));
+            say(&format!(
+                "Suppression threshold: {} (smaller counts show as <{})",
+                current.threshold.get(),
+                current.threshold.get()
+            ));
+            say(&format!("Codebook version: {}", current.codebook.version));
         }
     }
     Ok(())

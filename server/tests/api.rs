@@ -305,11 +305,12 @@ async fn oversized_bodies_and_batches_are_refused_with_json() {
         assert!(message.contains("256 KiB"), "{path} {kib} KiB: {message}");
     }
 
-    let many: Vec<_> = (0..501u64)
+    let sites = ["van", "street", "drop-in"];
+    let many: Vec<_> = (0..=peerpulse_core::protocol::MAX_BATCH as u64)
         .map(|i| {
             let mut u = update(Measure::Encounters, 1, i + 1);
-            u.day = today() - chrono::Days::new(i % 300);
-            u.site = code(if i < 300 { "van" } else { "street" });
+            u.day = today() - chrono::Days::new(i % 400);
+            u.site = code(sites[usize::try_from(i / 400).unwrap()]);
             u
         })
         .collect();
@@ -507,6 +508,57 @@ async fn a_new_org_codebook_reaches_phones_once_and_governs_validation() {
         orgs::set_codebook(&server.state.db, org, broken)
             .await
             .is_err()
+    );
+}
+
+#[tokio::test]
+async fn the_org_edit_window_travels_on_every_sync() {
+    use peerpulse_core::encounter::EditWindow;
+    use peerpulse_server::db::orgs;
+    let (server, org, token) = TestServer::with_device("Org").await;
+    assert_eq!(
+        server.sync(&token, vec![]).await.edit_window,
+        EditWindow::default()
+    );
+    let three_days = EditWindow::new(3).unwrap();
+    assert!(
+        orgs::set_edit_window(&server.state.db, org, three_days)
+            .await
+            .unwrap()
+    );
+    assert_eq!(server.sync(&token, vec![]).await.edit_window, three_days);
+}
+
+#[tokio::test]
+async fn supplies_count_units_and_unknown_supplies_are_refused_alone() {
+    let (server, _, token) = TestServer::with_device("Org").await;
+    let answer = server
+        .sync(
+            &token,
+            vec![
+                update(Measure::Supply(code("needles-syringes")), 6, 1),
+                update(Measure::SupplyUnits(code("needles-syringes")), 120, 1),
+                update(Measure::Referral(code("drug-treatment")), 5, 1),
+                update(Measure::SupplyUnits(code("moon-rocks")), 3, 1),
+            ],
+        )
+        .await;
+    assert_eq!(answer.applied, 3);
+    assert_eq!(answer.rejected.len(), 1);
+    assert!(
+        answer.rejected[0]
+            .reason
+            .to_string()
+            .contains("\"moon-rocks\" is not a supply")
+    );
+    let trends = server.trends(&token).await;
+    assert_eq!(
+        reported(&trends, &Measure::SupplyUnits(code("needles-syringes"))),
+        Some(serde_json::json!(120))
+    );
+    assert_eq!(
+        reported(&trends, &Measure::Referral(code("drug-treatment"))),
+        Some(serde_json::json!(5))
     );
 }
 

@@ -76,3 +76,50 @@ fn enrol_code_without_an_org_explains_what_to_do() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("start the service once"), "{err}");
 }
+
+#[test]
+fn settings_show_and_change_the_edit_window_and_refuse_absurd_ones() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .arg("--data-dir")
+            .arg(data.path())
+            .output()
+            .unwrap()
+    };
+    // The service creates the organization on its first start.
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--static-dir",
+            "no-such-dir",
+        ])
+        .arg("--data-dir")
+        .arg(data.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let reader = BufReader::new(child.stdout.take().unwrap());
+    for line in reader.lines() {
+        if line.unwrap().starts_with("PeerPulse is running at") {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let shown = String::from_utf8(run(&["settings"]).stdout).unwrap();
+    assert!(shown.contains("Edit window: 7 days"), "{shown}");
+    let changed = String::from_utf8(run(&["settings", "--edit-window-days", "14"]).stdout).unwrap();
+    assert!(changed.contains("Edit window: 14 days"), "{changed}");
+    let refused = run(&["settings", "--edit-window-days", "365"]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8(refused.stderr).unwrap();
+    assert!(err.contains("0 to 60 days"), "{err}");
+    let kept = String::from_utf8(run(&["settings"]).stdout).unwrap();
+    assert!(kept.contains("Edit window: 14 days"), "{kept}");
+}

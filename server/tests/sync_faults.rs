@@ -5,10 +5,11 @@
 mod support;
 
 use chrono::{Days, NaiveDate};
-use peerpulse_core::bucket::{BucketKey, Measure, Tally};
+use peerpulse_core::bucket::{BucketKey, Measure, Tally, changes};
 use peerpulse_core::codebook::{CodeList, Codebook};
 use peerpulse_core::encounter::{
-    Encounter, EncounterDraft, EncounterId, EncounterKind, Reach, TimeBand,
+    EditWindow, Encounter, EncounterDraft, EncounterId, EncounterKind, MAX_EDIT_WINDOW_DAYS,
+    Quantity, Reach, TimeBand,
 };
 use peerpulse_core::protocol::{
     BucketUpdate, MAX_BATCH, SyncRequest, SyncResponse, whole_versions,
@@ -49,21 +50,22 @@ struct Phone {
 
 impl Phone {
     fn save(&mut self, encounter: Encounter) {
-        self.clock += 1;
-        for key in encounter.bucket_keys() {
-            let tally = self.tallies.entry(key).or_default();
-            *tally = tally.incremented(self.clock);
-        }
+        self.apply(None, Some(&encounter));
         self.entries.push(encounter);
     }
 
     fn delete(&mut self, index: usize) {
         let encounter = self.entries.swap_remove(index);
+        self.apply(Some(&encounter), None);
+    }
+
+    /// Moves the tallies as the phone's store does: one clock tick per save or delete.
+    fn apply(&mut self, before: Option<&Encounter>, after: Option<&Encounter>) {
         self.clock += 1;
-        for key in encounter.bucket_keys() {
-            let tally = self.tallies.get_mut(&key).expect("counted when saved");
+        for (key, change) in changes(before, after) {
+            let tally = self.tallies.entry(key.clone()).or_default();
             *tally = tally
-                .decremented(&key, self.clock)
+                .changed(&key, change, self.clock)
                 .expect("never below zero");
         }
     }
@@ -101,7 +103,7 @@ fn random_encounter(rng: &mut Rng, book: &Codebook, n: u64) -> Encounter {
         site: Some(pick(rng, CodeList::Site)),
         kind: Some(EncounterKind::ALL[rng.below(5) as usize]),
         reach: Some(Reach::ALL[rng.below(4) as usize]),
-        ..EncounterDraft::default()
+        ..EncounterDraft::new(today() - Days::new(rng.below(10)), TimeBand::Evening)
     };
     for _ in 0..rng.below(3) {
         draft.needs.insert(pick(rng, CodeList::Need));
@@ -109,12 +111,21 @@ fn random_encounter(rng: &mut Rng, book: &Codebook, n: u64) -> Encounter {
     if rng.chance(50) {
         draft.topics.insert(pick(rng, CodeList::Topic));
     }
-    let day: NaiveDate = today() - Days::new(rng.below(10));
+    if rng.chance(50) {
+        let units = u32::try_from(1 + rng.below(30)).expect("small");
+        draft.supplies.insert(
+            pick(rng, CodeList::Supply),
+            Quantity::new(units).expect("1 to 30 units"),
+        );
+    }
+    if rng.chance(25) {
+        draft.referrals.insert(pick(rng, CodeList::Referral));
+    }
     draft
         .validate(
             EncounterId::new(&format!("e{n}")).expect("valid id"),
-            day,
-            TimeBand::Evening,
+            today(),
+            EditWindow::new(MAX_EDIT_WINDOW_DAYS).expect("the longest window"),
             book,
         )
         .expect("valid encounter")
@@ -151,8 +162,9 @@ async fn sync_through_faults(
     faults: &mut Faults,
     held: &mut Vec<(String, SyncRequest)>,
 ) {
-    // Small batches split a backlog across requests; each still exceeds what one save touches (at most 6 buckets here).
-    let limit = [8, 20, MAX_BATCH][rng.below(3) as usize];
+    // Small batches split a backlog across requests; each still exceeds what one save touches
+    // (at most 9 buckets here: total, kind, reach, two needs, a topic, a supply's two, a referral).
+    let limit = [12, 20, MAX_BATCH][rng.below(3) as usize];
     let request = phone.next_batch(limit);
     faults.requests += 1;
     if rng.chance(15) {

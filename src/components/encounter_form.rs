@@ -4,19 +4,22 @@ use crate::app::use_app;
 use crate::clock;
 use crate::components::chip_picker::{MultiChoice, SingleChoice};
 use crate::components::free_tags::FreeTags;
+use crate::components::supply_picker::SupplyPicker;
+use crate::components::when_picker::{WhenPicker, date_value, parse_date_value};
 use crate::store::encounters;
 use crate::sync::scheduler::use_scheduler;
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::{
-    Encounter, EncounterDraft, EncounterError, EncounterId, NoteError,
+    Encounter, EncounterDraft, EncounterError, EncounterId, NoteError, QuantityFieldError,
 };
 use peerpulse_core::usage::Usage;
 use std::time::Duration;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 /// How long "Undo" stays offered after a save.
 const UNDO_WINDOW: Duration = Duration::from_secs(10);
-use std::collections::BTreeSet;
 
 /// What happened to the last save or undo.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,28 +53,29 @@ pub fn EncounterForm(
     // The order is fixed while the form is open, so chips never move under the worker's thumb.
     let usage = StoredValue::new(app.usage.get_untracked());
     let is_edit = editing.is_some();
-    let original = StoredValue::new(editing.clone());
-    let e = editing;
-    let site = RwSignal::new(e.as_ref().map(|e| e.site.clone()));
-    let kind = RwSignal::new(e.as_ref().map(|e| e.kind));
-    let reach = RwSignal::new(e.as_ref().map(|e| e.reach));
-    let topics = RwSignal::new(e.as_ref().map(|e| e.topics.clone()).unwrap_or_default());
-    let insights = RwSignal::new(e.as_ref().map(|e| e.insights.clone()).unwrap_or_default());
-    let needs = RwSignal::new(e.as_ref().map(|e| e.needs.clone()).unwrap_or_default());
-    let free_tags = RwSignal::new(e.as_ref().map(|e| e.free_tags.clone()).unwrap_or_default());
-    let insight_note = RwSignal::new(
-        e.as_ref()
-            .and_then(|e| e.insight_note.as_ref())
-            .map(|n| n.as_str().to_owned())
-            .unwrap_or_default(),
+    let original_id = editing.as_ref().map(|e| e.id.clone());
+    let today = clock::today();
+    let window = app.edit_window.get_untracked();
+    let start = editing.as_ref().map_or_else(
+        || EncounterDraft::new(today, clock::time_band_now()),
+        EncounterDraft::from_encounter,
     );
-    let private_note = RwSignal::new(
-        e.as_ref()
-            .and_then(|e| e.private_note.clone())
-            .unwrap_or_default(),
-    );
+    let day = RwSignal::new(date_value(start.day));
+    let time_band = RwSignal::new(Some(start.time_band));
+    let site = RwSignal::new(start.site);
+    let kind = RwSignal::new(start.kind);
+    let reach = RwSignal::new(start.reach);
+    let topics = RwSignal::new(start.topics);
+    let insights = RwSignal::new(start.insights);
+    let needs = RwSignal::new(start.needs);
+    let free_tags = RwSignal::new(start.free_tags);
+    let supplies = RwSignal::new(start.supplies);
+    let invalid_supplies = RwSignal::new(BTreeSet::<Code>::new());
+    let referrals = RwSignal::new(start.referrals);
+    let insight_note = RwSignal::new(start.insight_note);
     // A private note kept despite the guard stays kept when the entry is corrected.
-    let keep_flagged = RwSignal::new(e.as_ref().is_some_and(|e| e.private_note.is_some()));
+    let keep_flagged = RwSignal::new(!start.private_note.is_empty());
+    let private_note = RwSignal::new(start.private_note);
     let private_flagged = RwSignal::new(false);
     let problems = RwSignal::new(Vec::<String>::new());
 
@@ -141,6 +145,8 @@ pub fn EncounterForm(
             insights.set(BTreeSet::new());
             needs.set(BTreeSet::new());
             free_tags.set(BTreeSet::new());
+            supplies.set(BTreeMap::new());
+            referrals.set(BTreeSet::new());
             insight_note.set(String::new());
             private_note.set(String::new());
             keep_flagged.set(false);
@@ -153,7 +159,31 @@ pub fn EncounterForm(
     let on_submit =
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
+            let Some(when) = parse_date_value(&day.get_untracked()) else {
+                problems.set(vec!["Choose the date of the encounter.".to_owned()]);
+                return;
+            };
+            let codebook = app.codebook.get_untracked();
+            let supply_problems: Vec<String> = invalid_supplies
+                .get_untracked()
+                .iter()
+                .map(|c| {
+                    format!(
+                        "Supplies given, {}: {}.",
+                        codebook.label(CodeList::Supply, c),
+                        QuantityFieldError
+                    )
+                })
+                .collect();
+            if !supply_problems.is_empty() {
+                problems.set(supply_problems);
+                return;
+            }
             let draft = EncounterDraft {
+                day: when,
+                time_band: time_band
+                    .get_untracked()
+                    .unwrap_or_else(clock::time_band_now),
                 site: site.get_untracked(),
                 kind: kind.get_untracked(),
                 reach: reach.get_untracked(),
@@ -161,21 +191,17 @@ pub fn EncounterForm(
                 insights: insights.get_untracked(),
                 needs: needs.get_untracked(),
                 free_tags: free_tags.get_untracked(),
+                supplies: supplies.get_untracked(),
+                referrals: referrals.get_untracked(),
                 insight_note: insight_note.get_untracked(),
                 private_note: private_note.get_untracked(),
                 keep_flagged_private_note: keep_flagged.get_untracked(),
             };
             match draft.validate(
-                original
-                    .with_value(|o| o.as_ref().map(|o| o.id.clone()))
-                    .unwrap_or_else(clock::new_encounter_id),
-                original
-                    .with_value(|o| o.as_ref().map(|o| o.day))
-                    .unwrap_or_else(clock::today),
-                original
-                    .with_value(|o| o.as_ref().map(|o| o.time_band))
-                    .unwrap_or_else(clock::time_band_now),
-                &app.codebook.get_untracked(),
+                original_id.clone().unwrap_or_else(clock::new_encounter_id),
+                clock::today(),
+                app.edit_window.get_untracked(),
+                &codebook,
             ) {
                 Ok(encounter) => {
                     problems.set(Vec::new());
@@ -206,6 +232,7 @@ pub fn EncounterForm(
     view! {
         <form class="encounter-form" on:submit=on_submit novalidate>
             <h1>{if is_edit { "Correct an entry" } else { "Log an encounter" }}</h1>
+            <WhenPicker day time_band today window />
             {move || {
                 view! {
                     <SingleChoice
@@ -273,6 +300,25 @@ pub fn EncounterForm(
                 }
             }}
             <FreeTags tags=free_tags />
+            {move || {
+                view! {
+                    <SupplyPicker
+                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Supply))
+                        selected=supplies
+                        invalid=invalid_supplies
+                    />
+                }
+            }}
+            {move || {
+                view! {
+                    <MultiChoice
+                        legend="Referred to"
+                        name="referrals"
+                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Referral))
+                        selected=referrals
+                    />
+                }
+            }}
             <div class="note">
                 <label for="private-note">"Private note (stays on this phone)"</label>
                 <textarea

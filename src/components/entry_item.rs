@@ -6,7 +6,8 @@ use crate::store::encounters::StoredEncounter;
 use leptos::prelude::*;
 use peerpulse_core::codebook::{CodeList, Codebook};
 
-/// A compact line: time, site, how, the needs noted, and any actions given as children.
+/// A compact line: time, site, how, the needs noted, supplies and referrals, and any actions
+/// given as children.
 #[component]
 pub fn EntryItem(
     stored: StoredEncounter,
@@ -21,12 +22,30 @@ pub fn EntryItem(
         .chain(e.free_tags.iter().map(tag_label))
         .collect::<Vec<_>>()
         .join(", ");
+    let given = e
+        .supplies
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ×{}",
+                codebook.label(CodeList::Supply, &s.item),
+                s.quantity.get()
+            )
+        })
+        .chain(
+            e.referrals
+                .iter()
+                .map(|r| format!("→ {}", codebook.label(CodeList::Referral, r))),
+        )
+        .collect::<Vec<_>>()
+        .join(", ");
     view! {
         <li class="entry">
             <span class="time">{short_time(&stored.saved_at)}</span>
             <span class="site">{codebook.label(CodeList::Site, &e.site).to_owned()}</span>
             <span class="kind">{e.kind.label()}</span>
             <span class="needs">{needs}</span>
+            <span class="given">{given}</span>
             {children.map(|c| view! { <span class="actions">{c()}</span> })}
         </li>
     }

@@ -5,5 +5,7 @@ pub mod encounter_form;
 pub mod entry_item;
 pub mod free_tags;
 pub mod storage_status;
+pub mod supply_picker;
 pub mod sync_panel;
 pub mod today_list;
+pub mod when_picker;

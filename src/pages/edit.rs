@@ -6,7 +6,7 @@ use crate::components::encounter_form::EncounterForm;
 use crate::store::encounters;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use peerpulse_core::encounter::{EDIT_WINDOW_DAYS, EncounterId, editable};
+use peerpulse_core::encounter::EncounterId;
 
 /// The form, filled with the entry named in the path.
 #[component]
@@ -31,11 +31,12 @@ pub fn EditPage() -> impl IntoView {
                     .get()
                     .map(|read| match read {
                         Err(e) => view! { <p role="alert" class="error">{e}</p> }.into_any(),
-                        Ok(stored) if !editable(stored.encounter.day, clock::today()) => {
+                        Ok(stored) if !app.edit_window.get().allows(stored.encounter.day, clock::today()) => {
                             view! {
                                 <p role="alert" class="error">
                                     {format!(
-                                        "Entries older than {EDIT_WINDOW_DAYS} days can no longer be changed."
+                                        "Entries older than {} days can no longer be changed: your organization set this limit.",
+                                        app.edit_window.get().days()
                                     )}
                                 </p>
                             }

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::Encounter;
-use peerpulse_core::encounter::{EncounterId, editable};
+use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::history::{Filter, day_summaries, to_csv};
 
 /// Which days the history shows.
@@ -194,6 +194,7 @@ fn Days(
     codebook: Codebook,
     delete: Action<EncounterId, Result<StoredEncounter, StoreError>>,
 ) -> impl IntoView {
+    let window = use_app().edit_window.get_untracked();
     let today = clock::today();
     let summaries = day_summaries(list.iter().map(|s| &s.encounter));
     summaries
@@ -217,7 +218,7 @@ fn Days(
                             .into_iter()
                             .map(|stored| {
                                 let id = stored.encounter.id.clone();
-                                let may_change = editable(stored.encounter.day, today);
+                                let may_change = window.allows(stored.encounter.day, today);
                                 view! {
                                     <EntryItem stored codebook=codebook.clone()>
                                         <Show when=move || may_change>

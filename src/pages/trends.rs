@@ -23,6 +23,10 @@ fn value_label(codebook: &Codebook, measure: &Measure) -> String {
         Measure::Insight(c) => codebook.label(CodeList::Insight, c).to_owned(),
         Measure::Need(c) => codebook.label(CodeList::Need, c).to_owned(),
         Measure::FreeTag(tag) => tag_label(tag),
+        Measure::Supply(c) | Measure::SupplyUnits(c) => {
+            codebook.label(CodeList::Supply, c).to_owned()
+        }
+        Measure::Referral(c) => codebook.label(CodeList::Referral, c).to_owned(),
     }
 }
 

@@ -5,11 +5,13 @@ use super::{Store, StoreError};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::codebook::Codebook;
+use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::usage::Usage;
 use serde::{Deserialize, Serialize};
 
 const CREDENTIALS_KEY: &str = "credentials";
 const CODEBOOK_KEY: &str = "codebook";
+const EDIT_WINDOW_KEY: &str = "edit-window";
 pub(crate) const USAGE_KEY: &str = "usage";
 pub(crate) const SYNC_STATE_KEY: &str = "sync";
 
@@ -116,6 +118,16 @@ pub async fn codebook(store: &Store) -> Result<Codebook, StoreError> {
 /// Keeps a codebook the service sent.
 pub async fn save_codebook(store: &Store, codebook: &Codebook) -> Result<(), StoreError> {
     write(store, CODEBOOK_KEY, codebook).await
+}
+
+/// How far back the organization lets entries be dated or changed (the default before any sync).
+pub async fn edit_window(store: &Store) -> Result<EditWindow, StoreError> {
+    Ok(read(store, EDIT_WINDOW_KEY).await?.unwrap_or_default())
+}
+
+/// Keeps the edit window the service sent.
+pub async fn save_edit_window(store: &Store, window: EditWindow) -> Result<(), StoreError> {
+    write(store, EDIT_WINDOW_KEY, &window).await
 }
 
 /// How often the worker picked each choice on this phone.

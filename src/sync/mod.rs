@@ -7,6 +7,7 @@ use crate::store::device::{self, Credentials};
 use crate::store::{Store, StoreError, buckets};
 use client::ServiceError;
 use peerpulse_core::codebook::Codebook;
+use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::enrolment::EnrolmentCode;
 use peerpulse_core::protocol::{EnrolRequest, Rejection, SyncRequest};
 
@@ -39,6 +40,8 @@ pub struct SyncOutcome {
     pub rejected: Vec<Rejection>,
     /// A newer codebook the service sent, already stored.
     pub codebook: Option<Codebook>,
+    /// The organization's edit window, as the last answer gave it (already stored).
+    pub edit_window: Option<EditWindow>,
 }
 
 /// Enrols this phone with a code and keeps the credentials.
@@ -63,6 +66,7 @@ pub async fn sync_now(store: &Store, now: impl Fn() -> String) -> Result<SyncOut
         .ok_or(SyncError::NotEnrolled)?;
     let mut outcome = SyncOutcome::default();
     let mut codebook_version = device::codebook(store).await?.version;
+    let mut edit_window = device::edit_window(store).await?;
     loop {
         let state = device::sync_state(store).await?;
         let batch = buckets::next_batch(store, state.acked_through).await?;
@@ -93,6 +97,11 @@ pub async fn sync_now(store: &Store, now: impl Fn() -> String) -> Result<SyncOut
             codebook_version = codebook.version;
             outcome.codebook = Some(codebook);
         }
+        if answer.edit_window != edit_window {
+            device::save_edit_window(store, answer.edit_window).await?;
+            edit_window = answer.edit_window;
+        }
+        outcome.edit_window = Some(edit_window);
         device::record_ack(store, answer.acked_through, &now()).await?;
         if request.buckets.is_empty() {
             return Ok(outcome);

@@ -78,6 +78,9 @@ pub fn start(app: AppContext) -> Scheduler {
             }
             Ok(outcome) => {
                 failures.set_value(0);
+                if let Some(window) = outcome.edit_window {
+                    app.edit_window.set(window);
+                }
                 if let Some(codebook) = outcome.codebook {
                     app.codebook.set(codebook);
                 }

@@ -98,7 +98,9 @@ const PARTITIONS: [Dimension; 2] = [Dimension::Kind, Dimension::Reach];
 
 /// What may be shown of a day's totals: small counts hidden, and where a dimension splits the
 /// day's encounters, a second cell hidden beside a lone hidden one (complementary suppression),
-/// so no hidden count can be recovered by subtracting the shown ones from the total.
+/// so no hidden count can be recovered by subtracting the shown ones from the total. Units of a
+/// supply are shown only beside a shown count of the encounters they were handed out in: twenty
+/// syringes given to one person are still one person.
 pub fn suppress_trends(
     threshold: SuppressionThreshold,
     totals: &[(NaiveDate, Measure, u32)],
@@ -110,6 +112,16 @@ pub fn suppress_trends(
         .map(|(i, _)| i)
         .collect();
     let days: BTreeSet<NaiveDate> = totals.iter().map(|(day, _, _)| *day).collect();
+    for (i, (day, measure, _)) in totals.iter().enumerate() {
+        if let Measure::SupplyUnits(item) = measure {
+            let encounters = totals
+                .iter()
+                .position(|(d, m, _)| d == day && *m == Measure::Supply(item.clone()));
+            if encounters.is_none_or(|j| hidden.contains(&j)) {
+                hidden.insert(i);
+            }
+        }
+    }
     for day in days {
         for dimension in PARTITIONS {
             let cells: Vec<usize> = (0..totals.len())
@@ -194,6 +206,21 @@ mod tests {
         let rows = suppress_trends(SuppressionThreshold::default(), &totals);
         // Phone (2) is hidden; without a complement it would be 20 - 12 - 6.
         assert_eq!(shown(&rows), ["20", "12", "<5", "<5", "20"]);
+    }
+
+    #[test]
+    fn supply_units_are_hidden_with_the_encounters_they_were_given_in() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let code = |s| crate::codebook::Code::new(s).unwrap();
+        let totals = vec![
+            (day, Measure::Supply(code("needles-syringes")), 2),
+            (day, Measure::SupplyUnits(code("needles-syringes")), 40),
+            (day, Measure::Supply(code("naloxone-kit")), 6),
+            (day, Measure::SupplyUnits(code("naloxone-kit")), 6),
+            (day, Measure::SupplyUnits(code("condoms")), 50),
+        ];
+        let rows = suppress_trends(SuppressionThreshold::default(), &totals);
+        assert_eq!(shown(&rows), ["<5", "<5", "6", "6", "<5"]);
     }
 
     #[test]

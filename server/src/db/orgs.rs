@@ -2,6 +2,7 @@
 
 use super::{DbError, now};
 use peerpulse_core::codebook::{Codebook, CodebookError};
+use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::privacy::SuppressionThreshold;
 use sqlx::SqlitePool;
 
@@ -16,6 +17,8 @@ pub struct Org {
     pub threshold: SuppressionThreshold,
     /// The organization's codebook (its `version` is the current one).
     pub codebook: Codebook,
+    /// How far back workers may date, edit or delete entries.
+    pub edit_window: EditWindow,
 }
 
 /// Creates an organization and returns its id.
@@ -39,12 +42,13 @@ pub async fn first(db: &SqlitePool) -> Result<Option<i64>, DbError> {
 
 /// One organization by id.
 pub async fn get(db: &SqlitePool, id: i64) -> Result<Option<Org>, DbError> {
-    let row: Option<(i64, String, i64, Option<String>)> =
-        sqlx::query_as("SELECT id, name, suppression_threshold, codebook FROM orgs WHERE id = ?")
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(|(id, name, threshold, codebook)| Org {
+    let row: Option<(i64, String, i64, Option<String>, i64)> = sqlx::query_as(
+        "SELECT id, name, suppression_threshold, codebook, edit_window_days FROM orgs WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(id, name, threshold, codebook, window)| Org {
         id,
         name,
         threshold: u32::try_from(threshold)
@@ -66,7 +70,31 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<Option<Org>, DbError> {
                 })
             })
             .unwrap_or_else(Codebook::harm_reduction_default),
+        edit_window: u16::try_from(window)
+            .ok()
+            .and_then(|days| EditWindow::new(days).ok())
+            .unwrap_or_else(|| {
+                tracing::warn!(
+                    "org {id} stores an invalid edit window {window}; using the default"
+                );
+                EditWindow::default()
+            }),
     }))
+}
+
+/// Sets how far back an organization's workers may date, edit or delete entries; phones get
+/// it on their next sync. Returns whether the organization exists.
+pub async fn set_edit_window(
+    db: &SqlitePool,
+    org_id: i64,
+    window: EditWindow,
+) -> Result<bool, DbError> {
+    let done = sqlx::query("UPDATE orgs SET edit_window_days = ? WHERE id = ?")
+        .bind(i64::from(window.days()))
+        .bind(org_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Why a codebook could not be stored.

@@ -46,5 +46,6 @@ pub async fn sync(
         rejected,
         codebook_version: org.codebook.version,
         codebook: (request.codebook_version < org.codebook.version).then_some(org.codebook),
+        edit_window: org.edit_window,
     }))
 }
