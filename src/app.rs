@@ -1,8 +1,12 @@
 //! The app shell: storage opening, shared context, navigation and routes.
 
+use crate::components::lock_screen::LockScreen;
+use crate::idle_lock;
 use crate::pages::{
-    capture::CapturePage, edit::EditPage, history::HistoryPage, trends::TrendsPage,
+    capture::CapturePage, edit::EditPage, history::HistoryPage, phone::PhonePage,
+    trends::TrendsPage,
 };
+use crate::store::lock::{self, LockState};
 use crate::store::{Store, StoreError, device};
 use crate::sync::scheduler;
 use leptos::prelude::*;
@@ -27,6 +31,8 @@ pub struct AppContext {
     pub edit_window: RwSignal<EditWindow>,
     /// Raised after every save or sync, so lists and counters re-read the store.
     pub changed: RwSignal<u32>,
+    /// A PIN is set and not entered: only the lock screen shows.
+    pub locked: RwSignal<bool>,
 }
 
 impl AppContext {
@@ -74,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <A href="/">"Log"</A>
                     <A href="/history">"History"</A>
                     <A href="/trends">"Trends"</A>
+                    <A href="/phone">"Phone"</A>
                 </nav>
             </header>
             <main id="main">
@@ -107,7 +114,9 @@ struct Opened {
 /// The routes, once storage is open.
 #[component]
 fn Ready(opened: Opened) -> impl IntoView {
+    let locked = lock::state(&opened.store) == LockState::Locked;
     let app = AppContext {
+        locked: RwSignal::new(locked),
         store: StoredValue::new_local(opened.store),
         codebook: RwSignal::new(opened.codebook),
         usage: RwSignal::new(opened.usage),
@@ -116,12 +125,20 @@ fn Ready(opened: Opened) -> impl IntoView {
     };
     provide_context(app);
     provide_context(scheduler::start(app));
+    idle_lock::start(app);
+    // While locked, the pages stay mounted but hidden, so a half-filled form survives the lock.
     view! {
-        <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
-            <Route path=path!("/") view=CapturePage />
-            <Route path=path!("/history") view=HistoryPage />
-            <Route path=path!("/edit/:id") view=EditPage />
-            <Route path=path!("/trends") view=TrendsPage />
-        </Routes>
+        <Show when=move || app.locked.get()>
+            <LockScreen />
+        </Show>
+        <div hidden=move || app.locked.get()>
+            <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
+                <Route path=path!("/") view=CapturePage />
+                <Route path=path!("/history") view=HistoryPage />
+                <Route path=path!("/edit/:id") view=EditPage />
+                <Route path=path!("/trends") view=TrendsPage />
+                <Route path=path!("/phone") view=PhonePage />
+            </Routes>
+        </div>
     }
 }

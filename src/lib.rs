@@ -4,6 +4,7 @@ pub mod app;
 pub mod clock;
 pub mod components;
 pub mod download;
+pub mod idle_lock;
 pub mod pages;
 pub mod store;
 pub mod sync;

@@ -5,6 +5,7 @@
 //! - [`encounter`]: one anonymous encounter and its validation.
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
 //! - [`history`]: the worker's own day summaries, filters and exports.
+//! - [`pin`]: the optional PIN lock for shared phones.
 //! - [`bucket`]: aggregation of encounters into trend buckets.
 //! - [`protocol`]: the sync and trends API types used by both sides.
 //! - [`usage`]: most-used choices first in the form.
@@ -16,6 +17,7 @@ pub mod codebook;
 pub mod encounter;
 pub mod enrolment;
 pub mod history;
+pub mod pin;
 pub mod privacy;
 pub mod protocol;
 pub mod usage;

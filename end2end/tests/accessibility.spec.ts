@@ -21,8 +21,9 @@ test("the log screen has no serious accessibility violations, also with errors s
 for (const [path, heading] of [
   ["/trends", "Trends"],
   ["/history", "History"],
+  ["/phone", "This phone"],
 ]) {
-  test(`the ${heading.toLowerCase()} screen has no serious accessibility violations`, async ({ page }) => {
+  test(`the "${heading}" screen has no serious accessibility violations`, async ({ page }) => {
     await page.goto(`${process.env.PEERPULSE_URL!}${path}`);
     await expect(page.getByRole("heading", { name: heading, exact: true })).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);

@@ -4,6 +4,7 @@ pub mod chip_picker;
 pub mod encounter_form;
 pub mod entry_item;
 pub mod free_tags;
+pub mod lock_screen;
 pub mod storage_status;
 pub mod supply_picker;
 pub mod sync_panel;

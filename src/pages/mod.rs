@@ -3,4 +3,5 @@
 pub mod capture;
 pub mod edit;
 pub mod history;
+pub mod phone;
 pub mod trends;

@@ -1,8 +1,9 @@
-//! Raw encounters: saved with their bucket changes in one transaction.
+//! Raw encounters: saved with their bucket changes in one transaction, sealed when a PIN is set.
 
 use super::buckets::{self, BucketRecord};
+use super::crypto::{SealedBox, Sealer};
 use super::device::{SYNC_STATE_KEY, SyncState, USAGE_KEY};
-use super::schema::{BUCKETS, BY_DAY, ENCOUNTERS, META};
+use super::schema::{BUCKETS, BY_DAY, ENTRIES, META, UNREADABLE};
 use super::{Store, StoreError};
 use chrono::NaiveDate;
 use indexed_db_futures::KeyRange;
@@ -25,7 +26,95 @@ pub struct StoredEncounter {
     pub saved_at: String,
 }
 
+/// What an entry holds besides what the indexes need.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct EntryBody {
+    encounter: Encounter,
+    saved_at: String,
+}
+
+/// An entry's content, readable or sealed with the PIN key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Content {
+    Plain(EntryBody),
+    Sealed(SealedBox),
+}
+
+/// One record of the entries store: the id, day and version stay readable for the indexes
+/// (and sync), everything else is in `content`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct EntryRecord {
+    id: EncounterId,
+    day: NaiveDate,
+    version: u64,
+    content: Content,
+}
+
+impl EntryRecord {
+    /// An unsealed record of `stored`.
+    pub(crate) fn plain(stored: &StoredEncounter) -> Self {
+        Self {
+            id: stored.encounter.id.clone(),
+            day: stored.encounter.day,
+            version: stored.version,
+            content: Content::Plain(EntryBody {
+                encounter: stored.encounter.clone(),
+                saved_at: stored.saved_at.clone(),
+            }),
+        }
+    }
+
+    /// The record of `stored`, sealed when `sealer` is given.
+    pub(crate) async fn seal(
+        stored: &StoredEncounter,
+        sealer: Option<&Sealer>,
+    ) -> Result<Self, StoreError> {
+        let mut record = Self::plain(stored);
+        if let (Some(sealer), Content::Plain(body)) = (sealer, &record.content) {
+            let bytes = serde_json::to_vec(body).expect("an entry always serializes");
+            record.content = Content::Sealed(sealer.seal(&bytes).await?);
+        }
+        Ok(record)
+    }
+
+    /// The stored encounter, opened with `sealer` when sealed.
+    pub(crate) async fn open(self, sealer: Option<&Sealer>) -> Result<StoredEncounter, StoreError> {
+        let body = match self.content {
+            Content::Plain(body) => body,
+            Content::Sealed(sealed) => {
+                let sealer = sealer.ok_or(StoreError::Locked)?;
+                let bytes = sealer.open(&sealed).await?;
+                serde_json::from_slice(&bytes)
+                    .map_err(|e| StoreError::Corrupt(format!("entry {}: {e}", self.id)))?
+            }
+        };
+        if body.encounter.id != self.id {
+            return Err(StoreError::Corrupt(format!(
+                "entry {} holds the content of entry {}",
+                self.id, body.encounter.id
+            )));
+        }
+        Ok(StoredEncounter {
+            encounter: body.encounter,
+            version: self.version,
+            saved_at: body.saved_at,
+        })
+    }
+
+    /// The device clock value of the record's last change.
+    pub(crate) fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The entry's id.
+    pub(crate) fn id(&self) -> &EncounterId {
+        &self.id
+    }
+}
+
 /// What a worker does to an entry.
+#[derive(Clone, Copy)]
 enum Edit<'a> {
     /// Log a new encounter, saved at this time (RFC 3339).
     Save(&'a Encounter, &'a str),
@@ -35,18 +124,36 @@ enum Edit<'a> {
     Delete(&'a EncounterId),
 }
 
+/// Another tab changed the entry between reading and writing it.
+struct Conflict;
+
+/// How often an edit is retried when another tab keeps changing the same entry.
+const ATTEMPTS: usize = 3;
+
 /// Applies an edit and its bucket changes in one transaction, all or nothing, stamping the
 /// changed buckets with a new device clock value so the next sync carries them. Buckets that
 /// reach zero stay at zero, so the service's count goes down too.
 ///
+/// Opening and sealing entries is asynchronous and would end an IndexedDB transaction, so
+/// the entry is read and sealed first, and the write checks that it did not change meanwhile.
+///
 /// Returns the entry as now stored (save, replace) or as it was (delete).
 async fn commit(store: &Store, edit: Edit<'_>) -> Result<StoredEncounter, StoreError> {
-    let tx = store
-        .db()
-        .transaction([ENCOUNTERS, BUCKETS, META])
-        .with_mode(TransactionMode::Readwrite)
-        .build()?;
-    let encounter_store = tx.object_store(ENCOUNTERS)?;
+    for _ in 0..ATTEMPTS {
+        if let Ok(result) = try_commit(store, edit).await? {
+            return Ok(result);
+        }
+    }
+    Err(StoreError::Inconsistent(
+        "the entry kept changing in another PeerPulse tab; close it and try again".into(),
+    ))
+}
+
+async fn try_commit(
+    store: &Store,
+    edit: Edit<'_>,
+) -> Result<Result<StoredEncounter, Conflict>, StoreError> {
+    let sealer = store.sealer()?;
     let id = match edit {
         Edit::Save(e, _) | Edit::Replace(e) => &e.id,
         Edit::Delete(id) => id,
@@ -54,17 +161,44 @@ async fn commit(store: &Store, edit: Edit<'_>) -> Result<StoredEncounter, StoreE
     let before: Option<StoredEncounter> = match edit {
         Edit::Save(..) => None,
         Edit::Replace(_) | Edit::Delete(_) => Some(
-            encounter_store
-                .get(id.as_str())
-                .serde()?
+            get(store, id)
                 .await?
                 .ok_or_else(|| StoreError::Missing(format!("no entry with id {id}")))?,
         ),
     };
-    let after = match edit {
-        Edit::Save(e, _) | Edit::Replace(e) => Some(e),
+    let after: Option<StoredEncounter> = match edit {
+        Edit::Save(encounter, saved_at) => Some(StoredEncounter {
+            encounter: encounter.clone(),
+            version: 0,
+            saved_at: saved_at.to_owned(),
+        }),
+        Edit::Replace(encounter) => Some(StoredEncounter {
+            encounter: encounter.clone(),
+            version: 0,
+            saved_at: before
+                .as_ref()
+                .map(|b| b.saved_at.clone())
+                .unwrap_or_default(),
+        }),
         Edit::Delete(_) => None,
     };
+    let sealed = match &after {
+        Some(after) => Some(EntryRecord::seal(after, sealer.as_ref()).await?),
+        None => None,
+    };
+
+    let tx = store
+        .db()
+        .transaction([ENTRIES, BUCKETS, META])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let entry_store = tx.object_store(ENTRIES)?;
+    if let Some(before) = &before {
+        let current: Option<EntryRecord> = entry_store.get(id.as_str()).serde()?.await?;
+        if current.map(|r| r.version) != Some(before.version) {
+            return Ok(Err(Conflict));
+        }
+    }
 
     let meta = tx.object_store(META)?;
     let mut state: SyncState = meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default();
@@ -72,7 +206,10 @@ async fn commit(store: &Store, edit: Edit<'_>) -> Result<StoredEncounter, StoreE
     let version = state.clock;
 
     let bucket_store = tx.object_store(BUCKETS)?;
-    for (key, change) in changes(before.as_ref().map(|b| &b.encounter), after) {
+    for (key, change) in changes(
+        before.as_ref().map(|b| &b.encounter),
+        after.as_ref().map(|a| &a.encounter),
+    ) {
         let id = buckets::id(&key);
         let previous: Option<BucketRecord> = bucket_store.get(id.as_str()).serde()?.await?;
         let tally = previous
@@ -86,36 +223,20 @@ async fn commit(store: &Store, edit: Edit<'_>) -> Result<StoredEncounter, StoreE
             .await?;
     }
 
-    let result = match (edit, before) {
-        (Edit::Save(encounter, saved_at), _) => {
-            let stored = StoredEncounter {
-                encounter: encounter.clone(),
-                version,
-                saved_at: saved_at.to_owned(),
-            };
-            encounter_store.add(&stored).serde()?.await?;
-            stored
+    match sealed {
+        Some(mut record) => {
+            record.version = version;
+            if before.is_none() {
+                entry_store.add(&record).serde()?.await?;
+            } else {
+                entry_store.put(&record).serde()?.await?;
+            }
         }
-        (Edit::Replace(encounter), Some(before)) => {
-            let stored = StoredEncounter {
-                encounter: encounter.clone(),
-                version,
-                saved_at: before.saved_at,
-            };
-            encounter_store.put(&stored).serde()?.await?;
-            stored
-        }
-        (Edit::Delete(id), Some(before)) => {
-            encounter_store.delete(id.as_str()).primitive()?.await?;
-            before
-        }
-        (Edit::Replace(_) | Edit::Delete(_), None) => {
-            unreachable!("a replace or delete read its entry above")
-        }
-    };
-    if let Some(encounter) = after {
+        None => entry_store.delete(id.as_str()).primitive()?.await?,
+    }
+    if let Some(after) = &after {
         let mut usage: Usage = meta.get(USAGE_KEY).serde()?.await?.unwrap_or_default();
-        usage.record(encounter);
+        usage.record(&after.encounter);
         meta.put(&usage)
             .with_key(USAGE_KEY)
             .without_key_type()
@@ -128,7 +249,11 @@ async fn commit(store: &Store, edit: Edit<'_>) -> Result<StoredEncounter, StoreE
         .serde()?
         .await?;
     tx.commit().await?;
-    Ok(result)
+    Ok(Ok(match (after, before) {
+        (Some(after), _) => StoredEncounter { version, ..after },
+        (None, Some(before)) => before,
+        (None, None) => unreachable!("a delete read its entry above"),
+    }))
 }
 
 /// Saves a new encounter and counts it in this device's buckets, all or nothing.
@@ -154,12 +279,13 @@ pub async fn delete(store: &Store, id: &EncounterId) -> Result<StoredEncounter, 
 
 /// One entry by id.
 pub async fn get(store: &Store, id: &EncounterId) -> Result<Option<StoredEncounter>, StoreError> {
-    let tx = store.db().transaction(ENCOUNTERS).build()?;
-    Ok(tx
-        .object_store(ENCOUNTERS)?
-        .get(id.as_str())
-        .serde()?
-        .await?)
+    let sealer = store.sealer()?;
+    let tx = store.db().transaction(ENTRIES).build()?;
+    let record: Option<EntryRecord> = tx.object_store(ENTRIES)?.get(id.as_str()).serde()?.await?;
+    match record {
+        Some(record) => Ok(Some(record.open(sealer.as_ref()).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The encounters of one day, oldest first.
@@ -173,11 +299,12 @@ pub async fn between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<StoredEncounter>, StoreError> {
-    let tx = store.db().transaction(ENCOUNTERS).build()?;
-    let object_store = tx.object_store(ENCOUNTERS)?;
+    let sealer = store.sealer()?;
+    let tx = store.db().transaction(ENTRIES).build()?;
+    let object_store = tx.object_store(ENTRIES)?;
     let index = object_store.index(BY_DAY)?;
     let records = index
-        .get_all::<StoredEncounter>()
+        .get_all::<EntryRecord>()
         .with_query::<String, _>(KeyRange::Bound(
             from.to_string(),
             false,
@@ -185,26 +312,47 @@ pub async fn between(
             false,
         ))
         .serde()?
-        .await?;
-    let mut encounters = records.collect::<Result<Vec<_>, _>>()?;
-    encounters.sort_by(|a, b| (a.encounter.day, &a.saved_at).cmp(&(b.encounter.day, &b.saved_at)));
-    Ok(encounters)
+        .await?
+        .collect::<Result<Vec<_>, _>>()?;
+    open_all(records, sealer.as_ref()).await
 }
 
 /// Every encounter on this phone, for the worker's own export.
 pub async fn all(store: &Store) -> Result<Vec<StoredEncounter>, StoreError> {
-    let tx = store.db().transaction(ENCOUNTERS).build()?;
-    let records = tx
-        .object_store(ENCOUNTERS)?
-        .get_all::<StoredEncounter>()
+    let sealer = store.sealer()?;
+    open_all(all_records(store).await?, sealer.as_ref()).await
+}
+
+/// Every entry record as stored, sealed or not.
+pub(crate) async fn all_records(store: &Store) -> Result<Vec<EntryRecord>, StoreError> {
+    let tx = store.db().transaction(ENTRIES).build()?;
+    Ok(tx
+        .object_store(ENTRIES)?
+        .get_all::<EntryRecord>()
         .serde()?
-        .await?;
-    let mut encounters = records.collect::<Result<Vec<_>, _>>()?;
+        .await?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+async fn open_all(
+    records: Vec<EntryRecord>,
+    sealer: Option<&Sealer>,
+) -> Result<Vec<StoredEncounter>, StoreError> {
+    let mut encounters = Vec::with_capacity(records.len());
+    for record in records {
+        encounters.push(record.open(sealer).await?);
+    }
     encounters.sort_by(|a, b| (a.encounter.day, &a.saved_at).cmp(&(b.encounter.day, &b.saved_at)));
     Ok(encounters)
 }
 
+/// How many records an upgrade could not read; they are kept as they were.
+pub async fn unreadable(store: &Store) -> Result<u32, StoreError> {
+    let tx = store.db().transaction(UNREADABLE).build()?;
+    Ok(tx.object_store(UNREADABLE)?.count().serde()?.await?)
+}
+
 /// How many encounters changed since the service last acknowledged this device.
 pub async fn waiting(store: &Store, acked_through: u64) -> Result<u32, StoreError> {
-    super::changed_after(store, ENCOUNTERS, acked_through).await
+    super::changed_after(store, ENTRIES, acked_through).await
 }

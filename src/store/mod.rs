@@ -1,26 +1,52 @@
 //! The phone's IndexedDB store. Pages call these functions, never IndexedDB directly.
 
 pub mod buckets;
+pub mod crypto;
 pub mod device;
 pub mod encounters;
+pub mod lock;
 pub mod persistence;
 pub mod schema;
 
+use crypto::Sealer;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::error::{Error as IdbError, OpenDbError};
+use lock::LockRecord;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// The phone's open database.
+/// Whether entries are sealed with a PIN, and whether its key is at hand.
+#[derive(Clone, Debug)]
+pub(crate) enum Keys {
+    /// No PIN: entries are stored as they are.
+    Open,
+    /// A PIN is set and the key is not in memory: entries cannot be read or written.
+    Locked(LockRecord),
+    /// A PIN is set and was entered: entries are sealed and opened with this key.
+    Unlocked(LockRecord, Sealer),
+}
+
+/// The phone's open database, with the PIN key when one is set and entered. Clones share
+/// both, so locking through one locks them all.
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Database,
+    keys: Rc<RefCell<Keys>>,
 }
 
 impl Store {
-    /// Opens (and if needed creates or upgrades) the database called `name`.
+    /// Opens (and if needed creates or upgrades) the database called `name`; a PIN-locked
+    /// store opens locked.
     pub async fn open(name: &str) -> Result<Self, StoreError> {
-        Ok(Self {
-            db: schema::open(name).await?,
-        })
+        let db = schema::open(name).await?;
+        let store = Self {
+            db,
+            keys: Rc::new(RefCell::new(Keys::Open)),
+        };
+        if let Some(record) = lock::record(&store).await? {
+            store.set_keys(Keys::Locked(record));
+        }
+        Ok(store)
     }
 
     /// The database name, so tests can clean up after themselves.
@@ -35,6 +61,23 @@ impl Store {
 
     pub(crate) fn db(&self) -> &Database {
         &self.db
+    }
+
+    pub(crate) fn keys(&self) -> Keys {
+        self.keys.borrow().clone()
+    }
+
+    pub(crate) fn set_keys(&self, keys: Keys) {
+        *self.keys.borrow_mut() = keys;
+    }
+
+    /// The key entries are sealed with (`None` without a PIN), or [`StoreError::Locked`].
+    pub(crate) fn sealer(&self) -> Result<Option<Sealer>, StoreError> {
+        match self.keys() {
+            Keys::Open => Ok(None),
+            Keys::Locked(_) => Err(StoreError::Locked),
+            Keys::Unlocked(_, sealer) => Ok(Some(sealer)),
+        }
     }
 }
 
@@ -80,6 +123,12 @@ pub enum StoreError {
     /// The phone's trend counts disagree with its entries.
     #[error("The trend counts on this phone are out of step ({0}). Nothing was changed.")]
     Inconsistent(String),
+    /// Entries are sealed with a PIN that has not been entered.
+    #[error("This phone is locked: enter your PIN to see or change entries.")]
+    Locked,
+    /// Encryption or decryption failed.
+    #[error("Encryption on this phone failed ({0}). Nothing was changed.")]
+    Crypto(String),
 }
 
 impl From<OpenDbError> for StoreError {
@@ -94,6 +143,15 @@ impl From<IdbError> for StoreError {
             IdbError::Serialisation(e) => Self::Corrupt(e.to_string()),
             IdbError::MissingData(e) => Self::Corrupt(e.to_string()),
             other => Self::Request(other.to_string()),
+        }
+    }
+}
+
+impl From<crypto::CryptoError> for StoreError {
+    fn from(e: crypto::CryptoError) -> Self {
+        match e {
+            crypto::CryptoError::WrongKey => Self::Corrupt(e.to_string()),
+            other => Self::Crypto(other.to_string()),
         }
     }
 }

@@ -1,32 +1,46 @@
 //! Database layout and its numbered migrations.
+//!
+//! - v1: `encounters` (flat records keyed by id), `buckets`, `meta`.
+//! - v2: `encounters` becomes `entries`: each record is an envelope of id, day and version
+//!   (what the indexes need) around content that is either plain or sealed with the PIN key.
+//!   Version 1 records that do not read as encounters are moved, untouched, to `unreadable`.
 
+use super::encounters::{EntryRecord, StoredEncounter};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionRef;
 use indexed_db_futures::{KeyPath, error::OpenDbError};
+use wasm_bindgen::JsValue;
 
-/// Raw encounters, keyed by `id`; they never leave the phone.
-pub const ENCOUNTERS: &str = "encounters";
+/// Encounter envelopes, keyed by `id`; they never leave the phone.
+pub const ENTRIES: &str = "entries";
 /// This device's trend buckets, keyed by `id`.
 pub const BUCKETS: &str = "buckets";
-/// Small records with out-of-line keys: device credentials, sync state.
+/// Small records with out-of-line keys: device credentials, sync state, the PIN lock.
 pub const META: &str = "meta";
-/// Index of encounters by local day.
+/// Records an upgrade could not read, kept as they were (auto-numbered).
+pub const UNREADABLE: &str = "unreadable";
+/// Index of entries by local day.
 pub const BY_DAY: &str = "by_day";
-/// Index by device clock version (encounters and buckets).
+/// Index by device clock version (entries and buckets).
 pub const BY_VERSION: &str = "by_version";
 
-/// The schema version this build expects. Every increase adds one arm to [`migrate`].
-pub const VERSION: u32 = 1;
+/// Version 1's encounter store, replaced by [`ENTRIES`] in version 2.
+const V1_ENCOUNTERS: &str = "encounters";
 
-/// Opens the database, running every migration from its stored version up to [`VERSION`].
+/// The schema version this build expects. Every increase adds one arm to [`migrate`].
+pub const VERSION: u32 = 2;
+
+/// Opens the database, running every migration from its stored version up to [`VERSION`],
+/// all in the browser's one upgrade transaction: an upgrade lands whole or not at all.
 pub async fn open(name: &str) -> Result<Database, OpenDbError> {
     Database::open(name)
         .with_version(VERSION)
-        .with_on_upgrade_needed(|event, db| {
+        .with_on_upgrade_needed_fut(|event, db| async move {
             // Versions are small integers stored as f64 by the browser.
             let from = event.old_version() as u32;
             for version in from + 1..=VERSION {
-                migrate(&db, version)?;
+                migrate(&db, version).await?;
             }
             Ok(())
         })
@@ -34,26 +48,57 @@ pub async fn open(name: &str) -> Result<Database, OpenDbError> {
 }
 
 /// Applies the migration that brings the schema to `version`.
-fn migrate(db: &Database, version: u32) -> indexed_db_futures::Result<()> {
-    if version == 1 {
-        let encounters = db
-            .create_object_store(ENCOUNTERS)
-            .with_key_path(KeyPath::One("id"))
-            .build()?;
-        encounters
-            .create_index(BY_DAY, KeyPath::One("day"))
-            .build()?;
-        encounters
-            .create_index(BY_VERSION, KeyPath::One("version"))
-            .build()?;
-        let buckets = db
-            .create_object_store(BUCKETS)
-            .with_key_path(KeyPath::One("id"))
-            .build()?;
-        buckets
-            .create_index(BY_VERSION, KeyPath::One("version"))
-            .build()?;
-        db.create_object_store(META).build()?;
+async fn migrate(db: &Database, version: u32) -> indexed_db_futures::Result<()> {
+    match version {
+        1 => {
+            db.create_object_store(V1_ENCOUNTERS)
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+            let buckets = db
+                .create_object_store(BUCKETS)
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+            buckets
+                .create_index(BY_VERSION, KeyPath::One("version"))
+                .build()?;
+            db.create_object_store(META).build()?;
+        }
+        2 => {
+            let entries = db
+                .create_object_store(ENTRIES)
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+            entries.create_index(BY_DAY, KeyPath::One("day")).build()?;
+            entries
+                .create_index(BY_VERSION, KeyPath::One("version"))
+                .build()?;
+            db.create_object_store(UNREADABLE)
+                .with_auto_increment(true)
+                .build()?;
+            move_v1_encounters(entries.transaction()).await?;
+            db.delete_object_store(V1_ENCOUNTERS)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Rewrites every version 1 encounter as a plain envelope, keeping its version (so what is
+/// waiting to sync stays waiting) and its saved time.
+async fn move_v1_encounters(tx: &TransactionRef<'_>) -> indexed_db_futures::Result<()> {
+    let old = tx.object_store(V1_ENCOUNTERS)?;
+    let entries = tx.object_store(ENTRIES)?;
+    let unreadable = tx.object_store(UNREADABLE)?;
+    let records: Vec<JsValue> = old.get_all::<JsValue>().await?.collect::<Result<_, _>>()?;
+    for raw in records {
+        match serde_wasm_bindgen::from_value::<StoredEncounter>(raw.clone()) {
+            Ok(stored) => {
+                entries.put(EntryRecord::plain(&stored)).serde()?.await?;
+            }
+            Err(_) => {
+                unreadable.add(raw).await?;
+            }
+        }
     }
     Ok(())
 }

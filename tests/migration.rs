@@ -1,0 +1,141 @@
+//! Upgrading a phone's database from every earlier schema version, in headless Chromium.
+//!
+//! Each test builds the database exactly as an earlier release left it, then opens it with
+//! this build's store.
+#![cfg(target_arch = "wasm32")]
+
+use chrono::NaiveDate;
+use indexed_db_futures::KeyPath;
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use peerpulse::clock;
+use peerpulse::store::{Store, buckets, device, encounters};
+use peerpulse_core::bucket::Measure;
+use peerpulse_core::codebook::Code;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).expect("valid test JSON")
+}
+
+/// A database as release 1 (schema version 1) wrote it: two entries, one of them edited,
+/// their buckets, a sync state, and one record that is not an encounter at all.
+async fn version_1_database(name: &str) {
+    let db = Database::open(name)
+        .with_version(1u32)
+        .with_on_upgrade_needed(|_, db| {
+            let encounters = db
+                .create_object_store("encounters")
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+            encounters
+                .create_index("by_day", KeyPath::One("day"))
+                .build()?;
+            encounters
+                .create_index("by_version", KeyPath::One("version"))
+                .build()?;
+            let buckets = db
+                .create_object_store("buckets")
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+            buckets
+                .create_index("by_version", KeyPath::One("version"))
+                .build()?;
+            db.create_object_store("meta").build()?;
+            Ok(())
+        })
+        .await
+        .expect("create a version 1 database");
+    let tx = db
+        .transaction(["encounters", "buckets", "meta"])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    let encounters = tx.object_store("encounters").unwrap();
+    for record in [
+        r#"{"id":"a1","day":"2026-11-03","time_band":"evening","site":"van","kind":"outreach","reach":"walk-in","topics":[],"insights":[],"needs":["housing"],"free_tags":[],"insight_note":"pink pills, strong","private_note":null,"codebook_version":1,"version":1,"saved_at":"2026-11-03T20:00:00+00:00"}"#,
+        r#"{"id":"b2","day":"2026-11-03","time_band":"night","site":"van","kind":"outreach","reach":"returning","topics":[],"insights":[],"needs":["food"],"codebook_version":1,"version":3,"saved_at":"2026-11-03T23:10:00+00:00"}"#,
+        r#"{"id":"zz","day":"sometime","note":"not an encounter"}"#,
+    ] {
+        encounters.put(json(record)).await.unwrap();
+    }
+    let buckets = tx.object_store("buckets").unwrap();
+    for record in [
+        r#"{"id":"2026-11-03|van|encounters|","day":"2026-11-03","site":"van","dimension":"encounters","count":2,"version":3}"#,
+        r#"{"id":"2026-11-03|van|kind|outreach","day":"2026-11-03","site":"van","dimension":"kind","value":"outreach","count":2,"version":3}"#,
+        r#"{"id":"2026-11-03|van|reach|walk-in","day":"2026-11-03","site":"van","dimension":"reach","value":"walk-in","count":1,"version":1}"#,
+        r#"{"id":"2026-11-03|van|reach|returning","day":"2026-11-03","site":"van","dimension":"reach","value":"returning","count":1,"version":3}"#,
+        r#"{"id":"2026-11-03|van|need|housing","day":"2026-11-03","site":"van","dimension":"need","value":"housing","count":1,"version":1}"#,
+        r#"{"id":"2026-11-03|van|need|food","day":"2026-11-03","site":"van","dimension":"need","value":"food","count":1,"version":3}"#,
+    ] {
+        buckets.put(json(record)).await.unwrap();
+    }
+    tx.object_store("meta")
+        .unwrap()
+        .put(json(
+            r#"{"clock":3,"acked_through":1,"last_synced_at":"2026-11-03T22:00:00+00:00"}"#,
+        ))
+        .with_key("sync")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn version_1_entries_counts_and_sync_position_survive_the_upgrade() {
+    let name = format!("migrate-{}", clock::new_encounter_id());
+    version_1_database(&name).await;
+
+    let store = Store::open(&name)
+        .await
+        .expect("upgrade to the current version");
+    let listed = encounters::all(&store).await.unwrap();
+    let ids: Vec<_> = listed.iter().map(|s| s.encounter.id.to_string()).collect();
+    assert_eq!(ids, ["a1", "b2"]);
+    let first = &listed[0];
+    assert_eq!(first.version, 1);
+    assert_eq!(first.saved_at, "2026-11-03T20:00:00+00:00");
+    assert_eq!(
+        first.encounter.insight_note.as_ref().map(|n| n.as_str()),
+        Some("pink pills, strong")
+    );
+    assert!(first.encounter.supplies.is_empty());
+    let day = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
+    assert_eq!(encounters::on_day(&store, day).await.unwrap().len(), 2);
+
+    // The record that was never an encounter is kept aside, not lost and not in the way.
+    assert_eq!(encounters::unreadable(&store).await.unwrap(), 1);
+
+    // What was waiting to sync is still waiting: entry b2 and the buckets of version 3.
+    let state = device::sync_state(&store).await.unwrap();
+    assert_eq!((state.clock, state.acked_through), (3, 1));
+    assert_eq!(encounters::waiting(&store, 1).await.unwrap(), 1);
+    let batch = buckets::next_batch(&store, 1).await.unwrap();
+    assert_eq!(batch.len(), 4);
+
+    // And the upgraded store keeps working: deleting a1 lowers its counts.
+    encounters::delete(&store, &first.encounter.id)
+        .await
+        .unwrap();
+    let housing = buckets::all(&store)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.key.measure == Measure::Need(Code::new("housing").unwrap()))
+        .unwrap();
+    assert_eq!((housing.count, housing.version), (0, 4));
+}
+
+#[wasm_bindgen_test]
+async fn a_new_phone_starts_at_the_current_version_with_nothing_unreadable() {
+    let store = Store::open(&format!("fresh-{}", clock::new_encounter_id()))
+        .await
+        .unwrap();
+    assert!(encounters::all(&store).await.unwrap().is_empty());
+    assert_eq!(encounters::unreadable(&store).await.unwrap(), 0);
+}
