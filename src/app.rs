@@ -33,6 +33,8 @@ pub struct AppContext {
     pub changed: RwSignal<u32>,
     /// A PIN is set and not entered: only the lock screen shows.
     pub locked: RwSignal<bool>,
+    /// A newer version of the app took over storage in another tab: this one must reload.
+    pub outdated: RwSignal<bool>,
 }
 
 impl AppContext {
@@ -55,6 +57,13 @@ impl AppContext {
 /// The shared context; every page is rendered inside it.
 pub fn use_app() -> AppContext {
     expect_context::<AppContext>()
+}
+
+fn reload() {
+    if let Some(window) = web_sys::window() {
+        // A failed reload leaves the message up; the worker can reload by hand.
+        let _ = window.location().reload();
+    }
 }
 
 /// The whole app.
@@ -84,7 +93,7 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             <main id="main">
-                <Suspense fallback=|| view! { <p role="status">"Opening storage…"</p> }>
+                <Suspense fallback=|| view! { <OpeningStorage /> }>
                     {move || {
                         opened
                             .get()
@@ -111,12 +120,28 @@ struct Opened {
     edit_window: EditWindow,
 }
 
+/// Shown while storage opens; an upgrade waiting for another tab gets a hint after a moment.
+#[component]
+fn OpeningStorage() -> impl IntoView {
+    let slow = RwSignal::new(false);
+    set_timeout(move || slow.set(true), std::time::Duration::from_secs(3));
+    view! {
+        <p role="status">"Opening storage…"</p>
+        <Show when=move || slow.get()>
+            <p role="alert">
+                "This is taking long: if PeerPulse is open in another tab or window, close it so this update can finish. Your entries are kept."
+            </p>
+        </Show>
+    }
+}
+
 /// The routes, once storage is open.
 #[component]
 fn Ready(opened: Opened) -> impl IntoView {
     let locked = lock::state(&opened.store) == LockState::Locked;
     let app = AppContext {
         locked: RwSignal::new(locked),
+        outdated: RwSignal::new(false),
         store: StoredValue::new_local(opened.store),
         codebook: RwSignal::new(opened.codebook),
         usage: RwSignal::new(opened.usage),
@@ -126,8 +151,19 @@ fn Ready(opened: Opened) -> impl IntoView {
     provide_context(app);
     provide_context(scheduler::start(app));
     idle_lock::start(app);
+    leptos::task::spawn_local(async move {
+        if app.store().yield_to_upgrade().await {
+            app.outdated.set(true);
+        }
+    });
     // While locked, the pages stay mounted but hidden, so a half-filled form survives the lock.
     view! {
+        <Show when=move || app.outdated.get()>
+            <div class="error" role="alert">
+                <p>"PeerPulse was updated in another tab. Reload this one to go on: your entries are kept."</p>
+                <button type="button" class="primary" on:click=|_| reload()>"Reload"</button>
+            </div>
+        </Show>
         <Show when=move || app.locked.get()>
             <LockScreen />
         </Show>

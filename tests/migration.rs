@@ -139,3 +139,21 @@ async fn a_new_phone_starts_at_the_current_version_with_nothing_unreadable() {
     assert!(encounters::all(&store).await.unwrap().is_empty());
     assert_eq!(encounters::unreadable(&store).await.unwrap(), 0);
 }
+
+#[wasm_bindgen_test]
+async fn an_open_phone_steps_aside_when_a_newer_version_upgrades() {
+    let name = format!("newer-{}", clock::new_encounter_id());
+    let store = Store::open(&name).await.unwrap();
+    let yielded = std::rc::Rc::new(std::cell::Cell::new(false));
+    let flag = yielded.clone();
+    let waiting = store.clone();
+    wasm_bindgen_futures::spawn_local(async move { flag.set(waiting.yield_to_upgrade().await) });
+    // Without the first connection closing, this upgrade would stay blocked.
+    let newer = Database::open(&name)
+        .with_version(peerpulse::store::schema::VERSION + 1)
+        .with_on_upgrade_needed(|_, _| Ok(()))
+        .await
+        .expect("the newer version upgrades");
+    assert!(yielded.get());
+    newer.close();
+}

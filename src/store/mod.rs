@@ -59,6 +59,21 @@ impl Store {
         self.db.close();
     }
 
+    /// Waits until a newer version of the app, open in another tab, asks to upgrade the
+    /// database; then closes this connection so the upgrade can run. Returns whether that
+    /// happened (false if the connection closed for another reason).
+    pub async fn yield_to_upgrade(&self) -> bool {
+        let Ok(mut changes) = self.db.version_changes() else {
+            return false;
+        };
+        let asked = changes.recv().await.is_some();
+        drop(changes);
+        if asked {
+            self.db.clone().close();
+        }
+        asked
+    }
+
     pub(crate) fn db(&self) -> &Database {
         &self.db
     }
