@@ -1,0 +1,55 @@
+// Collects one benchmark run: the PWA's weight from dist/ plus the figures the bench files
+// wrote, stores them as bench/results/<time>.json and prints them beside the previous run.
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const [distDir, figuresFile, resultsDir] = process.argv.slice(2);
+
+function weight() {
+  const files = readdirSync(distDir).filter((f) => /\.(wasm|js|css)$/.test(f) && f !== "sw.js");
+  let raw = 0;
+  let gzip = 0;
+  let brotli = 0;
+  for (const file of files) {
+    const bytes = readFileSync(join(distDir, file));
+    raw += bytes.length;
+    gzip += gzipSync(bytes, { level: 9 }).length;
+    brotli += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  }
+  const method = `release build: ${files.join(", ")} (first load; the service worker script excluded)`;
+  return [
+    { name: "PWA weight, raw", value: raw / 1024, unit: "KiB", method },
+    { name: "PWA weight, gzip -9", value: gzip / 1024, unit: "KiB", method },
+    { name: "PWA weight, brotli 11", value: brotli / 1024, unit: "KiB", method },
+  ];
+}
+
+const measured = readFileSync(figuresFile, "utf8")
+  .split("\n")
+  .filter(Boolean)
+  .map((line) => JSON.parse(line));
+const run = { at: new Date().toISOString(), figures: [...weight(), ...measured] };
+
+mkdirSync(resultsDir, { recursive: true });
+const earlier = readdirSync(resultsDir).filter((f) => f.endsWith(".json")).sort();
+const previous = earlier.length
+  ? JSON.parse(readFileSync(join(resultsDir, earlier[earlier.length - 1]), "utf8"))
+  : null;
+const file = join(resultsDir, `${run.at.replace(/[:.]/g, "-")}.json`);
+writeFileSync(file, JSON.stringify(run, null, 2) + "\n");
+
+const rows = run.figures.map((f) => {
+  const before = previous?.figures.find((p) => p.name === f.name);
+  const change = before
+    ? `${f.value >= before.value ? "+" : ""}${(((f.value - before.value) / before.value) * 100).toFixed(1)}%`
+    : "new";
+  return [f.name, `${f.value.toFixed(1)} ${f.unit}`, change, f.method];
+});
+const header = ["figure", "value", "vs previous", "method"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ");
+console.log(line(header));
+console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+rows.forEach((r) => console.log(line(r)));
+console.log(`\nStored in ${file}${previous ? `; compared with ${earlier[earlier.length - 1]}` : ""}.`);
