@@ -22,6 +22,11 @@ test("an encounter from last night is logged with supplies, quantities and a ref
     await supplies.getByRole("button", { name: "One more: Needles and syringes" }).tap();
   }
   await expect(supplies.getByRole("spinbutton", { name: "Needles and syringes" })).toHaveValue("3");
+  // The less used supplies wait behind one tap.
+  await expect(supplies.getByRole("spinbutton", { name: "Wound care kit" })).toBeHidden();
+  await supplies.getByRole("button", { name: "All supplies (8)" }).tap();
+  await expect(supplies.getByRole("spinbutton", { name: "Wound care kit" })).toBeVisible();
+  await supplies.getByRole("button", { name: "Fewer supplies" }).tap();
   await supplies.getByRole("spinbutton", { name: "Naloxone kit" }).fill("2");
   await supplies.getByRole("spinbutton", { name: "Naloxone kit" }).blur();
   await page.getByRole("group", { name: "Referred to" }).getByRole("checkbox", { name: "Drug treatment" }).check();

@@ -5,7 +5,11 @@ use peerpulse_core::codebook::Code;
 use peerpulse_core::encounter::{MAX_QUANTITY, Quantity};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One row per supply: minus, how many, plus.
+/// Rows shown before "All supplies": the worker's most used ones.
+const SHOWN_FIRST: usize = 4;
+
+/// One row per supply: minus, how many, plus. Only the most used rows and those with a count
+/// show until the worker asks for all.
 #[component]
 pub fn SupplyPicker(
     /// Each supply with its label, most used first.
@@ -28,19 +32,23 @@ pub fn SupplyPicker(
             i.remove(code);
         });
     };
+    let total = options.len();
+    let expanded = RwSignal::new(false);
     view! {
         <fieldset class="supplies">
             <legend>"Supplies given"</legend>
             {options
                 .into_iter()
-                .map(|(code, label)| {
+                .enumerate()
+                .map(|(rank, (code, label))| {
                     let id = format!("supply-{code}");
                     let (c0, c1, c2, c3, c4, c5) =
                         (code.clone(), code.clone(), code.clone(), code.clone(), code.clone(), code);
-                    let given = move || selected.with(|s| s.contains_key(&c0));
+                    let given = Memo::new(move |_| selected.with(|s| s.contains_key(&c0)));
+                    let hidden = move || rank >= SHOWN_FIRST && !expanded.get() && !given.get();
                     let shown = move || selected.with(|s| s.get(&c1).map_or(0, |q| q.get()));
                     view! {
-                        <div class="supply" class:given=given>
+                        <div class="supply" class:given=move || given.get() hidden=hidden>
                             <label for=id.clone()>{label.clone()}</label>
                             <button
                                 type="button"
@@ -79,6 +87,16 @@ pub fn SupplyPicker(
                     }
                 })
                 .collect_view()}
+            <Show when=move || { total > SHOWN_FIRST }>
+                <button
+                    type="button"
+                    class="secondary"
+                    aria-expanded=move || expanded.get().to_string()
+                    on:click=move |_| expanded.update(|e| *e = !*e)
+                >
+                    {move || if expanded.get() { "Fewer supplies".to_owned() } else { format!("All supplies ({total})") }}
+                </button>
+            </Show>
         </fieldset>
     }
 }
