@@ -8,8 +8,7 @@ pub mod routes;
 pub mod secrets;
 
 use rate_limit::RateLimiter;
-use sqlx::SqlitePool;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -17,7 +16,7 @@ use tokio::net::TcpListener;
 #[derive(Clone, Debug)]
 pub struct AppState {
     /// The database.
-    pub db: SqlitePool,
+    pub db: db::Db,
     /// The built PWA, if there is one to serve.
     pub static_dir: Option<PathBuf>,
     /// Requests per device.
@@ -30,10 +29,13 @@ pub const RATE_BURST: u32 = 120;
 pub const RATE_PER_MINUTE: u32 = 120;
 
 impl AppState {
-    /// Opens (creating and migrating if needed) the database under `data_dir`.
-    pub async fn open(data_dir: &Path, static_dir: Option<PathBuf>) -> Result<Self, db::DbError> {
+    /// Opens (creating and migrating if needed) the database at `location`.
+    pub async fn open(
+        location: &db::Location,
+        static_dir: Option<PathBuf>,
+    ) -> Result<Self, db::DbError> {
         Ok(Self {
-            db: db::open(data_dir).await?,
+            db: db::open(location).await?,
             static_dir,
             rate_limit: Arc::new(RateLimiter::new(RATE_BURST, RATE_PER_MINUTE)),
         })

@@ -6,7 +6,7 @@ use peerpulse_server::db::{self, devices, enrolment, orgs};
 use peerpulse_server::{AppState, serve};
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -26,6 +26,9 @@ struct Cli {
         global = true
     )]
     data_dir: PathBuf,
+    /// A postgres:// URL to use PostgreSQL instead of SQLite (every command).
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    database_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -94,7 +97,14 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    match run(cli.command, &cli.data_dir).await {
+    let location = match db::Location::new(&cli.data_dir, cli.database_url.as_deref()) {
+        Ok(location) => location,
+        Err(e) => {
+            eprintln!("peerpulse-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match run(cli.command, &location).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("peerpulse-server: {e}");
@@ -110,22 +120,22 @@ fn say(line: &str) {
 }
 
 /// The database and its first organization, for the management commands.
-async fn first_org(data_dir: &Path) -> Result<(sqlx::SqlitePool, i64), Box<dyn std::error::Error>> {
-    let pool = db::open(data_dir).await?;
+async fn first_org(location: &db::Location) -> Result<(db::Db, i64), Box<dyn std::error::Error>> {
+    let pool = db::open(location).await?;
     let org = orgs::first(&pool)
         .await?
         .ok_or("no organization yet: start the service once with `serve`")?;
     Ok((pool, org))
 }
 
-async fn run(command: Command, data_dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(command: Command, location: &db::Location) -> Result<(), Box<dyn std::error::Error>> {
     match command {
         Command::Serve {
             addr,
             static_dir,
             org_name,
         } => {
-            let state = AppState::open(data_dir, Some(static_dir)).await?;
+            let state = AppState::open(location, Some(static_dir)).await?;
             if orgs::first(&state.db).await?.is_none() {
                 let org = orgs::create(&state.db, &org_name).await?;
                 let code = enrolment::create_code(&state.db, org, enrolment::CODE_TTL).await?;
@@ -141,14 +151,14 @@ async fn run(command: Command, data_dir: &Path) -> Result<(), Box<dyn std::error
             serve(listener, state).await?;
         }
         Command::EnrolCode => {
-            let (pool, org) = first_org(data_dir).await?;
+            let (pool, org) = first_org(location).await?;
             let code = enrolment::create_code(&pool, org, enrolment::CODE_TTL).await?;
             say(&format!(
                 "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
             ));
         }
         Command::Codebook { action } => {
-            let (pool, org) = first_org(data_dir).await?;
+            let (pool, org) = first_org(location).await?;
             match action {
                 CodebookAction::Export => {
                     let current = orgs::get(&pool, org)
@@ -169,7 +179,7 @@ async fn run(command: Command, data_dir: &Path) -> Result<(), Box<dyn std::error
             }
         }
         Command::Device { action } => {
-            let (pool, org) = first_org(data_dir).await?;
+            let (pool, org) = first_org(location).await?;
             match action {
                 DeviceAction::List => {
                     for d in devices::list(&pool, org).await? {
@@ -194,7 +204,7 @@ async fn run(command: Command, data_dir: &Path) -> Result<(), Box<dyn std::error
             }
         }
         Command::Settings { edit_window_days } => {
-            let (pool, org) = first_org(data_dir).await?;
+            let (pool, org) = first_org(location).await?;
             if let Some(days) = edit_window_days {
                 let window = EditWindow::new(days)?;
                 orgs::set_edit_window(&pool, org, window).await?;

@@ -1,9 +1,31 @@
 //! The command line: first start prints an enrolment code and the URL; more codes on demand.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use support::TestDb;
 
 const BIN: &str = env!("CARGO_BIN_EXE_peerpulse-server");
+
+/// A fresh database for one test (SQLite, or PostgreSQL when the test command runs one).
+fn fresh_db() -> TestDb {
+    tokio::runtime::Runtime::new()
+        .expect("a runtime")
+        .block_on(TestDb::fresh())
+}
+
+/// The service binary, pointed at `db`.
+fn service(db: &TestDb) -> Command {
+    let (data_dir, url) = db.cli_args();
+    let mut command = Command::new(BIN);
+    command.arg("--data-dir").arg(data_dir);
+    match url {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    command
+}
 
 fn code_in(line: &str) -> Option<String> {
     let rest = line.strip_prefix("Enrolment code for a phone: ")?;
@@ -14,9 +36,9 @@ fn code_in(line: &str) -> Option<String> {
 
 #[test]
 fn first_start_prints_a_code_then_the_url_and_later_starts_print_no_code() {
-    let data = tempfile::tempdir().unwrap();
+    let db = fresh_db();
     let start = || {
-        let mut child = Command::new(BIN)
+        let mut child = service(&db)
             .args([
                 "serve",
                 "--addr",
@@ -24,8 +46,6 @@ fn first_start_prints_a_code_then_the_url_and_later_starts_print_no_code() {
                 "--static-dir",
                 "no-such-dir",
             ])
-            .arg("--data-dir")
-            .arg(data.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -51,12 +71,7 @@ fn first_start_prints_a_code_then_the_url_and_later_starts_print_no_code() {
     let second = start();
     assert_eq!(second.len(), 1, "{second:?}");
 
-    let more = Command::new(BIN)
-        .arg("enrol-code")
-        .arg("--data-dir")
-        .arg(data.path())
-        .output()
-        .unwrap();
+    let more = service(&db).arg("enrol-code").output().unwrap();
     assert!(more.status.success());
     let printed = String::from_utf8(more.stdout).unwrap();
     let code = code_in(printed.trim()).expect("a code line");
@@ -65,13 +80,8 @@ fn first_start_prints_a_code_then_the_url_and_later_starts_print_no_code() {
 
 #[test]
 fn enrol_code_without_an_org_explains_what_to_do() {
-    let data = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN)
-        .arg("enrol-code")
-        .arg("--data-dir")
-        .arg(data.path())
-        .output()
-        .unwrap();
+    let db = fresh_db();
+    let out = service(&db).arg("enrol-code").output().unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("start the service once"), "{err}");
@@ -79,17 +89,10 @@ fn enrol_code_without_an_org_explains_what_to_do() {
 
 #[test]
 fn settings_show_and_change_the_edit_window_and_refuse_absurd_ones() {
-    let data = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        Command::new(BIN)
-            .args(args)
-            .arg("--data-dir")
-            .arg(data.path())
-            .output()
-            .unwrap()
-    };
+    let db = fresh_db();
+    let run = |args: &[&str]| service(&db).args(args).output().unwrap();
     // The service creates the organization on its first start.
-    let mut child = Command::new(BIN)
+    let mut child = service(&db)
         .args([
             "serve",
             "--addr",
@@ -97,8 +100,6 @@ fn settings_show_and_change_the_edit_window_and_refuse_absurd_ones() {
             "--static-dir",
             "no-such-dir",
         ])
-        .arg("--data-dir")
-        .arg(data.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

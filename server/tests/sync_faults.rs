@@ -189,7 +189,7 @@ async fn sync_through_faults(
 
 async fn stored_counts(server: &TestServer, device_id: &str) -> BTreeMap<BucketKey, u32> {
     let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT day, site, dimension, value, count FROM device_buckets WHERE device_id = ?",
+        "SELECT day, site, dimension, value, count FROM device_buckets WHERE device_id = $1",
     )
     .bind(device_id)
     .fetch_all(&server.state.db)

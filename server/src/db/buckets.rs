@@ -1,11 +1,10 @@
 //! Per-device bucket counts and the organization totals summed from them.
 
-use super::{DbError, now};
+use super::{Db, DbError, now};
 use crate::auth::Device;
 use chrono::NaiveDate;
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::protocol::BucketUpdate;
-use sqlx::SqlitePool;
 
 /// What applying a batch did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -18,21 +17,27 @@ pub struct Applied {
 
 /// Stores each update whose version is newer than the device's stored one, all in one
 /// transaction, and records the sync time. Replaying a batch, or an older one, changes nothing.
-pub async fn apply(
-    db: &SqlitePool,
-    device: &Device,
-    updates: &[BucketUpdate],
-) -> Result<Applied, DbError> {
+pub async fn apply(db: &Db, device: &Device, updates: &[BucketUpdate]) -> Result<Applied, DbError> {
     let now = now();
     let mut tx = db.begin().await?;
     let mut result = Applied::default();
-    for update in updates {
+    // One lock order for every request, so concurrent syncs of one device cannot deadlock.
+    let mut ordered: Vec<&BucketUpdate> = updates.iter().collect();
+    ordered.sort_by_key(|u| {
+        (
+            u.day,
+            u.site.as_str(),
+            u.measure.dimension(),
+            u.measure.value(),
+        )
+    });
+    for update in ordered {
         // Versions are checked against MAX_VERSION (2^53 - 1) before they get here.
         let version = i64::try_from(update.version).unwrap_or(i64::MAX);
         let changed = sqlx::query(
             "INSERT INTO device_buckets \
                (device_id, org_id, day, site, dimension, value, count, version, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              ON CONFLICT (device_id, day, site, dimension, value) DO UPDATE \
                SET count = excluded.count, version = excluded.version, updated_at = excluded.updated_at \
                WHERE excluded.version > device_buckets.version",
@@ -55,7 +60,7 @@ pub async fn apply(
             result.unchanged += 1;
         }
     }
-    sqlx::query("UPDATE devices SET last_sync_at = ? WHERE id = ? AND org_id = ?")
+    sqlx::query("UPDATE devices SET last_sync_at = $1 WHERE id = $2 AND org_id = $3")
         .bind(&now)
         .bind(&device.id)
         .bind(device.org_id)
@@ -78,14 +83,10 @@ pub struct Total {
 
 /// Totals per day and measure over every device and site of `org_id`, from `since` on, newest
 /// day first. Rows that cannot be read back are logged and skipped.
-pub async fn org_totals(
-    db: &SqlitePool,
-    org_id: i64,
-    since: NaiveDate,
-) -> Result<Vec<Total>, DbError> {
+pub async fn org_totals(db: &Db, org_id: i64, since: NaiveDate) -> Result<Vec<Total>, DbError> {
     let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT day, dimension, value, SUM(count) FROM device_buckets \
-         WHERE org_id = ? AND day >= ? \
+        "SELECT day, dimension, value, CAST(SUM(count) AS BIGINT) FROM device_buckets \
+         WHERE org_id = $1 AND day >= $2 \
          GROUP BY day, dimension, value HAVING SUM(count) > 0",
     )
     .bind(org_id)

@@ -1,10 +1,9 @@
 //! Enrolled devices.
 
-use super::{DbError, now};
+use super::{Db, DbError, now};
 use crate::auth::Device;
 use crate::secrets;
 use peerpulse_core::enrolment::EnrolmentCode;
-use sqlx::SqlitePool;
 
 /// A newly enrolled device's credentials.
 #[derive(Debug)]
@@ -19,12 +18,12 @@ pub struct Enrolled {
 
 /// Uses up `code` and enrols a device in its organization, atomically: a code works once.
 /// `None` when the code is unknown, used or expired.
-pub async fn enrol(db: &SqlitePool, code: &EnrolmentCode) -> Result<Option<Enrolled>, DbError> {
+pub async fn enrol(db: &Db, code: &EnrolmentCode) -> Result<Option<Enrolled>, DbError> {
     let now = now();
     let mut tx = db.begin().await?;
     let org_id: Option<i64> = sqlx::query_scalar(
-        "UPDATE enrolment_codes SET used_at = ?1 \
-         WHERE code_hash = ?2 AND used_at IS NULL AND expires_at > ?1 RETURNING org_id",
+        "UPDATE enrolment_codes SET used_at = $1 \
+         WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING org_id",
     )
     .bind(&now)
     .bind(secrets::hash(code.canonical()))
@@ -35,13 +34,15 @@ pub async fn enrol(db: &SqlitePool, code: &EnrolmentCode) -> Result<Option<Enrol
     };
     let device_id = secrets::new_device_id()?;
     let token = secrets::new_token()?;
-    sqlx::query("INSERT INTO devices (id, org_id, token_hash, enrolled_at) VALUES (?, ?, ?, ?)")
-        .bind(&device_id)
-        .bind(org_id)
-        .bind(secrets::hash(&token))
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO devices (id, org_id, token_hash, enrolled_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&device_id)
+    .bind(org_id)
+    .bind(secrets::hash(&token))
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(Some(Enrolled {
         device_id,
@@ -51,9 +52,9 @@ pub async fn enrol(db: &SqlitePool, code: &EnrolmentCode) -> Result<Option<Enrol
 }
 
 /// The active device holding the token with this hash.
-pub async fn by_token_hash(db: &SqlitePool, token_hash: &str) -> Result<Option<Device>, DbError> {
+pub async fn by_token_hash(db: &Db, token_hash: &str) -> Result<Option<Device>, DbError> {
     let row: Option<(String, i64)> = sqlx::query_as(
-        "SELECT id, org_id FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
+        "SELECT id, org_id FROM devices WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash)
     .fetch_optional(db)
@@ -63,9 +64,9 @@ pub async fn by_token_hash(db: &SqlitePool, token_hash: &str) -> Result<Option<D
 
 /// Revokes a device of `org_id`: its token stops working, its past counts stay in the totals.
 /// Returns whether an active device was revoked.
-pub async fn revoke(db: &SqlitePool, org_id: i64, device_id: &str) -> Result<bool, DbError> {
+pub async fn revoke(db: &Db, org_id: i64, device_id: &str) -> Result<bool, DbError> {
     let done = sqlx::query(
-        "UPDATE devices SET revoked_at = ? WHERE id = ? AND org_id = ? AND revoked_at IS NULL",
+        "UPDATE devices SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL",
     )
     .bind(now())
     .bind(device_id)
@@ -89,9 +90,9 @@ pub struct DeviceSummary {
 }
 
 /// Every device of `org_id`, oldest first.
-pub async fn list(db: &SqlitePool, org_id: i64) -> Result<Vec<DeviceSummary>, DbError> {
+pub async fn list(db: &Db, org_id: i64) -> Result<Vec<DeviceSummary>, DbError> {
     let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT id, enrolled_at, last_sync_at, revoked_at FROM devices WHERE org_id = ? ORDER BY enrolled_at, id",
+        "SELECT id, enrolled_at, last_sync_at, revoked_at FROM devices WHERE org_id = $1 ORDER BY enrolled_at, id",
     )
     .bind(org_id)
     .fetch_all(db)

@@ -1,4 +1,6 @@
-//! The database: one SQLite file under the data directory, migrated on open.
+//! The database: SQLite in a file under the data directory by default, or PostgreSQL when
+//! `DATABASE_URL` is a `postgres://` URL. The same queries run on both (through sqlx's `Any`
+//! driver, with `$1` placeholders both understand); each backend has its own migrations.
 
 pub mod buckets;
 pub mod devices;
@@ -6,13 +8,41 @@ pub mod enrolment;
 pub mod orgs;
 
 use chrono::{SecondsFormat, Utc};
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use std::path::Path;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Executor, migrate::Migrator};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// The database pool every query runs on, whichever backend it is.
+pub type Db = sqlx::AnyPool;
 
 /// The database file's name inside the data directory.
 pub const FILE_NAME: &str = "peerpulse.db";
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Where the database lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// `peerpulse.db` in this directory, created if needed.
+    SqliteIn(PathBuf),
+    /// A PostgreSQL database, by its `postgres://` URL.
+    Postgres(String),
+}
+
+impl Location {
+    /// PostgreSQL when `database_url` is given, else SQLite under `data_dir`.
+    pub fn new(data_dir: &Path, database_url: Option<&str>) -> Result<Self, DbError> {
+        match database_url.map(str::trim).filter(|u| !u.is_empty()) {
+            None => Ok(Self::SqliteIn(data_dir.to_owned())),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Self::Postgres(url.to_owned()))
+            }
+            Some(_) => Err(DbError::UnsupportedUrl),
+        }
+    }
+}
 
 /// A database failure.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +55,11 @@ pub enum DbError {
         /// Why.
         source: std::io::Error,
     },
+    /// `DATABASE_URL` names something other than PostgreSQL.
+    #[error(
+        "DATABASE_URL must be a postgres:// URL; leave it unset to use SQLite under --data-dir"
+    )]
+    UnsupportedUrl,
     /// A query or connection failed.
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
@@ -36,25 +71,44 @@ pub enum DbError {
     Random(#[from] crate::secrets::NoRandomness),
 }
 
-/// Opens `data_dir/peerpulse.db`, creating it if needed, in WAL mode, and runs every migration.
-pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
-    std::fs::create_dir_all(data_dir).map_err(|source| DbError::DataDir {
-        path: data_dir.display().to_string(),
-        source,
-    })?;
-    let options = SqliteConnectOptions::new()
-        .filename(data_dir.join(FILE_NAME))
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
-    Ok(pool)
+/// Opens the database at `location`, creating a SQLite file if needed (in WAL mode), and runs
+/// every migration of its backend.
+pub async fn open(location: &Location) -> Result<Db, DbError> {
+    sqlx::any::install_default_drivers();
+    match location {
+        Location::SqliteIn(data_dir) => {
+            std::fs::create_dir_all(data_dir).map_err(|source| DbError::DataDir {
+                path: data_dir.display().to_string(),
+                source,
+            })?;
+            let url = format!("sqlite://{}?mode=rwc", data_dir.join(FILE_NAME).display());
+            let pool = AnyPoolOptions::new()
+                .max_connections(8)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect(&url)
+                .await?;
+            SQLITE_MIGRATIONS.run(&pool).await?;
+            Ok(pool)
+        }
+        Location::Postgres(url) => {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+            Ok(pool)
+        }
+    }
 }
 
 /// Now, in the stored time format.

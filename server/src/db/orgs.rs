@@ -1,10 +1,9 @@
 //! Organizations.
 
-use super::{DbError, now};
+use super::{Db, DbError, now};
 use peerpulse_core::codebook::{Codebook, CodebookError};
 use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::privacy::SuppressionThreshold;
-use sqlx::SqlitePool;
 
 /// An organization as the API needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,8 +21,8 @@ pub struct Org {
 }
 
 /// Creates an organization and returns its id.
-pub async fn create(db: &SqlitePool, name: &str) -> Result<i64, DbError> {
-    let id = sqlx::query_scalar("INSERT INTO orgs (name, created_at) VALUES (?, ?) RETURNING id")
+pub async fn create(db: &Db, name: &str) -> Result<i64, DbError> {
+    let id = sqlx::query_scalar("INSERT INTO orgs (name, created_at) VALUES ($1, $2) RETURNING id")
         .bind(name)
         .bind(now())
         .fetch_one(db)
@@ -32,7 +31,7 @@ pub async fn create(db: &SqlitePool, name: &str) -> Result<i64, DbError> {
 }
 
 /// The first organization, if any (the one a fresh install creates).
-pub async fn first(db: &SqlitePool) -> Result<Option<i64>, DbError> {
+pub async fn first(db: &Db) -> Result<Option<i64>, DbError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM orgs ORDER BY id LIMIT 1")
             .fetch_optional(db)
@@ -41,9 +40,9 @@ pub async fn first(db: &SqlitePool) -> Result<Option<i64>, DbError> {
 }
 
 /// One organization by id.
-pub async fn get(db: &SqlitePool, id: i64) -> Result<Option<Org>, DbError> {
+pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, DbError> {
     let row: Option<(i64, String, i64, Option<String>, i64)> = sqlx::query_as(
-        "SELECT id, name, suppression_threshold, codebook, edit_window_days FROM orgs WHERE id = ?",
+        "SELECT id, name, suppression_threshold, codebook, edit_window_days FROM orgs WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -84,12 +83,8 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<Option<Org>, DbError> {
 
 /// Sets how far back an organization's workers may date, edit or delete entries; phones get
 /// it on their next sync. Returns whether the organization exists.
-pub async fn set_edit_window(
-    db: &SqlitePool,
-    org_id: i64,
-    window: EditWindow,
-) -> Result<bool, DbError> {
-    let done = sqlx::query("UPDATE orgs SET edit_window_days = ? WHERE id = ?")
+pub async fn set_edit_window(db: &Db, org_id: i64, window: EditWindow) -> Result<bool, DbError> {
+    let done = sqlx::query("UPDATE orgs SET edit_window_days = $1 WHERE id = $2")
         .bind(i64::from(window.days()))
         .bind(org_id)
         .execute(db)
@@ -114,7 +109,7 @@ pub enum SetCodebookError {
 /// Replaces an organization's codebook, one version above the current one; phones get it on
 /// their next sync. Returns the new version.
 pub async fn set_codebook(
-    db: &SqlitePool,
+    db: &Db,
     org_id: i64,
     mut codebook: Codebook,
 ) -> Result<u32, SetCodebookError> {
@@ -124,7 +119,7 @@ pub async fn set_codebook(
         .ok_or(SetCodebookError::NoOrg(org_id))?;
     codebook.version = current.codebook.version.saturating_add(1);
     let json = serde_json::to_string(&codebook).expect("a codebook always serializes");
-    sqlx::query("UPDATE orgs SET codebook = ? WHERE id = ?")
+    sqlx::query("UPDATE orgs SET codebook = $1 WHERE id = $2")
         .bind(json)
         .bind(org_id)
         .execute(db)

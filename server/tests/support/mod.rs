@@ -1,4 +1,6 @@
-//! A real PeerPulse service on a loopback port with a real SQLite file, for integration tests.
+//! A real PeerPulse service on a loopback port with a real database, for integration tests: a
+//! SQLite file, or a fresh database on the PostgreSQL server that `PEERPULSE_TEST_POSTGRES`
+//! names (`scripts/with-postgres` starts one and sets it).
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
 
@@ -8,12 +10,59 @@ use peerpulse_core::codebook::Code;
 use peerpulse_core::protocol::{
     BucketUpdate, EnrolResponse, SyncRequest, SyncResponse, TrendsResponse,
 };
-use peerpulse_server::db::{enrolment, orgs};
+use peerpulse_server::db::{Location, enrolment, orgs};
 use peerpulse_server::{AppState, serve};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::path::PathBuf;
 use tempfile::TempDir;
+
+/// A fresh, empty database for one test.
+pub struct TestDb {
+    pub location: Location,
+    /// The SQLite file's directory (also a scratch directory under PostgreSQL).
+    pub dir: TempDir,
+}
+
+impl TestDb {
+    pub async fn fresh() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let location = match std::env::var("PEERPULSE_TEST_POSTGRES") {
+            Ok(server) => {
+                let name = format!(
+                    "t_{}",
+                    dir.path()
+                        .file_name()
+                        .expect("a temp dir has a name")
+                        .to_string_lossy()
+                        .to_ascii_lowercase()
+                        .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+                );
+                sqlx::any::install_default_drivers();
+                let admin = sqlx::AnyPool::connect(&format!("{server}/postgres"))
+                    .await
+                    .expect("connect to the test PostgreSQL server");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&admin)
+                    .await
+                    .expect("create a test database");
+                admin.close().await;
+                Location::Postgres(format!("{server}/{name}"))
+            }
+            Err(_) => Location::SqliteIn(dir.path().to_owned()),
+        };
+        Self { location, dir }
+    }
+
+    /// What `--data-dir` and `DATABASE_URL` must be for the service binary to use it.
+    pub fn cli_args(&self) -> (std::ffi::OsString, Option<String>) {
+        let url = match &self.location {
+            Location::Postgres(url) => Some(url.clone()),
+            Location::SqliteIn(_) => None,
+        };
+        (self.dir.path().as_os_str().to_owned(), url)
+    }
+}
 
 /// A running service and an HTTP client for it.
 pub struct TestServer {
@@ -21,17 +70,22 @@ pub struct TestServer {
     pub client: reqwest::Client,
     pub state: AppState,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
-    data: TempDir,
+    db: std::sync::Arc<TestDb>,
 }
 
 impl TestServer {
     /// Starts a service with a fresh database and, optionally, a PWA build to serve.
     pub async fn start(static_dir: Option<PathBuf>) -> Self {
-        Self::start_in(tempfile::tempdir().expect("temp dir"), static_dir).await
+        Self::start_on(std::sync::Arc::new(TestDb::fresh().await), static_dir).await
     }
 
-    async fn start_in(data: TempDir, static_dir: Option<PathBuf>) -> Self {
-        let state = AppState::open(data.path(), static_dir)
+    /// A second instance of the service on the same database, as behind a load balancer.
+    pub async fn beside(&self) -> Self {
+        Self::start_on(self.db.clone(), None).await
+    }
+
+    async fn start_on(db: std::sync::Arc<TestDb>, static_dir: Option<PathBuf>) -> Self {
+        let state = AppState::open(&db.location, static_dir)
             .await
             .expect("open database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -44,7 +98,7 @@ impl TestServer {
             client: reqwest::Client::new(),
             state,
             task,
-            data,
+            db,
         }
     }
 
@@ -55,7 +109,7 @@ impl TestServer {
         // An aborted task may still be finishing a poll: wait until it is really gone.
         let _ = self.task.await;
         self.state.db.close().await;
-        Self::start_in(self.data, None).await
+        Self::start_on(self.db, None).await
     }
 
     /// A fresh service with one organization named `org_name` and one enrolled device:
