@@ -5,9 +5,11 @@
 //! - [`encounter`]: one anonymous encounter and its validation.
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
 //! - [`history`]: the worker's own day summaries, filters and exports.
+//! - [`people`]: people who sign in, their roles and what each may do.
 //! - [`pin`]: the optional PIN lock for shared phones.
 //! - [`bucket`]: aggregation of encounters into trend buckets.
 //! - [`protocol`]: the sync and trends API types used by both sides.
+//! - [`org_api`]: the sign-in and organization-management API types.
 //! - [`usage`]: most-used choices first in the form.
 //! - [`privacy`]: small-cell suppression, the free-text guard and free-tag normalization.
 
@@ -17,6 +19,8 @@ pub mod codebook;
 pub mod encounter;
 pub mod enrolment;
 pub mod history;
+pub mod org_api;
+pub mod people;
 pub mod pin;
 pub mod privacy;
 pub mod protocol;

@@ -1,13 +1,17 @@
-//! Who is calling: a device, identified by its bearer token.
+//! Who is calling: a device, identified by its bearer token, or a person, by their session.
 
 use crate::AppState;
 use crate::db::devices;
+use crate::db::people::{self, Person};
 use crate::error::ApiError;
 use crate::secrets;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use peerpulse_core::org_api::{CSRF_HEADER, SESSION_COOKIE};
+use peerpulse_core::people::Permission;
 use std::time::Instant;
+use subtle::ConstantTimeEq;
 
 /// An enrolled, not revoked device: every query it makes is scoped to its organization.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,5 +50,57 @@ impl FromRequestParts<AppState> for Device {
             .take(&device.id, Instant::now())
             .map_err(ApiError::TooManyRequests)?;
         Ok(device)
+    }
+}
+
+/// The session cookie's token, if the request carries one.
+pub fn session_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, token)| token.to_owned())
+        .filter(|token| !token.is_empty())
+}
+
+/// A signed-in person. Requests that change something must also echo the session's CSRF
+/// token in the `x-csrf-token` header; the cookie alone is not enough.
+impl FromRequestParts<AppState> for Person {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = session_token(parts).ok_or(ApiError::SignInRequired)?;
+        let person = people::session(&state.db, &token)
+            .await?
+            .ok_or(ApiError::SignInRequired)?;
+        if !parts.method.is_safe() {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let matches: bool = sent.as_bytes().ct_eq(person.csrf_token.as_bytes()).into();
+            if !matches {
+                return Err(ApiError::Forbidden(
+                    "This change needs the x-csrf-token header from your session: reload the page and try again.",
+                ));
+            }
+        }
+        Ok(person)
+    }
+}
+
+/// Refuses `person` unless their role allows `permission`.
+pub fn require(person: &Person, permission: Permission) -> Result<(), ApiError> {
+    if person.role.may(permission) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "Your role does not allow this: ask an admin of your organization.",
+        ))
     }
 }

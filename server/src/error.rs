@@ -13,6 +13,21 @@ pub enum ApiError {
     /// No valid device token.
     #[error("{0}")]
     Unauthorized(&'static str),
+    /// No valid session cookie.
+    #[error("Sign in first: this needs a manager, viewer or admin account.")]
+    SignInRequired,
+    /// Username or password wrong (which one is not said).
+    #[error("That username and password do not match an account. Check both and try again.")]
+    BadCredentials,
+    /// The signed-in person's role does not allow this, or the CSRF token is missing.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// The sign-in link is unknown, used or expired.
+    #[error("This sign-in link is unknown, already used or expired: ask your admin for a new one.")]
+    SignInLinkInvalid,
+    /// The request conflicts with what is stored.
+    #[error("{0}")]
+    Conflict(String),
     /// The enrolment code is unknown, used or expired.
     #[error(
         "This enrolment code is unknown, already used or expired: ask your manager for a new one."
@@ -49,7 +64,11 @@ pub enum ApiError {
 impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized(_) | Self::SignInRequired | Self::BadCredentials => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::Forbidden(_) | Self::SignInLinkInvalid => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::EnrolmentCodeInvalid => StatusCode::FORBIDDEN,
             Self::InvalidBody { status, .. } => *status,
             Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
@@ -66,6 +85,11 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             Self::Unauthorized(_) => "unauthorized",
+            Self::SignInRequired => "sign_in_required",
+            Self::BadCredentials => "bad_credentials",
+            Self::Forbidden(_) => "forbidden",
+            Self::SignInLinkInvalid => "sign_in_link_invalid",
+            Self::Conflict(_) => "conflict",
             Self::EnrolmentCodeInvalid => "enrolment_code_invalid",
             Self::InvalidBody { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE => {
                 "payload_too_large"

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod db;
 pub mod error;
+pub mod passwords;
 pub mod rate_limit;
 pub mod routes;
 pub mod secrets;
@@ -21,6 +22,9 @@ pub struct AppState {
     pub static_dir: Option<PathBuf>,
     /// Requests per device.
     pub rate_limit: Arc<RateLimiter>,
+    /// The address people and phones reach the service at, for links and QR codes; session
+    /// cookies are marked Secure when it is https.
+    pub public_url: String,
 }
 
 /// Burst of requests a device may send at once (a large backlog syncs in many batches).
@@ -38,9 +42,19 @@ impl AppState {
             db: db::open(location).await?,
             static_dir,
             rate_limit: Arc::new(RateLimiter::new(RATE_BURST, RATE_PER_MINUTE)),
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
         })
     }
+
+    /// The same state, reached at `url` (no trailing slash needed).
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = url.trim_end_matches('/').to_owned();
+        self
+    }
 }
+
+/// Where the service is reached when nothing else is said.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 /// Serves the app on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {

@@ -2,8 +2,9 @@
 
 use clap::{Parser, Subcommand};
 use peerpulse_core::encounter::EditWindow;
-use peerpulse_server::db::{self, devices, enrolment, orgs};
-use peerpulse_server::{AppState, serve};
+use peerpulse_core::people::Role;
+use peerpulse_server::db::{self, devices, enrolment, orgs, people};
+use peerpulse_server::{AppState, DEFAULT_PUBLIC_URL, serve};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -29,6 +30,11 @@ struct Cli {
     /// A postgres:// URL to use PostgreSQL instead of SQLite (every command).
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     database_url: Option<String>,
+    /// The address people and phones reach the service at, for sign-in links and QR codes
+    /// (default: the address `serve` listens on, else http://127.0.0.1:8080). An https URL
+    /// marks session cookies Secure.
+    #[arg(long, env = "PEERPULSE_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -57,6 +63,11 @@ enum Command {
         #[command(subcommand)]
         action: DeviceAction,
     },
+    /// Create an organization and print a one-time sign-in link for its first admin.
+    Org {
+        #[command(subcommand)]
+        action: OrgAction,
+    },
     /// Show the first organization's settings, or change them.
     Settings {
         /// Days back a worker may date, edit or delete an entry (0 to 60); phones get it on
@@ -74,6 +85,15 @@ enum CodebookAction {
     Import {
         /// A codebook as `codebook export` prints it (its version is ignored).
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgAction {
+    /// A new organization; prints its first admin's one-time sign-in link.
+    Create {
+        /// The organization's name, as its people will see it.
+        name: String,
     },
 }
 
@@ -104,7 +124,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match run(cli.command, &location).await {
+    match run(cli.command, &location, cli.public_url.as_deref()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("peerpulse-server: {e}");
@@ -128,22 +148,46 @@ async fn first_org(location: &db::Location) -> Result<(db::Db, i64), Box<dyn std
     Ok((pool, org))
 }
 
-async fn run(command: Command, location: &db::Location) -> Result<(), Box<dyn std::error::Error>> {
+/// Prints a one-time link that lets the first admin of `org` sign in.
+async fn print_admin_link(
+    pool: &db::Db,
+    org: i64,
+    public_url: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let token = people::create_link(pool, org, Role::Admin).await?;
+    say(&format!(
+        "Admin sign-in link (one-time, expires in 7 days): {}/welcome#{token}",
+        public_url.trim_end_matches('/')
+    ));
+    Ok(())
+}
+
+async fn run(
+    command: Command,
+    location: &db::Location,
+    public_url: Option<&str>,
+) -> Result<(), Box<dyn std::error::Error>> {
     match command {
         Command::Serve {
             addr,
             static_dir,
             org_name,
         } => {
-            let state = AppState::open(location, Some(static_dir)).await?;
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            let public_url = public_url
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("http://{}", listener.local_addr().map_or(addr, |a| a)));
+            let state = AppState::open(location, Some(static_dir))
+                .await?
+                .with_public_url(&public_url);
             if orgs::first(&state.db).await?.is_none() {
                 let org = orgs::create(&state.db, &org_name).await?;
                 let code = enrolment::create_code(&state.db, org, enrolment::CODE_TTL).await?;
                 say(&format!(
                     "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
                 ));
+                print_admin_link(&state.db, org, &public_url).await?;
             }
-            let listener = tokio::net::TcpListener::bind(addr).await?;
             say(&format!(
                 "PeerPulse is running at http://{}",
                 listener.local_addr()?
@@ -202,6 +246,18 @@ async fn run(command: Command, location: &db::Location) -> Result<(), Box<dyn st
                     ));
                 }
             }
+        }
+        Command::Org {
+            action: OrgAction::Create { name },
+        } => {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err("give the organization a name".into());
+            }
+            let pool = db::open(location).await?;
+            let org = orgs::create(&pool, name).await?;
+            say(&format!("Organization {name} created."));
+            print_admin_link(&pool, org, public_url.unwrap_or(DEFAULT_PUBLIC_URL)).await?;
         }
         Command::Settings { edit_window_days } => {
             let (pool, org) = first_org(location).await?;

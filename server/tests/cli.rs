@@ -65,9 +65,14 @@ fn first_start_prints_a_code_then_the_url_and_later_starts_print_no_code() {
         lines
     };
     let first = start();
-    assert_eq!(first.len(), 2, "{first:?}");
+    assert_eq!(first.len(), 3, "{first:?}");
     assert!(code_in(&first[0]).is_some(), "{first:?}");
-    assert!(first[1].starts_with("PeerPulse is running at"));
+    assert!(
+        first[1].starts_with("Admin sign-in link (one-time, expires in 7 days): http://127.0.0.1:"),
+        "{first:?}"
+    );
+    assert!(first[1].contains("/welcome#"), "{first:?}");
+    assert!(first[2].starts_with("PeerPulse is running at"));
     let second = start();
     assert_eq!(second.len(), 1, "{second:?}");
 
@@ -123,4 +128,39 @@ fn settings_show_and_change_the_edit_window_and_refuse_absurd_ones() {
     assert!(err.contains("0 to 60 days"), "{err}");
     let kept = String::from_utf8(run(&["settings"]).stdout).unwrap();
     assert!(kept.contains("Edit window: 14 days"), "{kept}");
+}
+
+#[test]
+fn org_create_prints_a_one_time_admin_link_at_the_public_url() {
+    let db = fresh_db();
+    let out = service(&db)
+        .args([
+            "org",
+            "create",
+            "Harbour Outreach",
+            "--public-url",
+            "https://pulse.example.org/",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        printed.contains("Organization Harbour Outreach created."),
+        "{printed}"
+    );
+    let link = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Admin sign-in link (one-time, expires in 7 days): "))
+        .expect("a link line");
+    let token = link
+        .strip_prefix("https://pulse.example.org/welcome#")
+        .expect("the link is at the public URL");
+    assert_eq!(token.len(), 64);
+    let blank = service(&db).args(["org", "create", "  "]).output().unwrap();
+    assert!(!blank.status.success());
 }

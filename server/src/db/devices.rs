@@ -4,6 +4,7 @@ use super::{Db, DbError, now};
 use crate::auth::Device;
 use crate::secrets;
 use peerpulse_core::enrolment::EnrolmentCode;
+pub use peerpulse_core::org_api::DeviceSummary;
 
 /// A newly enrolled device's credentials.
 #[derive(Debug)]
@@ -74,19 +75,6 @@ pub async fn revoke(db: &Db, org_id: i64, device_id: &str) -> Result<bool, DbErr
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// A device as a manager sees it: no token, no contact data.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeviceSummary {
-    /// Public id.
-    pub id: String,
-    /// When it enrolled.
-    pub enrolled_at: String,
-    /// When it last synced, if ever.
-    pub last_sync_at: Option<String>,
-    /// When it was revoked, if it was.
-    pub revoked_at: Option<String>,
 }
 
 /// Every device of `org_id`, oldest first.

@@ -6,6 +6,7 @@ pub mod buckets;
 pub mod devices;
 pub mod enrolment;
 pub mod orgs;
+pub mod people;
 
 use chrono::{SecondsFormat, Utc};
 use sqlx::any::AnyPoolOptions;
@@ -66,6 +67,9 @@ pub enum DbError {
     /// A migration failed.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored row holds something this build cannot read.
+    #[error("a stored record is unreadable: {0}")]
+    Corrupt(String),
     /// Randomness for a secret was unavailable.
     #[error(transparent)]
     Random(#[from] crate::secrets::NoRandomness),

@@ -1,6 +1,7 @@
 //! The HTTP surface: the versioned API and the built PWA, on one port.
 
 mod enrol;
+mod people;
 mod pwa;
 mod sync;
 mod trends;
@@ -10,6 +11,9 @@ use crate::error::ApiError;
 use axum::Router;
 use axum::extract::{FromRequest, Request};
 use axum::routing::{any, get, post};
+use peerpulse_core::org_api::{
+    DEVICES_PATH, ENROLMENT_CODES_PATH, SESSION_PATH, USERS_PATH, WELCOME_PATH,
+};
 use peerpulse_core::protocol::{ENROL_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
 use tower_http::compression::CompressionLayer;
@@ -26,6 +30,23 @@ pub fn router(state: AppState) -> Router {
         .route(ENROL_PATH, post(enrol::enrol))
         .route(SYNC_PATH, post(sync::sync))
         .route(TRENDS_PATH, get(trends::trends))
+        .route(WELCOME_PATH, post(people::welcome))
+        .route(
+            SESSION_PATH,
+            post(people::sign_in)
+                .get(people::current)
+                .delete(people::sign_out),
+        )
+        .route(
+            USERS_PATH,
+            get(people::list_users).post(people::create_user),
+        )
+        .route(ENROLMENT_CODES_PATH, post(people::issue_enrolment_code))
+        .route(DEVICES_PATH, get(people::list_devices))
+        .route(
+            &format!("{DEVICES_PATH}/{{id}}/revoke"),
+            post(people::revoke_device),
+        )
         // A wildcard never matches an empty tail: `/api` and `/api/` need their own routes, or
         // they would fall through to the PWA shell.
         .route("/api", any(no_such_endpoint))

@@ -79,15 +79,36 @@ impl TestServer {
         Self::start_on(std::sync::Arc::new(TestDb::fresh().await), static_dir).await
     }
 
+    /// A service that believes it is reached at `public_url` (links, QR codes, cookies).
+    pub async fn reached_at(public_url: &str) -> Self {
+        Self::start_with(
+            std::sync::Arc::new(TestDb::fresh().await),
+            None,
+            Some(public_url),
+        )
+        .await
+    }
+
     /// A second instance of the service on the same database, as behind a load balancer.
     pub async fn beside(&self) -> Self {
         Self::start_on(self.db.clone(), None).await
     }
 
     async fn start_on(db: std::sync::Arc<TestDb>, static_dir: Option<PathBuf>) -> Self {
-        let state = AppState::open(&db.location, static_dir)
+        Self::start_with(db, static_dir, None).await
+    }
+
+    async fn start_with(
+        db: std::sync::Arc<TestDb>,
+        static_dir: Option<PathBuf>,
+        public_url: Option<&str>,
+    ) -> Self {
+        let mut state = AppState::open(&db.location, static_dir)
             .await
             .expect("open database");
+        if let Some(url) = public_url {
+            state = state.with_public_url(url);
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

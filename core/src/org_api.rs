@@ -1,0 +1,104 @@
+//! The API for people who sign in: sessions, people, phone enrolment. Paths carry the version.
+
+use crate::enrolment::EnrolmentCode;
+use crate::people::{NewPassword, Role, Username};
+use serde::{Deserialize, Serialize};
+
+/// Turns a one-time sign-in link into an account and a session.
+pub const WELCOME_PATH: &str = "/api/v1/welcome";
+/// Sign in (POST), who is signed in (GET), sign out (DELETE).
+pub const SESSION_PATH: &str = "/api/v1/session";
+/// The organization's people (GET), a new person (POST).
+pub const USERS_PATH: &str = "/api/v1/users";
+/// A new one-time code for a phone (POST).
+pub const ENROLMENT_CODES_PATH: &str = "/api/v1/enrolment-codes";
+/// The organization's phones (GET); `/{id}/revoke` (POST) stops one.
+pub const DEVICES_PATH: &str = "/api/v1/devices";
+/// The header that must echo the session's CSRF token on every changing request.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "pp_session";
+
+/// `POST /api/v1/welcome` body: the link's token and the account to create.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WelcomeRequest {
+    /// The token from the one-time link.
+    pub token: String,
+    /// The name to sign in with.
+    pub username: Username,
+    /// The password to sign in with.
+    pub password: NewPassword,
+}
+
+/// `POST /api/v1/session` body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    /// The name.
+    pub username: Username,
+    /// The password as typed.
+    pub password: String,
+}
+
+/// Who is signed in, and the token their changing requests must carry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The person's name.
+    pub username: Username,
+    /// What they may do.
+    pub role: Role,
+    /// Their organization.
+    pub org_name: String,
+    /// Echo this in the `x-csrf-token` header of every POST and DELETE.
+    pub csrf_token: String,
+}
+
+/// `POST /api/v1/users` body: an admin adds a person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserRequest {
+    /// The name they sign in with.
+    pub username: Username,
+    /// What they may do.
+    pub role: Role,
+    /// A first password, handed over in person.
+    pub password: NewPassword,
+}
+
+/// One person of the organization, as admins see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    /// Their name.
+    pub username: Username,
+    /// Their role.
+    pub role: Role,
+    /// When the account was made (RFC 3339).
+    pub created_at: String,
+}
+
+/// `POST /api/v1/enrolment-codes` answer: a one-time code for a phone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentCodeIssued {
+    /// The code to type in.
+    pub code: EnrolmentCode,
+    /// When it stops working (RFC 3339).
+    pub expires_at: String,
+    /// The address a phone's camera opens to enrol itself.
+    pub enrol_url: String,
+    /// That address as a QR code (SVG markup).
+    pub qr_svg: String,
+}
+
+/// One phone of the organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSummary {
+    /// The public device id.
+    pub id: String,
+    /// When it enrolled (RFC 3339).
+    pub enrolled_at: String,
+    /// When it last synced, if ever.
+    pub last_sync_at: Option<String>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}

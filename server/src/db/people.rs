@@ -1,0 +1,223 @@
+//! People who sign in: accounts, sessions and one-time sign-in links.
+
+use super::{Db, DbError, now, timestamp};
+use crate::secrets;
+use chrono::{Duration, Utc};
+use peerpulse_core::org_api::UserSummary;
+use peerpulse_core::people::{Role, Username};
+
+/// How long a one-time sign-in link works.
+pub const LINK_TTL: Duration = Duration::days(7);
+/// How long a session lasts before signing in again.
+pub const SESSION_TTL: Duration = Duration::hours(12);
+
+/// A signed-in person, from their session: every query they make is scoped to `org_id`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    /// Account id.
+    pub user_id: i64,
+    /// Their organization.
+    pub org_id: i64,
+    /// Their name.
+    pub username: Username,
+    /// What they may do.
+    pub role: Role,
+    /// The token their changing requests must echo.
+    pub csrf_token: String,
+}
+
+/// An account as stored, for checking a password.
+#[derive(Clone, Debug)]
+pub struct Account {
+    /// Account id.
+    pub user_id: i64,
+    /// The stored argon2 hash.
+    pub password_hash: String,
+}
+
+/// Why an account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum NewAccountError {
+    /// Someone already has this name.
+    #[error("the username is taken: choose another")]
+    Taken,
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+fn role_of(name: &str) -> Result<Role, DbError> {
+    Role::parse(name).ok_or_else(|| DbError::Corrupt(format!("unknown role {name:?}")))
+}
+
+/// A one-time link that lets someone create an account with `role` in `org_id`; returns the
+/// token to put in the link (only its hash is stored).
+pub async fn create_link(db: &Db, org_id: i64, role: Role) -> Result<String, DbError> {
+    let token = secrets::new_token()?;
+    sqlx::query(
+        "INSERT INTO sign_in_links (token_hash, org_id, role, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(secrets::hash(&token))
+    .bind(org_id)
+    .bind(role.as_str())
+    .bind(now())
+    .bind(timestamp(Utc::now() + LINK_TTL))
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+async fn insert_user(
+    tx: &mut sqlx::AnyConnection,
+    org_id: i64,
+    username: &Username,
+    role: Role,
+    password_hash: &str,
+) -> Result<i64, NewAccountError> {
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
+    if taken.is_some() {
+        return Err(NewAccountError::Taken);
+    }
+    let id = sqlx::query_scalar(
+        "INSERT INTO users (org_id, username, role, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(username.as_str())
+    .bind(role.as_str())
+    .bind(password_hash)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(DbError::from)?;
+    Ok(id)
+}
+
+/// Uses up a sign-in link and creates the account it offers, atomically. `None` when the
+/// link is unknown, used or expired.
+pub async fn redeem_link(
+    db: &Db,
+    token: &str,
+    username: &Username,
+    password_hash: &str,
+) -> Result<Option<i64>, NewAccountError> {
+    let now = now();
+    let mut tx = db.begin().await.map_err(DbError::from)?;
+    let offer: Option<(i64, String)> = sqlx::query_as(
+        "UPDATE sign_in_links SET used_at = $1 \
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING org_id, role",
+    )
+    .bind(&now)
+    .bind(secrets::hash(token))
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(DbError::from)?;
+    let Some((org_id, role)) = offer else {
+        return Ok(None);
+    };
+    let id = insert_user(&mut tx, org_id, username, role_of(&role)?, password_hash).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(Some(id))
+}
+
+/// Creates an account in `org_id` directly (an admin adding a person).
+pub async fn create_user(
+    db: &Db,
+    org_id: i64,
+    username: &Username,
+    role: Role,
+    password_hash: &str,
+) -> Result<i64, NewAccountError> {
+    let mut tx = db.begin().await.map_err(DbError::from)?;
+    let id = insert_user(&mut tx, org_id, username, role, password_hash).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(id)
+}
+
+/// The account named `username`, if any.
+pub async fn account(db: &Db, username: &Username) -> Result<Option<Account>, DbError> {
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
+            .bind(username.as_str())
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(user_id, password_hash)| Account {
+        user_id,
+        password_hash,
+    }))
+}
+
+/// Starts a session for `user_id`; returns the cookie token (only its hash is stored).
+pub async fn start_session(db: &Db, user_id: i64) -> Result<String, DbError> {
+    let token = secrets::new_token()?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(secrets::hash(&token))
+    .bind(user_id)
+    .bind(secrets::new_token()?)
+    .bind(now())
+    .bind(timestamp(Utc::now() + SESSION_TTL))
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+/// The person whose unexpired session `token` is.
+pub async fn session(db: &Db, token: &str) -> Result<Option<Person>, DbError> {
+    let row: Option<(i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT users.id, users.org_id, users.username, users.role, sessions.csrf_token \
+         FROM sessions JOIN users ON users.id = sessions.user_id \
+         WHERE sessions.token_hash = $1 AND sessions.expires_at > $2",
+    )
+    .bind(secrets::hash(token))
+    .bind(now())
+    .fetch_optional(db)
+    .await?;
+    row.map(|(user_id, org_id, username, role, csrf_token)| {
+        Ok(Person {
+            user_id,
+            org_id,
+            username: Username::new(&username)
+                .map_err(|e| DbError::Corrupt(format!("user {user_id}: {e}")))?,
+            role: role_of(&role)?,
+            csrf_token,
+        })
+    })
+    .transpose()
+}
+
+/// Ends the session `token`.
+pub async fn end_session(db: &Db, token: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(secrets::hash(token))
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The people of `org_id`, by name.
+pub async fn list(db: &Db, org_id: i64) -> Result<Vec<UserSummary>, DbError> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT username, role, created_at FROM users WHERE org_id = $1 ORDER BY username",
+    )
+    .bind(org_id)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(username, role, created_at)| {
+            Ok(UserSummary {
+                username: Username::new(&username)
+                    .map_err(|e| DbError::Corrupt(format!("user {username:?}: {e}")))?,
+                role: role_of(&role)?,
+                created_at,
+            })
+        })
+        .collect()
+}

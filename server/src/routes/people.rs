@@ -1,0 +1,217 @@
+//! Sign-in, sessions, people and phone enrolment for an organization's admins and managers.
+//! Every query is scoped to the signed-in person's organization.
+
+use super::ApiJson;
+use crate::AppState;
+use crate::auth::{require, session_token};
+use crate::db::people::{self, NewAccountError, Person};
+use crate::db::{devices, enrolment, orgs};
+use crate::error::ApiError;
+use crate::passwords;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use peerpulse_core::org_api::{
+    DeviceSummary, EnrolmentCodeIssued, NewUserRequest, SESSION_COOKIE, SessionInfo, SignInRequest,
+    UserSummary, WelcomeRequest,
+};
+use peerpulse_core::people::{MAX_PASSWORD_CHARS, Permission};
+use qrcode::QrCode;
+use qrcode::render::svg;
+
+fn cookie(state: &AppState, token: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
+    let secure = if state.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
+    ))
+    .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// A session for `user_id`: the cookie and who they are.
+async fn signed_in(state: &AppState, user_id: i64) -> Result<Response, ApiError> {
+    let token = people::start_session(&state.db, user_id).await?;
+    let person = people::session(&state.db, &token)
+        .await?
+        .ok_or_else(|| ApiError::Internal("a new session vanished".into()))?;
+    let info = session_info(state, person).await?;
+    let mut response = Json(info).into_response();
+    response.headers_mut().insert(
+        SET_COOKIE,
+        cookie(state, &token, people::SESSION_TTL.num_seconds())?,
+    );
+    Ok(response)
+}
+
+async fn session_info(state: &AppState, person: Person) -> Result<SessionInfo, ApiError> {
+    let org = orgs::get(&state.db, person.org_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", person.org_id)))?;
+    Ok(SessionInfo {
+        username: person.username,
+        role: person.role,
+        org_name: org.name,
+        csrf_token: person.csrf_token,
+    })
+}
+
+fn account_error(e: NewAccountError) -> ApiError {
+    match e {
+        NewAccountError::Taken => {
+            ApiError::Conflict("Someone already has this username: choose another.".into())
+        }
+        NewAccountError::Db(e) => e.into(),
+    }
+}
+
+/// `POST /api/v1/welcome`: a one-time link becomes an account, signed in.
+pub async fn welcome(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<WelcomeRequest>,
+) -> Result<Response, ApiError> {
+    let hash = passwords::hash(&request.password)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let user_id = people::redeem_link(&state.db, &request.token, &request.username, &hash)
+        .await
+        .map_err(account_error)?
+        .ok_or(ApiError::SignInLinkInvalid)?;
+    signed_in(&state, user_id).await
+}
+
+/// `POST /api/v1/session`: signs in with a username and password.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<SignInRequest>,
+) -> Result<Response, ApiError> {
+    if request.password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(ApiError::BadCredentials);
+    }
+    let account = people::account(&state.db, &request.username).await?;
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    match account {
+        Some(account) if passwords::verify(&request.password, stored).await => {
+            signed_in(&state, account.user_id).await
+        }
+        _ => {
+            passwords::verify(&request.password, None).await;
+            Err(ApiError::BadCredentials)
+        }
+    }
+}
+
+/// `GET /api/v1/session`: who is signed in.
+pub async fn current(
+    State(state): State<AppState>,
+    person: Person,
+) -> Result<Json<SessionInfo>, ApiError> {
+    Ok(Json(session_info(&state, person).await?))
+}
+
+/// `DELETE /api/v1/session`: signs out.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    _person: Person,
+    parts: Parts,
+) -> Result<Response, ApiError> {
+    if let Some(token) = session_token(&parts) {
+        people::end_session(&state.db, &token).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, cookie(&state, "", 0)?);
+    Ok(response)
+}
+
+/// `GET /api/v1/users`: the organization's people (admins).
+pub async fn list_users(
+    State(state): State<AppState>,
+    person: Person,
+) -> Result<Json<Vec<UserSummary>>, ApiError> {
+    require(&person, Permission::ManagePeople)?;
+    Ok(Json(people::list(&state.db, person.org_id).await?))
+}
+
+/// `POST /api/v1/users`: an admin adds a person with a first password.
+pub async fn create_user(
+    State(state): State<AppState>,
+    person: Person,
+    ApiJson(request): ApiJson<NewUserRequest>,
+) -> Result<(StatusCode, Json<UserSummary>), ApiError> {
+    require(&person, Permission::ManagePeople)?;
+    let hash = passwords::hash(&request.password)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    people::create_user(
+        &state.db,
+        person.org_id,
+        &request.username,
+        request.role,
+        &hash,
+    )
+    .await
+    .map_err(account_error)?;
+    let created = people::list(&state.db, person.org_id)
+        .await?
+        .into_iter()
+        .find(|u| u.username == request.username)
+        .ok_or_else(|| ApiError::Internal("a new account vanished".into()))?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// `POST /api/v1/enrolment-codes`: a one-time code for a phone, with a QR code of its link.
+pub async fn issue_enrolment_code(
+    State(state): State<AppState>,
+    person: Person,
+) -> Result<(StatusCode, Json<EnrolmentCodeIssued>), ApiError> {
+    require(&person, Permission::EnrolPhones)?;
+    let code = enrolment::create_code(&state.db, person.org_id, enrolment::CODE_TTL).await?;
+    let enrol_url = format!("{}/enrol#{code}", state.public_url);
+    let qr_svg = QrCode::new(enrol_url.as_bytes())
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .render::<svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    let expires_at = crate::db::timestamp(chrono::Utc::now() + enrolment::CODE_TTL);
+    Ok((
+        StatusCode::CREATED,
+        Json(EnrolmentCodeIssued {
+            code,
+            expires_at,
+            enrol_url,
+            qr_svg,
+        }),
+    ))
+}
+
+/// `GET /api/v1/devices`: the organization's phones.
+pub async fn list_devices(
+    State(state): State<AppState>,
+    person: Person,
+) -> Result<Json<Vec<DeviceSummary>>, ApiError> {
+    require(&person, Permission::EnrolPhones)?;
+    Ok(Json(devices::list(&state.db, person.org_id).await?))
+}
+
+/// `POST /api/v1/devices/{id}/revoke`: stops a phone of the organization from syncing.
+pub async fn revoke_device(
+    State(state): State<AppState>,
+    person: Person,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    require(&person, Permission::RevokePhones)?;
+    if devices::revoke(&state.db, person.org_id, &id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}

@@ -1,0 +1,370 @@
+//! Sign-in, roles and organization isolation for people, over real HTTP.
+
+mod support;
+
+use peerpulse_core::org_api::{EnrolmentCodeIssued, SessionInfo, UserSummary};
+use peerpulse_core::people::Role;
+use peerpulse_server::db::people;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::TestServer;
+
+/// A signed-in person: the session cookie and the CSRF token to echo.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+impl TestServer {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&Session>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.at(path));
+        if let Some(session) = session {
+            request = request
+                .header("cookie", &session.cookie)
+                .header("x-csrf-token", &session.csrf);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Redeems a sign-in link for `role` in `org` and returns the new person's session.
+    async fn person(&self, org: i64, role: Role, username: &str) -> Session {
+        let token = people::create_link(&self.state.db, org, role)
+            .await
+            .unwrap();
+        let res = self
+            .call(
+                Method::POST,
+                "/api/v1/welcome",
+                None,
+                Some(json!({"token": token, "username": username, "password": "a long enough secret"})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        session_of(res).await
+    }
+}
+
+async fn session_of(res: reqwest::Response) -> Session {
+    let set_cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let info: SessionInfo = res.json().await.unwrap();
+    Session {
+        cookie,
+        csrf: info.csrf_token,
+    }
+}
+
+async fn error_code(res: reqwest::Response) -> String {
+    let body: Value = res.json().await.unwrap();
+    body["error"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_sign_in_link_works_once_and_sets_a_strict_http_only_cookie() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let token = people::create_link(&server.state.db, org, Role::Admin)
+        .await
+        .unwrap();
+    let body = json!({"token": token, "username": "Ana", "password": "a long enough secret"});
+    let res = server
+        .call(Method::POST, "/api/v1/welcome", None, Some(body.clone()))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let set_cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for part in ["pp_session=", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(part), "{set_cookie}");
+    }
+    assert!(!set_cookie.contains("Secure"), "plain http: {set_cookie}");
+    let info: SessionInfo = res.json().await.unwrap();
+    assert_eq!(
+        (info.username.as_str(), info.role, info.org_name.as_str()),
+        ("ana", Role::Admin, "Harbour")
+    );
+
+    let again = server
+        .call(Method::POST, "/api/v1/welcome", None, Some(body))
+        .await;
+    assert_eq!(again.status(), StatusCode::FORBIDDEN);
+    assert_eq!(error_code(again).await, "sign_in_link_invalid");
+
+    let weak = server
+        .call(
+            Method::POST,
+            "/api/v1/welcome",
+            None,
+            Some(json!({"token": "x", "username": "bo", "password": "short"})),
+        )
+        .await;
+    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_code(weak).await == "invalid_body");
+}
+
+#[tokio::test]
+async fn cookies_are_secure_when_the_service_is_reached_over_https() {
+    let server = TestServer::reached_at("https://pulse.example.org").await;
+    let org = server.org("Harbour").await;
+    let token = people::create_link(&server.state.db, org, Role::Viewer)
+        .await
+        .unwrap();
+    let res = server
+        .call(
+            Method::POST,
+            "/api/v1/welcome",
+            None,
+            Some(json!({"token": token, "username": "vic", "password": "a long enough secret"})),
+        )
+        .await;
+    assert!(
+        res.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("; Secure")
+    );
+}
+
+#[tokio::test]
+async fn signing_in_checks_the_password_without_saying_which_part_was_wrong() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    server.person(org, Role::Manager, "mia").await;
+    for (username, password) in [
+        ("mia", "not the secret at all"),
+        ("nobody", "a long enough secret"),
+    ] {
+        let res = server
+            .call(
+                Method::POST,
+                "/api/v1/session",
+                None,
+                Some(json!({"username": username, "password": password})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "bad_credentials");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("do not match an account")
+        );
+    }
+    let ok = server
+        .call(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(json!({"username": "MIA", "password": "a long enough secret"})),
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let session = session_of(ok).await;
+    let me = server
+        .call(Method::GET, "/api/v1/session", Some(&session), None)
+        .await;
+    assert_eq!(me.status(), StatusCode::OK);
+
+    let out = server
+        .call(Method::DELETE, "/api/v1/session", Some(&session), None)
+        .await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert!(
+        out.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let gone = server
+        .call(Method::GET, "/api/v1/session", Some(&session), None)
+        .await;
+    assert_eq!(gone.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(error_code(gone).await, "sign_in_required");
+}
+
+#[tokio::test]
+async fn changes_need_the_csrf_token_not_just_the_cookie() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let admin = server.person(org, Role::Admin, "ana").await;
+    let forged = Session {
+        cookie: admin.cookie.clone(),
+        csrf: "guessed".into(),
+    };
+    let res = server
+        .call(Method::POST, "/api/v1/enrolment-codes", Some(&forged), None)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.text().await.unwrap().contains("x-csrf-token"));
+    let res = server
+        .call(Method::POST, "/api/v1/enrolment-codes", Some(&admin), None)
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn each_role_does_only_what_it_may() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let admin = server.person(org, Role::Admin, "ana").await;
+    let created = server
+        .call(
+            Method::POST,
+            "/api/v1/users",
+            Some(&admin),
+            Some(json!({"username": "vic", "role": "viewer", "password": "first password here"})),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let taken = server
+        .call(
+            Method::POST,
+            "/api/v1/users",
+            Some(&admin),
+            Some(json!({"username": "vic", "role": "manager", "password": "first password here"})),
+        )
+        .await;
+    assert_eq!(taken.status(), StatusCode::CONFLICT);
+    let viewer = session_of(
+        server
+            .call(
+                Method::POST,
+                "/api/v1/session",
+                None,
+                Some(json!({"username": "vic", "password": "first password here"})),
+            )
+            .await,
+    )
+    .await;
+    let manager = server.person(org, Role::Manager, "mia").await;
+
+    for who in [&viewer, &manager] {
+        let res = server
+            .call(Method::GET, "/api/v1/users", Some(who), None)
+            .await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    }
+    let res = server
+        .call(Method::POST, "/api/v1/enrolment-codes", Some(&viewer), None)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let issued: EnrolmentCodeIssued = server
+        .call(
+            Method::POST,
+            "/api/v1/enrolment-codes",
+            Some(&manager),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(issued.qr_svg.starts_with("<?xml") && issued.qr_svg.contains("<svg"));
+    assert!(
+        issued
+            .enrol_url
+            .ends_with(&format!("/enrol#{}", issued.code))
+    );
+    let device = server
+        .client
+        .post(server.at("/api/v1/enrol"))
+        .json(&json!({"code": issued.code.to_string()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(device.status(), StatusCode::CREATED);
+    let device: Value = device.json().await.unwrap();
+    let device_id = device["device_id"].as_str().unwrap();
+
+    let revoke = format!("/api/v1/devices/{device_id}/revoke");
+    let res = server
+        .call(Method::POST, &revoke, Some(&manager), None)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = server.call(Method::POST, &revoke, Some(&admin), None).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let users: Vec<UserSummary> = server
+        .call(Method::GET, "/api/v1/users", Some(&admin), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<_> = users
+        .iter()
+        .map(|u| (u.username.as_str(), u.role))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("ana", Role::Admin),
+            ("mia", Role::Manager),
+            ("vic", Role::Viewer)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn nobody_reads_or_changes_anything_of_another_organization() {
+    let server = TestServer::start(None).await;
+    let harbour = server.org("Harbour").await;
+    let hills = server.org("Hills").await;
+    let harbour_device = server.enrol(harbour).await;
+    let hills_admin = server.person(hills, Role::Admin, "hal").await;
+    server.person(harbour, Role::Admin, "ana").await;
+
+    let revoke = format!("/api/v1/devices/{}/revoke", harbour_device.device_id);
+    let res = server
+        .call(Method::POST, &revoke, Some(&hills_admin), None)
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // The Harbour phone still syncs.
+    server.sync(&harbour_device.token, vec![]).await;
+
+    let devices: Vec<Value> = server
+        .call(Method::GET, "/api/v1/devices", Some(&hills_admin), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(devices.is_empty());
+    let users: Vec<UserSummary> = server
+        .call(Method::GET, "/api/v1/users", Some(&hills_admin), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0].username.as_str(), "hal");
+
+    // A code Hills issues enrols a phone into Hills only.
+    let issued: EnrolmentCodeIssued = server
+        .call(
+            Method::POST,
+            "/api/v1/enrolment-codes",
+            Some(&hills_admin),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = server
+        .client
+        .post(server.at("/api/v1/enrol"))
+        .json(&json!({"code": issued.code.to_string()}))
+        .send()
+        .await
+        .unwrap();
+    let enrolled: Value = res.json().await.unwrap();
+    assert_eq!(enrolled["org_name"], "Hills");
+}
