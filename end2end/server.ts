@@ -15,18 +15,20 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     { stdio: ["ignore", "pipe", "inherit"] },
   );
 
-  const { url, code } = await new Promise<{ url: string; code: string }>((ok, fail) => {
+  const { url, code, adminLink } = await new Promise<{ url: string; code: string; adminLink: string }>((ok, fail) => {
     let out = "";
     let code = "";
+    let adminLink = "";
     const timer = setTimeout(() => fail(new Error(`service did not start in 30 s:\n${out}`)), 30_000);
     server.on("exit", (status) => fail(new Error(`service exited with ${status}:\n${out}`)));
     server.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       code ||= /Enrolment code for a phone: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(out)?.[1] ?? "";
+      adminLink ||= /Admin sign-in link \(one-time, expires in 7 days\): (\S+)/.exec(out)?.[1] ?? "";
       const running = /PeerPulse is running at (http:\/\/\S+)/.exec(out);
-      if (running && code) {
+      if (running && code && adminLink) {
         clearTimeout(timer);
-        ok({ url: running[1], code });
+        ok({ url: running[1], code, adminLink });
       }
     });
   });
@@ -34,6 +36,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.PEERPULSE_SERVER_BIN = binary;
   process.env.PEERPULSE_DATA_DIR = dataDir;
   process.env.PEERPULSE_ENROL_CODE = code;
+  process.env.PEERPULSE_ADMIN_LINK = adminLink;
 
   return async () => {
     server.kill("SIGTERM");

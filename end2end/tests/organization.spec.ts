@@ -1,0 +1,59 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+
+test("the first admin signs in from the one-time link, enrols a phone by QR link, and adds a viewer who cannot", async ({
+  page,
+  browser,
+}) => {
+  await page.goto(process.env.PEERPULSE_ADMIN_LINK!);
+  await expect(page.getByRole("heading", { name: "Welcome to PeerPulse" })).toBeVisible();
+  await page.getByLabel("Username").fill("ana");
+  await page.getByLabel("Password (at least 10 characters)").fill("short");
+  await page.getByLabel("Password again").fill("short");
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page.getByRole("alert")).toContainText("a password is 10 to 200 characters");
+  await page.getByLabel("Password (at least 10 characters)").fill("harbour lights at night");
+  await page.getByLabel("Password again").fill("harbour lights at night");
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page.getByRole("heading", { name: "PeerPulse demo" })).toBeVisible();
+  await expect(page.getByText("Signed in as ana (Admin)")).toBeVisible();
+
+  await page.getByRole("button", { name: "New enrolment code" }).click();
+  const code = (await page.locator(".issued-code").textContent())!.trim();
+  expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  await expect(page.locator(".qr svg")).toBeVisible();
+  const scan = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+
+  // The phone opens the QR code's link and enrols itself.
+  const phone = await (await browser.newContext()).newPage();
+  await phone.goto(`${process.env.PEERPULSE_URL}/enrol#${code}`);
+  await expect(phone.getByRole("status")).toHaveText(
+    "This phone is connected to PeerPulse demo. It syncs by itself from now on.",
+  );
+  // A code works once.
+  const second = await (await browser.newContext()).newPage();
+  await second.goto(`${process.env.PEERPULSE_URL}/enrol#${code}`);
+  await expect(second.getByRole("alert")).toContainText("unknown, already used or expired");
+
+  await page.reload();
+  await expect(page.getByRole("button", { name: /^Revoke dev-/ }).first()).toBeVisible();
+
+  await page.getByLabel("Username").fill("vic");
+  await page.getByRole("radio", { name: "Viewer" }).check();
+  await page.getByLabel("First password (hand it over in person)").fill("first password here");
+  await page.getByRole("button", { name: "Add person" }).click();
+  await expect(page.getByRole("row", { name: "vic Viewer" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.getByLabel("Username").fill("vic");
+  await page.getByLabel("Password").fill("wrong password entirely");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("do not match an account");
+  await page.getByLabel("Password").fill("first password here");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Signed in as vic (Viewer)")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Phones" })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "People" })).toHaveCount(0);
+});

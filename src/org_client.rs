@@ -1,0 +1,136 @@
+//! How signed-in people talk to the service: the session cookie travels by itself (same
+//! origin), and every change carries the session's CSRF token.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use peerpulse_core::org_api::{
+    CSRF_HEADER, DEVICES_PATH, DeviceSummary, ENROLMENT_CODES_PATH, EnrolmentCodeIssued,
+    NewUserRequest, SESSION_PATH, SessionInfo, SignInRequest, USERS_PATH, UserSummary,
+    WELCOME_PATH, WelcomeRequest,
+};
+use peerpulse_core::protocol::ErrorBody;
+use serde::de::DeserializeOwned;
+
+/// Why a call did not succeed, phrased for the person using the page.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OrgError {
+    /// No connection.
+    #[error("No connection to the PeerPulse service. Try again when you are online.")]
+    Offline,
+    /// Not signed in (any more).
+    #[error("{0}")]
+    SignedOut(String),
+    /// The service refused: the message says why.
+    #[error("{0}")]
+    Refused(String),
+    /// The service failed, or answered something unreadable.
+    #[error("The service had a problem ({0}). Try again later.")]
+    Server(String),
+}
+
+async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, OrgError> {
+    let response = sent.map_err(|_| OrgError::Offline)?;
+    let status = response.status();
+    if response.ok() {
+        return response
+            .json::<T>()
+            .await
+            .map_err(|e| OrgError::Server(e.to_string()));
+    }
+    let message = response
+        .json::<ErrorBody>()
+        .await
+        .map(|b| b.message)
+        .unwrap_or_else(|_| format!("HTTP {status}"));
+    Err(match status {
+        401 => OrgError::SignedOut(message),
+        400..=499 => OrgError::Refused(message),
+        _ => OrgError::Server(format!("HTTP {status}")),
+    })
+}
+
+async fn done(sent: Result<Response, gloo_net::Error>) -> Result<(), OrgError> {
+    let response = sent.map_err(|_| OrgError::Offline)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read::<()>(Ok(response)).await
+    }
+}
+
+fn with_csrf(builder: RequestBuilder, session: &SessionInfo) -> RequestBuilder {
+    builder.header(CSRF_HEADER, &session.csrf_token)
+}
+
+fn json<T: serde::Serialize>(builder: RequestBuilder, body: &T) -> Result<Request, OrgError> {
+    builder
+        .json(body)
+        .map_err(|e| OrgError::Server(e.to_string()))
+}
+
+/// Who is signed in on this browser, if anyone.
+pub async fn current() -> Result<Option<SessionInfo>, OrgError> {
+    match read(Request::get(SESSION_PATH).send().await).await {
+        Ok(info) => Ok(Some(info)),
+        Err(OrgError::SignedOut(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Signs in.
+pub async fn sign_in(request: &SignInRequest) -> Result<SessionInfo, OrgError> {
+    read(json(Request::post(SESSION_PATH), request)?.send().await).await
+}
+
+/// Creates the account a one-time link offers, signed in.
+pub async fn welcome(request: &WelcomeRequest) -> Result<SessionInfo, OrgError> {
+    read(json(Request::post(WELCOME_PATH), request)?.send().await).await
+}
+
+/// Signs out.
+pub async fn sign_out(session: &SessionInfo) -> Result<(), OrgError> {
+    done(
+        with_csrf(Request::delete(SESSION_PATH), session)
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// The organization's people.
+pub async fn users() -> Result<Vec<UserSummary>, OrgError> {
+    read(Request::get(USERS_PATH).send().await).await
+}
+
+/// Adds a person.
+pub async fn create_user(
+    session: &SessionInfo,
+    request: &NewUserRequest,
+) -> Result<UserSummary, OrgError> {
+    read(
+        json(with_csrf(Request::post(USERS_PATH), session), request)?
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// A new one-time code for a phone.
+pub async fn issue_code(session: &SessionInfo) -> Result<EnrolmentCodeIssued, OrgError> {
+    read(
+        with_csrf(Request::post(ENROLMENT_CODES_PATH), session)
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// The organization's phones.
+pub async fn devices() -> Result<Vec<DeviceSummary>, OrgError> {
+    read(Request::get(DEVICES_PATH).send().await).await
+}
+
+/// Stops a phone from syncing.
+pub async fn revoke(session: &SessionInfo, device_id: &str) -> Result<(), OrgError> {
+    let path = format!("{DEVICES_PATH}/{device_id}/revoke");
+    done(with_csrf(Request::post(&path), session).send().await).await
+}

@@ -1,0 +1,252 @@
+//! The organization page for admins and managers: sign in, phones (enrolment codes with a QR
+//! code, revocation) and people.
+
+use crate::components::chip_picker::SingleChoice;
+use crate::org_client::{self, OrgError};
+use leptos::prelude::*;
+use peerpulse_core::org_api::{NewUserRequest, SessionInfo, SignInRequest};
+use peerpulse_core::people::{NewPassword, Permission, Role, Username};
+
+/// Sign-in, or the organization's phones and people once signed in.
+#[component]
+pub fn OrgPage() -> impl IntoView {
+    let session = RwSignal::new(None::<SessionInfo>);
+    let checked = LocalResource::new(org_client::current);
+    Effect::new(move |_| {
+        if let Some(Ok(current)) = checked.get() {
+            session.set(current);
+        }
+    });
+    view! {
+        <section class="org" aria-labelledby="org-heading">
+            <Suspense fallback=|| view! { <p role="status">"Checking your session…"</p> }>
+                {move || {
+                    checked.get().map(|read| match (read, session.get()) {
+                        (Err(e), _) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                        (Ok(_), None) => view! { <SignIn session /> }.into_any(),
+                        (Ok(_), Some(info)) => view! { <OrgHome info session /> }.into_any(),
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SignIn(session: RwSignal<Option<SessionInfo>>) -> impl IntoView {
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let sign_in = Action::new_local(|request: &SignInRequest| {
+        let request = request.clone();
+        async move { org_client::sign_in(&request).await }
+    });
+    Effect::new(move |_| match sign_in.value().get() {
+        Some(Ok(info)) => session.set(Some(info)),
+        Some(Err(e)) => problem.set(Some(e.to_string())),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match Username::new(&username.get_untracked()) {
+            Ok(username) => {
+                problem.set(None);
+                sign_in.dispatch(SignInRequest {
+                    username,
+                    password: password.get_untracked(),
+                });
+            }
+            Err(e) => problem.set(Some(format!("Username: {e}."))),
+        }
+    };
+    view! {
+        <h1 id="org-heading">"Sign in"</h1>
+        <p class="muted">"For managers, viewers and admins. Peer workers need no account: their phones log without one."</p>
+        <form class="stack-form" on:submit=submit novalidate>
+            <label for="sign-in-username">"Username"</label>
+            <input id="sign-in-username" autocomplete="username" prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
+            <label for="sign-in-password">"Password"</label>
+            <input id="sign-in-password" type="password" autocomplete="current-password" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+            <Show when=move || problem.with(Option::is_some)>
+                <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+            </Show>
+            <button type="submit" class="primary" disabled=move || sign_in.pending().get()>"Sign in"</button>
+        </form>
+    }
+}
+
+#[component]
+fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl IntoView {
+    let signed_in = StoredValue::new(info.clone());
+    let sign_out = Action::new_local(move |_: &()| {
+        let info = signed_in.get_value();
+        async move { org_client::sign_out(&info).await }
+    });
+    Effect::new(move |_| {
+        if sign_out.value().get().is_some() {
+            session.set(None);
+        }
+    });
+    let role = info.role;
+    view! {
+        <h1 id="org-heading">{info.org_name.clone()}</h1>
+        <p class="muted">{format!("Signed in as {} ({})", info.username, role.label())}</p>
+        <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
+        {role.may(Permission::EnrolPhones).then(|| view! { <Phones info=info.clone() /> })}
+        {role.may(Permission::ManagePeople).then(|| view! { <People info=info.clone() /> })}
+    }
+}
+
+#[component]
+fn Phones(info: SessionInfo) -> impl IntoView {
+    let info = StoredValue::new(info);
+    let may_revoke = info.with_value(|i| i.role.may(Permission::RevokePhones));
+    let issue = Action::new_local(move |_: &()| {
+        let info = info.get_value();
+        async move { org_client::issue_code(&info).await }
+    });
+    let revoke = Action::new_local(move |id: &String| {
+        let (info, id) = (info.get_value(), id.clone());
+        async move { org_client::revoke(&info, &id).await }
+    });
+    let devices = LocalResource::new(move || {
+        revoke.version().track();
+        issue.version().track();
+        org_client::devices()
+    });
+    view! {
+        <section aria-labelledby="phones-heading">
+            <h2 id="phones-heading">"Phones"</h2>
+            <button type="button" class="primary" disabled=move || issue.pending().get() on:click=move |_| { issue.dispatch(()); }>
+                "New enrolment code"
+            </button>
+            {move || issue.value().get().map(|result| match result {
+                Ok(issued) => view! {
+                    <div class="issued" role="status">
+                        <p>"Type this code on the phone, or scan the QR code with its camera:"</p>
+                        <p class="issued-code">{issued.code.to_string()}</p>
+                        <div class="qr" role="img" aria-label=format!("QR code for {}", issued.enrol_url) inner_html=issued.qr_svg.clone()></div>
+                        <p class="muted">{format!("Works once, until {}.", issued.expires_at)}</p>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+            })}
+            {move || revoke.value().get().and_then(Result::err).map(|e: OrgError| view! { <p role="alert" class="error">{e.to_string()}</p> })}
+            <Transition fallback=|| view! { <p>"Loading phones…"</p> }>
+                {move || devices.get().map(|read| match read {
+                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">"No phone has enrolled yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table>
+                            <thead><tr><th scope="col">"Phone"</th><th scope="col">"Last sync"</th><th scope="col">"Status"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|d| {
+                                    let id = d.id.clone();
+                                    let active = d.revoked_at.is_none();
+                                    view! {
+                                        <tr>
+                                            <td>{d.id.clone()}</td>
+                                            <td>{d.last_sync_at.clone().unwrap_or_else(|| "never".into())}</td>
+                                            <td>
+                                                {if active { "Active".to_owned() } else { "Revoked".to_owned() }}
+                                                {(active && may_revoke).then(|| view! {
+                                                    <button type="button" class="secondary" aria-label=format!("Revoke {id}")
+                                                        on:click=move |_| {
+                                                            let sure = web_sys::window().and_then(|w| w.confirm_with_message("Revoke this phone? It can no longer sync; its past counts stay.").ok()).unwrap_or(false);
+                                                            if sure { revoke.dispatch(id.clone()); }
+                                                        }>"Revoke"</button>
+                                                })}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn People(info: SessionInfo) -> impl IntoView {
+    let info = StoredValue::new(info);
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let role = RwSignal::new(Some(Role::Viewer));
+    let problem = RwSignal::new(None::<String>);
+    let create = Action::new_local(move |request: &NewUserRequest| {
+        let (info, request) = (info.get_value(), request.clone());
+        async move { org_client::create_user(&info, &request).await }
+    });
+    let people = LocalResource::new(move || {
+        create.version().track();
+        org_client::users()
+    });
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(_)) => {
+            username.set(String::new());
+            password.set(String::new());
+            problem.set(None);
+        }
+        Some(Err(e)) => problem.set(Some(e.to_string())),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = Username::new(&username.get_untracked())
+            .map_err(|e| format!("Username: {e}."))
+            .and_then(|username| {
+                NewPassword::new(&password.get_untracked())
+                    .map_err(|e| format!("First password: {e}."))
+                    .map(|password| NewUserRequest {
+                        username,
+                        role: role.get_untracked().unwrap_or(Role::Viewer),
+                        password,
+                    })
+            });
+        match request {
+            Ok(request) => {
+                problem.set(None);
+                create.dispatch(request);
+            }
+            Err(why) => problem.set(Some(why)),
+        }
+    };
+    view! {
+        <section aria-labelledby="people-heading">
+            <h2 id="people-heading">"People"</h2>
+            <Transition fallback=|| view! { <p>"Loading people…"</p> }>
+                {move || people.get().map(|read| match read {
+                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table>
+                            <thead><tr><th scope="col">"Username"</th><th scope="col">"Role"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|u| view! { <tr><td>{u.username.to_string()}</td><td>{u.role.label()}</td></tr> }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                })}
+            </Transition>
+            <form class="stack-form" on:submit=submit novalidate>
+                <h3>"Add a person"</h3>
+                <label for="new-username">"Username"</label>
+                <input id="new-username" autocomplete="off" prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
+                <SingleChoice
+                    legend="Role"
+                    name="new-role"
+                    options=Role::ALL.into_iter().map(|r| (r, r.label().to_owned())).collect()
+                    selected=role
+                />
+                <label for="new-password">"First password (hand it over in person)"</label>
+                <input id="new-password" type="password" autocomplete="new-password" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
+                <Show when=move || problem.with(Option::is_some)>
+                    <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+                </Show>
+                <button type="submit" class="primary" disabled=move || create.pending().get()>"Add person"</button>
+            </form>
+        </section>
+    }
+}
