@@ -4,7 +4,7 @@
 // at once when online. Built assets carry a content hash in their name, so they are cache-first:
 // a name never changes meaning. Each time the shell is fetched, the assets it references are
 // cached and assets no longer referenced are dropped. API calls are never cached.
-const CACHE = "peerpulse-shell-v1";
+const CACHE = "peerpulse-shell-v2";
 const SHELL = "/";
 
 function assetsOf(html) {
@@ -39,6 +39,16 @@ self.addEventListener("activate", (event) => {
       .keys()
       .then((names) => Promise.all(names.filter((n) => n !== CACHE).map((n) => caches.delete(n))))
       .then(() => self.clients.claim()),
+  );
+});
+
+// Background Sync: the sync logic lives in the page, so wake every open PeerPulse page.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "peerpulse-sync") return;
+  event.waitUntil(
+    self.clients
+      .matchAll({ type: "window" })
+      .then((clients) => clients.forEach((client) => client.postMessage({ type: "peerpulse-sync" }))),
   );
 });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
 
 const url = () => {
@@ -94,4 +95,40 @@ test("the app installs: the manifest names the app and its icons load", async ({
   }
   const sizes = body.icons.map((i: { sizes: string }) => i.sizes);
   expect(sizes).toEqual(expect.arrayContaining(["192x192", "512x512"]));
+});
+
+test("Background Sync is registered, and its wake-up makes the page sync", async ({ page }) => {
+  // Frozen timers: no retry or periodic sync can fire, only the wake-up.
+  await page.clock.install();
+  await page.goto(url());
+  const tags = await page.evaluate(() =>
+    navigator.serviceWorker.ready.then((r) =>
+      (r as ServiceWorkerRegistration & { sync: { getTags(): Promise<string[]> } }).sync.getTags(),
+    ),
+  );
+  expect(tags).toContain("peerpulse-sync");
+
+  const printed = execFileSync(process.env.PEERPULSE_SERVER_BIN!, [
+    "enrol-code",
+    "--data-dir",
+    process.env.PEERPULSE_DATA_DIR!,
+  ]).toString();
+  const code = /([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(printed)![1];
+  await page.getByLabel("Enrolment code from your manager").fill(code);
+  await page.getByRole("button", { name: "Connect" }).click();
+  await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
+
+  // The service cannot be reached while this entry is saved, so it waits.
+  await page.route("**/api/v1/sync", (route) => route.abort());
+  await page.getByRole("radio", { name: "Outreach van" }).check();
+  await page.getByRole("radio", { name: "Outreach", exact: true }).check();
+  await page.getByRole("radio", { name: "Walk-in" }).check();
+  await page.getByRole("button", { name: "Save encounter" }).click();
+  await expect(page.locator(".sync-result")).toContainText("No connection");
+  await expect(page.getByTestId("waiting")).toContainText("1 waiting to sync");
+
+  // What the service worker posts on a Background Sync event, as the page receives it.
+  await page.unroute("**/api/v1/sync");
+  await page.evaluate(() => window.dispatchEvent(new Event("peerpulse-sync")));
+  await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
 });

@@ -91,6 +91,8 @@ pub fn start(app: AppContext) -> Scheduler {
 
     // The handle lives as long as the app: the listener is never removed.
     let _online = window_event_listener(leptos::ev::online, move |_| scheduler.request());
+    // The service worker's Background Sync wakes the page through this event (index.html).
+    let _woken = window_event_listener_untyped("peerpulse-sync", move |_| scheduler.request());
     set_interval(move || scheduler.request(), PERIOD);
     scheduler.request();
     scheduler
