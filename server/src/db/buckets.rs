@@ -15,15 +15,16 @@ pub struct Applied {
     pub unchanged: u32,
 }
 
+/// Rows per upsert statement: six parameters each, well under every backend's limit.
+const ROWS_PER_STATEMENT: usize = 500;
+
 /// Stores each update whose version is newer than the device's stored one, all in one
 /// transaction, and records the sync time. Replaying a batch, or an older one, changes nothing.
 pub async fn apply(db: &Db, device: &Device, updates: &[BucketUpdate]) -> Result<Applied, DbError> {
-    let now = now();
-    let mut tx = db.begin().await?;
-    let mut result = Applied::default();
     // One lock order for every request, so concurrent syncs of one device cannot deadlock.
-    let mut ordered: Vec<&BucketUpdate> = updates.iter().collect();
-    ordered.sort_by_key(|u| {
+    // (`SyncRequest::check` already refused a request that repeats a bucket.)
+    let mut rows: Vec<&BucketUpdate> = updates.iter().collect();
+    rows.sort_by_key(|u| {
         (
             u.day,
             u.site.as_str(),
@@ -31,34 +32,49 @@ pub async fn apply(db: &Db, device: &Device, updates: &[BucketUpdate]) -> Result
             u.measure.value(),
         )
     });
-    for update in ordered {
-        // Versions are checked against MAX_VERSION (2^53 - 1) before they get here.
-        let version = i64::try_from(update.version).unwrap_or(i64::MAX);
-        let changed = sqlx::query(
+    let now = now();
+    let mut tx = db.begin().await?;
+    let mut applied: u64 = 0;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let values = (0..chunk.len())
+            .map(|i| {
+                let p = 4 + i * 6;
+                format!(
+                    "($1, $2, ${}, ${}, ${}, ${}, ${}, ${}, $3)",
+                    p,
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
             "INSERT INTO device_buckets \
                (device_id, org_id, day, site, dimension, value, count, version, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             VALUES {values} \
              ON CONFLICT (device_id, day, site, dimension, value) DO UPDATE \
                SET count = excluded.count, version = excluded.version, updated_at = excluded.updated_at \
-               WHERE excluded.version > device_buckets.version",
-        )
-        .bind(&device.id)
-        .bind(device.org_id)
-        .bind(update.day.to_string())
-        .bind(update.site.as_str())
-        .bind(update.measure.dimension().as_str())
-        .bind(update.measure.value())
-        .bind(i64::from(update.count))
-        .bind(version)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed > 0 {
-            result.applied += 1;
-        } else {
-            result.unchanged += 1;
+               WHERE excluded.version > device_buckets.version"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(&device.id)
+            .bind(device.org_id)
+            .bind(&now);
+        for update in chunk {
+            // Versions are checked against MAX_VERSION (2^53 - 1) before they get here.
+            let version = i64::try_from(update.version).unwrap_or(i64::MAX);
+            query = query
+                .bind(update.day.to_string())
+                .bind(update.site.as_str())
+                .bind(update.measure.dimension().as_str())
+                .bind(update.measure.value())
+                .bind(i64::from(update.count))
+                .bind(version);
         }
+        applied += query.execute(&mut *tx).await?.rows_affected();
     }
     sqlx::query("UPDATE devices SET last_sync_at = $1 WHERE id = $2 AND org_id = $3")
         .bind(&now)
@@ -67,7 +83,13 @@ pub async fn apply(db: &Db, device: &Device, updates: &[BucketUpdate]) -> Result
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(result)
+    let applied = u32::try_from(applied).unwrap_or(u32::MAX);
+    Ok(Applied {
+        applied,
+        unchanged: u32::try_from(updates.len())
+            .unwrap_or(u32::MAX)
+            .saturating_sub(applied),
+    })
 }
 
 /// One organization total.
