@@ -1,9 +1,14 @@
-//! Exactly-once under a hostile network: requests and answers are dropped, duplicated, delayed
-//! and replayed out of order, and the service is killed and restarted mid-sync. Afterwards the
-//! service must hold exactly what the phones hold, in every randomized run.
+//! Exactly-once under a hostile network: phones sync through an HTTP proxy on its own port that
+//! loses requests and answers, duplicates requests, and holds some back to deliver them late,
+//! out of order; the service is killed and restarted mid-sync. Afterwards the service must hold
+//! exactly what the phones hold, in every randomized run.
 
 mod support;
 
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header::AUTHORIZATION};
+use axum::response::{IntoResponse, Response};
 use chrono::{Days, NaiveDate};
 use peerpulse_core::bucket::{BucketKey, Measure, Tally, changes};
 use peerpulse_core::codebook::{CodeList, Codebook};
@@ -15,7 +20,9 @@ use peerpulse_core::protocol::{
     BucketUpdate, MAX_BATCH, SyncRequest, SyncResponse, whole_versions,
 };
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use support::{TestServer, today};
+use tokio::sync::Mutex;
 
 const RUNS: u64 = 24;
 const STEPS: usize = 120;
@@ -131,7 +138,7 @@ fn random_encounter(rng: &mut Rng, book: &Codebook, n: u64) -> Encounter {
         .expect("valid encounter")
 }
 
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone, Copy)]
 struct Faults {
     requests: u64,
     lost_requests: u64,
@@ -141,49 +148,170 @@ struct Faults {
     restarts: u64,
 }
 
-async fn post(server: &TestServer, token: &str, request: &SyncRequest) -> Option<SyncResponse> {
-    let res = server
-        .client
-        .post(server.at("/api/v1/sync"))
+/// Sends a sync request to `base`; the answer, or `None` when the network lost it. The
+/// service itself must never refuse these requests.
+async fn post(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    request: &SyncRequest,
+) -> Option<SyncResponse> {
+    let res = client
+        .post(format!("{base}/api/v1/sync"))
         .bearer_auth(token)
         .json(request)
         .send()
         .await
         .ok()?;
+    if res.status() == StatusCode::BAD_GATEWAY {
+        return None;
+    }
     assert!(res.status().is_success(), "status {}", res.status());
     res.json().await.ok()
 }
 
-/// One sync attempt of `phone` through the faulty link; `held` keeps requests to replay later.
-async fn sync_through_faults(
-    server: &TestServer,
-    phone: &mut Phone,
-    rng: &mut Rng,
-    faults: &mut Faults,
-    held: &mut Vec<(String, SyncRequest)>,
-) {
+/// A request the network holds back, to deliver after later ones.
+struct Held {
+    auth: HeaderValue,
+    body: Bytes,
+}
+
+/// What the proxy decides with, and what it did.
+struct Network {
+    rng: Rng,
+    faults: Faults,
+    held: Vec<Held>,
+    /// Where the service listens now (it moves when restarted).
+    upstream: String,
+    /// No more faults: the final syncs go straight through.
+    healed: bool,
+    client: reqwest::Client,
+}
+
+impl Network {
+    /// Delivers a request to the service; the answer, or nothing if the service is down.
+    async fn deliver(&self, auth: &HeaderValue, body: &Bytes) -> Option<(StatusCode, Bytes)> {
+        let answer = self
+            .client
+            .post(format!("{}/api/v1/sync", self.upstream))
+            .header(AUTHORIZATION, auth)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .ok()?;
+        let status = answer.status();
+        Some((status, answer.bytes().await.ok()?))
+    }
+
+    /// Delivers every held request, in a random order.
+    async fn release_held(&mut self) {
+        while !self.held.is_empty() {
+            let late = self
+                .held
+                .remove(self.rng.below(self.held.len() as u64) as usize);
+            self.deliver(&late.auth, &late.body).await;
+        }
+    }
+}
+
+/// What a phone sees when the network lost its request or the answer: no answer at all.
+fn no_answer() -> Response {
+    (StatusCode::BAD_GATEWAY, "lost in the network").into_response()
+}
+
+/// The proxy's one route: every sync request passes through the faulty network.
+async fn through_the_network(
+    State(network): State<Arc<Mutex<Network>>>,
+    request: Request,
+) -> Response {
+    let auth = request
+        .headers()
+        .get(AUTHORIZATION)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static(""));
+    let Ok(body) = axum::body::to_bytes(request.into_body(), usize::MAX).await else {
+        return no_answer();
+    };
+    let mut guard = network.lock().await;
+    let net = &mut *guard;
+    if net.healed {
+        return match net.deliver(&auth, &body).await {
+            Some((status, answer)) => (status, answer).into_response(),
+            None => no_answer(),
+        };
+    }
+    net.faults.requests += 1;
+    if net.rng.chance(15) {
+        net.faults.lost_requests += 1;
+        return no_answer();
+    }
+    if net.rng.chance(15) {
+        net.faults.replayed_late += 1;
+        net.held.push(Held {
+            auth: auth.clone(),
+            body: body.clone(),
+        });
+    }
+    if !net.held.is_empty() && net.rng.chance(20) {
+        let index = net.rng.below(net.held.len() as u64) as usize;
+        let late = net.held.remove(index);
+        net.deliver(&late.auth, &late.body).await;
+    }
+    let answer = net.deliver(&auth, &body).await;
+    if net.rng.chance(15) {
+        net.faults.duplicated += 1;
+        net.deliver(&auth, &body).await;
+    }
+    match answer {
+        Some(_) if net.rng.chance(15) => {
+            net.faults.lost_answers += 1;
+            no_answer()
+        }
+        Some((status, answer)) => (status, answer).into_response(),
+        None => no_answer(),
+    }
+}
+
+/// Starts the proxy in front of `upstream`; returns its address and the network it controls.
+async fn faulty_proxy(upstream: &str, seed: u64) -> (String, Arc<Mutex<Network>>) {
+    let network = Arc::new(Mutex::new(Network {
+        rng: Rng(seed),
+        faults: Faults::default(),
+        held: Vec::new(),
+        upstream: upstream.to_owned(),
+        healed: false,
+        client: reqwest::Client::new(),
+    }));
+    let app = axum::Router::new()
+        .fallback(through_the_network)
+        .with_state(network.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the proxy");
+    let url = format!("http://{}", listener.local_addr().expect("proxy address"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, network)
+}
+
+/// One sync attempt of `phone` through the proxy: a batch of a random size.
+async fn sync_once(client: &reqwest::Client, proxy: &str, phone: &mut Phone, rng: &mut Rng) {
     // Small batches split a backlog across requests; each still exceeds what one save touches
     // (at most 9 buckets here: total, kind, reach, two needs, a topic, a supply's two, a referral).
     let limit = [12, 20, MAX_BATCH][rng.below(3) as usize];
     let request = phone.next_batch(limit);
-    faults.requests += 1;
-    if rng.chance(15) {
-        faults.lost_requests += 1;
-        return;
+    if let Some(answer) = post(client, proxy, &phone.token, &request).await {
+        phone.acked = phone.acked.max(answer.acked_through);
     }
-    if rng.chance(15) {
-        // Delayed in the network: it arrives after later requests.
-        faults.replayed_late += 1;
-        held.push((phone.token.clone(), request.clone()));
-    }
-    let answer = post(server, &phone.token, &request).await;
-    if rng.chance(15) {
-        faults.duplicated += 1;
-        post(server, &phone.token, &request).await;
-    }
-    match answer {
-        Some(answer) if !rng.chance(15) => phone.acked = phone.acked.max(answer.acked_through),
-        _ => faults.lost_answers += 1,
+}
+
+impl Faults {
+    fn absorb(&mut self, run: &Faults) {
+        self.requests += run.requests;
+        self.lost_requests += run.lost_requests;
+        self.lost_answers += run.lost_answers;
+        self.duplicated += run.duplicated;
+        self.replayed_late += run.replayed_late;
     }
 }
 
@@ -226,6 +354,8 @@ async fn org_totals_equal_what_the_phones_hold_after_drops_duplicates_reordering
     for run in 1..=RUNS {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ run);
         let mut server = TestServer::start(None).await;
+        let (proxy, network) = faulty_proxy(&server.url, 0x2545_F491_4F6C_DD1D ^ run).await;
+        let client = reqwest::Client::new();
         let org = server.org("Org").await;
         let mut phones = Vec::new();
         for _ in 0..2 {
@@ -239,7 +369,6 @@ async fn org_totals_equal_what_the_phones_hold_after_drops_duplicates_reordering
                 tallies: BTreeMap::new(),
             });
         }
-        let mut held: Vec<(String, SyncRequest)> = Vec::new();
         let mut made = 0;
         for step in 0..STEPS {
             let phone = &mut phones[rng.below(2) as usize];
@@ -252,31 +381,30 @@ async fn org_totals_equal_what_the_phones_hold_after_drops_duplicates_reordering
                     let index = rng.below(phone.entries.len() as u64) as usize;
                     phone.delete(index);
                 }
-                _ => sync_through_faults(&server, phone, &mut rng, &mut faults, &mut held).await,
-            }
-            if !held.is_empty() && rng.chance(20) {
-                let (token, late) = held.remove(rng.below(held.len() as u64) as usize);
-                post(&server, &token, &late).await;
+                _ => sync_once(&client, &proxy, phone, &mut rng).await,
             }
             if step == STEPS / 2 {
                 // Kill the service with a sync in flight, then start it again on the same file.
                 let phone = &phones[rng.below(2) as usize];
                 let request = phone.next_batch(MAX_BATCH);
-                let in_flight = server
-                    .client
-                    .post(server.at("/api/v1/sync"))
+                let in_flight = client
+                    .post(format!("{}/api/v1/sync", server.url))
                     .bearer_auth(&phone.token)
                     .json(&request)
                     .send();
                 let killed = tokio::time::timeout(std::time::Duration::from_millis(1), in_flight);
                 let _ = killed.await;
                 server = server.restart().await;
+                network.lock().await.upstream = server.url.clone();
                 faults.restarts += 1;
             }
         }
-        // Late copies of old requests still arrive after everything else.
-        for (token, late) in held.drain(..) {
-            post(&server, &token, &late).await;
+        // Late copies of old requests still arrive after everything else; then the network heals.
+        {
+            let mut net = network.lock().await;
+            net.release_held().await;
+            net.healed = true;
+            faults.absorb(&net.faults);
         }
         // Then the network heals and each phone syncs until nothing is waiting.
         for phone in &mut phones {
@@ -285,7 +413,7 @@ async fn org_totals_equal_what_the_phones_hold_after_drops_duplicates_reordering
                 if request.buckets.is_empty() {
                     break;
                 }
-                let answer = post(&server, &phone.token, &request)
+                let answer = post(&client, &proxy, &phone.token, &request)
                     .await
                     .expect("a clean sync succeeds");
                 phone.acked = answer.acked_through;
