@@ -92,7 +92,7 @@ pub async fn open(location: &Location) -> Result<Db, DbError> {
                     Box::pin(async move {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;",
                         )
                         .await?;
                         Ok(())

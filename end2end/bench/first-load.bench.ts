@@ -1,0 +1,41 @@
+// First load and offline reload of the built app on a phone profile: 4x CPU slowdown and a
+// slow 4G link through the DevTools protocol, time to the form being usable.
+import { expect, test, type Page } from "@playwright/test";
+import { percentile, record } from "./figures";
+
+const RUNS = 5;
+// Chrome DevTools' "Slow 4G" preset.
+const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.4 * 1024 * 1024) / 8, uploadThroughput: (675 * 1024) / 8 };
+
+/** Milliseconds from navigation start until the Save button can be pressed. */
+async function timeToUsable(page: Page): Promise<number> {
+  await expect(page.getByRole("button", { name: "Save encounter" })).toBeEnabled({ timeout: 60_000 });
+  return page.evaluate(() => performance.now());
+}
+
+test("first load and offline reload, phone profile", async ({ browser }) => {
+  const first: number[] = [];
+  const offline: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    await cdp.send("Network.emulateNetworkConditions", SLOW_4G);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    await page.goto(process.env.PEERPULSE_URL!);
+    first.push(await timeToUsable(page));
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: false });
+    await context.setOffline(true);
+    await page.reload();
+    offline.push(await timeToUsable(page));
+    await context.close();
+  }
+  const method = `${RUNS} fresh browser profiles, Slow 4G (562 ms RTT, 1.4 Mbit/s) and 4x CPU slowdown via DevTools; navigation start to "Save encounter" enabled; offline = reload with the network off, from the service worker`;
+  record({ name: "first load p50, slow 4G + 4x CPU", value: percentile(first, 50), unit: "ms", method });
+  record({ name: "first load max, slow 4G + 4x CPU", value: Math.max(...first), unit: "ms", method });
+  record({ name: "offline reload p50, 4x CPU", value: percentile(offline, 50), unit: "ms", method });
+  record({ name: "offline reload max, 4x CPU", value: Math.max(...offline), unit: "ms", method });
+});
