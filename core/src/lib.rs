@@ -1,5 +1,6 @@
 //! PeerPulse domain logic: pure Rust, no I/O, shared by the PWA and the service.
 //!
+//! - [`aberration`]: emerging-need alerts with CDC's EARS C1, C2 and C3.
 //! - [`backoff`]: when a failed sync is tried again.
 //! - [`codebook`]: the organization's vocabulary (sites, topics, insights, needs).
 //! - [`encounter`]: one anonymous encounter and its validation.
@@ -13,6 +14,7 @@
 //! - [`usage`]: most-used choices first in the form.
 //! - [`privacy`]: small-cell suppression, the free-text guard and free-tag normalization.
 
+pub mod aberration;
 pub mod backoff;
 pub mod bucket;
 pub mod codebook;

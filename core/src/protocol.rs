@@ -15,6 +15,8 @@ pub const ENROL_PATH: &str = "/api/v1/enrol";
 pub const SYNC_PATH: &str = "/api/v1/sync";
 /// Reads the organization's suppressed trend totals.
 pub const TRENDS_PATH: &str = "/api/v1/trends";
+/// Reads what is rising today and which free tags are new this week.
+pub const ALERTS_PATH: &str = "/api/v1/alerts";
 
 /// Most buckets one sync request may carry; larger backlogs go in several batches.
 pub const MAX_BATCH: usize = 1_000;
@@ -277,6 +279,28 @@ pub struct TrendsResponse {
     pub suppression_threshold: u32,
     /// Totals per day and measure, all sites together, newest day first.
     pub rows: Vec<TrendRow>,
+}
+
+/// A free tag several workers started using this week.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewFreeTag {
+    /// The tag.
+    pub tag: crate::codebook::Code,
+    /// How many phones used it.
+    pub workers: u32,
+    /// The first day anyone used it.
+    pub first_seen: NaiveDate,
+}
+
+/// `GET /api/v1/alerts` answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlertsResponse {
+    /// The day tested (the service's today).
+    pub day: NaiveDate,
+    /// Needs, insights and free tags rising above their baseline (CDC EARS C1-C3).
+    pub alerts: Vec<crate::aberration::Alert>,
+    /// Free tags first used this week by at least two workers.
+    pub new_free_tags: Vec<NewFreeTag>,
 }
 
 /// The JSON body of every error answer.

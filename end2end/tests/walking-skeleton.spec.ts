@@ -65,6 +65,9 @@ test("a worker logs offline, the entry survives reloads, and synced counts reach
   await expect(needs.getByRole("row", { name: /Housing/ })).toContainText("5");
   const total = page.locator("table[data-dimension=encounters]");
   await expect(total.getByRole("row", { name: /All encounters/ })).toContainText("5");
+  await expect(page.getByRole("heading", { name: "Rising today" })).toBeVisible();
+  // Five housing needs today against none before: an emerging need (CDC EARS).
+  await expect(page.locator(".rising li")).toHaveText(/^Housing: 5 today against about 0 a day before \(EARS C1, C2, C3\)$/);
   const reach = page.locator("table[data-dimension=reach]");
   await expect(reach.getByRole("row", { name: /contact's network/ })).toContainText("5");
 

@@ -124,7 +124,11 @@ async fn load(location: Location, backend: &str) {
                         .await
                         .expect("sync");
                     let status = res.status();
-                    assert!(status.is_success(), "sync refused: {status} {}", res.text().await.unwrap_or_default());
+                    assert!(
+                        status.is_success(),
+                        "sync refused: {status} {}",
+                        res.text().await.unwrap_or_default()
+                    );
                 }
             })
         })

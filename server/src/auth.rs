@@ -104,3 +104,29 @@ pub fn require(person: &Person, permission: Permission) -> Result<(), ApiError> 
         ))
     }
 }
+
+/// Whoever may read an organization's suppressed trends: one of its phones (device token) or
+/// one of its people (session).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reader {
+    /// The organization read.
+    pub org_id: i64,
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if parts.headers.contains_key(AUTHORIZATION) {
+            let device = Device::from_request_parts(parts, state).await?;
+            return Ok(Self {
+                org_id: device.org_id,
+            });
+        }
+        let person = Person::from_request_parts(parts, state).await?;
+        require(&person, Permission::ReadTrends)?;
+        Ok(Self {
+            org_id: person.org_id,
+        })
+    }
+}

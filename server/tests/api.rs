@@ -610,3 +610,64 @@ async fn two_service_instances_on_one_database_serve_the_same_counts() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_need_that_jumps_today_is_an_alert_and_a_tag_two_phones_use_is_new() {
+    use peerpulse_core::protocol::AlertsResponse;
+    let (server, org, token) = TestServer::with_device("Org").await;
+    let other = server.device(org).await;
+    let mut history = Vec::new();
+    for back in 0..12u64 {
+        let mut u = update(
+            Measure::Need(code("housing")),
+            if back == 0 { 14 } else { 3 },
+            1,
+        );
+        u.day = today() - chrono::Days::new(back);
+        history.push(u);
+    }
+    server.sync(&token, history).await;
+    for phone in [&token, &other] {
+        server
+            .sync(
+                phone,
+                vec![update(Measure::FreeTag(code("dental-care")), 2, 2)],
+            )
+            .await;
+    }
+    let res = server
+        .client
+        .get(server.at("/api/v1/alerts"))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let alerts: AlertsResponse = res.json().await.unwrap();
+    assert_eq!(alerts.alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts.alerts[0].measure, Measure::Need(code("housing")));
+    assert_eq!(alerts.alerts[0].count, 14);
+    assert_eq!(alerts.new_free_tags.len(), 1);
+    assert_eq!(
+        (
+            alerts.new_free_tags[0].tag.as_str(),
+            alerts.new_free_tags[0].workers
+        ),
+        ("dental-care", 2)
+    );
+
+    // Another organization sees none of it.
+    let stranger_org = server.org("Elsewhere").await;
+    let stranger = server.device(stranger_org).await;
+    let theirs: AlertsResponse = server
+        .client
+        .get(server.at("/api/v1/alerts"))
+        .bearer_auth(&stranger)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(theirs.alerts.is_empty() && theirs.new_free_tags.is_empty());
+}

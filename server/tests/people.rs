@@ -368,3 +368,31 @@ async fn nobody_reads_or_changes_anything_of_another_organization() {
     let enrolled: Value = res.json().await.unwrap();
     assert_eq!(enrolled["org_name"], "Hills");
 }
+
+#[tokio::test]
+async fn signed_in_people_read_their_own_organizations_trends_and_alerts() {
+    let server = TestServer::start(None).await;
+    let harbour = server.org("Harbour").await;
+    let hills = server.org("Hills").await;
+    let viewer = server.person(hills, Role::Viewer, "vic").await;
+    let phone = server.device(harbour).await;
+    server
+        .sync(
+            &phone,
+            vec![support::update(
+                peerpulse_core::bucket::Measure::Encounters,
+                9,
+                1,
+            )],
+        )
+        .await;
+    for path in ["/api/v1/trends", "/api/v1/alerts"] {
+        let res = server.call(Method::GET, path, Some(&viewer), None).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let body: Value = res.json().await.unwrap();
+        let empty = body.get("rows").or(body.get("alerts")).unwrap();
+        assert_eq!(empty, &json!([]), "{path}: Hills sees nothing of Harbour");
+    }
+    let anonymous = server.call(Method::GET, "/api/v1/trends", None, None).await;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}

@@ -8,7 +8,7 @@ use crate::sync::client;
 use leptos::prelude::*;
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::{CodeList, Codebook};
-use peerpulse_core::protocol::{TrendRow, TrendsResponse};
+use peerpulse_core::protocol::{AlertsResponse, TrendRow, TrendsResponse};
 
 /// Days of trends shown.
 const DAYS: u32 = 30;
@@ -41,7 +41,9 @@ pub fn TrendsPage() -> impl IntoView {
             let credentials = device::credentials(&store)
                 .await?
                 .ok_or(SyncError::NotEnrolled)?;
-            Ok::<_, SyncError>(client::trends(&credentials.token, DAYS).await?)
+            let trends = client::trends(&credentials.token, DAYS).await?;
+            let alerts = client::alerts(&credentials.token).await?;
+            Ok::<_, SyncError>((trends, alerts))
         }
     });
     let codebook = app.codebook();
@@ -58,10 +60,62 @@ pub fn TrendsPage() -> impl IntoView {
                         .get()
                         .map(move |read| match read {
                             Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
-                            Ok(trends) => view! { <TrendTables trends codebook /> }.into_any(),
+                            Ok((trends, alerts)) => view! {
+                                <Rising alerts codebook=codebook.clone() />
+                                <TrendTables trends codebook />
+                            }
+                                .into_any(),
                         })
                 }}
             </Transition>
+        </section>
+    }
+}
+
+/// What is rising today (CDC EARS on daily counts) and the free tags new this week.
+#[component]
+fn Rising(alerts: AlertsResponse, codebook: Codebook) -> impl IntoView {
+    let rising = alerts
+        .alerts
+        .iter()
+        .map(|alert| {
+            let methods = alert
+                .methods
+                .iter()
+                .map(|m| format!("{m:?}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                <li>
+                    <strong>{value_label(&codebook, &alert.measure)}</strong>
+                    {format!(
+                        ": {} today against about {} a day before (EARS {methods})",
+                        alert.count, alert.baseline_mean
+                    )}
+                </li>
+            }
+        })
+        .collect_view();
+    let new_tags = alerts
+        .new_free_tags
+        .iter()
+        .map(|t| view! { <li>{format!("{} (used on {} phones since {})", tag_label(&t.tag), t.workers, t.first_seen.format("%a %d %b"))}</li> })
+        .collect_view();
+    let (none_rising, no_tags) = (alerts.alerts.is_empty(), alerts.new_free_tags.is_empty());
+    view! {
+        <section class="rising" aria-labelledby="rising-heading">
+            <h2 id="rising-heading">"Rising today"</h2>
+            {if none_rising {
+                view! { <p class="muted">"Nothing is rising above its usual level today."</p> }.into_any()
+            } else {
+                view! { <ul>{rising}</ul> }.into_any()
+            }}
+            <h2>"New needs this week"</h2>
+            {if no_tags {
+                view! { <p class="muted">"No new needs that several workers noted."</p> }.into_any()
+            } else {
+                view! { <ul>{new_tags}</ul> }.into_any()
+            }}
         </section>
     }
 }

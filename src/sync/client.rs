@@ -2,8 +2,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::protocol::{
-    ENROL_PATH, EnrolRequest, EnrolResponse, ErrorBody, SYNC_PATH, SyncRequest, SyncResponse,
-    TRENDS_PATH, TrendsResponse,
+    ALERTS_PATH, AlertsResponse, ENROL_PATH, EnrolRequest, EnrolResponse, ErrorBody, SYNC_PATH,
+    SyncRequest, SyncResponse, TRENDS_PATH, TrendsResponse,
 };
 use serde::de::DeserializeOwned;
 
@@ -60,6 +60,11 @@ pub async fn push(token: &str, request: &SyncRequest) -> Result<SyncResponse, Se
 pub async fn trends(token: &str, days: u32) -> Result<TrendsResponse, ServiceError> {
     let url = format!("{TRENDS_PATH}?days={days}");
     read(bearer(Request::get(&url), token).send().await).await
+}
+
+/// Reads what is rising today and the free tags new this week.
+pub async fn alerts(token: &str) -> Result<AlertsResponse, ServiceError> {
+    read(bearer(Request::get(ALERTS_PATH), token).send().await).await
 }
 
 async fn read<T: DeserializeOwned>(

@@ -4,7 +4,7 @@ use super::{Db, DbError, now};
 use crate::auth::Device;
 use chrono::NaiveDate;
 use peerpulse_core::bucket::{Dimension, Measure};
-use peerpulse_core::protocol::BucketUpdate;
+use peerpulse_core::protocol::{BucketUpdate, NewFreeTag};
 
 /// What applying a batch did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -138,4 +138,36 @@ pub async fn org_totals(db: &Db, org_id: i64, since: NaiveDate) -> Result<Vec<To
         .collect();
     totals.sort_by(|a, b| b.day.cmp(&a.day).then_with(|| a.measure.cmp(&b.measure)));
     Ok(totals)
+}
+
+/// Free tags of `org_id` that at least two phones use and that nobody used before `since`.
+pub async fn new_free_tags(
+    db: &Db,
+    org_id: i64,
+    since: NaiveDate,
+) -> Result<Vec<NewFreeTag>, DbError> {
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT value, CAST(COUNT(DISTINCT device_id) AS BIGINT), MIN(day) FROM device_buckets \
+         WHERE org_id = $1 AND dimension = $2 AND count > 0 \
+         GROUP BY value HAVING MIN(day) >= $3 AND COUNT(DISTINCT device_id) >= 2 \
+         ORDER BY value",
+    )
+    .bind(org_id)
+    .bind(Dimension::FreeTag.as_str())
+    .bind(since.to_string())
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(tag, workers, first_seen)| {
+            Ok(NewFreeTag {
+                tag: tag
+                    .parse()
+                    .map_err(|e| DbError::Corrupt(format!("free tag {tag:?}: {e}")))?,
+                workers: u32::try_from(workers).unwrap_or(u32::MAX),
+                first_seen: first_seen
+                    .parse()
+                    .map_err(|e| DbError::Corrupt(format!("day {first_seen:?}: {e}")))?,
+            })
+        })
+        .collect()
 }

@@ -1,14 +1,15 @@
 //! `GET /api/v1/trends`: the organization's totals, suppressed below its threshold.
 
 use crate::AppState;
-use crate::auth::Device;
+use crate::auth::Reader;
 use crate::db::{buckets, orgs};
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Query, State};
 use chrono::{Days, Utc};
+use peerpulse_core::aberration::{HISTORY_DAYS, rising};
 use peerpulse_core::privacy::suppression::suppress_trends;
-use peerpulse_core::protocol::TrendsResponse;
+use peerpulse_core::protocol::{AlertsResponse, TrendsResponse};
 use serde::Deserialize;
 
 /// Days shown when the request does not say.
@@ -24,10 +25,10 @@ pub struct TrendsQuery {
     days: Option<u32>,
 }
 
-/// The caller's organization's trends.
+/// The caller's organization's trends (a phone's or a signed-in person's).
 pub async fn trends(
     State(state): State<AppState>,
-    device: Device,
+    reader: Reader,
     query: Result<Query<TrendsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<TrendsResponse>, ApiError> {
     let Query(query) = query?;
@@ -37,9 +38,9 @@ pub async fn trends(
             "days must be between 1 and {MAX_DAYS}, got {days}"
         )));
     }
-    let org = orgs::get(&state.db, device.org_id)
+    let org = orgs::get(&state.db, reader.org_id)
         .await?
-        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", device.org_id)))?;
+        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", reader.org_id)))?;
     let since = Utc::now().date_naive() - Days::new(u64::from(days - 1));
     let totals: Vec<_> = buckets::org_totals(&state.db, org.id, since)
         .await?
@@ -51,5 +52,27 @@ pub async fn trends(
         org_name: org.name,
         suppression_threshold: org.threshold.get(),
         rows,
+    }))
+}
+
+/// `GET /api/v1/alerts`: what is rising today, and free tags new this week.
+pub async fn alerts(
+    State(state): State<AppState>,
+    reader: Reader,
+) -> Result<Json<AlertsResponse>, ApiError> {
+    let org = orgs::get(&state.db, reader.org_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", reader.org_id)))?;
+    let today = Utc::now().date_naive();
+    let since = today - Days::new(HISTORY_DAYS as u64 - 1);
+    let totals: Vec<_> = buckets::org_totals(&state.db, org.id, since)
+        .await?
+        .into_iter()
+        .map(|total| (total.day, total.measure, total.count))
+        .collect();
+    Ok(Json(AlertsResponse {
+        day: today,
+        alerts: rising(&totals, today, org.threshold),
+        new_free_tags: buckets::new_free_tags(&state.db, org.id, today - Days::new(6)).await?,
     }))
 }
