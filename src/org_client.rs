@@ -4,9 +4,10 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::org_api::{
     CSRF_HEADER, DEVICES_PATH, DeviceSummary, ENROLMENT_CODES_PATH, EnrolmentCodeIssued,
-    NewUserRequest, SESSION_PATH, SessionInfo, SignInRequest, USERS_PATH, UserSummary,
-    WELCOME_PATH, WelcomeRequest,
+    NewUserRequest, OVERSIGHT_PATH, SESSION_PATH, SessionInfo, SignInRequest, USERS_PATH,
+    UserSummary, WELCOME_PATH, WelcomeRequest,
 };
+use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::protocol::ErrorBody;
 use serde::de::DeserializeOwned;
 
@@ -122,6 +123,11 @@ pub async fn issue_code(session: &SessionInfo) -> Result<EnrolmentCodeIssued, Or
             .await,
     )
     .await
+}
+
+/// Encounters each phone captured per day, and quiet phones.
+pub async fn oversight() -> Result<OversightResponse, OrgError> {
+    read(Request::get(OVERSIGHT_PATH).send().await).await
 }
 
 /// The organization's phones.

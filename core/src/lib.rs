@@ -6,6 +6,7 @@
 //! - [`encounter`]: one anonymous encounter and its validation.
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
 //! - [`history`]: the worker's own day summaries, filters and exports.
+//! - [`oversight`]: encounters each phone captured per day, for managers.
 //! - [`people`]: people who sign in, their roles and what each may do.
 //! - [`pin`]: the optional PIN lock for shared phones.
 //! - [`bucket`]: aggregation of encounters into trend buckets.
@@ -22,6 +23,7 @@ pub mod encounter;
 pub mod enrolment;
 pub mod history;
 pub mod org_api;
+pub mod oversight;
 pub mod people;
 pub mod pin;
 pub mod privacy;

@@ -12,6 +12,8 @@ pub const SESSION_PATH: &str = "/api/v1/session";
 pub const USERS_PATH: &str = "/api/v1/users";
 /// A new one-time code for a phone (POST).
 pub const ENROLMENT_CODES_PATH: &str = "/api/v1/enrolment-codes";
+/// Encounters each phone captured per day, and quiet phones (GET, managers).
+pub const OVERSIGHT_PATH: &str = "/api/v1/oversight";
 /// The organization's phones (GET); `/{id}/revoke` (POST) stops one.
 pub const DEVICES_PATH: &str = "/api/v1/devices";
 /// The header that must echo the session's CSRF token on every changing request.

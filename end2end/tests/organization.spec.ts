@@ -38,6 +38,11 @@ test("the first admin signs in from the one-time link, enrols a phone by QR link
 
   await page.reload();
   await expect(page.getByRole("button", { name: /^Revoke dev-/ }).first()).toBeVisible();
+  const captures = page.getByRole("region", { name: "Encounters per phone and day" });
+  await expect(captures.getByRole("columnheader", { name: "7 days" })).toBeVisible();
+  expect(await captures.getByRole("row").count()).toBeGreaterThan(1);
+  const again = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(again.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
 
   await page.getByLabel("Username").fill("vic");
   await page.getByRole("radio", { name: "Viewer" }).check();

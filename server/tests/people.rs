@@ -396,3 +396,39 @@ async fn signed_in_people_read_their_own_organizations_trends_and_alerts() {
     let anonymous = server.call(Method::GET, "/api/v1/trends", None, None).await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn managers_see_each_phones_daily_captures_and_viewers_do_not() {
+    use peerpulse_core::oversight::OversightResponse;
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let manager = server.person(org, Role::Manager, "mia").await;
+    let viewer = server.person(org, Role::Viewer, "vic").await;
+    let phone = server.enrol(org).await;
+    let mut van = support::update(peerpulse_core::bucket::Measure::Encounters, 4, 1);
+    let mut street = van.clone();
+    street.site = support::code("street");
+    street.count = 3;
+    van.version = 1;
+    server.sync(&phone.token, vec![van, street]).await;
+
+    let grid: OversightResponse = server
+        .call(Method::GET, "/api/v1/oversight", Some(&manager), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(grid.days.len(), 28);
+    assert_eq!(grid.devices.len(), 1);
+    let activity = &grid.devices[0];
+    assert_eq!(activity.device_id, phone.device_id);
+    assert_eq!(
+        (activity.daily[27], activity.last_week, activity.quiet),
+        (7, 7, false)
+    );
+
+    let res = server
+        .call(Method::GET, "/api/v1/oversight", Some(&viewer), None)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

@@ -171,3 +171,29 @@ pub async fn new_free_tags(
         })
         .collect()
 }
+
+/// Each phone's encounters per day (all sites) in `org_id` from `since` on.
+pub async fn encounters_per_device(
+    db: &Db,
+    org_id: i64,
+    since: NaiveDate,
+) -> Result<Vec<(String, NaiveDate, u32)>, DbError> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT device_id, day, CAST(SUM(count) AS BIGINT) FROM device_buckets \
+         WHERE org_id = $1 AND dimension = $2 AND day >= $3 \
+         GROUP BY device_id, day",
+    )
+    .bind(org_id)
+    .bind(Dimension::Encounters.as_str())
+    .bind(since.to_string())
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(device, day, count)| {
+            let day = day
+                .parse()
+                .map_err(|e| DbError::Corrupt(format!("day {day:?}: {e}")))?;
+            Ok((device, day, u32::try_from(count).unwrap_or(u32::MAX)))
+        })
+        .collect()
+}

@@ -5,7 +5,7 @@ use super::ApiJson;
 use crate::AppState;
 use crate::auth::{require, session_token};
 use crate::db::people::{self, NewAccountError, Person};
-use crate::db::{devices, enrolment, orgs};
+use crate::db::{buckets, devices, enrolment, orgs};
 use crate::error::ApiError;
 use crate::passwords;
 use axum::Json;
@@ -18,6 +18,7 @@ use peerpulse_core::org_api::{
     DeviceSummary, EnrolmentCodeIssued, NewUserRequest, SESSION_COOKIE, SessionInfo, SignInRequest,
     UserSummary, WelcomeRequest,
 };
+use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::{MAX_PASSWORD_CHARS, Permission};
 use qrcode::QrCode;
 use qrcode::render::svg;
@@ -215,3 +216,26 @@ pub async fn revoke_device(
         Err(ApiError::NotFound)
     }
 }
+
+/// `GET /api/v1/oversight`: encounters each phone captured per day over four weeks, and the
+/// phones that went quiet (managers and admins).
+pub async fn oversight(
+    State(state): State<AppState>,
+    person: Person,
+) -> Result<Json<OversightResponse>, ApiError> {
+    require(&person, Permission::EnrolPhones)?;
+    let today = chrono::Utc::now().date_naive();
+    let since = today - chrono::Days::new(u64::from(OVERSIGHT_DAYS) - 1);
+    let totals = buckets::encounters_per_device(&state.db, person.org_id, since).await?;
+    let phones = devices::list(&state.db, person.org_id).await?;
+    Ok(Json(peerpulse_core::oversight::oversight(
+        &totals,
+        &phones,
+        today,
+        OVERSIGHT_DAYS,
+        chrono::Utc::now(),
+    )))
+}
+
+/// Days the oversight grid covers.
+const OVERSIGHT_DAYS: u32 = 28;
