@@ -8,7 +8,9 @@ use peerpulse_core::org_api::{
     UserSummary, WELCOME_PATH, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
-use peerpulse_core::protocol::ErrorBody;
+use peerpulse_core::protocol::{
+    ALERTS_PATH, AlertsResponse, ErrorBody, TRENDS_PATH, TrendsResponse,
+};
 use serde::de::DeserializeOwned;
 
 /// Why a call did not succeed, phrased for the person using the page.
@@ -123,6 +125,21 @@ pub async fn issue_code(session: &SessionInfo) -> Result<EnrolmentCodeIssued, Or
             .await,
     )
     .await
+}
+
+/// The organization's suppressed trends for the last `days` days.
+pub async fn trends(days: u32) -> Result<TrendsResponse, OrgError> {
+    read(
+        Request::get(&format!("{TRENDS_PATH}?days={days}"))
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// What is rising today, and free tags new this week.
+pub async fn alerts() -> Result<AlertsResponse, OrgError> {
+    read(Request::get(ALERTS_PATH).send().await).await
 }
 
 /// Encounters each phone captured per day, and quiet phones.

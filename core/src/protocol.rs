@@ -17,6 +17,8 @@ pub const SYNC_PATH: &str = "/api/v1/sync";
 pub const TRENDS_PATH: &str = "/api/v1/trends";
 /// Reads what is rising today and which free tags are new this week.
 pub const ALERTS_PATH: &str = "/api/v1/alerts";
+/// Server-sent events: `changed` whenever the organization's counts change.
+pub const EVENTS_PATH: &str = "/api/v1/events";
 
 /// Most buckets one sync request may carry; larger backlogs go in several batches.
 pub const MAX_BATCH: usize = 1_000;

@@ -25,6 +25,9 @@ pub struct AppState {
     /// The address people and phones reach the service at, for links and QR codes; session
     /// cookies are marked Secure when it is https.
     pub public_url: String,
+    /// Organizations whose counts just changed, for live dashboards (one service instance:
+    /// several instances behind a load balancer would need the database to relay this).
+    pub changes: tokio::sync::broadcast::Sender<i64>,
 }
 
 /// Burst of requests a device may send at once (a large backlog syncs in many batches).
@@ -43,6 +46,7 @@ impl AppState {
             static_dir,
             rate_limit: Arc::new(RateLimiter::new(RATE_BURST, RATE_PER_MINUTE)),
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            changes: tokio::sync::broadcast::channel(256).0,
         })
     }
 

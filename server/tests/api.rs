@@ -671,3 +671,38 @@ async fn a_need_that_jumps_today_is_an_alert_and_a_tag_two_phones_use_is_new() {
         .unwrap();
     assert!(theirs.alerts.is_empty() && theirs.new_free_tags.is_empty());
 }
+
+#[tokio::test]
+async fn a_sync_reaches_open_dashboards_of_its_organization_only() {
+    let (server, org, token) = TestServer::with_device("Org").await;
+    let other_org = server.org("Elsewhere").await;
+    let stranger = server.device(other_org).await;
+    let listen = |token: &str| {
+        server
+            .client
+            .get(server.at("/api/v1/events"))
+            .bearer_auth(token)
+            .send()
+    };
+    let mut ours = listen(&token).await.unwrap();
+    let mut theirs = listen(&stranger).await.unwrap();
+    assert_eq!(
+        ours.headers()["content-type"].to_str().unwrap(),
+        "text/event-stream"
+    );
+    let phone = server.device(org).await;
+    server
+        .sync(&phone, vec![update(Measure::Encounters, 3, 1)])
+        .await;
+    let chunk = tokio::time::timeout(std::time::Duration::from_secs(2), ours.chunk())
+        .await
+        .expect("an event within 2 s")
+        .unwrap()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&chunk).contains("event: changed"),
+        "{chunk:?}"
+    );
+    let nothing = tokio::time::timeout(std::time::Duration::from_millis(300), theirs.chunk()).await;
+    assert!(nothing.is_err(), "another organization hears nothing");
+}

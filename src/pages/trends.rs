@@ -11,7 +11,7 @@ use peerpulse_core::codebook::{CodeList, Codebook};
 use peerpulse_core::protocol::{AlertsResponse, TrendRow, TrendsResponse};
 
 /// Days of trends shown.
-const DAYS: u32 = 30;
+pub const DAYS: u32 = 30;
 
 /// What a person reads for a measure's value.
 fn value_label(codebook: &Codebook, measure: &Measure) -> String {
@@ -74,7 +74,7 @@ pub fn TrendsPage() -> impl IntoView {
 
 /// What is rising today (CDC EARS on daily counts) and the free tags new this week.
 #[component]
-fn Rising(alerts: AlertsResponse, codebook: Codebook) -> impl IntoView {
+pub fn Rising(alerts: AlertsResponse, codebook: Codebook) -> impl IntoView {
     let rising = alerts
         .alerts
         .iter()
@@ -121,7 +121,7 @@ fn Rising(alerts: AlertsResponse, codebook: Codebook) -> impl IntoView {
 }
 
 #[component]
-fn TrendTables(trends: TrendsResponse, codebook: Codebook) -> impl IntoView {
+pub fn TrendTables(trends: TrendsResponse, codebook: Codebook) -> impl IntoView {
     let threshold = trends.suppression_threshold;
     let intro = format!(
         "{}, last {DAYS} days, all sites. Counts below {threshold} show as \"<{threshold}\" so no one can be singled out.",

@@ -14,7 +14,7 @@ use axum::routing::{any, get, post};
 use peerpulse_core::org_api::{
     DEVICES_PATH, ENROLMENT_CODES_PATH, OVERSIGHT_PATH, SESSION_PATH, USERS_PATH, WELCOME_PATH,
 };
-use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, SYNC_PATH, TRENDS_PATH};
+use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .route(SYNC_PATH, post(sync::sync))
         .route(TRENDS_PATH, get(trends::trends))
         .route(ALERTS_PATH, get(trends::alerts))
+        .route(EVENTS_PATH, get(trends::events))
         .route(WELCOME_PATH, post(people::welcome))
         .route(
             SESSION_PATH,

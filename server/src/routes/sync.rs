@@ -36,6 +36,10 @@ pub async fn sync(
     );
     let valid: Vec<BucketUpdate> = valid.into_iter().cloned().collect();
     let applied = buckets::apply(&state.db, &device, &valid).await?;
+    if applied.applied > 0 {
+        // Nobody listening is fine: live dashboards are optional.
+        let _ = state.changes.send(device.org_id);
+    }
     if !rejected.is_empty() {
         tracing::info!(device = %device.id, count = rejected.len(), "buckets rejected");
     }

@@ -6,11 +6,15 @@ use crate::db::{buckets, orgs};
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{Days, Utc};
+use futures_util::Stream;
 use peerpulse_core::aberration::{HISTORY_DAYS, rising};
 use peerpulse_core::privacy::suppression::suppress_trends;
 use peerpulse_core::protocol::{AlertsResponse, TrendsResponse};
 use serde::Deserialize;
+use std::convert::Infallible;
+use tokio::sync::broadcast::error::RecvError;
 
 /// Days shown when the request does not say.
 const DEFAULT_DAYS: u32 = 30;
@@ -75,4 +79,29 @@ pub async fn alerts(
         alerts: rising(&totals, today, org.threshold),
         new_free_tags: buckets::new_free_tags(&state.db, org.id, today - Days::new(6)).await?,
     }))
+}
+
+/// `GET /api/v1/events`: a server-sent event `changed` each time a phone of the caller's
+/// organization syncs new counts, so an open dashboard reloads within moments.
+pub async fn events(
+    State(state): State<AppState>,
+    reader: Reader,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let changes = state.changes.subscribe();
+    let stream = futures_util::stream::unfold(changes, move |mut changes| async move {
+        loop {
+            match changes.recv().await {
+                Ok(org) if org == reader.org_id => {
+                    return Some((Ok(Event::default().event("changed").data("{}")), changes));
+                }
+                // Missed some: the dashboard reloads everything anyway.
+                Err(RecvError::Lagged(_)) => {
+                    return Some((Ok(Event::default().event("changed").data("{}")), changes));
+                }
+                Ok(_) => {}
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
 }

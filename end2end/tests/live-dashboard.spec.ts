@@ -1,0 +1,40 @@
+import { execFileSync } from "node:child_process";
+import { expect, test } from "@playwright/test";
+
+test("an open dashboard shows a phone's sync within 2 seconds, without a reload", async ({ page, request }) => {
+  const url = process.env.PEERPULSE_URL!;
+  const printed = execFileSync(process.env.PEERPULSE_SERVER_BIN!, [
+    "org",
+    "create",
+    "Live Outreach",
+    "--data-dir",
+    process.env.PEERPULSE_DATA_DIR!,
+    "--public-url",
+    url,
+  ]).toString();
+  const link = /Admin sign-in link \(one-time, expires in 7 days\): (\S+)/.exec(printed)![1];
+  await page.goto(link);
+  await page.getByLabel("Username").fill("lee");
+  await page.getByLabel("Password (at least 10 characters)").fill("live dashboards please");
+  await page.getByLabel("Password again").fill("live dashboards please");
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page.getByRole("heading", { name: "Live Outreach" })).toBeVisible();
+  await expect(page.getByText("No counts synced yet.")).toBeVisible();
+
+  await page.getByRole("button", { name: "New enrolment code" }).click();
+  const code = (await page.locator(".issued-code").textContent())!.trim();
+  const enrolled = await (await request.post(`${url}/api/v1/enrol`, { data: { code } })).json();
+
+  // A phone syncs while the dashboard is open.
+  const today = new Date().toISOString().slice(0, 10);
+  const synced = await request.post(`${url}/api/v1/sync`, {
+    headers: { authorization: `Bearer ${enrolled.token}` },
+    data: {
+      buckets: [{ day: today, site: "van", dimension: "encounters", count: 7, version: 1 }],
+      codebook_version: 1,
+    },
+  });
+  expect(synced.ok()).toBeTruthy();
+  const total = page.locator("table[data-dimension=encounters]");
+  await expect(total.getByRole("row", { name: /All encounters/ })).toContainText("7", { timeout: 2_000 });
+});
