@@ -2,10 +2,11 @@
 //! origin), and every change carries the session's CSRF token.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use peerpulse_core::codebook::Codebook;
 use peerpulse_core::org_api::{
-    CSRF_HEADER, DEVICES_PATH, DeviceSummary, ENROLMENT_CODES_PATH, EnrolmentCodeIssued,
-    NewUserRequest, OVERSIGHT_PATH, SESSION_PATH, SessionInfo, SignInRequest, USERS_PATH,
-    UserSummary, WELCOME_PATH, WelcomeRequest,
+    CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest, DEVICES_PATH, DeviceSummary,
+    ENROLMENT_CODES_PATH, EnrolmentCodeIssued, NewUserRequest, OVERSIGHT_PATH, SESSION_PATH,
+    SessionInfo, SignInRequest, USERS_PATH, UserSummary, WELCOME_PATH, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::protocol::{
@@ -140,6 +141,24 @@ pub async fn trends(days: u32) -> Result<TrendsResponse, OrgError> {
 /// What is rising today, and free tags new this week.
 pub async fn alerts() -> Result<AlertsResponse, OrgError> {
     read(Request::get(ALERTS_PATH).send().await).await
+}
+
+/// The organization's current codebook.
+pub async fn codebook() -> Result<Codebook, OrgError> {
+    read(Request::get(CODEBOOK_PATH).send().await).await
+}
+
+/// Makes one codebook edit; the codebook as now stored.
+pub async fn edit_codebook(
+    session: &SessionInfo,
+    request: &CodebookEditRequest,
+) -> Result<Codebook, OrgError> {
+    read(
+        json(with_csrf(Request::post(CODEBOOK_PATH), session), request)?
+            .send()
+            .await,
+    )
+    .await
 }
 
 /// Encounters each phone captured per day, and quiet phones.

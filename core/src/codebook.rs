@@ -55,6 +55,23 @@ impl Code {
     }
 }
 
+impl Code {
+    /// A code made from a label: lowercase letters and digits, words joined by hyphens.
+    pub fn from_label(label: &str) -> Result<Self, CodeError> {
+        let slug = label
+            .to_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let cut = slug
+            .char_indices()
+            .nth(MAX_CODE_LEN)
+            .map_or(slug.len(), |(i, _)| i);
+        Self::new(slug[..cut].trim_end_matches('-'))
+    }
+}
+
 impl FromStr for Code {
     type Err = CodeError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -311,6 +328,138 @@ impl Codebook {
     }
 }
 
+/// One change a manager makes to the codebook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "edit", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum CodebookEdit {
+    /// A new code in `list`, its code made from the label.
+    Add {
+        /// The list.
+        list: CodeList,
+        /// What people read.
+        label: String,
+    },
+    /// A new label for a code; the code, and so every past count, stays.
+    Rename {
+        /// The list.
+        list: CodeList,
+        /// The code.
+        code: Code,
+        /// The new label.
+        label: String,
+    },
+    /// No longer offered for new entries; past entries and counts still read.
+    Retire {
+        /// The list.
+        list: CodeList,
+        /// The code.
+        code: Code,
+    },
+    /// Offered again.
+    Restore {
+        /// The list.
+        list: CodeList,
+        /// The code.
+        code: Code,
+    },
+    /// A free tag workers used becomes a need in the codebook, keeping its code.
+    Promote {
+        /// The free tag.
+        tag: Code,
+    },
+}
+
+/// Why an edit cannot be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CodebookEditError {
+    /// The label makes no code.
+    #[error("the label must contain letters or digits")]
+    NoCode(#[from] CodeError),
+    /// The code is already in the list.
+    #[error("the {} list already has {code}", list.label())]
+    Exists {
+        /// The code.
+        code: Code,
+        /// The list.
+        list: CodeList,
+    },
+    /// The code is not in the list.
+    #[error("the {} list has no code {code}", list.label())]
+    Missing {
+        /// The code.
+        code: Code,
+        /// The list.
+        list: CodeList,
+    },
+    /// The result would not be a usable codebook.
+    #[error(transparent)]
+    Invalid(#[from] CodebookError),
+}
+
+impl Codebook {
+    fn entries_mut(&mut self, list: CodeList) -> &mut Vec<CodebookEntry> {
+        match list {
+            CodeList::Site => &mut self.sites,
+            CodeList::Topic => &mut self.topics,
+            CodeList::Insight => &mut self.insights,
+            CodeList::Need => &mut self.needs,
+            CodeList::Supply => &mut self.supplies,
+            CodeList::Referral => &mut self.referrals,
+        }
+    }
+
+    /// The codebook after `edit` (same version: the service raises it when storing).
+    pub fn edited(&self, edit: &CodebookEdit) -> Result<Self, CodebookEditError> {
+        let mut book = self.clone();
+        let find = |book: &mut Self, list: CodeList, code: &Code| {
+            let position = book.entries(list).iter().position(|e| &e.code == code);
+            position.ok_or_else(|| CodebookEditError::Missing {
+                code: code.clone(),
+                list,
+            })
+        };
+        match edit {
+            CodebookEdit::Add { list, label } => {
+                let code = Code::from_label(label)?;
+                book.add(*list, code, label)?;
+            }
+            CodebookEdit::Promote { tag } => {
+                book.add(CodeList::Need, tag.clone(), &tag.as_str().replace('-', " "))?;
+            }
+            CodebookEdit::Rename { list, code, label } => {
+                let i = find(&mut book, *list, code)?;
+                book.entries_mut(*list)[i].label = label.trim().to_owned();
+            }
+            CodebookEdit::Retire { list, code } => {
+                let i = find(&mut book, *list, code)?;
+                book.entries_mut(*list)[i].retired = true;
+            }
+            CodebookEdit::Restore { list, code } => {
+                let i = find(&mut book, *list, code)?;
+                book.entries_mut(*list)[i].retired = false;
+            }
+        }
+        book.check()?;
+        Ok(book)
+    }
+
+    fn add(&mut self, list: CodeList, code: Code, label: &str) -> Result<(), CodebookEditError> {
+        if self.knows(list, &code) {
+            return Err(CodebookEditError::Exists { code, list });
+        }
+        let mut label = label.trim().to_owned();
+        if let Some(first) = label.get(..1) {
+            label = first.to_uppercase() + &label[1..];
+        }
+        self.entries_mut(list).push(CodebookEntry {
+            code,
+            label,
+            retired: false,
+        });
+        Ok(())
+    }
+}
+
 fn default_supplies() -> Vec<CodebookEntry> {
     entries(&[
         ("needles-syringes", "Needles and syringes"),
@@ -401,6 +550,74 @@ mod tests {
         assert_eq!(book.check(), Ok(()));
         assert!(book.offers(CodeList::Supply, &Code::new("naloxone-kit").unwrap()));
         assert!(book.offers(CodeList::Referral, &Code::new("drug-treatment").unwrap()));
+    }
+
+    #[test]
+    fn managers_add_rename_retire_restore_and_promote_codes() {
+        let book = Codebook::harm_reduction_default();
+        let added = book
+            .edited(&CodebookEdit::Add {
+                list: CodeList::Need,
+                label: "Dental care / teeth".into(),
+            })
+            .unwrap();
+        let dental = Code::new("dental-care-teeth").unwrap();
+        assert!(added.offers(CodeList::Need, &dental));
+        assert_eq!(
+            added.edited(&CodebookEdit::Add {
+                list: CodeList::Need,
+                label: "dental care teeth".into()
+            }),
+            Err(CodebookEditError::Exists {
+                code: dental.clone(),
+                list: CodeList::Need
+            })
+        );
+        let renamed = added
+            .edited(&CodebookEdit::Rename {
+                list: CodeList::Need,
+                code: dental.clone(),
+                label: "Dental care".into(),
+            })
+            .unwrap();
+        assert_eq!(renamed.label(CodeList::Need, &dental), "Dental care");
+        let retired = renamed
+            .edited(&CodebookEdit::Retire {
+                list: CodeList::Need,
+                code: dental.clone(),
+            })
+            .unwrap();
+        assert!(retired.knows(CodeList::Need, &dental) && !retired.offers(CodeList::Need, &dental));
+        let restored = retired
+            .edited(&CodebookEdit::Restore {
+                list: CodeList::Need,
+                code: dental.clone(),
+            })
+            .unwrap();
+        assert!(restored.offers(CodeList::Need, &dental));
+        let tag = Code::new("sleeping-bags").unwrap();
+        let promoted = book
+            .edited(&CodebookEdit::Promote { tag: tag.clone() })
+            .unwrap();
+        assert_eq!(promoted.label(CodeList::Need, &tag), "Sleeping bags");
+        assert!(matches!(
+            book.edited(&CodebookEdit::Add {
+                list: CodeList::Site,
+                label: " / ".into()
+            }),
+            Err(CodebookEditError::NoCode(_))
+        ));
+        // Retiring every site would leave nothing to choose: refused.
+        let mut one_site = book.clone();
+        one_site.sites.truncate(1);
+        let only = one_site.sites[0].code.clone();
+        assert!(matches!(
+            one_site.edited(&CodebookEdit::Retire {
+                list: CodeList::Site,
+                code: only
+            }),
+            Err(CodebookEditError::Invalid(_))
+        ));
     }
 
     #[test]

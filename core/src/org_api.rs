@@ -1,5 +1,6 @@
 //! The API for people who sign in: sessions, people, phone enrolment. Paths carry the version.
 
+use crate::codebook::CodebookEdit;
 use crate::enrolment::EnrolmentCode;
 use crate::people::{NewPassword, Role, Username};
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,8 @@ pub const ENROLMENT_CODES_PATH: &str = "/api/v1/enrolment-codes";
 pub const OVERSIGHT_PATH: &str = "/api/v1/oversight";
 /// The organization's phones (GET); `/{id}/revoke` (POST) stops one.
 pub const DEVICES_PATH: &str = "/api/v1/devices";
+/// The organization's codebook (GET), one edit to it (POST, managers and admins).
+pub const CODEBOOK_PATH: &str = "/api/v1/codebook";
 /// The header that must echo the session's CSRF token on every changing request.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The session cookie's name.
@@ -103,4 +106,14 @@ pub struct DeviceSummary {
     pub last_sync_at: Option<String>,
     /// When it was revoked, if it was.
     pub revoked_at: Option<String>,
+}
+
+/// `POST /api/v1/codebook` body: one edit to the version the editor saw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodebookEditRequest {
+    /// The version the edit was made on; a newer stored one refuses it.
+    pub base_version: u32,
+    /// The change.
+    pub edit: CodebookEdit,
 }

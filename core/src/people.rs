@@ -26,6 +26,8 @@ pub enum Permission {
     RevokePhones,
     /// Read the organization's suppressed trends.
     ReadTrends,
+    /// Add, rename, retire and restore codes, and promote free tags.
+    EditCodebook,
 }
 
 impl Role {
@@ -59,7 +61,9 @@ impl Role {
     pub fn may(self, permission: Permission) -> bool {
         match permission {
             Permission::ManagePeople | Permission::RevokePhones => self == Self::Admin,
-            Permission::EnrolPhones => matches!(self, Self::Admin | Self::Manager),
+            Permission::EnrolPhones | Permission::EditCodebook => {
+                matches!(self, Self::Admin | Self::Manager)
+            }
             Permission::ReadTrends => true,
         }
     }
@@ -179,6 +183,8 @@ mod tests {
         assert!(Role::Manager.may(Permission::EnrolPhones));
         assert!(!Role::Manager.may(Permission::RevokePhones));
         assert!(!Role::Viewer.may(Permission::EnrolPhones));
+        assert!(Role::Manager.may(Permission::EditCodebook));
+        assert!(!Role::Viewer.may(Permission::EditCodebook));
         assert!(Role::ALL.iter().all(|r| r.may(Permission::ReadTrends)));
     }
 

@@ -50,6 +50,19 @@ test("the first admin signs in from the one-time link, enrols a phone by QR link
   await page.getByRole("button", { name: "Add person" }).click();
   await expect(page.getByRole("row", { name: "vic Viewer" })).toBeVisible();
 
+  // The codebook grows with the team: a new need, renamed, retired; each a new version.
+  const codebook = page.getByRole("region", { name: "Codebook" });
+  await codebook.getByRole("radio", { name: "Needs" }).check();
+  await codebook.getByLabel("New entry in this list").fill("sleeping bags and blankets");
+  await codebook.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(codebook.getByRole("status")).toHaveText(/^Saved as version (\d+): phones get it on their next sync\.$/);
+  const added = Number(/version (\d+)/.exec((await codebook.getByRole("status").textContent())!)![1]);
+  await codebook.getByLabel("Label of sleeping-bags-and-blankets").fill("Sleeping bags");
+  await codebook.getByRole("button", { name: "Rename Sleeping bags and blankets" }).click();
+  await expect(codebook.getByRole("status")).toContainText(`version ${added + 1}:`);
+  await codebook.getByRole("button", { name: "Retire Sleeping bags" }).click();
+  await expect(codebook.getByRole("button", { name: "Restore Sleeping bags" })).toBeVisible();
+
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await page.getByLabel("Username").fill("vic");

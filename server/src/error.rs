@@ -25,6 +25,9 @@ pub enum ApiError {
     /// The sign-in link is unknown, used or expired.
     #[error("This sign-in link is unknown, already used or expired: ask your admin for a new one.")]
     SignInLinkInvalid,
+    /// The request is well-formed but cannot be carried out.
+    #[error("{0}")]
+    Unprocessable(String),
     /// The request conflicts with what is stored.
     #[error("{0}")]
     Conflict(String),
@@ -69,6 +72,7 @@ impl ApiError {
             }
             Self::Forbidden(_) | Self::SignInLinkInvalid => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::EnrolmentCodeInvalid => StatusCode::FORBIDDEN,
             Self::InvalidBody { status, .. } => *status,
             Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
@@ -90,6 +94,7 @@ impl ApiError {
             Self::Forbidden(_) => "forbidden",
             Self::SignInLinkInvalid => "sign_in_link_invalid",
             Self::Conflict(_) => "conflict",
+            Self::Unprocessable(_) => "unprocessable",
             Self::EnrolmentCodeInvalid => "enrolment_code_invalid",
             Self::InvalidBody { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE => {
                 "payload_too_large"

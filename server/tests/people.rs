@@ -432,3 +432,73 @@ async fn managers_see_each_phones_daily_captures_and_viewers_do_not() {
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn managers_edit_the_codebook_version_by_version_and_phones_get_it() {
+    use peerpulse_core::codebook::{CodeList, Codebook};
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let manager = server.person(org, Role::Manager, "mia").await;
+    let viewer = server.person(org, Role::Viewer, "vic").await;
+    let phone = server.device(org).await;
+    let add =
+        json!({"base_version": 1, "edit": {"edit": "add", "list": "need", "label": "Dental care"}});
+
+    let refused = server
+        .call(
+            Method::POST,
+            "/api/v1/codebook",
+            Some(&viewer),
+            Some(add.clone()),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let res = server
+        .call(
+            Method::POST,
+            "/api/v1/codebook",
+            Some(&manager),
+            Some(add.clone()),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let book: Codebook = res.json().await.unwrap();
+    assert_eq!(book.version, 2);
+    let dental = support::code("dental-care");
+    assert!(book.offers(CodeList::Need, &dental));
+
+    // An edit made on an older version is refused, not merged blindly.
+    let stale = server
+        .call(Method::POST, "/api/v1/codebook", Some(&manager), Some(add))
+        .await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let missing = server
+        .call(
+            Method::POST,
+            "/api/v1/codebook",
+            Some(&manager),
+            Some(json!({"base_version": 2, "edit": {"edit": "retire", "list": "need", "code": "moon-dust"}})),
+        )
+        .await;
+    assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.text().await.unwrap().contains("no code moon-dust"));
+
+    // The phone gets version 2 on its next sync, and may count the new need.
+    let answer = server
+        .sync(
+            &phone,
+            vec![support::update(
+                peerpulse_core::bucket::Measure::Need(dental),
+                5,
+                1,
+            )],
+        )
+        .await;
+    assert_eq!((answer.applied, answer.codebook_version), (1, 2));
+    assert!(answer.codebook.is_some());
+
+    // Another organization's codebook is untouched.
+    let hills = server.org("Hills").await;
+    let hills_phone = server.device(hills).await;
+    assert_eq!(server.sync(&hills_phone, vec![]).await.codebook_version, 1);
+}

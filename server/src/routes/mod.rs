@@ -12,7 +12,8 @@ use axum::Router;
 use axum::extract::{FromRequest, Request};
 use axum::routing::{any, get, post};
 use peerpulse_core::org_api::{
-    DEVICES_PATH, ENROLMENT_CODES_PATH, OVERSIGHT_PATH, SESSION_PATH, USERS_PATH, WELCOME_PATH,
+    CODEBOOK_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, OVERSIGHT_PATH, SESSION_PATH, USERS_PATH,
+    WELCOME_PATH,
 };
 use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
@@ -46,6 +47,10 @@ pub fn router(state: AppState) -> Router {
         .route(ENROLMENT_CODES_PATH, post(people::issue_enrolment_code))
         .route(DEVICES_PATH, get(people::list_devices))
         .route(OVERSIGHT_PATH, get(people::oversight))
+        .route(
+            CODEBOOK_PATH,
+            get(people::codebook).post(people::edit_codebook),
+        )
         .route(
             &format!("{DEVICES_PATH}/{{id}}/revoke"),
             post(people::revoke_device),

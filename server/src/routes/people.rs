@@ -3,7 +3,7 @@
 
 use super::ApiJson;
 use crate::AppState;
-use crate::auth::{require, session_token};
+use crate::auth::{Reader, require, session_token};
 use crate::db::people::{self, NewAccountError, Person};
 use crate::db::{buckets, devices, enrolment, orgs};
 use crate::error::ApiError;
@@ -14,9 +14,10 @@ use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use peerpulse_core::codebook::Codebook;
 use peerpulse_core::org_api::{
-    DeviceSummary, EnrolmentCodeIssued, NewUserRequest, SESSION_COOKIE, SessionInfo, SignInRequest,
-    UserSummary, WelcomeRequest,
+    CodebookEditRequest, DeviceSummary, EnrolmentCodeIssued, NewUserRequest, SESSION_COOKIE,
+    SessionInfo, SignInRequest, UserSummary, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::{MAX_PASSWORD_CHARS, Permission};
@@ -239,3 +240,44 @@ pub async fn oversight(
 
 /// Days the oversight grid covers.
 const OVERSIGHT_DAYS: u32 = 28;
+
+/// `GET /api/v1/codebook`: the organization's current codebook.
+pub async fn codebook(
+    State(state): State<AppState>,
+    reader: Reader,
+) -> Result<Json<Codebook>, ApiError> {
+    let org = orgs::get(&state.db, reader.org_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", reader.org_id)))?;
+    Ok(Json(org.codebook))
+}
+
+/// `POST /api/v1/codebook`: one edit, stored as the next version; phones get it on their next
+/// sync. Codes are never removed, so past entries and counts always map.
+pub async fn edit_codebook(
+    State(state): State<AppState>,
+    person: Person,
+    ApiJson(request): ApiJson<CodebookEditRequest>,
+) -> Result<Json<Codebook>, ApiError> {
+    require(&person, Permission::EditCodebook)?;
+    let org = orgs::get(&state.db, person.org_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", person.org_id)))?;
+    if request.base_version != org.codebook.version {
+        return Err(ApiError::Conflict(format!(
+            "The codebook changed meanwhile (now version {}): reload it and make the change again.",
+            org.codebook.version
+        )));
+    }
+    let edited = org
+        .codebook
+        .edited(&request.edit)
+        .map_err(|e| ApiError::Unprocessable(format!("This change cannot be made: {e}.")))?;
+    orgs::set_codebook(&state.db, person.org_id, edited)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let stored = orgs::get(&state.db, person.org_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", person.org_id)))?;
+    Ok(Json(stored.codebook))
+}
