@@ -2,7 +2,7 @@
 
 use super::ApiJson;
 use crate::AppState;
-use crate::db::{devices, orgs};
+use crate::db::devices;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::State;
@@ -17,9 +17,7 @@ pub async fn enrol(
     let enrolled = devices::enrol(&state.db, &request.code)
         .await?
         .ok_or(ApiError::EnrolmentCodeInvalid)?;
-    let org = orgs::get(&state.db, enrolled.org_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", enrolled.org_id)))?;
+    let org = super::org_of(&state, enrolled.org_id).await?;
     tracing::info!(device = %enrolled.device_id, org = org.id, "device enrolled");
     Ok((
         StatusCode::CREATED,

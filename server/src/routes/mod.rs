@@ -71,6 +71,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The caller's organization, which must exist: every token and session belongs to one.
+async fn org_of(state: &AppState, org_id: i64) -> Result<crate::db::orgs::Org, ApiError> {
+    crate::db::orgs::get(&state.db, org_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("org {org_id} vanished")))
+}
+
 /// Any path under `/api` that no endpoint claims.
 async fn no_such_endpoint() -> ApiError {
     ApiError::NotFound

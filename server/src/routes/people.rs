@@ -52,9 +52,7 @@ async fn signed_in(state: &AppState, user_id: i64) -> Result<Response, ApiError>
 }
 
 async fn session_info(state: &AppState, person: Person) -> Result<SessionInfo, ApiError> {
-    let org = orgs::get(&state.db, person.org_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", person.org_id)))?;
+    let org = super::org_of(state, person.org_id).await?;
     Ok(SessionInfo {
         username: person.username,
         role: person.role,
@@ -246,9 +244,7 @@ pub async fn codebook(
     State(state): State<AppState>,
     reader: Reader,
 ) -> Result<Json<Codebook>, ApiError> {
-    let org = orgs::get(&state.db, reader.org_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", reader.org_id)))?;
+    let org = super::org_of(&state, reader.org_id).await?;
     Ok(Json(org.codebook))
 }
 
@@ -260,9 +256,7 @@ pub async fn edit_codebook(
     ApiJson(request): ApiJson<CodebookEditRequest>,
 ) -> Result<Json<Codebook>, ApiError> {
     require(&person, Permission::EditCodebook)?;
-    let org = orgs::get(&state.db, person.org_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", person.org_id)))?;
+    let org = super::org_of(&state, person.org_id).await?;
     if request.base_version != org.codebook.version {
         return Err(ApiError::Conflict(format!(
             "The codebook changed meanwhile (now version {}): reload it and make the change again.",
@@ -276,8 +270,6 @@ pub async fn edit_codebook(
     orgs::set_codebook(&state.db, person.org_id, edited)
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let stored = orgs::get(&state.db, person.org_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", person.org_id)))?;
+    let stored = super::org_of(&state, person.org_id).await?;
     Ok(Json(stored.codebook))
 }

@@ -3,7 +3,7 @@
 use super::ApiJson;
 use crate::AppState;
 use crate::auth::Device;
-use crate::db::{buckets, orgs};
+use crate::db::buckets;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::State;
@@ -17,9 +17,7 @@ pub async fn sync(
     ApiJson(request): ApiJson<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiError> {
     request.check()?;
-    let org = orgs::get(&state.db, device.org_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", device.org_id)))?;
+    let org = super::org_of(&state, device.org_id).await?;
     let today = Utc::now().date_naive();
     let (valid, rejected): (Vec<&BucketUpdate>, Vec<Rejection>) = request.buckets.iter().fold(
         (Vec::new(), Vec::new()),

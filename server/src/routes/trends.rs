@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::auth::Reader;
-use crate::db::{buckets, orgs};
+use crate::db::buckets;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Query, State};
@@ -42,9 +42,7 @@ pub async fn trends(
             "days must be between 1 and {MAX_DAYS}, got {days}"
         )));
     }
-    let org = orgs::get(&state.db, reader.org_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", reader.org_id)))?;
+    let org = super::org_of(&state, reader.org_id).await?;
     let since = Utc::now().date_naive() - Days::new(u64::from(days - 1));
     let totals: Vec<_> = buckets::org_totals(&state.db, org.id, since)
         .await?
@@ -64,9 +62,7 @@ pub async fn alerts(
     State(state): State<AppState>,
     reader: Reader,
 ) -> Result<Json<AlertsResponse>, ApiError> {
-    let org = orgs::get(&state.db, reader.org_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("org {} vanished", reader.org_id)))?;
+    let org = super::org_of(&state, reader.org_id).await?;
     let today = Utc::now().date_naive();
     let since = today - Days::new(HISTORY_DAYS as u64 - 1);
     let totals: Vec<_> = buckets::org_totals(&state.db, org.id, since)
