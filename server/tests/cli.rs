@@ -34,36 +34,39 @@ fn code_in(line: &str) -> Option<String> {
     valid.then(|| code.to_owned())
 }
 
+/// Starts the service on `db`, stops it once it says it is running, and returns what it printed.
+fn serve_until_running(db: &TestDb) -> Vec<String> {
+    let mut child = service(db)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--static-dir",
+            "no-such-dir",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    let reader = BufReader::new(child.stdout.take().unwrap());
+    for line in reader.lines() {
+        let line = line.unwrap();
+        let done = line.starts_with("PeerPulse is running at http://127.0.0.1:");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    lines
+}
+
 #[test]
 fn first_start_prints_a_code_then_the_url_and_later_starts_print_no_code() {
     let db = fresh_db();
-    let start = || {
-        let mut child = service(&db)
-            .args([
-                "serve",
-                "--addr",
-                "127.0.0.1:0",
-                "--static-dir",
-                "no-such-dir",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = Vec::new();
-        let reader = BufReader::new(child.stdout.take().unwrap());
-        for line in reader.lines() {
-            let line = line.unwrap();
-            let done = line.starts_with("PeerPulse is running at http://127.0.0.1:");
-            lines.push(line);
-            if done {
-                break;
-            }
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
-        lines
-    };
+    let start = || serve_until_running(&db);
     let first = start();
     assert_eq!(first.len(), 3, "{first:?}");
     assert!(code_in(&first[0]).is_some(), "{first:?}");
@@ -97,26 +100,7 @@ fn settings_show_and_change_the_edit_window_and_refuse_absurd_ones() {
     let db = fresh_db();
     let run = |args: &[&str]| service(&db).args(args).output().unwrap();
     // The service creates the organization on its first start.
-    let mut child = service(&db)
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--static-dir",
-            "no-such-dir",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let reader = BufReader::new(child.stdout.take().unwrap());
-    for line in reader.lines() {
-        if line.unwrap().starts_with("PeerPulse is running at") {
-            break;
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    serve_until_running(&db);
 
     let shown = String::from_utf8(run(&["settings"]).stdout).unwrap();
     assert!(shown.contains("Edit window: 7 days"), "{shown}");
