@@ -3,32 +3,20 @@
 //! memory. Prints a table; with `PEERPULSE_BENCH_OUT` set also appends the figures. With
 //! `PEERPULSE_TEST_POSTGRES` set, runs on PostgreSQL too.
 
+mod support;
+
 use chrono::{Days, Utc};
 use peerpulse_core::bucket::Measure;
 use peerpulse_core::codebook::{CodeList, Codebook};
 use peerpulse_core::protocol::{BucketUpdate, MAX_BATCH, SyncRequest};
 use peerpulse_server::db::{Location, devices, enrolment, orgs};
 use peerpulse_server::{AppState, serve};
-use std::io::Write;
 use std::time::Instant;
+use support::record;
 
 const DEVICES: usize = 50;
 const BATCHES_PER_DEVICE: u64 = 20;
 const TREND_QUERIES: usize = 50;
-
-fn record(name: &str, value: f64, unit: &str, method: &str) {
-    println!("{name:<48} {value:>12.1} {unit:<6} {method}");
-    if let Ok(path) = std::env::var("PEERPULSE_BENCH_OUT") {
-        let line =
-            serde_json::json!({"name": name, "value": value, "unit": unit, "method": method});
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .expect("open the figures file");
-        writeln!(file, "{line}").expect("write a figure");
-    }
-}
 
 /// Batch `n` of a device: 1,000 distinct buckets (day, site, need), version `n + 1`.
 fn batch(n: u64, book: &Codebook) -> SyncRequest {

@@ -3,6 +3,8 @@
 //! `scripts/bench` does) also appends the figures there. Not a test: nothing is asserted
 //! about speed. With `PEERPULSE_TEST_POSTGRES` set, it runs on PostgreSQL too.
 
+mod support;
+
 use chrono::{Days, Utc};
 use peerpulse_core::bucket::{BucketKey, Tally, changes};
 use peerpulse_core::codebook::{CodeList, Codebook};
@@ -17,6 +19,7 @@ use peerpulse_server::{AppState, serve};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::time::Instant;
+use support::record;
 
 const ENCOUNTERS: u64 = 5_000;
 
@@ -39,6 +42,8 @@ fn year_of_entries() -> Vec<Encounter> {
     let today = Utc::now().date_naive();
     (0..ENCOUNTERS)
         .map(|n| {
+            // Each entry is logged on its own day, so a window of 0 days is all it needs.
+            let day = today - Days::new(n * 365 / ENCOUNTERS);
             let mut pick = |list| {
                 let entries = book.entries(list);
                 entries[rng.below(entries.len() as u64) as usize]
@@ -49,7 +54,7 @@ fn year_of_entries() -> Vec<Encounter> {
                 site: Some(pick(CodeList::Site)),
                 needs: [pick(CodeList::Need)].into(),
                 topics: [pick(CodeList::Topic)].into(),
-                ..EncounterDraft::new(today - Days::new(n * 365 / ENCOUNTERS), TimeBand::Evening)
+                ..EncounterDraft::new(day, TimeBand::Evening)
             };
             draft.insights.insert(pick(CodeList::Insight));
             if n % 2 == 0 {
@@ -62,18 +67,13 @@ fn year_of_entries() -> Vec<Encounter> {
             draft
                 .validate(
                     EncounterId::new(&format!("e{n}")).expect("id"),
-                    draft_today(today, n),
+                    day,
                     EditWindow::new(0).expect("window"),
                     &book,
                 )
                 .expect("a valid encounter")
         })
         .collect()
-}
-
-/// Each entry is logged on its own day, so the window of that day is all it needs.
-fn draft_today(today: chrono::NaiveDate, n: u64) -> chrono::NaiveDate {
-    today - Days::new(n * 365 / ENCOUNTERS)
 }
 
 /// The phone's buckets after saving every entry, one clock tick per save.
@@ -185,20 +185,6 @@ async fn sync_year(location: Location, backend: &'static str) -> Run {
         request_gzip_bytes,
         response_bytes,
         seconds: started.elapsed().as_secs_f64(),
-    }
-}
-
-fn record(name: &str, value: f64, unit: &str, method: &str) {
-    println!("{name:<44} {value:>12.1} {unit:<5} {method}");
-    if let Ok(path) = std::env::var("PEERPULSE_BENCH_OUT") {
-        let line =
-            serde_json::json!({"name": name, "value": value, "unit": unit, "method": method});
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .expect("open the figures file");
-        writeln!(file, "{line}").expect("write a figure");
     }
 }
 
