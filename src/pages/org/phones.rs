@@ -1,0 +1,79 @@
+//! Phones: enrolment codes with a QR code, and revocation.
+
+use crate::org_client::{self, OrgError};
+use leptos::prelude::*;
+use peerpulse_core::org_api::SessionInfo;
+use peerpulse_core::people::Permission;
+
+/// Enrolled phones, a new enrolment code, and revocation for admins.
+#[component]
+pub fn Phones(info: SessionInfo) -> impl IntoView {
+    let info = StoredValue::new(info);
+    let may_revoke = info.with_value(|i| i.role.may(Permission::RevokePhones));
+    let issue = Action::new_local(move |_: &()| {
+        let info = info.get_value();
+        async move { org_client::issue_code(&info).await }
+    });
+    let revoke = Action::new_local(move |id: &String| {
+        let (info, id) = (info.get_value(), id.clone());
+        async move { org_client::revoke(&info, &id).await }
+    });
+    let devices = LocalResource::new(move || {
+        revoke.version().track();
+        issue.version().track();
+        org_client::devices()
+    });
+    view! {
+        <section aria-labelledby="phones-heading">
+            <h2 id="phones-heading">"Phones"</h2>
+            <button type="button" class="primary" disabled=move || issue.pending().get() on:click=move |_| { issue.dispatch(()); }>
+                "New enrolment code"
+            </button>
+            {move || issue.value().get().map(|result| match result {
+                Ok(issued) => view! {
+                    <div class="issued" role="status">
+                        <p>"Type this code on the phone, or scan the QR code with its camera:"</p>
+                        <p class="issued-code">{issued.code.to_string()}</p>
+                        <div class="qr" role="img" aria-label=format!("QR code for {}", issued.enrol_url) inner_html=issued.qr_svg.clone()></div>
+                        <p class="muted">{format!("Works once, until {}.", issued.expires_at)}</p>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+            })}
+            {move || revoke.value().get().and_then(Result::err).map(|e: OrgError| view! { <p role="alert" class="error">{e.to_string()}</p> })}
+            <Transition fallback=|| view! { <p>"Loading phones…"</p> }>
+                {move || devices.get().map(|read| match read {
+                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">"No phone has enrolled yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table>
+                            <thead><tr><th scope="col">"Phone"</th><th scope="col">"Last sync"</th><th scope="col">"Status"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|d| {
+                                    let id = d.id.clone();
+                                    let active = d.revoked_at.is_none();
+                                    view! {
+                                        <tr>
+                                            <td>{d.id.clone()}</td>
+                                            <td>{d.last_sync_at.clone().unwrap_or_else(|| "never".into())}</td>
+                                            <td>
+                                                {if active { "Active".to_owned() } else { "Revoked".to_owned() }}
+                                                {(active && may_revoke).then(|| view! {
+                                                    <button type="button" class="secondary" aria-label=format!("Revoke {id}")
+                                                        on:click=move |_| {
+                                                            let sure = web_sys::window().and_then(|w| w.confirm_with_message("Revoke this phone? It can no longer sync; its past counts stay.").ok()).unwrap_or(false);
+                                                            if sure { revoke.dispatch(id.clone()); }
+                                                        }>"Revoke"</button>
+                                                })}
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
