@@ -10,7 +10,7 @@ use peerpulse_core::org_api::{
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::protocol::{
-    ALERTS_PATH, AlertsResponse, ErrorBody, TRENDS_PATH, TrendsResponse,
+    ALERTS_PATH, AlertsResponse, ErrorBody, TRENDS_PATH, TrendsQuery, TrendsResponse,
 };
 use serde::de::DeserializeOwned;
 
@@ -128,14 +128,10 @@ pub async fn issue_code(session: &SessionInfo) -> Result<EnrolmentCodeIssued, Or
     .await
 }
 
-/// The organization's suppressed trends for the last `days` days.
-pub async fn trends(days: u32) -> Result<TrendsResponse, OrgError> {
-    read(
-        Request::get(&format!("{TRENDS_PATH}?days={days}"))
-            .send()
-            .await,
-    )
-    .await
+/// The organization's suppressed trends for a period, site and dimension.
+pub async fn trends(query: &TrendsQuery) -> Result<TrendsResponse, OrgError> {
+    let url = format!("{TRENDS_PATH}{}", query.to_query_string());
+    read(Request::get(&url).send().await).await
 }
 
 /// What is rising today, and free tags new this week.

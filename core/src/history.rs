@@ -142,57 +142,35 @@ pub fn to_csv<'a>(encounters: impl IntoIterator<Item = &'a Encounter>) -> String
     let join = |codes: &std::collections::BTreeSet<Code>| {
         codes.iter().map(Code::as_str).collect::<Vec<_>>().join(";")
     };
-    let mut out = HEADER.join(",");
-    out.push_str("\r\n");
-    for e in encounters {
-        let cells = [
-            e.id.to_string(),
-            e.day.to_string(),
-            e.time_band.as_str().to_owned(),
-            e.site.to_string(),
-            e.kind.as_str().to_owned(),
-            e.reach.as_str().to_owned(),
-            join(&e.topics),
-            join(&e.insights),
-            join(&e.needs),
-            join(&e.free_tags),
-            e.supplies
-                .iter()
-                .map(|s| format!("{}:{}", s.item, s.quantity.get()))
-                .collect::<Vec<_>>()
-                .join(";"),
-            join(&e.referrals),
-            e.insight_note
-                .as_ref()
-                .map(|n| n.as_str().to_owned())
-                .unwrap_or_default(),
-            e.private_note.clone().unwrap_or_default(),
-            e.codebook_version.to_string(),
-        ];
-        out.push_str(
-            &cells
-                .iter()
-                .map(|c| csv_cell(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
-    }
-    out
-}
-
-/// Quotes a cell when needed, and defuses text a spreadsheet would run as a formula.
-fn csv_cell(raw: &str) -> String {
-    let defused = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{raw}")
-    } else {
-        raw.to_owned()
-    };
-    if defused.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
+    crate::csv::table(
+        HEADER,
+        encounters.into_iter().map(|e| {
+            [
+                e.id.to_string(),
+                e.day.to_string(),
+                e.time_band.as_str().to_owned(),
+                e.site.to_string(),
+                e.kind.as_str().to_owned(),
+                e.reach.as_str().to_owned(),
+                join(&e.topics),
+                join(&e.insights),
+                join(&e.needs),
+                join(&e.free_tags),
+                e.supplies
+                    .iter()
+                    .map(|s| format!("{}:{}", s.item, s.quantity.get()))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                join(&e.referrals),
+                e.insight_note
+                    .as_ref()
+                    .map(|n| n.as_str().to_owned())
+                    .unwrap_or_default(),
+                e.private_note.clone().unwrap_or_default(),
+                e.codebook_version.to_string(),
+            ]
+        }),
+    )
 }
 
 #[cfg(test)]

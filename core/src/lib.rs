@@ -3,6 +3,7 @@
 //! - [`aberration`]: emerging-need alerts with CDC's EARS C1, C2 and C3.
 //! - [`backoff`]: when a failed sync is tried again.
 //! - [`codebook`]: the organization's vocabulary (sites, topics, insights, needs).
+//! - [`csv`]: CSV exports a spreadsheet opens safely.
 //! - [`encounter`]: one anonymous encounter and its validation.
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
 //! - [`history`]: the worker's own day summaries, filters and exports.
@@ -12,6 +13,7 @@
 //! - [`bucket`]: aggregation of encounters into trend buckets.
 //! - [`protocol`]: the sync and trends API types used by both sides.
 //! - [`org_api`]: the sign-in and organization-management API types.
+//! - [`trend_view`]: series, period totals, chart axes and CSV drawn from suppressed rows.
 //! - [`usage`]: most-used choices first in the form.
 //! - [`privacy`]: small-cell suppression, the free-text guard and free-tag normalization.
 
@@ -19,6 +21,7 @@ pub mod aberration;
 pub mod backoff;
 pub mod bucket;
 pub mod codebook;
+pub mod csv;
 pub mod encounter;
 pub mod enrolment;
 pub mod history;
@@ -28,4 +31,5 @@ pub mod people;
 pub mod pin;
 pub mod privacy;
 pub mod protocol;
+pub mod trend_view;
 pub mod usage;

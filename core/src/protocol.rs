@@ -1,7 +1,7 @@
 //! The PeerPulse API, defined once for the phone and the service. Paths carry the version.
 
-use crate::bucket::{BucketKey, Measure};
-use crate::codebook::{CodeList, Codebook};
+use crate::bucket::{BucketKey, Dimension, Measure};
+use crate::codebook::{Code, CodeList, Codebook};
 use crate::encounter::EditWindow;
 use crate::enrolment::EnrolmentCode;
 use crate::privacy::ReportedCount;
@@ -260,6 +260,105 @@ pub fn whole_versions(mut batch: Vec<BucketUpdate>, limit: usize) -> Vec<BucketU
     batch
 }
 
+/// Days of trends when a request does not say.
+pub const DEFAULT_TREND_DAYS: u32 = 30;
+/// Most days one trends request may cover.
+pub const MAX_TREND_DAYS: u32 = 400;
+
+/// `GET /api/v1/trends` query: a period (the last `days` days, or `from`..=`to`), and
+/// optionally one site and one dimension.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrendsQuery {
+    /// How many days back from `to` (default 30), `to` included. Not with `from`.
+    pub days: Option<u32>,
+    /// First day.
+    pub from: Option<NaiveDate>,
+    /// Last day (default today).
+    pub to: Option<NaiveDate>,
+    /// Only this site.
+    pub site: Option<Code>,
+    /// Only this dimension.
+    pub dimension: Option<Dimension>,
+}
+
+/// A trends period that cannot be served.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    /// Both ways of giving the start.
+    #[error("give either days or from, not both")]
+    DaysAndFrom,
+    /// The period ends before it starts.
+    #[error("from ({from}) is after to ({to}): swap them")]
+    Backwards {
+        /// First day asked.
+        from: NaiveDate,
+        /// Last day asked.
+        to: NaiveDate,
+    },
+    /// Too many days, or none.
+    #[error("a period must cover 1 to {MAX_TREND_DAYS} days, this one covers {0}")]
+    Length(i64),
+    /// The period ends after tomorrow.
+    #[error("to ({0}) is in the future")]
+    InFuture(NaiveDate),
+}
+
+impl TrendsQuery {
+    /// The first and last day, checked.
+    pub fn period(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), PeriodError> {
+        let to = self.to.unwrap_or(today);
+        // A phone a timezone ahead of the service may already be on tomorrow.
+        if to > today + Days::new(1) {
+            return Err(PeriodError::InFuture(to));
+        }
+        let from = match (self.days, self.from) {
+            (Some(_), Some(_)) => return Err(PeriodError::DaysAndFrom),
+            (None, Some(from)) => from,
+            (days, None) => {
+                let days = days.unwrap_or(DEFAULT_TREND_DAYS);
+                if !(1..=MAX_TREND_DAYS).contains(&days) {
+                    return Err(PeriodError::Length(i64::from(days)));
+                }
+                to - Days::new(u64::from(days - 1))
+            }
+        };
+        if from > to {
+            return Err(PeriodError::Backwards { from, to });
+        }
+        let days = (to - from).num_days() + 1;
+        if days > i64::from(MAX_TREND_DAYS) {
+            return Err(PeriodError::Length(days));
+        }
+        Ok((from, to))
+    }
+
+    /// The query string for this query, starting with `?` (codes and dates need no escaping).
+    pub fn to_query_string(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(days) = self.days {
+            parts.push(format!("days={days}"));
+        }
+        if let Some(from) = self.from {
+            parts.push(format!("from={from}"));
+        }
+        if let Some(to) = self.to {
+            parts.push(format!("to={to}"));
+        }
+        if let Some(site) = &self.site {
+            parts.push(format!("site={site}"));
+        }
+        if let Some(dimension) = self.dimension {
+            parts.push(format!("dimension={dimension}"));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
 /// One row of the organization's trends: the sum over devices, suppressed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrendRow {
@@ -279,7 +378,13 @@ pub struct TrendsResponse {
     pub org_name: String,
     /// Counts below this are suppressed.
     pub suppression_threshold: u32,
-    /// Totals per day and measure, all sites together, newest day first.
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period.
+    pub to: NaiveDate,
+    /// The one site counted, or `None` for every site together.
+    pub site: Option<crate::codebook::Code>,
+    /// Totals per day and measure at the site (or every site), newest day first.
     pub rows: Vec<TrendRow>,
 }
 
@@ -317,7 +422,73 @@ pub struct ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codebook::Code;
+
+    #[test]
+    fn a_trends_period_is_the_last_days_or_from_to() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let q = TrendsQuery::default();
+        assert_eq!(q.period(today()), Ok((day(24) - Days::new(29), day(24))));
+        let q = TrendsQuery {
+            days: Some(7),
+            to: Some(day(20)),
+            ..TrendsQuery::default()
+        };
+        assert_eq!(q.period(today()), Ok((day(14), day(20))));
+        let q = TrendsQuery {
+            from: Some(day(3)),
+            ..TrendsQuery::default()
+        };
+        assert_eq!(q.period(today()), Ok((day(3), day(24))));
+        let both = TrendsQuery {
+            days: Some(3),
+            from: Some(day(3)),
+            ..TrendsQuery::default()
+        };
+        assert_eq!(both.period(today()), Err(PeriodError::DaysAndFrom));
+        let backwards = TrendsQuery {
+            from: Some(day(20)),
+            to: Some(day(10)),
+            ..TrendsQuery::default()
+        };
+        assert!(
+            backwards
+                .period(today())
+                .unwrap_err()
+                .to_string()
+                .contains("swap")
+        );
+        let long = TrendsQuery {
+            from: Some(day(1) - Days::new(500)),
+            ..TrendsQuery::default()
+        };
+        assert_eq!(long.period(today()), Err(PeriodError::Length(524)));
+        let zero = TrendsQuery {
+            days: Some(0),
+            ..TrendsQuery::default()
+        };
+        assert_eq!(zero.period(today()), Err(PeriodError::Length(0)));
+        let future = TrendsQuery {
+            to: Some(day(27)),
+            ..TrendsQuery::default()
+        };
+        assert_eq!(future.period(today()), Err(PeriodError::InFuture(day(27))));
+    }
+
+    #[test]
+    fn a_trends_query_writes_its_query_string() {
+        assert_eq!(TrendsQuery::default().to_query_string(), "");
+        let q = TrendsQuery {
+            from: NaiveDate::from_ymd_opt(2026, 11, 1),
+            to: NaiveDate::from_ymd_opt(2026, 11, 24),
+            site: Some(Code::new("van").unwrap()),
+            dimension: Some(Dimension::FreeTag),
+            days: None,
+        };
+        assert_eq!(
+            q.to_query_string(),
+            "?from=2026-11-01&to=2026-11-24&site=van&dimension=free-tag"
+        );
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()

@@ -2,7 +2,9 @@
 
 mod support;
 
+use chrono::Days;
 use peerpulse_core::bucket::Measure;
+use peerpulse_core::protocol::BucketUpdate;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::{TestServer, code, reported, today, update};
@@ -583,7 +585,10 @@ async fn a_hidden_count_cannot_be_recovered_from_the_day_total() {
     assert_eq!(reported(&trends, &Measure::Encounters), Some(json!(20)));
     assert_eq!(kind(EncounterKind::Outreach), Some(json!(12)));
     // 20 - 12 would reveal Phone if Fixed site stayed visible: both are hidden.
-    assert_eq!(kind(EncounterKind::FixedSite), Some(json!({"below": 5})));
+    assert_eq!(
+        kind(EncounterKind::FixedSite),
+        Some(json!({"withheld": "complement"}))
+    );
     assert_eq!(kind(EncounterKind::Phone), Some(json!({"below": 5})));
 }
 
@@ -705,4 +710,111 @@ async fn a_sync_reaches_open_dashboards_of_its_organization_only() {
     );
     let nothing = tokio::time::timeout(std::time::Duration::from_millis(300), theirs.chunk()).await;
     assert!(nothing.is_err(), "another organization hears nothing");
+}
+
+/// The trends of `query` as the device sees them.
+async fn trends_of(server: &TestServer, token: &str, query: &str) -> Value {
+    let res = server
+        .client
+        .get(server.at(&format!("/api/v1/trends?{query}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+fn counts_of(trends: &Value) -> Vec<(String, String, Value)> {
+    trends["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["dimension"].as_str().unwrap().to_owned(),
+                r["value"].as_str().unwrap_or_default().to_owned(),
+                r["count"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn trends_filter_by_period_site_and_dimension_with_the_same_suppression_everywhere() {
+    let (server, _, token) = TestServer::with_device("Org").await;
+    let at = |site: &str, measure, count, days_ago: u64| BucketUpdate {
+        day: today() - Days::new(days_ago),
+        site: code(site),
+        ..update(measure, count, 2)
+    };
+    let housing = || Measure::Need(code("housing"));
+    server
+        .sync(
+            &token,
+            vec![
+                at("van", housing(), 10, 0),
+                at("drop-in", housing(), 2, 0),
+                at("street", housing(), 30, 0),
+                at("van", Measure::Encounters, 10, 0),
+                at("van", Measure::Encounters, 8, 3),
+            ],
+        )
+        .await;
+    let everywhere = trends_of(&server, &token, "dimension=need").await;
+    assert_eq!(
+        counts_of(&everywhere),
+        [("need".into(), "housing".into(), json!(42))]
+    );
+    assert_eq!(everywhere["site"], Value::Null);
+    let drop_in = trends_of(&server, &token, "site=drop-in").await;
+    assert_eq!(drop_in["site"], "drop-in");
+    assert_eq!(
+        counts_of(&drop_in),
+        [("need".into(), "housing".into(), json!({"below": 5}))]
+    );
+    // Everywhere minus street would give van and drop-in together, so van is withheld too.
+    let van = trends_of(&server, &token, "site=van&dimension=need").await;
+    assert_eq!(
+        counts_of(&van),
+        [(
+            "need".into(),
+            "housing".into(),
+            json!({"withheld": "complement"})
+        )]
+    );
+    let from = (today() - Days::new(3)).to_string();
+    let to = (today() - Days::new(1)).to_string();
+    let earlier = trends_of(&server, &token, &format!("from={from}&to={to}")).await;
+    assert_eq!(earlier["from"], from.as_str());
+    assert_eq!(earlier["to"], to.as_str());
+    assert_eq!(
+        counts_of(&earlier),
+        [("encounters".into(), String::new(), json!(8))]
+    );
+}
+
+#[tokio::test]
+async fn trends_filters_say_what_is_wrong() {
+    let (server, _, token) = TestServer::with_device("Org").await;
+    let tomorrow_but_one = (today() + Days::new(2)).to_string();
+    for (query, says) in [
+        ("site=moon".to_owned(), "not in the codebook"),
+        ("site=Not A Code".to_owned(), "site"),
+        ("dimension=colour".to_owned(), "dimension"),
+        ("days=7&from=2026-01-01".to_owned(), "either days or from"),
+        (format!("to={tomorrow_but_one}"), "in the future"),
+        ("from=2026-11-20&to=2026-11-01".to_owned(), "swap"),
+        ("from=2020-01-01&to=2026-01-01".to_owned(), "1 to 400 days"),
+    ] {
+        let res = server
+            .client
+            .get(server.at(&format!("/api/v1/trends?{query}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let message = assert_json_error(res, StatusCode::BAD_REQUEST, "invalid_query").await;
+        assert!(message.contains(says), "{query}: {message}");
+    }
 }

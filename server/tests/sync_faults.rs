@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header::AUTHORIZATION};
 use axum::response::{IntoResponse, Response};
 use chrono::{Days, NaiveDate};
 use peerpulse_core::bucket::{BucketKey, Measure, Tally, changes};
-use peerpulse_core::codebook::{CodeList, Codebook};
+use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::{
     EditWindow, Encounter, EncounterDraft, EncounterId, EncounterKind, MAX_EDIT_WINDOW_DAYS,
     Quantity, Reach, TimeBand,
@@ -430,18 +430,21 @@ async fn org_totals_equal_what_the_phones_hold_after_drops_duplicates_reordering
             }
         }
         let since = today() - Days::new(30);
-        let totals = peerpulse_server::db::buckets::org_totals(&server.state.db, org, since)
-            .await
-            .expect("org totals");
-        let mut expected: BTreeMap<(NaiveDate, Measure), u32> = BTreeMap::new();
+        let totals =
+            peerpulse_server::db::buckets::site_counts(&server.state.db, org, since, today())
+                .await
+                .expect("org totals");
+        let mut expected: BTreeMap<(NaiveDate, Code, Measure), u32> = BTreeMap::new();
         for phone in &phones {
             for (key, count) in phone_counts(phone) {
-                *expected.entry((key.day, key.measure)).or_default() += count;
+                *expected
+                    .entry((key.day, key.site, key.measure))
+                    .or_default() += count;
             }
         }
-        let got: BTreeMap<(NaiveDate, Measure), u32> = totals
+        let got: BTreeMap<(NaiveDate, Code, Measure), u32> = totals
             .into_iter()
-            .map(|t| ((t.day, t.measure), t.count))
+            .map(|t| ((t.day, t.site, t.measure), t.count))
             .collect();
         if got != expected {
             mismatches += 1;

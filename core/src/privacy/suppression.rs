@@ -1,10 +1,11 @@
 //! Small-cell suppression: counts too small to publish without risking re-identification.
 
 use crate::bucket::{Dimension, Measure};
+use crate::codebook::Code;
 use crate::protocol::TrendRow;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The smallest count an organization may show; thresholds below it are refused.
@@ -73,7 +74,7 @@ pub struct Suppressed {
 
 /// A count as it may be shown: exact, or only known to be small.
 ///
-/// In JSON: `12` or `{"below": 5}`.
+/// In JSON: `12`, `{"below": 5}` or `{"withheld": "complement"}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ReportedCount {
@@ -81,6 +82,35 @@ pub enum ReportedCount {
     Exact(u32),
     /// Below the threshold.
     Suppressed(Suppressed),
+    /// At or above the threshold, but hidden so that a suppressed count cannot be worked out.
+    Withheld(Withheld),
+}
+
+/// A count at or above the threshold that is still not shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withheld {
+    /// Why it is hidden.
+    pub withheld: WithheldBecause,
+}
+
+/// Why a count that is not small is hidden.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WithheldBecause {
+    /// With the total and the other shown cells it would give a suppressed count away.
+    Complement,
+    /// Units of a supply handed out in too few encounters to show.
+    OnePersonsSupplies,
+}
+
+impl ReportedCount {
+    /// The count, when it may be shown.
+    pub fn exact(self) -> Option<u32> {
+        match self {
+            Self::Exact(n) => Some(n),
+            Self::Suppressed(_) | Self::Withheld(_) => None,
+        }
+    }
 }
 
 impl fmt::Display for ReportedCount {
@@ -88,72 +118,180 @@ impl fmt::Display for ReportedCount {
         match self {
             Self::Exact(n) => write!(f, "{n}"),
             Self::Suppressed(Suppressed { below }) => write!(f, "<{below}"),
+            Self::Withheld(_) => f.write_str("hidden"),
         }
     }
 }
 
-/// Dimensions whose values split a day's encounters exactly (each encounter has one kind and one
-/// reach), so their cells add up to the shown total.
+/// Dimensions whose values split a place's encounters exactly (each encounter has one kind and
+/// one reach), so their cells add up to the shown total.
 const PARTITIONS: [Dimension; 2] = [Dimension::Kind, Dimension::Reach];
 
-/// What may be shown of a day's totals: small counts hidden, and where a dimension splits the
-/// day's encounters, a second cell hidden beside a lone hidden one (complementary suppression),
-/// so no hidden count can be recovered by subtracting the shown ones from the total. Units of a
-/// supply are shown only beside a shown count of the encounters they were handed out in: twenty
-/// syringes given to one person are still one person.
+/// One day's count of a measure at one site, summed over phones: what the service stores.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteCount {
+    /// Day.
+    pub day: NaiveDate,
+    /// Site or outreach area.
+    pub site: Code,
+    /// What is counted.
+    pub measure: Measure,
+    /// Sum over phones.
+    pub count: u32,
+}
+
+/// Every site together: `(day, measure, count)` per day and measure.
+pub fn over_all_sites(counts: &[SiteCount]) -> Vec<(NaiveDate, Measure, u32)> {
+    let mut sums: BTreeMap<(NaiveDate, &Measure), u32> = BTreeMap::new();
+    for c in counts {
+        *sums.entry((c.day, &c.measure)).or_default() += c.count;
+    }
+    sums.into_iter()
+        .map(|((day, measure), count)| (day, measure.clone(), count))
+        .collect()
+}
+
+/// What may be shown of the organization's daily counts at `site` (or every site together when
+/// `None`), newest day first.
+///
+/// Every day is decided on its own, from all of that day's sites, so the same cell is shown or
+/// hidden whatever period, site or dimension a view asks for, and views cannot be subtracted
+/// from one another to recover a hidden count:
+/// - counts below the threshold are suppressed;
+/// - units of a supply are withheld unless the count of encounters they were handed out in is
+///   shown: twenty syringes given to one person are still one person;
+/// - complementary suppression: wherever cells add up to a shown total (the kinds or the reaches
+///   of a place's encounters; one measure's sites adding up to every site), a lone hidden cell
+///   gets the smallest shown cell beside it withheld too, until no total minus the shown cells
+///   gives a hidden count away.
 pub fn suppress_trends(
     threshold: SuppressionThreshold,
-    totals: &[(NaiveDate, Measure, u32)],
+    counts: &[SiteCount],
+    site: Option<&Code>,
 ) -> Vec<TrendRow> {
-    let mut hidden: BTreeSet<usize> = totals
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, _, count))| *count < threshold.get())
-        .map(|(i, _)| i)
-        .collect();
-    let days: BTreeSet<NaiveDate> = totals.iter().map(|(day, _, _)| *day).collect();
-    for (i, (day, measure, _)) in totals.iter().enumerate() {
-        if let Measure::SupplyUnits(item) = measure {
-            let encounters = totals
+    let mut days: BTreeMap<NaiveDate, Vec<&SiteCount>> = BTreeMap::new();
+    for count in counts {
+        days.entry(count.day).or_default().push(count);
+    }
+    let mut rows = Vec::new();
+    for (day, counts) in days.into_iter().rev() {
+        let table = DayTable::new(&counts);
+        let shown = table.reported(threshold);
+        rows.extend(
+            table
+                .cells
                 .iter()
-                .position(|(d, m, _)| d == day && *m == Measure::Supply(item.clone()));
-            if encounters.is_none_or(|j| hidden.contains(&j)) {
-                hidden.insert(i);
+                .zip(shown)
+                .filter(|(cell, _)| cell.site.as_ref() == site)
+                .map(|(cell, count)| TrendRow {
+                    day,
+                    measure: cell.measure.clone(),
+                    count,
+                }),
+        );
+    }
+    rows
+}
+
+/// One cell of a day's table: a site's count, or every site's (`site: None`).
+struct Cell {
+    site: Option<Code>,
+    measure: Measure,
+    count: u32,
+}
+
+/// One day's counts at every site and in total, with the sums that tie them together.
+struct DayTable {
+    /// Sorted by place (every site first), then measure.
+    cells: Vec<Cell>,
+    /// Sets of cells that add up to a shown total.
+    groups: Vec<Vec<usize>>,
+    /// Units of a supply and the cell counting the encounters they were given in, if any.
+    units: Vec<(usize, Option<usize>)>,
+}
+
+impl DayTable {
+    fn new(counts: &[&SiteCount]) -> Self {
+        let mut sums: BTreeMap<(Option<&Code>, &Measure), u32> = BTreeMap::new();
+        for c in counts {
+            *sums.entry((Some(&c.site), &c.measure)).or_default() += c.count;
+            *sums.entry((None, &c.measure)).or_default() += c.count;
+        }
+        let cells: Vec<Cell> = sums
+            .iter()
+            .map(|(&(site, measure), &count)| Cell {
+                site: site.cloned(),
+                measure: measure.clone(),
+                count,
+            })
+            .collect();
+        let index: BTreeMap<(Option<&Code>, &Measure), usize> =
+            sums.keys().enumerate().map(|(i, &key)| (key, i)).collect();
+        let mut groups: BTreeMap<(Option<&Code>, Dimension), Vec<usize>> = BTreeMap::new();
+        let mut across_sites: BTreeMap<&Measure, Vec<usize>> = BTreeMap::new();
+        let mut units = Vec::new();
+        for (&(site, measure), &i) in &index {
+            if PARTITIONS.contains(&measure.dimension()) {
+                groups
+                    .entry((site, measure.dimension()))
+                    .or_default()
+                    .push(i);
+            }
+            if site.is_some() {
+                across_sites.entry(measure).or_default().push(i);
+            }
+            if let Measure::SupplyUnits(item) = measure {
+                let given_in = index.get(&(site, &Measure::Supply(item.clone()))).copied();
+                units.push((i, given_in));
             }
         }
+        Self {
+            cells,
+            groups: groups
+                .into_values()
+                .chain(across_sites.into_values())
+                .collect(),
+            units,
+        }
     }
-    for day in days {
-        for dimension in PARTITIONS {
-            let cells: Vec<usize> = (0..totals.len())
-                .filter(|&i| totals[i].0 == day && totals[i].1.dimension() == dimension)
-                .collect();
-            let hidden_cells = cells.iter().filter(|i| hidden.contains(i)).count();
-            if hidden_cells == 1 {
-                let smallest_shown = cells
+
+    /// What may be reported of each cell, in the order of `cells`.
+    fn reported(&self, threshold: SuppressionThreshold) -> Vec<ReportedCount> {
+        let mut shown: Vec<ReportedCount> = self
+            .cells
+            .iter()
+            .map(|c| threshold.apply(c.count))
+            .collect();
+        let hidden = |r: &ReportedCount| !matches!(r, ReportedCount::Exact(_));
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &(units, given_in) in &self.units {
+                if !hidden(&shown[units]) && given_in.is_none_or(|j| hidden(&shown[j])) {
+                    shown[units] = ReportedCount::Withheld(Withheld {
+                        withheld: WithheldBecause::OnePersonsSupplies,
+                    });
+                    changed = true;
+                }
+            }
+            for group in &self.groups {
+                if group.iter().filter(|&&i| hidden(&shown[i])).count() != 1 {
+                    continue;
+                }
+                let smallest_shown = group
                     .iter()
-                    .filter(|i| !hidden.contains(i))
-                    .min_by_key(|&&i| totals[i].2);
+                    .filter(|&&i| !hidden(&shown[i]))
+                    .min_by_key(|&&i| self.cells[i].count);
                 if let Some(&i) = smallest_shown {
-                    hidden.insert(i);
+                    shown[i] = ReportedCount::Withheld(Withheld {
+                        withheld: WithheldBecause::Complement,
+                    });
+                    changed = true;
                 }
             }
         }
+        shown
     }
-    totals
-        .iter()
-        .enumerate()
-        .map(|(i, (day, measure, count))| TrendRow {
-            day: *day,
-            measure: measure.clone(),
-            count: if hidden.contains(&i) {
-                ReportedCount::Suppressed(Suppressed {
-                    below: threshold.get(),
-                })
-            } else {
-                ReportedCount::Exact(*count)
-            },
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -189,62 +327,225 @@ mod tests {
         assert_eq!(back, t.apply(2));
     }
 
+    fn code(s: &str) -> Code {
+        Code::new(s).unwrap()
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn at(d: u32, site: &str, measure: Measure, count: u32) -> SiteCount {
+        SiteCount {
+            day: day(d),
+            site: code(site),
+            measure,
+            count,
+        }
+    }
+
     fn shown(rows: &[TrendRow]) -> Vec<String> {
         rows.iter().map(|r| r.count.to_string()).collect()
     }
 
-    #[test]
-    fn a_lone_hidden_cell_of_a_partition_gets_a_complement() {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let totals = vec![
-            (day, Measure::Encounters, 20),
-            (day, Measure::Kind(EncounterKind::Outreach), 12),
-            (day, Measure::Kind(EncounterKind::FixedSite), 6),
-            (day, Measure::Kind(EncounterKind::Phone), 2),
-            (day, Measure::Reach(Reach::WalkIn), 20),
-        ];
-        let rows = suppress_trends(SuppressionThreshold::default(), &totals);
-        // Phone (2) is hidden; without a complement it would be 20 - 12 - 6.
-        assert_eq!(shown(&rows), ["20", "12", "<5", "<5", "20"]);
+    /// What `rows` show of `measure` on `d`.
+    fn of(rows: &[TrendRow], d: u32, measure: Measure) -> String {
+        rows.iter()
+            .find(|r| r.day == day(d) && r.measure == measure)
+            .map(|r| r.count.to_string())
+            .expect("a row for the measure")
     }
 
     #[test]
-    fn supply_units_are_hidden_with_the_encounters_they_were_given_in() {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let code = |s| crate::codebook::Code::new(s).unwrap();
-        let totals = vec![
-            (day, Measure::Supply(code("needles-syringes")), 2),
-            (day, Measure::SupplyUnits(code("needles-syringes")), 40),
-            (day, Measure::Supply(code("naloxone-kit")), 6),
-            (day, Measure::SupplyUnits(code("naloxone-kit")), 6),
-            (day, Measure::SupplyUnits(code("condoms")), 50),
+    fn a_lone_hidden_cell_of_a_partition_gets_a_complement() {
+        let counts = [
+            at(24, "park", Measure::Encounters, 20),
+            at(24, "park", Measure::Kind(EncounterKind::Outreach), 12),
+            at(24, "park", Measure::Kind(EncounterKind::FixedSite), 6),
+            at(24, "park", Measure::Kind(EncounterKind::Phone), 2),
+            at(24, "park", Measure::Reach(Reach::WalkIn), 20),
         ];
-        let rows = suppress_trends(SuppressionThreshold::default(), &totals);
-        assert_eq!(shown(&rows), ["<5", "<5", "6", "6", "<5"]);
+        let rows = suppress_trends(SuppressionThreshold::default(), &counts, None);
+        // Phone (2) is hidden; without a complement it would be 20 - 12 - 6.
+        assert_eq!(of(&rows, 24, Measure::Kind(EncounterKind::Phone)), "<5");
+        assert_eq!(
+            of(&rows, 24, Measure::Kind(EncounterKind::FixedSite)),
+            "hidden"
+        );
+        assert_eq!(of(&rows, 24, Measure::Kind(EncounterKind::Outreach)), "12");
+        assert_eq!(of(&rows, 24, Measure::Encounters), "20");
+        assert_eq!(of(&rows, 24, Measure::Reach(Reach::WalkIn)), "20");
+        let fixed_site = rows
+            .iter()
+            .find(|r| r.measure == Measure::Kind(EncounterKind::FixedSite))
+            .unwrap();
+        assert_eq!(
+            fixed_site.count,
+            ReportedCount::Withheld(Withheld {
+                withheld: WithheldBecause::Complement
+            })
+        );
+        let at_park = suppress_trends(
+            SuppressionThreshold::default(),
+            &counts,
+            Some(&code("park")),
+        );
+        assert_eq!(
+            at_park, rows,
+            "one site's view is the same table as every site's"
+        );
+    }
+
+    #[test]
+    fn supply_units_are_withheld_with_the_encounters_they_were_given_in() {
+        let counts = [
+            at(24, "park", Measure::Supply(code("needles-syringes")), 2),
+            at(
+                24,
+                "park",
+                Measure::SupplyUnits(code("needles-syringes")),
+                40,
+            ),
+            at(24, "park", Measure::Supply(code("naloxone-kit")), 6),
+            at(24, "park", Measure::SupplyUnits(code("naloxone-kit")), 6),
+            at(24, "park", Measure::SupplyUnits(code("condoms")), 50),
+        ];
+        let rows = suppress_trends(SuppressionThreshold::default(), &counts, None);
+        let units = |c| Measure::SupplyUnits(code(c));
+        assert_eq!(
+            of(&rows, 24, Measure::Supply(code("needles-syringes"))),
+            "<5"
+        );
+        assert_eq!(of(&rows, 24, units("needles-syringes")), "hidden");
+        assert_eq!(of(&rows, 24, units("naloxone-kit")), "6");
+        assert_eq!(of(&rows, 24, units("condoms")), "hidden");
+    }
+
+    #[test]
+    fn a_small_site_cannot_be_worked_out_from_every_site_minus_the_others() {
+        let housing = Measure::Need(code("housing"));
+        let counts = [
+            at(24, "park", housing.clone(), 10),
+            at(24, "station", housing.clone(), 2),
+            at(24, "market", housing.clone(), 30),
+        ];
+        let t = SuppressionThreshold::default();
+        assert_eq!(shown(&suppress_trends(t, &counts, None)), ["42"]);
+        assert_eq!(
+            shown(&suppress_trends(t, &counts, Some(&code("station")))),
+            ["<5"]
+        );
+        // 42 - 30 would give the park and station together; hiding the park as well leaves
+        // 12 split between a hidden park and a station below 5.
+        assert_eq!(
+            shown(&suppress_trends(t, &counts, Some(&code("park")))),
+            ["hidden"]
+        );
+        assert_eq!(
+            shown(&suppress_trends(t, &counts, Some(&code("market")))),
+            ["30"]
+        );
     }
 
     #[test]
     fn two_hidden_cells_need_no_complement_and_other_dimensions_are_left_alone() {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let other_day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let totals = vec![
-            (day, Measure::Encounters, 20),
-            (day, Measure::Kind(EncounterKind::Outreach), 16),
-            (day, Measure::Kind(EncounterKind::FixedSite), 3),
-            (day, Measure::Kind(EncounterKind::Phone), 1),
-            (
-                day,
-                Measure::Need(crate::codebook::Code::new("food").unwrap()),
-                2,
-            ),
-            (
-                day,
-                Measure::Need(crate::codebook::Code::new("housing").unwrap()),
-                9,
-            ),
-            (other_day, Measure::Kind(EncounterKind::Outreach), 7),
+        let counts = [
+            at(24, "park", Measure::Encounters, 20),
+            at(24, "park", Measure::Kind(EncounterKind::Outreach), 16),
+            at(24, "park", Measure::Kind(EncounterKind::FixedSite), 3),
+            at(24, "park", Measure::Kind(EncounterKind::Phone), 1),
+            at(24, "park", Measure::Need(code("food")), 2),
+            at(24, "park", Measure::Need(code("housing")), 9),
+            at(23, "park", Measure::Kind(EncounterKind::Outreach), 7),
         ];
-        let rows = suppress_trends(SuppressionThreshold::default(), &totals);
-        assert_eq!(shown(&rows), ["20", "16", "<5", "<5", "<5", "9", "7"]);
+        let rows = suppress_trends(SuppressionThreshold::default(), &counts, None);
+        assert_eq!(of(&rows, 24, Measure::Kind(EncounterKind::Outreach)), "16");
+        assert_eq!(of(&rows, 24, Measure::Kind(EncounterKind::FixedSite)), "<5");
+        assert_eq!(of(&rows, 24, Measure::Kind(EncounterKind::Phone)), "<5");
+        assert_eq!(of(&rows, 24, Measure::Need(code("food"))), "<5");
+        assert_eq!(of(&rows, 24, Measure::Need(code("housing"))), "9");
+        assert_eq!(of(&rows, 24, Measure::Encounters), "20");
+        assert_eq!(of(&rows, 23, Measure::Kind(EncounterKind::Outreach)), "7");
+        assert_eq!(rows[0].day, day(24), "newest day first");
+        assert_eq!(rows[6].day, day(23));
+    }
+
+    fn measures() -> Vec<Measure> {
+        let mut all = vec![Measure::Encounters];
+        all.extend(EncounterKind::ALL.into_iter().map(Measure::Kind));
+        all.extend(Reach::ALL.into_iter().map(Measure::Reach));
+        all.extend(["food", "housing"].map(|c| Measure::Need(code(c))));
+        all.push(Measure::Supply(code("naloxone-kit")));
+        all.push(Measure::SupplyUnits(code("naloxone-kit")));
+        all
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_hidden_count_is_left_alone_where_cells_add_up(
+            table in proptest::collection::vec((1u32..=3, 0usize..3, 0usize..13, 1u32..12), 1..60),
+        ) {
+            let sites = ["park", "station", "market"];
+            let measures = measures();
+            let mut counts: BTreeMap<(u32, usize, usize), u32> = BTreeMap::new();
+            for (d, s, m, n) in table {
+                *counts.entry((d, s, m % measures.len())).or_default() += n;
+            }
+            let counts: Vec<SiteCount> = counts
+                .into_iter()
+                .map(|((d, s, m), n)| at(d, sites[s], measures[m].clone(), n))
+                .collect();
+            let t = SuppressionThreshold::default();
+            let mut views: Vec<(Option<Code>, Vec<TrendRow>)> =
+                vec![(None, suppress_trends(t, &counts, None))];
+            for site in sites {
+                views.push((Some(code(site)), suppress_trends(t, &counts, Some(&code(site)))));
+            }
+            let reported = |site: &Option<Code>, d: NaiveDate, m: &Measure| {
+                views.iter().find(|(s, _)| s == site).and_then(|(_, rows)| {
+                    rows.iter().find(|r| r.day == d && r.measure == *m).map(|r| r.count)
+                })
+            };
+            let hidden = |r: Option<ReportedCount>| r.is_some_and(|r| r.exact().is_none());
+            for (site, rows) in &views {
+                for row in rows {
+                    if let Some(n) = row.count.exact() {
+                        proptest::prop_assert!(n >= t.get(), "{n} shown");
+                    }
+                }
+                for d in 1..=3 {
+                    for dimension in PARTITIONS {
+                        let cells: Vec<&TrendRow> = rows
+                            .iter()
+                            .filter(|r| r.day == day(d) && r.measure.dimension() == dimension)
+                            .collect();
+                        let hidden_cells = cells.iter().filter(|r| r.count.exact().is_none()).count();
+                        if cells.len() > 1 {
+                            proptest::prop_assert_ne!(hidden_cells, 1, "{:?} {} {:?}", site, d, dimension);
+                        }
+                    }
+                }
+            }
+            for d in 1..=3 {
+                for m in &measures {
+                    let present = sites
+                        .iter()
+                        .filter(|s| reported(&Some(code(s)), day(d), m).is_some())
+                        .count();
+                    let hidden_sites = sites
+                        .iter()
+                        .filter(|s| hidden(reported(&Some(code(s)), day(d), m)))
+                        .count();
+                    if present > 1 {
+                        proptest::prop_assert_ne!(hidden_sites, 1, "day {} {:?}", d, m);
+                    }
+                }
+            }
+            // A day's verdicts do not depend on the other days in the view.
+            let last_day: Vec<SiteCount> = counts.iter().filter(|c| c.day == day(3)).cloned().collect();
+            let alone = suppress_trends(t, &last_day, None);
+            let within: Vec<TrendRow> = views[0].1.iter().filter(|r| r.day == day(3)).cloned().collect();
+            proptest::prop_assert_eq!(alone, within);
+        }
     }
 }

@@ -4,6 +4,8 @@ use super::{Db, DbError, now};
 use crate::auth::Device;
 use chrono::NaiveDate;
 use peerpulse_core::bucket::{Dimension, Measure};
+use peerpulse_core::codebook::Code;
+use peerpulse_core::privacy::suppression::SiteCount;
 use peerpulse_core::protocol::{BucketUpdate, NewFreeTag};
 
 /// What applying a batch did.
@@ -92,41 +94,34 @@ pub async fn apply(db: &Db, device: &Device, updates: &[BucketUpdate]) -> Result
     })
 }
 
-/// One organization total.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Total {
-    /// Day.
-    pub day: NaiveDate,
-    /// What is counted.
-    pub measure: Measure,
-    /// Sum over devices and sites.
-    pub count: u32,
-}
-
-/// Totals per day and measure over every device and site of `org_id`, from `since` on, newest
-/// day first. Rows that cannot be read back are logged and skipped.
-pub async fn org_totals(db: &Db, org_id: i64, since: NaiveDate) -> Result<Vec<Total>, DbError> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "SELECT day, dimension, value, CAST(SUM(count) AS BIGINT) FROM device_buckets \
-         WHERE org_id = $1 AND day >= $2 \
-         GROUP BY day, dimension, value HAVING SUM(count) > 0",
+/// Counts per day, site and measure over every device of `org_id`, from `from` to `to`
+/// inclusive. Rows that cannot be read back are logged and skipped.
+pub async fn site_counts(
+    db: &Db,
+    org_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<SiteCount>, DbError> {
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT day, site, dimension, value, CAST(SUM(count) AS BIGINT) FROM device_buckets \
+         WHERE org_id = $1 AND day >= $2 AND day <= $3 \
+         GROUP BY day, site, dimension, value HAVING SUM(count) > 0",
     )
     .bind(org_id)
-    .bind(since.to_string())
+    .bind(from.to_string())
+    .bind(to.to_string())
     .fetch_all(db)
     .await?;
-    let mut totals: Vec<Total> = rows
+    Ok(rows
         .into_iter()
-        .filter_map(|(day, dimension, value, count)| {
+        .filter_map(|(day, site, dimension, value, count)| {
             let parsed = (|| {
-                let day = day.parse::<NaiveDate>().map_err(|e| e.to_string())?;
                 let dimension = dimension.parse::<Dimension>().map_err(|e| e.to_string())?;
-                let measure = Measure::from_parts(dimension, &value).map_err(|e| e.to_string())?;
-                let count = u32::try_from(count).map_err(|e| e.to_string())?;
-                Ok::<_, String>(Total {
-                    day,
-                    measure,
-                    count,
+                Ok::<_, String>(SiteCount {
+                    day: day.parse::<NaiveDate>().map_err(|e| e.to_string())?,
+                    site: Code::new(&site).map_err(|e| e.to_string())?,
+                    measure: Measure::from_parts(dimension, &value).map_err(|e| e.to_string())?,
+                    count: u32::try_from(count).map_err(|e| e.to_string())?,
                 })
             })();
             parsed
@@ -135,9 +130,7 @@ pub async fn org_totals(db: &Db, org_id: i64, since: NaiveDate) -> Result<Vec<To
                 })
                 .ok()
         })
-        .collect();
-    totals.sort_by(|a, b| b.day.cmp(&a.day).then_with(|| a.measure.cmp(&b.measure)));
-    Ok(totals)
+        .collect())
 }
 
 /// Free tags of `org_id` that at least two phones use and that nobody used before `since`.

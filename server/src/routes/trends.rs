@@ -10,49 +10,44 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{Days, Utc};
 use futures_util::Stream;
 use peerpulse_core::aberration::{HISTORY_DAYS, rising};
-use peerpulse_core::privacy::suppression::suppress_trends;
-use peerpulse_core::protocol::{AlertsResponse, TrendsResponse};
-use serde::Deserialize;
+use peerpulse_core::codebook::CodeList;
+use peerpulse_core::privacy::suppression::{over_all_sites, suppress_trends};
+use peerpulse_core::protocol::{AlertsResponse, TrendsQuery, TrendsResponse};
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
 
-/// Days shown when the request does not say.
-const DEFAULT_DAYS: u32 = 30;
-/// Most days one request may ask for.
-const MAX_DAYS: u32 = 400;
-
-/// Query parameters.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrendsQuery {
-    /// How many days back from today, today included.
-    days: Option<u32>,
-}
-
-/// The caller's organization's trends (a phone's or a signed-in person's).
+/// The caller's organization's trends (a phone's or a signed-in person's) for a period, at one
+/// site or all of them, in one dimension or all of them.
 pub async fn trends(
     State(state): State<AppState>,
     reader: Reader,
     query: Result<Query<TrendsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<TrendsResponse>, ApiError> {
     let Query(query) = query?;
-    let days = query.days.unwrap_or(DEFAULT_DAYS);
-    if !(1..=MAX_DAYS).contains(&days) {
+    let (from, to) = query
+        .period(Utc::now().date_naive())
+        .map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
+    let org = super::org_of(&state, reader.org_id).await?;
+    if let Some(site) = &query.site
+        && !org.codebook.knows(CodeList::Site, site)
+    {
         return Err(ApiError::InvalidQuery(format!(
-            "days must be between 1 and {MAX_DAYS}, got {days}"
+            "site {site:?} is not in the codebook: use one of its site codes"
         )));
     }
-    let org = super::org_of(&state, reader.org_id).await?;
-    let since = Utc::now().date_naive() - Days::new(u64::from(days - 1));
-    let totals: Vec<_> = buckets::org_totals(&state.db, org.id, since)
-        .await?
-        .into_iter()
-        .map(|total| (total.day, total.measure, total.count))
-        .collect();
-    let rows = suppress_trends(org.threshold, &totals);
+    // Suppression decides each day from every site and dimension of it, so views of one site
+    // or one dimension can never be set against each other to recover a hidden count.
+    let counts = buckets::site_counts(&state.db, org.id, from, to).await?;
+    let mut rows = suppress_trends(org.threshold, &counts, query.site.as_ref());
+    if let Some(dimension) = query.dimension {
+        rows.retain(|row| row.measure.dimension() == dimension);
+    }
     Ok(Json(TrendsResponse {
         org_name: org.name,
         suppression_threshold: org.threshold.get(),
+        from,
+        to,
+        site: query.site,
         rows,
     }))
 }
@@ -65,14 +60,10 @@ pub async fn alerts(
     let org = super::org_of(&state, reader.org_id).await?;
     let today = Utc::now().date_naive();
     let since = today - Days::new(HISTORY_DAYS as u64 - 1);
-    let totals: Vec<_> = buckets::org_totals(&state.db, org.id, since)
-        .await?
-        .into_iter()
-        .map(|total| (total.day, total.measure, total.count))
-        .collect();
+    let counts = buckets::site_counts(&state.db, org.id, since, today).await?;
     Ok(Json(AlertsResponse {
         day: today,
-        alerts: rising(&totals, today, org.threshold),
+        alerts: rising(&over_all_sites(&counts), today, org.threshold),
         new_free_tags: buckets::new_free_tags(&state.db, org.id, today - Days::new(6)).await?,
     }))
 }
