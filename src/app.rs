@@ -3,8 +3,8 @@
 use crate::components::lock_screen::LockScreen;
 use crate::idle_lock;
 use crate::pages::{
-    capture::CapturePage, edit::EditPage, enrol::EnrolPage, history::HistoryPage, org::OrgPage,
-    phone::PhonePage, trends::TrendsPage, welcome::WelcomePage,
+    brief::BriefPage, capture::CapturePage, edit::EditPage, enrol::EnrolPage, history::HistoryPage,
+    org::OrgPage, phone::PhonePage, trends::TrendsPage, welcome::WelcomePage,
 };
 use crate::store::lock::{self, LockState};
 use crate::store::{Store, StoreError, device};
@@ -175,6 +175,7 @@ fn Ready(opened: Opened) -> impl IntoView {
                 <Route path=path!("/trends") view=TrendsPage />
                 <Route path=path!("/phone") view=PhonePage />
                 <Route path=path!("/org") view=OrgPage />
+                <Route path=path!("/brief") view=BriefPage />
                 <Route path=path!("/welcome") view=WelcomePage />
                 <Route path=path!("/enrol") view=EnrolPage />
             </Routes>

@@ -10,7 +10,7 @@ use peerpulse_core::org_api::{
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::protocol::{
-    ALERTS_PATH, AlertsResponse, ErrorBody, TRENDS_PATH, TrendsQuery, TrendsResponse,
+    ALERTS_PATH, AlertsQuery, AlertsResponse, ErrorBody, TRENDS_PATH, TrendsQuery, TrendsResponse,
 };
 use serde::de::DeserializeOwned;
 
@@ -135,8 +135,9 @@ pub async fn trends(query: &TrendsQuery) -> Result<TrendsResponse, OrgError> {
 }
 
 /// What is rising today, and free tags new this week.
-pub async fn alerts() -> Result<AlertsResponse, OrgError> {
-    read(Request::get(ALERTS_PATH).send().await).await
+pub async fn alerts(query: &AlertsQuery) -> Result<AlertsResponse, OrgError> {
+    let url = format!("{ALERTS_PATH}{}", query.to_query_string());
+    read(Request::get(&url).send().await).await
 }
 
 /// The organization's current codebook.

@@ -116,6 +116,8 @@ pub const WATCHED: [Dimension; 3] = [Dimension::Need, Dimension::Insight, Dimens
 /// A measure rising above its baseline on a day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
+    /// The day it rose on.
+    pub day: NaiveDate,
     /// What rose.
     #[serde(flatten)]
     pub measure: Measure,
@@ -155,6 +157,7 @@ pub fn rising(
                 [HISTORY_DAYS - 1 - GUARD_DAYS - BASELINE_DAYS..HISTORY_DAYS - 1 - GUARD_DAYS];
             let mean = f64::from(baseline.iter().sum::<u32>()) / BASELINE_DAYS as f64;
             (count >= threshold.get() && !methods.is_empty()).then(|| Alert {
+                day,
                 measure: measure.clone(),
                 count,
                 baseline_mean: (mean * 10.0).round() / 10.0,

@@ -4,7 +4,7 @@
 //! change with a version from its own monotonic clock, so the service can keep the newest
 //! count per (device, bucket) and sum over devices without ever double counting.
 
-use crate::codebook::{Code, CodeError};
+use crate::codebook::{Code, CodeError, CodeList, Codebook};
 use crate::encounter::{Encounter, EncounterKind, Reach};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -224,6 +224,25 @@ impl Measure {
         match self {
             Self::SupplyUnits(_) => MOST_ENCOUNTERS * u32::from(crate::encounter::MAX_QUANTITY),
             _ => MOST_ENCOUNTERS,
+        }
+    }
+}
+
+impl Measure {
+    /// What a person reads for the value counted ("Housing", "Outreach"), in `codebook`'s words.
+    pub fn label(&self, codebook: &Codebook) -> String {
+        match self {
+            Self::Encounters => "All encounters".to_owned(),
+            Self::Kind(k) => k.label().to_owned(),
+            Self::Reach(r) => r.label().to_owned(),
+            Self::Topic(c) => codebook.label(CodeList::Topic, c).to_owned(),
+            Self::Insight(c) => codebook.label(CodeList::Insight, c).to_owned(),
+            Self::Need(c) => codebook.label(CodeList::Need, c).to_owned(),
+            Self::FreeTag(tag) => crate::privacy::free_tag::label(tag),
+            Self::Supply(c) | Self::SupplyUnits(c) => {
+                codebook.label(CodeList::Supply, c).to_owned()
+            }
+            Self::Referral(c) => codebook.label(CodeList::Referral, c).to_owned(),
         }
     }
 }

@@ -402,12 +402,55 @@ pub struct NewFreeTag {
 /// `GET /api/v1/alerts` answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AlertsResponse {
-    /// The day tested (the service's today).
-    pub day: NaiveDate,
-    /// Needs, insights and free tags rising above their baseline (CDC EARS C1-C3).
+    /// First day tested.
+    pub from: NaiveDate,
+    /// Last day tested (by default the service's today).
+    pub to: NaiveDate,
+    /// Needs, insights and free tags rising above their baseline (CDC EARS C1-C3) on a day of
+    /// the period, newest day first.
     pub alerts: Vec<crate::aberration::Alert>,
-    /// Free tags first used this week by at least two workers.
+    /// Free tags first used in the period (by default the week ending `to`) by at least two
+    /// workers.
     pub new_free_tags: Vec<NewFreeTag>,
+}
+
+/// `GET /api/v1/alerts` query: the days to test, by default today.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertsQuery {
+    /// First day tested (default: `to`).
+    pub from: Option<NaiveDate>,
+    /// Last day tested (default: today).
+    pub to: Option<NaiveDate>,
+}
+
+impl AlertsQuery {
+    /// The days tested, and the first day a free tag counts as new from, checked like a
+    /// trends period.
+    pub fn period(
+        &self,
+        today: NaiveDate,
+    ) -> Result<(NaiveDate, NaiveDate, NaiveDate), PeriodError> {
+        let to = self.to.unwrap_or(today);
+        let (from, to) = TrendsQuery {
+            from: Some(self.from.unwrap_or(to)),
+            to: Some(to),
+            ..TrendsQuery::default()
+        }
+        .period(today)?;
+        let new_since = self.from.unwrap_or(to - Days::new(6));
+        Ok((from, to, new_since))
+    }
+
+    /// The query string for this query, starting with `?` when not empty.
+    pub fn to_query_string(&self) -> String {
+        TrendsQuery {
+            from: self.from,
+            to: self.to,
+            ..TrendsQuery::default()
+        }
+        .to_query_string()
+    }
 }
 
 /// The JSON body of every error answer.

@@ -2,10 +2,11 @@
 //! over a period, chart axes and the CSV of each table. Nothing here sees a raw count, so no
 //! chart, table or export can show more than the service decided may be shown.
 
+use crate::aberration::Alert;
 use crate::bucket::{Dimension, Measure};
 use crate::privacy::ReportedCount;
-use crate::protocol::TrendRow;
-use chrono::{Days, NaiveDate};
+use crate::protocol::{NewFreeTag, TrendRow};
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// One day of a measure's series.
@@ -139,9 +140,49 @@ pub fn totals_csv(totals: &[PeriodTotal], label: impl Fn(&Measure) -> String) ->
     )
 }
 
-/// The days of a period of `days` days ending on `to`.
-pub fn period_start(to: NaiveDate, days: u32) -> NaiveDate {
-    to - Days::new(u64::from(days.max(1) - 1))
+/// Alerts as CSV: the day, what rose, its count, the baseline mean and the methods.
+pub fn alerts_csv(alerts: &[Alert], label: impl Fn(&Measure) -> String) -> String {
+    crate::csv::table(
+        [
+            "day",
+            "dimension",
+            "value",
+            "label",
+            "count",
+            "baseline_mean",
+            "methods",
+        ],
+        alerts.iter().map(|a| {
+            [
+                a.day.to_string(),
+                a.measure.dimension().as_str().to_owned(),
+                a.measure.value().to_owned(),
+                label(&a.measure),
+                a.count.to_string(),
+                a.baseline_mean.to_string(),
+                a.methods
+                    .iter()
+                    .map(|m| format!("{m:?}"))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ]
+        }),
+    )
+}
+
+/// New free tags as CSV: the tag, how many phones used it, and since when.
+pub fn new_tags_csv(tags: &[NewFreeTag]) -> String {
+    crate::csv::table(
+        ["tag", "label", "phones", "first_seen"],
+        tags.iter().map(|t| {
+            [
+                t.tag.to_string(),
+                crate::privacy::free_tag::label(&t.tag),
+                t.workers.to_string(),
+                t.first_seen.to_string(),
+            ]
+        }),
+    )
 }
 
 #[cfg(test)]
@@ -219,8 +260,27 @@ mod tests {
     }
 
     #[test]
-    fn a_period_ends_on_its_last_day() {
-        assert_eq!(period_start(day(30), 30), day(1));
-        assert_eq!(period_start(day(30), 1), day(30));
+    fn alerts_and_new_tags_export_as_csv() {
+        let alert = Alert {
+            day: day(22),
+            measure: need("housing"),
+            count: 14,
+            baseline_mean: 3.0,
+            methods: vec![crate::aberration::Method::C1, crate::aberration::Method::C3],
+        };
+        let csv = alerts_csv(&[alert], |m| m.value().to_uppercase());
+        assert_eq!(
+            csv,
+            "day,dimension,value,label,count,baseline_mean,methods\r\n2026-11-22,need,housing,HOUSING,14,3,C1;C3\r\n"
+        );
+        let tags = new_tags_csv(&[NewFreeTag {
+            tag: Code::new("dental-care").unwrap(),
+            workers: 3,
+            first_seen: day(20),
+        }]);
+        assert!(
+            tags.ends_with("dental-care,dental care,3,2026-11-20\r\n"),
+            "{tags}"
+        );
     }
 }

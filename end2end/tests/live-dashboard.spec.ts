@@ -19,7 +19,7 @@ test("an open dashboard shows a phone's sync within 2 seconds, without a reload"
   await page.getByLabel("Password again").fill("live dashboards please");
   await page.getByRole("button", { name: "Create my account" }).click();
   await expect(page.getByRole("heading", { name: "Live Outreach" })).toBeVisible();
-  await expect(page.getByText("No counts synced yet.")).toBeVisible();
+  await expect(page.getByText("No needs counted in this period.")).toBeVisible();
 
   await page.getByRole("button", { name: "New enrolment code" }).click();
   const code = (await page.locator(".issued-code").textContent())!.trim();
@@ -30,11 +30,14 @@ test("an open dashboard shows a phone's sync within 2 seconds, without a reload"
   const synced = await request.post(`${url}/api/v1/sync`, {
     headers: { authorization: `Bearer ${enrolled.token}` },
     data: {
-      buckets: [{ day: today, site: "van", dimension: "encounters", count: 7, version: 1 }],
+      buckets: [
+        { day: today, site: "van", dimension: "encounters", count: 7, version: 1 },
+        { day: today, site: "van", dimension: "need", value: "housing", count: 7, version: 1 },
+      ],
       codebook_version: 1,
     },
   });
   expect(synced.ok()).toBeTruthy();
-  const total = page.locator("table[data-dimension=encounters]");
-  await expect(total.getByRole("row", { name: /All encounters/ })).toContainText("7", { timeout: 2_000 });
+  const needs = page.getByRole("region", { name: "Needs per day, most frequent first" });
+  await expect(needs.getByRole("row", { name: /^Housing/ })).toContainText("7", { timeout: 2_000 });
 });

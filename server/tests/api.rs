@@ -661,6 +661,35 @@ async fn a_need_that_jumps_today_is_an_alert_and_a_tag_two_phones_use_is_new() {
         ("dental-care", 2)
     );
 
+    assert_eq!(alerts.alerts[0].day, today());
+
+    // A period that ended yesterday: the jump is not in it, and neither is the new tag.
+    let yesterday = today() - chrono::Days::new(1);
+    let week_before: AlertsResponse = server
+        .client
+        .get(server.at(&format!(
+            "/api/v1/alerts?from={}&to={yesterday}",
+            today() - chrono::Days::new(7)
+        )))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(week_before.to, yesterday);
+    assert!(week_before.alerts.is_empty(), "{week_before:?}");
+    assert!(week_before.new_free_tags.is_empty());
+    let backwards = server
+        .client
+        .get(server.at(&format!("/api/v1/alerts?from={}&to={yesterday}", today())))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_json_error(backwards, StatusCode::BAD_REQUEST, "invalid_query").await;
+
     // Another organization sees none of it.
     let stranger_org = server.org("Elsewhere").await;
     let stranger = server.device(stranger_org).await;

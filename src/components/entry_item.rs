@@ -1,10 +1,10 @@
 //! One logged encounter in a list.
 
 use crate::components::encounter_form::short_time;
-use crate::components::free_tags::tag_label;
 use crate::store::encounters::StoredEncounter;
 use leptos::prelude::*;
 use peerpulse_core::codebook::{CodeList, Codebook};
+use peerpulse_core::privacy::free_tag::label as tag_label;
 
 /// A compact line: time, site, how, the needs noted, supplies and referrals, and any actions
 /// given as children.

@@ -5,11 +5,6 @@ use peerpulse_core::codebook::Code;
 use peerpulse_core::privacy::free_tag;
 use std::collections::BTreeSet;
 
-/// How a tag code reads: hyphens back to spaces.
-pub fn tag_label(tag: &Code) -> String {
-    tag.as_str().replace('-', " ")
-}
-
 /// The free-tag field under the codebook needs.
 #[component]
 pub fn FreeTags(
@@ -58,7 +53,7 @@ pub fn FreeTags(
                     tags.get()
                         .into_iter()
                         .map(|tag| {
-                            let label = tag_label(&tag);
+                            let label = free_tag::label(&tag);
                             let remove_label = format!("Remove {label}");
                             view! {
                                 <li class="tag">

@@ -1,5 +1,6 @@
 //! Small reusable view pieces.
 
+pub mod chart;
 pub mod chip_picker;
 pub mod encounter_form;
 pub mod entry_item;

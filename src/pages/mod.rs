@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod brief;
 pub mod capture;
 pub mod edit;
 pub mod enrol;

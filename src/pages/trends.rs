@@ -1,34 +1,17 @@
 //! The organization's trends, summed over every phone and suppressed below the threshold.
 
 use crate::app::use_app;
-use crate::components::free_tags::tag_label;
 use crate::store::device;
 use crate::sync::SyncError;
 use crate::sync::client;
 use leptos::prelude::*;
-use peerpulse_core::bucket::{Dimension, Measure};
-use peerpulse_core::codebook::{CodeList, Codebook};
+use peerpulse_core::bucket::Dimension;
+use peerpulse_core::codebook::Codebook;
+use peerpulse_core::privacy::free_tag::label as tag_label;
 use peerpulse_core::protocol::{AlertsResponse, TrendRow, TrendsResponse};
 
 /// Days of trends shown.
 pub const DAYS: u32 = 30;
-
-/// What a person reads for a measure's value.
-fn value_label(codebook: &Codebook, measure: &Measure) -> String {
-    match measure {
-        Measure::Encounters => "All encounters".to_owned(),
-        Measure::Kind(k) => k.label().to_owned(),
-        Measure::Reach(r) => r.label().to_owned(),
-        Measure::Topic(c) => codebook.label(CodeList::Topic, c).to_owned(),
-        Measure::Insight(c) => codebook.label(CodeList::Insight, c).to_owned(),
-        Measure::Need(c) => codebook.label(CodeList::Need, c).to_owned(),
-        Measure::FreeTag(tag) => tag_label(tag),
-        Measure::Supply(c) | Measure::SupplyUnits(c) => {
-            codebook.label(CodeList::Supply, c).to_owned()
-        }
-        Measure::Referral(c) => codebook.label(CodeList::Referral, c).to_owned(),
-    }
-}
 
 /// The trends dashboard.
 #[component]
@@ -87,7 +70,7 @@ pub fn Rising(alerts: AlertsResponse, codebook: Codebook) -> impl IntoView {
                 .join(", ");
             view! {
                 <li>
-                    <strong>{value_label(&codebook, &alert.measure)}</strong>
+                    <strong>{alert.measure.label(&codebook)}</strong>
                     {format!(
                         ": {} today against about {} a day before (EARS {methods})",
                         alert.count, alert.baseline_mean
@@ -143,7 +126,7 @@ pub fn TrendTables(trends: TrendsResponse, codebook: Codebook) -> impl IntoView 
                         view! {
                             <tr>
                                 <td>{row.day.format("%a %d %b").to_string()}</td>
-                                <td>{value_label(&codebook, &row.measure)}</td>
+                                <td>{row.measure.label(&codebook)}</td>
                                 <td class="count">{row.count.to_string()}</td>
                             </tr>
                         }

@@ -17,6 +17,11 @@ pub enum FreeTagError {
     Identifying(#[from] FlaggedText),
 }
 
+/// What a person reads for a normalized tag: its words, spaced.
+pub fn label(tag: &Code) -> String {
+    tag.as_str().replace('-', " ")
+}
+
 /// Turns what a worker typed into a tag code, so "Dental  Care", "dental-cares" and
 /// "dental care" count as one need: lowercase, words joined by hyphens, punctuation
 /// dropped, simple English plurals made singular.

@@ -12,7 +12,7 @@ use futures_util::Stream;
 use peerpulse_core::aberration::{HISTORY_DAYS, rising};
 use peerpulse_core::codebook::CodeList;
 use peerpulse_core::privacy::suppression::{over_all_sites, suppress_trends};
-use peerpulse_core::protocol::{AlertsResponse, TrendsQuery, TrendsResponse};
+use peerpulse_core::protocol::{AlertsQuery, AlertsResponse, TrendsQuery, TrendsResponse};
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -52,19 +52,31 @@ pub async fn trends(
     }))
 }
 
-/// `GET /api/v1/alerts`: what is rising today, and free tags new this week.
+/// `GET /api/v1/alerts`: what rose on each day of a period (by default today), and the free
+/// tags new in it.
 pub async fn alerts(
     State(state): State<AppState>,
     reader: Reader,
+    query: Result<Query<AlertsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<AlertsResponse>, ApiError> {
+    let Query(query) = query?;
+    let (from, to, new_since) = query
+        .period(Utc::now().date_naive())
+        .map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
     let org = super::org_of(&state, reader.org_id).await?;
-    let today = Utc::now().date_naive();
-    let since = today - Days::new(HISTORY_DAYS as u64 - 1);
-    let counts = buckets::site_counts(&state.db, org.id, since, today).await?;
+    let history_from = from - Days::new(HISTORY_DAYS as u64 - 1);
+    let totals = over_all_sites(&buckets::site_counts(&state.db, org.id, history_from, to).await?);
+    let alerts = to
+        .iter_days()
+        .rev()
+        .take_while(|day| *day >= from)
+        .flat_map(|day| rising(&totals, day, org.threshold))
+        .collect();
     Ok(Json(AlertsResponse {
-        day: today,
-        alerts: rising(&over_all_sites(&counts), today, org.threshold),
-        new_free_tags: buckets::new_free_tags(&state.db, org.id, today - Days::new(6)).await?,
+        from,
+        to,
+        alerts,
+        new_free_tags: buckets::new_free_tags(&state.db, org.id, new_since, to).await?,
     }))
 }
 
