@@ -229,6 +229,25 @@ impl Measure {
 }
 
 impl Measure {
+    /// What this measure counts as under `codebook`: a merged code as the code it was merged
+    /// into, a free tag promoted into a need as that need.
+    pub fn current(&self, codebook: &Codebook) -> Self {
+        let now = |list, code: &Code| codebook.current(list, code).clone();
+        match self {
+            Self::Encounters | Self::Kind(_) | Self::Reach(_) => self.clone(),
+            Self::Topic(c) => Self::Topic(now(CodeList::Topic, c)),
+            Self::Insight(c) => Self::Insight(now(CodeList::Insight, c)),
+            Self::Need(c) => Self::Need(now(CodeList::Need, c)),
+            Self::FreeTag(tag) if codebook.knows(CodeList::Need, tag) => {
+                Self::Need(now(CodeList::Need, tag))
+            }
+            Self::FreeTag(_) => self.clone(),
+            Self::Supply(c) => Self::Supply(now(CodeList::Supply, c)),
+            Self::SupplyUnits(c) => Self::SupplyUnits(now(CodeList::Supply, c)),
+            Self::Referral(c) => Self::Referral(now(CodeList::Referral, c)),
+        }
+    }
+
     /// What a person reads for the value counted ("Housing", "Outreach"), in `codebook`'s words.
     pub fn label(&self, codebook: &Codebook) -> String {
         match self {

@@ -150,6 +150,9 @@ pub struct CodebookEntry {
     /// No longer offered for new entries; kept so past entries and counts still read.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub retired: bool,
+    /// The code this one was merged into: its past counts count there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<Code>,
 }
 
 /// Most codes one list may hold, retired ones included: keeps the buckets one encounter
@@ -274,6 +277,15 @@ impl Codebook {
         Ok(())
     }
 
+    /// The code counts of `code` in `list` count as: the code it was merged into, or itself.
+    pub fn current<'a>(&'a self, list: CodeList, code: &'a Code) -> &'a Code {
+        self.entries(list)
+            .iter()
+            .find(|e| &e.code == code)
+            .and_then(|e| e.merged_into.as_ref())
+            .unwrap_or(code)
+    }
+
     /// The label of `code` in `list`, or the code itself when the codebook does not know it.
     pub fn label<'a>(&'a self, list: CodeList, code: &'a Code) -> &'a str {
         self.entries(list)
@@ -362,10 +374,21 @@ pub enum CodebookEdit {
         /// The code.
         code: Code,
     },
-    /// A free tag workers used becomes a need in the codebook, keeping its code.
+    /// A free tag workers used becomes a need in the codebook, keeping its code; its past
+    /// counts as a free tag count as that need.
     Promote {
         /// The free tag.
         tag: Code,
+    },
+    /// Two codes that mean the same: `code` is retired and its past counts count as `into`.
+    /// Restoring `code` undoes the merge.
+    Merge {
+        /// The list.
+        list: CodeList,
+        /// The code merged away.
+        code: Code,
+        /// The code it is merged into, offered and not merged itself.
+        into: Code,
     },
 }
 
@@ -390,6 +413,16 @@ pub enum CodebookEditError {
         code: Code,
         /// The list.
         list: CodeList,
+    },
+    /// A merge into itself, or into a retired code.
+    #[error(
+        "{code} cannot be merged into {into}: pick another entry of the list that is still offered"
+    )]
+    BadMerge {
+        /// The code merged away.
+        code: Code,
+        /// The code asked for.
+        into: Code,
     },
     /// The result would not be a usable codebook.
     #[error(transparent)]
@@ -424,7 +457,11 @@ impl Codebook {
                 book.add(*list, code, label)?;
             }
             CodebookEdit::Promote { tag } => {
-                book.add(CodeList::Need, tag.clone(), &tag.as_str().replace('-', " "))?;
+                book.add(
+                    CodeList::Need,
+                    tag.clone(),
+                    &crate::privacy::free_tag::label(tag),
+                )?;
             }
             CodebookEdit::Rename { list, code, label } => {
                 let i = find(&mut book, *list, code)?;
@@ -436,7 +473,26 @@ impl Codebook {
             }
             CodebookEdit::Restore { list, code } => {
                 let i = find(&mut book, *list, code)?;
-                book.entries_mut(*list)[i].retired = false;
+                let entry = &mut book.entries_mut(*list)[i];
+                entry.retired = false;
+                entry.merged_into = None;
+            }
+            CodebookEdit::Merge { list, code, into } => {
+                let i = find(&mut book, *list, code)?;
+                let target = find(&mut book, *list, into)?;
+                if i == target || book.entries(*list)[target].retired {
+                    return Err(CodebookEditError::BadMerge {
+                        code: code.clone(),
+                        into: into.clone(),
+                    });
+                }
+                // Codes merged into this one follow it, so a merge is never a chain.
+                for entry in book.entries_mut(*list) {
+                    if entry.merged_into.as_ref() == Some(code) || entry.code == *code {
+                        entry.merged_into = Some(into.clone());
+                        entry.retired = true;
+                    }
+                }
             }
         }
         book.check()?;
@@ -455,6 +511,7 @@ impl Codebook {
             code,
             label,
             retired: false,
+            merged_into: None,
         });
         Ok(())
     }
@@ -489,6 +546,7 @@ fn entries(pairs: &[(&str, &str)]) -> Vec<CodebookEntry> {
     pairs
         .iter()
         .map(|(code, label)| CodebookEntry {
+            merged_into: None,
             code: Code::new(code).expect("built-in codes are valid slugs"),
             label: (*label).to_owned(),
             retired: false,
@@ -618,6 +676,67 @@ mod tests {
             }),
             Err(CodebookEditError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn merged_codes_count_as_their_target_until_restored() {
+        let code = |s| Code::new(s).unwrap();
+        let merge = |code: Code, into: Code| CodebookEdit::Merge {
+            list: CodeList::Need,
+            code,
+            into,
+        };
+        let book = Codebook::harm_reduction_default()
+            .edited(&CodebookEdit::Add {
+                list: CodeList::Need,
+                label: "Shelter".into(),
+            })
+            .unwrap();
+        let merged = book
+            .edited(&merge(code("shelter"), code("housing")))
+            .unwrap();
+        assert_eq!(
+            merged.current(CodeList::Need, &code("shelter")),
+            &code("housing")
+        );
+        assert!(!merged.offers(CodeList::Need, &code("shelter")));
+        assert_eq!(merged.current(CodeList::Need, &code("food")), &code("food"));
+        // Merging the target on keeps every merge one step long.
+        let again = merged
+            .edited(&merge(code("housing"), code("food")))
+            .unwrap();
+        assert_eq!(
+            again.current(CodeList::Need, &code("shelter")),
+            &code("food")
+        );
+        assert_eq!(
+            again.current(CodeList::Need, &code("housing")),
+            &code("food")
+        );
+        // Into itself, or into a code no longer offered: refused with a reason.
+        assert!(matches!(
+            merged.edited(&merge(code("food"), code("food"))),
+            Err(CodebookEditError::BadMerge { .. })
+        ));
+        let refused = merged
+            .edited(&merge(code("food"), code("shelter")))
+            .unwrap_err();
+        assert!(refused.to_string().contains("still offered"), "{refused}");
+        assert!(matches!(
+            merged.edited(&merge(code("food"), code("nowhere"))),
+            Err(CodebookEditError::Missing { .. })
+        ));
+        let restored = merged
+            .edited(&CodebookEdit::Restore {
+                list: CodeList::Need,
+                code: code("shelter"),
+            })
+            .unwrap();
+        assert_eq!(
+            restored.current(CodeList::Need, &code("shelter")),
+            &code("shelter")
+        );
+        assert!(restored.offers(CodeList::Need, &code("shelter")));
     }
 
     #[test]

@@ -502,3 +502,154 @@ async fn managers_edit_the_codebook_version_by_version_and_phones_get_it() {
     let hills_phone = server.device(hills).await;
     assert_eq!(server.sync(&hills_phone, vec![]).await.codebook_version, 1);
 }
+
+/// Need counts as the viewer reads them: `(value, count)` of every need row.
+async fn needs_seen(server: &TestServer, session: &Session) -> Vec<(String, Value)> {
+    let res = server
+        .call(
+            Method::GET,
+            "/api/v1/trends?days=1&dimension=need",
+            Some(session),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let trends: Value = res.json().await.unwrap();
+    trends["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["value"].as_str().unwrap().to_owned(), r["count"].clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn merged_codes_and_promoted_tags_count_as_one_need_past_counts_included() {
+    use peerpulse_core::bucket::Measure;
+    use peerpulse_core::protocol::AlertsResponse;
+    use support::{code, update};
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let manager = server.person(org, Role::Manager, "mia").await;
+    let viewer = server.person(org, Role::Viewer, "vic").await;
+    let edit = |base: u64, edit: Value| json!({"base_version": base, "edit": edit});
+    let add_shelter = edit(
+        1,
+        json!({"edit": "add", "list": "need", "label": "Shelter"}),
+    );
+    let res = server
+        .call(
+            Method::POST,
+            "/api/v1/codebook",
+            Some(&manager),
+            Some(add_shelter),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let (ours, theirs) = (server.device(org).await, server.device(org).await);
+    server
+        .sync(
+            &ours,
+            vec![
+                update(Measure::Need(code("housing")), 4, 1),
+                update(Measure::FreeTag(code("dental-care")), 3, 1),
+            ],
+        )
+        .await;
+    server
+        .sync(
+            &theirs,
+            vec![
+                update(Measure::Need(code("shelter")), 3, 1),
+                update(Measure::FreeTag(code("dental-care")), 3, 1),
+            ],
+        )
+        .await;
+    let new_tags = |alerts: AlertsResponse| -> Vec<String> {
+        alerts
+            .new_free_tags
+            .iter()
+            .map(|t| t.tag.as_str().to_owned())
+            .collect()
+    };
+    let alerts = || async {
+        let res = server
+            .call(Method::GET, "/api/v1/alerts", Some(&viewer), None)
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json::<AlertsResponse>().await.unwrap()
+    };
+    assert_eq!(new_tags(alerts().await), ["dental-care"]);
+    assert_eq!(
+        needs_seen(&server, &viewer).await,
+        [
+            ("housing".to_owned(), json!({"below": 5})),
+            ("shelter".to_owned(), json!({"below": 5})),
+        ]
+    );
+
+    let merge = edit(
+        2,
+        json!({"edit": "merge", "list": "need", "code": "shelter", "into": "housing"}),
+    );
+    let refused = server
+        .call(
+            Method::POST,
+            "/api/v1/codebook",
+            Some(&viewer),
+            Some(merge.clone()),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let into_itself = edit(
+        2,
+        json!({"edit": "merge", "list": "need", "code": "shelter", "into": "shelter"}),
+    );
+    let res = server
+        .call(
+            Method::POST,
+            "/api/v1/codebook",
+            Some(&manager),
+            Some(into_itself),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("pick another entry"));
+    for change in [
+        merge,
+        edit(3, json!({"edit": "promote", "tag": "dental-care"})),
+    ] {
+        let res = server
+            .call(
+                Method::POST,
+                "/api/v1/codebook",
+                Some(&manager),
+                Some(change),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    // Past counts follow: shelter's 3 join housing's 4, the tag's 6 are the new need's.
+    assert_eq!(
+        needs_seen(&server, &viewer).await,
+        [
+            ("dental-care".to_owned(), json!(6)),
+            ("housing".to_owned(), json!(7)),
+        ]
+    );
+    assert!(
+        new_tags(alerts().await).is_empty(),
+        "a promoted tag is no longer new"
+    );
+    // A phone still counting the merged code is accepted: its entries were made before.
+    let late = server
+        .sync(&theirs, vec![update(Measure::Need(code("shelter")), 4, 2)])
+        .await;
+    assert_eq!((late.applied, late.codebook_version), (1, 4));
+    assert_eq!(
+        needs_seen(&server, &viewer).await[1],
+        ("housing".to_owned(), json!(8))
+    );
+}

@@ -1,11 +1,11 @@
 //! Small-cell suppression: counts too small to publish without risking re-identification.
 
 use crate::bucket::{Dimension, Measure};
-use crate::codebook::Code;
+use crate::codebook::{Code, CodeList, Codebook};
 use crate::protocol::TrendRow;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The smallest count an organization may show; thresholds below it are refused.
@@ -138,6 +138,38 @@ pub struct SiteCount {
     pub measure: Measure,
     /// Sum over phones.
     pub count: u32,
+}
+
+/// `counts` as `codebook` codes them now: merged codes and sites counted as the code they were
+/// merged into, promoted free tags as their need, summed where they meet.
+pub fn as_currently_coded(counts: Vec<SiteCount>, codebook: &Codebook) -> Vec<SiteCount> {
+    let mut sums: BTreeMap<(NaiveDate, Code, Measure), u32> = BTreeMap::new();
+    for c in counts {
+        let site = codebook.current(CodeList::Site, &c.site).clone();
+        *sums
+            .entry((c.day, site, c.measure.current(codebook)))
+            .or_default() += c.count;
+    }
+    sums.into_iter()
+        .map(|((day, site, measure), count)| SiteCount {
+            day,
+            site,
+            measure,
+            count,
+        })
+        .collect()
+}
+
+/// `rows` without the free tags that no shown count backs: a tag only a few encounters used
+/// is words someone typed about a few people, so even its name stays hidden.
+pub fn without_rare_free_tags(mut rows: Vec<TrendRow>) -> Vec<TrendRow> {
+    let backed: BTreeSet<Measure> = rows
+        .iter()
+        .filter(|r| r.measure.dimension() == Dimension::FreeTag && r.count.exact().is_some())
+        .map(|r| r.measure.clone())
+        .collect();
+    rows.retain(|r| r.measure.dimension() != Dimension::FreeTag || backed.contains(&r.measure));
+    rows
 }
 
 /// Every site together: `(day, measure, count)` per day and measure.
@@ -478,6 +510,74 @@ mod tests {
         all.push(Measure::Supply(code("naloxone-kit")));
         all.push(Measure::SupplyUnits(code("naloxone-kit")));
         all
+    }
+
+    #[test]
+    fn merged_codes_and_promoted_tags_count_as_their_current_code() {
+        let mut book = Codebook::harm_reduction_default();
+        let edits = [
+            crate::codebook::CodebookEdit::Add {
+                list: CodeList::Need,
+                label: "Shelter".into(),
+            },
+            crate::codebook::CodebookEdit::Merge {
+                list: CodeList::Need,
+                code: code("shelter"),
+                into: code("housing"),
+            },
+            crate::codebook::CodebookEdit::Promote {
+                tag: code("dental-care"),
+            },
+            crate::codebook::CodebookEdit::Merge {
+                list: CodeList::Site,
+                code: code("street"),
+                into: code("van"),
+            },
+        ];
+        for edit in &edits {
+            book = book.edited(edit).unwrap();
+        }
+        let counts = vec![
+            at(24, "van", Measure::Need(code("housing")), 4),
+            at(24, "street", Measure::Need(code("shelter")), 3),
+            at(24, "van", Measure::FreeTag(code("dental-care")), 2),
+            at(24, "van", Measure::FreeTag(code("bus-fares")), 1),
+        ];
+        assert_eq!(
+            as_currently_coded(counts, &book),
+            [
+                at(24, "van", Measure::Need(code("dental-care")), 2),
+                at(24, "van", Measure::Need(code("housing")), 7),
+                at(24, "van", Measure::FreeTag(code("bus-fares")), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_free_tag_without_a_shown_count_is_not_named() {
+        let counts = [
+            at(23, "van", Measure::FreeTag(code("bus-fares")), 2),
+            at(24, "van", Measure::FreeTag(code("dental-care")), 2),
+            at(23, "van", Measure::FreeTag(code("dental-care")), 6),
+            at(24, "van", Measure::Need(code("food")), 1),
+        ];
+        let rows = without_rare_free_tags(suppress_trends(
+            SuppressionThreshold::default(),
+            &counts,
+            None,
+        ));
+        let named: Vec<String> = rows
+            .iter()
+            .map(|r| format!("{} {} {}", r.day, r.measure.value(), r.count))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                "2026-11-24 food <5",
+                "2026-11-24 dental-care <5",
+                "2026-11-23 dental-care 6"
+            ]
+        );
     }
 
     proptest::proptest! {

@@ -133,24 +133,26 @@ pub async fn site_counts(
         .collect())
 }
 
-/// Free tags of `org_id` that at least two phones used by `until` and nobody used before
-/// `since`.
+/// Free tags of `org_id` that at least two phones used by `until` in `at_least` encounters or
+/// more, and nobody used before `since`.
 pub async fn new_free_tags(
     db: &Db,
     org_id: i64,
     since: NaiveDate,
     until: NaiveDate,
+    at_least: u32,
 ) -> Result<Vec<NewFreeTag>, DbError> {
     let rows: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT value, CAST(COUNT(DISTINCT device_id) AS BIGINT), MIN(day) FROM device_buckets \
          WHERE org_id = $1 AND dimension = $2 AND count > 0 AND day <= $4 \
          GROUP BY value HAVING MIN(day) >= $3 AND COUNT(DISTINCT device_id) >= 2 \
-         ORDER BY value",
+         AND SUM(count) >= $5 ORDER BY value",
     )
     .bind(org_id)
     .bind(Dimension::FreeTag.as_str())
     .bind(since.to_string())
     .bind(until.to_string())
+    .bind(i64::from(at_least))
     .fetch_all(db)
     .await?;
     rows.into_iter()

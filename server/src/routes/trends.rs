@@ -11,7 +11,9 @@ use chrono::{Days, Utc};
 use futures_util::Stream;
 use peerpulse_core::aberration::{HISTORY_DAYS, rising};
 use peerpulse_core::codebook::CodeList;
-use peerpulse_core::privacy::suppression::{over_all_sites, suppress_trends};
+use peerpulse_core::privacy::suppression::{
+    as_currently_coded, over_all_sites, suppress_trends, without_rare_free_tags,
+};
 use peerpulse_core::protocol::{AlertsQuery, AlertsResponse, TrendsQuery, TrendsResponse};
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
@@ -37,8 +39,14 @@ pub async fn trends(
     }
     // Suppression decides each day from every site and dimension of it, so views of one site
     // or one dimension can never be set against each other to recover a hidden count.
-    let counts = buckets::site_counts(&state.db, org.id, from, to).await?;
-    let mut rows = suppress_trends(org.threshold, &counts, query.site.as_ref());
+    // Counts are read as the codebook codes them now, so merges and promotions apply to the
+    // past too.
+    let counts = as_currently_coded(
+        buckets::site_counts(&state.db, org.id, from, to).await?,
+        &org.codebook,
+    );
+    let mut rows =
+        without_rare_free_tags(suppress_trends(org.threshold, &counts, query.site.as_ref()));
     if let Some(dimension) = query.dimension {
         rows.retain(|row| row.measure.dimension() == dimension);
     }
@@ -65,18 +73,28 @@ pub async fn alerts(
         .map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
     let org = super::org_of(&state, reader.org_id).await?;
     let history_from = from - Days::new(HISTORY_DAYS as u64 - 1);
-    let totals = over_all_sites(&buckets::site_counts(&state.db, org.id, history_from, to).await?);
+    let totals = over_all_sites(&as_currently_coded(
+        buckets::site_counts(&state.db, org.id, history_from, to).await?,
+        &org.codebook,
+    ));
     let alerts = to
         .iter_days()
         .rev()
         .take_while(|day| *day >= from)
         .flat_map(|day| rising(&totals, day, org.threshold))
         .collect();
+    // A tag already promoted into a need is no longer new: it is counted as that need.
+    let new_free_tags =
+        buckets::new_free_tags(&state.db, org.id, new_since, to, org.threshold.get())
+            .await?
+            .into_iter()
+            .filter(|t| !org.codebook.knows(CodeList::Need, &t.tag))
+            .collect();
     Ok(Json(AlertsResponse {
         from,
         to,
         alerts,
-        new_free_tags: buckets::new_free_tags(&state.db, org.id, new_since, to).await?,
+        new_free_tags,
     }))
 }
 

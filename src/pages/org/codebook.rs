@@ -1,10 +1,17 @@
 //! The co-produced codebook editor.
 
 use crate::components::chip_picker::SingleChoice;
-use crate::org_client;
+use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
-use peerpulse_core::codebook::{CodeList, Codebook, CodebookEdit};
+use peerpulse_core::bucket::{Dimension, Measure};
+use peerpulse_core::codebook::{Code, CodeList, Codebook, CodebookEdit};
 use peerpulse_core::org_api::{CodebookEditRequest, SessionInfo};
+use peerpulse_core::privacy::free_tag;
+use peerpulse_core::protocol::TrendsQuery;
+use std::collections::BTreeMap;
+
+/// A codebook change on its way to the service.
+type EditAction = Action<CodebookEdit, Result<Codebook, OrgError>>;
 
 fn list_heading(list: CodeList) -> &'static str {
     match list {
@@ -17,8 +24,8 @@ fn list_heading(list: CodeList) -> &'static str {
     }
 }
 
-/// The co-produced codebook: add, rename, retire and restore codes; each change is the next
-/// version, which phones get on their next sync.
+/// The co-produced codebook: add, rename, retire, restore and merge codes, promote free tags
+/// into needs; each change is the next version, which phones get on their next sync.
 #[component]
 pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
     let info = StoredValue::new(info);
@@ -89,12 +96,17 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                     let (code, retired) = (entry.code.clone(), entry.retired);
                     let (rename_code, toggle_code) = (code.clone(), code.clone());
                     let name = entry.label.clone();
+                    let state = match &entry.merged_into {
+                        Some(into) => format!(" (merged into {})", current.label(chosen, into)),
+                        None if retired => " (retired)".to_owned(),
+                        None => String::new(),
+                    };
                     view! {
                         <tr class:retired=retired>
                             <td>
                                 <label class="visually-hidden" for=format!("label-{code}")>{format!("Label of {code}")}</label>
                                 <input id=format!("label-{code}") prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
-                                <span class="muted">{format!("{code}{}", if retired { " (retired)" } else { "" })}</span>
+                                <span class="muted">{format!("{code}{state}")}</span>
                             </td>
                             <td>
                                 <button type="button" class="secondary" aria-label=format!("Rename {name}")
@@ -115,6 +127,7 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                 view! {
                     <p class="muted">{format!("Version {}. Codes are never deleted: retired ones stop being offered, and past counts keep their meaning.", current.version)}</p>
                     <table class="codebook"><tbody>{rows}</tbody></table>
+                    <MergeForm book=current list=chosen edit />
                 }.into_any()
             }}
             <form class="stack-form" on:submit=add novalidate>
@@ -122,6 +135,137 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                 <input id="new-code-label" autocomplete="off" prop:value=move || new_label.get() on:input=move |ev| new_label.set(event_target_value(&ev)) />
                 <button type="submit" class="primary" disabled=move || edit.pending().get()>"Add"</button>
             </form>
+            <FreeTagsInUse book edit />
         </section>
+    }
+}
+
+/// Two entries of one list that mean the same: the first is retired and its past counts count
+/// as the second's.
+#[component]
+fn MergeForm(book: Codebook, list: CodeList, edit: EditAction) -> impl IntoView {
+    let entries = book.entries(list);
+    let mergeable: Vec<(Code, String)> = entries
+        .iter()
+        .filter(|e| e.merged_into.is_none())
+        .map(|e| (e.code.clone(), e.label.clone()))
+        .collect();
+    let targets: Vec<(Code, String)> = entries
+        .iter()
+        .filter(|e| !e.retired)
+        .map(|e| (e.code.clone(), e.label.clone()))
+        .collect();
+    if mergeable.len() < 2 {
+        return None;
+    }
+    let from = RwSignal::new(mergeable[0].0.clone());
+    let into = RwSignal::new(
+        targets
+            .iter()
+            .find(|(c, _)| *c != mergeable[0].0)
+            .map(|(c, _)| c.clone()),
+    );
+    let options = |choices: Vec<(Code, String)>, chosen: RwSignal<Code>| {
+        choices
+            .into_iter()
+            .map(|(code, label)| {
+                let value = code.clone();
+                view! { <option value=value.to_string() selected=move || chosen.get() == code>{label}</option> }
+            })
+            .collect_view()
+    };
+    let into_options = targets
+        .into_iter()
+        .map(|(code, label)| {
+            let value = code.clone();
+            view! { <option value=value.to_string() selected=move || into.get().as_ref() == Some(&code)>{label}</option> }
+        })
+        .collect_view();
+    let merge = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(into) = into.get_untracked() {
+            edit.dispatch(CodebookEdit::Merge {
+                list,
+                code: from.get_untracked(),
+                into,
+            });
+        }
+    };
+    let parse = |ev: &leptos::ev::Event| Code::new(&event_target_value(ev)).ok();
+    Some(view! {
+        <form class="stack-form" on:submit=merge novalidate>
+            <h3>"Merge two entries"</h3>
+            <p class="muted">"When two entries mean the same, merge one into the other: it stops being offered and every count it has, past ones too, counts as the other. Restoring it undoes the merge."</p>
+            <label for="merge-from">"Merge this entry"</label>
+            <select id="merge-from" on:change=move |ev| if let Some(code) = parse(&ev) { from.set(code) }>
+                {options(mergeable, from)}
+            </select>
+            <label for="merge-into">"into this one"</label>
+            <select id="merge-into" on:change=move |ev| into.set(parse(&ev))>
+                {into_options}
+            </select>
+            <button type="submit" class="primary" disabled=move || edit.pending().get()>"Merge"</button>
+        </form>
+    })
+}
+
+/// Free tags workers typed in the last 90 days, in enough encounters to be shown, each one tap
+/// away from being a need in the codebook.
+#[component]
+fn FreeTagsInUse(book: RwSignal<Option<Codebook>>, edit: EditAction) -> impl IntoView {
+    let version = move || book.with(|b| b.as_ref().map(|b| b.version));
+    let tags = LocalResource::new(move || {
+        // Fetched again after each edit: a promoted tag is counted as its need from then on.
+        version();
+        async move {
+            org_client::trends(&TrendsQuery {
+                days: Some(90),
+                dimension: Some(Dimension::FreeTag),
+                ..TrendsQuery::default()
+            })
+            .await
+        }
+    });
+    move || {
+        let rows = match tags.get()? {
+            Ok(trends) => trends.rows,
+            Err(e) => {
+                return Some(view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any());
+            }
+        };
+        let mut shown: BTreeMap<Code, u32> = BTreeMap::new();
+        for row in rows {
+            if let Measure::FreeTag(tag) = row.measure {
+                *shown.entry(tag).or_default() += row.count.exact().unwrap_or(0);
+            }
+        }
+        if shown.is_empty() {
+            return Some(view! {
+                <h3>"Free tags in use"</h3>
+                <p class="muted">"No free tag was used in enough encounters in the last 90 days to be shown."</p>
+            }.into_any());
+        }
+        let items = shown
+            .into_iter()
+            .map(|(tag, count)| {
+                let label = free_tag::label(&tag);
+                let promote = tag.clone();
+                view! {
+                    <li>
+                        <span>{format!("{label}: {count} encounters counted")}</span>
+                        <button type="button" class="secondary" aria-label=format!("Add {label} to needs")
+                            disabled=move || edit.pending().get()
+                            on:click=move |_| { edit.dispatch(CodebookEdit::Promote { tag: promote.clone() }); }>
+                            "Add to needs"
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <h3 id="free-tags-heading">"Free tags in use"</h3>
+            <p class="muted">"Words workers typed for needs the codebook lacks, over the last 90 days. Adding one to needs keeps its counts, past ones too."</p>
+            <ul class="free-tags" aria-labelledby="free-tags-heading">{items}</ul>
+        }.into_any())
     }
 }
