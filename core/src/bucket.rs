@@ -471,6 +471,7 @@ mod tests {
             supplies: Vec::new(),
             referrals: BTreeSet::new(),
             insight_note: None,
+            share_insight_note: false,
             private_note: None,
             codebook_version: 1,
         }
@@ -744,6 +745,7 @@ mod tests {
                         supplies,
                         referrals: referrals.into_iter().collect(),
                         insight_note: None,
+                        share_insight_note: false,
                         private_note: None,
                         codebook_version: 1,
                     }

@@ -442,6 +442,10 @@ pub struct Encounter {
     /// What the contact shared, in the worker's words.
     #[serde(default)]
     pub insight_note: Option<Note>,
+    /// The worker offered the insight note for the organization's trend brief (see
+    /// [`crate::field_notes`]); otherwise it never leaves the phone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub share_insight_note: bool,
     /// The worker's own note; it never leaves the phone.
     #[serde(default)]
     pub private_note: Option<String>,
@@ -476,6 +480,8 @@ pub struct EncounterDraft {
     pub referrals: BTreeSet<Code>,
     /// The insight note as typed.
     pub insight_note: String,
+    /// The worker offers the insight note for the trend brief.
+    pub share_insight_note: bool,
     /// The private note as typed.
     pub private_note: String,
     /// The worker chose to keep a private note the guard flagged.
@@ -498,6 +504,7 @@ impl EncounterDraft {
             supplies: BTreeMap::new(),
             referrals: BTreeSet::new(),
             insight_note: String::new(),
+            share_insight_note: false,
             private_note: String::new(),
             keep_flagged_private_note: false,
         }
@@ -526,6 +533,7 @@ impl EncounterDraft {
                 .as_ref()
                 .map(|n| n.as_str().to_owned())
                 .unwrap_or_default(),
+            share_insight_note: encounter.share_insight_note,
             private_note: encounter.private_note.clone().unwrap_or_default(),
             keep_flagged_private_note: false,
         }
@@ -670,6 +678,7 @@ impl EncounterDraft {
                     .map(|(item, quantity)| SupplyGiven { item, quantity })
                     .collect(),
                 referrals: self.referrals,
+                share_insight_note: self.share_insight_note && insight_note.is_some(),
                 insight_note,
                 private_note,
                 codebook_version: codebook.version,

@@ -5,6 +5,7 @@
 //! - [`codebook`]: the organization's vocabulary (sites, topics, insights, needs).
 //! - [`csv`]: CSV exports a spreadsheet opens safely.
 //! - [`encounter`]: one anonymous encounter and its validation.
+//! - [`field_notes`]: insight notes a worker offers for the brief, and their review.
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
 //! - [`history`]: the worker's own day summaries, filters and exports.
 //! - [`oversight`]: encounters each phone captured per day, for managers.
@@ -24,6 +25,7 @@ pub mod codebook;
 pub mod csv;
 pub mod encounter;
 pub mod enrolment;
+pub mod field_notes;
 pub mod history;
 pub mod org_api;
 pub mod oversight;

@@ -28,6 +28,8 @@ pub enum Permission {
     ReadTrends,
     /// Add, rename, retire and restore codes, and promote free tags.
     EditCodebook,
+    /// Read the insight notes workers offered and approve or reject them for the brief.
+    ReviewNotes,
 }
 
 impl Role {
@@ -61,7 +63,7 @@ impl Role {
     pub fn may(self, permission: Permission) -> bool {
         match permission {
             Permission::ManagePeople | Permission::RevokePhones => self == Self::Admin,
-            Permission::EnrolPhones | Permission::EditCodebook => {
+            Permission::EnrolPhones | Permission::EditCodebook | Permission::ReviewNotes => {
                 matches!(self, Self::Admin | Self::Manager)
             }
             Permission::ReadTrends => true,

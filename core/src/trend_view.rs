@@ -279,7 +279,7 @@ mod tests {
             first_seen: day(20),
         }]);
         assert!(
-            tags.ends_with("dental-care,dental care,3,2026-11-20\r\n"),
+            tags.ends_with("dental-care,Dental care,3,2026-11-20\r\n"),
             "{tags}"
         );
     }

@@ -132,7 +132,7 @@ test("the trend brief is one printable page with what rose, what is new and the 
   await sync(request, token, history);
   const second = await orgWithPhoneToken(page, request);
   for (const phone of [token, second]) {
-    await sync(request, phone, [{ day: day(0), site: "van", dimension: "free-tag", value: "dental-care", count: 1, version: 2 }]);
+    await sync(request, phone, [{ day: day(0), site: "van", dimension: "free-tag", value: "dental-care", count: 3, version: 2 }]);
   }
 
   await page.getByRole("link", { name: "Printable trend brief" }).click();
@@ -144,7 +144,7 @@ test("the trend brief is one printable page with what rose, what is new and the 
   const rose = page.locator(".brief-part", { has: page.getByRole("heading", { name: "What rose" }) });
   await expect(rose).toContainText(/Housing rose on .*: 14 against about 3 a day before/);
   const fresh = page.locator(".brief-part", { has: page.getByRole("heading", { name: "What is new" }) });
-  await expect(fresh).toContainText("dental care, noted on 2 phones since");
+  await expect(fresh).toContainText("Dental care, noted on 2 phones since");
   const reach = page.locator(".brief-part", { has: page.getByRole("heading", { name: "Reach through networks" }) });
   await expect(reach.locator(".bars li").first()).toContainText("12");
 
@@ -173,3 +173,45 @@ async function orgWithPhoneToken(page: Page, request: APIRequestContext): Promis
   const code = (await page.locator(".issued-code").textContent())!.trim();
   return (await (await request.post(`${url()}/api/v1/enrol`, { data: { code } })).json()).token;
 }
+
+test("managers merge two needs and add a free tag to needs; the trends count each as one, past counts included", async ({
+  page,
+  request,
+}) => {
+  const token = await orgWithPhone(page, request, "Merge Outreach", "mercy");
+  const second = await orgWithPhoneToken(page, request);
+  await sync(request, token, [
+    need(day(0), "van", "housing", 6),
+    need(day(0), "van", "food", 3),
+    { day: day(0), site: "van", dimension: "free-tag", value: "dental-care", count: 4, version: 1 },
+  ]);
+  await sync(request, second, [
+    { day: day(0), site: "van", dimension: "free-tag", value: "dental-care", count: 3, version: 1 },
+  ]);
+  await page.reload();
+  const codebook = page.getByRole("region", { name: "Codebook" });
+  await codebook.getByRole("radio", { name: "Needs" }).check();
+
+  await codebook.getByLabel("Merge this entry").selectOption({ label: "Food" });
+  await codebook.getByLabel("into this one").selectOption({ label: "Housing" });
+  await codebook.getByRole("button", { name: "Merge", exact: true }).click();
+  await expect(codebook.getByRole("status")).toHaveText("Saved as version 2: phones get it on their next sync.");
+  await expect(codebook.getByText("food (merged into Housing)")).toBeVisible();
+  await expect(codebook.getByRole("button", { name: "Restore Food" })).toBeVisible();
+
+  const tags = codebook.getByRole("list", { name: "Free tags in use" });
+  await expect(tags.getByRole("listitem")).toHaveText([/Dental care: 7 encounters counted/]);
+  await codebook.getByRole("button", { name: "Add Dental care to needs" }).click();
+  await expect(codebook.getByRole("status")).toHaveText("Saved as version 3: phones get it on their next sync.");
+  await expect(codebook.getByText("No free tag was used in enough encounters")).toBeVisible();
+  await expect(codebook.getByLabel("Label of dental-care")).toHaveValue("Dental care");
+
+  // Food's 3 (below 5 alone) now count with housing; the tag's 7 are the new need's.
+  await page.reload();
+  const bars = page.getByRole("region", { name: "Trends, live" }).locator(".bars li");
+  await expect(bars).toHaveCount(2);
+  await expect(bars.first()).toContainText("Housing");
+  await expect(bars.first()).toContainText("9");
+  await expect(bars.nth(1)).toContainText("Dental care");
+  await expect(bars.nth(1)).toContainText("7");
+});

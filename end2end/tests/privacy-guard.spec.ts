@@ -16,7 +16,7 @@ test("free text that could identify someone is refused until rephrased, and free
   await page.getByLabel("Note on what they shared (optional)").fill("new pink pills, much stronger");
   await page.getByLabel("Another need (not in the list)").fill("  Dental   CARES ");
   await page.getByRole("button", { name: "Add need" }).click();
-  await expect(page.getByRole("list", { name: "Needs you added" })).toHaveText(/dental care/);
+  await expect(page.getByRole("list", { name: "Needs you added" })).toHaveText(/Dental care/);
 
   // The private note may keep a flagged detail, but only when the worker insists.
   await page.getByLabel("Private note (stays on this phone)").fill("ring back on 0412 345 678");

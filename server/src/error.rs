@@ -50,6 +50,9 @@ pub enum ApiError {
     /// The sync request is wrong as a whole.
     #[error("{0}")]
     InvalidSync(#[from] SyncRequestError),
+    /// The organization has no such record (or it belongs to another one).
+    #[error("{0}")]
+    NoSuchRecord(&'static str),
     /// No such API endpoint.
     #[error("There is no API endpoint at this path: check the URL and the API version (/api/v1).")]
     NotFound,
@@ -78,7 +81,7 @@ impl ApiError {
             Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             Self::InvalidSync(SyncRequestError::BatchTooLarge(_)) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::InvalidSync(_) => StatusCode::BAD_REQUEST,
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::NoSuchRecord(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -104,6 +107,7 @@ impl ApiError {
             Self::InvalidSync(SyncRequestError::BatchTooLarge(_)) => "batch_too_large",
             Self::InvalidSync(_) => "invalid_sync_request",
             Self::NotFound => "not_found",
+            Self::NoSuchRecord(_) => "no_such_record",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::TooManyRequests(_) => "too_many_requests",
             Self::Internal(_) => "internal",

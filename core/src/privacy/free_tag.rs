@@ -17,9 +17,15 @@ pub enum FreeTagError {
     Identifying(#[from] FlaggedText),
 }
 
-/// What a person reads for a normalized tag: its words, spaced.
+/// What a person reads for a normalized tag: its words, spaced, the first capitalized
+/// ("Dental care").
 pub fn label(tag: &Code) -> String {
-    tag.as_str().replace('-', " ")
+    let words = tag.as_str().replace('-', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 /// Turns what a worker typed into a tag code, so "Dental  Care", "dental-cares" and

@@ -1,6 +1,7 @@
 //! The HTTP surface: the versioned API and the built PWA, on one port.
 
 mod enrol;
+mod notes;
 mod people;
 mod pwa;
 mod sync;
@@ -11,6 +12,7 @@ use crate::error::ApiError;
 use axum::Router;
 use axum::extract::{FromRequest, Request};
 use axum::routing::{any, get, post};
+use peerpulse_core::field_notes::NOTES_PATH;
 use peerpulse_core::org_api::{
     CODEBOOK_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, OVERSIGHT_PATH, SESSION_PATH, USERS_PATH,
     WELCOME_PATH,
@@ -51,6 +53,8 @@ pub fn router(state: AppState) -> Router {
             CODEBOOK_PATH,
             get(people::codebook).post(people::edit_codebook),
         )
+        .route(NOTES_PATH, get(notes::list).post(notes::offer))
+        .route(&format!("{NOTES_PATH}/{{id}}/review"), post(notes::review))
         .route(
             &format!("{DEVICES_PATH}/{{id}}/revoke"),
             post(people::revoke_device),

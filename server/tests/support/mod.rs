@@ -4,6 +4,8 @@
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
 
+pub mod people;
+
 use chrono::{Duration, NaiveDate, Utc};
 use peerpulse_core::bucket::Measure;
 use peerpulse_core::codebook::Code;

@@ -230,7 +230,9 @@ fn FreeTagsInUse(book: RwSignal<Option<Codebook>>, edit: EditAction) -> impl Int
         let rows = match tags.get()? {
             Ok(trends) => trends.rows,
             Err(e) => {
-                return Some(view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any());
+                return Some(
+                    view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                );
             }
         };
         let mut shown: BTreeMap<Code, u32> = BTreeMap::new();

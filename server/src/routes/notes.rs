@@ -1,0 +1,84 @@
+//! Insight notes offered for the trend brief: phones offer them, managers review them,
+//! everyone in the organization reads the approved ones.
+
+use super::ApiJson;
+use crate::AppState;
+use crate::auth::{Device, require};
+use crate::db::notes;
+use crate::db::people::Person;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::Utc;
+use peerpulse_core::field_notes::{
+    NoteOffer, NoteOfferAnswer, NoteReview, NoteStatus, NotesQuery, OfferedNote,
+};
+use peerpulse_core::people::Permission;
+
+/// `POST /api/v1/notes`: a phone offers one entry's insight note; sending it again is a no-op.
+pub async fn offer(
+    State(state): State<AppState>,
+    device: Device,
+    ApiJson(offer): ApiJson<NoteOffer>,
+) -> Result<Json<NoteOfferAnswer>, ApiError> {
+    offer
+        .check(Utc::now().date_naive())
+        .map_err(|e| ApiError::Unprocessable(format!("This note cannot be offered: {e}.")))?;
+    let stored = notes::offer(&state.db, device.org_id, &device.id, &offer).await?;
+    Ok(Json(NoteOfferAnswer { stored }))
+}
+
+/// `GET /api/v1/notes`: approved notes for anyone signed in; pending and rejected ones for
+/// those who review them.
+pub async fn list(
+    State(state): State<AppState>,
+    person: Person,
+    query: Result<Query<NotesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<OfferedNote>>, ApiError> {
+    let Query(query) = query?;
+    let status = query.status();
+    require(
+        &person,
+        if status == NoteStatus::Approved {
+            Permission::ReadTrends
+        } else {
+            Permission::ReviewNotes
+        },
+    )?;
+    if let (Some(from), Some(to)) = (query.from, query.to)
+        && from > to
+    {
+        return Err(ApiError::InvalidQuery(format!(
+            "from {from} is after to {to}: swap them"
+        )));
+    }
+    Ok(Json(
+        notes::list(&state.db, person.org_id, status, query.weeks()).await?,
+    ))
+}
+
+/// `POST /api/v1/notes/{id}/review`: approves a note for the brief or keeps it out.
+pub async fn review(
+    State(state): State<AppState>,
+    person: Person,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    ApiJson(review): ApiJson<NoteReview>,
+) -> Result<StatusCode, ApiError> {
+    require(&person, Permission::ReviewNotes)?;
+    let missing =
+        ApiError::NoSuchRecord("Your organization has no note with this id: reload the list.");
+    let Ok(Path(id)) = id else {
+        return Err(missing);
+    };
+    if review.status == NoteStatus::Pending {
+        return Err(ApiError::Unprocessable(
+            "A review approves or rejects a note: send \"approved\" or \"rejected\".".to_owned(),
+        ));
+    }
+    if notes::review(&state.db, person.org_id, id, review.status).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(missing)
+    }
+}

@@ -1,0 +1,224 @@
+//! Insight notes a phone offers, reviewed by managers and read in the brief, over real HTTP.
+
+mod support;
+
+use chrono::{Datelike, Days};
+use peerpulse_core::field_notes::{NoteOfferAnswer, OfferedNote, week_of};
+use peerpulse_core::people::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::people::Session;
+use support::{TestServer, today};
+
+impl TestServer {
+    /// `token`'s phone offers `text` as entry `id`'s note, dated in `week`.
+    async fn offer(&self, token: &str, id: &str, week: &str, text: &str) -> reqwest::Response {
+        self.client
+            .post(self.at("/api/v1/notes"))
+            .bearer_auth(token)
+            .json(&json!({"id": id, "week": week, "text": text}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `session` sets note `id`'s status.
+    async fn review(&self, id: i64, status: &str, session: &Session) -> reqwest::Response {
+        self.call(
+            Method::POST,
+            &format!("/api/v1/notes/{id}/review"),
+            Some(session),
+            Some(json!({ "status": status })),
+        )
+        .await
+    }
+
+    /// The notes `session` reads with `query`.
+    async fn notes(&self, session: &Session, query: &str) -> Vec<OfferedNote> {
+        let res = self
+            .call(
+                Method::GET,
+                &format!("/api/v1/notes{query}"),
+                Some(session),
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.unwrap()
+    }
+}
+
+fn texts(notes: &[OfferedNote]) -> Vec<&str> {
+    notes.iter().map(|n| n.text.as_str()).collect()
+}
+
+#[tokio::test]
+async fn an_offered_note_is_stored_once_reviewed_by_a_manager_and_read_by_everyone_once_approved() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let manager = server.person(org, Role::Manager, "mia").await;
+    let viewer = server.person(org, Role::Viewer, "vic").await;
+    let phone = server.device(org).await;
+    let this_week = week_of(today()).to_string();
+    let last_week = week_of(today() - Days::new(7)).to_string();
+
+    for _ in 0..2 {
+        let res = server
+            .offer(
+                &phone,
+                "e1",
+                &this_week,
+                "pink pills going round, much stronger",
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let again: NoteOfferAnswer = server
+        .offer(
+            &phone,
+            "e1",
+            &this_week,
+            "pink pills going round, much stronger",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!again.stored, "a resend stores nothing new");
+    let res = server
+        .offer(
+            &phone,
+            "e2",
+            &last_week,
+            "the clinic on the hill stopped testing",
+        )
+        .await;
+    assert!(res.json::<NoteOfferAnswer>().await.unwrap().stored);
+
+    let pending = server.notes(&manager, "?status=pending").await;
+    assert_eq!(
+        texts(&pending),
+        [
+            "pink pills going round, much stronger",
+            "the clinic on the hill stopped testing"
+        ]
+    );
+    assert_eq!(pending[0].week.weekday(), chrono::Weekday::Mon);
+    // A viewer reads approved notes only, and none is approved yet.
+    assert!(server.notes(&viewer, "").await.is_empty());
+    let refused = server
+        .call(
+            Method::GET,
+            "/api/v1/notes?status=pending",
+            Some(&viewer),
+            None,
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let review = |id, status, who| server.review(id, status, who);
+    let viewer_try = review(pending[0].id, "approved", &viewer).await;
+    assert_eq!(viewer_try.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        review(pending[0].id, "approved", &manager).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        review(pending[1].id, "rejected", &manager).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let undecided = review(pending[1].id, "pending", &manager).await;
+    assert_eq!(undecided.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    assert_eq!(
+        texts(&server.notes(&viewer, "").await),
+        ["pink pills going round, much stronger"]
+    );
+    assert!(server.notes(&manager, "?status=pending").await.is_empty());
+    assert_eq!(
+        texts(&server.notes(&manager, "?status=rejected").await),
+        ["the clinic on the hill stopped testing"]
+    );
+    // The brief's period picks notes by week.
+    let before = today() - Days::new(14);
+    assert!(
+        server
+            .notes(&viewer, &format!("?from={before}&to={before}"))
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        server
+            .notes(&viewer, &format!("?from={before}&to={}", today()))
+            .await
+            .len(),
+        1
+    );
+
+    // Another organization sees none of it and cannot review it.
+    let hills = server.org("Hills").await;
+    let stranger = server.person(hills, Role::Admin, "hal").await;
+    assert!(server.notes(&stranger, "").await.is_empty());
+    let theirs = review(pending[1].id, "approved", &stranger).await;
+    assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        texts(&server.notes(&manager, "?status=rejected").await),
+        ["the clinic on the hill stopped testing"]
+    );
+}
+
+#[tokio::test]
+async fn offers_that_could_identify_someone_or_are_misdated_are_refused_with_reasons() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let manager = server.person(org, Role::Manager, "mia").await;
+    let phone = server.device(org).await;
+    let this_week = week_of(today());
+    let next_week = (this_week + Days::new(7)).to_string();
+    let tuesday = (this_week + Days::new(1)).to_string();
+    let this_week = this_week.to_string();
+    for (week, text, says) in [
+        (
+            &this_week,
+            "ring 0412 345 678 for more",
+            "looks like a phone number",
+        ),
+        (&next_week, "pink pills", "has not started yet"),
+        (&tuesday, "pink pills", "is not a Monday"),
+        (&this_week, "   ", "the note is empty"),
+    ] {
+        let res = server.offer(&phone, "e1", week, text).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+        let body: Value = res.json().await.unwrap();
+        assert!(
+            body["message"].as_str().unwrap().contains(says),
+            "{text}: {body}"
+        );
+    }
+    let unsigned = server
+        .client
+        .post(server.at("/api/v1/notes"))
+        .json(&json!({"id": "e1", "week": this_week, "text": "pink pills"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), StatusCode::UNAUTHORIZED);
+    let extra = server
+        .client
+        .post(server.at("/api/v1/notes"))
+        .bearer_auth(&phone)
+        .json(&json!({"id": "e1", "week": this_week, "text": "pink pills", "site": "van"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(extra.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(server.notes(&manager, "?status=pending").await.is_empty());
+    let backwards = server
+        .call(
+            Method::GET,
+            &format!("/api/v1/notes?from={}&to=2020-01-01", today()),
+            Some(&manager),
+            None,
+        )
+        .await;
+    assert_eq!(backwards.status(), StatusCode::BAD_REQUEST);
+}

@@ -1,0 +1,66 @@
+//! People signed in over HTTP: sessions and calls made with them.
+
+use super::TestServer;
+use peerpulse_core::org_api::SessionInfo;
+use peerpulse_core::people::Role;
+use peerpulse_server::db::people;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// A signed-in person: the session cookie and the CSRF token to echo.
+pub struct Session {
+    /// The cookie header value.
+    pub cookie: String,
+    /// The CSRF token.
+    pub csrf: String,
+}
+
+impl TestServer {
+    /// Sends `method` to `path`, signed in as `session` when given, with a JSON `body`.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&Session>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.at(path));
+        if let Some(session) = session {
+            request = request
+                .header("cookie", &session.cookie)
+                .header("x-csrf-token", &session.csrf);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Redeems a sign-in link for `role` in `org` and returns the new person's session.
+    pub async fn person(&self, org: i64, role: Role, username: &str) -> Session {
+        let token = people::create_link(&self.state.db, org, role)
+            .await
+            .unwrap();
+        let res = self
+            .call(
+                Method::POST,
+                "/api/v1/welcome",
+                None,
+                Some(json!({"token": token, "username": username, "password": "a long enough secret"})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        session_of(res).await
+    }
+}
+
+/// The session a sign-in or welcome answer opened.
+pub async fn session_of(res: reqwest::Response) -> Session {
+    let set_cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let info: SessionInfo = res.json().await.unwrap();
+    Session {
+        cookie,
+        csrf: info.csrf_token,
+    }
+}
