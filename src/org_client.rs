@@ -3,6 +3,7 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::codebook::Codebook;
+use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery, OfferedNote};
 use peerpulse_core::org_api::{
     CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest, DEVICES_PATH, DeviceSummary,
     ENROLMENT_CODES_PATH, EnrolmentCodeIssued, NewUserRequest, OVERSIGHT_PATH, SESSION_PATH,
@@ -138,6 +139,30 @@ pub async fn trends(query: &TrendsQuery) -> Result<TrendsResponse, OrgError> {
 pub async fn alerts(query: &AlertsQuery) -> Result<AlertsResponse, OrgError> {
     let url = format!("{ALERTS_PATH}{}", query.to_query_string());
     read(Request::get(&url).send().await).await
+}
+
+/// Offered insight notes of one status, in a period.
+pub async fn notes(query: &NotesQuery) -> Result<Vec<OfferedNote>, OrgError> {
+    let url = format!("{NOTES_PATH}{}", query.to_query_string());
+    read(Request::get(&url).send().await).await
+}
+
+/// Approves note `id` for the brief, or keeps it out.
+pub async fn review_note(
+    session: &SessionInfo,
+    id: i64,
+    status: NoteStatus,
+) -> Result<(), OrgError> {
+    let path = format!("{NOTES_PATH}/{id}/review");
+    done(
+        json(
+            with_csrf(Request::post(&path), session),
+            &NoteReview { status },
+        )?
+        .send()
+        .await,
+    )
+    .await
 }
 
 /// The organization's current codebook.

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use peerpulse::clock;
 use peerpulse::store::device::{self, Credentials};
-use peerpulse::store::{Store, StoreError, buckets, encounters};
+use peerpulse::store::{Store, StoreError, buckets, encounters, note_outbox};
 use peerpulse_core::bucket::{Buckets, Measure};
 use peerpulse_core::codebook::{Code, Codebook};
 use peerpulse_core::encounter::{
@@ -370,4 +370,63 @@ async fn the_org_edit_window_is_kept_and_defaults_to_a_week() {
     let fortnight = EditWindow::new(14).unwrap();
     device::save_edit_window(&store, fortnight).await.unwrap();
     assert_eq!(device::edit_window(&store).await.unwrap(), fortnight);
+}
+
+#[wasm_bindgen_test]
+async fn an_offered_note_waits_in_the_outbox_with_its_entry_and_is_withdrawn_with_it() {
+    let store = fresh_store().await;
+    let note = |text: &str, share: bool| {
+        let mut e = encounter(day(24), &["housing"]);
+        e.insight_note = peerpulse_core::encounter::Note::parse(text).unwrap();
+        e.share_insight_note = share;
+        e
+    };
+    let kept = note("pink pills, very strong", false);
+    encounters::save(&store, &kept, "2026-11-24T20:00:00Z")
+        .await
+        .unwrap();
+    assert!(note_outbox::waiting(&store).await.unwrap().is_empty());
+
+    let offered = note("new batch of blue ones going round", true);
+    encounters::save(&store, &offered, "2026-11-24T20:05:00Z")
+        .await
+        .unwrap();
+    let waiting = note_outbox::waiting(&store).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].id, offered.id);
+    assert_eq!(
+        waiting[0].week,
+        day(23),
+        "only the Monday of its week leaves"
+    );
+    assert_eq!(
+        waiting[0].text.as_str(),
+        "new batch of blue ones going round"
+    );
+
+    // Corrected before it was sent: the new words wait instead.
+    let mut corrected = offered.clone();
+    corrected.insight_note =
+        peerpulse_core::encounter::Note::parse("new batch of blue ones, stronger").unwrap();
+    encounters::replace(&store, &corrected).await.unwrap();
+    let waiting = note_outbox::waiting(&store).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].text.as_str(), "new batch of blue ones, stronger");
+
+    // Deleted before it was sent: nothing leaves.
+    encounters::delete(&store, &offered.id).await.unwrap();
+    assert!(note_outbox::waiting(&store).await.unwrap().is_empty());
+
+    // Once the service has it, it leaves the outbox and the entry keeps its note.
+    let again = note("someone cutting with something new", true);
+    encounters::save(&store, &again, "2026-11-24T21:00:00Z")
+        .await
+        .unwrap();
+    note_outbox::done(&store, &again.id).await.unwrap();
+    assert!(note_outbox::waiting(&store).await.unwrap().is_empty());
+    let stored = encounters::get(&store, &again.id).await.unwrap().unwrap();
+    assert_eq!(
+        stored.encounter.insight_note.as_ref().map(|n| n.as_str()),
+        Some("someone cutting with something new")
+    );
 }

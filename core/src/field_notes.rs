@@ -193,6 +193,14 @@ pub struct NoteReview {
     pub status: NoteStatus,
 }
 
+/// Approved notes as CSV: week and text, text defused for spreadsheets.
+pub fn notes_csv(notes: &[OfferedNote]) -> String {
+    crate::csv::table(
+        ["week_of", "note"],
+        notes.iter().map(|n| [n.week.to_string(), n.text.clone()]),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +281,20 @@ mod tests {
             flagged.unwrap_err().to_string(),
             "the note \"0412 345 678\" looks like a phone number. \
              Please rephrase without details that could identify someone."
+        );
+    }
+
+    #[test]
+    fn notes_export_with_their_week_and_formulas_defused() {
+        let note = |text: &str| OfferedNote {
+            id: 1,
+            week: day("2026-11-23"),
+            text: text.to_owned(),
+            status: NoteStatus::Approved,
+        };
+        assert_eq!(
+            notes_csv(&[note("pink pills, stronger"), note("=1+1 \"quoted\"")]),
+            "week_of,note\r\n2026-11-23,\"pink pills, stronger\"\r\n2026-11-23,\"'=1+1 \"\"quoted\"\"\"\r\n"
         );
     }
 

@@ -73,6 +73,7 @@ pub fn EncounterForm(
     let invalid_supplies = RwSignal::new(BTreeSet::<Code>::new());
     let referrals = RwSignal::new(start.referrals);
     let insight_note = RwSignal::new(start.insight_note);
+    let share_note = RwSignal::new(start.share_insight_note);
     // A private note kept despite the guard stays kept when the entry is corrected.
     let keep_flagged = RwSignal::new(!start.private_note.is_empty());
     let private_note = RwSignal::new(start.private_note);
@@ -148,6 +149,7 @@ pub fn EncounterForm(
             supplies.set(BTreeMap::new());
             referrals.set(BTreeSet::new());
             insight_note.set(String::new());
+            share_note.set(false);
             private_note.set(String::new());
             keep_flagged.set(false);
             private_flagged.set(false);
@@ -194,6 +196,7 @@ pub fn EncounterForm(
                 supplies: supplies.get_untracked(),
                 referrals: referrals.get_untracked(),
                 insight_note: insight_note.get_untracked(),
+                share_insight_note: share_note.get_untracked(),
                 private_note: private_note.get_untracked(),
                 keep_flagged_private_note: keep_flagged.get_untracked(),
             };
@@ -288,6 +291,14 @@ pub fn EncounterForm(
                 <p id="insight-note-hint" class="hint muted">
                     "No names, numbers or addresses: describe what, not who."
                 </p>
+                <label class="keep-anyway">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || share_note.get()
+                        on:change=move |ev| share_note.set(event_target_checked(&ev))
+                    />
+                    "Offer this note for the organization's trend brief: only its words and week are sent, and a manager reads it first"
+                </label>
             </div>
             {move || {
                 view! {

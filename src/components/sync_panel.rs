@@ -125,17 +125,32 @@ fn SyncStatus(
     );
     let result = move || match action.value().get() {
         None => String::new(),
-        Some(Ok(outcome)) if outcome.rejected.is_empty() => "Sync complete.".to_owned(),
-        Some(Ok(outcome)) => format!(
-            "Synced, but the service refused {} count(s): {}",
-            outcome.rejected.len(),
-            outcome
-                .rejected
-                .iter()
-                .map(|r| r.reason.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
+        Some(Ok(outcome)) => {
+            let mut said = if outcome.rejected.is_empty() {
+                "Sync complete.".to_owned()
+            } else {
+                format!(
+                    "Synced, but the service refused {} count(s): {}",
+                    outcome.rejected.len(),
+                    outcome
+                        .rejected
+                        .iter()
+                        .map(|r| r.reason.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            };
+            if outcome.notes_sent > 0 {
+                said += &format!(
+                    " {} note(s) offered for the trend brief.",
+                    outcome.notes_sent
+                );
+            }
+            for why in &outcome.notes_refused {
+                said += &format!(" A note was not offered: {why}");
+            }
+            said
+        }
         Some(Err(e)) => e.to_string(),
     };
     let failed = move || matches!(action.value().get(), Some(Err(_)));

@@ -1,6 +1,7 @@
 //! The trend brief: one printable page about a period for partners (funders, health services):
-//! top needs, what rose, what is new, how contacts were reached, what contacts told workers,
-//! and the CSV of every table. Built only from suppressed counts.
+//! top needs, what rose, what is new, how contacts were reached, what contacts told workers
+//! (in counts, and in the notes a manager approved), and the CSV of every table. Built only
+//! from suppressed counts and approved notes.
 
 use crate::clock;
 use crate::components::chart::bars::{Bar, BarChart};
@@ -10,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::Codebook;
+use peerpulse_core::field_notes::{NoteStatus, NotesQuery, OfferedNote, notes_csv};
 use peerpulse_core::privacy::free_tag;
 use peerpulse_core::protocol::{AlertsQuery, AlertsResponse, TrendsQuery, TrendsResponse};
 use peerpulse_core::trend_view::{
@@ -25,6 +27,7 @@ struct BriefData {
     trends: TrendsResponse,
     alerts: AlertsResponse,
     codebook: Codebook,
+    notes: Vec<OfferedNote>,
 }
 
 async fn load(query: TrendsQuery) -> Result<BriefData, OrgError> {
@@ -38,10 +41,17 @@ async fn load(query: TrendsQuery) -> Result<BriefData, OrgError> {
     })
     .await?;
     let codebook = org_client::codebook().await?;
+    let notes = org_client::notes(&NotesQuery {
+        status: Some(NoteStatus::Approved),
+        from: Some(trends.from),
+        to: Some(trends.to),
+    })
+    .await?;
     Ok(BriefData {
         trends,
         alerts,
         codebook,
+        notes,
     })
 }
 
@@ -131,6 +141,7 @@ fn Brief(brief: BriefData) -> impl IntoView {
         trends,
         alerts,
         codebook,
+        notes,
     } = brief;
     let period = format!(
         "{} to {}",
@@ -211,7 +222,23 @@ fn Brief(brief: BriefData) -> impl IntoView {
             "What is new",
             new_tags_csv(&alerts.new_free_tags),
         ),
+        (
+            format!("{stem}-notes.csv"),
+            "In workers' words",
+            notes_csv(&notes),
+        ),
     ];
+    let quotes = notes
+        .iter()
+        .map(|n| {
+            view! {
+                <li>
+                    <blockquote>{n.text.clone()}</blockquote>
+                    <p class="muted">{format!("Week of {}", n.week.format("%d %b %Y"))}</p>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
     let problem = RwSignal::new(None::<String>);
     let downloads = files
         .into_iter()
@@ -251,6 +278,17 @@ fn Brief(brief: BriefData) -> impl IntoView {
         </section>
         {section("Reach through networks", Dimension::Reach, "No encounters in this period.")}
         {section("What contacts told workers", Dimension::Insight, "No insights were shared in this period.")}
+        <section class="brief-part">
+            <h2>"In workers' words"</h2>
+            {if quotes.is_empty() {
+                view! { <p class="muted">"No note was approved for this period."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="notes">{quotes}</ul>
+                    <p class="muted">"Notes workers offered from their encounters, with no names or places, each read and approved by a manager."</p>
+                }.into_any()
+            }}
+        </section>
         {section("Supplies given", Dimension::Supply, "No supplies were given in this period.")}
         {section("Referrals made", Dimension::Referral, "No referrals were made in this period.")}
         <section class="brief-part no-print">

@@ -3,7 +3,7 @@
 use super::buckets::{self, BucketRecord};
 use super::crypto::{SealedBox, Sealer};
 use super::device::{SYNC_STATE_KEY, SyncState, USAGE_KEY};
-use super::schema::{BUCKETS, BY_DAY, ENTRIES, META, UNREADABLE};
+use super::schema::{BUCKETS, BY_DAY, ENTRIES, META, NOTE_OUTBOX, UNREADABLE};
 use super::{Store, StoreError};
 use chrono::NaiveDate;
 use indexed_db_futures::KeyRange;
@@ -11,6 +11,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::bucket::changes;
 use peerpulse_core::encounter::{Encounter, EncounterId};
+use peerpulse_core::field_notes::NoteOffer;
 use peerpulse_core::usage::Usage;
 use serde::{Deserialize, Serialize};
 
@@ -189,7 +190,7 @@ async fn try_commit(
 
     let tx = store
         .db()
-        .transaction([ENTRIES, BUCKETS, META])
+        .transaction([ENTRIES, BUCKETS, META, NOTE_OUTBOX])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
     let entry_store = tx.object_store(ENTRIES)?;
@@ -233,6 +234,12 @@ async fn try_commit(
             }
         }
         None => entry_store.delete(id.as_str()).primitive()?.await?,
+    }
+    // The offered note waits with the entry's change, or is withdrawn with it if not yet sent.
+    let outbox = tx.object_store(NOTE_OUTBOX)?;
+    match after.as_ref().and_then(|a| NoteOffer::of(&a.encounter)) {
+        Some(offer) => outbox.put(&offer).serde()?.await?,
+        None => outbox.delete(id.as_str()).primitive()?.await?,
     }
     if let Some(after) = &after {
         let mut usage: Usage = meta.get(USAGE_KEY).serde()?.await?.unwrap_or_default();

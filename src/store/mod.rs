@@ -5,6 +5,7 @@ pub mod crypto;
 pub mod device;
 pub mod encounters;
 pub mod lock;
+pub mod note_outbox;
 pub mod persistence;
 pub mod schema;
 

@@ -4,6 +4,8 @@
 //! - v2: `encounters` becomes `entries`: each record is an envelope of id, day and version
 //!   (what the indexes need) around content that is either plain or sealed with the PIN key.
 //!   Version 1 records that do not read as encounters are moved, untouched, to `unreadable`.
+//! - v3: `note_outbox`: insight notes the worker offered for the brief, until the service
+//!   has them.
 
 use super::encounters::{EntryRecord, StoredEncounter};
 use indexed_db_futures::database::Database;
@@ -20,6 +22,9 @@ pub const BUCKETS: &str = "buckets";
 pub const META: &str = "meta";
 /// Records an upgrade could not read, kept as they were (auto-numbered).
 pub const UNREADABLE: &str = "unreadable";
+/// Offered insight notes waiting to be sent, keyed by their entry's `id`. Plain even with a
+/// PIN: they are meant to leave the phone, and go even while it is locked.
+pub const NOTE_OUTBOX: &str = "note_outbox";
 /// Index of entries by local day.
 pub const BY_DAY: &str = "by_day";
 /// Index by device clock version (entries and buckets).
@@ -29,7 +34,7 @@ pub const BY_VERSION: &str = "by_version";
 const V1_ENCOUNTERS: &str = "encounters";
 
 /// The schema version this build expects. Every increase adds one arm to [`migrate`].
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Opens the database, running every migration from its stored version up to [`VERSION`],
 /// all in the browser's one upgrade transaction: an upgrade lands whole or not at all.
@@ -77,6 +82,11 @@ async fn migrate(db: &Database, version: u32) -> indexed_db_futures::Result<()> 
                 .build()?;
             move_v1_encounters(entries.transaction()).await?;
             db.delete_object_store(V1_ENCOUNTERS)?;
+        }
+        3 => {
+            db.create_object_store(NOTE_OUTBOX)
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
         }
         _ => {}
     }

@@ -1,6 +1,7 @@
 //! How the phone talks to the service: one function per API call, typed errors.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use peerpulse_core::field_notes::{NOTES_PATH, NoteOffer, NoteOfferAnswer};
 use peerpulse_core::protocol::{
     ALERTS_PATH, AlertsResponse, ENROL_PATH, EnrolRequest, EnrolResponse, ErrorBody, SYNC_PATH,
     SyncRequest, SyncResponse, TRENDS_PATH, TrendsResponse,
@@ -52,6 +53,14 @@ pub async fn enrol(request: &EnrolRequest) -> Result<EnrolResponse, ServiceError
 pub async fn push(token: &str, request: &SyncRequest) -> Result<SyncResponse, ServiceError> {
     let req = bearer(Request::post(SYNC_PATH), token)
         .json(request)
+        .map_err(|e| ServiceError::BadAnswer(e.to_string()))?;
+    read(req.send().await).await
+}
+
+/// Offers one entry's insight note for the trend brief; offering it again is harmless.
+pub async fn offer_note(token: &str, offer: &NoteOffer) -> Result<NoteOfferAnswer, ServiceError> {
+    let req = bearer(Request::post(NOTES_PATH), token)
+        .json(offer)
         .map_err(|e| ServiceError::BadAnswer(e.to_string()))?;
     read(req.send().await).await
 }

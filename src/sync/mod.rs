@@ -4,7 +4,7 @@ pub mod client;
 pub mod scheduler;
 
 use crate::store::device::{self, Credentials};
-use crate::store::{Store, StoreError, buckets};
+use crate::store::{Store, StoreError, buckets, note_outbox};
 use client::ServiceError;
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::encounter::EditWindow;
@@ -42,6 +42,10 @@ pub struct SyncOutcome {
     pub codebook: Option<Codebook>,
     /// The organization's edit window, as the last answer gave it (already stored).
     pub edit_window: Option<EditWindow>,
+    /// Insight notes offered for the brief that the service now has.
+    pub notes_sent: u32,
+    /// Why the service refused offered notes (each stays on the phone with its entry).
+    pub notes_refused: Vec<String>,
 }
 
 /// Enrols this phone with a code and keeps the credentials.
@@ -56,14 +60,35 @@ pub async fn enrol(store: &Store, code: EnrolmentCode) -> Result<Credentials, Sy
     Ok(credentials)
 }
 
-/// Sends every bucket changed since the last ack, in bounded batches, recording each ack.
+/// Sends every bucket changed since the last ack, then the insight notes offered since the
+/// last sync.
 ///
 /// Safe to interrupt at any point: an unacknowledged batch is sent again next time, and the
-/// service ignores versions it already has.
+/// service ignores versions it already has; a note leaves the outbox only once the service
+/// has it, and the service stores each entry's note once.
 pub async fn sync_now(store: &Store, now: impl Fn() -> String) -> Result<SyncOutcome, SyncError> {
     let credentials = device::credentials(store)
         .await?
         .ok_or(SyncError::NotEnrolled)?;
+    let mut outcome = send_buckets(store, &credentials, now).await?;
+    for offer in note_outbox::waiting(store).await? {
+        match client::offer_note(&credentials.token, &offer).await {
+            Ok(_) => outcome.notes_sent += 1,
+            // Refused for good (a stricter guard, say): the note stays in its entry only.
+            Err(ServiceError::Refused(why)) => outcome.notes_refused.push(why),
+            Err(e) => return Err(e.into()),
+        }
+        note_outbox::done(store, &offer.id).await?;
+    }
+    Ok(outcome)
+}
+
+/// Sends every bucket changed since the last ack, in bounded batches, recording each ack.
+async fn send_buckets(
+    store: &Store,
+    credentials: &Credentials,
+    now: impl Fn() -> String,
+) -> Result<SyncOutcome, SyncError> {
     let mut outcome = SyncOutcome::default();
     let mut codebook_version = device::codebook(store).await?.version;
     let mut edit_window = device::edit_window(store).await?;

@@ -1,9 +1,10 @@
 //! The organization page for admins, managers and viewers: sign in, live trends, capture
-//! oversight, phones, the codebook and people.
+//! oversight, phones, notes to review, the codebook and people.
 
 mod capture;
 mod codebook;
 mod live_trends;
+mod notes_review;
 mod people;
 mod phones;
 
@@ -12,6 +13,7 @@ use capture::Capture;
 use codebook::CodebookEditor;
 use leptos::prelude::*;
 use live_trends::LiveTrends;
+use notes_review::NotesReview;
 use peerpulse_core::org_api::{SessionInfo, SignInRequest};
 use peerpulse_core::people::{Permission, Username};
 use people::People;
@@ -104,6 +106,7 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
         <LiveTrends />
         {role.may(Permission::EnrolPhones).then(|| view! { <Capture /> <Phones info=info.clone() /> })}
+        {role.may(Permission::ReviewNotes).then(|| view! { <NotesReview info=info.clone() /> })}
         {role.may(Permission::EditCodebook).then(|| view! { <CodebookEditor info=info.clone() /> })}
         {role.may(Permission::ManagePeople).then(|| view! { <People info=info.clone() /> })}
     }

@@ -1,0 +1,72 @@
+import { execFileSync } from "node:child_process";
+import { expect, test, type Page } from "@playwright/test";
+
+const url = () => process.env.PEERPULSE_URL!;
+
+/** Logs one encounter with an insight note, offered for the brief or not. */
+async function logWithNote(page: Page, note: string, offer: boolean) {
+  await page.getByRole("radio", { name: "Outreach van" }).check();
+  await page.getByRole("radio", { name: "Outreach", exact: true }).check();
+  await page.getByRole("radio", { name: "Through a contact's network" }).check();
+  await page.getByLabel("Note on what they shared (optional)").fill(note);
+  const offered = page.getByRole("checkbox", { name: /Offer this note for the organization's trend brief/ });
+  if (offer) await offered.check();
+  await expect(offered).toBeChecked({ checked: offer });
+  await page.getByRole("button", { name: "Save encounter" }).click();
+  await expect(page.locator(".save-bar [role=status]")).toContainText("Saved at");
+}
+
+test("a worker offers an insight note, a manager approves it, and the brief quotes it and nothing else", async ({
+  page,
+}) => {
+  const printed = execFileSync(process.env.PEERPULSE_SERVER_BIN!, [
+    "org",
+    "create",
+    "Notes Outreach",
+    "--data-dir",
+    process.env.PEERPULSE_DATA_DIR!,
+    "--public-url",
+    url(),
+  ]).toString();
+  const link = /Admin sign-in link \(one-time, expires in 7 days\): (\S+)/.exec(printed)![1];
+  await page.goto(link);
+  await page.getByLabel("Username").fill("nadia");
+  await page.getByLabel("Password (at least 10 characters)").fill("notes from the field");
+  await page.getByLabel("Password again").fill("notes from the field");
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page.getByRole("heading", { name: "Notes Outreach" })).toBeVisible();
+  const review = page.getByRole("region", { name: "Notes to review" });
+  await expect(review.getByText("No notes are waiting.")).toBeVisible();
+  await page.getByRole("button", { name: "New enrolment code" }).click();
+  const code = (await page.locator(".issued-code").textContent())!.trim();
+
+  // The same browser is the worker's phone.
+  await page.goto(url());
+  await page.getByLabel("Enrolment code from your manager").fill(code);
+  await page.getByRole("button", { name: "Connect" }).click();
+  await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
+  await logWithNote(page, "Quiet night, the usual batch", false);
+  await logWithNote(page, "New blue pills going round, much stronger than the last lot", true);
+  await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
+  await expect(page.locator(".sync-result")).toContainText("1 note(s) offered for the trend brief.");
+
+  // The manager sees the offered note only, with its week and nothing of the entry.
+  await page.goto(`${url()}/org`);
+  const waiting = review.getByRole("listitem");
+  await expect(waiting).toHaveCount(1);
+  await expect(waiting).toContainText("New blue pills going round, much stronger than the last lot");
+  await expect(waiting).toContainText(/Week of \d\d \w{3} \d{4}/);
+  await expect(waiting).not.toContainText("van");
+  await review.getByRole("button", { name: /^Approve the note of the week of/ }).click();
+  await expect(review.getByRole("status")).toHaveText("Approved: the note appears in the trend brief of its week.");
+  await expect(review.getByText("No notes are waiting.")).toBeVisible();
+
+  await page.goto(`${url()}/brief`);
+  const words = page.locator(".brief-part", { has: page.getByRole("heading", { name: "In workers' words" }) });
+  await expect(words.locator("blockquote")).toHaveText(["New blue pills going round, much stronger than the last lot"]);
+  await expect(page.getByText("Quiet night, the usual batch")).toHaveCount(0);
+
+  // A period that ended before the note's week quotes nothing.
+  await page.goto(`${url()}/brief?from=2026-01-05&to=2026-01-11`);
+  await expect(words.getByText("No note was approved for this period.")).toBeVisible();
+});

@@ -1,0 +1,82 @@
+//! Insight notes workers offered for the trend brief, for a manager to approve or keep out.
+
+use crate::org_client;
+use leptos::prelude::*;
+use peerpulse_core::field_notes::{NoteStatus, NotesQuery, OfferedNote};
+use peerpulse_core::org_api::SessionInfo;
+
+/// The notes waiting for review, each with Approve and Keep out; approved ones appear in the
+/// trend brief of their week.
+#[component]
+pub fn NotesReview(info: SessionInfo) -> impl IntoView {
+    let info = StoredValue::new(info);
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let review = Action::new_local(move |(id, status): &(i64, NoteStatus)| {
+        let (info, id, status) = (info.get_value(), *id, *status);
+        async move {
+            org_client::review_note(&info, id, status)
+                .await
+                .map(|()| status)
+        }
+    });
+    let pending = LocalResource::new(move || {
+        // Read again after each decision.
+        review.version().get();
+        async move {
+            org_client::notes(&NotesQuery {
+                status: Some(NoteStatus::Pending),
+                ..NotesQuery::default()
+            })
+            .await
+        }
+    });
+    Effect::new(move |_| match review.value().get() {
+        Some(Ok(NoteStatus::Approved)) => message.set(Some(Ok(
+            "Approved: the note appears in the trend brief of its week.".to_owned(),
+        ))),
+        Some(Ok(_)) => message.set(Some(Ok("Kept out of the brief.".to_owned()))),
+        Some(Err(e)) => message.set(Some(Err(e.to_string()))),
+        None => {}
+    });
+    let row = move |note: OfferedNote| {
+        let week = note.week.format("%d %b %Y").to_string();
+        let decide = move |status| {
+            move |_| {
+                review.dispatch((note.id, status));
+            }
+        };
+        view! {
+            <li>
+                <blockquote>{note.text}</blockquote>
+                <p class="muted">{format!("Week of {week}")}</p>
+                <div class="actions">
+                    <button type="button" class="primary" aria-label=format!("Approve the note of the week of {week}")
+                        disabled=move || review.pending().get() on:click=decide(NoteStatus::Approved)>"Approve"</button>
+                    <button type="button" class="secondary" aria-label=format!("Keep out the note of the week of {week}")
+                        disabled=move || review.pending().get() on:click=decide(NoteStatus::Rejected)>"Keep out"</button>
+                </div>
+            </li>
+        }
+    };
+    view! {
+        <section aria-labelledby="notes-review-heading">
+            <h2 id="notes-review-heading">"Notes to review"</h2>
+            <p class="muted">"Insight notes workers offered for the trend brief: only the words and the week arrive. Approve those that identify no one and say something worth sharing."</p>
+            {move || message.get().map(|m| match m {
+                Ok(done) => view! { <p class="status saved" role="status">{done}</p> }.into_any(),
+                Err(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
+            })}
+            <Transition fallback=|| view! { <p>"Loading notes…"</p> }>
+                {move || pending.get().map(|read| match read {
+                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                    Ok(notes) if notes.is_empty() => view! { <p>"No notes are waiting."</p> }.into_any(),
+                    Ok(notes) => view! {
+                        <ul class="notes" aria-labelledby="notes-review-heading">
+                            {notes.into_iter().map(row).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
