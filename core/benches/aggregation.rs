@@ -2,54 +2,15 @@
 //! save. Native code on this machine (the phone runs the same code compiled to wasm). Prints
 //! a table; with `PEERPULSE_BENCH_OUT` set (as `scripts/bench` does) appends the figures.
 
-use chrono::{Days, NaiveDate};
 use peerpulse_core::bucket::{Buckets, changes};
-use peerpulse_core::codebook::{CodeList, Codebook};
-use peerpulse_core::encounter::{
-    EditWindow, Encounter, EncounterDraft, EncounterId, EncounterKind, Quantity, Reach, TimeBand,
-};
 use std::hint::black_box;
 use std::io::Write;
 use std::time::Instant;
 
-const ENTRIES: usize = 100_000;
+#[path = "sample_entries.rs"]
+mod sample_entries;
 
-fn entries() -> Vec<Encounter> {
-    let book = Codebook::harm_reduction_default();
-    let today = NaiveDate::from_ymd_opt(2026, 11, 24).expect("a date");
-    let code = |list, i: usize| {
-        let entries = book.entries(list);
-        entries[i % entries.len()].code.clone()
-    };
-    (0..ENTRIES)
-        .map(|i| {
-            let mut draft = EncounterDraft {
-                site: Some(code(CodeList::Site, i)),
-                kind: Some(EncounterKind::ALL[i % 5]),
-                reach: Some(Reach::ALL[i % 4]),
-                topics: [code(CodeList::Topic, i)].into(),
-                insights: [code(CodeList::Insight, i / 3)].into(),
-                needs: [code(CodeList::Need, i), code(CodeList::Need, i / 7)].into(),
-                ..EncounterDraft::new(today, TimeBand::Evening)
-            };
-            draft
-                .supplies
-                .insert(code(CodeList::Supply, i), Quantity::new(10).expect("10"));
-            draft
-                .validate(
-                    EncounterId::new(&format!("e{i}")).expect("id"),
-                    today,
-                    EditWindow::default(),
-                    &book,
-                )
-                .map(|mut e| {
-                    e.day = today - Days::new((i % 365) as u64);
-                    e
-                })
-                .expect("valid")
-        })
-        .collect()
-}
+use sample_entries::entries;
 
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);

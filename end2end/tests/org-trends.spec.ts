@@ -168,10 +168,16 @@ test("the trend brief is one printable page with what rose, what is new and the 
 
 /** Another phone of the organization signed in on `page`. */
 async function orgWithPhoneToken(page: Page, request: APIRequestContext): Promise<string> {
-  await page.getByRole("button", { name: "New enrolment code" }).click();
-  await expect(page.locator(".issued-code")).not.toHaveText(/^$/);
-  const code = (await page.locator(".issued-code").textContent())!.trim();
-  return (await (await request.post(`${url()}/api/v1/enrol`, { data: { code } })).json()).token;
+  // The code comes from the service's answer: the page may re-render the one issued before
+  // (a phone's sync refreshes the organization page), and that one has been used.
+  const [issued] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith("/api/v1/enrolment-codes") && r.request().method() === "POST"),
+    page.getByRole("button", { name: "New enrolment code" }).click(),
+  ]);
+  const { code } = await issued.json();
+  const enrolled = await request.post(`${url()}/api/v1/enrol`, { data: { code } });
+  expect(enrolled.ok(), await enrolled.text()).toBeTruthy();
+  return (await enrolled.json()).token;
 }
 
 test("managers merge two needs and add a free tag to needs; the trends count each as one, past counts included", async ({
