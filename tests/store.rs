@@ -430,3 +430,58 @@ async fn an_offered_note_waits_in_the_outbox_with_its_entry_and_is_withdrawn_wit
         Some("someone cutting with something new")
     );
 }
+
+#[wasm_bindgen_test]
+async fn history_pages_are_whole_days_newest_first_until_none_remain() {
+    let store = fresh_store().await;
+    // Days 20 to 24, with 1, 2, 3, 1 and 2 entries.
+    for (d, n) in [(20, 1), (21, 2), (22, 3), (23, 1), (24, 2)] {
+        for _ in 0..n {
+            encounters::save(
+                &store,
+                &encounter(day(d), &["housing"]),
+                "2026-11-24T20:00:00Z",
+            )
+            .await
+            .unwrap();
+        }
+    }
+    let days = |page: &encounters::EntryPage| -> Vec<u32> {
+        page.entries
+            .iter()
+            .map(|s| chrono::Datelike::day(&s.encounter.day))
+            .collect()
+    };
+    // At least 3: day 24's two and day 23's one.
+    let first = encounters::page_before(&store, None, 3).await.unwrap();
+    assert_eq!(days(&first), [23, 24, 24]);
+    assert_eq!(first.older_before, Some(day(23)));
+    // At least 3 more: day 22 holds exactly 3.
+    let second = encounters::page_before(&store, first.older_before, 3)
+        .await
+        .unwrap();
+    assert_eq!(days(&second), [22, 22, 22]);
+    assert_eq!(second.older_before, Some(day(22)));
+    // Fewer than asked remain: the rest, and nothing older.
+    let last = encounters::page_before(&store, second.older_before, 10)
+        .await
+        .unwrap();
+    assert_eq!(days(&last), [20, 21, 21]);
+    assert_eq!(last.older_before, None);
+    // A page that ends a day boundary exactly still says whether older entries remain.
+    let exact = encounters::page_before(&store, Some(day(21)), 1)
+        .await
+        .unwrap();
+    assert_eq!((days(&exact), exact.older_before), (vec![20], None));
+    let everything = encounters::page_before(&store, None, 100).await.unwrap();
+    assert_eq!(everything.entries.len(), 9);
+    assert_eq!(everything.older_before, None);
+    let empty = fresh_store().await;
+    assert_eq!(
+        encounters::page_before(&empty, None, 3).await.unwrap(),
+        encounters::EntryPage {
+            entries: vec![],
+            older_before: None
+        }
+    );
+}

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { seed } from "../support/seed";
 
 async function log(page: Page, need: string, expectedToday: number) {
   await page.getByRole("radio", { name: "Street outreach" }).check();
@@ -62,4 +63,29 @@ test("history summarizes the day, filters, exports, and lets the worker correct 
   page.once("dialog", (dialog) => dialog.accept());
   await day.locator(".entry", { hasText: "Detox" }).getByRole("button", { name: "Delete" }).click();
   await expect(day.locator(".summary")).toHaveText("1 encounter, 1 need noted");
+});
+
+test("a long history lists whole days a page at a time, newest first, until none remain", async ({ page }) => {
+  await page.goto(process.env.PEERPULSE_URL!);
+  await expect(page.getByRole("heading", { name: "Log an encounter" })).toBeVisible();
+  // 450 entries, one a day back from 1 Dec 2025 and round again: the newest 85 days hold two.
+  await seed(page, 450);
+  await page.getByRole("link", { name: "History" }).click();
+  await page.getByRole("radio", { name: "Everything" }).check();
+  const entries = page.locator(".history .entry");
+  const more = page.getByRole("button", { name: "Show earlier entries" });
+  // 170 entries on the 85 newest days, then one a day until 200: back to 9 Aug 2025.
+  await expect(entries).toHaveCount(200);
+  await expect(page.getByTestId("history-day").first()).toContainText("Monday 01 December");
+  await expect(page.getByText("Showing entries from 09 August 2025 on.")).toBeVisible();
+  await more.click();
+  await expect(entries).toHaveCount(400);
+  await expect(page.getByText("Showing entries from 21 January 2025 on.")).toBeVisible();
+  await more.click();
+  await expect(entries).toHaveCount(450);
+  await expect(more).toBeHidden();
+  await expect(page.getByTestId("history-day").last()).toContainText("Monday 02 December");
+  // Filters apply to what is listed.
+  await page.getByLabel("Need").selectOption({ label: "Housing" });
+  await expect(entries).toHaveCount(90);
 });

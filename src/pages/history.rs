@@ -6,7 +6,7 @@ use crate::components::chip_picker::SingleChoice;
 use crate::components::entry_item::EntryItem;
 use crate::download;
 use crate::store::StoreError;
-use crate::store::encounters::{self, StoredEncounter};
+use crate::store::encounters::{self, EntryPage, StoredEncounter};
 use crate::sync::scheduler::use_scheduler;
 use chrono::Days;
 use leptos::prelude::*;
@@ -15,6 +15,10 @@ use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::Encounter;
 use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::history::{Filter, day_summaries, to_csv};
+
+/// Entries read at a time when the history goes back through everything: whole days holding
+/// at least this many, so a phone with a year of entries lists as quickly as a new one.
+const PAGE: u32 = 200;
 
 /// Which days the history shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,11 +61,40 @@ pub fn HistoryPage() -> impl IntoView {
         let store = app.store();
         async move {
             let today = clock::today();
+            let whole = |entries| EntryPage {
+                entries,
+                older_before: None,
+            };
             match chosen {
-                Period::Today => encounters::on_day(&store, today).await,
-                Period::Week => encounters::between(&store, today - Days::new(6), today).await,
-                Period::Everything => encounters::all(&store).await,
+                Period::Today => encounters::on_day(&store, today).await.map(whole),
+                Period::Week => encounters::between(&store, today - Days::new(6), today)
+                    .await
+                    .map(whole),
+                Period::Everything => encounters::page_before(&store, None, PAGE).await,
             }
+        }
+    });
+    // Pages before the first, oldest first, and where the next one would start.
+    let earlier = RwSignal::new(Vec::<StoredEncounter>::new());
+    let older_before = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(Ok(first)) = entries.get() {
+            earlier.set(Vec::new());
+            older_before.set(first.older_before);
+        }
+    });
+    let show_earlier = Action::new_local(move |_: &()| {
+        let store = app.store();
+        let before = older_before.get_untracked();
+        async move { encounters::page_before(&store, before, PAGE).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = show_earlier.value().get() {
+            earlier.update(|loaded| {
+                let newer = std::mem::replace(loaded, page.entries);
+                loaded.extend(newer);
+            });
+            older_before.set(page.older_before);
         }
     });
 
@@ -117,12 +150,22 @@ pub fn HistoryPage() -> impl IntoView {
         };
         let book = book.clone();
         entries.get().map(move |read| {
-            read.map(|list| {
-                list.into_iter()
+            read.map(|first| {
+                earlier
+                    .get()
+                    .into_iter()
+                    .chain(first.entries)
                     .filter(|s| filter.matches(&s.encounter, &book))
                     .collect::<Vec<StoredEncounter>>()
             })
         })
+    };
+    let earliest_shown = move || {
+        let first = entries.get()?.ok()?.entries.first()?.encounter.day;
+        let day = earlier
+            .with(|loaded| loaded.first().map(|s| s.encounter.day))
+            .unwrap_or(first);
+        Some(day.format("%d %B %Y").to_string())
     };
 
     view! {
@@ -164,6 +207,25 @@ pub fn HistoryPage() -> impl IntoView {
                     }
                 }
             </Transition>
+            <Show when=move || older_before.with(Option::is_some)>
+                <div class="more">
+                    <p class="muted" role="status">
+                        {move || earliest_shown().map(|day| format!("Showing entries from {day} on."))}
+                    </p>
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled=move || show_earlier.pending().get()
+                        on:click=move |_| { show_earlier.dispatch(()); }
+                    >
+                        "Show earlier entries"
+                    </button>
+                    {move || match show_earlier.value().get() {
+                        Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.to_string()}</p> }),
+                        _ => None,
+                    }}
+                </div>
+            </Show>
             <div class="export">
                 <h2>"Your own records"</h2>
                 <p class="muted">"Every entry on this phone, including private notes, as a file for you to keep."</p>

@@ -7,6 +7,7 @@ use super::schema::{BUCKETS, BY_DAY, ENTRIES, META, NOTE_OUTBOX, UNREADABLE};
 use super::{Store, StoreError};
 use chrono::NaiveDate;
 use indexed_db_futures::KeyRange;
+use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::bucket::changes;
@@ -306,18 +307,93 @@ pub async fn between(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<StoredEncounter>, StoreError> {
+    between_keys(
+        store,
+        KeyRange::Bound(from.to_string(), false, to.to_string(), false),
+    )
+    .await
+}
+
+/// Whole days of entries, the newest first, going back from a day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryPage {
+    /// The entries, oldest first (as [`between`] returns them).
+    pub entries: Vec<StoredEncounter>,
+    /// The day to ask for the next page before, when older entries remain.
+    pub older_before: Option<NaiveDate>,
+}
+
+/// The entries of the latest days before `before` (every day when `None`), whole days only,
+/// as few days as hold at least `at_least` entries (all of them when fewer remain). The
+/// history lists a phone of any size this way, a page at a time.
+pub async fn page_before(
+    store: &Store,
+    before: Option<NaiveDate>,
+    at_least: u32,
+) -> Result<EntryPage, StoreError> {
+    // Days are stored as ISO dates, which sort as text; nothing sorts after this bound.
+    let upper = before.map_or_else(|| "\u{10FFFF}".to_owned(), |d| d.to_string());
+    if count_before(store, upper.clone()).await? <= at_least {
+        // What remains is the last page.
+        let entries = between_keys(store, KeyRange::UpperBound(upper, true)).await?;
+        return Ok(EntryPage {
+            entries,
+            older_before: None,
+        });
+    }
+    // The day of the `at_least`-th entry going back: the page starts with that whole day.
+    let earliest = {
+        let tx = store.db().transaction(ENTRIES).build()?;
+        let entries = tx.object_store(ENTRIES)?;
+        let index = entries.index(BY_DAY)?;
+        let mut cursor = index
+            .open_key_cursor()
+            .with_query::<String, _>(KeyRange::UpperBound(upper.clone(), true))
+            .with_direction(CursorDirection::Prev)
+            .await?
+            .ok_or_else(|| StoreError::Inconsistent("entries vanished while paging".into()))?;
+        cursor.advance_by(at_least.saturating_sub(1)).await?;
+        cursor
+            .next_key::<String>()
+            .await?
+            .ok_or_else(|| StoreError::Inconsistent("entries vanished while paging".into()))?
+    };
+    let first_day: NaiveDate = earliest
+        .parse()
+        .map_err(|e| StoreError::Corrupt(format!("entry day {earliest:?}: {e}")))?;
+    let entries =
+        between_keys(store, KeyRange::Bound(earliest.clone(), false, upper, true)).await?;
+    let older = count_before(store, earliest).await?;
+    Ok(EntryPage {
+        entries,
+        older_before: (older > 0).then_some(first_day),
+    })
+}
+
+/// How many entries are dated before the day key `upper`.
+async fn count_before(store: &Store, upper: String) -> Result<u32, StoreError> {
+    let tx = store.db().transaction(ENTRIES).build()?;
+    let entries = tx.object_store(ENTRIES)?;
+    Ok(entries
+        .index(BY_DAY)?
+        .count()
+        .with_query::<String, _>(KeyRange::UpperBound(upper, true))
+        .serde()?
+        .await?)
+}
+
+/// The entries whose day key lies in `days`, oldest first.
+async fn between_keys(
+    store: &Store,
+    days: KeyRange<String>,
+) -> Result<Vec<StoredEncounter>, StoreError> {
     let sealer = store.sealer()?;
     let tx = store.db().transaction(ENTRIES).build()?;
-    let object_store = tx.object_store(ENTRIES)?;
-    let index = object_store.index(BY_DAY)?;
-    let records = index
+    let records = tx
+        .object_store(ENTRIES)?
+        .index(BY_DAY)?
         .get_all::<EntryRecord>()
-        .with_query::<String, _>(KeyRange::Bound(
-            from.to_string(),
-            false,
-            to.to_string(),
-            false,
-        ))
+        .with_query::<String, _>(days)
         .serde()?
         .await?
         .collect::<Result<Vec<_>, _>>()?;
