@@ -1,6 +1,6 @@
 //! The service under load: 50 phones syncing at once over loopback HTTP (bucket upserts per
-//! second), then the trends query over everything stored (p95), and the process's resident
-//! memory. Prints a table; with `PEERPULSE_BENCH_OUT` set also appends the figures. With
+//! second), then the trends query over everything stored (p95), again once the database holds
+//! 10 million device bucket rows, and the process's resident memory. Prints a table; with `PEERPULSE_BENCH_OUT` set also appends the figures. With
 //! `PEERPULSE_TEST_POSTGRES` set, runs on PostgreSQL too.
 
 mod support;
@@ -17,6 +17,12 @@ use support::record;
 const DEVICES: usize = 50;
 const BATCHES_PER_DEVICE: u64 = 20;
 const TREND_QUERIES: usize = 50;
+/// Device bucket rows stored for the second trends figure.
+const LARGE: u64 = 10_000_000;
+/// Measures per day and site in the rows added to reach [`LARGE`] (a large codebook).
+const FILL_MEASURES: u64 = 129;
+/// Sites in the added rows.
+const FILL_SITES: u64 = 4;
 
 /// Batch `n` of a device: 1,000 distinct buckets (day, site, need), version `n + 1`.
 fn batch(n: u64, book: &Codebook) -> SyncRequest {
@@ -66,19 +72,19 @@ async fn load(location: Location, backend: &str) {
         .await
         .expect("open the database");
     let org = orgs::create(&state.db, "Bench").await.expect("org");
-    let mut tokens = Vec::new();
+    let (mut tokens, mut device_ids) = (Vec::new(), Vec::new());
     for _ in 0..DEVICES {
         let code = enrolment::create_code(&state.db, org, chrono::Duration::days(1))
             .await
             .expect("code");
-        tokens.push(
-            devices::enrol(&state.db, &code)
-                .await
-                .expect("enrol")
-                .expect("enrolled")
-                .token,
-        );
+        let enrolled = devices::enrol(&state.db, &code)
+            .await
+            .expect("enrol")
+            .expect("enrolled");
+        tokens.push(enrolled.token);
+        device_ids.push(enrolled.device_id);
     }
+    let db = state.db.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -136,22 +142,8 @@ async fn load(location: Location, backend: &str) {
         &method,
     );
 
-    let mut times = Vec::new();
-    for i in 0..TREND_QUERIES {
-        let started = Instant::now();
-        let res = client
-            .get(format!("{base}/api/v1/trends?days=30"))
-            .bearer_auth(&tokens[i % DEVICES])
-            .send()
-            .await
-            .expect("trends");
-        assert!(res.status().is_success());
-        res.bytes().await.expect("trends body");
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
-    }
-    times.sort_by(f64::total_cmp);
-    let p95 = times[(times.len() * 95).div_ceil(100) - 1];
     let rows = DEVICES as u64 * (BATCHES_PER_DEVICE * MAX_BATCH as u64).min(365 * 32);
+    let p95 = trends_p95(&client, &base, &tokens).await;
     record(
         &format!("trends query p95 ({backend})"),
         p95,
@@ -160,12 +152,89 @@ async fn load(location: Location, backend: &str) {
             "{TREND_QUERIES} GET /api/v1/trends?days=30 over {rows} stored device bucket rows on {backend}"
         ),
     );
+
+    // Every phone a year of a large codebook more, written straight into the database (the
+    // triggers keep the organization's totals as a sync would), up to 10 million rows.
+    let per_device = (LARGE - rows).div_ceil(DEVICES as u64);
+    let filling = Instant::now();
+    for device in &device_ids {
+        fill(&db, org, device, per_device, backend).await;
+    }
+    let stored: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM device_buckets")
+        .fetch_one(&db)
+        .await
+        .expect("count rows");
+    println!(
+        "filled to {stored} device bucket rows in {:.0} s",
+        filling.elapsed().as_secs_f64()
+    );
+    let p95 = trends_p95(&client, &base, &tokens).await;
+    record(
+        &format!("trends query p95 at 10M rows ({backend})"),
+        p95,
+        "ms",
+        &format!(
+            "{TREND_QUERIES} GET /api/v1/trends?days=30 over {stored} stored device bucket rows \
+             (50 phones, a year, {FILL_SITES} sites x {FILL_MEASURES} measures each) on {backend}; \
+             read from the organization totals the triggers keep"
+        ),
+    );
     record(
         &format!("peak resident memory ({backend})"),
         resident_mib(),
         "MiB",
         "VmHWM of the bench process (service, load generator and database client together)",
     );
+}
+
+/// p95 in milliseconds of [`TREND_QUERIES`] requests for the last 30 days' trends.
+async fn trends_p95(client: &reqwest::Client, base: &str, tokens: &[String]) -> f64 {
+    let mut times = Vec::new();
+    for i in 0..TREND_QUERIES {
+        let started = Instant::now();
+        let res = client
+            .get(format!("{base}/api/v1/trends?days=30"))
+            .bearer_auth(&tokens[i % tokens.len()])
+            .send()
+            .await
+            .expect("trends");
+        assert!(res.status().is_success());
+        res.bytes().await.expect("trends body");
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    times[(times.len() * 95).div_ceil(100) - 1]
+}
+
+/// Adds `count` rows for `device` of `org`: a day after another going back from today, each
+/// with every fill site and measure.
+async fn fill(db: &sqlx::AnyPool, org: i64, device: &str, count: u64, backend: &str) {
+    let per_day = FILL_SITES * FILL_MEASURES;
+    let sql = if backend == "SQLite" {
+        format!(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $3) \
+             INSERT INTO device_buckets \
+               (device_id, org_id, day, site, dimension, value, count, version, updated_at) \
+             SELECT $1, $2, date('now', '-' || (i / {per_day}) || ' days'), \
+               'fill-site-' || (i % {FILL_SITES}), 'need', 'fill-' || ((i / {FILL_SITES}) % {FILL_MEASURES}), \
+               1 + i % 7, 1, '2026-01-01T00:00:00Z' FROM n"
+        )
+    } else {
+        format!(
+            "INSERT INTO device_buckets \
+               (device_id, org_id, day, site, dimension, value, count, version, updated_at) \
+             SELECT $1, $2, to_char(current_date - (i / {per_day})::int, 'YYYY-MM-DD'), \
+               'fill-site-' || (i % {FILL_SITES}), 'need', 'fill-' || ((i / {FILL_SITES}) % {FILL_MEASURES}), \
+               1 + i % 7, 1, '2026-01-01T00:00:00Z' FROM generate_series(0, $3 - 1) AS i"
+        )
+    };
+    sqlx::query(&sql)
+        .bind(device)
+        .bind(org)
+        .bind(i64::try_from(count).expect("row count fits"))
+        .execute(db)
+        .await
+        .expect("fill rows");
 }
 
 #[tokio::main]

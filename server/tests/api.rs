@@ -864,3 +864,65 @@ async fn trends_filters_say_what_is_wrong() {
         assert!(message.contains(says), "{query}: {message}");
     }
 }
+
+#[tokio::test]
+async fn organization_totals_stay_the_sum_of_its_phones_under_concurrent_syncs() {
+    let (server, org, first) = TestServer::with_device("Org").await;
+    let mut phones = vec![first];
+    for _ in 1..8 {
+        phones.push(server.device(org).await);
+    }
+    let needs = ["housing", "food", "detox", "testing"];
+    // Every phone counts the same buckets, then a later version of each lowers or raises them.
+    let state = |phone: usize, version: u64| -> Vec<BucketUpdate> {
+        (0..40u64)
+            .map(|i| BucketUpdate {
+                day: today() - Days::new(i % 10),
+                site: code(["van", "street"][(i % 2) as usize]),
+                measure: Measure::Need(code(needs[(i / 10) as usize % needs.len()])),
+                count: u32::try_from((phone as u64 * 7 + i * version) % 13).unwrap(),
+                version,
+            })
+            .collect()
+    };
+    let syncs = phones.iter().enumerate().flat_map(|(n, token)| {
+        [1, 2, 3].map(|version| {
+            let (server, token, buckets) = (&server, token.clone(), state(n, version));
+            async move { server.sync(&token, buckets).await }
+        })
+    });
+    futures_util::future::join_all(syncs).await;
+
+    let totals = peerpulse_server::db::buckets::site_counts(
+        &server.state.db,
+        org,
+        today() - Days::new(9),
+        today(),
+    )
+    .await
+    .unwrap();
+    let summed: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT day, site, dimension, value, CAST(SUM(count) AS BIGINT) FROM device_buckets \
+         WHERE org_id = $1 GROUP BY day, site, dimension, value HAVING SUM(count) > 0 \
+         ORDER BY day, site, dimension, value",
+    )
+    .bind(org)
+    .fetch_all(&server.state.db)
+    .await
+    .unwrap();
+    let mut kept: Vec<(String, String, String, String, i64)> = totals
+        .iter()
+        .map(|t| {
+            (
+                t.day.to_string(),
+                t.site.to_string(),
+                t.measure.dimension().as_str().to_owned(),
+                t.measure.value().to_owned(),
+                i64::from(t.count),
+            )
+        })
+        .collect();
+    kept.sort();
+    assert!(!summed.is_empty());
+    assert_eq!(kept, summed);
+}

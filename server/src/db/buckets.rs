@@ -1,4 +1,4 @@
-//! Per-device bucket counts and the organization totals summed from them.
+//! Per-device bucket counts and the organization totals kept from them.
 
 use super::{Db, DbError, now};
 use crate::auth::Device;
@@ -95,7 +95,8 @@ pub async fn apply(db: &Db, device: &Device, updates: &[BucketUpdate]) -> Result
 }
 
 /// Counts per day, site and measure over every device of `org_id`, from `from` to `to`
-/// inclusive. Rows that cannot be read back are logged and skipped.
+/// inclusive, read from the organization's totals (see migration `org_buckets`). Rows that
+/// cannot be read back are logged and skipped.
 pub async fn site_counts(
     db: &Db,
     org_id: i64,
@@ -103,9 +104,8 @@ pub async fn site_counts(
     to: NaiveDate,
 ) -> Result<Vec<SiteCount>, DbError> {
     let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT day, site, dimension, value, CAST(SUM(count) AS BIGINT) FROM device_buckets \
-         WHERE org_id = $1 AND day >= $2 AND day <= $3 \
-         GROUP BY day, site, dimension, value HAVING SUM(count) > 0",
+        "SELECT day, site, dimension, value, CAST(count AS BIGINT) FROM org_buckets \
+         WHERE org_id = $1 AND day >= $2 AND day <= $3 AND count > 0",
     )
     .bind(org_id)
     .bind(from.to_string())
