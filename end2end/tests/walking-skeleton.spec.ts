@@ -54,10 +54,16 @@ test("a worker logs offline, the entry survives reloads, and synced counts reach
   await page.getByRole("button", { name: "Connect" }).click();
   await expect(page.getByRole("alert")).toContainText("No connection");
 
-  // Back online, the code connects the phone and it syncs by itself.
+  // Back online, the code connects the phone and it syncs by itself, gzipped.
+  const encodings: (string | undefined)[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("/api/v1/sync")) encodings.push(r.headers()["content-encoding"]);
+  });
   await context.setOffline(false);
   await page.getByRole("button", { name: "Connect" }).click();
   await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
+  expect(encodings.length).toBeGreaterThan(0);
+  expect(encodings.every((e) => e === "gzip")).toBeTruthy();
   await expect(page.getByRole("button", { name: "Sync now" })).toBeVisible();
 
   await page.getByRole("link", { name: "Trends" }).click();

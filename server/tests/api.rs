@@ -926,3 +926,49 @@ async fn organization_totals_stay_the_sum_of_its_phones_under_concurrent_syncs()
     assert!(!summed.is_empty());
     assert_eq!(kept, summed);
 }
+
+/// `body` gzipped, as a phone sends a sync.
+fn gzipped(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(body).unwrap();
+    gz.finish().unwrap()
+}
+
+#[tokio::test]
+async fn a_gzip_sync_lands_and_a_broken_or_oversized_one_is_refused_with_json() {
+    let (server, _, token) = TestServer::with_device("Org").await;
+    let post = |body: Vec<u8>| {
+        server
+            .client
+            .post(server.at("/api/v1/sync"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .header("content-encoding", "gzip")
+            .body(body)
+            .send()
+    };
+    let request = peerpulse_core::protocol::SyncRequest {
+        buckets: vec![update(Measure::Encounters, 6, 1)],
+        codebook_version: 1,
+    };
+    let sent = post(gzipped(&serde_json::to_vec(&request).unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), StatusCode::OK);
+    assert_eq!(
+        reported(&server.trends(&token).await, &Measure::Encounters),
+        Some(json!(6))
+    );
+
+    let broken = post(b"not gzip at all".to_vec()).await.unwrap();
+    assert_json_error(broken, StatusCode::BAD_REQUEST, "invalid_body").await;
+    // 300 KiB of spaces compress to almost nothing; unpacked they are over the limit.
+    let mut bomb = b"{\"buckets\": [], \"codebook_version\": 1".to_vec();
+    bomb.extend(std::iter::repeat_n(b' ', 300 * 1024));
+    bomb.push(b'}');
+    let packed = gzipped(&bomb);
+    assert!(packed.len() < 2 * 1024);
+    let refused = post(packed).await.unwrap();
+    assert_json_error(refused, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+}

@@ -20,11 +20,13 @@ use peerpulse_core::org_api::{
 use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
 use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted, in bytes: a full batch of buckets is far smaller. Every
 /// body is read through an extractor, which stops at this size and answers 413 with a JSON
-/// body; no separate limit layer in front, whose refusal would be plain text.
+/// body; no separate limit layer in front, whose refusal would be plain text. A gzip body
+/// (`Content-Encoding: gzip`, as phones send a sync) is held to it once unpacked.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// The whole app.
@@ -71,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         None => api,
     };
     app.layer(CompressionLayer::new())
+        .layer(RequestDecompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
