@@ -1,6 +1,7 @@
 -- The organization's totals per day, site and measure, kept in step with device_buckets by
 -- triggers in the same transaction as each upsert: the trends query reads a few thousand
--- rows for a month however many phones an organization has.
+-- rows for a month however many phones an organization has. Stored in key order (WITHOUT
+-- ROWID), so a month of one organization is one contiguous range.
 
 CREATE TABLE org_buckets (
     org_id INTEGER NOT NULL REFERENCES orgs (id),
@@ -10,7 +11,7 @@ CREATE TABLE org_buckets (
     value TEXT NOT NULL,
     count INTEGER NOT NULL CHECK (count >= 0),
     PRIMARY KEY (org_id, day, site, dimension, value)
-);
+) WITHOUT ROWID;
 
 INSERT INTO org_buckets (org_id, day, site, dimension, value, count)
 SELECT org_id, day, site, dimension, value, SUM(count)
