@@ -1,10 +1,11 @@
-//! The app shell: storage opening, shared context, navigation and routes.
+//! The worker's app shell: storage opening, shared context, navigation and routes. The
+//! organization's pages are another bundle (`crate::org_app`).
 
 use crate::components::lock_screen::LockScreen;
 use crate::idle_lock;
 use crate::pages::{
-    brief::BriefPage, capture::CapturePage, edit::EditPage, enrol::EnrolPage, history::HistoryPage,
-    org::OrgPage, phone::PhonePage, trends::TrendsPage, welcome::WelcomePage,
+    capture::CapturePage, edit::EditPage, enrol::EnrolPage, history::HistoryPage,
+    phone::PhonePage, trends::TrendsPage,
 };
 use crate::store::lock::{self, LockState};
 use crate::store::{Store, StoreError, device};
@@ -174,9 +175,6 @@ fn Ready(opened: Opened) -> impl IntoView {
                 <Route path=path!("/edit/:id") view=EditPage />
                 <Route path=path!("/trends") view=TrendsPage />
                 <Route path=path!("/phone") view=PhonePage />
-                <Route path=path!("/org") view=OrgPage />
-                <Route path=path!("/brief") view=BriefPage />
-                <Route path=path!("/welcome") view=WelcomePage />
                 <Route path=path!("/enrol") view=EnrolPage />
             </Routes>
         </div>

@@ -13,6 +13,11 @@ pub const SESSION_PATH: &str = "/api/v1/session";
 pub const USERS_PATH: &str = "/api/v1/users";
 /// A new one-time code for a phone (POST).
 pub const ENROLMENT_CODES_PATH: &str = "/api/v1/enrolment-codes";
+/// Pages of the organization's app, a bundle of its own: the service answers them with its
+/// shell (`org-app/index.html` in the build) and every other page with the worker's.
+pub const ORG_APP_PATHS: [&str; 3] = ["/org", "/brief", "/welcome"];
+/// Where the organization's app's shell and assets are served from.
+pub const ORG_APP_DIR: &str = "org-app";
 /// Encounters each phone captured per day, and quiet phones (GET, managers).
 pub const OVERSIGHT_PATH: &str = "/api/v1/oversight";
 /// The organization's phones (GET); `/{id}/revoke` (POST) stops one.

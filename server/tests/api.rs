@@ -357,10 +357,16 @@ async fn unknown_api_paths_and_methods_answer_json_errors() {
 }
 
 #[tokio::test]
-async fn the_pwa_is_served_with_client_routes_falling_back_to_the_shell() {
+async fn the_pwa_is_served_with_client_routes_falling_back_to_their_shells() {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "<html>shell</html>").unwrap();
     std::fs::write(dist.path().join("sw.js"), "// worker").unwrap();
+    std::fs::create_dir(dist.path().join("org-app")).unwrap();
+    std::fs::write(
+        dist.path().join("org-app/index.html"),
+        "<html>organization</html>",
+    )
+    .unwrap();
     let server = TestServer::start(Some(dist.path().to_path_buf())).await;
     let shell = server
         .client
@@ -373,6 +379,13 @@ async fn the_pwa_is_served_with_client_routes_falling_back_to_the_shell() {
     assert_eq!(shell.text().await.unwrap(), "<html>shell</html>");
     let worker = server.client.get(server.at("/sw.js")).send().await.unwrap();
     assert_eq!(worker.text().await.unwrap(), "// worker");
+    // The organization's pages are another bundle with its own shell.
+    for path in ["/org", "/brief?from=2026-11-01&to=2026-11-07", "/welcome"] {
+        let page = server.client.get(server.at(path)).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        assert_eq!(page.headers()["cache-control"], "no-cache");
+        assert_eq!(page.text().await.unwrap(), "<html>organization</html>");
+    }
     // The API's own namespace never falls back to the shell, not even at its root.
     for path in ["/api", "/api/", "/api/nothing"] {
         let api = server.client.get(server.at(path)).send().await.unwrap();

@@ -3,7 +3,6 @@
 use crate::app::use_app;
 use crate::store::lock::{self, LockError, LockState};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use peerpulse_core::pin::{MIN_PIN_DIGITS, Pin, PinError};
 
 /// One change to the PIN lock.
@@ -99,7 +98,7 @@ pub fn PhonePage() -> impl IntoView {
         <section class="phone" aria-labelledby="phone-heading">
             <h1 id="phone-heading">"This phone"</h1>
             <p>
-                <A href="/org">"Manager, viewer or admin? Sign in to your organization"</A>
+                <a href="/org" rel="external">"Manager, viewer or admin? Sign in to your organization"</a>
             </p>
             <h2>"PIN lock"</h2>
             {move || match state.get() {

@@ -1,0 +1,35 @@
+//! The organization's app: the organization page, the trend brief and the welcome page for
+//! admins, managers and viewers. It is a bundle of its own (`src/bin/org.rs`, `org.html`), so a
+//! worker's phone never downloads the dashboard, and it opens no phone storage.
+
+use crate::pages::{brief::BriefPage, org::OrgPage, welcome::WelcomePage};
+use leptos::prelude::*;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+/// The whole organization app.
+#[component]
+pub fn OrgApp() -> impl IntoView {
+    view! {
+        <Router>
+            <header class="topbar">
+                <span class="brand">"PeerPulse"</span>
+                <nav aria-label="Main">
+                    <A href="/org">"Organization"</A>
+                    <A href="/brief">"Trend brief"</A>
+                    // The worker's app is another bundle: a full page load.
+                    <a href="/" rel="external">"Log"</a>
+                </nav>
+            </header>
+            <main id="main">
+                // The service sends this app's shell for exactly these paths
+                // (`peerpulse_core::org_api::ORG_APP_PATHS`).
+                <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
+                    <Route path=path!("/org") view=OrgPage />
+                    <Route path=path!("/brief") view=BriefPage />
+                    <Route path=path!("/welcome") view=WelcomePage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
