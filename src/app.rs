@@ -4,8 +4,8 @@
 use crate::components::lock_screen::LockScreen;
 use crate::idle_lock;
 use crate::pages::{
-    capture::CapturePage, edit::EditPage, enrol::EnrolPage, history::HistoryPage,
-    phone::PhonePage, trends::TrendsPage,
+    capture::CapturePage, edit::EditPage, enrol::EnrolPage, history::HistoryPage, phone::PhonePage,
+    trends::TrendsPage,
 };
 use crate::store::lock::{self, LockState};
 use crate::store::{Store, StoreError, device};
