@@ -9,6 +9,8 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
+mod sync_wire;
+
 /// Exchanges a one-time enrolment code for a device token.
 pub const ENROL_PATH: &str = "/api/v1/enrol";
 /// Sends changed buckets.
@@ -74,14 +76,17 @@ impl BucketUpdate {
     }
 }
 
-/// `POST /api/v1/sync` body: buckets changed since the last ack, oldest version first.
+/// `POST /api/v1/sync` body: buckets changed since the last ack, oldest version first. On
+/// the wire the buckets of one save travel together (see [`sync_wire`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    try_from = "sync_wire::SyncRequestWire",
+    into = "sync_wire::SyncRequestWire"
+)]
 pub struct SyncRequest {
     /// At most [`MAX_BATCH`] bucket states.
     pub buckets: Vec<BucketUpdate>,
     /// The codebook version the phone has (0: only the built-in one).
-    #[serde(default)]
     pub codebook_version: u32,
 }
 
@@ -545,22 +550,6 @@ mod tests {
             count: 3,
             version: 4,
         }
-    }
-
-    #[test]
-    fn sync_request_json_is_flat_and_refuses_unknown_fields() {
-        let req = SyncRequest {
-            buckets: vec![update(Measure::Need(Code::new("food").unwrap()))],
-            codebook_version: 2,
-        };
-        let json = serde_json::to_value(&req).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!({"buckets": [{"day": "2026-11-24", "site": "van", "dimension": "need", "value": "food", "count": 3, "version": 4}], "codebook_version": 2})
-        );
-        assert_eq!(serde_json::from_value::<SyncRequest>(json).unwrap(), req);
-        let extra = serde_json::json!({"buckets": [], "name": "x"});
-        assert!(serde_json::from_value::<SyncRequest>(extra).is_err());
     }
 
     #[test]
