@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
+import { newOrgAdmin } from "../support/org";
 
 const url = () => process.env.PEERPULSE_URL!;
 
@@ -19,22 +19,7 @@ async function logWithNote(page: Page, note: string, offer: boolean) {
 test("a worker offers an insight note, a manager approves it, and the brief quotes it and nothing else", async ({
   page,
 }) => {
-  const printed = execFileSync(process.env.PEERPULSE_SERVER_BIN!, [
-    "org",
-    "create",
-    "Notes Outreach",
-    "--data-dir",
-    process.env.PEERPULSE_DATA_DIR!,
-    "--public-url",
-    url(),
-  ]).toString();
-  const link = /Admin sign-in link \(one-time, expires in 7 days\): (\S+)/.exec(printed)![1];
-  await page.goto(link);
-  await page.getByLabel("Username").fill("nadia");
-  await page.getByLabel("Password (at least 10 characters)").fill("notes from the field");
-  await page.getByLabel("Password again").fill("notes from the field");
-  await page.getByRole("button", { name: "Create my account" }).click();
-  await expect(page.getByRole("heading", { name: "Notes Outreach" })).toBeVisible();
+  await newOrgAdmin(page, "Notes Outreach", "nadia");
   const review = page.getByRole("region", { name: "Notes to review" });
   await expect(review.getByText("No notes are waiting.")).toBeVisible();
   await page.getByRole("button", { name: "New enrolment code" }).click();

@@ -1,24 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
+import { newOrgAdmin } from "../support/org";
 
 test("an open dashboard shows a phone's sync within 2 seconds, without a reload", async ({ page, request }) => {
   const url = process.env.PEERPULSE_URL!;
-  const printed = execFileSync(process.env.PEERPULSE_SERVER_BIN!, [
-    "org",
-    "create",
-    "Live Outreach",
-    "--data-dir",
-    process.env.PEERPULSE_DATA_DIR!,
-    "--public-url",
-    url,
-  ]).toString();
-  const link = /Admin sign-in link \(one-time, expires in 7 days\): (\S+)/.exec(printed)![1];
-  await page.goto(link);
-  await page.getByLabel("Username").fill("lee");
-  await page.getByLabel("Password (at least 10 characters)").fill("live dashboards please");
-  await page.getByLabel("Password again").fill("live dashboards please");
-  await page.getByRole("button", { name: "Create my account" }).click();
-  await expect(page.getByRole("heading", { name: "Live Outreach" })).toBeVisible();
+  await newOrgAdmin(page, "Live Outreach", "lee");
   await expect(page.getByText("No needs counted in this period.")).toBeVisible();
 
   await page.getByRole("button", { name: "New enrolment code" }).click();

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { newOrgAdmin } from "../support/org";
 
 const url = () => process.env.PEERPULSE_URL!;
 
@@ -14,22 +14,7 @@ function day(back: number): string {
 /** A new organization, its admin (usernames are unique across organizations) signed in on
  * `page`, and one enrolled phone's token. */
 async function orgWithPhone(page: Page, request: APIRequestContext, name: string, admin: string): Promise<string> {
-  const printed = execFileSync(process.env.PEERPULSE_SERVER_BIN!, [
-    "org",
-    "create",
-    name,
-    "--data-dir",
-    process.env.PEERPULSE_DATA_DIR!,
-    "--public-url",
-    url(),
-  ]).toString();
-  const link = /Admin sign-in link \(one-time, expires in 7 days\): (\S+)/.exec(printed)![1];
-  await page.goto(link);
-  await page.getByLabel("Username").fill(admin);
-  await page.getByLabel("Password (at least 10 characters)").fill("trend lines at dawn");
-  await page.getByLabel("Password again").fill("trend lines at dawn");
-  await page.getByRole("button", { name: "Create my account" }).click();
-  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await newOrgAdmin(page, name, admin);
   await page.getByRole("button", { name: "New enrolment code" }).click();
   const code = (await page.locator(".issued-code").textContent())!.trim();
   return (await (await request.post(`${url()}/api/v1/enrol`, { data: { code } })).json()).token;

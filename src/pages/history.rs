@@ -76,7 +76,7 @@ pub fn HistoryPage() -> impl IntoView {
     });
     // Pages before the first, oldest first, and where the next one would start.
     let earlier = RwSignal::new(Vec::<StoredEncounter>::new());
-    let older_before = RwSignal::new(None);
+    let older_before = RwSignal::new(None::<chrono::NaiveDate>);
     Effect::new(move |_| {
         if let Some(Ok(first)) = entries.get() {
             earlier.set(Vec::new());
@@ -160,13 +160,6 @@ pub fn HistoryPage() -> impl IntoView {
             })
         })
     };
-    let earliest_shown = move || {
-        let first = entries.get()?.ok()?.entries.first()?.encounter.day;
-        let day = earlier
-            .with(|loaded| loaded.first().map(|s| s.encounter.day))
-            .unwrap_or(first);
-        Some(day.format("%d %B %Y").to_string())
-    };
 
     view! {
         <section class="history" aria-labelledby="history-heading">
@@ -210,7 +203,8 @@ pub fn HistoryPage() -> impl IntoView {
             <Show when=move || older_before.with(Option::is_some)>
                 <div class="more">
                     <p class="muted" role="status">
-                        {move || earliest_shown().map(|day| format!("Showing entries from {day} on."))}
+                        // A page starts with the day the next one is read before.
+                        {move || older_before.get().map(|day| format!("Showing entries from {} on.", day.format("%d %B %Y")))}
                     </p>
                     <button
                         type="button"

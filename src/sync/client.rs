@@ -49,8 +49,8 @@ pub async fn enrol(request: &EnrolRequest) -> Result<EnrolResponse, ServiceError
     read(req.send().await).await
 }
 
-/// Sends one batch of changed buckets, gzipped where the browser can (a year of counts is a
-/// twentieth of its JSON size that way, which matters on a prepaid plan and a weak signal).
+/// Sends one batch of changed buckets, gzipped where the browser can (a year of counts is
+/// about a tenth of its JSON size that way, which matters on a prepaid plan and a weak signal).
 pub async fn push(token: &str, request: &SyncRequest) -> Result<SyncResponse, ServiceError> {
     let json = serde_json::to_vec(request).map_err(|e| ServiceError::BadAnswer(e.to_string()))?;
     let builder =

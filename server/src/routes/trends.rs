@@ -3,16 +3,17 @@
 use crate::AppState;
 use crate::auth::Reader;
 use crate::db::buckets;
+use crate::db::orgs::Org;
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use chrono::{Days, Utc};
+use chrono::{Days, NaiveDate, Utc};
 use futures_util::Stream;
 use peerpulse_core::aberration::{HISTORY_DAYS, rising};
 use peerpulse_core::codebook::CodeList;
 use peerpulse_core::privacy::suppression::{
-    as_currently_coded, over_all_sites, suppress_trends, without_rare_free_tags,
+    SiteCount, as_currently_coded, over_all_sites, suppress_trends, without_rare_free_tags,
 };
 use peerpulse_core::protocol::{AlertsQuery, AlertsResponse, TrendsQuery, TrendsResponse};
 use std::convert::Infallible;
@@ -39,12 +40,7 @@ pub async fn trends(
     }
     // Suppression decides each day from every site and dimension of it, so views of one site
     // or one dimension can never be set against each other to recover a hidden count.
-    // Counts are read as the codebook codes them now, so merges and promotions apply to the
-    // past too.
-    let counts = as_currently_coded(
-        buckets::site_counts(&state.db, org.id, from, to).await?,
-        &org.codebook,
-    );
+    let counts = coded_counts(&state, &org, from, to).await?;
     let mut rows =
         without_rare_free_tags(suppress_trends(org.threshold, &counts, query.site.as_ref()));
     if let Some(dimension) = query.dimension {
@@ -60,6 +56,18 @@ pub async fn trends(
     }))
 }
 
+/// The organization's counts from `from` to `to` as its codebook codes them now, so merges and
+/// promotions apply to the past too.
+async fn coded_counts(
+    state: &AppState,
+    org: &Org,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<SiteCount>, ApiError> {
+    let counts = buckets::site_counts(&state.db, org.id, from, to).await?;
+    Ok(as_currently_coded(counts, &org.codebook))
+}
+
 /// `GET /api/v1/alerts`: what rose on each day of a period (by default today), and the free
 /// tags new in it.
 pub async fn alerts(
@@ -73,10 +81,7 @@ pub async fn alerts(
         .map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
     let org = super::org_of(&state, reader.org_id).await?;
     let history_from = from - Days::new(HISTORY_DAYS as u64 - 1);
-    let totals = over_all_sites(&as_currently_coded(
-        buckets::site_counts(&state.db, org.id, history_from, to).await?,
-        &org.codebook,
-    ));
+    let totals = over_all_sites(&coded_counts(&state, &org, history_from, to).await?);
     let alerts = to
         .iter_days()
         .rev()

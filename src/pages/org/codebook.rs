@@ -158,51 +158,42 @@ fn MergeForm(book: Codebook, list: CodeList, edit: EditAction) -> impl IntoView 
     if mergeable.len() < 2 {
         return None;
     }
-    let from = RwSignal::new(mergeable[0].0.clone());
+    let from = RwSignal::new(Some(mergeable[0].0.clone()));
     let into = RwSignal::new(
         targets
             .iter()
             .find(|(c, _)| *c != mergeable[0].0)
             .map(|(c, _)| c.clone()),
     );
-    let options = |choices: Vec<(Code, String)>, chosen: RwSignal<Code>| {
+    let options = |choices: Vec<(Code, String)>, chosen: RwSignal<Option<Code>>| {
         choices
             .into_iter()
             .map(|(code, label)| {
-                let value = code.clone();
-                view! { <option value=value.to_string() selected=move || chosen.get() == code>{label}</option> }
+                let value = code.to_string();
+                view! { <option value=value selected=move || chosen.get().as_ref() == Some(&code)>{label}</option> }
             })
             .collect_view()
     };
-    let into_options = targets
-        .into_iter()
-        .map(|(code, label)| {
-            let value = code.clone();
-            view! { <option value=value.to_string() selected=move || into.get().as_ref() == Some(&code)>{label}</option> }
-        })
-        .collect_view();
     let merge = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Some(into) = into.get_untracked() {
-            edit.dispatch(CodebookEdit::Merge {
-                list,
-                code: from.get_untracked(),
-                into,
-            });
+        if let (Some(code), Some(into)) = (from.get_untracked(), into.get_untracked()) {
+            edit.dispatch(CodebookEdit::Merge { list, code, into });
         }
     };
-    let parse = |ev: &leptos::ev::Event| Code::new(&event_target_value(ev)).ok();
+    let choose = move |chosen: RwSignal<Option<Code>>| {
+        move |ev: leptos::ev::Event| chosen.set(Code::new(&event_target_value(&ev)).ok())
+    };
     Some(view! {
         <form class="stack-form" on:submit=merge novalidate>
             <h3>"Merge two entries"</h3>
             <p class="muted">"When two entries mean the same, merge one into the other: it stops being offered and every count it has, past ones too, counts as the other. Restoring it undoes the merge."</p>
             <label for="merge-from">"Merge this entry"</label>
-            <select id="merge-from" on:change=move |ev| if let Some(code) = parse(&ev) { from.set(code) }>
+            <select id="merge-from" on:change=choose(from)>
                 {options(mergeable, from)}
             </select>
             <label for="merge-into">"into this one"</label>
-            <select id="merge-into" on:change=move |ev| into.set(parse(&ev))>
-                {into_options}
+            <select id="merge-into" on:change=choose(into)>
+                {options(targets, into)}
             </select>
             <button type="submit" class="primary" disabled=move || edit.pending().get()>"Merge"</button>
         </form>
