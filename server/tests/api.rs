@@ -36,6 +36,51 @@ async fn synced_counts_show_in_the_org_trends() {
 }
 
 #[tokio::test]
+async fn stored_totals_that_cannot_be_read_are_skipped_and_the_rest_still_shows() {
+    let (server, org, token) = TestServer::with_device("Org").await;
+    server
+        .sync(
+            &token,
+            vec![
+                update(Measure::Encounters, 7, 3),
+                update(Measure::Need(code("housing")), 6, 3),
+            ],
+        )
+        .await;
+    // Rows no sync could write: an unknown dimension, a value that is no code, a value holding
+    // the separators the query packs counts with, a negative count and an unreadable site.
+    for (site, dimension, value, count) in [
+        ("van", "mood", "calm", 9),
+        ("van", "need", "Not A Code", 9),
+        ("van", "need", "food\u{1f}9\u{1e}need\u{1f}food", 9),
+        ("van", "need\u{1f}food\u{1f}9\u{1e}need", "food", 9),
+        ("Van Site", "need", "food", 9),
+    ] {
+        sqlx::query(
+            "INSERT INTO org_buckets (org_id, day, site, dimension, value, count) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(org)
+        .bind(today().to_string())
+        .bind(site)
+        .bind(dimension)
+        .bind(value)
+        .bind(count)
+        .execute(&server.state.db)
+        .await
+        .unwrap();
+    }
+    let trends = server.trends(&token).await;
+    assert_eq!(reported(&trends, &Measure::Encounters), Some(json!(7)));
+    assert_eq!(
+        reported(&trends, &Measure::Need(code("housing"))),
+        Some(json!(6))
+    );
+    assert_eq!(reported(&trends, &Measure::Need(code("food"))), None);
+    assert_eq!(trends.rows.len(), 2, "{:?}", trends.rows);
+}
+
+#[tokio::test]
 async fn the_same_sync_sent_twice_changes_nothing() {
     let (server, _, token) = TestServer::with_device("Org").await;
     let batch = vec![update(Measure::Encounters, 9, 4)];
@@ -391,6 +436,43 @@ async fn the_pwa_is_served_with_client_routes_falling_back_to_their_shells() {
         let api = server.client.get(server.at(path)).send().await.unwrap();
         assert_json_error(api, StatusCode::NOT_FOUND, "not_found").await;
     }
+}
+
+#[tokio::test]
+async fn the_pwa_sends_the_precompressed_copy_the_browser_accepts() {
+    let dist = tempfile::tempdir().unwrap();
+    for (name, body) in [
+        ("index.html", "<html>shell</html>"),
+        ("index.html.br", "brotli shell"),
+        ("app.wasm", "raw wasm"),
+        ("app.wasm.br", "brotli wasm"),
+        ("app.wasm.gz", "gzip wasm"),
+    ] {
+        std::fs::write(dist.path().join(name), body).unwrap();
+    }
+    let server = TestServer::start(Some(dist.path().to_path_buf())).await;
+    let fetch = |path: &'static str, accepts: &'static str| {
+        server
+            .client
+            .get(server.at(path))
+            .header("accept-encoding", accepts)
+            .send()
+    };
+    let res = fetch("/app.wasm", "gzip, deflate, br, zstd").await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(res.text().await.unwrap(), "brotli wasm");
+    let res = fetch("/app.wasm", "gzip").await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    assert_eq!(res.text().await.unwrap(), "gzip wasm");
+    let res = fetch("/app.wasm", "identity").await.unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.text().await.unwrap(), "raw wasm");
+    // A client route's shell too.
+    let res = fetch("/history", "br").await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "text/html");
+    assert_eq!(res.text().await.unwrap(), "brotli shell");
 }
 
 #[tokio::test]

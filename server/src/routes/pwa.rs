@@ -1,5 +1,7 @@
 //! The built PWA: static files; the organization's pages answered by its app's shell, every
-//! other path by the worker's (client routes).
+//! other path by the worker's (client routes). `scripts/build-pwa` writes a brotli and a gzip
+//! copy beside each file, and the copy the browser accepts is sent; a file without copies is
+//! compressed on the fly like any other response.
 
 use axum::Router;
 use axum::http::HeaderValue;
@@ -20,10 +22,13 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
             );
         }
     }
-    let files = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
+    let files = ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(shell(&dir.join("index.html")));
     let mut router = Router::new();
     for path in ORG_APP_PATHS {
-        router = router.route_service(path, ServeFile::new(&org_shell));
+        router = router.route_service(path, shell(&org_shell));
     }
     router
         .fallback_service(files)
@@ -31,4 +36,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
             CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))
+}
+
+/// An app's `index.html`, sent as its precompressed copy where there is one.
+fn shell(path: &Path) -> ServeFile {
+    ServeFile::new(path).precompressed_br().precompressed_gzip()
 }
