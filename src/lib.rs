@@ -5,6 +5,7 @@ pub mod clock;
 pub mod components;
 pub mod download;
 pub mod idle_lock;
+pub mod json;
 pub mod org_app;
 pub mod org_client;
 pub mod pages;

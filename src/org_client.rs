@@ -1,6 +1,7 @@
 //! How signed-in people talk to the service: the session cookie travels by itself (same
 //! origin), and every change carries the session's CSRF token.
 
+use crate::json;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery, OfferedNote};
@@ -35,17 +36,19 @@ pub enum OrgError {
 async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, OrgError> {
     let response = sent.map_err(|_| OrgError::Offline)?;
     let status = response.status();
+    let body = response.text().await;
     if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| OrgError::Server(e.to_string()));
+        return body
+            .map_err(|e| OrgError::Server(e.to_string()))
+            .and_then(|text| json::from_str(&text).map_err(|e| OrgError::Server(e.to_string())));
     }
-    let message = response
-        .json::<ErrorBody>()
-        .await
-        .map(|b| b.message)
-        .unwrap_or_else(|_| format!("HTTP {status}"));
+    let message = match body
+        .ok()
+        .and_then(|text| json::from_str::<ErrorBody>(&text).ok())
+    {
+        Some(body) => body.message,
+        None => format!("HTTP {status}"),
+    };
     Err(match status {
         401 => OrgError::SignedOut(message),
         400..=499 => OrgError::Refused(message),
@@ -67,8 +70,10 @@ fn with_csrf(builder: RequestBuilder, session: &SessionInfo) -> RequestBuilder {
 }
 
 fn json<T: serde::Serialize>(builder: RequestBuilder, body: &T) -> Result<Request, OrgError> {
+    let text = json::to_string(body).map_err(|e| OrgError::Server(e.to_string()))?;
     builder
-        .json(body)
+        .header("Content-Type", "application/json")
+        .body(text)
         .map_err(|e| OrgError::Server(e.to_string()))
 }
 

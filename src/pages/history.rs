@@ -5,6 +5,7 @@ use crate::clock;
 use crate::components::chip_picker::SingleChoice;
 use crate::components::entry_item::EntryItem;
 use crate::download;
+use crate::json;
 use crate::store::StoreError;
 use crate::store::encounters::{self, EntryPage, StoredEncounter};
 use crate::sync::scheduler::use_scheduler;
@@ -116,7 +117,7 @@ pub fn HistoryPage() -> impl IntoView {
                     &to_csv(&all),
                 ),
                 Format::Json => {
-                    let json = serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?;
+                    let json = json::to_string_pretty(&all).map_err(|e| e.to_string())?;
                     download::save(
                         &format!("peerpulse-entries-{stamp}.json"),
                         "application/json",

@@ -5,6 +5,7 @@ use super::crypto::{SealedBox, Sealer};
 use super::device::{SYNC_STATE_KEY, SyncState, USAGE_KEY};
 use super::schema::{BUCKETS, BY_DAY, ENTRIES, META, NOTE_OUTBOX, UNREADABLE};
 use super::{Store, StoreError};
+use crate::json;
 use chrono::NaiveDate;
 use indexed_db_futures::KeyRange;
 use indexed_db_futures::cursor::CursorDirection;
@@ -74,8 +75,9 @@ impl EntryRecord {
     ) -> Result<Self, StoreError> {
         let mut record = Self::plain(stored);
         if let (Some(sealer), Content::Plain(body)) = (sealer, &record.content) {
-            let bytes = serde_json::to_vec(body).expect("an entry always serializes");
-            record.content = Content::Sealed(sealer.seal(&bytes).await?);
+            let text = json::to_string(body)
+                .map_err(|e| StoreError::Crypto(format!("entry {}: {e}", stored.encounter.id)))?;
+            record.content = Content::Sealed(sealer.seal(text.as_bytes()).await?);
         }
         Ok(record)
     }
@@ -87,7 +89,9 @@ impl EntryRecord {
             Content::Sealed(sealed) => {
                 let sealer = sealer.ok_or(StoreError::Locked)?;
                 let bytes = sealer.open(&sealed).await?;
-                serde_json::from_slice(&bytes)
+                std::str::from_utf8(&bytes)
+                    .map_err(|e| e.to_string())
+                    .and_then(|text| json::from_str(text).map_err(|e| e.to_string()))
                     .map_err(|e| StoreError::Corrupt(format!("entry {}: {e}", self.id)))?
             }
         };

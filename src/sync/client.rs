@@ -1,11 +1,13 @@
 //! How the phone talks to the service: one function per API call, typed errors.
 
+use crate::json;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::field_notes::{NOTES_PATH, NoteOffer, NoteOfferAnswer};
 use peerpulse_core::protocol::{
     ALERTS_PATH, AlertsResponse, ENROL_PATH, EnrolRequest, EnrolResponse, ErrorBody, SYNC_PATH,
     SyncRequest, SyncResponse, TRENDS_PATH, TrendsResponse,
 };
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Why a call to the service did not succeed, phrased for the worker.
@@ -41,18 +43,26 @@ fn bearer(builder: RequestBuilder, token: &str) -> RequestBuilder {
     builder.header("Authorization", &format!("Bearer {token}"))
 }
 
+/// `builder` carrying `body` as JSON.
+fn with_json<T: Serialize>(builder: RequestBuilder, body: &T) -> Result<Request, ServiceError> {
+    let text = json::to_string(body).map_err(|e| ServiceError::BadAnswer(e.to_string()))?;
+    builder
+        .header("Content-Type", "application/json")
+        .body(text)
+        .map_err(|e| ServiceError::BadAnswer(e.to_string()))
+}
+
 /// Exchanges a one-time enrolment code for device credentials.
 pub async fn enrol(request: &EnrolRequest) -> Result<EnrolResponse, ServiceError> {
-    let req = Request::post(ENROL_PATH)
-        .json(request)
-        .map_err(|e| ServiceError::BadAnswer(e.to_string()))?;
-    read(req.send().await).await
+    read(with_json(Request::post(ENROL_PATH), request)?.send().await).await
 }
 
 /// Sends one batch of changed buckets, gzipped where the browser can (a year of counts is
 /// about a tenth of its JSON size that way, which matters on a prepaid plan and a weak signal).
 pub async fn push(token: &str, request: &SyncRequest) -> Result<SyncResponse, ServiceError> {
-    let json = serde_json::to_vec(request).map_err(|e| ServiceError::BadAnswer(e.to_string()))?;
+    let json = json::to_string(request)
+        .map_err(|e| ServiceError::BadAnswer(e.to_string()))?
+        .into_bytes();
     let builder =
         bearer(Request::post(SYNC_PATH), token).header("Content-Type", "application/json");
     let req = match gzip(&json).await {
@@ -93,10 +103,12 @@ async fn gzip(bytes: &[u8]) -> Result<Vec<u8>, wasm_bindgen::JsValue> {
 
 /// Offers one entry's insight note for the trend brief; offering it again is harmless.
 pub async fn offer_note(token: &str, offer: &NoteOffer) -> Result<NoteOfferAnswer, ServiceError> {
-    let req = bearer(Request::post(NOTES_PATH), token)
-        .json(offer)
-        .map_err(|e| ServiceError::BadAnswer(e.to_string()))?;
-    read(req.send().await).await
+    read(
+        with_json(bearer(Request::post(NOTES_PATH), token), offer)?
+            .send()
+            .await,
+    )
+    .await
 }
 
 /// Reads the organization's suppressed trends for the last `days` days.
@@ -115,15 +127,20 @@ async fn read<T: DeserializeOwned>(
 ) -> Result<T, ServiceError> {
     let response = sent.map_err(|_| ServiceError::Offline)?;
     let status = response.status();
+    let body = response.text().await;
     if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| ServiceError::BadAnswer(e.to_string()));
+        return body
+            .map_err(|e| ServiceError::BadAnswer(e.to_string()))
+            .and_then(|text| {
+                json::from_str(&text).map_err(|e| ServiceError::BadAnswer(e.to_string()))
+            });
     }
-    let message = match response.json::<ErrorBody>().await {
-        Ok(body) => body.message,
-        Err(_) => format!("HTTP {status}"),
+    let message = match body
+        .ok()
+        .and_then(|text| json::from_str::<ErrorBody>(&text).ok())
+    {
+        Some(body) => body.message,
+        None => format!("HTTP {status}"),
     };
     Err(match status {
         401 | 403 => ServiceError::Unauthorized(message),
