@@ -7,10 +7,28 @@ const RUNS = 5;
 // Chrome DevTools' "Slow 4G" preset.
 const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.4 * 1024 * 1024) / 8, uploadThroughput: (675 * 1024) / 8 };
 
+/**
+ * Records in the page, as `window.usableAt`, the moment the Save button is first there and
+ * enabled. Observed from inside: timing it from the test would add the test's polling interval
+ * (up to a second) to every figure.
+ */
+function watchForUsable() {
+  const observer = new MutationObserver(() => {
+    for (const button of document.querySelectorAll("button")) {
+      if (button.textContent?.trim() === "Save encounter" && !button.disabled) {
+        (window as unknown as { usableAt: number }).usableAt = performance.now();
+        observer.disconnect();
+        return;
+      }
+    }
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true });
+}
+
 /** Milliseconds from navigation start until the Save button can be pressed. */
 async function timeToUsable(page: Page): Promise<number> {
   await expect(page.getByRole("button", { name: "Save encounter" })).toBeEnabled({ timeout: 60_000 });
-  return page.evaluate(() => performance.now());
+  return page.evaluate(() => (window as unknown as { usableAt: number }).usableAt);
 }
 
 test("first load and offline reload, phone profile", async ({ browser }) => {
@@ -19,6 +37,7 @@ test("first load and offline reload, phone profile", async ({ browser }) => {
   for (let i = 0; i < RUNS; i++) {
     const context = await browser.newContext();
     const page = await context.newPage();
+    await page.addInitScript(watchForUsable);
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
     await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
@@ -33,7 +52,7 @@ test("first load and offline reload, phone profile", async ({ browser }) => {
     offline.push(await timeToUsable(page));
     await context.close();
   }
-  const method = `${RUNS} fresh browser profiles, Slow 4G (562 ms RTT, 1.4 Mbit/s) and 4x CPU slowdown via DevTools; navigation start to "Save encounter" enabled; offline = reload with the network off, from the service worker`;
+  const method = `${RUNS} fresh browser profiles, Slow 4G (562 ms RTT, 1.4 Mbit/s) and 4x CPU slowdown via DevTools; navigation start to "Save encounter" enabled, seen by a MutationObserver in the page; offline = reload with the network off, from the service worker`;
   record({ name: "first load p50, slow 4G + 4x CPU", value: percentile(first, 50), unit: "ms", method });
   record({ name: "first load max, slow 4G + 4x CPU", value: Math.max(...first), unit: "ms", method });
   record({ name: "offline reload p50, 4x CPU", value: percentile(offline, 50), unit: "ms", method });
