@@ -10,6 +10,7 @@ use peerpulse_core::codebook::{Code, Codebook};
 use peerpulse_core::encounter::{
     EditWindow, Encounter, EncounterDraft, EncounterKind, Quantity, Reach, SupplyGiven, TimeBand,
 };
+use peerpulse_core::page_window::PageSpan;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -476,6 +477,19 @@ async fn history_pages_are_whole_days_newest_first_until_none_remain() {
     let everything = encounters::page_before(&store, None, 100).await.unwrap();
     assert_eq!(everything.entries.len(), 9);
     assert_eq!(everything.older_before, None);
+    // A page let go is read again by its span.
+    let span = |from: Option<u32>, before: Option<u32>| PageSpan {
+        from: from.map(day),
+        before: before.map(day),
+    };
+    let again = |span| {
+        let store = &store;
+        async move { encounters::in_span(store, span).await.unwrap() }
+    };
+    assert_eq!(again(span(Some(23), None)).await, first.entries);
+    assert_eq!(again(span(Some(22), Some(23))).await, second.entries);
+    assert_eq!(again(span(None, Some(22))).await, last.entries);
+    assert_eq!(again(span(None, None)).await, everything.entries);
     let empty = fresh_store().await;
     assert_eq!(
         encounters::page_before(&empty, None, 3).await.unwrap(),

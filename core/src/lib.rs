@@ -9,6 +9,7 @@
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
 //! - [`history`]: the worker's own day summaries, filters and exports.
 //! - [`oversight`]: encounters each phone captured per day, for managers.
+//! - [`page_window`]: the few pages of a long history held in memory at a time.
 //! - [`people`]: people who sign in, their roles and what each may do.
 //! - [`pin`]: the optional PIN lock for shared phones.
 //! - [`bucket`]: aggregation of encounters into trend buckets.
@@ -29,6 +30,7 @@ pub mod field_notes;
 pub mod history;
 pub mod org_api;
 pub mod oversight;
+pub mod page_window;
 pub mod people;
 pub mod pin;
 pub mod privacy;

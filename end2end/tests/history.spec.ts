@@ -89,3 +89,41 @@ test("a long history lists whole days a page at a time, newest first, until none
   await page.getByLabel("Need").selectOption({ label: "Housing" });
   await expect(entries).toHaveCount(90);
 });
+
+test("going far back holds three pages at a time, and newer ones come back", async ({ page }) => {
+  await page.goto(process.env.PEERPULSE_URL!);
+  await expect(page.getByRole("heading", { name: "Log an encounter" })).toBeVisible();
+  // 700 entries, one a day back from 1 Dec 2025 and round again: the newest 335 days hold
+  // two, so pages of 200 end on 24 Aug 2025 and 5 Feb 2025, and the fourth holds the last 100.
+  await seed(page, 700);
+  await page.getByRole("link", { name: "History" }).click();
+  await page.getByRole("radio", { name: "Everything" }).check();
+  const entries = page.locator(".history .entry");
+  const days = page.getByTestId("history-day");
+  const earlier = page.getByRole("button", { name: "Show earlier entries" });
+  const newer = page.getByRole("button", { name: "Show newer entries" });
+  await expect(entries).toHaveCount(200);
+  await earlier.click();
+  await expect(entries).toHaveCount(400);
+  await earlier.click();
+  await expect(entries).toHaveCount(600);
+  await expect(newer).toBeHidden();
+  await expect(page.getByText("Showing entries from 05 February 2025 on.")).toBeVisible();
+
+  // A fourth page lets go of the newest.
+  await earlier.click();
+  await expect(entries).toHaveCount(500);
+  await expect(earlier).toBeHidden();
+  await expect(days.first()).toContainText("Saturday 23 August");
+  await expect(days.last()).toContainText("Monday 02 December");
+  await expect(page.getByText("Showing entries up to 23 August 2025.")).toBeVisible();
+
+  // Going forward reads it again and lets go of the oldest.
+  await newer.click();
+  await expect(entries).toHaveCount(600);
+  await expect(newer).toBeHidden();
+  await expect(days.first()).toContainText("Monday 01 December");
+  await expect(days.last()).toContainText("Wednesday 05 February");
+  await expect(page.getByText("Showing entries from 05 February 2025 on.")).toBeVisible();
+  await expect(earlier).toBeVisible();
+});

@@ -9,17 +9,22 @@ use crate::json;
 use crate::store::StoreError;
 use crate::store::encounters::{self, EntryPage, StoredEncounter};
 use crate::sync::scheduler::use_scheduler;
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::Encounter;
 use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::history::{Filter, day_summaries, to_csv};
+use peerpulse_core::page_window::{PageSpan, PageWindow};
 
 /// Entries read at a time when the history goes back through everything: whole days holding
 /// at least this many, so a phone with a year of entries lists as quickly as a new one.
 const PAGE: u32 = 200;
+
+/// Pages "Everything" holds at once (about 600 entries): going further back lets go of the
+/// newest, so memory and the page's size stay the same however far back the worker goes.
+const PAGES_HELD: usize = 3;
 
 /// Which days the history shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,29 +80,51 @@ pub fn HistoryPage() -> impl IntoView {
             }
         }
     });
-    // Pages before the first, oldest first, and where the next one would start.
-    let earlier = RwSignal::new(Vec::<StoredEncounter>::new());
-    let older_before = RwSignal::new(None::<chrono::NaiveDate>);
+    // What "Everything" holds: a few pages in a row (today's and the week's are one page).
+    let window = RwSignal::new(None::<PageWindow<Vec<StoredEncounter>>>);
     Effect::new(move |_| {
         if let Some(Ok(first)) = entries.get() {
-            earlier.set(Vec::new());
-            older_before.set(first.older_before);
+            let span = PageSpan {
+                from: first.older_before,
+                before: None,
+            };
+            window.set(Some(PageWindow::new(PAGES_HELD, span, first.entries)));
         }
     });
-    let show_earlier = Action::new_local(move |_: &()| {
-        let store = app.store();
-        let before = older_before.get_untracked();
-        async move { encounters::page_before(&store, before, PAGE).await }
+    let show_earlier = Action::new_local(move |before: &NaiveDate| {
+        let (store, before) = (app.store(), *before);
+        async move {
+            let page = encounters::page_before(&store, Some(before), PAGE).await?;
+            let span = PageSpan {
+                from: page.older_before,
+                before: Some(before),
+            };
+            Ok::<_, StoreError>((span, page.entries))
+        }
+    });
+    let show_newer = Action::new_local(move |span: &PageSpan| {
+        let (store, span) = (app.store(), *span);
+        async move { Ok::<_, StoreError>((span, encounters::in_span(&store, span).await?)) }
     });
     Effect::new(move |_| {
-        if let Some(Ok(page)) = show_earlier.value().get() {
-            earlier.update(|loaded| {
-                let newer = std::mem::replace(loaded, page.entries);
-                loaded.extend(newer);
+        if let Some(Ok((span, entries))) = show_earlier.value().get() {
+            window.update(|w| {
+                w.iter_mut()
+                    .for_each(|w| w.push_older(span, entries.clone()))
             });
-            older_before.set(page.older_before);
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok((span, entries))) = show_newer.value().get() {
+            window.update(|w| {
+                w.iter_mut()
+                    .for_each(|w| w.push_newer(span, entries.clone()))
+            });
+        }
+    });
+    let older_before = move || window.with(|w| w.as_ref().and_then(PageWindow::older_before));
+    let newer_span = move || window.with(|w| w.as_ref().and_then(PageWindow::newer_span));
+    let held = move || window.with(|w| w.as_ref().map(PageWindow::held_span));
 
     let export = Action::new_local(move |format: &Format| {
         let format = *format;
@@ -143,22 +170,19 @@ pub fn HistoryPage() -> impl IntoView {
     });
 
     let book = codebook.clone();
+    // The entries held, oldest first, that pass the filters.
     let shown = move || {
         let filter = Filter {
             need: need.get(),
             topic: topic.get(),
             text: text.get(),
         };
-        let book = book.clone();
-        entries.get().map(move |read| {
-            read.map(|first| {
-                earlier
-                    .get()
-                    .into_iter()
-                    .chain(first.entries)
-                    .filter(|s| filter.matches(&s.encounter, &book))
-                    .collect::<Vec<StoredEncounter>>()
-            })
+        window.with(|w| {
+            w.iter()
+                .flat_map(|w| w.pages().rev().flatten())
+                .filter(|s| filter.matches(&s.encounter, &book))
+                .cloned()
+                .collect::<Vec<StoredEncounter>>()
         })
     };
 
@@ -187,12 +211,31 @@ pub fn HistoryPage() -> impl IntoView {
                     />
                 </label>
             </div>
+            <Show when=move || newer_span().is_some()>
+                <div class="more">
+                    <button
+                        type="button"
+                        class="secondary"
+                        disabled=move || show_newer.pending().get()
+                        on:click=move |_| {
+                            if let Some(span) = newer_span() {
+                                show_newer.dispatch(span);
+                            }
+                        }
+                    >
+                        "Show newer entries"
+                    </button>
+                    <ActionError action=show_newer />
+                </div>
+            </Show>
             <Transition fallback=|| view! { <p role="status">"Loading history…"</p> }>
                 {
                     let codebook = codebook.clone();
                     move || {
                         let codebook = codebook.clone();
-                        shown()
+                        entries
+                            .get()
+                            .map(|read| read.map(|_| shown()))
                             .map(move |read| match read {
                                 Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                                 Ok(list) if list.is_empty() => view! { <p class="muted">"No entries match."</p> }.into_any(),
@@ -201,24 +244,24 @@ pub fn HistoryPage() -> impl IntoView {
                     }
                 }
             </Transition>
-            <Show when=move || older_before.with(Option::is_some)>
+            <Show when=move || held().and_then(held_text).is_some()>
                 <div class="more">
-                    <p class="muted" role="status">
-                        // A page starts with the day the next one is read before.
-                        {move || older_before.get().map(|day| format!("Showing entries from {} on.", day.format("%d %B %Y")))}
-                    </p>
-                    <button
-                        type="button"
-                        class="secondary"
-                        disabled=move || show_earlier.pending().get()
-                        on:click=move |_| { show_earlier.dispatch(()); }
-                    >
-                        "Show earlier entries"
-                    </button>
-                    {move || match show_earlier.value().get() {
-                        Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.to_string()}</p> }),
-                        _ => None,
-                    }}
+                    <p class="muted" role="status">{move || held().and_then(held_text)}</p>
+                    <Show when=move || older_before().is_some()>
+                        <button
+                            type="button"
+                            class="secondary"
+                            disabled=move || show_earlier.pending().get()
+                            on:click=move |_| {
+                                if let Some(before) = older_before() {
+                                    show_earlier.dispatch(before);
+                                }
+                            }
+                        >
+                            "Show earlier entries"
+                        </button>
+                    </Show>
+                    <ActionError action=show_earlier />
                 </div>
             </Show>
             <div class="export">
@@ -241,6 +284,36 @@ pub fn HistoryPage() -> impl IntoView {
                 </p>
             </div>
         </section>
+    }
+}
+
+/// Which days the listed pages cover, when that is not every day: "Showing entries from 9
+/// August 2025 on." (`None` when everything is listed).
+fn held_text(span: PageSpan) -> Option<String> {
+    let long = |day: NaiveDate| day.format("%d %B %Y").to_string();
+    let last = |before: NaiveDate| long(before.pred_opt().unwrap_or(before));
+    match (span.from, span.before) {
+        (Some(from), None) => Some(format!("Showing entries from {} on.", long(from))),
+        (Some(from), Some(before)) => Some(format!(
+            "Showing entries from {} to {}.",
+            long(from),
+            last(before)
+        )),
+        (None, Some(before)) => Some(format!("Showing entries up to {}.", last(before))),
+        (None, None) => None,
+    }
+}
+
+/// What went wrong reading a page, if it did.
+#[component]
+fn ActionError<I: 'static, T: Send + Sync + 'static>(
+    action: Action<I, Result<T, StoreError>>,
+) -> impl IntoView {
+    move || {
+        action.value().with(|value| match value {
+            Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.to_string()}</p> }),
+            _ => None,
+        })
     }
 }
 

@@ -14,6 +14,7 @@ use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::bucket::changes;
 use peerpulse_core::encounter::{Encounter, EncounterId};
 use peerpulse_core::field_notes::NoteOffer;
+use peerpulse_core::page_window::PageSpan;
 use peerpulse_core::usage::Usage;
 use serde::{Deserialize, Serialize};
 
@@ -318,6 +319,21 @@ pub async fn between(
     .await
 }
 
+/// Days are stored as ISO dates, which sort as text; no day key sorts after this one.
+const AFTER_EVERY_DAY: &str = "\u{10FFFF}";
+
+/// The entries of the days `span` covers, oldest first: a history page read again.
+pub async fn in_span(store: &Store, span: PageSpan) -> Result<Vec<StoredEncounter>, StoreError> {
+    let before = span
+        .before
+        .map_or_else(|| AFTER_EVERY_DAY.to_owned(), |d| d.to_string());
+    let days = match span.from {
+        Some(from) => KeyRange::Bound(from.to_string(), false, before, true),
+        None => KeyRange::UpperBound(before, true),
+    };
+    between_keys(store, days).await
+}
+
 /// Whole days of entries, the newest first, going back from a day.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EntryPage {
@@ -335,8 +351,7 @@ pub async fn page_before(
     before: Option<NaiveDate>,
     at_least: u32,
 ) -> Result<EntryPage, StoreError> {
-    // Days are stored as ISO dates, which sort as text; nothing sorts after this bound.
-    let upper = before.map_or_else(|| "\u{10FFFF}".to_owned(), |d| d.to_string());
+    let upper = before.map_or_else(|| AFTER_EVERY_DAY.to_owned(), |d| d.to_string());
     if count_before(store, upper.clone()).await? <= at_least {
         // What remains is the last page.
         let entries = between_keys(store, KeyRange::UpperBound(upper, true)).await?;
