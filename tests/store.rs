@@ -10,6 +10,7 @@ use peerpulse_core::codebook::{Code, Codebook};
 use peerpulse_core::encounter::{
     EditWindow, Encounter, EncounterDraft, EncounterKind, Quantity, Reach, SupplyGiven, TimeBand,
 };
+use peerpulse_core::field_notes::NoteChange;
 use peerpulse_core::page_window::PageSpan;
 use wasm_bindgen_test::*;
 
@@ -374,7 +375,7 @@ async fn the_org_edit_window_is_kept_and_defaults_to_a_week() {
 }
 
 #[wasm_bindgen_test]
-async fn an_offered_note_waits_in_the_outbox_with_its_entry_and_is_withdrawn_with_it() {
+async fn changes_to_an_offered_note_wait_in_the_outbox_with_their_entry() {
     let store = fresh_store().await;
     let note = |text: &str, share: bool| {
         let mut e = encounter(day(24), &["housing"]);
@@ -392,39 +393,61 @@ async fn an_offered_note_waits_in_the_outbox_with_its_entry_and_is_withdrawn_wit
     encounters::save(&store, &offered, "2026-11-24T20:05:00Z")
         .await
         .unwrap();
-    let waiting = note_outbox::waiting(&store).await.unwrap();
-    assert_eq!(waiting.len(), 1);
-    assert_eq!(waiting[0].id, offered.id);
-    assert_eq!(
-        waiting[0].week,
-        day(23),
-        "only the Monday of its week leaves"
-    );
-    assert_eq!(
-        waiting[0].text.as_str(),
-        "new batch of blue ones going round"
-    );
+    let offer = |waiting: &[NoteChange]| match waiting {
+        [NoteChange::Offer(offer)] => offer.clone(),
+        other => panic!("one offer should wait: {other:?}"),
+    };
+    let first = offer(&note_outbox::waiting(&store).await.unwrap());
+    assert_eq!(first.id, offered.id);
+    assert_eq!(first.week, day(23), "only the Monday of its week leaves");
+    assert_eq!(first.text.as_str(), "new batch of blue ones going round");
 
-    // Corrected before it was sent: the new words wait instead.
+    // Corrected: the new words wait instead of the first ones.
     let mut corrected = offered.clone();
     corrected.insight_note =
         peerpulse_core::encounter::Note::parse("new batch of blue ones, stronger").unwrap();
     encounters::replace(&store, &corrected).await.unwrap();
     let waiting = note_outbox::waiting(&store).await.unwrap();
-    assert_eq!(waiting.len(), 1);
-    assert_eq!(waiting[0].text.as_str(), "new batch of blue ones, stronger");
+    assert_eq!(
+        offer(&waiting).text.as_str(),
+        "new batch of blue ones, stronger"
+    );
+    // The first words' answer arriving late leaves the correction waiting.
+    note_outbox::done(&store, &NoteChange::Offer(first))
+        .await
+        .unwrap();
+    assert_eq!(note_outbox::waiting(&store).await.unwrap(), waiting);
 
-    // Deleted before it was sent: nothing leaves.
+    // Deleted: a withdrawal waits instead, whether or not an offer had left.
     encounters::delete(&store, &offered.id).await.unwrap();
+    let withdrawal = NoteChange::Withdraw(offered.id.clone());
+    assert_eq!(
+        note_outbox::waiting(&store).await.unwrap(),
+        vec![withdrawal.clone()]
+    );
+    note_outbox::done(&store, &withdrawal).await.unwrap();
     assert!(note_outbox::waiting(&store).await.unwrap().is_empty());
 
-    // Once the service has it, it leaves the outbox and the entry keeps its note.
+    // Once the service has it, it leaves the outbox and the entry keeps its note; a correction
+    // that leaves the note as it was sends nothing again.
     let again = note("someone cutting with something new", true);
     encounters::save(&store, &again, "2026-11-24T21:00:00Z")
         .await
         .unwrap();
-    note_outbox::done(&store, &again.id).await.unwrap();
+    let waiting = note_outbox::waiting(&store).await.unwrap();
+    note_outbox::done(&store, &waiting[0]).await.unwrap();
     assert!(note_outbox::waiting(&store).await.unwrap().is_empty());
+    let mut moved = again.clone();
+    moved.needs = [Code::new("food").unwrap()].into();
+    encounters::replace(&store, &moved).await.unwrap();
+    assert!(note_outbox::waiting(&store).await.unwrap().is_empty());
+    // Unticked after it left: withdrawn.
+    moved.share_insight_note = false;
+    encounters::replace(&store, &moved).await.unwrap();
+    assert_eq!(
+        note_outbox::waiting(&store).await.unwrap(),
+        vec![NoteChange::Withdraw(again.id.clone())]
+    );
     let stored = encounters::get(&store, &again.id).await.unwrap().unwrap();
     assert_eq!(
         stored.encounter.insight_note.as_ref().map(|n| n.as_str()),

@@ -4,7 +4,9 @@
 //! round, much stronger") leaves only when the worker ticks "offer this note" on that entry:
 //! then its guarded text goes to the service dated by its week alone, with no site, no codes
 //! and nothing else of the entry, and waits there until a manager approves it for the brief or
-//! rejects it. The service runs the guard again on arrival.
+//! rejects it. The service runs the guard again on arrival. Correcting the note offers the
+//! new words for review again; unticking it or deleting the entry withdraws it from the
+//! service, whatever its review said.
 
 use crate::encounter::{Encounter, EncounterId, Note, NoteError};
 use chrono::{Datelike, Days, NaiveDate};
@@ -14,6 +16,9 @@ use std::str::FromStr;
 
 /// Where phones offer notes and people list them.
 pub const NOTES_PATH: &str = "/api/v1/notes";
+
+/// Where a phone withdraws an entry's note: `DELETE {NOTE_OF_ENTRY_PATH}/{entry id}`.
+pub const NOTE_OF_ENTRY_PATH: &str = "/api/v1/notes/of-entry";
 
 /// The Monday of `day`'s week: all the date an offered note carries.
 pub fn week_of(day: NaiveDate) -> NaiveDate {
@@ -77,10 +82,41 @@ impl NoteOffer {
     }
 }
 
+/// What a phone still has to tell the service about one entry's insight note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoteChange {
+    /// Offer the note, or its corrected words.
+    Offer(NoteOffer),
+    /// Take back whatever was offered of this entry's note.
+    Withdraw(EncounterId),
+}
+
+impl NoteChange {
+    /// What the service must hear when an entry changes from `before` to `after` (`None`:
+    /// not there yet, or deleted). `None` when nothing about its note changed.
+    pub fn of_edit(before: Option<&Encounter>, after: Option<&Encounter>) -> Option<Self> {
+        let offered = before.and_then(NoteOffer::of);
+        match (after.and_then(NoteOffer::of), offered) {
+            (Some(offer), Some(offered)) if offer == offered => None,
+            (Some(offer), _) => Some(Self::Offer(offer)),
+            (None, Some(offered)) => Some(Self::Withdraw(offered.id)),
+            (None, None) => None,
+        }
+    }
+
+    /// The entry the change is about.
+    pub fn entry(&self) -> &EncounterId {
+        match self {
+            Self::Offer(offer) => &offer.id,
+            Self::Withdraw(id) => id,
+        }
+    }
+}
+
 /// What the service says to an offer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteOfferAnswer {
-    /// False when the service already had this entry's note: nothing changed.
+    /// False when the service already had these words for this entry: nothing changed.
     pub stored: bool,
 }
 
@@ -227,6 +263,35 @@ mod tests {
                 &book,
             )
             .unwrap()
+    }
+
+    #[test]
+    fn edits_offer_new_words_and_withdraw_what_is_no_longer_offered() {
+        let offered = encounter("blue ones going round", true);
+        let private = encounter("blue ones going round", false);
+        let reworded = encounter("blue ones, much stronger", true);
+        let offer = |e: &Encounter| Some(NoteChange::Offer(NoteOffer::of(e).unwrap()));
+        let withdrawal = NoteChange::Withdraw(EncounterId::new("e1").unwrap());
+        let withdraw = Some(withdrawal.clone());
+        // Saved, corrected, unticked, deleted.
+        assert_eq!(NoteChange::of_edit(None, Some(&offered)), offer(&offered));
+        assert_eq!(NoteChange::of_edit(None, Some(&private)), None);
+        assert_eq!(NoteChange::of_edit(Some(&offered), Some(&offered)), None);
+        assert_eq!(
+            NoteChange::of_edit(Some(&offered), Some(&reworded)),
+            offer(&reworded)
+        );
+        assert_eq!(
+            NoteChange::of_edit(Some(&private), Some(&offered)),
+            offer(&offered)
+        );
+        assert_eq!(
+            NoteChange::of_edit(Some(&offered), Some(&private)),
+            withdraw
+        );
+        assert_eq!(NoteChange::of_edit(Some(&offered), None), withdraw);
+        assert_eq!(NoteChange::of_edit(Some(&private), None), None);
+        assert_eq!(withdrawal.entry().as_str(), "e1");
     }
 
     #[test]

@@ -16,7 +16,7 @@ async function logWithNote(page: Page, note: string, offer: boolean) {
   await expect(page.locator(".save-bar [role=status]")).toContainText("Saved at");
 }
 
-test("a worker offers an insight note, a manager approves it, and the brief quotes it and nothing else", async ({
+test("a worker offers an insight note, a manager approves it, the brief quotes it and nothing else, and deleting the entry withdraws it", async ({
   page,
 }) => {
   await newOrgAdmin(page, "Notes Outreach", "nadia");
@@ -53,5 +53,17 @@ test("a worker offers an insight note, a manager approves it, and the brief quot
 
   // A period that ended before the note's week quotes nothing.
   await page.goto(`${url()}/brief?from=2026-01-05&to=2026-01-11`);
+  await expect(words.getByText("No note was approved for this period.")).toBeVisible();
+
+  // The worker deletes the entry: the next sync withdraws its note, and the brief drops it.
+  await page.goto(url());
+  await page.getByRole("link", { name: "History" }).click();
+  await page.getByRole("searchbox", { name: "Search" }).fill("blue pills");
+  await expect(page.locator(".history .entry")).toHaveCount(1);
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.locator(".history .entry").getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("link", { name: "Log" }).click();
+  await expect(page.locator(".sync-result")).toContainText("1 note(s) withdrawn from the trend brief.");
+  await page.goto(`${url()}/brief`);
   await expect(words.getByText("No note was approved for this period.")).toBeVisible();
 });

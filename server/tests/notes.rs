@@ -48,6 +48,18 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// `token`'s phone withdraws the note of its entry `id`.
+    async fn withdraw(&self, token: &str, id: &str) -> reqwest::Response {
+        self.client
+            .delete(self.at(&format!("/api/v1/notes/of-entry/{id}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
 fn texts(notes: &[OfferedNote]) -> Vec<&str> {
     notes.iter().map(|n| n.text.as_str()).collect()
 }
@@ -221,4 +233,92 @@ async fn offers_that_could_identify_someone_or_are_misdated_are_refused_with_rea
         )
         .await;
     assert_eq!(backwards.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn corrected_words_wait_for_review_again_and_a_withdrawn_note_leaves_the_brief() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let manager = server.person(org, Role::Manager, "mia").await;
+    let phone = server.device(org).await;
+    let other_phone = server.device(org).await;
+    let week = week_of(today()).to_string();
+    let first = "blue ones going round";
+    server.offer(&phone, "e1", &week, first).await;
+    server
+        .offer(&other_phone, "e1", &week, "a van parks by the river")
+        .await;
+    let approve_all = || async {
+        for note in server.notes(&manager, "?status=pending").await {
+            let res = server.review(note.id, "approved", &manager).await;
+            assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        }
+    };
+    approve_all().await;
+    assert_eq!(server.notes(&manager, "").await.len(), 2);
+
+    // New words for an approved note take it out of the brief until reviewed again.
+    let corrected: NoteOfferAnswer = server
+        .offer(&phone, "e1", &week, "blue ones, much stronger than before")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(corrected.stored);
+    assert_eq!(
+        texts(&server.notes(&manager, "?status=pending").await),
+        ["blue ones, much stronger than before"]
+    );
+    assert_eq!(
+        texts(&server.notes(&manager, "").await),
+        ["a van parks by the river"]
+    );
+    approve_all().await;
+
+    // Withdrawn: gone whatever its review, and only the phone's own note of that entry id.
+    for _ in 0..2 {
+        let res = server.withdraw(&phone, "e1").await;
+        assert_eq!(
+            res.status(),
+            StatusCode::NO_CONTENT,
+            "withdrawing twice is harmless"
+        );
+    }
+    assert_eq!(
+        texts(&server.notes(&manager, "").await),
+        ["a van parks by the river"]
+    );
+    assert!(server.notes(&manager, "?status=pending").await.is_empty());
+    assert_eq!(
+        server.withdraw(&phone, "never-offered").await.status(),
+        StatusCode::NO_CONTENT
+    );
+
+    // Offered again after a withdrawal, it is a new note to review.
+    let res = server.offer(&phone, "e1", &week, first).await;
+    assert!(res.json::<NoteOfferAnswer>().await.unwrap().stored);
+    assert_eq!(
+        texts(&server.notes(&manager, "?status=pending").await),
+        [first]
+    );
+
+    // A bad entry id is refused with the reason; without a phone's token nothing is withdrawn.
+    let bad = server.withdraw(&phone, "not%20an%20id").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = bad.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not an entry id"),
+        "{body}"
+    );
+    let anonymous = server
+        .client
+        .delete(server.at("/api/v1/notes/of-entry/e1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(server.notes(&manager, "?status=pending").await.len(), 1);
 }

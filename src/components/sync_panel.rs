@@ -146,6 +146,12 @@ fn SyncStatus(
                     outcome.notes_sent
                 );
             }
+            if outcome.notes_withdrawn > 0 {
+                said += &format!(
+                    " {} note(s) withdrawn from the trend brief.",
+                    outcome.notes_withdrawn
+                );
+            }
             for why in &outcome.notes_refused {
                 said += &format!(" A note was not offered: {why}");
             }

@@ -3,6 +3,7 @@
 use super::buckets::{self, BucketRecord};
 use super::crypto::{SealedBox, Sealer};
 use super::device::{SYNC_STATE_KEY, SyncState, USAGE_KEY};
+use super::note_outbox;
 use super::schema::{BUCKETS, BY_DAY, ENTRIES, META, NOTE_OUTBOX, UNREADABLE};
 use super::{Store, StoreError};
 use crate::json;
@@ -13,7 +14,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::bucket::changes;
 use peerpulse_core::encounter::{Encounter, EncounterId};
-use peerpulse_core::field_notes::NoteOffer;
+use peerpulse_core::field_notes::NoteChange;
 use peerpulse_core::page_window::PageSpan;
 use peerpulse_core::usage::Usage;
 use serde::{Deserialize, Serialize};
@@ -241,11 +242,12 @@ async fn try_commit(
         }
         None => entry_store.delete(id.as_str()).primitive()?.await?,
     }
-    // The offered note waits with the entry's change, or is withdrawn with it if not yet sent.
-    let outbox = tx.object_store(NOTE_OUTBOX)?;
-    match after.as_ref().and_then(|a| NoteOffer::of(&a.encounter)) {
-        Some(offer) => outbox.put(&offer).serde()?.await?,
-        None => outbox.delete(id.as_str()).primitive()?.await?,
+    // A change to the offered note waits with the entry's change, replacing one not yet sent.
+    if let Some(change) = NoteChange::of_edit(
+        before.as_ref().map(|b| &b.encounter),
+        after.as_ref().map(|a| &a.encounter),
+    ) {
+        note_outbox::put(&tx.object_store(NOTE_OUTBOX)?, &change).await?;
     }
     if let Some(after) = &after {
         let mut usage: Usage = meta.get(USAGE_KEY).serde()?.await?.unwrap_or_default();

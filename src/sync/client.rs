@@ -2,7 +2,8 @@
 
 use crate::json;
 use gloo_net::http::{Request, RequestBuilder, Response};
-use peerpulse_core::field_notes::{NOTES_PATH, NoteOffer, NoteOfferAnswer};
+use peerpulse_core::encounter::EncounterId;
+use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH, NoteOffer, NoteOfferAnswer};
 use peerpulse_core::protocol::{
     ALERTS_PATH, AlertsResponse, ENROL_PATH, EnrolRequest, EnrolResponse, ErrorBody, SYNC_PATH,
     SyncRequest, SyncResponse, TRENDS_PATH, TrendsResponse,
@@ -109,6 +110,20 @@ pub async fn offer_note(token: &str, offer: &NoteOffer) -> Result<NoteOfferAnswe
             .await,
     )
     .await
+}
+
+/// Withdraws the note offered for entry `id`; withdrawing one the service lacks is harmless.
+pub async fn withdraw_note(token: &str, id: &EncounterId) -> Result<(), ServiceError> {
+    let url = format!("{NOTE_OF_ENTRY_PATH}/{}", id.as_str());
+    let response = bearer(Request::delete(&url), token)
+        .send()
+        .await
+        .map_err(|_| ServiceError::Offline)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read::<()>(Ok(response)).await
+    }
 }
 
 /// Reads the organization's suppressed trends for the last `days` days.

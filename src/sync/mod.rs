@@ -9,6 +9,7 @@ use client::ServiceError;
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::enrolment::EnrolmentCode;
+use peerpulse_core::field_notes::NoteChange;
 use peerpulse_core::protocol::{EnrolRequest, Rejection, SyncRequest};
 
 /// Why a sync did not complete.
@@ -44,6 +45,8 @@ pub struct SyncOutcome {
     pub edit_window: Option<EditWindow>,
     /// Insight notes offered for the brief that the service now has.
     pub notes_sent: u32,
+    /// Offered notes taken back from the service (entry deleted, or no longer offered).
+    pub notes_withdrawn: u32,
     /// Why the service refused offered notes (each stays on the phone with its entry).
     pub notes_refused: Vec<String>,
 }
@@ -60,25 +63,33 @@ pub async fn enrol(store: &Store, code: EnrolmentCode) -> Result<Credentials, Sy
     Ok(credentials)
 }
 
-/// Sends every bucket changed since the last ack, then the insight notes offered since the
-/// last sync.
+/// Sends every bucket changed since the last ack, then the changes to offered insight notes
+/// since the last sync (offers, corrected words, withdrawals).
 ///
 /// Safe to interrupt at any point: an unacknowledged batch is sent again next time, and the
 /// service ignores versions it already has; a note leaves the outbox only once the service
-/// has it, and the service stores each entry's note once.
+/// has it, and the service stores each entry's words once.
 pub async fn sync_now(store: &Store, now: impl Fn() -> String) -> Result<SyncOutcome, SyncError> {
     let credentials = device::credentials(store)
         .await?
         .ok_or(SyncError::NotEnrolled)?;
     let mut outcome = send_buckets(store, &credentials, now).await?;
-    for offer in note_outbox::waiting(store).await? {
-        match client::offer_note(&credentials.token, &offer).await {
-            Ok(_) => outcome.notes_sent += 1,
+    for change in note_outbox::waiting(store).await? {
+        let sent = match &change {
+            NoteChange::Offer(offer) => client::offer_note(&credentials.token, offer)
+                .await
+                .map(|_| outcome.notes_sent += 1),
+            NoteChange::Withdraw(id) => client::withdraw_note(&credentials.token, id)
+                .await
+                .map(|()| outcome.notes_withdrawn += 1),
+        };
+        match sent {
+            Ok(()) => {}
             // Refused for good (a stricter guard, say): the note stays in its entry only.
             Err(ServiceError::Refused(why)) => outcome.notes_refused.push(why),
             Err(e) => return Err(e.into()),
         }
-        note_outbox::done(store, &offer.id).await?;
+        note_outbox::done(store, &change).await?;
     }
     Ok(outcome)
 }

@@ -2,19 +2,25 @@
 
 use super::{Db, DbError, now};
 use chrono::NaiveDate;
+use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::field_notes::{NoteOffer, NoteStatus, OfferedNote};
 
-/// Stores `offer` from `device_id` of `org_id` as pending; false when that entry's note was
-/// already there (a resend after a lost answer), which changes nothing.
+/// Stores `offer` from `device_id` of `org_id` as pending. New words for a note already
+/// there replace it and wait for review again; the same words again (a resend after a lost
+/// answer) change nothing and give false.
 pub async fn offer(
     db: &Db,
     org_id: i64,
     device_id: &str,
     offer: &NoteOffer,
 ) -> Result<bool, DbError> {
-    let inserted = sqlx::query(
+    let stored = sqlx::query(
         "INSERT INTO offered_notes (org_id, device_id, entry_id, week, text, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (device_id, entry_id) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (device_id, entry_id) DO UPDATE SET week = excluded.week, \
+           text = excluded.text, status = $7, received_at = excluded.received_at, \
+           reviewed_at = NULL \
+         WHERE offered_notes.week <> excluded.week OR offered_notes.text <> excluded.text",
     )
     .bind(org_id)
     .bind(device_id)
@@ -22,10 +28,23 @@ pub async fn offer(
     .bind(offer.week.to_string())
     .bind(offer.text.as_str())
     .bind(now())
+    .bind(NoteStatus::Pending.as_str())
     .execute(db)
     .await?
     .rows_affected();
-    Ok(inserted == 1)
+    Ok(stored == 1)
+}
+
+/// Deletes the note `device_id` offered for its entry `entry_id`, whatever its review; false
+/// when there was none (never offered, or withdrawn already).
+pub async fn withdraw(db: &Db, device_id: &str, entry_id: &EncounterId) -> Result<bool, DbError> {
+    let deleted = sqlx::query("DELETE FROM offered_notes WHERE device_id = $1 AND entry_id = $2")
+        .bind(device_id)
+        .bind(entry_id.as_str())
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(deleted == 1)
 }
 
 /// Notes of `org_id` in `status` whose week lies in `first_week..=last_week` (either side

@@ -11,8 +11,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use axum::Router;
 use axum::extract::{FromRequest, Request};
-use axum::routing::{any, get, post};
-use peerpulse_core::field_notes::NOTES_PATH;
+use axum::routing::{any, delete, get, post};
+use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH};
 use peerpulse_core::org_api::{
     CODEBOOK_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, OVERSIGHT_PATH, SESSION_PATH, USERS_PATH,
     WELCOME_PATH,
@@ -57,6 +57,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route(NOTES_PATH, get(notes::list).post(notes::offer))
         .route(&format!("{NOTES_PATH}/{{id}}/review"), post(notes::review))
+        .route(
+            &format!("{NOTE_OF_ENTRY_PATH}/{{entry}}"),
+            delete(notes::withdraw),
+        )
         .route(
             &format!("{DEVICES_PATH}/{{id}}/revoke"),
             post(people::revoke_device),

@@ -11,12 +11,14 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::Utc;
+use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::field_notes::{
     NoteOffer, NoteOfferAnswer, NoteReview, NoteStatus, NotesQuery, OfferedNote,
 };
 use peerpulse_core::people::Permission;
 
-/// `POST /api/v1/notes`: a phone offers one entry's insight note; sending it again is a no-op.
+/// `POST /api/v1/notes`: a phone offers one entry's insight note, or its corrected words;
+/// sending the same words again is a no-op.
 pub async fn offer(
     State(state): State<AppState>,
     device: Device,
@@ -27,6 +29,20 @@ pub async fn offer(
         .map_err(|e| ApiError::Unprocessable(format!("This note cannot be offered: {e}.")))?;
     let stored = notes::offer(&state.db, device.org_id, &device.id, &offer).await?;
     Ok(Json(NoteOfferAnswer { stored }))
+}
+
+/// `DELETE /api/v1/notes/of-entry/{entry id}`: a phone withdraws the note it offered for one
+/// of its entries (deleted, or no longer offered), whatever its review said. Withdrawing a
+/// note the service does not have is a no-op, so a resend is harmless.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    device: Device,
+    Path(entry): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let entry = EncounterId::new(&entry)
+        .map_err(|e| ApiError::Unprocessable(format!("{entry:?} is not an entry id: {e}.")))?;
+    notes::withdraw(&state.db, &device.id, &entry).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /api/v1/notes`: approved notes for anyone signed in; pending and rejected ones for
