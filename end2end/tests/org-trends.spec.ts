@@ -153,13 +153,12 @@ test("the trend brief is one printable page with what rose, what is new and the 
 
 /** Another phone of the organization signed in on `page`. */
 async function orgWithPhoneToken(page: Page, request: APIRequestContext): Promise<string> {
-  // The code comes from the service's answer: the page may re-render the one issued before
-  // (a phone's sync refreshes the organization page), and that one has been used.
-  const [issued] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith("/api/v1/enrolment-codes") && r.request().method() === "POST"),
-    page.getByRole("button", { name: "New enrolment code" }).click(),
-  ]);
-  const { code } = await issued.json();
+  // The page shows no code while the new one is on its way, so the one read is the new one
+  // (the code issued before has been used).
+  const first = (await page.locator(".issued-code").textContent())!.trim();
+  await page.getByRole("button", { name: "New enrolment code" }).click();
+  const code = (await page.locator(".issued-code").textContent())!.trim();
+  expect(code).not.toBe(first);
   const enrolled = await request.post(`${url()}/api/v1/enrol`, { data: { code } });
   expect(enrolled.ok(), await enrolled.text()).toBeTruthy();
   return (await enrolled.json()).token;

@@ -29,7 +29,11 @@ pub fn Phones(info: SessionInfo) -> impl IntoView {
             <button type="button" class="primary" disabled=move || issue.pending().get() on:click=move |_| { issue.dispatch(()); }>
                 "New enrolment code"
             </button>
-            {move || issue.value().get().map(|result| match result {
+            // While a new code is on its way the previous one (perhaps used up) is not shown.
+            <Show when=move || issue.pending().get()>
+                <p role="status">"Issuing a new code…"</p>
+            </Show>
+            {move || issue.value().get().filter(|_| !issue.pending().get()).map(|result| match result {
                 Ok(issued) => view! {
                     <div class="issued" role="status">
                         <p>"Type this code on the phone, or scan the QR code with its camera:"</p>
