@@ -30,8 +30,12 @@ pub struct AppContext {
     pub usage: RwSignal<Usage>,
     /// How far back entries may be dated, edited or deleted, as the organization set it.
     pub edit_window: RwSignal<EditWindow>,
-    /// Raised after every save or sync, so lists and counters re-read the store.
+    /// Raised after every save or sync, so counters and trends re-read the store.
     pub changed: RwSignal<u32>,
+    /// Raised when entries were saved, corrected, deleted or unlocked (not by a sync, which
+    /// leaves them as they are): lists of entries and the edit form re-read them, and
+    /// nothing the worker is reading or typing resets when a sync lands.
+    pub entries_changed: RwSignal<u32>,
     /// A PIN is set and not entered: only the lock screen shows.
     pub locked: RwSignal<bool>,
     /// A newer version of the app took over storage in another tab: this one must reload.
@@ -52,6 +56,12 @@ impl AppContext {
     /// Tells every reader that the store changed.
     pub fn notify_changed(&self) {
         self.changed.update(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Tells every reader that entries changed (and so the store).
+    pub fn notify_entries_changed(&self) {
+        self.entries_changed.update(|n| *n = n.wrapping_add(1));
+        self.notify_changed();
     }
 }
 
@@ -148,6 +158,7 @@ fn Ready(opened: Opened) -> impl IntoView {
         usage: RwSignal::new(opened.usage),
         edit_window: RwSignal::new(opened.edit_window),
         changed: RwSignal::new(0),
+        entries_changed: RwSignal::new(0),
     };
     provide_context(app);
     provide_context(scheduler::start(app));

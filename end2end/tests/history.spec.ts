@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { newOrgAdmin } from "../support/org";
 import { seed } from "../support/seed";
 
 async function log(page: Page, need: string, expectedToday: number) {
@@ -126,4 +127,46 @@ test("going far back holds three pages at a time, and newer ones come back", asy
   await expect(days.last()).toContainText("Wednesday 05 February");
   await expect(page.getByText("Showing entries from 05 February 2025 on.")).toBeVisible();
   await expect(earlier).toBeVisible();
+});
+
+test("a sync landing resets neither the page of History being read nor a correction being typed", async ({ page }) => {
+  // An organization of its own, so its counts reach no other test's dashboard.
+  await newOrgAdmin(page, "History Sync Outreach", "hilda");
+  await page.getByRole("button", { name: "New enrolment code" }).click();
+  const code = (await page.locator(".issued-code").textContent())!.trim();
+  await page.goto(process.env.PEERPULSE_URL!);
+  await page.getByLabel("Enrolment code from your manager").fill(code);
+  await page.getByRole("button", { name: "Connect" }).click();
+  await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
+  await log(page, "Housing", 1);
+  await seed(page, 450);
+  // What the service worker's wake-up does: the page syncs. A sync changes no entry, so what
+  // the worker reads or types stays; the pause gives a wrong reset time to show.
+  const syncLands = async () => {
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/api/v1/sync")),
+      page.evaluate(() => window.dispatchEvent(new Event("peerpulse-sync"))),
+    ]);
+    await page.waitForTimeout(500);
+  };
+
+  await page.getByRole("link", { name: "History" }).click();
+  await page.getByRole("radio", { name: "Everything" }).check();
+  const entries = page.locator(".history .entry");
+  await page.getByRole("button", { name: "Show earlier entries" }).click();
+  await expect(entries).toHaveCount(400);
+  // Today's entry and the seed's: the second page ends on 22 January 2025.
+  const position = page.getByText("Showing entries from 22 January 2025 on.");
+  await expect(position).toBeVisible();
+  await syncLands();
+  await expect(entries).toHaveCount(400);
+  await expect(position).toBeVisible();
+
+  await page.getByRole("radio", { name: "Today" }).check();
+  await page.locator(".history .entry").getByRole("link", { name: "Edit" }).click();
+  const needs = page.getByRole("group", { name: "Needs" });
+  await needs.getByRole("checkbox", { name: "Food" }).check();
+  await syncLands();
+  await expect(needs.getByRole("checkbox", { name: "Food" })).toBeChecked();
+  await expect(needs.getByRole("checkbox", { name: "Housing" })).toBeChecked();
 });

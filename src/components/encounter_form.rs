@@ -96,7 +96,7 @@ pub fn EncounterForm(
                 Ok(_) => Outcome::Undone,
                 Err(e) => Outcome::Failed(e.to_string()),
             }));
-            app.notify_changed();
+            app.notify_entries_changed();
             scheduler.request();
         }
     });
@@ -123,7 +123,7 @@ pub fn EncounterForm(
         }));
         if is_edit {
             if result.is_ok() {
-                app.notify_changed();
+                app.notify_entries_changed();
                 scheduler.request();
                 navigate("/history", Default::default());
             }
@@ -153,7 +153,7 @@ pub fn EncounterForm(
             private_note.set(String::new());
             keep_flagged.set(false);
             private_flagged.set(false);
-            app.notify_changed();
+            app.notify_entries_changed();
             scheduler.request();
         }
     });

@@ -21,7 +21,7 @@ pub fn LockScreen() -> impl IntoView {
             typed.set(String::new());
             problem.set(None);
             app.locked.set(false);
-            app.notify_changed();
+            app.notify_entries_changed();
         }
         Some(Err(e)) => {
             typed.set(String::new());

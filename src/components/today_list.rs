@@ -12,7 +12,7 @@ pub fn TodayList() -> impl IntoView {
     let app = use_app();
     let codebook = app.codebook();
     let today = LocalResource::new(move || {
-        app.changed.track();
+        app.entries_changed.track();
         let store = app.store();
         async move { encounters::on_day(&store, clock::today()).await }
     });

@@ -15,7 +15,7 @@ pub fn EditPage() -> impl IntoView {
     let params = use_params_map();
     let entry = LocalResource::new(move || {
         // Read again after an unlock: a locked phone cannot open the entry.
-        app.changed.track();
+        app.entries_changed.track();
         let raw = params.read().get("id").unwrap_or_default();
         let store = app.store();
         async move {

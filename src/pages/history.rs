@@ -62,7 +62,8 @@ pub fn HistoryPage() -> impl IntoView {
     let text = RwSignal::new(String::new());
 
     let entries = LocalResource::new(move || {
-        app.changed.track();
+        app.entries_changed.track();
+        app.edit_window.track();
         let chosen = period.get().unwrap_or(Period::Week);
         let store = app.store();
         async move {
@@ -164,7 +165,7 @@ pub fn HistoryPage() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = delete.value().get() {
-            app.notify_changed();
+            app.notify_entries_changed();
             scheduler.request();
         }
     });

@@ -78,7 +78,10 @@ pub fn start(app: AppContext) -> Scheduler {
             }
             Ok(outcome) => {
                 failures.set_value(0);
-                if let Some(window) = outcome.edit_window {
+                // Every answer carries the window; readers hear of it only when it changed.
+                if let Some(window) = outcome.edit_window
+                    && window != app.edit_window.get_untracked()
+                {
                     app.edit_window.set(window);
                 }
                 if let Some(codebook) = outcome.codebook {
