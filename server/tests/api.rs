@@ -460,6 +460,7 @@ async fn the_pwa_sends_the_precompressed_copy_the_browser_accepts() {
     };
     let res = fetch("/app.wasm", "gzip, deflate, br, zstd").await.unwrap();
     assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["vary"], "accept-encoding");
     assert_eq!(res.headers()["content-type"], "application/wasm");
     assert_eq!(res.text().await.unwrap(), "brotli wasm");
     let res = fetch("/app.wasm", "gzip").await.unwrap();
@@ -467,6 +468,7 @@ async fn the_pwa_sends_the_precompressed_copy_the_browser_accepts() {
     assert_eq!(res.text().await.unwrap(), "gzip wasm");
     let res = fetch("/app.wasm", "identity").await.unwrap();
     assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.headers()["vary"], "accept-encoding");
     assert_eq!(res.text().await.unwrap(), "raw wasm");
     // A client route's shell too.
     let res = fetch("/history", "br").await.unwrap();

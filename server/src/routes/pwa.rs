@@ -5,7 +5,7 @@
 
 use axum::Router;
 use axum::http::HeaderValue;
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{CACHE_CONTROL, VARY};
 use peerpulse_core::org_api::{ORG_APP_DIR, ORG_APP_PATHS};
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
@@ -35,6 +35,11 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
+        ))
+        // Which copy is sent depends on Accept-Encoding, so no cache may reuse one for all.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            VARY,
+            HeaderValue::from_static("accept-encoding"),
         ))
 }
 
