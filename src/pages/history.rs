@@ -92,6 +92,7 @@ pub fn HistoryPage() -> impl IntoView {
             window.set(Some(PageWindow::new(PAGES_HELD, span, first.entries)));
         }
     });
+    // Each read page goes straight into the window (which ignores one that no longer fits).
     let show_earlier = Action::new_local(move |before: &NaiveDate| {
         let (store, before) = (app.store(), *before);
         async move {
@@ -100,31 +101,30 @@ pub fn HistoryPage() -> impl IntoView {
                 from: page.older_before,
                 before: Some(before),
             };
-            Ok::<_, StoreError>((span, page.entries))
+            window.update(|w| {
+                if let Some(w) = w {
+                    w.push_older(span, page.entries);
+                }
+            });
+            Ok::<_, StoreError>(())
         }
     });
     let show_newer = Action::new_local(move |span: &PageSpan| {
         let (store, span) = (app.store(), *span);
-        async move { Ok::<_, StoreError>((span, encounters::in_span(&store, span).await?)) }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok((span, entries))) = show_earlier.value().get() {
+        async move {
+            let entries = encounters::in_span(&store, span).await?;
             window.update(|w| {
-                w.iter_mut()
-                    .for_each(|w| w.push_older(span, entries.clone()))
+                if let Some(w) = w {
+                    w.push_newer(span, entries);
+                }
             });
+            Ok::<_, StoreError>(())
         }
     });
-    Effect::new(move |_| {
-        if let Some(Ok((span, entries))) = show_newer.value().get() {
-            window.update(|w| {
-                w.iter_mut()
-                    .for_each(|w| w.push_newer(span, entries.clone()))
-            });
-        }
-    });
-    let older_before = move || window.with(|w| w.as_ref().and_then(PageWindow::older_before));
-    let newer_span = move || window.with(|w| w.as_ref().and_then(PageWindow::newer_span));
+    let older_before =
+        Signal::derive(move || window.with(|w| w.as_ref().and_then(PageWindow::older_before)));
+    let newer_span =
+        Signal::derive(move || window.with(|w| w.as_ref().and_then(PageWindow::newer_span)));
     let held = move || window.with(|w| w.as_ref().map(PageWindow::held_span));
 
     let export = Action::new_local(move |format: &Format| {
@@ -212,21 +212,9 @@ pub fn HistoryPage() -> impl IntoView {
                     />
                 </label>
             </div>
-            <Show when=move || newer_span().is_some()>
+            <Show when=move || newer_span.with(Option::is_some)>
                 <div class="more">
-                    <button
-                        type="button"
-                        class="secondary"
-                        disabled=move || show_newer.pending().get()
-                        on:click=move |_| {
-                            if let Some(span) = newer_span() {
-                                show_newer.dispatch(span);
-                            }
-                        }
-                    >
-                        "Show newer entries"
-                    </button>
-                    <ActionError action=show_newer />
+                    <ReadPageButton label="Show newer entries" action=show_newer next=newer_span />
                 </div>
             </Show>
             <Transition fallback=|| view! { <p role="status">"Loading history…"</p> }>
@@ -248,21 +236,7 @@ pub fn HistoryPage() -> impl IntoView {
             <Show when=move || held().and_then(held_text).is_some()>
                 <div class="more">
                     <p class="muted" role="status">{move || held().and_then(held_text)}</p>
-                    <Show when=move || older_before().is_some()>
-                        <button
-                            type="button"
-                            class="secondary"
-                            disabled=move || show_earlier.pending().get()
-                            on:click=move |_| {
-                                if let Some(before) = older_before() {
-                                    show_earlier.dispatch(before);
-                                }
-                            }
-                        >
-                            "Show earlier entries"
-                        </button>
-                    </Show>
-                    <ActionError action=show_earlier />
+                    <ReadPageButton label="Show earlier entries" action=show_earlier next=older_before />
                 </div>
             </Show>
             <div class="export">
@@ -305,16 +279,35 @@ fn held_text(span: PageSpan) -> Option<String> {
     }
 }
 
-/// What went wrong reading a page, if it did.
+/// A button reading the page `next` names into the history (hidden when there is none), and
+/// what went wrong if the read failed.
 #[component]
-fn ActionError<I: 'static, T: Send + Sync + 'static>(
-    action: Action<I, Result<T, StoreError>>,
+fn ReadPageButton<I: Clone + Send + Sync + 'static>(
+    label: &'static str,
+    action: Action<I, Result<(), StoreError>>,
+    next: Signal<Option<I>>,
 ) -> impl IntoView {
-    move || {
-        action.value().with(|value| match value {
-            Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.to_string()}</p> }),
-            _ => None,
-        })
+    view! {
+        <Show when=move || next.with(Option::is_some)>
+            <button
+                type="button"
+                class="secondary"
+                disabled=move || action.pending().get()
+                on:click=move |_| {
+                    if let Some(page) = next.get_untracked() {
+                        action.dispatch(page);
+                    }
+                }
+            >
+                {label}
+            </button>
+        </Show>
+        {move || {
+            action.value().with(|value| match value {
+                Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.to_string()}</p> }),
+                _ => None,
+            })
+        }}
     }
 }
 
