@@ -9,5 +9,6 @@ pub mod json;
 pub mod org_app;
 pub mod org_client;
 pub mod pages;
+pub mod service_http;
 pub mod store;
 pub mod sync;

@@ -1,7 +1,7 @@
 //! How signed-in people talk to the service: the session cookie travels by itself (same
 //! origin), and every change carries the session's CSRF token.
 
-use crate::json;
+use crate::service_http::{self, Answer, answer};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery, OfferedNote};
@@ -12,7 +12,7 @@ use peerpulse_core::org_api::{
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::protocol::{
-    ALERTS_PATH, AlertsQuery, AlertsResponse, ErrorBody, TRENDS_PATH, TrendsQuery, TrendsResponse,
+    ALERTS_PATH, AlertsQuery, AlertsResponse, TRENDS_PATH, TrendsQuery, TrendsResponse,
 };
 use serde::de::DeserializeOwned;
 
@@ -35,25 +35,15 @@ pub enum OrgError {
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, OrgError> {
     let response = sent.map_err(|_| OrgError::Offline)?;
-    let status = response.status();
-    let body = response.text().await;
-    if response.ok() {
-        return body
-            .map_err(|e| OrgError::Server(e.to_string()))
-            .and_then(|text| json::from_str(&text).map_err(|e| OrgError::Server(e.to_string())));
+    match answer(response).await {
+        Answer::Value(value) => Ok(value),
+        Answer::Unreadable(why) => Err(OrgError::Server(why)),
+        Answer::Failed { status, message } => Err(match status {
+            401 => OrgError::SignedOut(message),
+            400..=499 => OrgError::Refused(message),
+            _ => OrgError::Server(format!("HTTP {status}")),
+        }),
     }
-    let message = match body
-        .ok()
-        .and_then(|text| json::from_str::<ErrorBody>(&text).ok())
-    {
-        Some(body) => body.message,
-        None => format!("HTTP {status}"),
-    };
-    Err(match status {
-        401 => OrgError::SignedOut(message),
-        400..=499 => OrgError::Refused(message),
-        _ => OrgError::Server(format!("HTTP {status}")),
-    })
 }
 
 async fn done(sent: Result<Response, gloo_net::Error>) -> Result<(), OrgError> {
@@ -70,11 +60,7 @@ fn with_csrf(builder: RequestBuilder, session: &SessionInfo) -> RequestBuilder {
 }
 
 fn json<T: serde::Serialize>(builder: RequestBuilder, body: &T) -> Result<Request, OrgError> {
-    let text = json::to_string(body).map_err(|e| OrgError::Server(e.to_string()))?;
-    builder
-        .header("Content-Type", "application/json")
-        .body(text)
-        .map_err(|e| OrgError::Server(e.to_string()))
+    service_http::with_json(builder, body).map_err(OrgError::Server)
 }
 
 /// Who is signed in on this browser, if anyone.

@@ -1,12 +1,13 @@
 //! How the phone talks to the service: one function per API call, typed errors.
 
 use crate::json;
+use crate::service_http::{self, Answer, answer};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH, NoteOffer, NoteOfferAnswer};
 use peerpulse_core::protocol::{
-    ALERTS_PATH, AlertsResponse, ENROL_PATH, EnrolRequest, EnrolResponse, ErrorBody, SYNC_PATH,
-    SyncRequest, SyncResponse, TRENDS_PATH, TrendsResponse,
+    ALERTS_PATH, AlertsResponse, ENROL_PATH, EnrolRequest, EnrolResponse, SYNC_PATH, SyncRequest,
+    SyncResponse, TRENDS_PATH, TrendsResponse,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -46,11 +47,7 @@ fn bearer(builder: RequestBuilder, token: &str) -> RequestBuilder {
 
 /// `builder` carrying `body` as JSON.
 fn with_json<T: Serialize>(builder: RequestBuilder, body: &T) -> Result<Request, ServiceError> {
-    let text = json::to_string(body).map_err(|e| ServiceError::BadAnswer(e.to_string()))?;
-    builder
-        .header("Content-Type", "application/json")
-        .body(text)
-        .map_err(|e| ServiceError::BadAnswer(e.to_string()))
+    service_http::with_json(builder, body).map_err(ServiceError::BadAnswer)
 }
 
 /// Exchanges a one-time enrolment code for device credentials.
@@ -141,26 +138,14 @@ async fn read<T: DeserializeOwned>(
     sent: Result<Response, gloo_net::Error>,
 ) -> Result<T, ServiceError> {
     let response = sent.map_err(|_| ServiceError::Offline)?;
-    let status = response.status();
-    let body = response.text().await;
-    if response.ok() {
-        return body
-            .map_err(|e| ServiceError::BadAnswer(e.to_string()))
-            .and_then(|text| {
-                json::from_str(&text).map_err(|e| ServiceError::BadAnswer(e.to_string()))
-            });
+    match answer(response).await {
+        Answer::Value(value) => Ok(value),
+        Answer::Unreadable(why) => Err(ServiceError::BadAnswer(why)),
+        Answer::Failed { status, message } => Err(match status {
+            401 | 403 => ServiceError::Unauthorized(message),
+            429 => ServiceError::Busy,
+            400..=499 => ServiceError::Refused(message),
+            _ => ServiceError::Server(status),
+        }),
     }
-    let message = match body
-        .ok()
-        .and_then(|text| json::from_str::<ErrorBody>(&text).ok())
-    {
-        Some(body) => body.message,
-        None => format!("HTTP {status}"),
-    };
-    Err(match status {
-        401 | 403 => ServiceError::Unauthorized(message),
-        429 => ServiceError::Busy,
-        400..=499 => ServiceError::Refused(message),
-        _ => ServiceError::Server(status),
-    })
 }

@@ -1,0 +1,56 @@
+//! What the phone's and the organization's clients share: JSON request bodies, and reading the
+//! service's answers (a value, or a status with the message of its error body).
+
+use crate::json;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use peerpulse_core::protocol::ErrorBody;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// `builder` carrying `body` as JSON; why not, if it cannot be written or sent that way.
+pub fn with_json<T: Serialize>(builder: RequestBuilder, body: &T) -> Result<Request, String> {
+    let text = json::to_string(body).map_err(|e| e.to_string())?;
+    builder
+        .header("Content-Type", "application/json")
+        .body(text)
+        .map_err(|e| e.to_string())
+}
+
+/// What one answer of the service says.
+pub enum Answer<T> {
+    /// A success whose body reads as `T`.
+    Value(T),
+    /// A success whose body could not be read, and why.
+    Unreadable(String),
+    /// A refusal or failure: its HTTP status and the message of its error body ("HTTP n"
+    /// when it has none).
+    Failed {
+        /// The HTTP status.
+        status: u16,
+        /// What the service said.
+        message: String,
+    },
+}
+
+/// Reads `response` as a `T` on success, else as the service's error body.
+pub async fn answer<T: DeserializeOwned>(response: Response) -> Answer<T> {
+    let status = response.status();
+    let body = response.text().await;
+    if response.ok() {
+        return match body
+            .map_err(|e| e.to_string())
+            .and_then(|text| json::from_str(&text).map_err(|e| e.to_string()))
+        {
+            Ok(value) => Answer::Value(value),
+            Err(why) => Answer::Unreadable(why),
+        };
+    }
+    let message = match body
+        .ok()
+        .and_then(|text| json::from_str::<ErrorBody>(&text).ok())
+    {
+        Some(body) => body.message,
+        None => format!("HTTP {status}"),
+    };
+    Answer::Failed { status, message }
+}
