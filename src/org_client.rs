@@ -1,7 +1,7 @@
 //! How signed-in people talk to the service: the session cookie travels by itself (same
 //! origin), and every change carries the session's CSRF token.
 
-use crate::service_http::{self, Answer, answer};
+use crate::service_http::{self, Answer, acknowledgement, answer};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery, OfferedNote};
@@ -35,7 +35,12 @@ pub enum OrgError {
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, OrgError> {
     let response = sent.map_err(|_| OrgError::Offline)?;
-    match answer(response).await {
+    from_answer(answer(response).await)
+}
+
+/// What the service answered, as the value or the person's reason it did not come.
+fn from_answer<T>(answer: Answer<T>) -> Result<T, OrgError> {
+    match answer {
         Answer::Value(value) => Ok(value),
         Answer::Unreadable(why) => Err(OrgError::Server(why)),
         Answer::Failed { status, message } => Err(match status {
@@ -48,11 +53,7 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> R
 
 async fn done(sent: Result<Response, gloo_net::Error>) -> Result<(), OrgError> {
     let response = sent.map_err(|_| OrgError::Offline)?;
-    if response.ok() {
-        Ok(())
-    } else {
-        read::<()>(Ok(response)).await
-    }
+    from_answer(acknowledgement(response).await)
 }
 
 fn with_csrf(builder: RequestBuilder, session: &SessionInfo) -> RequestBuilder {

@@ -54,3 +54,12 @@ pub async fn answer<T: DeserializeOwned>(response: Response) -> Answer<T> {
     };
     Answer::Failed { status, message }
 }
+
+/// Reads `response` as an acknowledgement: a success has no body to read.
+pub async fn acknowledgement(response: Response) -> Answer<()> {
+    if response.ok() {
+        Answer::Value(())
+    } else {
+        answer(response).await
+    }
+}

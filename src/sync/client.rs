@@ -1,7 +1,7 @@
 //! How the phone talks to the service: one function per API call, typed errors.
 
 use crate::json;
-use crate::service_http::{self, Answer, answer};
+use crate::service_http::{self, Answer, acknowledgement, answer};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH, NoteOffer, NoteOfferAnswer};
@@ -116,11 +116,7 @@ pub async fn withdraw_note(token: &str, id: &EncounterId) -> Result<(), ServiceE
         .send()
         .await
         .map_err(|_| ServiceError::Offline)?;
-    if response.ok() {
-        Ok(())
-    } else {
-        read::<()>(Ok(response)).await
-    }
+    from_answer(acknowledgement(response).await)
 }
 
 /// Reads the organization's suppressed trends for the last `days` days.
@@ -138,7 +134,12 @@ async fn read<T: DeserializeOwned>(
     sent: Result<Response, gloo_net::Error>,
 ) -> Result<T, ServiceError> {
     let response = sent.map_err(|_| ServiceError::Offline)?;
-    match answer(response).await {
+    from_answer(answer(response).await)
+}
+
+/// What the service answered, as the value or the worker's reason it did not come.
+fn from_answer<T>(answer: Answer<T>) -> Result<T, ServiceError> {
+    match answer {
         Answer::Value(value) => Ok(value),
         Answer::Unreadable(why) => Err(ServiceError::BadAnswer(why)),
         Answer::Failed { status, message } => Err(match status {
