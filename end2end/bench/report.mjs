@@ -1,23 +1,24 @@
-// Collects one benchmark run: the PWA's weight from dist/ plus the figures the bench files
-// wrote, stores them as bench/results/<time>.json and prints them beside the previous run.
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+// Collects one benchmark run: the PWA's weight from dist/ (as scripts/build-pwa leaves it) plus
+// the figures the bench files wrote, stores them as bench/results/<time>.json and prints them
+// beside the previous run.
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const [distDir, figuresFile, resultsDir] = process.argv.slice(2);
 
 function weight() {
   const files = readdirSync(distDir).filter((f) => /\.(wasm|js|css)$/.test(f) && f !== "sw.js");
+  const size = (file) => statSync(join(distDir, file)).size;
   let raw = 0;
   let gzip = 0;
   let brotli = 0;
+  // The compressed copies scripts/build-pwa wrote beside each file: the bytes the service sends.
   for (const file of files) {
-    const bytes = readFileSync(join(distDir, file));
-    raw += bytes.length;
-    gzip += gzipSync(bytes, { level: 9 }).length;
-    brotli += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    raw += size(file);
+    gzip += size(`${file}.gz`);
+    brotli += size(`${file}.br`);
   }
-  const method = `release build: ${files.join(", ")} (first load; the service worker script excluded)`;
+  const method = `release build: ${files.join(", ")} (first load; the service worker script excluded); compressed sizes are the .gz and .br copies the service sends`;
   return [
     { name: "PWA weight, raw", value: raw / 1024, unit: "KiB", method },
     { name: "PWA weight, gzip -9", value: gzip / 1024, unit: "KiB", method },
