@@ -13,7 +13,8 @@
 //! zero.
 
 use crate::bucket::{Dimension, Measure};
-use crate::privacy::SuppressionThreshold;
+use crate::privacy::DisclosureRule;
+use crate::privacy::cell_key::KeyedCount;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -114,53 +115,62 @@ pub const HISTORY_DAYS: usize = BASELINE_DAYS + 2 * GUARD_DAYS + 1;
 pub const WATCHED: [Dimension; 3] = [Dimension::Need, Dimension::Insight, Dimension::FreeTag];
 
 /// A measure rising above its baseline on a day.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alert {
     /// The day it rose on.
     pub day: NaiveDate,
     /// What rose.
     #[serde(flatten)]
     pub measure: Measure,
-    /// The day's count (never below the suppression threshold: smaller counts raise nothing).
+    /// The day's published count (an alert needs one: a day that may not be published
+    /// raises nothing).
     pub count: u32,
-    /// Mean of the C2 baseline (days t-9 to t-3), to one decimal.
-    pub baseline_mean: f64,
+    /// About how many a day the C2 baseline (days t-9 to t-3) held, rounded to a whole
+    /// number, from its perturbed daily counts: never an exact sum.
+    pub usual_per_day: u32,
     /// The methods that signalled.
     pub methods: Vec<Method>,
 }
 
-/// Rises on `day` among the watched measures of `totals` (day, measure, count; missing days
-/// count zero). A day's count below `threshold` never raises an alert, so an alert cannot
-/// point at a small group.
+/// Rises on `day` among the watched measures of `totals` (day, measure, cell over every
+/// site; missing days count zero). EARS runs on each day's perturbed count
+/// ([`DisclosureRule::perturbed`]), never the exact one. A rise is reported only when the
+/// day's count may be published and at least two phones counted it that day (`phones`), so
+/// no alert rests on one worker's entries.
 pub fn rising(
-    totals: &[(NaiveDate, Measure, u32)],
+    rule: DisclosureRule,
+    totals: &[(NaiveDate, Measure, KeyedCount)],
     day: NaiveDate,
-    threshold: SuppressionThreshold,
+    phones: &BTreeMap<Measure, u32>,
 ) -> Vec<Alert> {
     let first = day - Days::new(HISTORY_DAYS as u64 - 1);
-    let mut series: BTreeMap<&Measure, Vec<u32>> = BTreeMap::new();
-    for (d, measure, count) in totals {
+    let mut series: BTreeMap<&Measure, Vec<KeyedCount>> = BTreeMap::new();
+    for (d, measure, cell) in totals {
         if *d < first || *d > day || !WATCHED.contains(&measure.dimension()) {
             continue;
         }
         let slot = usize::try_from((*d - first).num_days()).expect("within the window");
         series
             .entry(measure)
-            .or_insert_with(|| vec![0; HISTORY_DAYS])[slot] += count;
+            .or_insert_with(|| vec![KeyedCount::default(); HISTORY_DAYS])[slot] += *cell;
     }
     series
         .into_iter()
-        .filter_map(|(measure, daily)| {
-            let count = *daily.last().expect("a full window");
+        .filter_map(|(measure, cells)| {
+            let count = rule.publish(*cells.last().expect("a full window"))?;
+            if phones.get(measure).copied().unwrap_or(0) < 2 {
+                return None;
+            }
+            let daily: Vec<u32> = cells.iter().map(|&c| rule.perturbed(c)).collect();
             let methods = ears(&daily)?.alerts();
             let baseline = &daily
                 [HISTORY_DAYS - 1 - GUARD_DAYS - BASELINE_DAYS..HISTORY_DAYS - 1 - GUARD_DAYS];
             let mean = f64::from(baseline.iter().sum::<u32>()) / BASELINE_DAYS as f64;
-            (count >= threshold.get() && !methods.is_empty()).then(|| Alert {
+            (!methods.is_empty()).then(|| Alert {
                 day,
                 measure: measure.clone(),
                 count,
-                baseline_mean: (mean * 10.0).round() / 10.0,
+                usual_per_day: mean.round() as u32,
                 methods,
             })
         })
@@ -170,6 +180,7 @@ pub fn rising(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::privacy::cell_key::CellKey;
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-3
@@ -213,23 +224,37 @@ mod tests {
     }
 
     #[test]
-    fn rising_finds_the_need_that_jumped_and_never_a_small_count() {
+    fn rising_finds_the_need_that_jumped_and_never_a_small_count_or_one_phone() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         let mut totals = Vec::new();
+        let cell = |count: u32, key: u64| KeyedCount::new(count, CellKey(key as u32 * 7_919));
         for back in 0..HISTORY_DAYS as u64 {
             let day = today - Days::new(back);
-            let (housing, food, detox) = if back == 0 { (14, 3, 4) } else { (3, 0, 0) };
-            totals.push((day, Measure::Need(code("housing")), housing));
-            totals.push((day, Measure::Need(code("food")), food));
-            totals.push((day, Measure::Need(code("detox")), detox));
-            totals.push((day, Measure::Topic(code("naloxone")), housing));
+            let (housing, food, detox) = if back == 0 { (40, 3, 4) } else { (3, 0, 0) };
+            totals.push((day, Measure::Need(code("housing")), cell(housing, back)));
+            totals.push((day, Measure::Need(code("food")), cell(food, back + 50)));
+            totals.push((day, Measure::Need(code("detox")), cell(detox, back + 90)));
+            totals.push((day, Measure::Topic(code("naloxone")), cell(housing, back)));
+            totals.push((day, Measure::Insight(code("new-substance")), cell(housing, back + 3)));
         }
-        let alerts = rising(&totals, today, SuppressionThreshold::default());
+        let phones: BTreeMap<Measure, u32> = [
+            (Measure::Need(code("housing")), 3),
+            (Measure::Need(code("detox")), 2),
+            (Measure::Insight(code("new-substance")), 1),
+        ]
+        .into();
+        let rule = DisclosureRule::default();
+        let alerts = rising(rule, &totals, today, &phones);
         // Housing rose; detox also jumped from nothing, but 4 is below the threshold of 5;
-        // topics are not watched.
+        // the new substance rose on one phone only; topics are not watched.
         assert_eq!(alerts.len(), 1, "{alerts:?}");
         assert_eq!(alerts[0].measure, Measure::Need(code("housing")));
-        assert_eq!((alerts[0].count, alerts[0].baseline_mean), (14, 3.0));
+        assert_eq!(
+            Some(alerts[0].count),
+            rule.publish(cell(40, 0)),
+            "the published count, not the exact one"
+        );
+        assert!(alerts[0].usual_per_day <= 5, "{alerts:?}");
         assert!(alerts[0].methods.contains(&Method::C2));
     }
 

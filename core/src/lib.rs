@@ -8,16 +8,18 @@
 //! - [`field_notes`]: insight notes a worker offers for the brief, and their review.
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
 //! - [`history`]: the worker's own day summaries, filters and exports.
-//! - [`oversight`]: encounters each phone captured per day, for managers.
+//! - [`oversight`]: encounters each phone captured per week, for managers, under the disclosure rule.
+//! - [`period`]: the calendar periods counts are published for.
+//! - [`consistency`]: what one phone's counts of a day and site must agree on.
 //! - [`page_window`]: the few pages of a long history held in memory at a time.
 //! - [`people`]: people who sign in, their roles and what each may do.
 //! - [`pin`]: the optional PIN lock for shared phones.
 //! - [`bucket`]: aggregation of encounters into trend buckets.
 //! - [`protocol`]: the sync and trends API types used by both sides.
 //! - [`org_api`]: the sign-in and organization-management API types.
-//! - [`trend_view`]: series, period totals, chart axes and CSV drawn from suppressed rows.
+//! - [`trend_view`]: series, chart axes and CSV drawn from published counts only.
 //! - [`usage`]: most-used choices first in the form.
-//! - [`privacy`]: small-cell suppression, the free-text guard and free-tag normalization.
+//! - [`privacy`]: the disclosure rule (cell-key perturbation and the threshold), the free-text guard and free-tag normalization.
 
 pub mod aberration;
 pub mod backoff;
@@ -31,6 +33,8 @@ pub mod history;
 pub mod org_api;
 pub mod oversight;
 pub mod page_window;
+pub mod period;
+pub mod consistency;
 pub mod people;
 pub mod pin;
 pub mod privacy;

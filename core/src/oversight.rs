@@ -1,23 +1,36 @@
-//! Capture oversight for managers: encounters each phone logged per day, and phones that went
-//! quiet. Only each phone's daily encounter total is used; nothing about any contact.
+//! Capture oversight for managers ("did you write it down?"): how many encounters each
+//! phone logged per ISO week, on how many days, and phones that went quiet. Only each
+//! phone's encounter totals are used, nothing about any contact, and the weekly counts go
+//! through the disclosure rule: a week below the threshold shows as "fewer than", never as
+//! the one encounter of a day that could be matched with the trends.
 
 use crate::org_api::DeviceSummary;
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use crate::period::{Granularity, Period};
+use crate::privacy::DisclosureRule;
+use crate::privacy::cell_key::KeyedCount;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A phone that has not synced for this many days is flagged as quiet.
 pub const QUIET_AFTER_DAYS: i64 = 3;
+
+/// One phone's capture in one week.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekActivity {
+    /// Encounters logged, as published (`None`: fewer than the threshold, or none).
+    pub encounters: Option<u32>,
+    /// Days with at least one encounter.
+    pub days_active: u8,
+}
 
 /// One phone's capture over the period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceActivity {
     /// The phone's public id.
     pub device_id: String,
-    /// Encounters logged each day of the period, oldest first.
-    pub daily: Vec<u32>,
-    /// Encounters logged in the last 7 days.
-    pub last_week: u32,
+    /// Each week of the period, oldest first.
+    pub weeks: Vec<WeekActivity>,
     /// When it last synced, if ever.
     pub last_sync_at: Option<String>,
     /// No sync for [`QUIET_AFTER_DAYS`] days (or never).
@@ -27,45 +40,54 @@ pub struct DeviceActivity {
 /// `GET /api/v1/oversight` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OversightResponse {
-    /// The days of the period, oldest first.
-    pub days: Vec<NaiveDate>,
+    /// The weeks of the period, oldest first (the last holds today).
+    pub weeks: Vec<Period>,
+    /// No weekly count below this is shown.
+    pub threshold: u32,
     /// Every phone not revoked, quiet ones first.
     pub devices: Vec<DeviceActivity>,
 }
 
-/// The oversight grid of `days` days ending `today`, from each phone's daily encounter totals.
+/// The oversight grid of the `weeks` ISO weeks ending with the one holding `today`, from each
+/// phone's daily encounter cells (device, day, count and key over every site).
 pub fn oversight(
-    totals: &[(String, NaiveDate, u32)],
+    rule: DisclosureRule,
+    totals: &[(String, NaiveDate, KeyedCount)],
     devices: &[DeviceSummary],
     today: NaiveDate,
-    days: u32,
+    weeks: u32,
     now: DateTime<Utc>,
 ) -> OversightResponse {
-    let first = today - Days::new(u64::from(days.max(1)) - 1);
-    let period: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= today).collect();
-    let mut per_device: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    for (device, day, count) in totals {
-        if let Some(slot) = period.iter().position(|d| d == day) {
-            per_device
-                .entry(device.as_str())
-                .or_insert_with(|| vec![0; period.len()])[slot] += count;
+    let mut period = vec![Period::containing(Granularity::Week, today)];
+    for _ in 1..weeks.max(1) {
+        let earlier = period[0].previous();
+        period.insert(0, earlier);
+    }
+    let mut cells: BTreeMap<(&str, usize), (KeyedCount, BTreeSet<NaiveDate>)> = BTreeMap::new();
+    for (device, day, cell) in totals {
+        if let Some(slot) = period.iter().position(|w| w.contains(*day)) {
+            let (sum, days) = cells.entry((device.as_str(), slot)).or_default();
+            *sum += *cell;
+            if cell.count > 0 {
+                days.insert(*day);
+            }
         }
     }
-    let week_start = today - Days::new(6);
     let mut activity: Vec<DeviceActivity> = devices
         .iter()
         .filter(|d| d.revoked_at.is_none())
         .map(|d| {
-            let daily = per_device
-                .get(d.id.as_str())
-                .cloned()
-                .unwrap_or_else(|| vec![0; period.len()]);
-            let last_week = period
-                .iter()
-                .zip(&daily)
-                .filter(|(day, _)| **day >= week_start)
-                .map(|(_, n)| n)
-                .sum();
+            let weeks = (0..period.len())
+                .map(|slot| {
+                    cells
+                        .get(&(d.id.as_str(), slot))
+                        .map(|(cell, days)| WeekActivity {
+                            encounters: rule.publish(*cell),
+                            days_active: u8::try_from(days.len()).unwrap_or(7),
+                        })
+                        .unwrap_or_default()
+                })
+                .collect();
             let quiet = d
                 .last_sync_at
                 .as_deref()
@@ -73,8 +95,7 @@ pub fn oversight(
                 .is_none_or(|t| (now - t.with_timezone(&Utc)).num_days() >= QUIET_AFTER_DAYS);
             DeviceActivity {
                 device_id: d.id.clone(),
-                daily,
-                last_week,
+                weeks,
                 last_sync_at: d.last_sync_at.clone(),
                 quiet,
             }
@@ -86,7 +107,8 @@ pub fn oversight(
             .then_with(|| a.device_id.cmp(&b.device_id))
     });
     OversightResponse {
-        days: period,
+        weeks: period,
+        threshold: rule.threshold().get(),
         devices: activity,
     }
 }
@@ -94,6 +116,8 @@ pub fn oversight(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::privacy::cell_key::CellKey;
+    use chrono::Days;
 
     fn device(id: &str, last_sync: Option<&str>, revoked: bool) -> DeviceSummary {
         DeviceSummary {
@@ -105,16 +129,18 @@ mod tests {
     }
 
     #[test]
-    fn phones_get_a_count_per_day_a_week_total_and_a_quiet_flag() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    fn phones_get_a_published_count_and_active_days_per_week_and_a_quiet_flag() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(); // Tuesday of W48
         let now = "2026-11-24T18:00:00Z".parse::<DateTime<Utc>>().unwrap();
         let day = |back| today - Days::new(back);
+        let cell = |n, k| KeyedCount::new(n, CellKey(k));
         let totals = vec![
-            ("dev-a".to_owned(), day(0), 4),
-            ("dev-a".to_owned(), day(8), 6),
-            ("dev-b".to_owned(), day(2), 3),
-            ("dev-gone".to_owned(), day(1), 9),
-            ("dev-a".to_owned(), day(40), 99),
+            ("dev-a".to_owned(), day(0), cell(40, 1)),
+            ("dev-a".to_owned(), day(1), cell(30, 2)),
+            ("dev-a".to_owned(), day(8), cell(1, 3)),
+            ("dev-b".to_owned(), day(1), cell(3, 4)),
+            ("dev-gone".to_owned(), day(1), cell(9, 5)),
+            ("dev-a".to_owned(), day(40), cell(99, 6)),
         ];
         let devices = [
             device("dev-a", Some("2026-11-24T17:00:00Z"), false),
@@ -122,22 +148,19 @@ mod tests {
             device("dev-c", None, false),
             device("dev-gone", Some("2026-11-24T10:00:00Z"), true),
         ];
-        let grid = oversight(&totals, &devices, today, 14, now);
-        assert_eq!(grid.days.len(), 14);
-        assert_eq!(grid.days.last(), Some(&today));
+        let rule = DisclosureRule::default();
+        let grid = oversight(rule, &totals, &devices, today, 4, now);
+        let weeks: Vec<String> = grid.weeks.iter().map(ToString::to_string).collect();
+        assert_eq!(weeks, ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]);
         let ids: Vec<_> = grid.devices.iter().map(|d| d.device_id.as_str()).collect();
         // Quiet first (b last synced 4 days ago, c never); revoked phones are left out.
         assert_eq!(ids, ["dev-b", "dev-c", "dev-a"]);
         let a = &grid.devices[2];
-        assert_eq!(
-            (a.daily[13], a.daily[5], a.last_week, a.quiet),
-            (4, 6, 4, false)
-        );
-        assert_eq!(
-            a.daily.iter().sum::<u32>(),
-            10,
-            "day 40 is outside the period"
-        );
-        assert!(grid.devices[1].daily.iter().all(|n| *n == 0));
+        assert_eq!(a.weeks[3].encounters, rule.publish(cell(70, 3)));
+        assert_eq!(a.weeks[3].days_active, 2);
+        // One encounter in W47: the day is counted, the encounter is not shown.
+        assert_eq!(a.weeks[2], WeekActivity { encounters: None, days_active: 1 });
+        assert_eq!(grid.devices[0].weeks[3], WeekActivity { encounters: None, days_active: 1 });
+        assert!(grid.devices[1].weeks.iter().all(|w| *w == WeekActivity::default()));
     }
 }

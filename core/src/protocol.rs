@@ -4,7 +4,7 @@ use crate::bucket::{BucketKey, Dimension, Measure};
 use crate::codebook::{Code, CodeList, Codebook};
 use crate::encounter::EditWindow;
 use crate::enrolment::EnrolmentCode;
-use crate::privacy::ReportedCount;
+use crate::period::{Granularity, Period};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -265,22 +265,14 @@ pub fn whole_versions(mut batch: Vec<BucketUpdate>, limit: usize) -> Vec<BucketU
     batch
 }
 
-/// Days of trends when a request does not say.
-pub const DEFAULT_TREND_DAYS: u32 = 30;
-/// Most days one trends request may cover.
-pub const MAX_TREND_DAYS: u32 = 400;
-
-/// `GET /api/v1/trends` query: a period (the last `days` days, or `from`..=`to`), and
+/// `GET /api/v1/trends` query: a period (by default the month holding today), and
 /// optionally one site and one dimension.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrendsQuery {
-    /// How many days back from `to` (default 30), `to` included. Not with `from`.
-    pub days: Option<u32>,
-    /// First day.
-    pub from: Option<NaiveDate>,
-    /// Last day (default today).
-    pub to: Option<NaiveDate>,
+    /// A day, an ISO week, a month or a quarter: `2026-11-24`, `2026-W48`, `2026-11`,
+    /// `2026-Q4`.
+    pub period: Option<Period>,
     /// Only this site.
     pub site: Option<Code>,
     /// Only this dimension.
@@ -290,65 +282,39 @@ pub struct TrendsQuery {
 /// A trends period that cannot be served.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum PeriodError {
-    /// Both ways of giving the start.
-    #[error("give either days or from, not both")]
-    DaysAndFrom,
-    /// The period ends before it starts.
-    #[error("from ({from}) is after to ({to}): swap them")]
-    Backwards {
-        /// First day asked.
-        from: NaiveDate,
-        /// Last day asked.
-        to: NaiveDate,
-    },
-    /// Too many days, or none.
-    #[error("a period must cover 1 to {MAX_TREND_DAYS} days, this one covers {0}")]
-    Length(i64),
-    /// The period ends after tomorrow.
-    #[error("to ({0}) is in the future")]
-    InFuture(NaiveDate),
+    /// The period starts after tomorrow.
+    #[error("{0} has not started yet")]
+    InFuture(Period),
+    /// The period ends longer ago than anything is kept.
+    #[error("{0} ended more than {MAX_AGE_DAYS} days ago: nothing that old is kept")]
+    TooOld(Period),
+    /// Phones read weeks, months and quarters.
+    #[error("a phone reads weeks, months and quarters, not single days: ask for a week such as 2026-W48")]
+    TooFineForAPhone,
 }
 
 impl TrendsQuery {
-    /// The first and last day, checked.
-    pub fn period(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), PeriodError> {
-        let to = self.to.unwrap_or(today);
+    /// The period asked for (by default the month holding `today`), checked.
+    pub fn period(&self, today: NaiveDate) -> Result<Period, PeriodError> {
+        let period = self
+            .period
+            .unwrap_or_else(|| Period::containing(Granularity::Month, today));
         // A phone a timezone ahead of the service may already be on tomorrow.
-        if to > today + Days::new(1) {
-            return Err(PeriodError::InFuture(to));
+        if period.first_day() > today + Days::new(1) {
+            return Err(PeriodError::InFuture(period));
         }
-        let from = match (self.days, self.from) {
-            (Some(_), Some(_)) => return Err(PeriodError::DaysAndFrom),
-            (None, Some(from)) => from,
-            (days, None) => {
-                let days = days.unwrap_or(DEFAULT_TREND_DAYS);
-                if !(1..=MAX_TREND_DAYS).contains(&days) {
-                    return Err(PeriodError::Length(i64::from(days)));
-                }
-                to - Days::new(u64::from(days - 1))
-            }
-        };
-        if from > to {
-            return Err(PeriodError::Backwards { from, to });
+        if period.last_day() + Days::new(MAX_AGE_DAYS) < today {
+            return Err(PeriodError::TooOld(period));
         }
-        let days = (to - from).num_days() + 1;
-        if days > i64::from(MAX_TREND_DAYS) {
-            return Err(PeriodError::Length(days));
-        }
-        Ok((from, to))
+        Ok(period)
     }
 
-    /// The query string for this query, starting with `?` (codes and dates need no escaping).
+    /// The query string for this query, starting with `?` (codes and periods need no
+    /// escaping).
     pub fn to_query_string(&self) -> String {
         let mut parts = Vec::new();
-        if let Some(days) = self.days {
-            parts.push(format!("days={days}"));
-        }
-        if let Some(from) = self.from {
-            parts.push(format!("from={from}"));
-        }
-        if let Some(to) = self.to {
-            parts.push(format!("to={to}"));
+        if let Some(period) = self.period {
+            parts.push(format!("period={period}"));
         }
         if let Some(site) = &self.site {
             parts.push(format!("site={site}"));
@@ -364,16 +330,24 @@ impl TrendsQuery {
     }
 }
 
-/// One row of the organization's trends: the sum over devices, suppressed.
+/// A count that may be published (see [`crate::privacy::disclosure`]): perturbed, and at or
+/// above the organization's threshold. A measure without one counted fewer, or none.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TrendRow {
-    /// Day.
-    pub day: NaiveDate,
+pub struct PublishedCount {
     /// What is counted.
     #[serde(flatten)]
     pub measure: Measure,
-    /// The total, or only that it is below the threshold.
-    pub count: ReportedCount,
+    /// The published count.
+    pub count: u32,
+}
+
+/// One part of a published period (a day of a week or month, a week of a quarter).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendPart {
+    /// The part.
+    pub period: Period,
+    /// Its published counts.
+    pub counts: Vec<PublishedCount>,
 }
 
 /// `GET /api/v1/trends` answer.
@@ -381,25 +355,36 @@ pub struct TrendRow {
 pub struct TrendsResponse {
     /// The organization's name.
     pub org_name: String,
-    /// Counts below this are suppressed.
-    pub suppression_threshold: u32,
-    /// First day of the period.
-    pub from: NaiveDate,
-    /// Last day of the period.
-    pub to: NaiveDate,
+    /// No count below this is published.
+    pub threshold: u32,
+    /// The period.
+    pub period: Period,
     /// The one site counted, or `None` for every site together.
-    pub site: Option<crate::codebook::Code>,
-    /// Totals per day and measure at the site (or every site), newest day first.
-    pub rows: Vec<TrendRow>,
+    pub site: Option<Code>,
+    /// The period's published totals, one per measure.
+    pub totals: Vec<PublishedCount>,
+    /// Its parts, oldest first (days of a week or month, weeks of a quarter; a phone reads
+    /// weeks only).
+    pub parts: Vec<TrendPart>,
 }
 
-/// A free tag several workers started using this week.
+impl TrendsResponse {
+    /// The published total of `measure`, if it may be shown.
+    pub fn total(&self, measure: &Measure) -> Option<u32> {
+        self.totals
+            .iter()
+            .find(|c| c.measure == *measure)
+            .map(|c| c.count)
+    }
+}
+
+/// A free tag several workers started using in a period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewFreeTag {
     /// The tag.
     pub tag: crate::codebook::Code,
-    /// How many phones used it.
-    pub workers: u32,
+    /// Its published count over the period.
+    pub count: u32,
     /// The first day anyone used it.
     pub first_seen: NaiveDate,
 }
@@ -407,15 +392,13 @@ pub struct NewFreeTag {
 /// `GET /api/v1/alerts` answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AlertsResponse {
-    /// First day tested.
-    pub from: NaiveDate,
-    /// Last day tested (by default the service's today).
-    pub to: NaiveDate,
+    /// The period tested.
+    pub period: Period,
     /// Needs, insights and free tags rising above their baseline (CDC EARS C1-C3) on a day of
     /// the period, newest day first.
     pub alerts: Vec<crate::aberration::Alert>,
-    /// Free tags first used in the period (by default the week ending `to`) by at least two
-    /// workers.
+    /// Free tags first used in the period by at least two phones, whose count over the
+    /// period may be published.
     pub new_free_tags: Vec<NewFreeTag>,
 }
 
@@ -423,35 +406,24 @@ pub struct AlertsResponse {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AlertsQuery {
-    /// First day tested (default: `to`).
-    pub from: Option<NaiveDate>,
-    /// Last day tested (default: today).
-    pub to: Option<NaiveDate>,
+    /// A day, week, month or quarter (default: today).
+    pub period: Option<Period>,
 }
 
 impl AlertsQuery {
-    /// The days tested, and the first day a free tag counts as new from, checked like a
-    /// trends period.
-    pub fn period(
-        &self,
-        today: NaiveDate,
-    ) -> Result<(NaiveDate, NaiveDate, NaiveDate), PeriodError> {
-        let to = self.to.unwrap_or(today);
-        let (from, to) = TrendsQuery {
-            from: Some(self.from.unwrap_or(to)),
-            to: Some(to),
+    /// The period tested, checked like a trends period.
+    pub fn period(&self, today: NaiveDate) -> Result<Period, PeriodError> {
+        TrendsQuery {
+            period: Some(self.period.unwrap_or(Period::Day(today))),
             ..TrendsQuery::default()
         }
-        .period(today)?;
-        let new_since = self.from.unwrap_or(to - Days::new(6));
-        Ok((from, to, new_since))
+        .period(today)
     }
 
     /// The query string for this query, starting with `?` when not empty.
     pub fn to_query_string(&self) -> String {
         TrendsQuery {
-            from: self.from,
-            to: self.to,
+            period: self.period,
             ..TrendsQuery::default()
         }
         .to_query_string()
@@ -472,69 +444,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_trends_period_is_the_last_days_or_from_to() {
-        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    fn a_trends_period_is_a_calendar_period_by_default_this_month() {
         let q = TrendsQuery::default();
-        assert_eq!(q.period(today()), Ok((day(24) - Days::new(29), day(24))));
-        let q = TrendsQuery {
-            days: Some(7),
-            to: Some(day(20)),
+        assert_eq!(q.period(today()).unwrap().to_string(), "2026-11");
+        let week = |w: &str| TrendsQuery {
+            period: Some(w.parse().unwrap()),
             ..TrendsQuery::default()
         };
-        assert_eq!(q.period(today()), Ok((day(14), day(20))));
-        let q = TrendsQuery {
-            from: Some(day(3)),
-            ..TrendsQuery::default()
-        };
-        assert_eq!(q.period(today()), Ok((day(3), day(24))));
-        let both = TrendsQuery {
-            days: Some(3),
-            from: Some(day(3)),
-            ..TrendsQuery::default()
-        };
-        assert_eq!(both.period(today()), Err(PeriodError::DaysAndFrom));
-        let backwards = TrendsQuery {
-            from: Some(day(20)),
-            to: Some(day(10)),
-            ..TrendsQuery::default()
-        };
+        assert_eq!(week("2026-W47").period(today()).unwrap().to_string(), "2026-W47");
+        assert!(matches!(
+            week("2026-12").period(today()),
+            Err(PeriodError::InFuture(_))
+        ));
+        assert!(matches!(
+            week("2025-Q1").period(today()),
+            Err(PeriodError::TooOld(_))
+        ));
+        let query: TrendsQuery = serde_json::from_value(serde_json::json!({"period": "2026-W48"})).unwrap();
+        assert_eq!(query.period.unwrap().to_string(), "2026-W48");
         assert!(
-            backwards
-                .period(today())
-                .unwrap_err()
-                .to_string()
-                .contains("swap")
+            serde_json::from_value::<TrendsQuery>(serde_json::json!({"from": "2026-11-01"})).is_err(),
+            "free ranges are not published"
         );
-        let long = TrendsQuery {
-            from: Some(day(1) - Days::new(500)),
-            ..TrendsQuery::default()
-        };
-        assert_eq!(long.period(today()), Err(PeriodError::Length(524)));
-        let zero = TrendsQuery {
-            days: Some(0),
-            ..TrendsQuery::default()
-        };
-        assert_eq!(zero.period(today()), Err(PeriodError::Length(0)));
-        let future = TrendsQuery {
-            to: Some(day(27)),
-            ..TrendsQuery::default()
-        };
-        assert_eq!(future.period(today()), Err(PeriodError::InFuture(day(27))));
     }
 
     #[test]
     fn a_trends_query_writes_its_query_string() {
         assert_eq!(TrendsQuery::default().to_query_string(), "");
         let q = TrendsQuery {
-            from: NaiveDate::from_ymd_opt(2026, 11, 1),
-            to: NaiveDate::from_ymd_opt(2026, 11, 24),
+            period: Some("2026-Q4".parse().unwrap()),
             site: Some(Code::new("van").unwrap()),
             dimension: Some(Dimension::FreeTag),
-            days: None,
         };
         assert_eq!(
             q.to_query_string(),
-            "?from=2026-11-01&to=2026-11-24&site=van&dimension=free-tag"
+            "?period=2026-Q4&site=van&dimension=free-tag"
         );
     }
 

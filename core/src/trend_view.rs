@@ -1,93 +1,46 @@
-//! What the trend views draw, from suppressed rows only: a measure's daily series, its total
-//! over a period, chart axes and the CSV of each table. Nothing here sees a raw count, so no
-//! chart, table or export can show more than the service decided may be shown.
+//! What the trend views draw, from published counts only: a measure's series over a
+//! period's parts, its ranking by total, chart axes and the CSV of each table. Nothing here
+//! sees an exact count, so no chart, table or export can show more than the service
+//! published.
 
 use crate::aberration::Alert;
 use crate::bucket::{Dimension, Measure};
-use crate::privacy::ReportedCount;
-use crate::protocol::{NewFreeTag, TrendRow};
-use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use crate::period::Period;
+use crate::protocol::{NewFreeTag, PublishedCount, TrendsResponse};
 
-/// One day of a measure's series.
+/// One part of a measure's series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DayPoint {
-    /// Day.
-    pub day: NaiveDate,
-    /// The day's count as it may be shown; a day without a row counted none.
-    pub count: ReportedCount,
+pub struct PartPoint {
+    /// The part (a day, or a week of a quarter).
+    pub period: Period,
+    /// Its published count; `None`: fewer than the threshold, or none.
+    pub count: Option<u32>,
 }
 
-/// `measure` on every day from `from` to `to`, oldest first.
-pub fn daily_series(
-    rows: &[TrendRow],
-    measure: &Measure,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Vec<DayPoint> {
-    let by_day: BTreeMap<NaiveDate, ReportedCount> = rows
+/// `measure` on every part of the trends' period, oldest first.
+pub fn series(trends: &TrendsResponse, measure: &Measure) -> Vec<PartPoint> {
+    trends
+        .parts
         .iter()
-        .filter(|r| r.measure == *measure)
-        .map(|r| (r.day, r.count))
-        .collect();
-    from.iter_days()
-        .take_while(|day| *day <= to)
-        .map(|day| DayPoint {
-            day,
-            count: by_day.get(&day).copied().unwrap_or(ReportedCount::Exact(0)),
+        .map(|part| PartPoint {
+            period: part.period,
+            count: part
+                .counts
+                .iter()
+                .find(|c| c.measure == *measure)
+                .map(|c| c.count),
         })
         .collect()
 }
 
-/// A measure's total over a period, made of the days that may be shown.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PeriodTotal {
-    /// What is counted.
-    pub measure: Measure,
-    /// Sum of the days shown.
-    pub shown: u32,
-    /// Days with a count too small to show (or withheld), left out of `shown`.
-    pub hidden_days: u32,
-}
-
-impl PeriodTotal {
-    /// What a person reads: "34", or "34 + 2 small days".
-    pub fn label(&self) -> String {
-        match self.hidden_days {
-            0 => self.shown.to_string(),
-            1 => format!("{} + 1 small day", self.shown),
-            n => format!("{} + {n} small days", self.shown),
-        }
-    }
-}
-
-/// Each value of `dimension` over the rows' period, largest first.
-///
-/// A total is the sum of the days that may be shown, never of hidden ones: an exact period
-/// total beside the shown days would give a hidden day away.
-pub fn period_totals(rows: &[TrendRow], dimension: Dimension) -> Vec<PeriodTotal> {
-    let mut totals: BTreeMap<&Measure, (u32, u32)> = BTreeMap::new();
-    for row in rows.iter().filter(|r| r.measure.dimension() == dimension) {
-        let (shown, hidden) = totals.entry(&row.measure).or_default();
-        match row.count.exact() {
-            Some(n) => *shown += n,
-            None => *hidden += 1,
-        }
-    }
-    let mut totals: Vec<PeriodTotal> = totals
-        .into_iter()
-        .map(|(measure, (shown, hidden_days))| PeriodTotal {
-            measure: measure.clone(),
-            shown,
-            hidden_days,
-        })
+/// The published totals of `dimension`, largest first.
+pub fn ranked(trends: &TrendsResponse, dimension: Dimension) -> Vec<&PublishedCount> {
+    let mut totals: Vec<&PublishedCount> = trends
+        .totals
+        .iter()
+        .filter(|c| c.measure.dimension() == dimension)
         .collect();
-    totals.sort_by(|a, b| {
-        b.shown
-            .cmp(&a.shown)
-            .then(b.hidden_days.cmp(&a.hidden_days))
-            .then(a.measure.cmp(&b.measure))
-    });
+    totals.sort_by(|a, b| b.count.cmp(&a.count).then(a.measure.cmp(&b.measure)));
     totals
 }
 
@@ -102,45 +55,57 @@ pub fn axis_ticks(max: u32) -> Vec<u32> {
     (0..=max.div_ceil(step)).map(|i| i * step).collect()
 }
 
-/// The daily rows as CSV: day, dimension, value code, label and the count as shown.
-pub fn daily_csv(rows: &[TrendRow], label: impl Fn(&Measure) -> String) -> String {
+/// The site column of an export: the site's code, or `all` for every site together.
+fn site_column(trends: &TrendsResponse) -> String {
+    trends
+        .site
+        .as_ref()
+        .map_or_else(|| "all".to_owned(), ToString::to_string)
+}
+
+/// The parts' published counts as CSV: period, site, dimension, value code, label, count.
+/// Counts that may not be published have no row.
+pub fn parts_csv(trends: &TrendsResponse, label: impl Fn(&Measure) -> String) -> String {
+    let site = site_column(trends);
     crate::csv::table(
-        ["day", "dimension", "value", "label", "count"],
-        rows.iter().map(|r| {
+        ["period", "site", "dimension", "value", "label", "count"],
+        trends.parts.iter().flat_map(|part| {
+            let site = site.clone();
+            let label = &label;
+            part.counts.iter().map(move |c| {
+                [
+                    part.period.to_string(),
+                    site.clone(),
+                    c.measure.dimension().as_str().to_owned(),
+                    c.measure.value().to_owned(),
+                    label(&c.measure),
+                    c.count.to_string(),
+                ]
+            })
+        }),
+    )
+}
+
+/// The period's published totals as CSV: period, site, dimension, value code, label, count.
+pub fn totals_csv(trends: &TrendsResponse, label: impl Fn(&Measure) -> String) -> String {
+    let site = site_column(trends);
+    crate::csv::table(
+        ["period", "site", "dimension", "value", "label", "count"],
+        trends.totals.iter().map(|c| {
             [
-                r.day.to_string(),
-                r.measure.dimension().as_str().to_owned(),
-                r.measure.value().to_owned(),
-                label(&r.measure),
-                r.count.to_string(),
+                trends.period.to_string(),
+                site.clone(),
+                c.measure.dimension().as_str().to_owned(),
+                c.measure.value().to_owned(),
+                label(&c.measure),
+                c.count.to_string(),
             ]
         }),
     )
 }
 
-/// Period totals as CSV: dimension, value code, label, the shown total and the small days.
-pub fn totals_csv(totals: &[PeriodTotal], label: impl Fn(&Measure) -> String) -> String {
-    crate::csv::table(
-        [
-            "dimension",
-            "value",
-            "label",
-            "shown_total",
-            "small_days_left_out",
-        ],
-        totals.iter().map(|t| {
-            [
-                t.measure.dimension().as_str().to_owned(),
-                t.measure.value().to_owned(),
-                label(&t.measure),
-                t.shown.to_string(),
-                t.hidden_days.to_string(),
-            ]
-        }),
-    )
-}
-
-/// Alerts as CSV: the day, what rose, its count, the baseline mean and the methods.
+/// Alerts as CSV: the day, what rose, its published count, about how many a day it usually
+/// was, and the methods.
 pub fn alerts_csv(alerts: &[Alert], label: impl Fn(&Measure) -> String) -> String {
     crate::csv::table(
         [
@@ -149,7 +114,7 @@ pub fn alerts_csv(alerts: &[Alert], label: impl Fn(&Measure) -> String) -> Strin
             "value",
             "label",
             "count",
-            "baseline_mean",
+            "usual_per_day",
             "methods",
         ],
         alerts.iter().map(|a| {
@@ -159,7 +124,7 @@ pub fn alerts_csv(alerts: &[Alert], label: impl Fn(&Measure) -> String) -> Strin
                 a.measure.value().to_owned(),
                 label(&a.measure),
                 a.count.to_string(),
-                a.baseline_mean.to_string(),
+                a.usual_per_day.to_string(),
                 a.methods
                     .iter()
                     .map(|m| format!("{m:?}"))
@@ -170,15 +135,15 @@ pub fn alerts_csv(alerts: &[Alert], label: impl Fn(&Measure) -> String) -> Strin
     )
 }
 
-/// New free tags as CSV: the tag, how many phones used it, and since when.
+/// New free tags as CSV: the tag, its published count over the period, and since when.
 pub fn new_tags_csv(tags: &[NewFreeTag]) -> String {
     crate::csv::table(
-        ["tag", "label", "phones", "first_seen"],
+        ["tag", "label", "count", "first_seen"],
         tags.iter().map(|t| {
             [
                 t.tag.to_string(),
                 crate::privacy::free_tag::label(&t.tag),
-                t.workers.to_string(),
+                t.count.to_string(),
                 t.first_seen.to_string(),
             ]
         }),
@@ -189,8 +154,8 @@ pub fn new_tags_csv(tags: &[NewFreeTag]) -> String {
 mod tests {
     use super::*;
     use crate::codebook::Code;
-    use crate::privacy::SuppressionThreshold;
-    use crate::privacy::suppression::{SiteCount, suppress_trends};
+    use crate::protocol::TrendPart;
+    use chrono::NaiveDate;
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
@@ -200,40 +165,50 @@ mod tests {
         Measure::Need(Code::new(c).unwrap())
     }
 
-    fn rows() -> Vec<TrendRow> {
-        let at = |d, m: Measure, count| SiteCount {
-            day: day(d),
-            site: Code::new("park").unwrap(),
-            measure: m,
-            count,
-        };
-        let counts = [
-            at(20, need("housing"), 9),
-            at(21, need("housing"), 2),
-            at(22, need("housing"), 12),
-            at(22, need("food"), 30),
-            at(21, Measure::Encounters, 40),
-        ];
-        suppress_trends(SuppressionThreshold::default(), &counts, None)
+    fn published(measure: Measure, count: u32) -> PublishedCount {
+        PublishedCount { measure, count }
+    }
+
+    fn trends() -> TrendsResponse {
+        TrendsResponse {
+            org_name: "Harbour".into(),
+            threshold: 5,
+            period: "2026-W47".parse().unwrap(),
+            site: None,
+            totals: vec![
+                published(Measure::Encounters, 60),
+                published(need("food"), 31),
+                published(need("housing"), 24),
+            ],
+            parts: (16..=22)
+                .map(|d| TrendPart {
+                    period: Period::Day(day(d)),
+                    counts: match d {
+                        20 => vec![published(need("housing"), 9)],
+                        22 => vec![published(need("food"), 29), published(need("housing"), 13)],
+                        _ => vec![],
+                    },
+                })
+                .collect(),
+        }
     }
 
     #[test]
-    fn a_series_has_every_day_and_zero_where_nothing_was_counted() {
-        let series = daily_series(&rows(), &need("housing"), day(19), day(22));
-        let shown: Vec<String> = series.iter().map(|p| p.count.to_string()).collect();
-        assert_eq!(shown, ["0", "9", "<5", "12"]);
-        assert_eq!(series[0].day, day(19));
+    fn a_series_has_every_part_and_nothing_where_nothing_may_be_shown() {
+        let series = series(&trends(), &need("housing"));
+        let shown: Vec<Option<u32>> = series.iter().map(|p| p.count).collect();
+        assert_eq!(shown, [None, None, None, None, Some(9), None, Some(13)]);
+        assert_eq!(series[0].period, Period::Day(day(16)));
     }
 
     #[test]
-    fn period_totals_leave_small_days_out_and_say_so() {
-        let totals = period_totals(&rows(), Dimension::Need);
-        assert_eq!(totals[0].measure, need("food"));
-        assert_eq!(totals[0].label(), "30");
-        assert_eq!(totals[1].measure, need("housing"));
-        assert_eq!((totals[1].shown, totals[1].hidden_days), (21, 1));
-        assert_eq!(totals[1].label(), "21 + 1 small day");
-        assert_eq!(totals.len(), 2, "other dimensions are not mixed in");
+    fn totals_rank_one_dimension_largest_first() {
+        let trends = trends();
+        let needs: Vec<(&str, u32)> = ranked(&trends, Dimension::Need)
+            .iter()
+            .map(|c| (c.measure.value(), c.count))
+            .collect();
+        assert_eq!(needs, [("food", 31), ("housing", 24)]);
     }
 
     #[test]
@@ -247,16 +222,20 @@ mod tests {
     }
 
     #[test]
-    fn csv_exports_only_what_may_be_shown() {
-        let rows = rows();
-        let label = |m: &Measure| m.value().to_owned();
-        let daily = daily_csv(&rows, label);
-        assert!(daily.starts_with("day,dimension,value,label,count\r\n"));
-        assert!(daily.contains("2026-11-21,need,housing,housing,<5\r\n"));
-        assert!(!daily.contains(",2\r\n"), "no small count leaks: {daily}");
-        let totals = totals_csv(&period_totals(&rows, Dimension::Need), label);
-        assert!(totals.contains("need,housing,housing,21,1\r\n"));
-        assert!(!totals.contains(",23,"), "the hidden day is not summed in");
+    fn csv_exports_hold_the_published_counts_with_codes_beside_labels() {
+        let trends = trends();
+        let label = |m: &Measure| m.value().to_uppercase();
+        let parts = parts_csv(&trends, label);
+        assert_eq!(
+            parts,
+            "period,site,dimension,value,label,count\r\n\
+             2026-11-20,all,need,housing,HOUSING,9\r\n\
+             2026-11-22,all,need,food,FOOD,29\r\n\
+             2026-11-22,all,need,housing,HOUSING,13\r\n"
+        );
+        let totals = totals_csv(&trends, label);
+        assert!(totals.contains("2026-W47,all,need,housing,HOUSING,24\r\n"), "{totals}");
+        assert!(totals.contains("2026-W47,all,encounters,,,60\r\n"), "{totals}");
     }
 
     #[test]
@@ -265,21 +244,21 @@ mod tests {
             day: day(22),
             measure: need("housing"),
             count: 14,
-            baseline_mean: 3.0,
+            usual_per_day: 3,
             methods: vec![crate::aberration::Method::C1, crate::aberration::Method::C3],
         };
         let csv = alerts_csv(&[alert], |m| m.value().to_uppercase());
         assert_eq!(
             csv,
-            "day,dimension,value,label,count,baseline_mean,methods\r\n2026-11-22,need,housing,HOUSING,14,3,C1;C3\r\n"
+            "day,dimension,value,label,count,usual_per_day,methods\r\n2026-11-22,need,housing,HOUSING,14,3,C1;C3\r\n"
         );
         let tags = new_tags_csv(&[NewFreeTag {
             tag: Code::new("dental-care").unwrap(),
-            workers: 3,
+            count: 12,
             first_seen: day(20),
         }]);
         assert!(
-            tags.ends_with("dental-care,Dental care,3,2026-11-20\r\n"),
+            tags.ends_with("dental-care,Dental care,12,2026-11-20\r\n"),
             "{tags}"
         );
     }

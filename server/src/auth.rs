@@ -105,12 +105,23 @@ pub fn require(person: &Person, permission: Permission) -> Result<(), ApiError> 
     }
 }
 
-/// Whoever may read an organization's suppressed trends: one of its phones (device token) or
+/// Whoever may read an organization's published trends: one of its phones (device token) or
 /// one of its people (session).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reader {
     /// The organization read.
     pub org_id: i64,
+    /// Who reads: phones read a coarser view than people signed in.
+    pub kind: ReaderKind,
+}
+
+/// Who reads an organization's trends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReaderKind {
+    /// A phone, by its device token.
+    Phone,
+    /// A person signed in.
+    Person,
 }
 
 impl FromRequestParts<AppState> for Reader {
@@ -121,12 +132,14 @@ impl FromRequestParts<AppState> for Reader {
             let device = Device::from_request_parts(parts, state).await?;
             return Ok(Self {
                 org_id: device.org_id,
+                kind: ReaderKind::Phone,
             });
         }
         let person = Person::from_request_parts(parts, state).await?;
         require(&person, Permission::ReadTrends)?;
         Ok(Self {
             org_id: person.org_id,
+            kind: ReaderKind::Person,
         })
     }
 }

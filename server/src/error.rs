@@ -31,6 +31,10 @@ pub enum ApiError {
     /// The request conflicts with what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// A sync batch would leave a device's counts contradicting each other: nothing of it
+    /// was stored.
+    #[error("{0}. Nothing of this batch was stored.")]
+    InconsistentCounts(String),
     /// The enrolment code is unknown, used or expired.
     #[error(
         "This enrolment code is unknown, already used or expired: ask your manager for a new one."
@@ -75,7 +79,9 @@ impl ApiError {
             }
             Self::Forbidden(_) | Self::SignInLinkInvalid => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unprocessable(_) | Self::InconsistentCounts(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             Self::EnrolmentCodeInvalid => StatusCode::FORBIDDEN,
             Self::InvalidBody { status, .. } => *status,
             Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
@@ -98,6 +104,7 @@ impl ApiError {
             Self::SignInLinkInvalid => "sign_in_link_invalid",
             Self::Conflict(_) => "conflict",
             Self::Unprocessable(_) => "unprocessable",
+            Self::InconsistentCounts(_) => "inconsistent_counts",
             Self::EnrolmentCodeInvalid => "enrolment_code_invalid",
             Self::InvalidBody { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE => {
                 "payload_too_large"
@@ -155,6 +162,17 @@ impl From<JsonRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         Self::InvalidQuery(rejection.body_text())
+    }
+}
+
+impl From<crate::db::buckets::ApplyError> for ApiError {
+    fn from(e: crate::db::buckets::ApplyError) -> Self {
+        match e {
+            crate::db::buckets::ApplyError::Inconsistent { .. } => {
+                Self::InconsistentCounts(e.to_string())
+            }
+            crate::db::buckets::ApplyError::Db(e) => e.into(),
+        }
     }
 }
 

@@ -102,6 +102,7 @@ pub async fn open(location: &Location) -> Result<Db, DbError> {
                 .connect(&url)
                 .await?;
             SQLITE_MIGRATIONS.run(&pool).await?;
+            buckets::backfill_cell_keys(&pool).await?;
             Ok(pool)
         }
         Location::Postgres(url) => {
@@ -111,6 +112,7 @@ pub async fn open(location: &Location) -> Result<Db, DbError> {
                 .connect(url)
                 .await?;
             POSTGRES_MIGRATIONS.run(&pool).await?;
+            buckets::backfill_cell_keys(&pool).await?;
             Ok(pool)
         }
     }

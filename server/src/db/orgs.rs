@@ -18,15 +18,48 @@ pub struct Org {
     pub codebook: Codebook,
     /// How far back workers may date, edit or delete entries.
     pub edit_window: EditWindow,
+    /// The secret its buckets' cell keys are derived from.
+    pub cell_key_secret: CellKeySecret,
+}
+
+/// The secret an organization's cell keys are derived from: whoever knows it could compute
+/// the noise of every published count, so it never leaves the service (nor its logs).
+#[derive(Clone, PartialEq, Eq)]
+pub struct CellKeySecret(String);
+
+impl CellKeySecret {
+    /// A new random secret.
+    pub fn random() -> Result<Self, crate::secrets::NoRandomness> {
+        crate::secrets::new_token().map(Self)
+    }
+
+    /// The secret as stored.
+    pub fn from_stored(secret: String) -> Self {
+        Self(secret)
+    }
+
+    /// The secret's text.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for CellKeySecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CellKeySecret(..)")
+    }
 }
 
 /// Creates an organization and returns its id.
 pub async fn create(db: &Db, name: &str) -> Result<i64, DbError> {
-    let id = sqlx::query_scalar("INSERT INTO orgs (name, created_at) VALUES ($1, $2) RETURNING id")
-        .bind(name)
-        .bind(now())
-        .fetch_one(db)
-        .await?;
+    let id = sqlx::query_scalar(
+        "INSERT INTO orgs (name, created_at, cell_key_secret) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(name)
+    .bind(now())
+    .bind(CellKeySecret::random()?.expose())
+    .fetch_one(db)
+    .await?;
     Ok(id)
 }
 
@@ -41,13 +74,20 @@ pub async fn first(db: &Db) -> Result<Option<i64>, DbError> {
 
 /// One organization by id.
 pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, DbError> {
-    let row: Option<(i64, String, i64, Option<String>, i64)> = sqlx::query_as(
-        "SELECT id, name, suppression_threshold, codebook, edit_window_days FROM orgs WHERE id = $1",
+    let row: Option<(i64, String, i64, Option<String>, i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, name, suppression_threshold, codebook, edit_window_days, cell_key_secret \
+         FROM orgs WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|(id, name, threshold, codebook, window)| Org {
+    let Some((id, name, threshold, codebook, window, secret)) = row else {
+        return Ok(None);
+    };
+    let cell_key_secret = CellKeySecret::from_stored(
+        secret.ok_or_else(|| DbError::Corrupt(format!("org {id} has no cell key secret")))?,
+    );
+    Ok(Some(Org {
         id,
         name,
         threshold: u32::try_from(threshold)
@@ -78,7 +118,23 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, DbError> {
                 );
                 EditWindow::default()
             }),
+        cell_key_secret,
     }))
+}
+
+/// Sets an organization's threshold; every published count follows it from the next read.
+/// Returns whether the organization exists.
+pub async fn set_threshold(
+    db: &Db,
+    org_id: i64,
+    threshold: SuppressionThreshold,
+) -> Result<bool, DbError> {
+    let done = sqlx::query("UPDATE orgs SET suppression_threshold = $1 WHERE id = $2")
+        .bind(i64::from(threshold.get()))
+        .bind(org_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Sets how far back an organization's workers may date, edit or delete entries; phones get

@@ -14,7 +14,8 @@ use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use peerpulse_core::codebook::Codebook;
+use peerpulse_core::codebook::{Codebook, CodebookEdit};
+use peerpulse_core::privacy::DisclosureRule;
 use peerpulse_core::org_api::{
     CodebookEditRequest, DeviceSummary, EnrolmentCodeIssued, NewUserRequest, SESSION_COOKIE,
     SessionInfo, SignInRequest, UserSummary, WelcomeRequest,
@@ -216,28 +217,30 @@ pub async fn revoke_device(
     }
 }
 
-/// `GET /api/v1/oversight`: encounters each phone captured per day over four weeks, and the
-/// phones that went quiet (managers and admins).
+/// `GET /api/v1/oversight`: encounters each phone captured per week over eight weeks, under
+/// the disclosure rule, and the phones that went quiet (managers and admins).
 pub async fn oversight(
     State(state): State<AppState>,
     person: Person,
 ) -> Result<Json<OversightResponse>, ApiError> {
     require(&person, Permission::EnrolPhones)?;
+    let org = super::org_of(&state, person.org_id).await?;
     let today = chrono::Utc::now().date_naive();
-    let since = today - chrono::Days::new(u64::from(OVERSIGHT_DAYS) - 1);
+    let since = today - chrono::Days::new(7 * u64::from(OVERSIGHT_WEEKS));
     let totals = buckets::encounters_per_device(&state.db, person.org_id, since).await?;
     let phones = devices::list(&state.db, person.org_id).await?;
     Ok(Json(peerpulse_core::oversight::oversight(
+        DisclosureRule::new(org.threshold),
         &totals,
         &phones,
         today,
-        OVERSIGHT_DAYS,
+        OVERSIGHT_WEEKS,
         chrono::Utc::now(),
     )))
 }
 
-/// Days the oversight grid covers.
-const OVERSIGHT_DAYS: u32 = 28;
+/// ISO weeks the oversight grid covers, this one included.
+const OVERSIGHT_WEEKS: u32 = 8;
 
 /// `GET /api/v1/codebook`: the organization's current codebook.
 pub async fn codebook(
@@ -262,6 +265,17 @@ pub async fn edit_codebook(
             "The codebook changed meanwhile (now version {}): reload it and make the change again.",
             org.codebook.version
         )));
+    }
+    if let CodebookEdit::Promote { tag } = &request.edit {
+        // A word one phone typed stays on that phone: promoting it would name it, and show
+        // its count, as a need.
+        let phones = buckets::phones_using_free_tag(&state.db, org.id, tag).await?;
+        if phones < 2 {
+            return Err(ApiError::Unprocessable(format!(
+                "Only free tags that at least two phones used can become needs; {tag:?} was used on {}.",
+                if phones == 0 { "none" } else { "one" }
+            )));
+        }
     }
     let edited = org
         .codebook

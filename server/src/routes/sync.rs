@@ -33,7 +33,7 @@ pub async fn sync(
         },
     );
     let valid: Vec<BucketUpdate> = valid.into_iter().cloned().collect();
-    let applied = buckets::apply(&state.db, &device, &valid).await?;
+    let applied = buckets::apply(&state.db, &org.cell_key_secret, &device, &valid).await?;
     if applied.applied > 0 {
         // Nobody listening is fine: live dashboards are optional.
         let _ = state.changes.send(device.org_id);

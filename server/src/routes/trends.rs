@@ -1,7 +1,8 @@
-//! `GET /api/v1/trends`: the organization's totals, suppressed below its threshold.
+//! `GET /api/v1/trends` and `GET /api/v1/alerts`: the organization's counts as the disclosure
+//! rule publishes them (see `peerpulse_core::privacy::disclosure`), and `GET /api/v1/events`.
 
 use crate::AppState;
-use crate::auth::Reader;
+use crate::auth::{Reader, ReaderKind};
 use crate::db::buckets;
 use crate::db::orgs::Org;
 use crate::error::ApiError;
@@ -10,26 +11,45 @@ use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{Days, NaiveDate, Utc};
 use futures_util::Stream;
-use peerpulse_core::aberration::{HISTORY_DAYS, rising};
+use peerpulse_core::aberration::{HISTORY_DAYS, WATCHED, rising};
+use peerpulse_core::bucket::Measure;
 use peerpulse_core::codebook::CodeList;
-use peerpulse_core::privacy::suppression::{
-    SiteCount, as_currently_coded, over_all_sites, suppress_trends, without_rare_free_tags,
+use peerpulse_core::period::{Granularity, Period};
+use peerpulse_core::privacy::DisclosureRule;
+use peerpulse_core::privacy::disclosure::{
+    SiteCount, as_currently_coded, cells_of, only, publish_trends,
 };
-use peerpulse_core::protocol::{AlertsQuery, AlertsResponse, TrendsQuery, TrendsResponse};
+use peerpulse_core::protocol::{
+    AlertsQuery, AlertsResponse, NewFreeTag, PeriodError, TrendsQuery, TrendsResponse,
+};
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
 
-/// The caller's organization's trends (a phone's or a signed-in person's) for a period, at one
-/// site or all of them, in one dimension or all of them.
+/// The caller's organization's published trends (a phone's or a signed-in person's) for a
+/// period, at one site or all of them, in one dimension or all of them. A phone reads weeks,
+/// months and quarters, split by week at the finest.
 pub async fn trends(
     State(state): State<AppState>,
     reader: Reader,
     query: Result<Query<TrendsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<TrendsResponse>, ApiError> {
     let Query(query) = query?;
-    let (from, to) = query
+    let period = query
         .period(Utc::now().date_naive())
         .map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
+    let parts = match reader.kind {
+        ReaderKind::Person => period.parts_granularity(),
+        ReaderKind::Phone => match period.granularity() {
+            Granularity::Day => {
+                return Err(ApiError::InvalidQuery(
+                    PeriodError::TooFineForAPhone.to_string(),
+                ));
+            }
+            Granularity::Week => None,
+            Granularity::Month | Granularity::Quarter => Some(Granularity::Week),
+        },
+    };
     let org = super::org_of(&state, reader.org_id).await?;
     if let Some(site) = &query.site
         && !org.codebook.knows(CodeList::Site, site)
@@ -38,22 +58,36 @@ pub async fn trends(
             "site {site:?} is not in the codebook: use one of its site codes"
         )));
     }
-    // Suppression decides each day from every site and dimension of it, so views of one site
-    // or one dimension can never be set against each other to recover a hidden count.
+    // Parts may reach beyond the period (the weeks of a quarter): read them all.
+    let (from, to) = span(period, parts);
     let counts = coded_counts(&state, &org, from, to).await?;
-    let mut rows =
-        without_rare_free_tags(suppress_trends(org.threshold, &counts, query.site.as_ref()));
-    if let Some(dimension) = query.dimension {
-        rows.retain(|row| row.measure.dimension() == dimension);
-    }
+    let named = buckets::free_tags_on_two_phones(
+        &state.db,
+        org.id,
+        period.first_day(),
+        period.last_day(),
+        &org.codebook,
+    )
+    .await?;
+    let rule = DisclosureRule::new(org.threshold);
+    let mut published = publish_trends(rule, &counts, period, parts, query.site.as_ref(), &named);
+    only(query.dimension, &mut published);
     Ok(Json(TrendsResponse {
         org_name: org.name,
-        suppression_threshold: org.threshold.get(),
-        from,
-        to,
+        threshold: org.threshold.get(),
+        period,
         site: query.site,
-        rows,
+        totals: published.totals,
+        parts: published.parts,
     }))
+}
+
+/// The first and last day `period` and its parts cover.
+fn span(period: Period, parts: Option<Granularity>) -> (NaiveDate, NaiveDate) {
+    let last = parts
+        .and_then(|g| period.parts(g).last().map(|p| p.last_day()))
+        .map_or(period.last_day(), |l| l.max(period.last_day()));
+    (period.first_day(), last)
 }
 
 /// The organization's counts from `from` to `to` as its codebook codes them now, so merges and
@@ -68,43 +102,81 @@ async fn coded_counts(
     Ok(as_currently_coded(counts, &org.codebook))
 }
 
+/// Most days one alerts request tests.
+const MAX_ALERT_DAYS: usize = 92;
+
 /// `GET /api/v1/alerts`: what rose on each day of a period (by default today), and the free
-/// tags new in it.
+/// tags first used in it, all as the disclosure rule publishes them.
 pub async fn alerts(
     State(state): State<AppState>,
     reader: Reader,
     query: Result<Query<AlertsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<AlertsResponse>, ApiError> {
     let Query(query) = query?;
-    let (from, to, new_since) = query
-        .period(Utc::now().date_naive())
+    let today = Utc::now().date_naive();
+    let period = query
+        .period(today)
         .map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
     let org = super::org_of(&state, reader.org_id).await?;
-    let history_from = from - Days::new(HISTORY_DAYS as u64 - 1);
-    let totals = over_all_sites(&coded_counts(&state, &org, history_from, to).await?);
-    let alerts = to
+    let rule = DisclosureRule::new(org.threshold);
+    let last = period.last_day().min(today + Days::new(1));
+    let history_from = period.first_day() - Days::new(HISTORY_DAYS as u64 - 1);
+    let counts = coded_counts(&state, &org, history_from, last).await?;
+    let mut totals: BTreeMap<(NaiveDate, Measure), _> = BTreeMap::new();
+    for c in &counts {
+        *totals.entry((c.day, c.measure.clone())).or_default() += c.cell;
+    }
+    let totals: Vec<_> = totals.into_iter().map(|((d, m), c)| (d, m, c)).collect();
+    let mut alerts = Vec::new();
+    for day in last
         .iter_days()
         .rev()
-        .take_while(|day| *day >= from)
-        .flat_map(|day| rising(&totals, day, org.threshold))
-        .collect();
+        .take_while(|day| *day >= period.first_day())
+        .take(MAX_ALERT_DAYS)
+    {
+        let phones =
+            buckets::phones_per_measure(&state.db, org.id, &WATCHED, day, day, &org.codebook)
+                .await?;
+        alerts.extend(rising(rule, &totals, day, &phones));
+    }
+    let named = buckets::free_tags_on_two_phones(
+        &state.db,
+        org.id,
+        period.first_day(),
+        period.last_day(),
+        &org.codebook,
+    )
+    .await?;
+    let period_cells = cells_of(&counts, period, None);
     // A tag already promoted into a need is no longer new: it is counted as that need.
-    let new_free_tags =
-        buckets::new_free_tags(&state.db, org.id, new_since, to, org.threshold.get())
-            .await?
-            .into_iter()
-            .filter(|t| !org.codebook.knows(CodeList::Need, &t.tag))
-            .collect();
+    let new_free_tags = buckets::free_tags_first_used(&state.db, org.id, period.last_day())
+        .await?
+        .into_iter()
+        .filter(|(tag, first)| {
+            period.contains(*first)
+                && named.contains(tag)
+                && !org.codebook.knows(CodeList::Need, tag)
+        })
+        .filter_map(|(tag, first_seen)| {
+            let cell = period_cells.get(&Measure::FreeTag(tag.clone()))?;
+            Some(NewFreeTag {
+                count: rule.publish(*cell)?,
+                tag,
+                first_seen,
+            })
+        })
+        .collect();
     Ok(Json(AlertsResponse {
-        from,
-        to,
+        period,
         alerts,
         new_free_tags,
     }))
 }
 
 /// `GET /api/v1/events`: a server-sent event `changed` each time a phone of the caller's
-/// organization syncs new counts, so an open dashboard reloads within moments.
+/// organization syncs new counts, so an open dashboard reloads within moments. The event
+/// carries nothing: what the dashboard reloads is published like any other read, and a cell
+/// that changed has a new key, so a new noise.
 pub async fn events(
     State(state): State<AppState>,
     reader: Reader,

@@ -1,0 +1,39 @@
+-- Cell keys (the cell-key method of disclosure control): every device bucket carries a
+-- 32-bit key the service derives from a secret of its organization, and the organization's
+-- totals carry the sum of their buckets' keys modulo 2^32, kept by the same trigger as the
+-- counts. Rows stored before this migration get their key from the service at start
+-- (cell_key IS NULL until then).
+
+ALTER TABLE orgs ADD COLUMN cell_key_secret TEXT;
+UPDATE orgs SET cell_key_secret = replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
+
+ALTER TABLE device_buckets ADD COLUMN cell_key BIGINT;
+ALTER TABLE org_buckets ADD COLUMN cell_key BIGINT NOT NULL DEFAULT 0;
+
+CREATE OR REPLACE FUNCTION device_buckets_roll_up() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO org_buckets AS o (org_id, day, site, dimension, value, count, cell_key)
+        VALUES (NEW.org_id, NEW.day, NEW.site, NEW.dimension, NEW.value, NEW.count,
+                coalesce(NEW.cell_key, 0))
+        ON CONFLICT (org_id, day, site, dimension, value) DO UPDATE
+        SET count = o.count + excluded.count,
+            cell_key = (o.cell_key + excluded.cell_key) % 4294967296;
+    ELSE
+        -- A plain update: an upsert would check its (possibly negative) change against the
+        -- table's CHECK before finding the row.
+        UPDATE org_buckets
+        SET count = count + NEW.count - OLD.count,
+            cell_key = (cell_key + coalesce(NEW.cell_key, 0) - coalesce(OLD.cell_key, 0)
+                        + 4294967296) % 4294967296
+        WHERE org_id = NEW.org_id AND day = NEW.day AND site = NEW.site
+          AND dimension = NEW.dimension AND value = NEW.value;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER device_buckets_roll_up_update ON device_buckets;
+CREATE TRIGGER device_buckets_roll_up_update AFTER UPDATE OF count, cell_key ON device_buckets
+FOR EACH ROW WHEN (NEW.count <> OLD.count OR coalesce(NEW.cell_key, 0) <> coalesce(OLD.cell_key, 0))
+EXECUTE FUNCTION device_buckets_roll_up();
