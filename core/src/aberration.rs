@@ -235,7 +235,11 @@ mod tests {
             totals.push((day, Measure::Need(code("food")), cell(food, back + 50)));
             totals.push((day, Measure::Need(code("detox")), cell(detox, back + 90)));
             totals.push((day, Measure::Topic(code("naloxone")), cell(housing, back)));
-            totals.push((day, Measure::Insight(code("new-substance")), cell(housing, back + 3)));
+            totals.push((
+                day,
+                Measure::Insight(code("new-substance")),
+                cell(housing, back + 3),
+            ));
         }
         let phones: BTreeMap<Measure, u32> = [
             (Measure::Need(code("housing")), 3),

@@ -159,8 +159,25 @@ mod tests {
         assert_eq!(a.weeks[3].encounters, rule.publish(cell(70, 3)));
         assert_eq!(a.weeks[3].days_active, 2);
         // One encounter in W47: the day is counted, the encounter is not shown.
-        assert_eq!(a.weeks[2], WeekActivity { encounters: None, days_active: 1 });
-        assert_eq!(grid.devices[0].weeks[3], WeekActivity { encounters: None, days_active: 1 });
-        assert!(grid.devices[1].weeks.iter().all(|w| *w == WeekActivity::default()));
+        assert_eq!(
+            a.weeks[2],
+            WeekActivity {
+                encounters: None,
+                days_active: 1
+            }
+        );
+        assert_eq!(
+            grid.devices[0].weeks[3],
+            WeekActivity {
+                encounters: None,
+                days_active: 1
+            }
+        );
+        assert!(
+            grid.devices[1]
+                .weeks
+                .iter()
+                .all(|w| *w == WeekActivity::default())
+        );
     }
 }

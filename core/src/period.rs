@@ -46,9 +46,9 @@ impl Period {
     pub fn containing(granularity: Granularity, day: NaiveDate) -> Self {
         match granularity {
             Granularity::Day => Self::Day(day),
-            Granularity::Week => Self::Week(
-                day - Days::new(u64::from(day.weekday().num_days_from_monday())),
-            ),
+            Granularity::Week => {
+                Self::Week(day - Days::new(u64::from(day.weekday().num_days_from_monday())))
+            }
             Granularity::Month => Self::Month(day.with_day(1).expect("every month has a 1st")),
             Granularity::Quarter => {
                 let month = (day.month0() / 3) * 3 + 1;
@@ -226,7 +226,10 @@ mod tests {
     #[test]
     fn each_day_lies_in_one_period_of_each_length() {
         let d = day(2026, 11, 29); // a Sunday
-        assert_eq!(Period::containing(Granularity::Day, d).to_string(), "2026-11-29");
+        assert_eq!(
+            Period::containing(Granularity::Day, d).to_string(),
+            "2026-11-29"
+        );
         let week = Period::containing(Granularity::Week, d);
         assert_eq!(week.to_string(), "2026-W48");
         assert_eq!((week.first_day(), week.last_day()), (day(2026, 11, 23), d));
@@ -244,7 +247,14 @@ mod tests {
 
     #[test]
     fn periods_read_back_what_they_write_and_refuse_anything_else() {
-        for text in ["2026-11-24", "2026-W48", "2026-W01", "2026-11", "2026-Q4", "2020-W53"] {
+        for text in [
+            "2026-11-24",
+            "2026-W48",
+            "2026-W01",
+            "2026-11",
+            "2026-Q4",
+            "2020-W53",
+        ] {
             let period: Period = text.parse().unwrap();
             assert_eq!(period.to_string(), text);
             let json = serde_json::to_string(&period).unwrap();
@@ -256,8 +266,19 @@ mod tests {
             day(2025, 12, 29)
         );
         for bad in [
-            "", "2026", "2026-13", "2026-W54", "2026-W5", "2026-Q5", "2026-Q0", "2026-11-31",
-            "26-11", "2026-1", "2026-+1", "2026-11-24T00:00", "last 30 days",
+            "",
+            "2026",
+            "2026-13",
+            "2026-W54",
+            "2026-W5",
+            "2026-Q5",
+            "2026-Q0",
+            "2026-11-31",
+            "26-11",
+            "2026-1",
+            "2026-+1",
+            "2026-11-24T00:00",
+            "last 30 days",
         ] {
             assert!(bad.parse::<Period>().is_err(), "{bad:?} parsed");
         }

@@ -289,7 +289,9 @@ pub enum PeriodError {
     #[error("{0} ended more than {MAX_AGE_DAYS} days ago: nothing that old is kept")]
     TooOld(Period),
     /// Phones read weeks, months and quarters.
-    #[error("a phone reads weeks, months and quarters, not single days: ask for a week such as 2026-W48")]
+    #[error(
+        "a phone reads weeks, months and quarters, not single days: ask for a week such as 2026-W48"
+    )]
     TooFineForAPhone,
 }
 
@@ -451,7 +453,10 @@ mod tests {
             period: Some(w.parse().unwrap()),
             ..TrendsQuery::default()
         };
-        assert_eq!(week("2026-W47").period(today()).unwrap().to_string(), "2026-W47");
+        assert_eq!(
+            week("2026-W47").period(today()).unwrap().to_string(),
+            "2026-W47"
+        );
         assert!(matches!(
             week("2026-12").period(today()),
             Err(PeriodError::InFuture(_))
@@ -460,10 +465,12 @@ mod tests {
             week("2025-Q1").period(today()),
             Err(PeriodError::TooOld(_))
         ));
-        let query: TrendsQuery = serde_json::from_value(serde_json::json!({"period": "2026-W48"})).unwrap();
+        let query: TrendsQuery =
+            serde_json::from_value(serde_json::json!({"period": "2026-W48"})).unwrap();
         assert_eq!(query.period.unwrap().to_string(), "2026-W48");
         assert!(
-            serde_json::from_value::<TrendsQuery>(serde_json::json!({"from": "2026-11-01"})).is_err(),
+            serde_json::from_value::<TrendsQuery>(serde_json::json!({"from": "2026-11-01"}))
+                .is_err(),
             "free ranges are not published"
         );
     }

@@ -234,8 +234,14 @@ mod tests {
              2026-11-22,all,need,housing,HOUSING,13\r\n"
         );
         let totals = totals_csv(&trends, label);
-        assert!(totals.contains("2026-W47,all,need,housing,HOUSING,24\r\n"), "{totals}");
-        assert!(totals.contains("2026-W47,all,encounters,,,60\r\n"), "{totals}");
+        assert!(
+            totals.contains("2026-W47,all,need,housing,HOUSING,24\r\n"),
+            "{totals}"
+        );
+        assert!(
+            totals.contains("2026-W47,all,encounters,,,60\r\n"),
+            "{totals}"
+        );
     }
 
     #[test]

@@ -4,10 +4,11 @@ mod support;
 
 use chrono::Days;
 use peerpulse_core::bucket::Measure;
-use peerpulse_core::protocol::BucketUpdate;
+use peerpulse_core::period::{Granularity, Period};
+use peerpulse_core::protocol::{BucketUpdate, TrendsResponse};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::{TestServer, code, reported, today, update};
+use support::{TestServer, assert_near, code, day_at, day_at_van, reported, today, update};
 
 #[tokio::test]
 async fn synced_counts_show_in_the_org_trends() {
@@ -15,24 +16,18 @@ async fn synced_counts_show_in_the_org_trends() {
     let answer = server
         .sync(
             &token,
-            vec![
-                update(Measure::Encounters, 7, 3),
-                update(Measure::Need(code("housing")), 6, 3),
-            ],
+            day_at_van(27, 3, &[(Measure::Need(code("housing")), 16)]),
         )
         .await;
     assert_eq!(
         (answer.acked_through, answer.applied, answer.unchanged),
-        (3, 2, 0)
+        (3, 4, 0)
     );
     assert!(answer.rejected.is_empty());
     let trends = server.trends(&token).await;
     assert_eq!(trends.org_name, "Harbour Health");
-    assert_eq!(reported(&trends, &Measure::Encounters), Some(json!(7)));
-    assert_eq!(
-        reported(&trends, &Measure::Need(code("housing"))),
-        Some(json!(6))
-    );
+    assert_near(reported(&trends, &Measure::Encounters), 27);
+    assert_near(reported(&trends, &Measure::Need(code("housing"))), 16);
 }
 
 #[tokio::test]
@@ -41,12 +36,10 @@ async fn stored_totals_that_cannot_be_read_are_skipped_and_the_rest_still_shows(
     server
         .sync(
             &token,
-            vec![
-                update(Measure::Encounters, 7, 3),
-                update(Measure::Need(code("housing")), 6, 3),
-            ],
+            day_at_van(27, 3, &[(Measure::Need(code("housing")), 16)]),
         )
         .await;
+    let before = server.trends(&token).await;
     // Rows no sync could write: an unknown dimension, a value that is no code, a value holding
     // the separators the query packs counts with, a negative count and an unreadable site.
     for (site, dimension, value, count) in [
@@ -71,48 +64,34 @@ async fn stored_totals_that_cannot_be_read_are_skipped_and_the_rest_still_shows(
         .unwrap();
     }
     let trends = server.trends(&token).await;
-    assert_eq!(reported(&trends, &Measure::Encounters), Some(json!(7)));
     assert_eq!(
-        reported(&trends, &Measure::Need(code("housing"))),
-        Some(json!(6))
+        trends, before,
+        "the unreadable rows change nothing published"
     );
     assert_eq!(reported(&trends, &Measure::Need(code("food"))), None);
-    assert_eq!(trends.rows.len(), 2, "{:?}", trends.rows);
 }
 
 #[tokio::test]
 async fn the_same_sync_sent_twice_changes_nothing() {
     let (server, _, token) = TestServer::with_device("Org").await;
-    let batch = vec![update(Measure::Encounters, 9, 4)];
+    let batch = day_at_van(19, 4, &[]);
     server.sync(&token, batch.clone()).await;
     let before = server.trends(&token).await;
     let again = server.sync(&token, batch).await;
-    assert_eq!((again.applied, again.unchanged), (0, 1));
+    assert_eq!((again.applied, again.unchanged), (0, 3));
     assert_eq!(server.trends(&token).await, before);
 }
 
 #[tokio::test]
 async fn an_older_version_arriving_late_does_not_overwrite_a_newer_one() {
-    let (server, _, token) = TestServer::with_device("Org").await;
-    server
-        .sync(&token, vec![update(Measure::Encounters, 8, 10)])
-        .await;
-    let late = server
-        .sync(&token, vec![update(Measure::Encounters, 5, 6)])
-        .await;
-    assert_eq!((late.applied, late.unchanged), (0, 1));
-    assert_eq!(
-        reported(&server.trends(&token).await, &Measure::Encounters),
-        Some(json!(8))
-    );
+    let (server, org, token) = TestServer::with_device("Org").await;
+    server.sync(&token, day_at_van(8, 10, &[])).await;
+    let late = server.sync(&token, day_at_van(5, 6, &[])).await;
+    assert_eq!((late.applied, late.unchanged), (0, 3));
+    assert_eq!(server.stored(org, &Measure::Encounters).await, 8);
     // A newer, lower count (an entry deleted on the phone) does lower the total.
-    server
-        .sync(&token, vec![update(Measure::Encounters, 6, 11)])
-        .await;
-    assert_eq!(
-        reported(&server.trends(&token).await, &Measure::Encounters),
-        Some(json!(6))
-    );
+    server.sync(&token, day_at_van(6, 11, &[])).await;
+    assert_eq!(server.stored(org, &Measure::Encounters).await, 6);
 }
 
 #[tokio::test]
@@ -125,42 +104,39 @@ async fn devices_of_one_org_sum_and_another_org_sees_none_of_it() {
         server.device(org).await,
         server.device(other).await,
     );
-    server
-        .sync(&a1, vec![update(Measure::Encounters, 4, 1)])
-        .await;
-    server
-        .sync(&a2, vec![update(Measure::Encounters, 3, 1)])
-        .await;
-    assert_eq!(
+    server.sync(&a1, day_at_van(14, 1, &[])).await;
+    server.sync(&a2, day_at_van(13, 1, &[])).await;
+    assert_eq!(server.stored(org, &Measure::Encounters).await, 27);
+    assert_near(
         reported(&server.trends(&a1).await, &Measure::Encounters),
-        Some(json!(7))
+        27,
     );
     let theirs = server.trends(&b).await;
     assert_eq!(theirs.org_name, "Org B");
-    assert!(theirs.rows.is_empty(), "{:?}", theirs.rows);
+    assert!(theirs.totals.is_empty(), "{:?}", theirs.totals);
 }
 
 #[tokio::test]
-async fn counts_below_the_threshold_are_suppressed() {
+async fn counts_below_the_threshold_are_not_published_and_look_like_none() {
     let (server, _, token) = TestServer::with_device("Org").await;
     server
         .sync(
             &token,
-            vec![
-                update(Measure::Encounters, 5, 2),
-                update(Measure::Need(code("food")), 4, 2),
-                update(Measure::Need(code("housing")), 0, 2),
-            ],
+            day_at_van(
+                30,
+                2,
+                &[
+                    (Measure::Need(code("food")), 4),
+                    (Measure::Need(code("housing")), 0),
+                ],
+            ),
         )
         .await;
     let trends = server.trends(&token).await;
-    assert_eq!(trends.suppression_threshold, 5);
-    assert_eq!(reported(&trends, &Measure::Encounters), Some(json!(5)));
-    assert_eq!(
-        reported(&trends, &Measure::Need(code("food"))),
-        Some(json!({"below": 5}))
-    );
-    // A zero total is no row at all.
+    assert_eq!(trends.threshold, 5);
+    assert_near(reported(&trends, &Measure::Encounters), 30);
+    // Four and none read the same: not listed.
+    assert_eq!(reported(&trends, &Measure::Need(code("food"))), None);
     assert_eq!(reported(&trends, &Measure::Need(code("housing"))), None);
 }
 
@@ -297,23 +273,26 @@ async fn malformed_bodies_are_refused_with_reasons_and_store_nothing() {
         .await
         .unwrap();
     assert_json_error(broken, StatusCode::BAD_REQUEST, "invalid_body").await;
-    assert!(server.trends(&token).await.rows.is_empty());
+    assert!(server.trends(&token).await.totals.is_empty());
 }
 
 #[tokio::test]
 async fn an_invalid_bucket_is_rejected_alone_while_the_rest_land() {
-    let (server, _, token) = TestServer::with_device("Org").await;
+    let (server, org, token) = TestServer::with_device("Org").await;
     let answer = server
         .sync(
             &token,
-            vec![
-                update(Measure::Encounters, 6, 2),
-                update(Measure::Topic(code("astrology")), 6, 2),
-                update(Measure::Need(code("food")), 999_999, 2),
-            ],
+            day_at_van(
+                6,
+                2,
+                &[
+                    (Measure::Topic(code("astrology")), 6),
+                    (Measure::Need(code("food")), 999_999),
+                ],
+            ),
         )
         .await;
-    assert_eq!(answer.applied, 1);
+    assert_eq!(answer.applied, 3);
     assert_eq!(answer.acked_through, 2);
     let reasons: Vec<Value> = answer
         .rejected
@@ -321,9 +300,8 @@ async fn an_invalid_bucket_is_rejected_alone_while_the_rest_land() {
         .map(|r| serde_json::to_value(r).unwrap()["reason"].clone())
         .collect();
     assert_eq!(reasons, vec![json!("unknown-code"), json!("absurd-count")]);
-    let trends = server.trends(&token).await;
-    assert_eq!(reported(&trends, &Measure::Encounters), Some(json!(6)));
-    assert_eq!(trends.rows.len(), 1);
+    assert_eq!(server.stored(org, &Measure::Encounters).await, 6);
+    assert_eq!(server.stored(org, &Measure::Need(code("food"))).await, 0);
 }
 
 #[tokio::test]
@@ -364,13 +342,19 @@ async fn oversized_bodies_and_batches_are_refused_with_json() {
     let (status, answer) = server.sync_raw(&token, &json!({ "buckets": many })).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
     assert_eq!(answer["error"], "batch_too_large");
-    assert!(server.trends(&token).await.rows.is_empty());
+    assert!(server.trends(&token).await.totals.is_empty());
 }
 
 #[tokio::test]
-async fn trends_days_must_be_in_range() {
+async fn trends_periods_must_be_calendar_periods() {
     let (server, _, token) = TestServer::with_device("Org").await;
-    for query in ["days=0", "days=401", "days=soon", "weeks=2"] {
+    for query in [
+        "days=30",
+        "from=2026-11-01&to=2026-11-20",
+        "period=soon",
+        "period=2026-W60",
+        "weeks=2",
+    ] {
         let res = server
             .client
             .get(server.at(&format!("/api/v1/trends?{query}")))
@@ -484,9 +468,7 @@ async fn a_revoked_device_is_refused_while_its_past_counts_stay() {
     let org = server.org("Org").await;
     let lost = server.enrol(org).await;
     let other = server.enrol(org).await;
-    server
-        .sync(&lost.token, vec![update(Measure::Encounters, 6, 1)])
-        .await;
+    server.sync(&lost.token, day_at_van(16, 1, &[])).await;
     assert!(
         devices::revoke(&server.state.db, org, &lost.device_id)
             .await
@@ -496,9 +478,9 @@ async fn a_revoked_device_is_refused_while_its_past_counts_stay() {
     let (status, answer) = server.sync_raw(&lost.token, &json!({"buckets": []})).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(answer["message"].as_str().unwrap().contains("revoked"));
-    assert_eq!(
+    assert_near(
         reported(&server.trends(&other.token).await, &Measure::Encounters),
-        Some(json!(6))
+        16,
     );
     let listed = devices::list(&server.state.db, org).await.unwrap();
     let revoked: Vec<_> = listed.iter().filter(|d| d.revoked_at.is_some()).collect();
@@ -579,10 +561,14 @@ async fn a_new_org_codebook_reaches_phones_once_and_governs_validation() {
     );
 
     let body = serde_json::to_value(SyncRequest {
-        buckets: vec![
-            update(Measure::Need(code("dental-care")), 5, 1),
-            update(Measure::Need(code("food")), 5, 1),
-        ],
+        buckets: day_at_van(
+            5,
+            1,
+            &[
+                (Measure::Need(code("dental-care")), 5),
+                (Measure::Need(code("food")), 5),
+            ],
+        ),
         codebook_version: 1,
     })
     .unwrap();
@@ -590,7 +576,7 @@ async fn a_new_org_codebook_reaches_phones_once_and_governs_validation() {
     assert_eq!(status, StatusCode::OK, "{answer}");
     let answer: peerpulse_core::protocol::SyncResponse = serde_json::from_value(answer).unwrap();
     // The new code is accepted, and so is the retired one (entries made before it retired).
-    assert_eq!((answer.applied, answer.rejected.len()), (2, 0));
+    assert_eq!((answer.applied, answer.rejected.len()), (5, 0));
     let sent = answer.codebook.expect("the newer codebook is sent");
     assert_eq!(sent.version, 2);
     assert!(sent.needs.iter().any(|e| e.code == code("dental-care")));
@@ -636,15 +622,19 @@ async fn supplies_count_units_and_unknown_supplies_are_refused_alone() {
     let answer = server
         .sync(
             &token,
-            vec![
-                update(Measure::Supply(code("needles-syringes")), 6, 1),
-                update(Measure::SupplyUnits(code("needles-syringes")), 120, 1),
-                update(Measure::Referral(code("drug-treatment")), 5, 1),
-                update(Measure::SupplyUnits(code("moon-rocks")), 3, 1),
-            ],
+            day_at_van(
+                16,
+                1,
+                &[
+                    (Measure::Supply(code("needles-syringes")), 16),
+                    (Measure::SupplyUnits(code("needles-syringes")), 320),
+                    (Measure::Referral(code("drug-treatment")), 15),
+                    (Measure::SupplyUnits(code("moon-rocks")), 3),
+                ],
+            ),
         )
         .await;
-    assert_eq!(answer.applied, 3);
+    assert_eq!(answer.applied, 6);
     assert_eq!(answer.rejected.len(), 1);
     assert!(
         answer.rejected[0]
@@ -653,170 +643,128 @@ async fn supplies_count_units_and_unknown_supplies_are_refused_alone() {
             .contains("\"moon-rocks\" is not a supply")
     );
     let trends = server.trends(&token).await;
-    assert_eq!(
+    assert_near(
         reported(&trends, &Measure::SupplyUnits(code("needles-syringes"))),
-        Some(serde_json::json!(120))
+        320,
     );
-    assert_eq!(
+    assert_near(
         reported(&trends, &Measure::Referral(code("drug-treatment"))),
-        Some(serde_json::json!(5))
+        15,
     );
-}
-
-#[tokio::test]
-async fn a_hidden_count_cannot_be_recovered_from_the_day_total() {
-    use peerpulse_core::encounter::EncounterKind;
-    let (server, _, token) = TestServer::with_device("Org").await;
-    server
-        .sync(
-            &token,
-            vec![
-                update(Measure::Encounters, 20, 1),
-                update(Measure::Kind(EncounterKind::Outreach), 12, 1),
-                update(Measure::Kind(EncounterKind::FixedSite), 6, 1),
-                update(Measure::Kind(EncounterKind::Phone), 2, 1),
-            ],
-        )
-        .await;
-    let trends = server.trends(&token).await;
-    let kind = |k| reported(&trends, &Measure::Kind(k));
-    assert_eq!(reported(&trends, &Measure::Encounters), Some(json!(20)));
-    assert_eq!(kind(EncounterKind::Outreach), Some(json!(12)));
-    // 20 - 12 would reveal Phone if Fixed site stayed visible: both are hidden.
-    assert_eq!(
-        kind(EncounterKind::FixedSite),
-        Some(json!({"withheld": "complement"}))
-    );
-    assert_eq!(kind(EncounterKind::Phone), Some(json!({"below": 5})));
 }
 
 #[tokio::test]
 async fn two_service_instances_on_one_database_serve_the_same_counts() {
-    let (first, _, token) = TestServer::with_device("Org").await;
+    let (first, org, token) = TestServer::with_device("Org").await;
     let second = first.beside().await;
-    first
-        .sync(&token, vec![update(Measure::Encounters, 7, 1)])
-        .await;
-    let later = second
-        .sync(&token, vec![update(Measure::Encounters, 9, 2)])
-        .await;
-    assert_eq!(later.applied, 1);
+    first.sync(&token, day_at_van(17, 1, &[])).await;
+    let later = second.sync(&token, day_at_van(19, 2, &[])).await;
+    assert_eq!(later.applied, 3);
     // A late duplicate through the other instance changes nothing.
-    let replay = first
-        .sync(&token, vec![update(Measure::Encounters, 7, 1)])
-        .await;
-    assert_eq!((replay.applied, replay.unchanged), (0, 1));
-    for server in [&first, &second] {
-        assert_eq!(
-            reported(&server.trends(&token).await, &Measure::Encounters),
-            Some(serde_json::json!(9))
-        );
-    }
+    let replay = first.sync(&token, day_at_van(17, 1, &[])).await;
+    assert_eq!((replay.applied, replay.unchanged), (0, 3));
+    assert_eq!(first.stored(org, &Measure::Encounters).await, 19);
+    let published = first.trends(&token).await;
+    assert_near(reported(&published, &Measure::Encounters), 19);
+    assert_eq!(second.trends(&token).await, published);
 }
 
 #[tokio::test]
-async fn a_need_that_jumps_today_is_an_alert_and_a_tag_two_phones_use_is_new() {
+async fn a_need_that_jumps_on_two_phones_is_an_alert_and_a_tag_two_phones_use_is_new() {
     use peerpulse_core::protocol::AlertsResponse;
     let (server, org, token) = TestServer::with_device("Org").await;
     let other = server.device(org).await;
+    let housing = || Measure::Need(code("housing"));
+    let tag = |t: &str| Measure::FreeTag(code(t));
     let mut history = Vec::new();
-    for back in 0..12u64 {
-        let mut u = update(
-            Measure::Need(code("housing")),
-            if back == 0 { 14 } else { 3 },
+    for back in 1..12u64 {
+        history.extend(day_at(
+            today() - Days::new(back),
+            "van",
+            3,
             1,
-        );
-        u.day = today() - chrono::Days::new(back);
-        history.push(u);
+            &[(housing(), 3)],
+        ));
     }
     server.sync(&token, history).await;
-    // Two phones each: dental care in 6 encounters is new; bus fares in 4, under the
-    // threshold, stays unnamed.
-    for phone in [&token, &other] {
-        server
-            .sync(
-                phone,
-                vec![
-                    update(Measure::FreeTag(code("dental-care")), 3, 2),
-                    update(Measure::FreeTag(code("bus-fares")), 2, 2),
+    // Today both phones log housing and dental care; bus fares stay under the threshold;
+    // winter coats are typed on one phone only.
+    server
+        .sync(
+            &token,
+            day_at_van(
+                30,
+                2,
+                &[
+                    (housing(), 20),
+                    (tag("dental-care"), 10),
+                    (tag("bus-fares"), 2),
+                    (tag("winter-coats"), 30),
                 ],
-            )
-            .await;
-    }
-    let res = server
-        .client
-        .get(server.at("/api/v1/alerts"))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let alerts: AlertsResponse = res.json().await.unwrap();
-    // Housing jumped from 3 a day to 14; dental care appeared in 6 encounters.
-    let risen: Vec<(Measure, u32)> = alerts
-        .alerts
-        .iter()
-        .map(|a| (a.measure.clone(), a.count))
-        .collect();
-    assert_eq!(
-        risen,
-        [
-            (Measure::Need(code("housing")), 14),
-            (Measure::FreeTag(code("dental-care")), 6)
-        ],
-        "{alerts:?}"
-    );
-    assert_eq!(alerts.new_free_tags.len(), 1);
-    assert_eq!(
-        (
-            alerts.new_free_tags[0].tag.as_str(),
-            alerts.new_free_tags[0].workers
-        ),
-        ("dental-care", 2)
-    );
-
+            ),
+        )
+        .await;
+    server
+        .sync(
+            &other,
+            day_at_van(
+                20,
+                1,
+                &[
+                    (housing(), 20),
+                    (tag("dental-care"), 10),
+                    (tag("bus-fares"), 2),
+                ],
+            ),
+        )
+        .await;
+    let alerts_of = |query: String, token: String| {
+        let server = &server;
+        async move {
+            let res = server
+                .client
+                .get(server.at(&format!("/api/v1/alerts{query}")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<AlertsResponse>().await.unwrap()
+        }
+    };
+    let alerts = alerts_of(String::new(), other.clone()).await;
+    let risen: Vec<&Measure> = alerts.alerts.iter().map(|a| &a.measure).collect();
+    assert_eq!(risen, [&housing(), &tag("dental-care")], "{alerts:?}");
+    assert_near(Some(alerts.alerts[0].count), 40);
+    assert!(alerts.alerts[0].usual_per_day <= 8, "{alerts:?}");
     assert_eq!(alerts.alerts[0].day, today());
+    let new: Vec<&str> = alerts
+        .new_free_tags
+        .iter()
+        .map(|t| t.tag.as_str())
+        .collect();
+    assert_eq!(new, ["dental-care"], "one phone's word is never named");
+    assert_near(Some(alerts.new_free_tags[0].count), 20);
 
-    // A period that ended yesterday: the jump is not in it, and neither is the new tag.
-    let yesterday = today() - chrono::Days::new(1);
-    let week_before: AlertsResponse = server
+    // The day before: no jump, and no new tag yet.
+    let yesterday = today() - Days::new(1);
+    let before = alerts_of(format!("?period={yesterday}"), other.clone()).await;
+    assert_eq!(before.period.to_string(), yesterday.to_string());
+    assert!(before.alerts.is_empty(), "{before:?}");
+    assert!(before.new_free_tags.is_empty());
+    let refused = server
         .client
-        .get(server.at(&format!(
-            "/api/v1/alerts?from={}&to={yesterday}",
-            today() - chrono::Days::new(7)
-        )))
-        .bearer_auth(&other)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(week_before.to, yesterday);
-    assert!(week_before.alerts.is_empty(), "{week_before:?}");
-    assert!(week_before.new_free_tags.is_empty());
-    let backwards = server
-        .client
-        .get(server.at(&format!("/api/v1/alerts?from={}&to={yesterday}", today())))
+        .get(server.at("/api/v1/alerts?from=2026-11-01"))
         .bearer_auth(&other)
         .send()
         .await
         .unwrap();
-    assert_json_error(backwards, StatusCode::BAD_REQUEST, "invalid_query").await;
+    assert_json_error(refused, StatusCode::BAD_REQUEST, "invalid_query").await;
 
     // Another organization sees none of it.
     let stranger_org = server.org("Elsewhere").await;
     let stranger = server.device(stranger_org).await;
-    let theirs: AlertsResponse = server
-        .client
-        .get(server.at("/api/v1/alerts"))
-        .bearer_auth(&stranger)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let theirs = alerts_of(String::new(), stranger).await;
     assert!(theirs.alerts.is_empty() && theirs.new_free_tags.is_empty());
 }
 
@@ -839,9 +787,7 @@ async fn a_sync_reaches_open_dashboards_of_its_organization_only() {
         "text/event-stream"
     );
     let phone = server.device(org).await;
-    server
-        .sync(&phone, vec![update(Measure::Encounters, 3, 1)])
-        .await;
+    server.sync(&phone, day_at_van(3, 1, &[])).await;
     let chunk = tokio::time::timeout(std::time::Duration::from_secs(2), ours.chunk())
         .await
         .expect("an event within 2 s")
@@ -856,7 +802,7 @@ async fn a_sync_reaches_open_dashboards_of_its_organization_only() {
 }
 
 /// The trends of `query` as the device sees them.
-async fn trends_of(server: &TestServer, token: &str, query: &str) -> Value {
+async fn trends_of(server: &TestServer, token: &str, query: &str) -> TrendsResponse {
     let res = server
         .client
         .get(server.at(&format!("/api/v1/trends?{query}")))
@@ -868,87 +814,71 @@ async fn trends_of(server: &TestServer, token: &str, query: &str) -> Value {
     res.json().await.unwrap()
 }
 
-fn counts_of(trends: &Value) -> Vec<(String, String, Value)> {
-    trends["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["dimension"].as_str().unwrap().to_owned(),
-                r["value"].as_str().unwrap_or_default().to_owned(),
-                r["count"].clone(),
-            )
-        })
-        .collect()
-}
-
 #[tokio::test]
-async fn trends_filter_by_period_site_and_dimension_with_the_same_suppression_everywhere() {
+async fn trends_filter_by_period_site_and_dimension_and_publish_each_cell_alike() {
     let (server, _, token) = TestServer::with_device("Org").await;
-    let at = |site: &str, measure, count, days_ago: u64| BucketUpdate {
-        day: today() - Days::new(days_ago),
-        site: code(site),
-        ..update(measure, count, 2)
-    };
     let housing = || Measure::Need(code("housing"));
-    server
-        .sync(
-            &token,
-            vec![
-                at("van", housing(), 10, 0),
-                at("drop-in", housing(), 2, 0),
-                at("street", housing(), 30, 0),
-                at("van", Measure::Encounters, 10, 0),
-                at("van", Measure::Encounters, 8, 3),
-            ],
-        )
-        .await;
-    let everywhere = trends_of(&server, &token, "dimension=need").await;
+    let week = Period::containing(Granularity::Week, today());
+    let mut state = day_at(today(), "van", 20, 2, &[(housing(), 10)]);
+    state.extend(day_at(today(), "drop-in", 6, 2, &[(housing(), 2)]));
+    state.extend(day_at(today(), "street", 30, 2, &[(housing(), 30)]));
+    state.extend(day_at(week.previous().first_day(), "van", 18, 2, &[]));
+    server.sync(&token, state).await;
+    let everywhere = trends_of(&server, &token, &format!("period={week}&dimension=need")).await;
+    assert_eq!(everywhere.site, None);
+    assert_eq!(everywhere.totals.len(), 1, "{everywhere:?}");
+    assert_near(reported(&everywhere, &housing()), 42);
+    // A filter shows the same cells as without it, and asking again shows the same again.
+    let all = trends_of(&server, &token, &format!("period={week}")).await;
     assert_eq!(
-        counts_of(&everywhere),
-        [("need".into(), "housing".into(), json!(42))]
+        reported(&all, &housing()),
+        reported(&everywhere, &housing())
     );
-    assert_eq!(everywhere["site"], Value::Null);
-    let drop_in = trends_of(&server, &token, "site=drop-in").await;
-    assert_eq!(drop_in["site"], "drop-in");
     assert_eq!(
-        counts_of(&drop_in),
-        [("need".into(), "housing".into(), json!({"below": 5}))]
+        trends_of(&server, &token, &format!("period={week}")).await,
+        all
     );
-    // Everywhere minus street would give van and drop-in together, so van is withheld too.
-    let van = trends_of(&server, &token, "site=van&dimension=need").await;
-    assert_eq!(
-        counts_of(&van),
-        [(
-            "need".into(),
-            "housing".into(),
-            json!({"withheld": "complement"})
-        )]
-    );
-    let from = (today() - Days::new(3)).to_string();
-    let to = (today() - Days::new(1)).to_string();
-    let earlier = trends_of(&server, &token, &format!("from={from}&to={to}")).await;
-    assert_eq!(earlier["from"], from.as_str());
-    assert_eq!(earlier["to"], to.as_str());
-    assert_eq!(
-        counts_of(&earlier),
-        [("encounters".into(), String::new(), json!(8))]
+    let drop_in = trends_of(&server, &token, &format!("period={week}&site=drop-in")).await;
+    assert_eq!(drop_in.site, Some(code("drop-in")));
+    assert_eq!(reported(&drop_in, &housing()), None, "2 is not published");
+    let van = trends_of(
+        &server,
+        &token,
+        &format!("period={week}&site=van&dimension=need"),
+    )
+    .await;
+    assert_near(reported(&van, &housing()), 10);
+    let last_week = trends_of(&server, &token, &format!("period={}", week.previous())).await;
+    assert_eq!(last_week.period, week.previous());
+    assert_near(reported(&last_week, &Measure::Encounters), 18);
+    assert_eq!(reported(&last_week, &housing()), None);
+    // A phone reads a month by week, never by day.
+    let month = Period::containing(Granularity::Month, today());
+    let by_week = trends_of(&server, &token, &format!("period={month}")).await;
+    assert!(
+        by_week
+            .parts
+            .iter()
+            .all(|p| p.period.granularity() == Granularity::Week),
+        "{by_week:?}"
     );
 }
 
 #[tokio::test]
 async fn trends_filters_say_what_is_wrong() {
     let (server, _, token) = TestServer::with_device("Org").await;
-    let tomorrow_but_one = (today() + Days::new(2)).to_string();
+    let next_month = Period::containing(Granularity::Month, today())
+        .next()
+        .next();
     for (query, says) in [
         ("site=moon".to_owned(), "not in the codebook"),
         ("site=Not A Code".to_owned(), "site"),
         ("dimension=colour".to_owned(), "dimension"),
-        ("days=7&from=2026-01-01".to_owned(), "either days or from"),
-        (format!("to={tomorrow_but_one}"), "in the future"),
-        ("from=2026-11-20&to=2026-11-01".to_owned(), "swap"),
-        ("from=2020-01-01&to=2026-01-01".to_owned(), "1 to 400 days"),
+        ("days=7".to_owned(), "days"),
+        ("period=2026-13".to_owned(), "not a period"),
+        (format!("period={next_month}"), "has not started"),
+        ("period=2020-01".to_owned(), "nothing that old"),
+        (format!("period={}", today()), "not single days"),
     ] {
         let res = server
             .client
@@ -972,13 +902,23 @@ async fn organization_totals_stay_the_sum_of_its_phones_under_concurrent_syncs()
     let needs = ["housing", "food", "detox", "testing"];
     // Every phone counts the same buckets, then a later version of each lowers or raises them.
     let state = |phone: usize, version: u64| -> Vec<BucketUpdate> {
-        (0..40u64)
-            .map(|i| BucketUpdate {
-                day: today() - Days::new(i % 10),
-                site: code(["van", "street"][(i % 2) as usize]),
-                measure: Measure::Need(code(needs[(i / 10) as usize % needs.len()])),
-                count: u32::try_from((phone as u64 * 7 + i * version) % 13).unwrap(),
-                version,
+        (0..20u64)
+            .flat_map(|i| {
+                let needs: Vec<(Measure, u32)> = needs
+                    .iter()
+                    .enumerate()
+                    .map(|(n, need)| {
+                        let count = (phone as u64 * 7 + (i + n as u64) * version) % 13;
+                        (Measure::Need(code(need)), u32::try_from(count).unwrap())
+                    })
+                    .collect();
+                day_at(
+                    today() - Days::new(i % 10),
+                    ["van", "street"][(i / 10) as usize],
+                    12 + u32::try_from(version).unwrap(),
+                    version,
+                    &needs,
+                )
             })
             .collect()
     };
@@ -1015,7 +955,7 @@ async fn organization_totals_stay_the_sum_of_its_phones_under_concurrent_syncs()
                 t.site.to_string(),
                 t.measure.dimension().as_str().to_owned(),
                 t.measure.value().to_owned(),
-                i64::from(t.count),
+                i64::from(t.cell.count),
             )
         })
         .collect();
@@ -1034,7 +974,7 @@ fn gzipped(body: &[u8]) -> Vec<u8> {
 
 #[tokio::test]
 async fn a_gzip_sync_lands_and_a_broken_or_oversized_one_is_refused_with_json() {
-    let (server, _, token) = TestServer::with_device("Org").await;
+    let (server, org, token) = TestServer::with_device("Org").await;
     let post = |body: Vec<u8>| {
         server
             .client
@@ -1046,17 +986,14 @@ async fn a_gzip_sync_lands_and_a_broken_or_oversized_one_is_refused_with_json() 
             .send()
     };
     let request = peerpulse_core::protocol::SyncRequest {
-        buckets: vec![update(Measure::Encounters, 6, 1)],
+        buckets: day_at_van(6, 1, &[]),
         codebook_version: 1,
     };
     let sent = post(gzipped(&serde_json::to_vec(&request).unwrap()))
         .await
         .unwrap();
     assert_eq!(sent.status(), StatusCode::OK);
-    assert_eq!(
-        reported(&server.trends(&token).await, &Measure::Encounters),
-        Some(json!(6))
-    );
+    assert_eq!(server.stored(org, &Measure::Encounters).await, 6);
 
     let broken = post(b"not gzip at all".to_vec()).await.unwrap();
     assert_json_error(broken, StatusCode::BAD_REQUEST, "invalid_body").await;

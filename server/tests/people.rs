@@ -323,21 +323,12 @@ async fn signed_in_people_read_their_own_organizations_trends_and_alerts() {
     let hills = server.org("Hills").await;
     let viewer = server.person(hills, Role::Viewer, "vic").await;
     let phone = server.device(harbour).await;
-    server
-        .sync(
-            &phone,
-            vec![support::update(
-                peerpulse_core::bucket::Measure::Encounters,
-                9,
-                1,
-            )],
-        )
-        .await;
+    server.sync(&phone, support::day_at_van(29, 1, &[])).await;
     for path in ["/api/v1/trends", "/api/v1/alerts"] {
         let res = server.call(Method::GET, path, Some(&viewer), None).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         let body: Value = res.json().await.unwrap();
-        let empty = body.get("rows").or(body.get("alerts")).unwrap();
+        let empty = body.get("totals").or(body.get("alerts")).unwrap();
         assert_eq!(empty, &json!([]), "{path}: Hills sees nothing of Harbour");
     }
     let anonymous = server.call(Method::GET, "/api/v1/trends", None, None).await;
@@ -345,19 +336,16 @@ async fn signed_in_people_read_their_own_organizations_trends_and_alerts() {
 }
 
 #[tokio::test]
-async fn managers_see_each_phones_daily_captures_and_viewers_do_not() {
+async fn managers_see_each_phones_weekly_captures_and_viewers_do_not() {
     use peerpulse_core::oversight::OversightResponse;
     let server = TestServer::start(None).await;
     let org = server.org("Harbour").await;
     let manager = server.person(org, Role::Manager, "mia").await;
     let viewer = server.person(org, Role::Viewer, "vic").await;
     let phone = server.enrol(org).await;
-    let mut van = support::update(peerpulse_core::bucket::Measure::Encounters, 4, 1);
-    let mut street = van.clone();
-    street.site = support::code("street");
-    street.count = 3;
-    van.version = 1;
-    server.sync(&phone.token, vec![van, street]).await;
+    let mut state = support::day_at_van(14, 1, &[]);
+    state.extend(support::day_at(support::today(), "street", 13, 1, &[]));
+    server.sync(&phone.token, state).await;
 
     let grid: OversightResponse = server
         .call(Method::GET, "/api/v1/oversight", Some(&manager), None)
@@ -365,14 +353,15 @@ async fn managers_see_each_phones_daily_captures_and_viewers_do_not() {
         .json()
         .await
         .unwrap();
-    assert_eq!(grid.days.len(), 28);
+    assert_eq!(grid.weeks.len(), 8);
+    assert!(grid.weeks[7].contains(support::today()));
     assert_eq!(grid.devices.len(), 1);
     let activity = &grid.devices[0];
     assert_eq!(activity.device_id, phone.device_id);
-    assert_eq!(
-        (activity.daily[27], activity.last_week, activity.quiet),
-        (7, 7, false)
-    );
+    assert!(!activity.quiet);
+    support::assert_near(activity.weeks[7].encounters, 27);
+    assert_eq!(activity.weeks[7].days_active, 1);
+    assert!(activity.weeks[..7].iter().all(|w| w.encounters.is_none()));
 
     let res = server
         .call(Method::GET, "/api/v1/oversight", Some(&viewer), None)
@@ -434,14 +423,10 @@ async fn managers_edit_the_codebook_version_by_version_and_phones_get_it() {
     let answer = server
         .sync(
             &phone,
-            vec![support::update(
-                peerpulse_core::bucket::Measure::Need(dental),
-                5,
-                1,
-            )],
+            support::day_at_van(5, 1, &[(peerpulse_core::bucket::Measure::Need(dental), 5)]),
         )
         .await;
-    assert_eq!((answer.applied, answer.codebook_version), (1, 2));
+    assert_eq!((answer.applied, answer.codebook_version), (4, 2));
     assert!(answer.codebook.is_some());
 
     // Another organization's codebook is untouched.
@@ -450,31 +435,40 @@ async fn managers_edit_the_codebook_version_by_version_and_phones_get_it() {
     assert_eq!(server.sync(&hills_phone, vec![]).await.codebook_version, 1);
 }
 
-/// Need counts as the viewer reads them: `(value, count)` of every need row.
-async fn needs_seen(server: &TestServer, session: &Session) -> Vec<(String, Value)> {
+/// Today's published need counts as the viewer reads them: `(value, count)` of each.
+async fn needs_seen(server: &TestServer, session: &Session) -> Vec<(String, u32)> {
     let res = server
         .call(
             Method::GET,
-            "/api/v1/trends?days=1&dimension=need",
+            &format!("/api/v1/trends?period={}&dimension=need", support::today()),
             Some(session),
             None,
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let trends: Value = res.json().await.unwrap();
-    trends["rows"]
-        .as_array()
-        .unwrap()
+    let trends: peerpulse_core::protocol::TrendsResponse = res.json().await.unwrap();
+    trends
+        .totals
         .iter()
-        .map(|r| (r["value"].as_str().unwrap().to_owned(), r["count"].clone()))
+        .map(|c| (c.measure.value().to_owned(), c.count))
         .collect()
+}
+
+/// Asserts the need counts seen are these codes, each within the noise of its true count.
+fn assert_needs_near(seen: &[(String, u32)], truth: &[(&str, u32)]) {
+    let codes: Vec<&str> = seen.iter().map(|(c, _)| c.as_str()).collect();
+    let expected: Vec<&str> = truth.iter().map(|(c, _)| *c).collect();
+    assert_eq!(codes, expected, "{seen:?}");
+    for ((_, shown), (_, n)) in seen.iter().zip(truth) {
+        support::assert_near(Some(*shown), *n);
+    }
 }
 
 #[tokio::test]
 async fn merged_codes_and_promoted_tags_count_as_one_need_past_counts_included() {
     use peerpulse_core::bucket::Measure;
     use peerpulse_core::protocol::AlertsResponse;
-    use support::{code, update};
+    use support::{code, day_at_van, update};
     let server = TestServer::start(None).await;
     let org = server.org("Harbour").await;
     let manager = server.person(org, Role::Manager, "mia").await;
@@ -498,19 +492,27 @@ async fn merged_codes_and_promoted_tags_count_as_one_need_past_counts_included()
     server
         .sync(
             &ours,
-            vec![
-                update(Measure::Need(code("housing")), 4, 1),
-                update(Measure::FreeTag(code("dental-care")), 3, 1),
-            ],
+            day_at_van(
+                20,
+                1,
+                &[
+                    (Measure::Need(code("housing")), 14),
+                    (Measure::FreeTag(code("dental-care")), 8),
+                ],
+            ),
         )
         .await;
     server
         .sync(
             &theirs,
-            vec![
-                update(Measure::Need(code("shelter")), 3, 1),
-                update(Measure::FreeTag(code("dental-care")), 3, 1),
-            ],
+            day_at_van(
+                20,
+                1,
+                &[
+                    (Measure::Need(code("shelter")), 13),
+                    (Measure::FreeTag(code("dental-care")), 8),
+                ],
+            ),
         )
         .await;
     let new_tags = |alerts: AlertsResponse| -> Vec<String> {
@@ -528,12 +530,9 @@ async fn merged_codes_and_promoted_tags_count_as_one_need_past_counts_included()
         res.json::<AlertsResponse>().await.unwrap()
     };
     assert_eq!(new_tags(alerts().await), ["dental-care"]);
-    assert_eq!(
-        needs_seen(&server, &viewer).await,
-        [
-            ("housing".to_owned(), json!({"below": 5})),
-            ("shelter".to_owned(), json!({"below": 5})),
-        ]
+    assert_needs_near(
+        &needs_seen(&server, &viewer).await,
+        &[("housing", 14), ("shelter", 13)],
     );
 
     let merge = edit(
@@ -578,13 +577,10 @@ async fn merged_codes_and_promoted_tags_count_as_one_need_past_counts_included()
         assert_eq!(res.status(), StatusCode::OK);
     }
 
-    // Past counts follow: shelter's 3 join housing's 4, the tag's 6 are the new need's.
-    assert_eq!(
-        needs_seen(&server, &viewer).await,
-        [
-            ("dental-care".to_owned(), json!(6)),
-            ("housing".to_owned(), json!(7)),
-        ]
+    // Past counts follow: shelter's 13 join housing's 14, the tag's 16 are the new need's.
+    assert_needs_near(
+        &needs_seen(&server, &viewer).await,
+        &[("dental-care", 16), ("housing", 27)],
     );
     assert!(
         new_tags(alerts().await).is_empty(),
@@ -592,11 +588,11 @@ async fn merged_codes_and_promoted_tags_count_as_one_need_past_counts_included()
     );
     // A phone still counting the merged code is accepted: its entries were made before.
     let late = server
-        .sync(&theirs, vec![update(Measure::Need(code("shelter")), 4, 2)])
+        .sync(&theirs, vec![update(Measure::Need(code("shelter")), 14, 2)])
         .await;
     assert_eq!((late.applied, late.codebook_version), (1, 4));
-    assert_eq!(
-        needs_seen(&server, &viewer).await[1],
-        ("housing".to_owned(), json!(8))
+    assert_needs_near(
+        &needs_seen(&server, &viewer).await,
+        &[("dental-care", 16), ("housing", 28)],
     );
 }

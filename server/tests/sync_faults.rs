@@ -444,7 +444,7 @@ async fn org_totals_equal_what_the_phones_hold_after_drops_duplicates_reordering
         }
         let got: BTreeMap<(NaiveDate, Code, Measure), u32> = totals
             .into_iter()
-            .map(|t| ((t.day, t.site, t.measure), t.count))
+            .map(|t| ((t.day, t.site, t.measure), t.cell.count))
             .collect();
         if got != expected {
             mismatches += 1;

@@ -20,7 +20,9 @@ use std::iter::Sum;
 use std::ops::{Add, AddAssign};
 
 /// The key of a bucket or a cell: for a cell, the sum of its buckets' keys modulo 2^32.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct CellKey(pub u32);
 
 impl Add for CellKey {
@@ -134,9 +136,12 @@ mod tests {
     fn keys_add_up_modulo_two_to_the_32() {
         let keys = [CellKey(u32::MAX), CellKey(2), CellKey(5)];
         assert_eq!(keys.into_iter().sum::<CellKey>(), CellKey(6));
-        let cell: KeyedCount = [KeyedCount::new(3, CellKey(u32::MAX)), KeyedCount::new(4, CellKey(1))]
-            .into_iter()
-            .sum();
+        let cell: KeyedCount = [
+            KeyedCount::new(3, CellKey(u32::MAX)),
+            KeyedCount::new(4, CellKey(1)),
+        ]
+        .into_iter()
+        .sum();
         assert_eq!(cell, KeyedCount::new(7, CellKey(0)));
     }
 

@@ -252,10 +252,7 @@ mod tests {
         // Only the park has counts: every site is the same cells, so the same values.
         assert_eq!(everywhere, at_park);
         let total = everywhere.totals[0].count;
-        assert_eq!(
-            Some(total),
-            rule.publish(KeyedCount::new(17, CellKey(34)))
-        );
+        assert_eq!(Some(total), rule.publish(KeyedCount::new(17, CellKey(34))));
         assert_eq!(everywhere.parts.len(), 7);
         assert_eq!(
             everywhere.parts[1].counts[0].count,
@@ -270,7 +267,13 @@ mod tests {
             at(24, "park", Measure::Supply(syringes.clone()), 2, 1),
             at(24, "park", Measure::SupplyUnits(syringes.clone()), 400, 2),
             at(24, "park", Measure::Supply(code("naloxone-kit")), 60, 3),
-            at(24, "park", Measure::SupplyUnits(code("naloxone-kit")), 60, 4),
+            at(
+                24,
+                "park",
+                Measure::SupplyUnits(code("naloxone-kit")),
+                60,
+                4,
+            ),
             at(24, "park", Measure::SupplyUnits(code("condoms")), 500, 5),
         ];
         let cells = cells_of(&counts, Period::Day(day(24)), None);

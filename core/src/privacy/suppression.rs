@@ -29,7 +29,6 @@ impl SuppressionThreshold {
     pub fn get(self) -> u32 {
         self.0
     }
-
 }
 
 impl Default for SuppressionThreshold {

@@ -75,13 +75,15 @@ pub fn bucket_key(
         hash.update([0x1f]);
     }
     let digest = hash.finalize();
-    CellKey(u32::from_le_bytes([digest[0], digest[1], digest[2], digest[3]]))
+    CellKey(u32::from_le_bytes([
+        digest[0], digest[1], digest[2], digest[3],
+    ]))
 }
 
 /// Stores each update whose version is newer than the device's stored one, all in one
 /// transaction, and records the sync time. Replaying a batch, or an older one, changes nothing.
-/// A batch after which the device's counts of a day and site contradict each other (see
-/// [`consistency`]) is refused whole.
+/// A batch whose counts of a day and site contradict each other (see [`consistency`]) is
+/// refused whole.
 pub async fn apply(
     db: &Db,
     secret: &CellKeySecret,
@@ -90,6 +92,7 @@ pub async fn apply(
 ) -> Result<Applied, ApplyError> {
     // One lock order for every request, so concurrent syncs of one device cannot deadlock.
     // (`SyncRequest::check` already refused a request that repeats a bucket.)
+    check_consistent(updates)?;
     let mut rows: Vec<&BucketUpdate> = updates.iter().collect();
     rows.sort_by_key(|u| {
         (
@@ -156,9 +159,7 @@ pub async fn apply(
         }
         applied += query.execute(&mut *tx).await?.rows_affected();
     }
-    let places: BTreeSet<(NaiveDate, &str)> =
-        rows.iter().map(|u| (u.day, u.site.as_str())).collect();
-    check_consistent(&mut tx, device, &places).await?;
+
     sqlx::query("UPDATE devices SET last_sync_at = $1 WHERE id = $2 AND org_id = $3")
         .bind(&now)
         .bind(&device.id)
@@ -175,50 +176,21 @@ pub async fn apply(
     })
 }
 
-/// Refuses the transaction's state if the device's counts of any of `places` contradict
-/// each other.
-async fn check_consistent(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    device: &Device,
-    places: &BTreeSet<(NaiveDate, &str)>,
-) -> Result<(), ApplyError> {
-    for chunk in places.iter().collect::<Vec<_>>().chunks(ROWS_PER_STATEMENT) {
-        let pairs = (0..chunk.len())
-            .map(|i| format!("(${}, ${})", 2 + 2 * i, 3 + 2 * i))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT day, site, dimension, value, CAST(count AS BIGINT) FROM device_buckets \
-             WHERE device_id = $1 AND (day, site) IN (VALUES {pairs})"
-        );
-        let mut query = sqlx::query_as::<_, (String, String, String, String, i64)>(&sql)
-            .bind(&device.id);
-        for (day, site) in chunk {
-            query = query.bind(day.to_string()).bind(*site);
-        }
-        let mut states: BTreeMap<(String, String), BTreeMap<Measure, u32>> = BTreeMap::new();
-        for (day, site, dimension, value, count) in query.fetch_all(&mut **tx).await? {
-            let measure = dimension
-                .parse::<Dimension>()
-                .map_err(|e| e.to_string())
-                .and_then(|d| Measure::from_parts(d, &value).map_err(|e| e.to_string()))
-                .map_err(|e| DbError::Corrupt(format!("bucket {dimension}/{value}: {e}")))?;
-            states
-                .entry((day, site))
-                .or_default()
-                .insert(measure, u32::try_from(count).unwrap_or(u32::MAX));
-        }
-        for ((day, site), counts) in states {
-            if let Err(why) = consistency::check(&counts) {
-                return Err(ApplyError::Inconsistent {
-                    day: day
-                        .parse()
-                        .map_err(|e| DbError::Corrupt(format!("day {day:?}: {e}")))?,
-                    site,
-                    why,
-                });
-            }
-        }
+/// Refuses a batch whose counts of a day and site contradict each other.
+fn check_consistent(updates: &[BucketUpdate]) -> Result<(), ApplyError> {
+    let mut places: BTreeMap<(NaiveDate, &str), BTreeMap<Measure, u32>> = BTreeMap::new();
+    for u in updates {
+        places
+            .entry((u.day, u.site.as_str()))
+            .or_default()
+            .insert(u.measure.clone(), u.count);
+    }
+    for ((day, site), counts) in places {
+        consistency::check(&counts).map_err(|why| ApplyError::Inconsistent {
+            day,
+            site: site.to_owned(),
+            why,
+        })?;
     }
     Ok(())
 }
@@ -313,7 +285,9 @@ fn unpack(record: &str) -> Result<(Measure, KeyedCount), String> {
     let count = count
         .parse::<u32>()
         .map_err(|e| format!("count {count:?}: {e}"))?;
-    let key = key.parse::<u32>().map_err(|e| format!("key {key:?}: {e}"))?;
+    let key = key
+        .parse::<u32>()
+        .map_err(|e| format!("key {key:?}: {e}"))?;
     Ok((measure, KeyedCount::new(count, CellKey(key))))
 }
 
@@ -365,8 +339,7 @@ pub async fn free_tags_on_two_phones(
     to: NaiveDate,
     codebook: &Codebook,
 ) -> Result<BTreeSet<Code>, DbError> {
-    let phones =
-        phones_per_measure(db, org_id, &[Dimension::FreeTag], from, to, codebook).await?;
+    let phones = phones_per_measure(db, org_id, &[Dimension::FreeTag], from, to, codebook).await?;
     Ok(phones
         .into_iter()
         .filter_map(|(measure, n)| match measure {
@@ -456,15 +429,23 @@ pub async fn encounters_per_device(
 pub async fn backfill_cell_keys(db: &Db) -> Result<u64, DbError> {
     let mut done = 0u64;
     loop {
-        let rows: Vec<(String, i64, String, String, String, String, i64, Option<String>)> =
-            sqlx::query_as(
-                "SELECT b.device_id, b.org_id, b.day, b.site, b.dimension, b.value, \
+        let rows: Vec<(
+            String,
+            i64,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            Option<String>,
+        )> = sqlx::query_as(
+            "SELECT b.device_id, b.org_id, b.day, b.site, b.dimension, b.value, \
                    CAST(b.count AS BIGINT), o.cell_key_secret \
                  FROM device_buckets b JOIN orgs o ON o.id = b.org_id \
                  WHERE b.cell_key IS NULL LIMIT 1000",
-            )
-            .fetch_all(db)
-            .await?;
+        )
+        .fetch_all(db)
+        .await?;
         if rows.is_empty() {
             return Ok(done);
         }

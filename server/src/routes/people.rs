@@ -15,13 +15,13 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use peerpulse_core::codebook::{Codebook, CodebookEdit};
-use peerpulse_core::privacy::DisclosureRule;
 use peerpulse_core::org_api::{
     CodebookEditRequest, DeviceSummary, EnrolmentCodeIssued, NewUserRequest, SESSION_COOKIE,
     SessionInfo, SignInRequest, UserSummary, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::{MAX_PASSWORD_CHARS, Permission};
+use peerpulse_core::privacy::DisclosureRule;
 use qrcode::QrCode;
 use qrcode::render::svg;
 

@@ -9,6 +9,8 @@ pub mod people;
 use chrono::{Duration, NaiveDate, Utc};
 use peerpulse_core::bucket::Measure;
 use peerpulse_core::codebook::Code;
+use peerpulse_core::encounter::{EncounterKind, Reach};
+use peerpulse_core::period::{Granularity, Period};
 use peerpulse_core::protocol::{
     BucketUpdate, EnrolResponse, SyncRequest, SyncResponse, TrendsResponse,
 };
@@ -208,17 +210,35 @@ impl TestServer {
         serde_json::from_value(answer).expect("sync answer")
     }
 
-    /// The org trends as the device sees them.
+    /// The org trends of the ISO week holding today, as the device sees them.
     pub async fn trends(&self, token: &str) -> TrendsResponse {
+        let week = Period::containing(Granularity::Week, today());
         let res = self
             .client
-            .get(self.at("/api/v1/trends"))
+            .get(self.at(&format!("/api/v1/trends?period={week}")))
             .bearer_auth(token)
             .send()
             .await
             .expect("trends request");
         assert_eq!(res.status(), StatusCode::OK);
         res.json().await.expect("trends answer")
+    }
+
+    /// The organization's exact stored total of `measure` today over every site: what sync
+    /// stored, which only the service itself ever sees.
+    pub async fn stored(&self, org: i64, measure: &Measure) -> u32 {
+        let total: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(count) AS BIGINT) FROM org_buckets \
+             WHERE org_id = $1 AND day = $2 AND dimension = $3 AND value = $4",
+        )
+        .bind(org)
+        .bind(today().to_string())
+        .bind(measure.dimension().as_str())
+        .bind(measure.value())
+        .fetch_one(&self.state.db)
+        .await
+        .expect("read the stored total");
+        u32::try_from(total.unwrap_or(0)).expect("a count")
     }
 }
 
@@ -241,11 +261,51 @@ pub fn update(measure: Measure, count: u32, version: u64) -> BucketUpdate {
     }
 }
 
-/// The reported count of `measure` today, as JSON (a number or `{"below": n}`), if present.
-pub fn reported(trends: &TrendsResponse, measure: &Measure) -> Option<Value> {
-    trends
-        .rows
-        .iter()
-        .find(|r| r.day == today() && &r.measure == measure)
-        .map(|r| serde_json::to_value(r.count).expect("serialize count"))
+/// One phone's consistent counts of `day` at `site`: `n` outreach encounters with walk-in
+/// contacts, and `extras` among them, all at `version`.
+pub fn day_at(
+    day: NaiveDate,
+    site: &str,
+    n: u32,
+    version: u64,
+    extras: &[(Measure, u32)],
+) -> Vec<BucketUpdate> {
+    [
+        (Measure::Encounters, n),
+        (Measure::Kind(EncounterKind::Outreach), n),
+        (Measure::Reach(Reach::WalkIn), n),
+    ]
+    .into_iter()
+    .chain(extras.iter().cloned())
+    .map(|(measure, count)| BucketUpdate {
+        day,
+        site: code(site),
+        measure,
+        count,
+        version,
+    })
+    .collect()
+}
+
+/// [`day_at`] today at the van.
+pub fn day_at_van(n: u32, version: u64, extras: &[(Measure, u32)]) -> Vec<BucketUpdate> {
+    day_at(today(), "van", n, version, extras)
+}
+
+/// The published total of `measure` over the trends' period, if it may be shown.
+pub fn reported(trends: &TrendsResponse, measure: &Measure) -> Option<u32> {
+    trends.total(measure)
+}
+
+/// The threshold of a new organization.
+pub const THRESHOLD: u32 = 5;
+
+/// Asserts `published` is what the disclosure rule may show of a true count `truth` that is
+/// well above the threshold: shown, within the noise (at most the threshold either way).
+pub fn assert_near(published: Option<u32>, truth: u32) {
+    let shown = published.unwrap_or_else(|| panic!("a count of {truth} is published"));
+    assert!(
+        shown >= THRESHOLD && shown.abs_diff(truth) <= THRESHOLD,
+        "{truth} published as {shown}"
+    );
 }
