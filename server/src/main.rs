@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::people::Role;
+use peerpulse_core::privacy::SuppressionThreshold;
 use peerpulse_server::db::{self, devices, enrolment, orgs, people};
 use peerpulse_server::{AppState, DEFAULT_PUBLIC_URL, serve};
 use std::io::Write;
@@ -74,6 +75,10 @@ enum Command {
         /// their next sync.
         #[arg(long)]
         edit_window_days: Option<u16>,
+        /// The smallest count ever published (at least 3; 5 by default; CMS uses 11). Every
+        /// view follows it from its next read.
+        #[arg(long)]
+        threshold: Option<u32>,
     },
 }
 
@@ -259,11 +264,17 @@ async fn run(
             say(&format!("Organization {name} created."));
             print_admin_link(&pool, org, public_url.unwrap_or(DEFAULT_PUBLIC_URL)).await?;
         }
-        Command::Settings { edit_window_days } => {
+        Command::Settings {
+            edit_window_days,
+            threshold,
+        } => {
             let (pool, org) = first_org(location).await?;
             if let Some(days) = edit_window_days {
                 let window = EditWindow::new(days)?;
                 orgs::set_edit_window(&pool, org, window).await?;
+            }
+            if let Some(threshold) = threshold {
+                orgs::set_threshold(&pool, org, SuppressionThreshold::new(threshold)?).await?;
             }
             let current = orgs::get(&pool, org)
                 .await?
@@ -274,8 +285,7 @@ async fn run(
                 current.edit_window.days()
             ));
             say(&format!(
-                "Suppression threshold: {} (smaller counts show as <{})",
-                current.threshold.get(),
+                "Threshold: {} (no published count is smaller; every count is published with a little noise)",
                 current.threshold.get()
             ));
             say(&format!("Codebook version: {}", current.codebook.version));

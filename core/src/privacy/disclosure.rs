@@ -231,6 +231,19 @@ mod tests {
     }
 
     #[test]
+    fn most_published_counts_are_not_the_exact_count() {
+        let rule = DisclosureRule::default();
+        let moved = (0..10_000u32)
+            .filter(|&k| {
+                let cell = KeyedCount::new(100, CellKey(k.wrapping_mul(0x9e37_79b9)));
+                rule.publish(cell) != Some(100)
+            })
+            .count();
+        // Noise 0 has weight 32 of 94: about two thirds move.
+        assert!((6_000..7_300).contains(&moved), "{moved} of 10,000 moved");
+    }
+
+    #[test]
     fn the_same_cell_is_published_the_same_whatever_view_asks_for_it() {
         let housing = Measure::Need(code("housing"));
         let counts = [

@@ -50,9 +50,11 @@ impl From<sqlx::Error> for ApplyError {
 const ROWS_PER_STATEMENT: usize = 400;
 
 /// The key of one device's bucket in one state: a keyed hash of the organization's secret,
-/// the device, the bucket and its count. The same state always has the same key, so a phone
-/// going back to an earlier count gets its earlier noise back rather than a new draw; any
-/// change of count draws a new key. Nobody without the secret can compute it.
+/// the device, the bucket and its count; zero for an empty bucket, which holds no entries,
+/// so a cell's key is the same whether a phone's emptied bucket is stored or not. The same
+/// state always has the same key, so a phone going back to an earlier count gets its earlier
+/// noise back rather than a new draw; any change of count draws a new key. Nobody without
+/// the secret can compute it.
 pub fn bucket_key(
     secret: &CellKeySecret,
     device_id: &str,
@@ -61,6 +63,9 @@ pub fn bucket_key(
     measure: &Measure,
     count: u32,
 ) -> CellKey {
+    if count == 0 {
+        return CellKey(0);
+    }
     let mut hash = Sha256::new();
     for part in [
         secret.expose(),

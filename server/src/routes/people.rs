@@ -271,10 +271,12 @@ pub async fn edit_codebook(
         // its count, as a need.
         let phones = buckets::phones_using_free_tag(&state.db, org.id, tag).await?;
         if phones < 2 {
-            return Err(ApiError::Unprocessable(format!(
-                "Only free tags that at least two phones used can become needs; {tag:?} was used on {}.",
-                if phones == 0 { "none" } else { "one" }
-            )));
+            // Said the same of a word used on one phone and of one used on none, so a
+            // guessed word learns nothing.
+            return Err(ApiError::Unprocessable(
+                "Only a free tag that at least two phones used can become a need: pick one from \"Free tags in use\"."
+                    .to_owned(),
+            ));
         }
     }
     let edited = org

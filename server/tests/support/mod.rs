@@ -4,6 +4,7 @@
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
 
+pub mod adversary;
 pub mod people;
 
 use chrono::{Duration, NaiveDate, Utc};
