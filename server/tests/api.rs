@@ -1006,3 +1006,58 @@ async fn a_gzip_sync_lands_and_a_broken_or_oversized_one_is_refused_with_json() 
     let refused = post(packed).await.unwrap();
     assert_json_error(refused, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
 }
+
+#[tokio::test]
+async fn buckets_stored_before_cell_keys_get_them_at_start_and_the_totals_follow() {
+    use peerpulse_server::db::{buckets, orgs};
+    let (server, org, token) = TestServer::with_device("Org").await;
+    server.sync(&token, day_at_van(12, 1, &[])).await;
+    // As an earlier version stored them: no keys, and totals without key sums.
+    sqlx::query("UPDATE device_buckets SET cell_key = NULL")
+        .execute(&server.state.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE org_buckets SET cell_key = 0")
+        .execute(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        buckets::backfill_cell_keys(&server.state.db).await.unwrap(),
+        3
+    );
+    let secret = orgs::get(&server.state.db, org)
+        .await
+        .unwrap()
+        .unwrap()
+        .cell_key_secret;
+    let stored: Vec<(String, i64)> =
+        sqlx::query_as("SELECT device_id, cell_key FROM device_buckets WHERE dimension = $1")
+            .bind("encounters")
+            .fetch_all(&server.state.db)
+            .await
+            .unwrap();
+    let expected = buckets::bucket_key(
+        &secret,
+        &stored[0].0,
+        today(),
+        "van",
+        &Measure::Encounters,
+        12,
+    );
+    assert_eq!(stored[0].1, i64::from(expected.0));
+    let total: i64 = sqlx::query_scalar(
+        "SELECT cell_key FROM org_buckets WHERE org_id = $1 AND dimension = 'encounters'",
+    )
+    .bind(org)
+    .fetch_one(&server.state.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        total, stored[0].1,
+        "the organization total carries its bucket's key"
+    );
+    assert_eq!(
+        buckets::backfill_cell_keys(&server.state.db).await.unwrap(),
+        0
+    );
+}

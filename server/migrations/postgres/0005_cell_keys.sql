@@ -37,3 +37,7 @@ DROP TRIGGER device_buckets_roll_up_update ON device_buckets;
 CREATE TRIGGER device_buckets_roll_up_update AFTER UPDATE OF count, cell_key ON device_buckets
 FOR EACH ROW WHEN (NEW.count <> OLD.count OR coalesce(NEW.cell_key, 0) <> coalesce(OLD.cell_key, 0))
 EXECUTE FUNCTION device_buckets_roll_up();
+
+-- Which phones used a free tag in a period (a tag is named only when two did) reads one
+-- dimension of the period's rows.
+CREATE INDEX device_buckets_org_dimension_day ON device_buckets (org_id, dimension, day);

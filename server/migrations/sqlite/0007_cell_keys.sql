@@ -33,3 +33,7 @@ BEGIN
     WHERE org_id = NEW.org_id AND day = NEW.day AND site = NEW.site
       AND dimension = NEW.dimension AND value = NEW.value;
 END;
+
+-- Which phones used a free tag in a period (a tag is named only when two did) reads one
+-- dimension of the period's rows.
+CREATE INDEX device_buckets_org_dimension_day ON device_buckets (org_id, dimension, day);

@@ -428,26 +428,30 @@ pub async fn encounters_per_device(
         .collect()
 }
 
+/// A bucket stored before cell keys, with its organization's secret.
+#[derive(sqlx::FromRow)]
+struct UnkeyedBucket {
+    device_id: String,
+    org_id: i64,
+    day: String,
+    site: String,
+    dimension: String,
+    value: String,
+    count: i64,
+    cell_key_secret: Option<String>,
+}
+
 /// Gives every bucket stored before cell keys (migration `cell_keys`) its key; the
 /// organization totals follow through their trigger. Run at start; a few seconds per
 /// million rows, once.
 pub async fn backfill_cell_keys(db: &Db) -> Result<u64, DbError> {
     let mut done = 0u64;
     loop {
-        let rows: Vec<(
-            String,
-            i64,
-            String,
-            String,
-            String,
-            String,
-            i64,
-            Option<String>,
-        )> = sqlx::query_as(
+        let rows: Vec<UnkeyedBucket> = sqlx::query_as(
             "SELECT b.device_id, b.org_id, b.day, b.site, b.dimension, b.value, \
-                   CAST(b.count AS BIGINT), o.cell_key_secret \
-                 FROM device_buckets b JOIN orgs o ON o.id = b.org_id \
-                 WHERE b.cell_key IS NULL LIMIT 1000",
+               CAST(b.count AS BIGINT) AS count, o.cell_key_secret \
+             FROM device_buckets b JOIN orgs o ON o.id = b.org_id \
+             WHERE b.cell_key IS NULL LIMIT 1000",
         )
         .fetch_all(db)
         .await?;
@@ -455,7 +459,17 @@ pub async fn backfill_cell_keys(db: &Db) -> Result<u64, DbError> {
             return Ok(done);
         }
         let mut tx = db.begin().await?;
-        for (device, org, day, site, dimension, value, count, secret) in rows {
+        for UnkeyedBucket {
+            device_id: device,
+            org_id: org,
+            day,
+            site,
+            dimension,
+            value,
+            count,
+            cell_key_secret: secret,
+        } in rows
+        {
             let secret = CellKeySecret::from_stored(
                 secret.ok_or_else(|| DbError::Corrupt(format!("org {org} has no secret")))?,
             );

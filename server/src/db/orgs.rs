@@ -72,16 +72,35 @@ pub async fn first(db: &Db) -> Result<Option<i64>, DbError> {
     )
 }
 
+/// An organization as stored.
+#[derive(sqlx::FromRow)]
+struct OrgRow {
+    id: i64,
+    name: String,
+    suppression_threshold: i64,
+    codebook: Option<String>,
+    edit_window_days: i64,
+    cell_key_secret: Option<String>,
+}
+
 /// One organization by id.
 pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, DbError> {
-    let row: Option<(i64, String, i64, Option<String>, i64, Option<String>)> = sqlx::query_as(
+    let row: Option<OrgRow> = sqlx::query_as(
         "SELECT id, name, suppression_threshold, codebook, edit_window_days, cell_key_secret \
          FROM orgs WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db)
     .await?;
-    let Some((id, name, threshold, codebook, window, secret)) = row else {
+    let Some(OrgRow {
+        id,
+        name,
+        suppression_threshold: threshold,
+        codebook,
+        edit_window_days: window,
+        cell_key_secret: secret,
+    }) = row
+    else {
         return Ok(None);
     };
     let cell_key_secret = CellKeySecret::from_stored(
