@@ -69,6 +69,12 @@ pub enum ApiError {
     /// Something failed inside the service.
     #[error("The service had an internal problem; nothing was changed. Try again later.")]
     Internal(String),
+    /// The database cannot take writes for now (its disk is full, it is locked or its
+    /// connection dropped): nothing was stored, and the client should try again.
+    #[error(
+        "The service cannot store this right now (its storage is full or busy); nothing was stored. Try again in a little while."
+    )]
+    Unavailable(#[source] DbError),
 }
 
 impl ApiError {
@@ -91,6 +97,7 @@ impl ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -118,6 +125,7 @@ impl ApiError {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::TooManyRequests(_) => "too_many_requests",
             Self::Internal(_) => "internal",
+            Self::Unavailable(_) => "unavailable",
         }
     }
 }
@@ -127,12 +135,20 @@ impl IntoResponse for ApiError {
         if let Self::Internal(detail) = &self {
             tracing::error!("internal error: {detail}");
         }
+        if let Self::Unavailable(cause) = &self {
+            tracing::warn!("answering 503: {cause}");
+        }
         let body = ErrorBody {
             error: self.code().to_owned(),
             message: self.to_string(),
         };
         let mut response = (self.status(), Json(body)).into_response();
-        if let Self::TooManyRequests(wait) = self {
+        let retry_after = match self {
+            Self::TooManyRequests(wait) => Some(wait),
+            Self::Unavailable(_) => Some(UNAVAILABLE_RETRY),
+            _ => None,
+        };
+        if let Some(wait) = retry_after {
             let seconds = wait.as_secs().max(1).to_string();
             if let Ok(value) = axum::http::HeaderValue::from_str(&seconds) {
                 response
@@ -176,8 +192,15 @@ impl From<crate::db::buckets::ApplyError> for ApiError {
     }
 }
 
+/// How long a client is asked to wait after a 503.
+const UNAVAILABLE_RETRY: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
-        Self::Internal(e.to_string())
+        if e.is_unavailable() {
+            Self::Unavailable(e)
+        } else {
+            Self::Internal(e.to_string())
+        }
     }
 }

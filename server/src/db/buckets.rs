@@ -11,6 +11,7 @@ use peerpulse_core::privacy::cell_key::{CellKey, KeyedCount};
 use peerpulse_core::privacy::disclosure::SiteCount;
 use peerpulse_core::protocol::BucketUpdate;
 use sha2::{Digest, Sha256};
+use sqlx::Connection;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What applying a batch did.
@@ -95,9 +96,9 @@ pub async fn apply(
     device: &Device,
     updates: &[BucketUpdate],
 ) -> Result<Applied, ApplyError> {
+    check_consistent(updates)?;
     // One lock order for every request, so concurrent syncs of one device cannot deadlock.
     // (`SyncRequest::check` already refused a request that repeats a bucket.)
-    check_consistent(updates)?;
     let mut rows: Vec<&BucketUpdate> = updates.iter().collect();
     rows.sort_by_key(|u| {
         (
@@ -107,8 +108,33 @@ pub async fn apply(
             u.measure.value(),
         )
     });
+    let mut conn = db.acquire().await.map_err(DbError::from)?;
+    let written = write(&mut conn, secret, device, &rows).await;
+    if written.is_err() {
+        // Never hand out again a connection whose transaction failed: the database may have
+        // left it open (a full disk does), and it would hold the write lock.
+        let _ = conn.close().await;
+    }
+    let applied = written?;
+    let applied = u32::try_from(applied).unwrap_or(u32::MAX);
+    Ok(Applied {
+        applied,
+        unchanged: u32::try_from(updates.len())
+            .unwrap_or(u32::MAX)
+            .saturating_sub(applied),
+    })
+}
+
+/// Writes `rows` and the device's sync time in one transaction on `conn`: what is
+/// acknowledged is what this commit made durable.
+async fn write(
+    conn: &mut sqlx::pool::PoolConnection<sqlx::Any>,
+    secret: &CellKeySecret,
+    device: &Device,
+    rows: &[&BucketUpdate],
+) -> Result<u64, DbError> {
     let now = now();
-    let mut tx = db.begin().await?;
+    let mut tx = conn.begin().await?;
     let mut applied: u64 = 0;
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let values = (0..chunk.len())
@@ -172,13 +198,7 @@ pub async fn apply(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    let applied = u32::try_from(applied).unwrap_or(u32::MAX);
-    Ok(Applied {
-        applied,
-        unchanged: u32::try_from(updates.len())
-            .unwrap_or(u32::MAX)
-            .saturating_sub(applied),
-    })
+    Ok(applied)
 }
 
 /// Refuses a batch whose counts of a day and site contradict each other.

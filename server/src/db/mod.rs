@@ -76,6 +76,34 @@ pub enum DbError {
     Random(#[from] crate::secrets::NoRandomness),
 }
 
+impl DbError {
+    /// Whether the database cannot take this for now but may soon: a full disk, a lock held
+    /// too long, a connection lost. Clients are told to try again (503), never that it failed
+    /// for good, and never that it was stored.
+    pub fn is_unavailable(&self) -> bool {
+        let Self::Sql(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+                match code.parse::<i64>() {
+                    // SQLite's primary result codes: BUSY, LOCKED, IOERR, FULL.
+                    Ok(sqlite) => matches!(sqlite & 0xff, 5 | 6 | 10 | 13),
+                    // PostgreSQL's SQLSTATE classes: insufficient resources, connection
+                    // exceptions, operator intervention, and serialization failures.
+                    Err(_) => {
+                        ["53", "08", "57P"].iter().any(|c| code.starts_with(c))
+                            || code == "40001"
+                            || code == "40P01"
+                    }
+                }
+            }),
+            _ => false,
+        }
+    }
+}
+
 /// Opens the database at `location`, creating a SQLite file if needed (in WAL mode), and runs
 /// every migration of its backend.
 pub async fn open(location: &Location) -> Result<Db, DbError> {
@@ -92,11 +120,23 @@ pub async fn open(location: &Location) -> Result<Db, DbError> {
                 .after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;",
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
                         )
                         .await?;
                         Ok(())
+                    })
+                })
+                .after_release(|conn, _| {
+                    // A write that failed (a full disk) may leave its connection inside a
+                    // transaction the database did not roll back: it would hold the write
+                    // lock, and turn the next BEGIN on it into a savepoint that never
+                    // commits. Such a connection is closed, never handed out again.
+                    Box::pin(async move {
+                        if conn.execute("BEGIN").await.is_err() {
+                            return Ok(false);
+                        }
+                        Ok(conn.execute("ROLLBACK").await.is_ok())
                     })
                 })
                 .connect(&url)

@@ -59,6 +59,14 @@ impl TestDb {
         Self { location, dir }
     }
 
+    /// A SQLite database in `dir` (which the caller may have mounted somewhere special).
+    pub fn sqlite_in(dir: TempDir) -> Self {
+        Self {
+            location: Location::SqliteIn(dir.path().to_owned()),
+            dir,
+        }
+    }
+
     /// What `--data-dir` and `DATABASE_URL` must be for the service binary to use it.
     pub fn cli_args(&self) -> (std::ffi::OsString, Option<String>) {
         let url = match &self.location {
@@ -92,6 +100,16 @@ impl TestServer {
             Some(public_url),
         )
         .await
+    }
+
+    /// A service on `db`.
+    pub async fn on(db: TestDb) -> Self {
+        Self::start_on(std::sync::Arc::new(db), None).await
+    }
+
+    /// Where its database is.
+    pub fn location(&self) -> &Location {
+        &self.db.location
     }
 
     /// A second instance of the service on the same database, as behind a load balancer.
