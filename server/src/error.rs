@@ -75,6 +75,9 @@ pub enum ApiError {
         "The service cannot store this right now (its storage is full or busy); nothing was stored. Try again in a little while."
     )]
     Unavailable(#[source] DbError),
+    /// Every password hashing thread is taken: try again in a moment.
+    #[error("Too many people are signing in at once. Try again in a moment.")]
+    Busy,
 }
 
 impl ApiError {
@@ -97,7 +100,7 @@ impl ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -126,6 +129,7 @@ impl ApiError {
             Self::TooManyRequests(_) => "too_many_requests",
             Self::Internal(_) => "internal",
             Self::Unavailable(_) => "unavailable",
+            Self::Busy => "busy",
         }
     }
 }
@@ -146,6 +150,7 @@ impl IntoResponse for ApiError {
         let retry_after = match self {
             Self::TooManyRequests(wait) => Some(wait),
             Self::Unavailable(_) => Some(UNAVAILABLE_RETRY),
+            Self::Busy => Some(std::time::Duration::from_secs(2)),
             _ => None,
         };
         if let Some(wait) = retry_after {
@@ -188,6 +193,21 @@ impl From<crate::db::buckets::ApplyError> for ApiError {
                 Self::InconsistentCounts(e.to_string())
             }
             crate::db::buckets::ApplyError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::passwords::Busy> for ApiError {
+    fn from(_: crate::passwords::Busy) -> Self {
+        Self::Busy
+    }
+}
+
+impl From<crate::passwords::NewHashError> for ApiError {
+    fn from(e: crate::passwords::NewHashError) -> Self {
+        match e {
+            crate::passwords::NewHashError::Busy(_) => Self::Busy,
+            crate::passwords::NewHashError::Failed(e) => Self::Internal(e.to_string()),
         }
     }
 }

@@ -1,11 +1,16 @@
-//! Password hashing with argon2id (the crate's defaults: 19 MiB, 2 passes), off the async
-//! runtime because it is slow on purpose.
+//! Password hashing with argon2id (the crate's defaults: 19 MiB, 2 passes), slow on purpose,
+//! so it runs on a few dedicated threads, one per core, with a short queue in front. When the
+//! queue is full the caller is told at once ([`Busy`]), so a flood of sign-ins cannot take the
+//! memory of one hash per request, and the same threads (and so the same few allocator arenas)
+//! do every hash, so the memory they used is reused rather than kept per thread.
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use peerpulse_core::people::NewPassword;
-use std::sync::LazyLock;
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, LazyLock, Mutex};
+use tokio::sync::oneshot;
 
 /// A hash to check against when the account does not exist, so a wrong username takes as
 /// long as a wrong password and does not reveal which names exist.
@@ -17,6 +22,22 @@ static NOBODY: LazyLock<String> =
 #[error("password hashing failed: {0}")]
 pub struct HashError(String);
 
+/// Every hashing thread is busy and the queue is full: try again shortly.
+#[derive(Debug, thiserror::Error)]
+#[error("too many passwords are being checked at once")]
+pub struct Busy;
+
+/// Why a new password could not be hashed.
+#[derive(Debug, thiserror::Error)]
+pub enum NewHashError {
+    /// Try again shortly.
+    #[error(transparent)]
+    Busy(#[from] Busy),
+    /// The hasher failed.
+    #[error(transparent)]
+    Failed(#[from] HashError),
+}
+
 fn hash_now(password: &str) -> Result<String, HashError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -25,30 +46,71 @@ fn hash_now(password: &str) -> Result<String, HashError> {
         .map_err(|e| HashError(e.to_string()))
 }
 
+fn verify_now(password: &str, stored: Option<&str>) -> bool {
+    let stored_or_nobody = stored.unwrap_or(&NOBODY);
+    let matches = PasswordHash::new(stored_or_nobody).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    });
+    stored.is_some() && matches
+}
+
+/// Work for the hashing threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Hashes waiting beyond those running, per hashing thread.
+const QUEUE_PER_THREAD: usize = 2;
+
+/// The hashing threads' queue.
+static QUEUE: LazyLock<SyncSender<Job>> = LazyLock::new(|| {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (sender, receiver) = sync_channel::<Job>(threads * QUEUE_PER_THREAD);
+    let receiver: Arc<Mutex<Receiver<Job>>> = Arc::new(Mutex::new(receiver));
+    for n in 0..threads {
+        let receiver = receiver.clone();
+        std::thread::Builder::new()
+            .name(format!("password-hash-{n}"))
+            .spawn(move || {
+                loop {
+                    // A poisoned lock only means another hashing thread panicked mid-recv.
+                    let job = receiver.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            })
+            .expect("start a password hashing thread");
+    }
+    sender
+});
+
+/// Runs `work` on a hashing thread, or says at once that they are all busy.
+async fn on_hashing_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Busy> {
+    let (reply, answer) = oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = reply.send(work());
+    });
+    match QUEUE.try_send(job) {
+        Ok(()) => answer.await.map_err(|_| Busy),
+        Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => Err(Busy),
+    }
+}
+
 /// The stored form of a new password.
-pub async fn hash(password: &NewPassword) -> Result<String, HashError> {
+pub async fn hash(password: &NewPassword) -> Result<String, NewHashError> {
     let password = password.expose().to_owned();
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .map_err(|e| HashError(e.to_string()))?
+    Ok(on_hashing_thread(move || hash_now(&password)).await??)
 }
 
 /// Whether `password` matches `stored`; with no stored hash (no such account) it does the
 /// same work and answers no.
-pub async fn verify(password: &str, stored: Option<String>) -> bool {
+pub async fn verify(password: &str, stored: Option<String>) -> Result<bool, Busy> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let exists = stored.is_some();
-        let stored = stored.unwrap_or_else(|| NOBODY.clone());
-        let matches = PasswordHash::new(&stored).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        });
-        exists && matches
-    })
-    .await
-    .unwrap_or(false)
+    on_hashing_thread(move || verify_now(&password, stored.as_deref())).await
 }
 
 #[cfg(test)]
@@ -61,8 +123,27 @@ mod tests {
         let stored = hash(&password).await.unwrap();
         assert!(stored.starts_with("$argon2id$"));
         assert!(!stored.contains("horse"));
-        assert!(verify("correct horse battery", Some(stored.clone())).await);
-        assert!(!verify("correct horse batterY", Some(stored)).await);
-        assert!(!verify("no account has this password", None).await);
+        assert!(
+            verify("correct horse battery", Some(stored.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!verify("correct horse batterY", Some(stored)).await.unwrap());
+        assert!(!verify("no account has this password", None).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_flood_beyond_the_queue_is_told_busy_at_once() {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let flood: Vec<_> = (0..threads * (QUEUE_PER_THREAD + 1) + 8)
+            .map(|_| tokio::spawn(verify("guess", None)))
+            .collect();
+        let mut busy = 0;
+        for answer in flood {
+            if answer.await.unwrap().is_err() {
+                busy += 1;
+            }
+        }
+        assert!(busy >= 8, "{busy} told busy");
     }
 }

@@ -125,6 +125,20 @@ pub async fn redeem_link(
     Ok(Some(id))
 }
 
+/// Whether `token` is a sign-in link that can still be used (checked before any password is
+/// hashed for it; [`redeem_link`] checks again as it uses it).
+pub async fn link_is_open(db: &Db, token: &str) -> Result<bool, DbError> {
+    let open: Option<i64> = sqlx::query_scalar(
+        "SELECT org_id FROM sign_in_links \
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(secrets::hash(token))
+    .bind(now())
+    .fetch_optional(db)
+    .await?;
+    Ok(open.is_some())
+}
+
 /// Creates an account in `org_id` directly (an admin adding a person).
 pub async fn create_user(
     db: &Db,

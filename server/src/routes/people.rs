@@ -76,9 +76,11 @@ pub async fn welcome(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<WelcomeRequest>,
 ) -> Result<Response, ApiError> {
-    let hash = passwords::hash(&request.password)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    // A link that cannot be used costs no hash.
+    if !people::link_is_open(&state.db, &request.token).await? {
+        return Err(ApiError::SignInLinkInvalid);
+    }
+    let hash = passwords::hash(&request.password).await?;
     let user_id = people::redeem_link(&state.db, &request.token, &request.username, &hash)
         .await
         .map_err(account_error)?
@@ -95,15 +97,13 @@ pub async fn sign_in(
         return Err(ApiError::BadCredentials);
     }
     let account = people::account(&state.db, &request.username).await?;
+    // One hash either way: an unknown name costs what a wrong password costs.
     let stored = account.as_ref().map(|a| a.password_hash.clone());
     match account {
-        Some(account) if passwords::verify(&request.password, stored).await => {
+        Some(account) if passwords::verify(&request.password, stored).await? => {
             signed_in(&state, account.user_id).await
         }
-        _ => {
-            passwords::verify(&request.password, None).await;
-            Err(ApiError::BadCredentials)
-        }
+        _ => Err(ApiError::BadCredentials),
     }
 }
 
@@ -147,9 +147,7 @@ pub async fn create_user(
     ApiJson(request): ApiJson<NewUserRequest>,
 ) -> Result<(StatusCode, Json<UserSummary>), ApiError> {
     require(&person, Permission::ManagePeople)?;
-    let hash = passwords::hash(&request.password)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let hash = passwords::hash(&request.password).await?;
     people::create_user(
         &state.db,
         person.org_id,
