@@ -26,21 +26,8 @@ impl FromRequestParts<AppState> for Device {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts.headers.get(AUTHORIZATION).ok_or(ApiError::Unauthorized(
-            "This request needs the device token: send \"Authorization: Bearer <token>\" (enrol the phone first).",
-        ))?;
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|h| h.split_once(' '))
-            // The scheme name is case-insensitive (RFC 9110, section 11.1).
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
-            .map(|(_, token)| token.trim())
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized(
-                "The Authorization header must be \"Bearer <token>\".",
-            ))?;
-        let device = devices::by_token_hash(&state.db, &secrets::hash(token))
+        let token = bearer_token(parts)?;
+        let device = devices::by_token_hash(&state.db, &secrets::hash(&token))
             .await?
             .ok_or(ApiError::Unauthorized(
                 "This device token is unknown or revoked: enrol the phone again with a new code.",
@@ -51,6 +38,24 @@ impl FromRequestParts<AppState> for Device {
             .map_err(ApiError::TooManyRequests)?;
         Ok(device)
     }
+}
+
+/// The device token of an `Authorization: Bearer` header.
+fn bearer_token(parts: &Parts) -> Result<String, ApiError> {
+    let header = parts.headers.get(AUTHORIZATION).ok_or(ApiError::Unauthorized(
+        "This request needs the device token: send \"Authorization: Bearer <token>\" (enrol the phone first).",
+    ))?;
+    header
+        .to_str()
+        .ok()
+        .and_then(|h| h.split_once(' '))
+        // The scheme name is case-insensitive (RFC 9110, section 11.1).
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
+        .map(|(_, token)| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthorized(
+            "The Authorization header must be \"Bearer <token>\".",
+        ))
 }
 
 /// The session cookie's token, if the request carries one.
@@ -107,12 +112,50 @@ pub fn require(person: &Person, permission: Permission) -> Result<(), ApiError> 
 
 /// Whoever may read an organization's published trends: one of its phones (device token) or
 /// one of its people (session).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reader {
     /// The organization read.
     pub org_id: i64,
     /// Who reads: phones read a coarser view than people signed in.
     pub kind: ReaderKind,
+    /// What they read with, to tell whether they still may.
+    pub credential: Credential,
+}
+
+/// What a reader proved who they are with.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A device token, by its stored hash.
+    Device(String),
+    /// A session token.
+    Session(String),
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Device(_) => "Credential::Device(..)",
+            Self::Session(_) => "Credential::Session(..)",
+        })
+    }
+}
+
+impl Credential {
+    /// A name for the phone or session that reveals neither token.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Device(hash) => format!("device:{hash}"),
+            Self::Session(token) => format!("session:{}", secrets::hash(token)),
+        }
+    }
+
+    /// Whether it still gives access: the phone is not revoked, the session not ended.
+    pub async fn still_valid(&self, state: &AppState) -> Result<bool, ApiError> {
+        Ok(match self {
+            Self::Device(hash) => devices::by_token_hash(&state.db, hash).await?.is_some(),
+            Self::Session(token) => people::session(&state.db, token).await?.is_some(),
+        })
+    }
 }
 
 /// Who reads an organization's trends.
@@ -130,16 +173,20 @@ impl FromRequestParts<AppState> for Reader {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         if parts.headers.contains_key(AUTHORIZATION) {
             let device = Device::from_request_parts(parts, state).await?;
+            let token = bearer_token(parts)?;
             return Ok(Self {
                 org_id: device.org_id,
                 kind: ReaderKind::Phone,
+                credential: Credential::Device(secrets::hash(&token)),
             });
         }
         let person = Person::from_request_parts(parts, state).await?;
         require(&person, Permission::ReadTrends)?;
+        let token = session_token(parts).ok_or(ApiError::SignInRequired)?;
         Ok(Self {
             org_id: person.org_id,
             kind: ReaderKind::Person,
+            credential: Credential::Session(token),
         })
     }
 }

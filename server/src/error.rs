@@ -75,6 +75,9 @@ pub enum ApiError {
         "The service cannot store this right now (its storage is full or busy); nothing was stored. Try again in a little while."
     )]
     Unavailable(#[source] DbError),
+    /// The phone or session holds as many live event streams as it may.
+    #[error("Too many live views are open with this sign-in or phone: close some tabs.")]
+    TooManyStreams,
     /// Every password hashing thread is taken: try again in a moment.
     #[error("Too many people are signing in at once. Try again in a moment.")]
     Busy,
@@ -98,7 +101,7 @@ impl ApiError {
             Self::InvalidSync(_) => StatusCode::BAD_REQUEST,
             Self::NotFound | Self::NoSuchRecord(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests(_) | Self::TooManyStreams => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable(_) | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -127,6 +130,7 @@ impl ApiError {
             Self::NoSuchRecord(_) => "no_such_record",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::TooManyRequests(_) => "too_many_requests",
+            Self::TooManyStreams => "too_many_streams",
             Self::Internal(_) => "internal",
             Self::Unavailable(_) => "unavailable",
             Self::Busy => "busy",

@@ -1,8 +1,10 @@
 //! PeerPulse service: device enrolment, exactly-once trend sync, suppressed trends, and the PWA.
 
 pub mod auth;
+pub mod connections;
 pub mod db;
 pub mod error;
+pub mod event_streams;
 pub mod passwords;
 pub mod rate_limit;
 pub mod routes;
@@ -28,6 +30,8 @@ pub struct AppState {
     /// Organizations whose counts just changed, for live dashboards (one service instance:
     /// several instances behind a load balancer would need the database to relay this).
     pub changes: tokio::sync::broadcast::Sender<i64>,
+    /// Live event streams open now.
+    pub open_streams: event_streams::OpenStreams,
 }
 
 /// Burst of requests a device may send at once (a large backlog syncs in many batches).
@@ -47,6 +51,7 @@ impl AppState {
             rate_limit: Arc::new(RateLimiter::new(RATE_BURST, RATE_PER_MINUTE)),
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             changes: tokio::sync::broadcast::channel(256).0,
+            open_streams: event_streams::OpenStreams::default(),
         })
     }
 
@@ -62,9 +67,7 @@ pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 /// Serves the app on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, routes::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    connections::serve(listener, routes::router(state), shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -21,6 +21,7 @@ use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, 
 use serde::de::DeserializeOwned;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted, in bytes: a full batch of buckets is far smaller. Every
@@ -28,6 +29,9 @@ use tower_http::trace::TraceLayer;
 /// body; no separate limit layer in front, whose refusal would be plain text. A gzip body
 /// (`Content-Encoding: gzip`, as phones send a sync) is held to it once unpacked.
 pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// How long a client has to send a request's body.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// The whole app.
 pub fn router(state: AppState) -> Router {
@@ -78,6 +82,8 @@ pub fn router(state: AppState) -> Router {
     };
     app.layer(CompressionLayer::new())
         .layer(RequestDecompressionLayer::new())
+        // A body trickled in slower than this holds a connection for nothing.
+        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -6,6 +6,7 @@ use crate::auth::{Reader, ReaderKind};
 use crate::db::buckets;
 use crate::db::orgs::Org;
 use crate::error::ApiError;
+use crate::event_streams;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -176,26 +177,54 @@ pub async fn alerts(
 /// `GET /api/v1/events`: a server-sent event `changed` each time a phone of the caller's
 /// organization syncs new counts, so an open dashboard reloads within moments. The event
 /// carries nothing: what the dashboard reloads is published like any other read, and a cell
-/// that changed has a new key, so a new noise.
+/// that changed has a new key, so a new noise. A phone or session holds a few streams at
+/// most; each ends after a while (the page reconnects), and at once when the phone is
+/// revoked or the session ends.
 pub async fn events(
     State(state): State<AppState>,
     reader: Reader,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let changes = state.changes.subscribe();
-    let stream = futures_util::stream::unfold(changes, move |mut changes| async move {
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let slot = state
+        .open_streams
+        .admit(reader.credential.key())
+        .ok_or(ApiError::TooManyStreams)?;
+    let changed = || Event::default().event("changed").data("{}");
+    let open = OpenStream {
+        changes: state.changes.subscribe(),
+        ends: tokio::time::Instant::now() + event_streams::LIFETIME,
+        check: tokio::time::interval(event_streams::CHECK_EVERY),
+        reader,
+        state,
+        _slot: slot,
+    };
+    let stream = futures_util::stream::unfold(open, move |mut open| async move {
         loop {
-            match changes.recv().await {
-                Ok(org) if org == reader.org_id => {
-                    return Some((Ok(Event::default().event("changed").data("{}")), changes));
+            tokio::select! {
+                change = open.changes.recv() => match change {
+                    Ok(org) if org == open.reader.org_id => return Some((Ok(changed()), open)),
+                    // Missed some: the dashboard reloads everything anyway.
+                    Err(RecvError::Lagged(_)) => return Some((Ok(changed()), open)),
+                    Ok(_) => {}
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = open.check.tick() => {
+                    if !open.reader.credential.still_valid(&open.state).await.unwrap_or(false) {
+                        return None;
+                    }
                 }
-                // Missed some: the dashboard reloads everything anyway.
-                Err(RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().event("changed").data("{}")), changes));
-                }
-                Ok(_) => {}
-                Err(RecvError::Closed) => return None,
+                () = tokio::time::sleep_until(open.ends) => return None,
             }
         }
     });
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// What an open event stream holds.
+struct OpenStream {
+    changes: tokio::sync::broadcast::Receiver<i64>,
+    ends: tokio::time::Instant,
+    check: tokio::time::Interval,
+    reader: Reader,
+    state: AppState,
+    _slot: event_streams::StreamSlot,
 }
