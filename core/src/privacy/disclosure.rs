@@ -95,31 +95,50 @@ pub fn as_currently_coded(counts: Vec<SiteCount>, codebook: &Codebook) -> Vec<Si
         .collect()
 }
 
-/// The cells of `period` at `site` (every site when `None`), one per measure.
-pub fn cells_of(
-    counts: &[SiteCount],
-    period: Period,
-    site: Option<&Code>,
-) -> BTreeMap<Measure, KeyedCount> {
-    let mut cells: BTreeMap<Measure, KeyedCount> = BTreeMap::new();
+/// The cells of one period: one per measure.
+pub type Cells<'a> = BTreeMap<&'a Measure, KeyedCount>;
+
+/// Each day's cells at `site` (every site together when `None`).
+fn days_at<'a>(counts: &'a [SiteCount], site: Option<&Code>) -> BTreeMap<NaiveDate, Cells<'a>> {
+    let mut days: BTreeMap<NaiveDate, Cells<'a>> = BTreeMap::new();
     for c in counts {
-        if period.contains(c.day) && site.is_none_or(|s| *s == c.site) {
-            *cells.entry(c.measure.clone()).or_default() += c.cell;
+        if site.is_none_or(|s| *s == c.site) {
+            *days
+                .entry(c.day)
+                .or_default()
+                .entry(&c.measure)
+                .or_default() += c.cell;
+        }
+    }
+    days
+}
+
+/// The cells of `period`, from each day's.
+fn cells_over<'a>(days: &BTreeMap<NaiveDate, Cells<'a>>, period: Period) -> Cells<'a> {
+    let mut cells = Cells::new();
+    for day in days
+        .range(period.first_day()..=period.last_day())
+        .map(|(_, d)| d)
+    {
+        for (&measure, &cell) in day {
+            *cells.entry(measure).or_default() += cell;
         }
     }
     cells
 }
 
+/// The cells of `period` at `site` (every site when `None`), one per measure.
+pub fn cells_of<'a>(counts: &'a [SiteCount], period: Period, site: Option<&Code>) -> Cells<'a> {
+    cells_over(&days_at(counts, site), period)
+}
+
 /// What may be published of `cells`, in measure order. Units of a supply are published only
 /// beside the count of encounters they were handed out in: twenty syringes given to one
 /// person are still one person.
-pub fn publish_cells(
-    rule: DisclosureRule,
-    cells: &BTreeMap<Measure, KeyedCount>,
-) -> Vec<PublishedCount> {
+pub fn publish_cells(rule: DisclosureRule, cells: &Cells<'_>) -> Vec<PublishedCount> {
     let published: BTreeMap<&Measure, u32> = cells
         .iter()
-        .filter_map(|(m, &cell)| rule.publish(cell).map(|n| (m, n)))
+        .filter_map(|(&m, &cell)| rule.publish(cell).map(|n| (m, n)))
         .collect();
     published
         .iter()
@@ -163,14 +182,15 @@ pub fn publish_trends(
             })
             .collect()
     };
-    let totals = named(publish_cells(rule, &cells_of(counts, period, site)));
+    let days = days_at(counts, site);
+    let totals = named(publish_cells(rule, &cells_over(&days, period)));
     let parts = parts
         .map(|granularity| period.parts(granularity))
         .unwrap_or_default()
         .into_iter()
         .map(|part| TrendPart {
             period: part,
-            counts: named(publish_cells(rule, &cells_of(counts, part, site))),
+            counts: named(publish_cells(rule, &cells_over(&days, part))),
         })
         .collect();
     PublishedTrends { totals, parts }
