@@ -24,7 +24,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     server.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       code ||= /Enrolment code for a phone: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(out)?.[1] ?? "";
-      adminLink ||= /Admin sign-in link \(one-time, expires in 7 days\): (\S+)/.exec(out)?.[1] ?? "";
+      adminLink ||= /Admin sign-in link \(one-time, expires in [^)]*\): (\S+)/.exec(out)?.[1] ?? "";
       const running = /PeerPulse is running at (http:\/\/\S+)/.exec(out);
       if (running && code && adminLink) {
         clearTimeout(timer);

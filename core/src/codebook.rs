@@ -181,6 +181,21 @@ pub enum CodebookError {
         /// The code.
         code: Code,
     },
+    /// A label holds a control character or an invisible one (a zero-width space or joiner, a
+    /// bidi override, a direction mark...), so it could show other than it reads.
+    #[error(
+        "the label of {code} in the {} list holds a hidden character (U+{:04X}), such as a zero-width space or a direction mark: type the label again without it",
+        list.label(),
+        u32::from(*found)
+    )]
+    HiddenCharacter {
+        /// The list.
+        list: CodeList,
+        /// The code.
+        code: Code,
+        /// The first such character.
+        found: char,
+    },
     /// A list holds more than [`MAX_CODES_PER_LIST`] codes.
     #[error("the {} list has more than {MAX_CODES_PER_LIST} codes: retire and merge some", list.label())]
     TooManyCodes {
@@ -270,6 +285,13 @@ impl Codebook {
                     return Err(CodebookError::BadLabel {
                         list,
                         code: entry.code.clone(),
+                    });
+                }
+                if let Some(found) = hidden_character(&entry.label) {
+                    return Err(CodebookError::HiddenCharacter {
+                        list,
+                        code: entry.code.clone(),
+                        found,
                     });
                 }
             }
@@ -515,6 +537,14 @@ impl Codebook {
         });
         Ok(())
     }
+}
+
+/// The first character of `label` that does not show as itself: a control character, or an
+/// invisible one that could hide or reorder what a label says.
+fn hidden_character(label: &str) -> Option<char> {
+    label
+        .chars()
+        .find(|c| c.is_control() || crate::privacy::fold::is_invisible(*c))
 }
 
 fn default_supplies() -> Vec<CodebookEntry> {
@@ -777,6 +807,15 @@ mod tests {
             unlabeled.check(),
             Err(CodebookError::BadLabel { .. })
         ));
+        let mut hidden = book.clone();
+        hidden.sites[0].label = "Van\u{200B}".into();
+        assert!(matches!(
+            hidden.check(),
+            Err(CodebookError::HiddenCharacter {
+                found: '\u{200B}',
+                ..
+            })
+        ));
         let mut empty = book;
         empty.sites.iter_mut().for_each(|e| e.retired = true);
         assert_eq!(
@@ -785,5 +824,63 @@ mod tests {
                 list: CodeList::Site
             })
         );
+    }
+
+    #[test]
+    fn labels_with_control_bidi_or_zero_width_characters_are_refused() {
+        let book = Codebook::harm_reduction_default();
+        for (label, found) in [
+            ("Shel\u{200B}ter", '\u{200B}'),
+            ("Shelter\u{200D}", '\u{200D}'),
+            ("\u{202E}retlehS", '\u{202E}'),
+            ("Shelter \u{2066}now\u{2069}", '\u{2066}'),
+            ("Shelter\u{200F}", '\u{200F}'),
+            ("Shel\u{00AD}ter", '\u{00AD}'),
+            ("Shelter\u{FEFF}", '\u{FEFF}'),
+            ("Shel\tter", '\t'),
+            ("Shelter\u{7}", '\u{7}'),
+        ] {
+            let add = CodebookEdit::Add {
+                list: CodeList::Need,
+                label: label.into(),
+            };
+            let refused = book.edited(&add);
+            assert!(
+                matches!(
+                    &refused,
+                    Err(CodebookEditError::Invalid(CodebookError::HiddenCharacter {
+                        list: CodeList::Need,
+                        found: f,
+                        ..
+                    })) if *f == found
+                ),
+                "{label:?}: {refused:?}"
+            );
+        }
+        let housing = Code::new("housing").unwrap();
+        let rename = CodebookEdit::Rename {
+            list: CodeList::Need,
+            code: housing,
+            label: "Hous\u{2060}ing".into(),
+        };
+        let err = book.edited(&rename).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the label of housing in the need list holds a hidden character (U+2060), such as a zero-width space or a direction mark: type the label again without it"
+        );
+        // Accents, other scripts and emoji show as themselves.
+        for label in [
+            "Vivienda o albergue",
+            "سكن",
+            "Logement d'urgence",
+            "🩹 Plaster",
+        ] {
+            let rename = CodebookEdit::Rename {
+                list: CodeList::Need,
+                code: Code::new("housing").unwrap(),
+                label: label.into(),
+            };
+            assert!(book.edited(&rename).is_ok(), "{label}");
+        }
     }
 }

@@ -46,6 +46,9 @@ pub enum NoteOfferError {
     /// The week has not started yet.
     #[error("week {0} has not started yet: check the phone's date")]
     InFuture(NaiveDate),
+    /// The week ended longer ago than any entry is kept.
+    #[error("week {0} ended more than {max} days ago: nothing that old is offered", max = crate::protocol::MAX_AGE_DAYS)]
+    TooOld(NaiveDate),
     /// Blank text.
     #[error("the note is empty: offer only entries with an insight note")]
     Empty,
@@ -74,6 +77,9 @@ impl NoteOffer {
         }
         if self.week > today {
             return Err(NoteOfferError::InFuture(self.week));
+        }
+        if self.week + Days::new(6 + crate::protocol::MAX_AGE_DAYS) < today {
+            return Err(NoteOfferError::TooOld(self.week));
         }
         match Note::parse(self.text.as_str())? {
             Some(_) => Ok(()),
@@ -330,6 +336,11 @@ mod tests {
             offer("2026-11-30", "pink pills").check(today),
             Err(NoteOfferError::InFuture(day("2026-11-30")))
         );
+        assert_eq!(
+            offer("2001-01-01", "pink pills").check(today),
+            Err(NoteOfferError::TooOld(day("2001-01-01")))
+        );
+        assert_eq!(offer("2025-10-20", "pink pills").check(today), Ok(()));
         assert_eq!(
             offer("2026-11-23", "  ").check(today),
             Err(NoteOfferError::Empty)

@@ -58,18 +58,59 @@ fn bearer_token(parts: &Parts) -> Result<String, ApiError> {
         ))
 }
 
+/// The session cookie as it is named and marked where the service is reached at its public
+/// URL. Over https its name carries the `__Host-` prefix: a browser keeps such a cookie only if
+/// it was set Secure, by this host alone (no Domain) and for every path, so neither a sibling
+/// subdomain nor a plain-http page on the way can plant a session of its choosing here. Plain
+/// http (a laptop on 127.0.0.1) cannot set Secure cookies, so the name is bare there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionCookie {
+    https: bool,
+}
+
+impl SessionCookie {
+    /// The cookie of a service reached at `public_url`.
+    pub fn at(public_url: &str) -> Self {
+        let https = public_url
+            .get(.."https://".len())
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
+        Self { https }
+    }
+
+    /// What precedes [`SESSION_COOKIE`] in the cookie's name.
+    fn prefix(self) -> &'static str {
+        if self.https { "__Host-" } else { "" }
+    }
+
+    /// The `Set-Cookie` value that hands `token` to the browser for `max_age` seconds (0, with
+    /// an empty token, takes it back).
+    pub fn set(self, token: &str, max_age: i64) -> String {
+        let secure = if self.https { "; Secure" } else { "" };
+        format!(
+            "{}{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+            self.prefix()
+        )
+    }
+
+    /// The session token `parts` carry in this cookie. Over https a cookie of the bare name is
+    /// ignored: anyone could have set it.
+    pub fn token(self, parts: &Parts) -> Option<String> {
+        parts
+            .headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| name.strip_prefix(self.prefix()) == Some(SESSION_COOKIE))
+            .map(|(_, token)| token.to_owned())
+            .filter(|token| !token.is_empty())
+    }
+}
+
 /// The session cookie's token, if the request carries one.
-pub fn session_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, token)| token.to_owned())
-        .filter(|token| !token.is_empty())
+pub fn session_token(state: &AppState, parts: &Parts) -> Option<String> {
+    SessionCookie::at(&state.public_url).token(parts)
 }
 
 /// A signed-in person. Requests that change something must also echo the session's CSRF
@@ -78,7 +119,7 @@ impl FromRequestParts<AppState> for Person {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = session_token(parts).ok_or(ApiError::SignInRequired)?;
+        let token = session_token(state, parts).ok_or(ApiError::SignInRequired)?;
         let person = people::session(&state.db, &token)
             .await?
             .ok_or(ApiError::SignInRequired)?;
@@ -182,11 +223,57 @@ impl FromRequestParts<AppState> for Reader {
         }
         let person = Person::from_request_parts(parts, state).await?;
         require(&person, Permission::ReadTrends)?;
-        let token = session_token(parts).ok_or(ApiError::SignInRequired)?;
+        let token = session_token(state, parts).ok_or(ApiError::SignInRequired)?;
         Ok(Self {
             org_id: person.org_id,
             kind: ReaderKind::Person,
             credential: Credential::Session(token),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+    use axum::http::header::COOKIE;
+
+    fn with_cookies(cookies: &str) -> Parts {
+        let request = Request::builder().header(COOKIE, cookies).body(());
+        request.expect("a valid request").into_parts().0
+    }
+
+    #[test]
+    fn over_https_the_session_cookie_is_host_prefixed_and_secure() {
+        for url in ["https://pulse.example.org", "HTTPS://pulse.example.org/"] {
+            let set = SessionCookie::at(url).set("tok", 60);
+            assert_eq!(
+                set,
+                "__Host-pp_session=tok; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure"
+            );
+        }
+    }
+
+    #[test]
+    fn over_plain_http_the_session_cookie_has_its_bare_name() {
+        let set = SessionCookie::at("http://127.0.0.1:8080").set("tok", 60);
+        assert_eq!(
+            set,
+            "pp_session=tok; Path=/; HttpOnly; SameSite=Strict; Max-Age=60"
+        );
+    }
+
+    #[test]
+    fn a_session_is_read_only_from_the_cookie_name_the_service_sets() {
+        let https = SessionCookie::at("https://pulse.example.org");
+        let http = SessionCookie::at("http://127.0.0.1:8080");
+        let planted = with_cookies("pp_session=planted; __Host-pp_session=real");
+        assert_eq!(https.token(&planted).as_deref(), Some("real"));
+        assert_eq!(http.token(&planted).as_deref(), Some("planted"));
+        let bare = with_cookies("theme=dark; pp_session=planted");
+        assert_eq!(https.token(&bare), None);
+        let prefixed = with_cookies("__Host-pp_session=real");
+        assert_eq!(http.token(&prefixed), None);
+        assert_eq!(https.token(&with_cookies("__Host-pp_session=")), None);
     }
 }

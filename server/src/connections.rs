@@ -3,6 +3,9 @@
 //! end on shutdown. (Bodies have their own deadline, set in `routes`.)
 
 use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::Request;
+use axum::http::request::Parts;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -20,6 +23,23 @@ pub const MAX_CONNECTIONS: usize = 1024;
 pub const MAX_PER_ADDRESS: usize = 128;
 /// How long a client has to send a request's head once it connected or sent the last one.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The address a request came from (the peer of its connection; behind a reverse proxy,
+/// the proxy's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClientAddress(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<ClientAddress>()
+            .copied()
+            .unwrap_or(ClientAddress(IpAddr::from([0, 0, 0, 0]))))
+    }
+}
 
 /// Connections open now, in all and per address.
 #[derive(Clone, Default)]
@@ -91,8 +111,12 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let connection =
-            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let address = ClientAddress(peer.ip());
+        let app = tower::ServiceExt::map_request(app.clone(), move |mut request: Request<_>| {
+            request.extensions_mut().insert(address);
+            request
+        });
+        let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             let _admitted = admitted;

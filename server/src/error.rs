@@ -75,6 +75,9 @@ pub enum ApiError {
         "The service cannot store this right now (its storage is full or busy); nothing was stored. Try again in a little while."
     )]
     Unavailable(#[source] DbError),
+    /// Too many failed attempts from this address or at this account: wait.
+    #[error("Too many failed attempts: wait {} s and try again.", .0.as_secs().max(1))]
+    TooManyAttempts(std::time::Duration),
     /// The phone or session holds as many live event streams as it may.
     #[error("Too many live views are open with this sign-in or phone: close some tabs.")]
     TooManyStreams,
@@ -101,7 +104,9 @@ impl ApiError {
             Self::InvalidSync(_) => StatusCode::BAD_REQUEST,
             Self::NotFound | Self::NoSuchRecord(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::TooManyRequests(_) | Self::TooManyStreams => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests(_) | Self::TooManyStreams | Self::TooManyAttempts(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable(_) | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -131,6 +136,7 @@ impl ApiError {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::TooManyRequests(_) => "too_many_requests",
             Self::TooManyStreams => "too_many_streams",
+            Self::TooManyAttempts(_) => "too_many_attempts",
             Self::Internal(_) => "internal",
             Self::Unavailable(_) => "unavailable",
             Self::Busy => "busy",
@@ -152,7 +158,7 @@ impl IntoResponse for ApiError {
         };
         let mut response = (self.status(), Json(body)).into_response();
         let retry_after = match self {
-            Self::TooManyRequests(wait) => Some(wait),
+            Self::TooManyRequests(wait) | Self::TooManyAttempts(wait) => Some(wait),
             Self::Unavailable(_) => Some(UNAVAILABLE_RETRY),
             Self::Busy => Some(std::time::Duration::from_secs(2)),
             _ => None,

@@ -1,10 +1,12 @@
 //! PeerPulse service: device enrolment, exactly-once trend sync, suppressed trends, and the PWA.
 
+pub mod attempts;
 pub mod auth;
 pub mod connections;
 pub mod db;
 pub mod error;
 pub mod event_streams;
+pub mod housekeeping;
 pub mod passwords;
 pub mod rate_limit;
 pub mod routes;
@@ -32,6 +34,8 @@ pub struct AppState {
     pub changes: tokio::sync::broadcast::Sender<i64>,
     /// Live event streams open now.
     pub open_streams: event_streams::OpenStreams,
+    /// Failed enrolments and sign-ins, per address and per account.
+    pub failed_attempts: Arc<attempts::FailedAttempts>,
 }
 
 /// Burst of requests a device may send at once (a large backlog syncs in many batches).
@@ -52,6 +56,7 @@ impl AppState {
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             changes: tokio::sync::broadcast::channel(256).0,
             open_streams: event_streams::OpenStreams::default(),
+            failed_attempts: Arc::default(),
         })
     }
 
@@ -67,7 +72,10 @@ pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 /// Serves the app on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
-    connections::serve(listener, routes::router(state), shutdown_signal()).await
+    let sweeping = housekeeping::spawn(state.db.clone());
+    let served = connections::serve(listener, routes::router(state), shutdown_signal()).await;
+    sweeping.abort();
+    served
 }
 
 async fn shutdown_signal() {

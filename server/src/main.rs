@@ -159,9 +159,10 @@ async fn print_admin_link(
     org: i64,
     public_url: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let token = people::create_link(pool, org, Role::Admin).await?;
+    let token =
+        people::create_link_valid_for(pool, org, Role::Admin, people::FIRST_ADMIN_LINK_TTL).await?;
     say(&format!(
-        "Admin sign-in link (one-time, expires in 7 days): {}/welcome#{token}",
+        "Admin sign-in link (one-time, expires in 24 hours): {}/welcome#{token}",
         public_url.trim_end_matches('/')
     ));
     Ok(())

@@ -71,7 +71,8 @@ fn first_start_prints_a_code_then_the_url_and_later_starts_print_no_code() {
     assert_eq!(first.len(), 3, "{first:?}");
     assert!(code_in(&first[0]).is_some(), "{first:?}");
     assert!(
-        first[1].starts_with("Admin sign-in link (one-time, expires in 7 days): http://127.0.0.1:"),
+        first[1]
+            .starts_with("Admin sign-in link (one-time, expires in 24 hours): http://127.0.0.1:"),
         "{first:?}"
     );
     assert!(first[1].contains("/welcome#"), "{first:?}");
@@ -139,7 +140,7 @@ fn org_create_prints_a_one_time_admin_link_at_the_public_url() {
     );
     let link = printed
         .lines()
-        .find_map(|l| l.strip_prefix("Admin sign-in link (one-time, expires in 7 days): "))
+        .find_map(|l| l.strip_prefix("Admin sign-in link (one-time, expires in 24 hours): "))
         .expect("a link line");
     let token = link
         .strip_prefix("https://pulse.example.org/welcome#")

@@ -322,3 +322,53 @@ async fn corrected_words_wait_for_review_again_and_a_withdrawn_note_leaves_the_b
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(server.notes(&manager, "?status=pending").await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_phone_cannot_pile_up_notes_nor_date_them_long_ago() {
+    let (server, org, token) = TestServer::with_device("Org").await;
+    let week = week_of(today()).to_string();
+    let old = server
+        .offer(&token, "e-old", "2001-01-01", "pink pills")
+        .await;
+    assert_eq!(old.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(old.text().await.unwrap().contains("more than 400 days ago"));
+    assert_eq!(
+        server
+            .offer(&token, "e0", &week, "pink pills")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let device: String = sqlx::query_scalar("SELECT device_id FROM offered_notes")
+        .fetch_one(&server.state.db)
+        .await
+        .unwrap();
+    // As many more waiting as a phone may have.
+    for n in 1..peerpulse_server::db::notes::MAX_PENDING_PER_DEVICE {
+        sqlx::query(
+            "INSERT INTO offered_notes (org_id, device_id, entry_id, week, text, received_at) \
+             VALUES ($1, $2, $3, $4, 'strong batch', '2026-01-01T00:00:00Z')",
+        )
+        .bind(org)
+        .bind(&device)
+        .bind(format!("e{n}"))
+        .bind(&week)
+        .execute(&server.state.db)
+        .await
+        .unwrap();
+    }
+    let one_more = server.offer(&token, "e-new", &week, "blue pills").await;
+    assert_eq!(one_more.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        one_more
+            .text()
+            .await
+            .unwrap()
+            .contains("waiting for review")
+    );
+    // Changing a note already waiting is still fine.
+    let changed = server
+        .offer(&token, "e0", &week, "pink pills, stronger")
+        .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+}

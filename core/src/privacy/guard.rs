@@ -1,9 +1,14 @@
 //! The free-text guard: finds what could identify a person in a note before it is saved.
 //!
 //! It is deliberately cautious: a worker asked to rephrase a harmless note loses seconds, a name
-//! that leaves the phone cannot be taken back. Every finding carries its byte span so the form
-//! can show exactly what to rephrase.
+//! that leaves the phone cannot be taken back. Every finding carries its byte span in the text as
+//! typed so the form can show exactly what to rephrase.
+//!
+//! The guard reads the text [folded](super::fold): fullwidth or Arabic-Indic digits, digits
+//! split by zero-width characters, a fullwidth `＠` or a bidi override hide nothing from it. The
+//! phone and the service both come through [`check`], so both read the same.
 
+use crate::privacy::fold::{Folded, RIGHT_TO_LEFT_OVERRIDE};
 use std::fmt;
 use std::ops::Range;
 
@@ -43,7 +48,7 @@ impl Identifier {
 pub struct Finding {
     /// What it looks like.
     pub identifier: Identifier,
-    /// Where it is, in bytes.
+    /// Where it is in the text as typed, in bytes (it may hold invisible characters).
     pub span: Range<usize>,
 }
 
@@ -99,14 +104,18 @@ pub fn check(text: &str) -> Result<(), FlaggedText> {
 
 /// Every identifying detail in `text`, in order, without overlaps.
 pub fn scan(text: &str) -> Vec<Finding> {
-    let words = words(text);
-    let mut found = Vec::new();
-    found.extend(emails(&words));
-    found.extend(dates_of_birth(&words));
-    found.extend(addresses(&words));
-    found.extend(phone_numbers(text));
-    found.extend(id_numbers(&words));
-    found.extend(names(&words));
+    let mut readings = vec![Folded::new(text)];
+    if text.contains(RIGHT_TO_LEFT_OVERRIDE) {
+        readings.push(Folded::as_shown(text));
+    }
+    let mut found: Vec<Finding> = readings
+        .iter()
+        .flat_map(|reading| {
+            findings(reading.as_str())
+                .into_iter()
+                .map(|f| finding(f.identifier, reading.typed_span(f.span)))
+        })
+        .collect();
     // Earlier kinds win where two findings overlap.
     found.sort_by_key(|f| f.identifier);
     let mut kept: Vec<Finding> = Vec::new();
@@ -120,6 +129,19 @@ pub fn scan(text: &str) -> Vec<Finding> {
     }
     kept.sort_by_key(|f| f.span.start);
     kept
+}
+
+/// Every identifying detail in a folded text, overlaps and all, with spans in that text.
+fn findings(text: &str) -> Vec<Finding> {
+    let words = words(text);
+    let mut found = Vec::new();
+    found.extend(emails(&words));
+    found.extend(dates_of_birth(&words));
+    found.extend(addresses(&words));
+    found.extend(phone_numbers(text));
+    found.extend(id_numbers(&words));
+    found.extend(names(&words));
+    found
 }
 
 /// A whitespace-separated word with surrounding punctuation trimmed.
@@ -417,6 +439,7 @@ fn names(words: &[Word<'_>]) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn flagged(text: &str) -> Vec<(Identifier, &str)> {
         scan(text)
@@ -547,5 +570,162 @@ mod tests {
         let found = scan(text);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].excerpt(text), "Zoë Ng");
+    }
+
+    fn kinds(text: &str) -> Vec<Identifier> {
+        scan(text).into_iter().map(|f| f.identifier).collect()
+    }
+
+    #[test]
+    fn look_alike_digits_hidden_characters_and_a_fullwidth_at_are_flagged_like_ascii() {
+        for (typed, ascii, excerpt) in [
+            (
+                "ring ０７７００ ９００１２３ after 6",
+                "ring 07700 900123 after 6",
+                "０７７００ ９００１２３",
+            ),
+            ("رقمه ٠٧٧٠٠٩٠٠١٢٣", "رقمه 07700900123", "٠٧٧٠٠٩٠٠١٢٣"),
+            (
+                "ring 07700\u{200B}900\u{200B}123 later",
+                "ring 07700900123 later",
+                "07700\u{200B}900\u{200B}123",
+            ),
+            (
+                "write to name＠example.org",
+                "write to name@example.org",
+                "name＠example.org",
+            ),
+            (
+                "ring 0770\u{202D}0 900\u{202C} 1\u{2066}23\u{2069}",
+                "ring 07700 900 123",
+                "0770\u{202D}0 900\u{202C} 1\u{2066}23",
+            ),
+        ] {
+            assert!(!kinds(ascii).is_empty(), "{ascii}");
+            assert_eq!(kinds(typed), kinds(ascii), "{typed}");
+            let found = scan(typed);
+            assert_eq!(found[0].excerpt(typed), excerpt);
+        }
+    }
+
+    #[test]
+    fn a_right_to_left_override_hides_nothing_that_it_shows() {
+        // Each is stored backwards and shown forwards: "named Dave", "name@example.org".
+        assert_eq!(
+            flagged("a guy named \u{202E}evaD\u{202C} sells it"),
+            vec![(Identifier::Name, "evaD")]
+        );
+        assert_eq!(
+            flagged("mail \u{202E}gro.elpmaxe@eman\u{202C}"),
+            vec![(Identifier::Email, "gro.elpmaxe@eman")]
+        );
+        assert_eq!(
+            flagged("ring \u{202E}321 009 00770"),
+            vec![(Identifier::PhoneNumber, "321 009 00770")]
+        );
+        assert_eq!(flagged("\u{202E}sllip knip\u{202C} going round"), vec![]);
+    }
+
+    #[test]
+    fn check_quotes_a_disguised_detail_as_it_was_typed() {
+        let err = check("ring ０７７００ ９００１２３").unwrap_err();
+        assert_eq!(err.text, "ring ０７７００ ９００１２３");
+        assert!(
+            err.to_string()
+                .starts_with("\"０７７００ ９００１２３\" looks like a phone number."),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn plain_notes_in_other_scripts_pass() {
+        for note in [
+            "necesita vivienda",
+            "Necesita vivienda, está durmiendo en la calle desde hace 3 semanas",
+            "يحتاج إلى سكن",
+            "يحتاج إلى سكن منذ ٣ أسابيع",
+            "می‌خواهد سرپناه پیدا کند",
+            "उसे आवास चाहिए, २ हफ़्ते से बाहर सो रहा है",
+            "需要住房，已经在外面睡了两周。",
+            "Ему нужно жильё",
+            "❤️ thanks for the kits",
+        ] {
+            assert_eq!(check(note), Ok(()), "{note}");
+        }
+    }
+
+    /// A way of typing an ASCII text so that it looks the same or nearly so.
+    #[derive(Clone, Copy, Debug)]
+    enum Disguise {
+        /// Digits of another script, from its zero.
+        Digits(char),
+        /// Fullwidth forms of everything, ideographic spaces.
+        Fullwidth,
+    }
+
+    fn disguised(ascii: &str, disguise: Disguise, hidden: &[(usize, char)]) -> String {
+        let mut chars: Vec<char> = ascii
+            .chars()
+            .map(|c| match (disguise, c) {
+                (Disguise::Digits(zero), '0'..='9') => {
+                    char::from_u32(u32::from(zero) + u32::from(c) - u32::from('0'))
+                        .expect("a run of ten digits")
+                }
+                (Disguise::Digits(_), '@') => '＠',
+                (Disguise::Fullwidth, ' ') => '\u{3000}',
+                (Disguise::Fullwidth, '!'..='~') => {
+                    char::from_u32(u32::from(c) - 0x21 + 0xFF01).expect("fullwidth ASCII")
+                }
+                _ => c,
+            })
+            .collect();
+        for (at, invisible) in hidden {
+            chars.insert(at % (chars.len() + 1), *invisible);
+        }
+        chars.into_iter().collect()
+    }
+
+    proptest! {
+        #[test]
+        fn a_disguised_text_is_flagged_exactly_like_its_ascii_form(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    "[0-9]{1,5}",
+                    "[a-z]{1,8}",
+                    "[A-Z][a-z]{1,6}",
+                    "[a-z]{1,5}@[a-z]{1,5}\\.(org|com)",
+                    "(named|name is|flat|St|born|case|call)",
+                    "[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}",
+                    "[.,()+-]",
+                ],
+                0..12,
+            ),
+            disguise in prop_oneof![
+                proptest::sample::select(vec!['０', '٠', '۰', '०', '০', '๐', '𝟎', '𞥐'])
+                    .prop_map(Disguise::Digits),
+                Just(Disguise::Fullwidth),
+            ],
+            hidden in proptest::collection::vec(
+                (
+                    any::<usize>(),
+                    proptest::sample::select(vec![
+                        '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{00AD}',
+                        '\u{200E}', '\u{200F}', '\u{202A}', '\u{202C}', '\u{2066}', '\u{2069}',
+                    ]),
+                ),
+                0..4,
+            ),
+        ) {
+            let ascii = pieces.join(" ");
+            let typed = disguised(&ascii, disguise, &hidden);
+            let plain = scan(&ascii);
+            let found = scan(&typed);
+            prop_assert_eq!(found.len(), plain.len(), "{} / {}", ascii, typed);
+            for (f, p) in found.iter().zip(&plain) {
+                prop_assert_eq!(f.identifier, p.identifier);
+                let excerpt = Folded::new(f.excerpt(&typed)).as_str().to_owned();
+                prop_assert_eq!(excerpt, p.excerpt(&ascii));
+            }
+        }
     }
 }

@@ -4,10 +4,12 @@
 //! - [`cell_key`]: consistent perturbation by cell keys, which that rule applies.
 //! - [`suppression`]: the organization's threshold, below which nothing is published.
 //! - [`guard`]: free text is checked for names, contact details and other identifiers before it is saved.
+//! - [`fold`]: look-alike and invisible characters folded away, so the guard reads through them.
 //! - [`free_tag`]: the worker's own need tags, normalized so the same need is counted once.
 
 pub mod cell_key;
 pub mod disclosure;
+pub mod fold;
 pub mod free_tag;
 pub mod guard;
 pub mod suppression;

@@ -114,6 +114,16 @@ pub async fn open(location: &Location) -> Result<Db, DbError> {
                 path: data_dir.display().to_string(),
                 source,
             })?;
+            // Only the service's own user may read the database (and its WAL) at all.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))
+                    .map_err(|source| DbError::DataDir {
+                        path: data_dir.display().to_string(),
+                        source,
+                    })?;
+            }
             let url = format!("sqlite://{}?mode=rwc", data_dir.join(FILE_NAME).display());
             let pool = AnyPoolOptions::new()
                 .max_connections(8)

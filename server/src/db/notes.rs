@@ -5,18 +5,35 @@ use chrono::NaiveDate;
 use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::field_notes::{NoteOffer, NoteStatus, OfferedNote};
 
-/// Stores `offer` from `device_id` of `org_id` as pending. New words for a note already
-/// there replace it and wait for review again; the same words again (a resend after a lost
-/// answer) change nothing and give false.
+/// Most notes one phone may have waiting for review at once.
+pub const MAX_PENDING_PER_DEVICE: i64 = 200;
+
+/// What offering a note did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Offered {
+    /// Stored, new or changed, and waiting for review.
+    Stored,
+    /// The service already had these words for this entry.
+    Unchanged,
+    /// The phone has [`MAX_PENDING_PER_DEVICE`] notes waiting already; a new one waits on it.
+    TooMany,
+}
+
+/// Stores the note `device_id` offers for one of its entries, or its new words; a changed
+/// note waits for review again. A phone with [`MAX_PENDING_PER_DEVICE`] notes waiting may
+/// change those but not add another (the database counts, so concurrent offers cannot slip
+/// past it by more than they are at once).
 pub async fn offer(
     db: &Db,
     org_id: i64,
     device_id: &str,
     offer: &NoteOffer,
-) -> Result<bool, DbError> {
+) -> Result<Offered, DbError> {
     let stored = sqlx::query(
         "INSERT INTO offered_notes (org_id, device_id, entry_id, week, text, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) \
+         SELECT $1, $2, $3, $4, $5, $6 \
+         WHERE (SELECT COUNT(*) FROM offered_notes WHERE device_id = $2 AND status = $7) < $8 \
+            OR EXISTS (SELECT 1 FROM offered_notes WHERE device_id = $2 AND entry_id = $3) \
          ON CONFLICT (device_id, entry_id) DO UPDATE SET week = excluded.week, \
            text = excluded.text, status = $7, received_at = excluded.received_at, \
            reviewed_at = NULL \
@@ -29,10 +46,24 @@ pub async fn offer(
     .bind(offer.text.as_str())
     .bind(now())
     .bind(NoteStatus::Pending.as_str())
+    .bind(MAX_PENDING_PER_DEVICE)
     .execute(db)
     .await?
     .rows_affected();
-    Ok(stored == 1)
+    if stored == 1 {
+        return Ok(Offered::Stored);
+    }
+    let known: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM offered_notes WHERE device_id = $1 AND entry_id = $2")
+            .bind(device_id)
+            .bind(offer.id.as_str())
+            .fetch_optional(db)
+            .await?;
+    Ok(if known.is_some() {
+        Offered::Unchanged
+    } else {
+        Offered::TooMany
+    })
 }
 
 /// Deletes the note `device_id` offered for its entry `entry_id`, whatever its review; false

@@ -8,6 +8,9 @@ use peerpulse_core::people::{Role, Username};
 
 /// How long a one-time sign-in link works.
 pub const LINK_TTL: Duration = Duration::days(7);
+/// How long the first admin's link, printed where anyone with the console can read it, stays
+/// valid.
+pub const FIRST_ADMIN_LINK_TTL: Duration = Duration::hours(24);
 /// How long a session lasts before signing in again.
 pub const SESSION_TTL: Duration = Duration::hours(12);
 
@@ -50,9 +53,19 @@ fn role_of(name: &str) -> Result<Role, DbError> {
     Role::parse(name).ok_or_else(|| DbError::Corrupt(format!("unknown role {name:?}")))
 }
 
-/// A one-time link that lets someone create an account with `role` in `org_id`; returns the
-/// token to put in the link (only its hash is stored).
+/// A one-time link that lets someone create an account with `role` in `org_id`, valid for
+/// [`LINK_TTL`]; returns the token to put in the link (only its hash is stored).
 pub async fn create_link(db: &Db, org_id: i64, role: Role) -> Result<String, DbError> {
+    create_link_valid_for(db, org_id, role, LINK_TTL).await
+}
+
+/// A one-time link as [`create_link`] makes, valid for `ttl`.
+pub async fn create_link_valid_for(
+    db: &Db,
+    org_id: i64,
+    role: Role,
+    ttl: Duration,
+) -> Result<String, DbError> {
     let token = secrets::new_token()?;
     sqlx::query(
         "INSERT INTO sign_in_links (token_hash, org_id, role, created_at, expires_at) \
@@ -62,7 +75,7 @@ pub async fn create_link(db: &Db, org_id: i64, role: Role) -> Result<String, DbE
     .bind(org_id)
     .bind(role.as_str())
     .bind(now())
-    .bind(timestamp(Utc::now() + LINK_TTL))
+    .bind(timestamp(Utc::now() + ttl))
     .execute(db)
     .await?;
     Ok(token)

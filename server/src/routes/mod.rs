@@ -1,5 +1,6 @@
 //! The HTTP surface: the versioned API and the built PWA, on one port.
 
+mod content_policy;
 mod enrol;
 mod notes;
 mod people;
@@ -11,6 +12,8 @@ use crate::AppState;
 use crate::error::ApiError;
 use axum::Router;
 use axum::extract::{FromRequest, Request};
+use axum::http::HeaderValue;
+use axum::http::header::{CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use axum::routing::{any, delete, get, post};
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH};
 use peerpulse_core::org_api::{
@@ -21,6 +24,7 @@ use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, 
 use serde::de::DeserializeOwned;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -75,7 +79,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/", any(no_such_endpoint))
         .route("/api/{*rest}", any(no_such_endpoint))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT));
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        // Answers hold sessions, trends and enrolment codes: no cache keeps a copy.
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     let app = match state.static_dir.as_deref() {
         Some(dir) => api.merge(pwa::router(dir)),
         None => api,
@@ -85,6 +94,17 @@ pub fn router(state: AppState) -> Router {
         // A body trickled in slower than this holds a connection for nothing.
         .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(TraceLayer::new_for_http())
+        // Outermost, so that answers made by the layers before it carry them too. A browser never
+        // guesses a type other than the one sent (a JSON answer run as a script), and no page
+        // of ours tells another site where a person came from (links hold enrolment codes).
+        .layer(SetResponseHeaderLayer::overriding(
+            X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .with_state(state)
 }
 

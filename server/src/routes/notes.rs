@@ -27,7 +27,16 @@ pub async fn offer(
     offer
         .check(Utc::now().date_naive())
         .map_err(|e| ApiError::Unprocessable(format!("This note cannot be offered: {e}.")))?;
-    let stored = notes::offer(&state.db, device.org_id, &device.id, &offer).await?;
+    let stored = match notes::offer(&state.db, device.org_id, &device.id, &offer).await? {
+        notes::Offered::Stored => true,
+        notes::Offered::Unchanged => false,
+        notes::Offered::TooMany => {
+            return Err(ApiError::Unprocessable(format!(
+                "This phone has {} notes waiting for review already: this one waits on the phone until some are reviewed.",
+                notes::MAX_PENDING_PER_DEVICE
+            )));
+        }
+    };
     Ok(Json(NoteOfferAnswer { stored }))
 }
 

@@ -3,7 +3,9 @@
 
 use super::ApiJson;
 use crate::AppState;
-use crate::auth::{Reader, require, session_token};
+use crate::attempts::client_key;
+use crate::auth::{Reader, SessionCookie, require, session_token};
+use crate::connections::ClientAddress;
 use crate::db::people::{self, NewAccountError, Person};
 use crate::db::{buckets, devices, enrolment, orgs};
 use crate::error::ApiError;
@@ -16,25 +18,20 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use peerpulse_core::codebook::{Codebook, CodebookEdit};
 use peerpulse_core::org_api::{
-    CodebookEditRequest, DeviceSummary, EnrolmentCodeIssued, NewUserRequest, SESSION_COOKIE,
-    SessionInfo, SignInRequest, UserSummary, WelcomeRequest,
+    CodebookEditRequest, DeviceSummary, EnrolmentCodeIssued, NewUserRequest, SessionInfo,
+    SignInRequest, UserSummary, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::{MAX_PASSWORD_CHARS, Permission};
 use peerpulse_core::privacy::DisclosureRule;
 use qrcode::QrCode;
 use qrcode::render::svg;
+use std::time::Instant;
 
+/// The `Set-Cookie` header that hands the browser session `token` (see [`SessionCookie`]).
 fn cookie(state: &AppState, token: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
-    let secure = if state.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
-    ))
-    .map_err(|e| ApiError::Internal(e.to_string()))
+    HeaderValue::from_str(&SessionCookie::at(&state.public_url).set(token, max_age))
+        .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// A session for `user_id`: the cookie and who they are.
@@ -88,22 +85,49 @@ pub async fn welcome(
     signed_in(&state, user_id).await
 }
 
-/// `POST /api/v1/session`: signs in with a username and password.
+/// `POST /api/v1/session`: signs in with a username and password. Failures are counted per
+/// address and per account: after a few, each further try waits twice as long (see
+/// [`crate::attempts`]), whichever of the two is further along.
 pub async fn sign_in(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     ApiJson(request): ApiJson<SignInRequest>,
 ) -> Result<Response, ApiError> {
-    if request.password.chars().count() > MAX_PASSWORD_CHARS {
-        return Err(ApiError::BadCredentials);
+    let keys = [
+        format!("sign-in:{}", client_key(address)),
+        format!("account:{}", request.username),
+    ];
+    let now = Instant::now();
+    if let Some(wait) = keys
+        .iter()
+        .filter_map(|k| state.failed_attempts.wait(k, now))
+        .max()
+    {
+        tracing::warn!(target: "security", %address, username = %request.username, "sign-in refused: too many failures");
+        return Err(ApiError::TooManyAttempts(wait));
     }
-    let account = people::account(&state.db, &request.username).await?;
+    let account = if request.password.chars().count() > MAX_PASSWORD_CHARS {
+        None
+    } else {
+        people::account(&state.db, &request.username).await?
+    };
     // One hash either way: an unknown name costs what a wrong password costs.
     let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let matches = passwords::verify(&request.password, stored).await?;
     match account {
-        Some(account) if passwords::verify(&request.password, stored).await? => {
+        Some(account) if matches => {
+            for key in &keys {
+                state.failed_attempts.succeeded(key);
+            }
             signed_in(&state, account.user_id).await
         }
-        _ => Err(ApiError::BadCredentials),
+        _ => {
+            for key in &keys {
+                state.failed_attempts.failed(key, now);
+            }
+            tracing::warn!(target: "security", %address, username = %request.username, "sign-in failed");
+            Err(ApiError::BadCredentials)
+        }
     }
 }
 
@@ -121,7 +145,7 @@ pub async fn sign_out(
     _person: Person,
     parts: Parts,
 ) -> Result<Response, ApiError> {
-    if let Some(token) = session_token(&parts) {
+    if let Some(token) = session_token(&state, &parts) {
         people::end_session(&state.db, &token).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();

@@ -1,37 +1,61 @@
 //! The built PWA: static files; the organization's pages answered by its app's shell, every
 //! other path by the worker's (client routes). `scripts/build-pwa` writes a brotli and a gzip
 //! copy beside each file, and the copy the browser accepts is sent; a file without copies is
-//! compressed on the fly like any other response.
+//! compressed on the fly like any other response. Every response carries a
+//! Content-Security-Policy (see [`super::content_policy`]); a shell's allows its own inline
+//! scripts by their hashes.
 
+use super::content_policy;
 use axum::Router;
+use axum::extract::{Request, State};
+use axum::handler::Handler;
 use axum::http::HeaderValue;
-use axum::http::header::{CACHE_CONTROL, VARY};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, VARY};
+use axum::response::{IntoResponse, Response};
 use peerpulse_core::org_api::{ORG_APP_DIR, ORG_APP_PATHS};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Serves `dir`; the service worker handles offline caching, so the browser always revalidates.
 pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
-    let org_shell = dir.join(ORG_APP_DIR).join("index.html");
-    for shell in [dir.join("index.html"), org_shell.clone()] {
-        if !shell.is_file() {
+    let worker = Shell::new(dir.join("index.html"));
+    let org = Shell::new(dir.join(ORG_APP_DIR).join("index.html"));
+    for shell in [&worker, &org] {
+        if !shell.path.is_file() {
             tracing::warn!(
                 "no PWA build at {}: run `scripts/build-pwa` (the API still works)",
-                shell.display()
+                shell.path.display()
             );
         }
     }
     let files = ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(shell(&dir.join("index.html")));
-    let mut router = Router::new();
-    for path in ORG_APP_PATHS {
-        router = router.route_service(path, shell(&org_shell));
+        .fallback(serve_shell.with_state(worker.clone()));
+    // The shells' own paths too, which the files service would send without their policy.
+    let mut router = Router::new()
+        .route_service("/", serve_shell.with_state(worker.clone()))
+        .route_service("/index.html", serve_shell.with_state(worker));
+    let org_paths = [
+        format!("/{ORG_APP_DIR}/"),
+        format!("/{ORG_APP_DIR}/index.html"),
+    ];
+    for path in ORG_APP_PATHS
+        .into_iter()
+        .chain(org_paths.iter().map(String::as_str))
+    {
+        router = router.route_service(path, serve_shell.with_state(org.clone()));
     }
     router
         .fallback_service(files)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::try_from(content_policy::base())
+                .expect("a policy is keywords and base64: visible ASCII"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
@@ -43,7 +67,49 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
         ))
 }
 
-/// An app's `index.html`, sent as its precompressed copy where there is one.
-fn shell(path: &Path) -> ServeFile {
-    ServeFile::new(path).precompressed_br().precompressed_gzip()
+/// An app's `index.html`.
+#[derive(Clone)]
+struct Shell {
+    path: Arc<Path>,
+    file: ServeFile,
+}
+
+impl Shell {
+    fn new(path: PathBuf) -> Self {
+        let file = ServeFile::new(&path)
+            .precompressed_br()
+            .precompressed_gzip();
+        Self {
+            path: path.into(),
+            file,
+        }
+    }
+
+    /// The policy for the shell as it is now. Read at each request, not once at start: trunk
+    /// writes a new inline loader into each build, and a build made while the service runs
+    /// must not be refused its own script. The file is a few kilobytes, read once per page load.
+    async fn policy(&self) -> HeaderValue {
+        let html = tokio::fs::read_to_string(&self.path)
+            .await
+            .unwrap_or_else(|e| {
+                // The file service answers 404 (or 500) for the same reason.
+                tracing::debug!("cannot read {}: {e}", self.path.display());
+                String::new()
+            });
+        HeaderValue::try_from(content_policy::for_shell(&html))
+            .expect("a policy is keywords and base64: visible ASCII")
+    }
+}
+
+/// The shell, as its precompressed copy where there is one, with its own policy.
+async fn serve_shell(State(shell): State<Shell>, request: Request) -> Response {
+    let policy = shell.policy().await;
+    let mut response = match shell.file.oneshot(request).await {
+        Ok(response) => response.into_response(),
+        Err(never) => match never {},
+    };
+    response
+        .headers_mut()
+        .insert(CONTENT_SECURITY_POLICY, policy);
+    response
 }

@@ -1,0 +1,58 @@
+//! What the service keeps no longer than it needs: expired sessions, and enrolment codes and
+//! sign-in links that expired or were used, are deleted every hour.
+
+use crate::db::{Db, DbError, now};
+use std::time::Duration;
+
+/// How often the sweep runs.
+pub const EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// What one sweep deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Sessions past their end.
+    pub sessions: u64,
+    /// Enrolment codes past their end.
+    pub enrolment_codes: u64,
+    /// Sign-in links used or past their end.
+    pub sign_in_links: u64,
+}
+
+/// Deletes what expired, or was used, by now.
+pub async fn sweep(db: &Db) -> Result<Swept, DbError> {
+    let now = now();
+    let delete = |sql: &'static str| {
+        let now = now.clone();
+        async move {
+            Ok::<u64, DbError>(
+                sqlx::query(sql)
+                    .bind(now)
+                    .execute(db)
+                    .await?
+                    .rows_affected(),
+            )
+        }
+    };
+    Ok(Swept {
+        sessions: delete("DELETE FROM sessions WHERE expires_at <= $1").await?,
+        enrolment_codes: delete("DELETE FROM enrolment_codes WHERE expires_at <= $1").await?,
+        sign_in_links: delete(
+            "DELETE FROM sign_in_links WHERE expires_at <= $1 OR used_at IS NOT NULL",
+        )
+        .await?,
+    })
+}
+
+/// Sweeps every [`EVERY`] for as long as the service runs.
+pub fn spawn(db: Db) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(EVERY);
+        loop {
+            every.tick().await;
+            match sweep(&db).await {
+                Ok(swept) => tracing::info!(?swept, "expired sessions, codes and links deleted"),
+                Err(e) => tracing::warn!("the hourly sweep failed: {e}"),
+            }
+        }
+    })
+}

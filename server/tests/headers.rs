@@ -1,0 +1,264 @@
+//! Browser-side headers over real HTTP: each app shell's Content-Security-Policy allows its own
+//! inline scripts by hash, every response forbids type sniffing and referrers, API answers are
+//! never stored, and over https the session cookie is `__Host-` prefixed.
+
+mod support;
+
+use peerpulse_core::people::Role;
+use peerpulse_server::db::people;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use std::path::Path;
+use support::TestServer;
+use support::people::session_of;
+
+/// The example script of the CSP specification, and its hash as the specification gives it.
+const WORKER_SCRIPT: &str = "alert('Hello, world.');";
+const WORKER_HASH: &str = "'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='";
+/// Hashes computed with `printf %s '…' | openssl dgst -sha256 -binary | base64`.
+const ORG_SCRIPT: &str = "startOrganization();";
+const ORG_HASH: &str = "'sha256-5WgbFaK1nwt2QltqpnVVkBzJe0+IaBB5LFeN39xnAIo='";
+const REBUILT_SCRIPT: &str = "startRebuilt();";
+const REBUILT_HASH: &str = "'sha256-eqUsM5CB8nV+d44EiHMeXo9ABGLk0+qelZR5Zd4YyeQ='";
+
+fn shell(inline: &str) -> String {
+    format!(
+        "<!doctype html><html><head><script type=\"module\">{inline}</script>\
+         <script src=\"/app.js\"></script></head><body></body></html>"
+    )
+}
+
+/// A PWA build like trunk's: two shells with an inline script each, and a script file.
+fn dist() -> tempfile::TempDir {
+    let dist = tempfile::tempdir().unwrap();
+    let write = |name: &str, body: &str| std::fs::write(dist.path().join(name), body).unwrap();
+    write("index.html", &shell(WORKER_SCRIPT));
+    // What scripts/build-pwa writes beside it; a browser that accepts brotli gets this copy.
+    write("index.html.br", "brotli shell");
+    write("app.js", "export default 1;");
+    std::fs::create_dir(dist.path().join("org-app")).unwrap();
+    write("org-app/index.html", &shell(ORG_SCRIPT));
+    dist
+}
+
+async fn get(server: &TestServer, path: &str) -> reqwest::Response {
+    server.client.get(server.at(path)).send().await.unwrap()
+}
+
+fn policy_of(res: &reqwest::Response) -> String {
+    let policy = &res.headers()["content-security-policy"];
+    policy.to_str().unwrap().to_owned()
+}
+
+/// The directives every page of ours has, whatever its scripts.
+fn assert_base(policy: &str) {
+    for directive in [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(
+            policy.split("; ").any(|d| d == directive),
+            "{directive} in {policy}"
+        );
+    }
+    assert!(
+        policy.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{policy}"
+    );
+    assert!(!policy.contains("'unsafe-eval'"), "{policy}");
+}
+
+#[tokio::test]
+async fn each_shell_allows_its_own_inline_scripts_by_hash_and_no_others() {
+    let dist = dist();
+    let server = TestServer::start(Some(dist.path().to_path_buf())).await;
+    for path in ["/", "/index.html", "/history", "/enrol"] {
+        let res = get(&server, path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let policy = policy_of(&res);
+        assert_base(&policy);
+        assert!(policy.contains(WORKER_HASH), "{path}: {policy}");
+        assert!(!policy.contains(ORG_HASH), "{path}: {policy}");
+        assert_eq!(res.text().await.unwrap(), shell(WORKER_SCRIPT), "{path}");
+    }
+    for path in [
+        "/org",
+        "/brief",
+        "/welcome",
+        "/org-app/",
+        "/org-app/index.html",
+    ] {
+        let res = get(&server, path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let policy = policy_of(&res);
+        assert_base(&policy);
+        assert!(policy.contains(ORG_HASH), "{path}: {policy}");
+        assert!(!policy.contains(WORKER_HASH), "{path}: {policy}");
+        assert_eq!(res.text().await.unwrap(), shell(ORG_SCRIPT), "{path}");
+    }
+    // Any other file: the same rules, and no inline script allowed.
+    let file = get(&server, "/app.js").await;
+    assert_eq!(file.status(), StatusCode::OK);
+    let policy = policy_of(&file);
+    assert_base(&policy);
+    assert!(!policy.contains("'sha256-"), "{policy}");
+}
+
+#[tokio::test]
+async fn a_precompressed_shell_carries_the_hashes_of_the_file_it_copies() {
+    let dist = dist();
+    let server = TestServer::start(Some(dist.path().to_path_buf())).await;
+    for path in ["/", "/history"] {
+        let res = server
+            .client
+            .get(server.at(path))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["content-encoding"], "br", "{path}");
+        assert!(policy_of(&res).contains(WORKER_HASH), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_shell_rebuilt_while_the_service_runs_is_served_with_its_new_hashes() {
+    let dist = dist();
+    let server = TestServer::start(Some(dist.path().to_path_buf())).await;
+    assert!(policy_of(&get(&server, "/").await).contains(WORKER_HASH));
+    let rebuild = |path: &Path| {
+        std::fs::write(path.join("index.html"), shell(REBUILT_SCRIPT)).unwrap();
+        std::fs::remove_file(path.join("index.html.br")).unwrap();
+    };
+    rebuild(dist.path());
+    for path in ["/", "/history"] {
+        let policy = policy_of(&get(&server, path).await);
+        assert!(policy.contains(REBUILT_HASH), "{path}: {policy}");
+        assert!(!policy.contains(WORKER_HASH), "{path}: {policy}");
+    }
+}
+
+#[tokio::test]
+async fn every_response_forbids_sniffing_and_referrers_and_no_api_answer_is_stored() {
+    let dist = dist();
+    let server = TestServer::start(Some(dist.path().to_path_buf())).await;
+    let org = server.org("Harbour").await;
+    let code = server.code(org).await;
+    let responses = [
+        ("shell", get(&server, "/history").await),
+        ("file", get(&server, "/app.js").await),
+        (
+            "enrolment",
+            server
+                .client
+                .post(server.at("/api/v1/enrol"))
+                .json(&json!({ "code": code }))
+                .send()
+                .await
+                .unwrap(),
+        ),
+        ("signed out", get(&server, "/api/v1/session").await),
+        ("wrong method", get(&server, "/api/v1/sync").await),
+        ("no such endpoint", get(&server, "/api/nothing").await),
+    ];
+    for (what, res) in &responses {
+        let headers = res.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{what}");
+    }
+    let statuses: Vec<_> = responses.iter().map(|(_, r)| r.status()).collect();
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::CREATED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::METHOD_NOT_ALLOWED,
+            StatusCode::NOT_FOUND,
+        ]
+    );
+    for (what, res) in &responses[..2] {
+        // The service worker revalidates the app's files; it may keep them.
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{what}");
+    }
+    for (what, res) in &responses[2..] {
+        assert_eq!(res.headers()["cache-control"], "no-store", "{what}");
+    }
+}
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_host_prefixed_and_only_that_name_signs_in() {
+    let server = TestServer::reached_at("https://pulse.example.org").await;
+    let org = server.org("Harbour").await;
+    let token = people::create_link(&server.state.db, org, Role::Admin)
+        .await
+        .unwrap();
+    let res = server
+        .call(
+            Method::POST,
+            "/api/v1/welcome",
+            None,
+            Some(json!({"token": token, "username": "ana", "password": "a long enough secret"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let set_cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    // What a browser demands of a `__Host-` cookie: Secure, Path=/ and no Domain.
+    assert!(set_cookie.starts_with("__Host-pp_session="), "{set_cookie}");
+    for part in ["; Secure", "; Path=/;", "; HttpOnly", "; SameSite=Strict"] {
+        assert!(set_cookie.contains(part), "{part} in {set_cookie}");
+    }
+    assert!(!set_cookie.to_ascii_lowercase().contains("domain"));
+    let session = session_of(res).await;
+    let signed_in = server
+        .call(Method::GET, "/api/v1/session", Some(&session), None)
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+
+    // The same token under the bare name, as a page on plain http or a sibling subdomain
+    // could have planted it, is nobody's session here.
+    let session_token = session.cookie.split_once('=').unwrap().1;
+    let planted = server
+        .client
+        .get(server.at("/api/v1/session"))
+        .header("cookie", format!("pp_session={session_token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(planted.status(), StatusCode::UNAUTHORIZED);
+
+    let signed_out = server
+        .call(Method::DELETE, "/api/v1/session", Some(&session), None)
+        .await;
+    assert_eq!(signed_out.status(), StatusCode::NO_CONTENT);
+    let cleared = signed_out.headers()["set-cookie"].to_str().unwrap();
+    assert!(cleared.starts_with("__Host-pp_session=;"), "{cleared}");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+}
+
+#[tokio::test]
+async fn over_plain_http_the_session_cookie_keeps_its_bare_name() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let session = server.person(org, Role::Admin, "ana").await;
+    assert!(
+        session.cookie.starts_with("pp_session="),
+        "{}",
+        session.cookie
+    );
+    let signed_in = server
+        .call(Method::GET, "/api/v1/session", Some(&session), None)
+        .await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let prefixed = server
+        .client
+        .get(server.at("/api/v1/session"))
+        .header("cookie", format!("__Host-{}", session.cookie))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(prefixed.status(), StatusCode::UNAUTHORIZED);
+}
