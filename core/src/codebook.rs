@@ -542,9 +542,13 @@ impl Codebook {
 /// The first character of `label` that does not show as itself: a control character, or an
 /// invisible one that could hide or reorder what a label says.
 fn hidden_character(label: &str) -> Option<char> {
-    label
-        .chars()
-        .find(|c| c.is_control() || crate::privacy::fold::is_invisible(*c))
+    // The zero-width non-joiner and joiner are part of correct spelling in Persian and Indic
+    // scripts, and they and the emoji variation selectors make up emoji: they shape what is
+    // shown, they cannot reorder or hide it.
+    const SHAPING: [char; 4] = ['\u{200C}', '\u{200D}', '\u{FE0E}', '\u{FE0F}'];
+    label.chars().find(|c| {
+        c.is_control() || (crate::privacy::fold::is_invisible(*c) && !SHAPING.contains(c))
+    })
 }
 
 fn default_supplies() -> Vec<CodebookEntry> {
@@ -831,7 +835,7 @@ mod tests {
         let book = Codebook::harm_reduction_default();
         for (label, found) in [
             ("Shel\u{200B}ter", '\u{200B}'),
-            ("Shelter\u{200D}", '\u{200D}'),
+            ("Shelter\u{2060}", '\u{2060}'),
             ("\u{202E}retlehS", '\u{202E}'),
             ("Shelter \u{2066}now\u{2069}", '\u{2066}'),
             ("Shelter\u{200F}", '\u{200F}'),
@@ -874,6 +878,9 @@ mod tests {
             "سكن",
             "Logement d'urgence",
             "🩹 Plaster",
+            // Persian spells with the zero-width non-joiner; emoji sequences use the joiner.
+            "می\u{200C}خواهم",
+            "🧑\u{200D}⚕️ Nurse",
         ] {
             let rename = CodebookEdit::Rename {
                 list: CodeList::Need,

@@ -94,7 +94,8 @@ async fn notes_disguised_with_unicode_are_refused_like_their_ascii_forms() {
         )
         .await;
     let pending: Vec<OfferedNote> = res.json().await.unwrap();
-    let texts: Vec<&str> = pending.iter().map(|n| n.text.as_str()).collect();
+    let mut texts: Vec<&str> = pending.iter().map(|n| n.text.as_str()).collect();
+    texts.sort_unstable();
     assert_eq!(
         texts,
         [
@@ -115,7 +116,7 @@ async fn codebook_labels_with_zero_width_or_bidi_override_characters_are_refused
         edit(json!({"edit": "add", "list": "need", "label": "Shel\u{200B}ter"})),
         edit(json!({"edit": "add", "list": "need", "label": "\u{202E}retlehS\u{202C}"})),
         edit(
-            json!({"edit": "rename", "list": "need", "code": "housing", "label": "Hous\u{200D}ing"}),
+            json!({"edit": "rename", "list": "need", "code": "housing", "label": "Hous\u{2060}ing"}),
         ),
         edit(
             json!({"edit": "rename", "list": "need", "code": "housing", "label": "Housing \u{202E}tnaw"}),
