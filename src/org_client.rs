@@ -121,13 +121,13 @@ pub async fn issue_code(session: &SessionInfo) -> Result<EnrolmentCodeIssued, Or
     .await
 }
 
-/// The organization's suppressed trends for a period, site and dimension.
+/// The organization's published trends for a period, site and dimension.
 pub async fn trends(query: &TrendsQuery) -> Result<TrendsResponse, OrgError> {
     let url = format!("{TRENDS_PATH}{}", query.to_query_string());
     read(Request::get(&url).send().await).await
 }
 
-/// What is rising today, and free tags new this week.
+/// What rose on each day of a period (by default today), and free tags first used in it.
 pub async fn alerts(query: &AlertsQuery) -> Result<AlertsResponse, OrgError> {
     let url = format!("{ALERTS_PATH}{}", query.to_query_string());
     read(Request::get(&url).send().await).await
@@ -175,7 +175,7 @@ pub async fn edit_codebook(
     .await
 }
 
-/// Encounters each phone captured per day, and quiet phones.
+/// Encounters each phone captured per week over the last eight weeks, and quiet phones.
 pub async fn oversight() -> Result<OversightResponse, OrgError> {
     read(Request::get(OVERSIGHT_PATH).send().await).await
 }

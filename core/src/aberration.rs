@@ -136,7 +136,8 @@ pub struct Alert {
 /// site; missing days count zero). EARS runs on each day's perturbed count
 /// ([`DisclosureRule::perturbed`]), never the exact one. A rise is reported only when the
 /// day's count may be published and at least two phones counted it that day (`phones`), so
-/// no alert rests on one worker's entries.
+/// no alert rests on one worker's entries, and only when the day's count is above the usual
+/// level it is shown against.
 pub fn rising(
     rule: DisclosureRule,
     totals: &[(NaiveDate, Measure, KeyedCount)],
@@ -166,7 +167,9 @@ pub fn rising(
             let baseline = &daily
                 [HISTORY_DAYS - 1 - GUARD_DAYS - BASELINE_DAYS..HISTORY_DAYS - 1 - GUARD_DAYS];
             let mean = f64::from(baseline.iter().sum::<u32>()) / BASELINE_DAYS as f64;
-            (!methods.is_empty()).then(|| Alert {
+            // C1 and C3 read other baselines than the usual level shown: a day no higher than
+            // that level is not reported as a rise, whatever they say.
+            (!methods.is_empty() && f64::from(count) > mean).then(|| Alert {
                 day,
                 measure: measure.clone(),
                 count,
@@ -260,6 +263,40 @@ mod tests {
         );
         assert!(alerts[0].usual_per_day <= 5, "{alerts:?}");
         assert!(alerts[0].methods.contains(&Method::C2));
+    }
+
+    #[test]
+    fn a_day_below_its_usual_level_is_no_rise_though_c3_still_remembers_a_spike() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let food = Measure::Need(code("food"));
+        // Days t-11 to t: two quiet days, seven days of 48, a spike of 240 two days running,
+        // then 20 today.
+        let daily = [0, 0, 48, 48, 48, 48, 48, 48, 48, 240, 240, 20];
+        let totals: Vec<_> = daily
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                let day = today - Days::new(11 - i as u64);
+                (
+                    day,
+                    food.clone(),
+                    KeyedCount::new(n, CellKey(i as u32 * 104_729)),
+                )
+            })
+            .collect();
+        let perturbed: Vec<u32> = totals
+            .iter()
+            .map(|(_, _, c)| DisclosureRule::default().perturbed(*c))
+            .collect();
+        assert!(
+            ears(&perturbed).unwrap().alerts().contains(&Method::C3),
+            "the spike still counts in C3"
+        );
+        let phones = [(food.clone(), 3)].into();
+        assert_eq!(
+            rising(DisclosureRule::default(), &totals, today, &phones),
+            vec![]
+        );
     }
 
     #[test]

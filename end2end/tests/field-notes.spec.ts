@@ -52,7 +52,7 @@ test("a worker offers an insight note, a manager approves it, the brief quotes i
   await expect(page.getByText("Quiet night, the usual batch")).toHaveCount(0);
 
   // A period that ended before the note's week quotes nothing.
-  await page.goto(`${url()}/brief?from=2026-01-05&to=2026-01-11`);
+  await page.getByRole("link", { name: "Last week" }).click();
   await expect(words.getByText("No note was approved for this period.")).toBeVisible();
 
   // The worker deletes the entry: the next sync withdraws its note, and the brief drops it.

@@ -1,7 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { readFileSync } from "node:fs";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { newOrgAdmin } from "../support/org";
+import { expectPublished, expectShownAbout, firstNumber } from "../support/published";
 
 const url = () => process.env.PEERPULSE_URL!;
 
@@ -37,7 +38,13 @@ const need = (d: string, site: string, value: string, count: number) => ({
   version: 1,
 });
 
-test("managers filter the trends by period, site and dimension, read charts and export only what may be shown", async ({
+/** The bar of `label` in `scope`'s bar chart. */
+const bar = (scope: Locator, label: string) => scope.locator(".bars li", { hasText: label }).locator(".bar-value");
+
+/** The days of `back` (days before today) that fall in today's calendar month (UTC). */
+const inThisMonth = (back: number[]) => back.filter((b) => day(b).slice(0, 7) === day(0).slice(0, 7));
+
+test("managers choose a calendar period, a site and a dimension, read charts and export only published counts", async ({
   page,
   request,
 }) => {
@@ -46,104 +53,162 @@ test("managers filter the trends by period, site and dimension, read charts and 
     need(day(0), "van", "housing", 10),
     need(day(0), "drop-in", "housing", 2),
     need(day(0), "street", "housing", 30),
-    need(day(2), "van", "food", 6),
-    { day: day(0), site: "van", dimension: "reach", value: "peer-referral", count: 9, version: 1 },
-    { day: day(0), site: "van", dimension: "reach", value: "walk-in", count: 6, version: 1 },
+    need(day(0), "van", "food", 12),
+    need(day(0), "drop-in", "wound-care", 3),
+    { day: day(0), site: "van", dimension: "reach", value: "walk-in", count: 30, version: 1 },
+    { day: day(0), site: "van", dimension: "reach", value: "peer-referral", count: 15, version: 1 },
   ]);
   await page.reload();
   const trends = page.getByRole("region", { name: "Trends, live" });
+  await expect(trends.getByRole("radio", { name: "This month" })).toBeChecked();
+  await expect(trends.getByText(/Numbers are nudged up or down at random by up to 5, and numbers below 5 are left out/)).toBeVisible();
 
-  // Needs by default: a line chart with a text alternative, bars and a heat map.
+  // Needs this month: totals as bars, largest first; what is not listed, said in one line.
+  await expectShownAbout(bar(trends, "Housing"), 42);
+  await expectShownAbout(bar(trends, "Food"), 12);
+  await expect(trends.locator(".bars li").first()).toContainText("Housing");
+  await expect(trends.locator(".bars li", { hasText: "Wound care" })).toHaveCount(0);
+  await expect(trends.locator(".not-listed")).toContainText(/Fewer than 5 each, or none: .*Wound care/);
+
+  // The days as a line chart with a text alternative, and a heat map whose other days are
+  // empty cells read as "fewer than 5", never 0.
   const chart = trends.getByRole("img", { name: /Needs per day/ });
   await expect(chart).toBeVisible();
-  await expect(chart).toHaveAccessibleName(/Housing: 42 on the last day, highest 42 on/);
-  const bars = trends.locator(".bars li");
-  await expect(bars.first()).toContainText("Housing");
-  await expect(bars.first()).toContainText("42");
-  await expect(bars.nth(1)).toContainText("Food");
-  await expect(bars.nth(1)).toContainText("6");
+  const described = (await chart.getAttribute("aria-labelledby"))!.split(" ")[1];
+  const alternative = await page.locator(`#${described}`).textContent();
+  expect(alternative).toMatch(/^Housing: \d+ on the last day, highest \d+ \(/);
+  expectPublished(firstNumber(alternative), 42);
   const heat = trends.getByRole("region", { name: "Needs per day, most frequent first" });
-  await expect(heat.getByRole("row", { name: /^Housing/ })).toContainText("42");
+  const housingRow = heat.getByRole("row", { name: /^Housing/ });
+  await expectShownAbout(housingRow.getByRole("cell").last(), 42);
+  if (day(0).slice(8) !== "01") {
+    await expect(housingRow.getByRole("cell").first()).toHaveText("–fewer than 5, or none");
+  }
 
-  // One site: the drop-in's 2 is below 5, and the van's 10 is held back so 42 - 30 gives nothing away.
+  // One site: the drop-in's 2 is never shown, not even as a difference of the others.
   await trends.getByLabel("Site").selectOption({ label: "Drop-in centre" });
-  await expect(trends.getByText(/Drop-in centre\. Counts below 5/)).toBeVisible();
-  await expect(heat.getByRole("row", { name: /^Housing/ })).toContainText("<5");
-  await expect(trends.locator(".bars li").first()).toContainText("0 + 1 small day");
+  await expect(trends.getByText(/, Drop-in centre\.$/)).toBeVisible();
+  await expect(trends.getByText(/^No needs to show in .*: each fewer than 5, or none\.$/)).toBeVisible();
+  await expect(trends.locator(".not-listed")).toContainText("Housing");
   await trends.getByLabel("Site").selectOption({ label: "Outreach van" });
-  await expect(heat.getByRole("row", { name: /^Housing/ })).toContainText("hidden");
-  await expect(heat.getByRole("row", { name: /^Housing/ })).not.toContainText("10");
+  await expectShownAbout(bar(trends, "Housing"), 10);
 
   // Another dimension, all sites.
   await trends.getByLabel("Site").selectOption({ label: "All sites" });
   await trends.getByLabel("What to look at").selectOption({ label: "How contacts were reached" });
   await expect(trends.getByRole("img", { name: /How contacts were reached per day/ })).toBeVisible();
-  await expect(trends.locator(".bars li").first()).toContainText("9");
+  await expect(trends.locator(".bars li").first()).toContainText("Walk-in");
+  await expectShownAbout(bar(trends, "Walk-in"), 30);
+  await expect(trends.locator(".not-listed")).toContainText(/Fewer than 5 each, or none: Returning and Through a contact's network\./);
 
-  // A chosen period that ends before today's counts.
+  // Calendar periods only: today has no days to chart; last month holds none of today's counts.
+  await expect(trends.getByRole("radio", { name: "Choose days" })).toHaveCount(0);
   await trends.getByLabel("What to look at").selectOption({ label: "Needs" });
-  await trends.getByRole("radio", { name: "Choose days" }).check();
-  await trends.getByLabel("First day").fill(day(5));
-  await trends.getByLabel("Last day").fill(day(1));
-  await expect(trends.locator(".bars li")).toHaveCount(1);
-  await expect(trends.locator(".bars li").first()).toContainText("Food");
+  await trends.getByRole("radio", { name: "Today" }).check();
+  await expectShownAbout(bar(trends, "Housing"), 42);
+  await expect(trends.getByRole("img", { name: /Needs per day/ })).toHaveCount(0);
+  await expect(trends.getByRole("button", { name: "Download counts per day (CSV)" })).toHaveCount(0);
+  await trends.getByRole("radio", { name: "Last month" }).check();
+  await expect(trends.getByText(/^No needs to show in .*: each fewer than 5, or none\.$/)).toBeVisible();
 
-  // The CSV holds the suppressed counts only.
-  await trends.getByRole("radio", { name: "30 days" }).check();
-  await trends.getByLabel("Site").selectOption({ label: "Drop-in centre" });
-  await expect(heat.getByRole("row", { name: /^Housing/ })).toContainText("<5");
-  const [daily] = await Promise.all([
+  // The CSVs hold published counts only, named by period and site.
+  await trends.getByRole("radio", { name: "This month" }).check();
+  await expectShownAbout(bar(trends, "Housing"), 42);
+  const month = day(0).slice(0, 7);
+  const [perDay] = await Promise.all([
     page.waitForEvent("download"),
-    trends.getByRole("button", { name: "Download daily counts (CSV)" }).click(),
+    trends.getByRole("button", { name: "Download counts per day (CSV)" }).click(),
   ]);
-  expect(daily.suggestedFilename()).toMatch(/^peerpulse-trends-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d-drop-in-daily\.csv$/);
-  const csv = readFileSync((await daily.path())!, "utf8");
-  expect(csv).toContain(`${day(0)},need,housing,Housing,<5\r\n`);
-  expect(csv).not.toMatch(/,2\r\n/);
+  expect(perDay.suggestedFilename()).toBe(`peerpulse-trends-${month}-per-day.csv`);
+  const days = readFileSync((await perDay.path())!, "utf8");
+  expect(days.startsWith("period,site,dimension,value,label,count\r\n")).toBeTruthy();
+  const housingToday = new RegExp(`^${day(0)},all,need,housing,Housing,(\\d+)\r$`, "m").exec(days);
+  expect(housingToday, days).not.toBeNull();
+  expectPublished(Number(housingToday![1]), 42);
+  expect(days).not.toContain("wound-care");
+  await trends.getByLabel("Site").selectOption({ label: "Drop-in centre" });
+  await expect(trends.getByText(/^No needs to show/)).toBeVisible();
+  const [totals] = await Promise.all([
+    page.waitForEvent("download"),
+    trends.getByRole("button", { name: "Download period totals (CSV)" }).click(),
+  ]);
+  expect(totals.suggestedFilename()).toBe(`peerpulse-trends-${month}-drop-in-totals.csv`);
+  const csv = readFileSync((await totals.path())!, "utf8");
+  expect(csv).not.toContain("housing");
+  expect(csv).not.toContain("wound-care");
+
+  // At 360 px nothing widens the page: the heat map scrolls inside its own region.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await trends.getByLabel("Site").selectOption({ label: "All sites" });
+  await expect(heat).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   const scan = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
 });
 
-test("the trend brief is one printable page with what rose, what is new and the CSV of its tables", async ({
+test("the trend brief is one printable page for a calendar period, with what rose, what is new and the CSV of its tables", async ({
   page,
   request,
 }) => {
   const token = await orgWithPhone(page, request, "Brief Outreach", "bea");
+  const second = await orgWithPhoneToken(page, request);
   const history = [];
   for (let back = 1; back < 12; back++) history.push(need(day(back), "van", "housing", 3));
-  history.push(need(day(0), "van", "housing", 14));
+  // A rise today, counted on two phones (an alert never rests on one worker's entries).
+  history.push(need(day(0), "van", "housing", 20));
   history.push({ day: day(0), site: "van", dimension: "reach", value: "peer-referral", count: 12, version: 1 });
   await sync(request, token, history);
-  const second = await orgWithPhoneToken(page, request);
+  await sync(request, second, [need(day(0), "van", "housing", 20)]);
   for (const phone of [token, second]) {
-    await sync(request, phone, [{ day: day(0), site: "van", dimension: "free-tag", value: "dental-care", count: 3, version: 2 }]);
+    await sync(request, phone, [{ day: day(0), site: "van", dimension: "free-tag", value: "dental-care", count: 6, version: 2 }]);
   }
+  await page.reload();
 
   await page.getByRole("link", { name: "Printable trend brief" }).click();
+  await expect(page).toHaveURL(new RegExp(`/brief\\?period=${day(0).slice(0, 7)}$`));
   await expect(page.getByRole("heading", { name: "Trend brief: Brief Outreach" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Period" }).getByRole("link", { name: "This month" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
+  await expect(page.getByText(/small day/)).toHaveCount(0);
   const topNeeds = page.locator(".brief-part", { has: page.getByRole("heading", { name: "Top needs" }) });
   await expect(topNeeds.locator(".bars li").first()).toContainText("Housing");
-  // 11 days of 3 are each below 5: left out of the total and counted apart.
-  await expect(topNeeds.locator(".bars li").first()).toContainText("14 + 11 small days");
+  await expectShownAbout(bar(topNeeds, "Housing"), 40 + 3 * inThisMonth([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]).length);
   const rose = page.locator(".brief-part", { has: page.getByRole("heading", { name: "What rose" }) });
-  await expect(rose).toContainText(/Housing rose on .*: 14 against about 3 a day before/);
+  await expect(rose).toContainText(/Housing: \d+ today, usually about \d+ a day\./);
+  const [, risen, usual] = /Housing: (\d+) today, usually about (\d+) a day/.exec((await rose.textContent())!)!;
+  expectPublished(Number(risen), 40);
+  expect(Math.abs(Number(usual) - 3)).toBeLessThanOrEqual(3);
   const fresh = page.locator(".brief-part", { has: page.getByRole("heading", { name: "What is new" }) });
-  await expect(fresh).toContainText("Dental care, noted on 2 phones since");
+  await expect(fresh).toContainText(/Dental care: \d+ in .*, first noted/);
+  expectPublished(firstNumber(/Dental care: (\d+)/.exec((await fresh.textContent())!)![1]), 12);
   const reach = page.locator(".brief-part", { has: page.getByRole("heading", { name: "Reach through networks" }) });
-  await expect(reach.locator(".bars li").first()).toContainText("12");
+  await expectShownAbout(bar(reach, "Referred by a peer"), 12);
 
   const [rises] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("button", { name: "What rose (CSV)" }).click(),
   ]);
+  expect(rises.suggestedFilename()).toBe(`peerpulse-brief-${day(0).slice(0, 7)}-rose.csv`);
   const csv = readFileSync((await rises.path())!, "utf8");
-  expect(csv).toMatch(new RegExp(`^day,dimension,value,label,count,baseline_mean,methods\\r\\n${day(0)},need,housing,Housing,14,3,`));
+  const row = new RegExp(`^day,dimension,value,label,count,usual_per_day,methods\\r\\n${day(0)},need,housing,Housing,(\\d+),(\\d+),`).exec(csv);
+  expect(row, csv).not.toBeNull();
+  expectPublished(Number(row![1]), 40);
+
+  // Another calendar period: today alone.
+  await page.getByRole("link", { name: "Today" }).click();
+  await expect(page).toHaveURL(new RegExp(`/brief\\?period=${day(0)}$`));
+  await expect(page.getByText(/^\w+day \d+ \w+ \d{4}, all sites\./)).toBeVisible();
+  await expectShownAbout(bar(topNeeds, "Housing"), 40);
 
   // Printed, the brief has no navigation or controls.
   await page.emulateMedia({ media: "print" });
   await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
   await expect(page.getByRole("button", { name: "Print or save as PDF" })).toBeHidden();
+  await expect(page.getByRole("link", { name: "Last month" })).toBeHidden();
   await expect(page.getByRole("heading", { name: "Trend brief: Brief Outreach" })).toBeVisible();
   await page.emulateMedia({ media: "screen" });
 
@@ -171,14 +236,17 @@ test("managers merge two needs and add a free tag to needs; the trends count eac
   const token = await orgWithPhone(page, request, "Merge Outreach", "mercy");
   const second = await orgWithPhoneToken(page, request);
   await sync(request, token, [
-    need(day(0), "van", "housing", 6),
-    need(day(0), "van", "food", 3),
-    { day: day(0), site: "van", dimension: "free-tag", value: "dental-care", count: 4, version: 1 },
+    need(day(0), "van", "housing", 20),
+    need(day(0), "van", "food", 4),
+    { day: day(0), site: "van", dimension: "free-tag", value: "dental-care", count: 6, version: 1 },
   ]);
   await sync(request, second, [
-    { day: day(0), site: "van", dimension: "free-tag", value: "dental-care", count: 3, version: 1 },
+    { day: day(0), site: "van", dimension: "free-tag", value: "dental-care", count: 6, version: 1 },
   ]);
   await page.reload();
+  const trends = page.getByRole("region", { name: "Trends, live" });
+  // Food's 4 alone is never shown.
+  await expect(trends.locator(".not-listed")).toContainText(/Fewer than 5 each, or none: Food/);
   const codebook = page.getByRole("region", { name: "Codebook" });
   await codebook.getByRole("radio", { name: "Needs" }).check();
 
@@ -189,19 +257,23 @@ test("managers merge two needs and add a free tag to needs; the trends count eac
   await expect(codebook.getByText("food (merged into Housing)")).toBeVisible();
   await expect(codebook.getByRole("button", { name: "Restore Food" })).toBeVisible();
 
+  // The tag two phones typed, as published this quarter; nothing from last quarter.
   const tags = codebook.getByRole("list", { name: "Free tags in use" });
-  await expect(tags.getByRole("listitem")).toHaveText([/Dental care: 7 encounters counted/]);
+  await expect(tags.getByRole("listitem")).toHaveText([/^Dental care: \d+ encounters this quarter, fewer than 5 last quarter/]);
+  expectPublished(firstNumber(await tags.getByRole("listitem").textContent()), 12);
   await codebook.getByRole("button", { name: "Add Dental care to needs" }).click();
   await expect(codebook.getByRole("status")).toHaveText("Saved as version 3: phones get it on their next sync.");
-  await expect(codebook.getByText("No free tag was used in enough encounters")).toBeVisible();
+  await expect(codebook.getByText(/^No free tag was used in 5 or more encounters/)).toBeVisible();
   await expect(codebook.getByLabel("Label of dental-care")).toHaveValue("Dental care");
 
-  // Food's 3 (below 5 alone) now count with housing; the tag's 7 are the new need's.
+  // Food now counts as housing, and is no longer a need of its own; the tag's counts are the
+  // new need's.
   await page.reload();
-  const bars = page.getByRole("region", { name: "Trends, live" }).locator(".bars li");
+  const bars = trends.locator(".bars li");
   await expect(bars).toHaveCount(2);
   await expect(bars.first()).toContainText("Housing");
-  await expect(bars.first()).toContainText("9");
+  await expectShownAbout(bar(trends, "Housing"), 24);
   await expect(bars.nth(1)).toContainText("Dental care");
-  await expect(bars.nth(1)).toContainText("7");
+  await expectShownAbout(bar(trends, "Dental care"), 12);
+  await expect(trends.locator(".not-listed")).not.toContainText("Food");
 });

@@ -38,8 +38,13 @@ test("the first admin signs in from the one-time link, enrols a phone by QR link
 
   await page.reload();
   await expect(page.getByRole("button", { name: /^Revoke dev-/ }).first()).toBeVisible();
-  const captures = page.getByRole("region", { name: "Encounters per phone and day" });
-  await expect(captures.getByRole("columnheader", { name: "7 days" })).toBeVisible();
+  // Eight weeks per phone, each column headed by its Monday on one line.
+  const captures = page.getByRole("region", { name: "Encounters per phone and week" });
+  await expect(captures.getByRole("columnheader", { name: "Phone" })).toBeVisible();
+  await expect(captures.getByRole("columnheader")).toHaveCount(9);
+  await expect(captures.getByRole("columnheader").last()).toHaveText(/^\d{1,2} [A-Z][a-z]{2}$/);
+  const header = await captures.getByRole("columnheader").last().boundingBox();
+  expect(header!.height).toBeLessThan(40);
   expect(await captures.getByRole("row").count()).toBeGreaterThan(1);
   const again = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(again.violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);

@@ -2,10 +2,12 @@
 
 pub mod chart;
 pub mod chip_picker;
+pub mod disclosure;
 pub mod encounter_form;
 pub mod entry_item;
 pub mod free_tags;
 pub mod lock_screen;
+pub mod period_picker;
 pub mod storage_status;
 pub mod supply_picker;
 pub mod sync_panel;

@@ -1,22 +1,24 @@
 //! The trend brief: one printable page about a period for partners (funders, health services):
 //! top needs, what rose, what is new, how contacts were reached, what contacts told workers
 //! (in counts, and in the notes a manager approved), and the CSV of every table. Built only
-//! from suppressed counts and approved notes.
+//! from published counts and approved notes, for a calendar period.
 
 use crate::clock;
 use crate::components::chart::bars::{Bar, BarChart};
+use crate::components::disclosure::{DisclosureNote, not_listed};
+use crate::components::period_picker::{Recent, describe, during, noun};
 use crate::download;
 use crate::org_client::{self, OrgError};
+use crate::pages::trends::{newest_rises, rise_text};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::field_notes::{NoteStatus, NotesQuery, OfferedNote, notes_csv};
+use peerpulse_core::period::Period;
 use peerpulse_core::privacy::free_tag;
 use peerpulse_core::protocol::{AlertsQuery, AlertsResponse, TrendsQuery, TrendsResponse};
-use peerpulse_core::trend_view::{
-    PeriodTotal, alerts_csv, daily_csv, new_tags_csv, period_totals, totals_csv,
-};
+use peerpulse_core::trend_view::{alerts_csv, new_tags_csv, parts_csv, ranked, totals_csv};
 
 /// Bars per list in the brief.
 const TOP: usize = 8;
@@ -36,15 +38,14 @@ async fn load(query: TrendsQuery) -> Result<BriefData, OrgError> {
     }
     let trends = org_client::trends(&query).await?;
     let alerts = org_client::alerts(&AlertsQuery {
-        from: Some(trends.from),
-        to: Some(trends.to),
+        period: Some(trends.period),
     })
     .await?;
     let codebook = org_client::codebook().await?;
     let notes = org_client::notes(&NotesQuery {
         status: Some(NoteStatus::Approved),
-        from: Some(trends.from),
-        to: Some(trends.to),
+        from: Some(trends.period.first_day()),
+        to: Some(trends.period.last_day()),
     })
     .await?;
     Ok(BriefData {
@@ -55,51 +56,60 @@ async fn load(query: TrendsQuery) -> Result<BriefData, OrgError> {
     })
 }
 
-/// `/brief?from=…&to=…` (by default the last 30 days).
+/// `/brief?period=2026-11` (a day, ISO week, month or quarter; by default this month).
 #[component]
 pub fn BriefPage() -> impl IntoView {
     let params = use_query_map();
-    let query = Memo::new(move |_| {
-        params.with(|p| TrendsQuery {
-            from: p.get("from").and_then(|d| d.parse().ok()),
-            to: p.get("to").and_then(|d| d.parse().ok()),
-            ..TrendsQuery::default()
+    let asked = Memo::new(move |_| {
+        params.with(|p| {
+            p.get("period")
+                .map(|raw| raw.parse::<Period>().map_err(|e| e.to_string()))
+                .transpose()
         })
     });
-    let data = LocalResource::new(move || load(query.get()));
-    let (from, to) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    Effect::new(move |_| {
-        if let Some(Ok(brief)) = data.get() {
-            from.set(brief.trends.from.to_string());
-            to.set(brief.trends.to.to_string());
+    let data = LocalResource::new(move || {
+        let asked = asked.get();
+        async move {
+            let period = asked.map_err(OrgError::Refused)?;
+            load(TrendsQuery {
+                period,
+                ..TrendsQuery::default()
+            })
+            .await
         }
     });
-    let navigate = use_navigate();
-    let choose = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        navigate(
-            &format!(
-                "/brief?from={}&to={}",
-                from.get_untracked(),
-                to.get_untracked()
-            ),
-            Default::default(),
-        );
+    let today = clock::today();
+    let shown = move || {
+        asked
+            .get()
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Recent::ThisMonth.period(today))
     };
+    let choices = Recent::FOR_PEOPLE
+        .into_iter()
+        .map(|recent| {
+            let period = recent.period(today);
+            view! {
+                <a
+                    class="chip-link"
+                    href=format!("/brief?period={period}")
+                    aria-current=move || (shown() == period).then_some("page")
+                >
+                    {recent.label()}
+                </a>
+            }
+        })
+        .collect_view();
     view! {
         <article class="brief" aria-labelledby="brief-heading">
-            <form class="filters no-print" on:submit=choose>
-                <div class="date-range">
-                    <label for="brief-from">"First day"</label>
-                    <input id="brief-from" type="date" prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev)) />
-                    <label for="brief-to">"Last day"</label>
-                    <input id="brief-to" type="date" prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev)) />
-                </div>
+            <div class="no-print">
+                <p class="period-links-label" id="brief-period">"Period"</p>
+                <nav class="period-links" aria-labelledby="brief-period">{choices}</nav>
                 <div class="actions">
-                    <button type="submit" class="secondary">"Show this period"</button>
                     <button type="button" class="primary" on:click=|_| print()>"Print or save as PDF"</button>
                 </div>
-            </form>
+            </div>
             <Transition fallback=|| view! { <p role="status">"Preparing the brief…"</p> }>
                 {move || data.get().map(|read| match read {
                     Err(OrgError::SignedOut(_)) => view! {
@@ -124,13 +134,14 @@ fn print() {
     }
 }
 
-fn bars(totals: &[PeriodTotal], codebook: &Codebook) -> Vec<Bar> {
-    totals
-        .iter()
+/// The largest published totals of `dimension`, as bars.
+fn bars(trends: &TrendsResponse, dimension: Dimension, codebook: &Codebook) -> Vec<Bar> {
+    ranked(trends, dimension)
+        .into_iter()
         .take(TOP)
-        .map(|t| Bar {
-            label: t.measure.label(codebook),
-            total: t.clone(),
+        .map(|c| Bar {
+            label: c.measure.label(codebook),
+            count: c.count,
         })
         .collect()
 }
@@ -143,42 +154,42 @@ fn Brief(brief: BriefData) -> impl IntoView {
         codebook,
         notes,
     } = brief;
-    let period = format!(
-        "{} to {}",
-        trends.from.format("%a %d %b %Y"),
-        trends.to.format("%a %d %b %Y")
+    let today = clock::today();
+    let period = describe(trends.period);
+    let threshold = trends.threshold;
+    let encounters = trends.total(&Measure::Encounters).map_or_else(
+        || format!("fewer than {threshold}, or none"),
+        |n| n.to_string(),
     );
-    let threshold = trends.suppression_threshold;
-    let totals = |d| period_totals(&trends.rows, d);
-    let encounters = totals(Dimension::Encounters)
-        .first()
-        .map_or_else(|| "none".to_owned(), PeriodTotal::label);
+    let parts = trends.parts.first().map(|p| p.period.granularity());
     let section = |heading: &'static str, dimension: Dimension, empty: &'static str| {
-        let bars = bars(&totals(dimension), &codebook);
+        let bars = bars(&trends, dimension, &codebook);
+        let more = ranked(&trends, dimension).len().saturating_sub(bars.len());
+        let left_out = not_listed(&trends, dimension, &codebook)
+            .map(|line| view! { <p class="muted not-listed">{line}</p> });
         view! {
             <section class="brief-part">
                 <h2>{heading}</h2>
                 {if bars.is_empty() {
-                    view! { <p class="muted">{empty}</p> }.into_any()
+                    view! { <p class="muted">{format!("{empty} Each was fewer than {threshold}, or none.")}</p> }.into_any()
                 } else {
-                    view! { <BarChart title=format!("{}, {period}", dimension.label()) bars /> }.into_any()
+                    view! {
+                        <BarChart title=format!("{}, {period}", dimension.label()) bars />
+                        {(more > 0).then(|| view! { <p class="muted">{format!("{more} more in the period totals (CSV).")}</p> })}
+                        {left_out}
+                    }
+                        .into_any()
                 }}
             </section>
         }
     };
-    let rose = alerts
-        .alerts
-        .iter()
-        .map(|a| {
+    let rose = newest_rises(&alerts.alerts)
+        .into_iter()
+        .map(|(alert, days)| {
             view! {
                 <li>
-                    <strong>{a.measure.label(&codebook)}</strong>
-                    {format!(
-                        " rose on {}: {} against about {} a day before.",
-                        a.day.format("%a %d %b"),
-                        a.count,
-                        a.baseline_mean
-                    )}
+                    <strong>{alert.measure.label(&codebook)}</strong>
+                    {rise_text(alert, days, today, &during(trends.period))}"."
                 </li>
             }
         })
@@ -190,7 +201,7 @@ fn Brief(brief: BriefData) -> impl IntoView {
             view! {
                 <li>
                     <strong>{free_tag::label(&t.tag)}</strong>
-                    {format!(", noted on {} phones since {}", t.workers, t.first_seen.format("%a %d %b"))}
+                    {format!(": {} {during}, first noted {}.", t.count, t.first_seen.format("%a %-d %b"), during = during(trends.period))}
                 </li>
             }
         })
@@ -199,35 +210,38 @@ fn Brief(brief: BriefData) -> impl IntoView {
         let codebook = codebook.clone();
         move |m: &Measure| m.label(&codebook)
     };
-    let all_totals: Vec<PeriodTotal> = Dimension::ALL.into_iter().flat_map(totals).collect();
-    let stem = format!("peerpulse-brief-{}-{}", trends.from, trends.to);
-    let files = [
-        (
-            format!("{stem}-daily.csv"),
-            "Daily counts",
-            daily_csv(&trends.rows, &label),
-        ),
+    let stem = format!("peerpulse-brief-{}", trends.period);
+    let mut files = Vec::new();
+    if let Some(parts) = parts {
+        let noun = noun(parts);
+        files.push((
+            format!("{stem}-per-{noun}.csv"),
+            format!("Counts per {noun}"),
+            parts_csv(&trends, &label),
+        ));
+    }
+    files.extend([
         (
             format!("{stem}-totals.csv"),
-            "Period totals",
-            totals_csv(&all_totals, &label),
+            "Period totals".to_owned(),
+            totals_csv(&trends, &label),
         ),
         (
             format!("{stem}-rose.csv"),
-            "What rose",
+            "What rose".to_owned(),
             alerts_csv(&alerts.alerts, &label),
         ),
         (
             format!("{stem}-new.csv"),
-            "What is new",
+            "What is new".to_owned(),
             new_tags_csv(&alerts.new_free_tags),
         ),
         (
             format!("{stem}-notes.csv"),
-            "In workers' words",
+            "In workers' words".to_owned(),
             notes_csv(&notes),
         ),
-    ];
+    ]);
     let quotes = notes
         .iter()
         .map(|n| {
@@ -250,34 +264,39 @@ fn Brief(brief: BriefData) -> impl IntoView {
             }
         })
         .collect_view();
-    let made = clock::today().format("%d %b %Y").to_string();
+    let made = today.format("%-d %B %Y").to_string();
+    let first_letter_up = |s: String| {
+        let mut chars = s.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+            .unwrap_or_default()
+    };
     view! {
         <header>
             <h1 id="brief-heading">{format!("Trend brief: {}", trends.org_name)}</h1>
-            <p>{format!("{period}, all sites. Encounters logged by peer workers: {encounters}.")}</p>
-            <p class="muted">{format!(
-                "Counts below {threshold} are never shown, and a count that would let one be worked out is held back too. Totals add up the days that may be shown; \"+ n small days\" says how many days were left out."
-            )}</p>
+            <p>{format!("{}, all sites. Encounters logged by peer workers: {encounters}.", first_letter_up(period.clone()))}</p>
+            <DisclosureNote threshold parts />
         </header>
-        {section("Top needs", Dimension::Need, "No needs were noted in this period.")}
+        {section("Top needs", Dimension::Need, "No need to show for this period.")}
         <section class="brief-part">
             <h2>"What rose"</h2>
             {if rose.is_empty() {
-                view! { <p class="muted">"Nothing rose above its usual level (CDC EARS C1-C3 on daily counts)."</p> }.into_any()
+                view! { <p class="muted">"Nothing rose above its usual level (CDC EARS C1–C3 on daily counts)."</p> }.into_any()
             } else {
-                view! { <ul>{rose}</ul> <p class="muted">"Rises are days above the baseline of the days before (CDC EARS C1-C3)."</p> }.into_any()
+                view! { <ul>{rose}</ul> <p class="muted">"A rise is a day well above the week before it (CDC EARS C1–C3), over all sites together and noted on at least two phones. Each is listed once, on its latest day; the CSV has every day."</p> }.into_any()
             }}
         </section>
         <section class="brief-part">
             <h2>"What is new"</h2>
             {if new_tags.is_empty() {
-                view! { <p class="muted">"No new need was noted by several workers."</p> }.into_any()
+                view! { <p class="muted">"No new need that several workers typed."</p> }.into_any()
             } else {
                 view! { <ul>{new_tags}</ul> }.into_any()
             }}
         </section>
-        {section("Reach through networks", Dimension::Reach, "No encounters in this period.")}
-        {section("What contacts told workers", Dimension::Insight, "No insights were shared in this period.")}
+        {section("Reach through networks", Dimension::Reach, "No way of reaching contacts to show.")}
+        {section("What contacts told workers", Dimension::Insight, "No insight to show.")}
         <section class="brief-part">
             <h2>"In workers' words"</h2>
             {if quotes.is_empty() {
@@ -289,8 +308,8 @@ fn Brief(brief: BriefData) -> impl IntoView {
                 }.into_any()
             }}
         </section>
-        {section("Supplies given", Dimension::Supply, "No supplies were given in this period.")}
-        {section("Referrals made", Dimension::Referral, "No referrals were made in this period.")}
+        {section("Supplies given", Dimension::Supply, "No supply to show.")}
+        {section("Referrals made", Dimension::Referral, "No referral to show.")}
         <section class="brief-part no-print">
             <h2>"Tables"</h2>
             <div class="actions">{downloads}</div>

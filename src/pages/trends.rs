@@ -1,31 +1,39 @@
-//! The organization's trends, summed over every phone and suppressed below the threshold.
+//! The organization's trends on the phone: every phone's counts together, for a week or a
+//! month, as the service publishes them.
 
 use crate::app::use_app;
+use crate::clock;
+use crate::components::disclosure::{DisclosureNote, not_listed};
+use crate::components::period_picker::{PeriodPicker, Recent, describe, when};
 use crate::store::device;
 use crate::sync::SyncError;
 use crate::sync::client;
+use chrono::NaiveDate;
 use leptos::prelude::*;
+use peerpulse_core::aberration::Alert;
 use peerpulse_core::bucket::Dimension;
-use peerpulse_core::codebook::Codebook;
+use peerpulse_core::codebook::{CodeList, Codebook};
 use peerpulse_core::privacy::free_tag::label as tag_label;
-use peerpulse_core::protocol::{AlertsResponse, TrendRow, TrendsResponse};
-
-/// Days of trends shown.
-pub const DAYS: u32 = 30;
+use peerpulse_core::protocol::{AlertsResponse, TrendsResponse};
+use peerpulse_core::trend_view::ranked;
 
 /// The trends dashboard.
 #[component]
 pub fn TrendsPage() -> impl IntoView {
     let app = use_app();
+    let period = RwSignal::new(Some(Recent::ThisMonth.period(clock::today())));
     let trends = LocalResource::new(move || {
         app.changed.track();
         let store = app.store();
+        let period = period
+            .get()
+            .unwrap_or_else(|| Recent::ThisMonth.period(clock::today()));
         async move {
             let credentials = device::credentials(&store)
                 .await?
                 .ok_or(SyncError::NotEnrolled)?;
-            let trends = client::trends(&credentials.token, DAYS).await?;
-            let alerts = client::alerts(&credentials.token).await?;
+            let trends = client::trends(&credentials.token, period).await?;
+            let alerts = client::alerts(&credentials.token, period).await?;
             Ok::<_, SyncError>((trends, alerts))
         }
     });
@@ -33,6 +41,7 @@ pub fn TrendsPage() -> impl IntoView {
     view! {
         <section class="trends" aria-labelledby="trends-heading">
             <h1 id="trends-heading">"Trends"</h1>
+            <PeriodPicker legend="Period" name="trends-period" recent=&Recent::FOR_PHONES selected=period />
             <button type="button" class="secondary" on:click=move |_| app.notify_changed()>
                 "Refresh"
             </button>
@@ -44,6 +53,7 @@ pub fn TrendsPage() -> impl IntoView {
                         .map(move |read| match read {
                             Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                             Ok((trends, alerts)) => view! {
+                                {intro(&trends, &codebook, false)}
                                 <Rising alerts codebook=codebook.clone() />
                                 <TrendTables trends codebook />
                             }
@@ -55,47 +65,114 @@ pub fn TrendsPage() -> impl IntoView {
     }
 }
 
-/// What is rising today (CDC EARS on daily counts) and the free tags new this week.
+/// What the counts below are (whose, which period, where) and how they are protected;
+/// `with_parts` when days or weeks are shown beside the totals.
+pub fn intro(trends: &TrendsResponse, codebook: &Codebook, with_parts: bool) -> impl IntoView {
+    let place = trends.site.as_ref().map_or_else(
+        || "all sites".to_owned(),
+        |site| codebook.label(CodeList::Site, site).to_owned(),
+    );
+    let parts = trends
+        .parts
+        .first()
+        .filter(|_| with_parts)
+        .map(|p| p.period.granularity());
+    view! {
+        <p class="trends-intro">
+            {format!("{}, {}, {place}.", trends.org_name, describe(trends.period))}
+        </p>
+        <DisclosureNote threshold=trends.threshold parts />
+    }
+}
+
+/// Each measure's newest rise and the number of days it rose on, newest rise first: a long
+/// period lists what rose once, not every day it did. A day whose own count is not above its
+/// usual level is left out: EARS C3 also signals on the days just after a rise, and "5 today,
+/// usually about 12 a day" reads as the opposite of a rise (the CSV keeps every alert).
+pub fn newest_rises(alerts: &[Alert]) -> Vec<(&Alert, usize)> {
+    let mut newest_first: Vec<&Alert> = alerts
+        .iter()
+        .filter(|a| a.count > a.usual_per_day)
+        .collect();
+    newest_first.sort_by_key(|a| std::cmp::Reverse(a.day));
+    let mut rises: Vec<(&Alert, usize)> = Vec::new();
+    for alert in newest_first {
+        match rises.iter_mut().find(|(a, _)| a.measure == alert.measure) {
+            Some((_, days)) => *days += 1,
+            None => rises.push((alert, 1)),
+        }
+    }
+    rises
+}
+
+/// What follows a rise's label: ": 14 today, usually about 3 a day", and when it rose on more
+/// than one day of the period (`period` as in "this month"), on how many.
+pub fn rise_text(alert: &Alert, days: usize, today: NaiveDate, period: &str) -> String {
+    let on = if alert.day == today {
+        "today".to_owned()
+    } else {
+        format!("on {}", alert.day.format("%a %-d %b"))
+    };
+    let mut text = format!(
+        ": {} {on}, usually about {} a day",
+        alert.count, alert.usual_per_day
+    );
+    if days > 1 {
+        text.push_str(&format!(" (rose on {days} days {period})"));
+    }
+    text
+}
+
+/// What rose on the days of a period (CDC EARS on daily counts) and the free tags first used
+/// in it, as published.
 #[component]
 pub fn Rising(alerts: AlertsResponse, codebook: Codebook) -> impl IntoView {
-    let rising = alerts
-        .alerts
-        .iter()
-        .map(|alert| {
-            let methods = alert
-                .methods
-                .iter()
-                .map(|m| format!("{m:?}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+    let today = clock::today();
+    let period = when(alerts.period, today);
+    let rising: Vec<_> = newest_rises(&alerts.alerts)
+        .into_iter()
+        .map(|(alert, days)| {
             view! {
                 <li>
                     <strong>{alert.measure.label(&codebook)}</strong>
-                    {format!(
-                        ": {} today against about {} a day before (EARS {methods})",
-                        alert.count, alert.baseline_mean
-                    )}
+                    {rise_text(alert, days, today, &period)}
+                </li>
+            }
+        })
+        .collect();
+    let new_tags = alerts
+        .new_free_tags
+        .iter()
+        .map(|t| {
+            view! {
+                <li>
+                    <strong>{tag_label(&t.tag)}</strong>
+                    {format!(": {} {period}, first noted {}", t.count, t.first_seen.format("%a %-d %b"))}
                 </li>
             }
         })
         .collect_view();
-    let new_tags = alerts
-        .new_free_tags
-        .iter()
-        .map(|t| view! { <li>{format!("{} (used on {} phones since {})", tag_label(&t.tag), t.workers, t.first_seen.format("%a %d %b"))}</li> })
-        .collect_view();
-    let (none_rising, no_tags) = (alerts.alerts.is_empty(), alerts.new_free_tags.is_empty());
+    let (none_rising, no_tags) = (rising.is_empty(), alerts.new_free_tags.is_empty());
+    let heading = if period == "today" {
+        "Rising today".to_owned()
+    } else {
+        format!("What rose {period}")
+    };
     view! {
         <section class="rising" aria-labelledby="rising-heading">
-            <h2 id="rising-heading">"Rising today"</h2>
+            <h2 id="rising-heading">{heading}</h2>
             {if none_rising {
-                view! { <p class="muted">"Nothing is rising above its usual level today."</p> }.into_any()
+                view! { <p class="muted">{format!("Nothing rose above its usual level {period}.")}</p> }.into_any()
             } else {
-                view! { <ul>{rising}</ul> }.into_any()
+                view! {
+                    <ul>{rising}</ul>
+                    <p class="muted">"A rise is a day well above the week before it (CDC EARS C1–C3), over all sites together and noted on at least two phones."</p>
+                }
+                    .into_any()
             }}
-            <h2>"New needs this week"</h2>
+            <h2>{format!("New needs {period}")}</h2>
             {if no_tags {
-                view! { <p class="muted">"No new needs that several workers noted."</p> }.into_any()
+                view! { <p class="muted">"No new need that several workers typed."</p> }.into_any()
             } else {
                 view! { <ul>{new_tags}</ul> }.into_any()
             }}
@@ -103,56 +180,60 @@ pub fn Rising(alerts: AlertsResponse, codebook: Codebook) -> impl IntoView {
     }
 }
 
+/// A table of each dimension's published totals, largest first, with what each leaves out.
 #[component]
 pub fn TrendTables(trends: TrendsResponse, codebook: Codebook) -> impl IntoView {
-    let threshold = trends.suppression_threshold;
-    let intro = format!(
-        "{}, last {DAYS} days, all sites. Counts below {threshold} show as \"<{threshold}\" so no one can be singled out.",
-        trends.org_name
-    );
-    let empty = trends.rows.is_empty();
+    let mut nothing_shown = Vec::new();
     let tables = Dimension::ALL
         .into_iter()
         .filter_map(|dimension| {
-            let rows: Vec<&TrendRow> = trends
-                .rows
-                .iter()
-                .filter(|r| r.measure.dimension() == dimension)
-                .collect();
-            (!rows.is_empty()).then(|| {
-                let body = rows
-                    .into_iter()
-                    .map(|row| {
-                        view! {
-                            <tr>
-                                <td>{row.day.format("%a %d %b").to_string()}</td>
-                                <td>{row.measure.label(&codebook)}</td>
-                                <td class="count">{row.count.to_string()}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <table data-dimension=dimension.as_str()>
-                        <caption>{dimension.label()}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"Day"</th>
-                                <th scope="col">"What"</th>
-                                <th scope="col" class="count">"Count"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{body}</tbody>
-                    </table>
-                }
+            let totals = ranked(&trends, dimension);
+            if totals.is_empty() {
+                nothing_shown.push(dimension.label());
+                return None;
+            }
+            let body = totals
+                .into_iter()
+                .map(|c| {
+                    view! {
+                        <tr>
+                            <th scope="row">{c.measure.label(&codebook)}</th>
+                            <td class="count">{c.count}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let left_out = not_listed(&trends, dimension, &codebook)
+                .map(|line| view! { <p class="muted not-listed">{line}</p> });
+            Some(view! {
+                <table data-dimension=dimension.as_str()>
+                    <caption>{dimension.label()}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"What"</th>
+                            <th scope="col" class="count">"Count"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+                {left_out}
             })
         })
         .collect_view();
+    let threshold = trends.threshold;
+    let rest = (!nothing_shown.is_empty()).then(|| {
+        let what = if trends.totals.is_empty() {
+            format!("Nothing to show yet: each count is below {threshold}, or none was synced.")
+        } else {
+            format!(
+                "Nothing to show, each below {threshold} or none: {}.",
+                nothing_shown.join("; ")
+            )
+        };
+        view! { <p class="muted not-listed">{what}</p> }
+    });
     view! {
-        <p class="muted">{intro}</p>
-        <Show when=move || empty>
-            <p>"No counts synced yet."</p>
-        </Show>
         {tables}
+        {rest}
     }
 }

@@ -5,9 +5,10 @@ use crate::service_http::{self, Answer, acknowledgement, answer};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH, NoteOffer, NoteOfferAnswer};
+use peerpulse_core::period::Period;
 use peerpulse_core::protocol::{
-    ALERTS_PATH, AlertsResponse, ENROL_PATH, EnrolRequest, EnrolResponse, SYNC_PATH, SyncRequest,
-    SyncResponse, TRENDS_PATH, TrendsResponse,
+    ALERTS_PATH, AlertsQuery, AlertsResponse, ENROL_PATH, EnrolRequest, EnrolResponse, SYNC_PATH,
+    SyncRequest, SyncResponse, TRENDS_PATH, TrendsQuery, TrendsResponse,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -119,15 +120,24 @@ pub async fn withdraw_note(token: &str, id: &EncounterId) -> Result<(), ServiceE
     from_answer(acknowledgement(response).await)
 }
 
-/// Reads the organization's suppressed trends for the last `days` days.
-pub async fn trends(token: &str, days: u32) -> Result<TrendsResponse, ServiceError> {
-    let url = format!("{TRENDS_PATH}?days={days}");
+/// Reads the organization's published trends for `period`, a week, month or quarter (a
+/// phone is not given single days).
+pub async fn trends(token: &str, period: Period) -> Result<TrendsResponse, ServiceError> {
+    let query = TrendsQuery {
+        period: Some(period),
+        ..TrendsQuery::default()
+    };
+    let url = format!("{TRENDS_PATH}{}", query.to_query_string());
     read(bearer(Request::get(&url), token).send().await).await
 }
 
-/// Reads what is rising today and the free tags new this week.
-pub async fn alerts(token: &str) -> Result<AlertsResponse, ServiceError> {
-    read(bearer(Request::get(ALERTS_PATH), token).send().await).await
+/// Reads what rose on each day of `period` and the free tags first used in it.
+pub async fn alerts(token: &str, period: Period) -> Result<AlertsResponse, ServiceError> {
+    let query = AlertsQuery {
+        period: Some(period),
+    };
+    let url = format!("{ALERTS_PATH}{}", query.to_query_string());
+    read(bearer(Request::get(&url), token).send().await).await
 }
 
 async fn read<T: DeserializeOwned>(

@@ -356,6 +356,52 @@ pub async fn phones_per_measure(
         .collect())
 }
 
+/// How many phones counted each measure of `dimensions` on each day from `from` to `to`, as
+/// `codebook` codes them now.
+pub async fn phones_per_day(
+    db: &Db,
+    org_id: i64,
+    dimensions: &[Dimension],
+    from: NaiveDate,
+    to: NaiveDate,
+    codebook: &Codebook,
+) -> Result<BTreeMap<NaiveDate, BTreeMap<Measure, u32>>, DbError> {
+    let mut phones: BTreeMap<(NaiveDate, Measure), BTreeSet<String>> = BTreeMap::new();
+    for dimension in dimensions {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT DISTINCT day, device_id, value FROM device_buckets \
+             WHERE org_id = $1 AND dimension = $2 AND day >= $3 AND day <= $4 AND count > 0",
+        )
+        .bind(org_id)
+        .bind(dimension.as_str())
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(db)
+        .await?;
+        for (day, device, value) in rows {
+            match (
+                day.parse::<NaiveDate>(),
+                Measure::from_parts(*dimension, &value),
+            ) {
+                (Ok(day), Ok(measure)) => {
+                    phones
+                        .entry((day, measure.current(codebook)))
+                        .or_default()
+                        .insert(device);
+                }
+                _ => tracing::warn!("skipping an unreadable bucket of org {org_id}"),
+            }
+        }
+    }
+    let mut days: BTreeMap<NaiveDate, BTreeMap<Measure, u32>> = BTreeMap::new();
+    for ((day, measure), devices) in phones {
+        days.entry(day)
+            .or_default()
+            .insert(measure, u32::try_from(devices.len()).unwrap_or(u32::MAX));
+    }
+    Ok(days)
+}
+
 /// Free tags at least two phones used from `from` to `to`: the only ones that may be named.
 pub async fn free_tags_on_two_phones(
     db: &Db,

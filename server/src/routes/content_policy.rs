@@ -9,16 +9,14 @@
 //! is served with
 //!
 //! ```text
-//! default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='; style-src 'self'; style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'
+//! default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='; style-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'
 //! ```
 //!
 //! `default-src 'self'` also covers what is not named: `fetch` and the live event stream
 //! (`connect-src`), icons (`img-src`: the enrolment QR code is an inline `<svg>` element, not an
 //! image, so no `data:`), the manifest and the service worker. Style sheets are linked files; a
-//! `<style>` element never applies. Inline style *attributes* are allowed because the bar chart
-//! (`src/components/chart/bars.rs`) sets its widths with `style="width: …"`, which Leptos writes
-//! with `setAttribute`; written as `style:width=…` Leptos would use the CSSOM, which no policy
-//! blocks, and [`STYLE_ATTRIBUTES`] could go.
+//! `<style>` element or `style="…"` attribute never applies (the bar chart sets its widths with
+//! `style:width`, through the CSSOM, which no policy blocks).
 
 use sha2::{Digest, Sha256};
 
@@ -27,16 +25,12 @@ const BASE: &[(&str, &str)] = &[
     ("default-src", "'self'"),
     ("script-src", "'self' 'wasm-unsafe-eval'"),
     ("style-src", "'self'"),
-    STYLE_ATTRIBUTES,
     ("object-src", "'none'"),
     ("base-uri", "'none'"),
     ("form-action", "'self'"),
     // No other site may frame a page of ours and trick a click out of a signed-in manager.
     ("frame-ancestors", "'none'"),
 ];
-
-/// `style="…"` attributes, for the bar chart's widths (see the module doc).
-const STYLE_ATTRIBUTES: (&str, &str) = ("style-src-attr", "'unsafe-inline'");
 
 /// The policy for any response that is not an app's shell: scripts, style sheets, icons, the
 /// service worker (whose own fetches it governs).
@@ -219,7 +213,7 @@ mod tests {
             policy,
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' \
              'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='; style-src 'self'; \
-             style-src-attr 'unsafe-inline'; object-src 'none'; base-uri 'none'; \
+             object-src 'none'; base-uri 'none'; \
              form-action 'self'; frame-ancestors 'none'"
         );
     }

@@ -73,6 +73,9 @@ pub async fn trends(
     let rule = DisclosureRule::new(org.threshold);
     let mut published = publish_trends(rule, &counts, period, parts, query.site.as_ref(), &named);
     only(query.dimension, &mut published);
+    // Parts that have not started hold nothing yet; left in, they would read as "fewer".
+    let tomorrow = Utc::now().date_naive() + Days::new(1);
+    published.parts.retain(|p| p.period.first_day() <= tomorrow);
     Ok(Json(TrendsResponse {
         org_name: org.name,
         threshold: org.threshold.get(),
@@ -128,18 +131,29 @@ pub async fn alerts(
         *totals.entry((c.day, c.measure.clone())).or_default() += c.cell;
     }
     let totals: Vec<_> = totals.into_iter().map(|((d, m), c)| (d, m, c)).collect();
-    let mut alerts = Vec::new();
-    for day in last
+    let first_tested = last
         .iter_days()
         .rev()
         .take_while(|day| *day >= period.first_day())
         .take(MAX_ALERT_DAYS)
-    {
-        let phones =
-            buckets::phones_per_measure(&state.db, org.id, &WATCHED, day, day, &org.codebook)
-                .await?;
-        alerts.extend(rising(rule, &totals, day, &phones));
-    }
+        .last()
+        .unwrap_or(last);
+    let phones = buckets::phones_per_day(
+        &state.db,
+        org.id,
+        &WATCHED,
+        first_tested,
+        last,
+        &org.codebook,
+    )
+    .await?;
+    let nobody = BTreeMap::new();
+    let alerts = last
+        .iter_days()
+        .rev()
+        .take_while(|day| *day >= first_tested)
+        .flat_map(|day| rising(rule, &totals, day, phones.get(&day).unwrap_or(&nobody)))
+        .collect();
     let named = buckets::free_tags_on_two_phones(
         &state.db,
         org.id,

@@ -1,69 +1,88 @@
-//! A heat map of values by day: a table whose cells shade with the count.
+//! A heat map of values by part of a period: a table whose cells shade with the count.
 
+use crate::components::period_picker::{part_label, part_name};
 use leptos::prelude::*;
-use peerpulse_core::trend_view::DayPoint;
+use peerpulse_core::period::Granularity;
+use peerpulse_core::trend_view::PartPoint;
 
-/// One row: a value and its days, oldest first.
+/// One row: a value and its parts, oldest first.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HeatRow {
     /// What a person reads.
     pub label: String,
-    /// The days.
-    pub points: Vec<DayPoint>,
+    /// The parts.
+    pub points: Vec<PartPoint>,
 }
 
-/// Shade 0 to 4 of `count` against the largest shown count.
+/// Shade 1 to 4 of a shown `count` against the largest shown count.
 fn level(count: u32, max: u32) -> u32 {
-    if count == 0 {
-        0
-    } else {
-        1 + (count * 3).div_ceil(max.max(1)).min(3)
-    }
+    1 + (count * 3 / max.max(1)).min(3)
 }
 
-/// Values down, days across; hidden cells read as they are reported ("<5", "hidden").
+/// Values down, parts across. A part that may not be shown is an empty cell, read out as
+/// "fewer than" the threshold.
 #[component]
 pub fn HeatMap(
     /// What the table shows.
     caption: String,
     /// The rows.
     rows: Vec<HeatRow>,
+    /// No count below this is shown.
+    threshold: u32,
 ) -> impl IntoView {
     let max = rows
         .iter()
-        .flat_map(|r| r.points.iter().filter_map(|p| p.count.exact()))
+        .flat_map(|r| r.points.iter().filter_map(|p| p.count))
         .max()
         .unwrap_or(0);
     let header = rows.first().map(|r| {
+        let with_weekday = r.points.len() <= 7;
         r.points
             .iter()
             .map(|p| {
                 view! {
-                    <th scope="col" abbr=p.day.format("%A %d %B").to_string()>
-                        {p.day.format("%d").to_string()}
+                    <th scope="col" abbr=part_name(p.period)>
+                        {part_label(p.period, with_weekday)}
                     </th>
                 }
             })
             .collect_view()
     });
+    let by_week = rows
+        .first()
+        .and_then(|r| r.points.first())
+        .is_some_and(|p| p.period.granularity() == Granularity::Week);
+    let fewer = format!("fewer than {threshold}, or none");
     let body = rows
         .into_iter()
         .map(|row| {
             let cells = row
                 .points
                 .iter()
-                .map(|p| match p.count.exact() {
+                .map(|p| match p.count {
                     Some(n) => view! { <td class=format!("heat heat-{}", level(n, max))>{n}</td> }
                         .into_any(),
-                    None => {
-                        view! { <td class="heat heat-hidden">{p.count.to_string()}</td> }.into_any()
+                    None => view! {
+                        <td class="heat heat-none">
+                            <span aria-hidden="true">"–"</span>
+                            <span class="visually-hidden">{fewer.clone()}</span>
+                        </td>
                     }
+                    .into_any(),
                 })
                 .collect_view();
             view! { <tr><th scope="row">{row.label}</th>{cells}</tr> }
         })
         .collect_view();
     let region = caption.clone();
+    let key = format!(
+        "{}– means {fewer}.",
+        if by_week {
+            "Weeks start on the Monday shown. "
+        } else {
+            ""
+        }
+    );
     view! {
         <div class="scroll" role="region" aria-label=region tabindex="0">
             <table class="heat-map">
@@ -72,5 +91,6 @@ pub fn HeatMap(
                 <tbody>{body}</tbody>
             </table>
         </div>
+        <p class="muted heat-key">{key}</p>
     }
 }

@@ -1,50 +1,63 @@
-//! A line chart of daily counts, one line per value, gaps where a day is hidden.
+//! A line chart of a period's parts, one line per value. A part that may not be shown is a
+//! gap in its line, drawn inside a band marking the counts that are never shown.
 
 use super::SERIES;
+use crate::components::period_picker::part_name;
 use leptos::prelude::*;
-use peerpulse_core::trend_view::{DayPoint, axis_ticks};
+use peerpulse_core::period::Granularity;
+use peerpulse_core::trend_view::{PartPoint, axis_ticks};
 
 const WIDTH: f64 = 360.0;
 const HEIGHT: f64 = 220.0;
 const LEFT: f64 = 40.0;
-const RIGHT: f64 = 10.0;
+const RIGHT: f64 = 14.0;
 const TOP: f64 = 10.0;
 const BOTTOM: f64 = 30.0;
 
-/// One line: a label and its days, oldest first (every series has the same days).
+/// One line: a label and its parts, oldest first (every line has the same parts).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
     /// What a person reads in the legend.
     pub label: String,
-    /// The days.
-    pub points: Vec<DayPoint>,
+    /// The parts.
+    pub points: Vec<PartPoint>,
+}
+
+/// "1 day", "3 weeks".
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// How the text alternative describes a line.
-fn describe(line: &Line) -> String {
-    let shown: Vec<(chrono::NaiveDate, u32)> = line
-        .points
-        .iter()
-        .filter_map(|p| p.count.exact().map(|n| (p.day, n)))
-        .collect();
-    let hidden = line.points.len() - shown.len();
-    let peak = shown.iter().max_by_key(|(day, n)| (*n, *day));
-    let last = line.points.last().map(|p| p.count.to_string());
-    let mut text = format!(
-        "{}: {} on the last day",
-        line.label,
-        last.unwrap_or_default()
-    );
-    if let Some((day, n)) = peak {
-        text.push_str(&format!(", highest {n} on {}", day.format("%a %d %b")));
+fn describe(line: &Line, noun: &str, threshold: u32) -> String {
+    let shown: Vec<&PartPoint> = line.points.iter().filter(|p| p.count.is_some()).collect();
+    let fewer = line.points.len() - shown.len();
+    let last = match line.points.last().and_then(|p| p.count) {
+        Some(n) => n.to_string(),
+        None => format!("fewer than {threshold}"),
+    };
+    let mut text = format!("{}: {last} on the last {noun}", line.label);
+    if let Some(peak) = shown.iter().max_by_key(|p| (p.count, p.period)) {
+        text.push_str(&format!(
+            ", highest {} ({})",
+            peak.count.unwrap_or_default(),
+            part_name(peak.period)
+        ));
     }
-    if hidden > 0 {
-        text.push_str(&format!(", {hidden} days too small to show"));
+    if fewer > 0 {
+        text.push_str(&format!(
+            ", {} fewer than {threshold} or none",
+            counted(fewer, noun)
+        ));
     }
     text
 }
 
-/// Daily counts as lines over a shared day axis.
+/// Published counts as lines over a shared axis of parts (days or weeks).
 #[component]
 pub fn LineChart(
     /// Id prefix for the title and description.
@@ -53,18 +66,47 @@ pub fn LineChart(
     title: String,
     /// The lines, at most five.
     lines: Vec<Line>,
+    /// No count below this is shown.
+    threshold: u32,
 ) -> impl IntoView {
-    let days = lines.first().map_or(0, |l| l.points.len());
-    let max = lines
+    let noun = match lines
+        .first()
+        .and_then(|l| l.points.first())
+        .map(|p| p.period.granularity())
+    {
+        Some(Granularity::Week) => "week",
+        _ => "day",
+    };
+    // A line with no part to draw is named under the chart instead of an empty legend entry.
+    let (lines, undrawn): (Vec<Line>, Vec<Line>) = lines
+        .into_iter()
+        .partition(|l| l.points.iter().any(|p| p.count.is_some()));
+    let undrawn = (!undrawn.is_empty()).then(|| {
+        let names: Vec<String> = undrawn.into_iter().map(|l| l.label).collect();
+        names.join(", ")
+    });
+    let parts = lines.first().map_or(0, |l| l.points.len());
+    let Some(max) = lines
         .iter()
-        .flat_map(|l| l.points.iter().filter_map(|p| p.count.exact()))
+        .flat_map(|l| l.points.iter().filter_map(|p| p.count))
         .max()
-        .unwrap_or(0);
-    let ticks = axis_ticks(max);
+    else {
+        // Nothing may be shown: no axis running over nothing, just what it means.
+        return view! {
+            <figure class="chart">
+                <figcaption><strong>{title}</strong></figcaption>
+                <p class="muted">{format!(
+                    "No {noun} had {threshold} or more of any of these, so there is no line to draw."
+                )}</p>
+            </figure>
+        }
+        .into_any();
+    };
+    let ticks = axis_ticks(max.max(threshold));
     let top_tick = f64::from(*ticks.last().unwrap_or(&1)).max(1.0);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let x = move |i: usize| LEFT + plot_w * i as f64 / (days.max(2) - 1) as f64;
+    let x = move |i: usize| LEFT + plot_w * i as f64 / (parts.max(2) - 1) as f64;
     let y = move |n: u32| TOP + plot_h * (1.0 - f64::from(n) / top_tick);
     let grid = ticks
         .iter()
@@ -75,13 +117,30 @@ pub fn LineChart(
             }
         })
         .collect_view();
-    let day_labels = lines.first().map(|l| {
+    // The counts that are never shown: a band, named inside when it is tall enough.
+    let band_top = y(threshold);
+    let band_label = (y(0) - band_top >= 14.0).then(|| {
+        view! {
+            <text class="few-label" x=LEFT + 6.0 y=y(0) - 4.0>
+                {format!("below {threshold}: not shown")}
+            </text>
+        }
+    });
+    let band = view! {
+        <rect class="few-band" x=LEFT y=band_top width=plot_w height=y(0) - band_top />
+        {band_label}
+    };
+    let part_ticks = lines.first().map(|l| {
         let last = l.points.len().saturating_sub(1);
-        [0, last / 2, last]
+        let mut shown = vec![0, last / 2, last];
+        shown.dedup();
+        shown
             .into_iter()
-            .filter_map(|i| l.points.get(i).map(|p| (i, p.day)))
-            .map(|(i, day)| {
-                let anchor = if i == 0 {
+            .filter_map(|i| l.points.get(i).map(|p| (i, p.period)))
+            .map(|(i, period)| {
+                let anchor = if last == 0 {
+                    "middle"
+                } else if i == 0 {
                     "start"
                 } else if i == last {
                     "end"
@@ -90,7 +149,7 @@ pub fn LineChart(
                 };
                 view! {
                     <text class="tick" x=x(i) y=HEIGHT - 8.0 text-anchor=anchor>
-                        {day.format("%d %b").to_string()}
+                        {period.first_day().format("%-d %b").to_string()}
                     </text>
                 }
             })
@@ -102,9 +161,9 @@ pub fn LineChart(
         .map(|(line, (colour, dash))| {
             let mut d = String::new();
             let mut pen_down = false;
-            let mut hidden_marks = Vec::new();
+            let mut dots = Vec::new();
             for (i, point) in line.points.iter().enumerate() {
-                match point.count.exact() {
+                match point.count {
                     Some(n) => {
                         d.push_str(&format!(
                             "{}{:.1} {:.1} ",
@@ -113,20 +172,19 @@ pub fn LineChart(
                             y(n)
                         ));
                         pen_down = true;
+                        dots.push((x(i), y(n)));
                     }
-                    None => {
-                        pen_down = false;
-                        hidden_marks.push(x(i));
-                    }
+                    None => pen_down = false,
                 }
             }
-            let marks = hidden_marks
+            // A dot on each shown part, so a part between two gaps is seen too.
+            let dots = dots
                 .into_iter()
-                .map(|mx| view! { <line class="hidden-day" x1=mx x2=mx y1=y(0) y2=y(0) - 8.0 stroke=colour /> })
+                .map(|(cx, cy)| view! { <circle cx=cx cy=cy r="3" fill=colour /> })
                 .collect_view();
             view! {
                 <path d=d fill="none" stroke=colour stroke-width="2.5" stroke-dasharray=dash />
-                {marks}
+                {dots}
             }
         })
         .collect_view();
@@ -144,7 +202,11 @@ pub fn LineChart(
             }
         })
         .collect_view();
-    let description = lines.iter().map(describe).collect::<Vec<_>>().join(". ");
+    let description = lines
+        .iter()
+        .map(|l| describe(l, noun, threshold))
+        .collect::<Vec<_>>()
+        .join(". ");
     let (title_id, desc_id) = (format!("{id}-title"), format!("{id}-desc"));
     let labelled_by = format!("{title_id} {desc_id}");
     view! {
@@ -156,15 +218,22 @@ pub fn LineChart(
             >
                 <title id=title_id>{title.clone()}</title>
                 <desc id=desc_id>{description}</desc>
+                {band}
                 {grid}
-                {day_labels}
+                {part_ticks}
                 {paths}
             </svg>
             <figcaption>
                 <strong>{title}</strong>
                 <ul class="legend">{legend}</ul>
-                <span class="muted">"Short ticks on the axis: days too small to show."</span>
+                <span class="muted">{format!(
+                    "A gap in a line: that {noun} had fewer than {threshold}, or none."
+                )}</span>
+                {undrawn.map(|names| view! {
+                    <span class="muted">{format!(" No line for {names}: no {noun} reached {threshold}.")}</span>
+                })}
             </figcaption>
         </figure>
     }
+    .into_any()
 }

@@ -1,6 +1,7 @@
-//! Charts drawn from suppressed trend rows: a line chart of days, bars of period totals and a
-//! heat map of values by day. Each carries a text alternative; hidden counts are drawn as
-//! hidden, never as a number.
+//! Charts drawn from published counts: a line chart of a period's parts, bars of period
+//! totals and a heat map of values by part. Each carries a text alternative; a part that may
+//! not be shown is drawn as a gap or an empty cell and read as "fewer than" the threshold,
+//! never as a number.
 
 pub mod bars;
 pub mod heat_map;

@@ -1,12 +1,58 @@
-//! Capture oversight: encounters each phone logged per day.
+//! Capture oversight: encounters each phone logged per week, and on how many days.
 
+use crate::components::disclosure::DisclosureNote;
 use crate::org_client;
+use chrono::{DateTime, Local};
 use leptos::prelude::*;
+use peerpulse_core::oversight::WeekActivity;
 
-/// Days of the capture grid shown.
-const CAPTURE_DAYS: usize = 14;
+/// When a phone last synced, as a manager reads it: "Sun 29 Nov, 21:34" in this browser's
+/// time.
+fn synced_at(at: Option<&str>) -> String {
+    match at.map(DateTime::parse_from_rfc3339) {
+        None => "never".to_owned(),
+        Some(Ok(at)) => at
+            .with_timezone(&Local)
+            .format("%a %-d %b, %H:%M")
+            .to_string(),
+        Some(Err(_)) => at.unwrap_or_default().to_owned(),
+    }
+}
 
-/// Encounters each phone captured per day: a table whose cells shade like a calendar heat map.
+/// "1 day", "3 days".
+fn days(n: u8) -> String {
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// One phone's week: its published count (or "fewer than"), and the days it logged on,
+/// shaded by those days so gaps stand out.
+fn week_cell(week: WeekActivity, threshold: u32) -> impl IntoView {
+    let level = match week.days_active {
+        0 => 0,
+        1..=2 => 1,
+        3..=4 => 2,
+        5..=6 => 3,
+        _ => 4,
+    };
+    let (count, active) = match (week.days_active, week.encounters) {
+        (0, _) => ("none".to_owned(), None),
+        (d, Some(n)) => (n.to_string(), Some(days(d))),
+        (d, None) => (format!("fewer than {threshold}"), Some(days(d))),
+    };
+    view! {
+        <td class=format!("heat heat-{level}")>
+            <span class="week-count">{count}</span>
+            {active.map(|d| view! { <span class="week-days">{d}</span> })}
+        </td>
+    }
+}
+
+/// Encounters each phone captured per week for eight weeks: a table whose cells shade with
+/// the days something was logged, with quiet phones first.
 #[component]
 pub fn Capture() -> impl IntoView {
     let grid = LocalResource::new(org_client::oversight);
@@ -18,33 +64,37 @@ pub fn Capture() -> impl IntoView {
                     Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                     Ok(grid) if grid.devices.is_empty() => view! { <p class="muted">"No phone has enrolled yet."</p> }.into_any(),
                     Ok(grid) => {
-                        let skip = grid.days.len().saturating_sub(CAPTURE_DAYS);
-                        let header = grid.days.iter().skip(skip).map(|d| view! {
-                            <th scope="col" abbr=d.format("%A %d %B").to_string()>{d.format("%d").to_string()}</th>
+                        let threshold = grid.threshold;
+                        let header = grid.weeks.iter().map(|w| {
+                            let monday = w.first_day();
+                            view! {
+                                <th scope="col" abbr=format!("Week of {}", monday.format("%A %-d %B"))>
+                                    {monday.format("%-d %b").to_string()}
+                                </th>
+                            }
                         }).collect_view();
                         let rows = grid.devices.into_iter().map(|device| {
-                            let cells = device.daily.iter().skip(skip).map(|&n| {
-                                let level = match n { 0 => 0, 1..=2 => 1, 3..=5 => 2, 6..=9 => 3, _ => 4 };
-                                view! { <td class=format!("heat heat-{level}")>{n}</td> }
-                            }).collect_view();
+                            let cells = device.weeks.iter().map(|&w| week_cell(w, threshold)).collect_view();
+                            let synced = synced_at(device.last_sync_at.as_deref());
                             let status = if device.quiet {
-                                format!("Quiet: last sync {}", device.last_sync_at.clone().unwrap_or_else(|| "never".into()))
+                                format!("Quiet: last sync {synced}")
                             } else {
-                                format!("Last sync {}", device.last_sync_at.clone().unwrap_or_default())
+                                format!("Last sync {synced}")
                             };
                             view! {
                                 <tr class:quiet=device.quiet>
                                     <th scope="row">{device.device_id.clone()}<br /><span class="muted">{status}</span></th>
                                     {cells}
-                                    <td class="count">{device.last_week}</td>
                                 </tr>
                             }
                         }).collect_view();
                         view! {
-                            <div class="scroll" role="region" aria-label="Encounters per phone and day" tabindex="0">
+                            <p class="muted">"Encounters each phone logged in each of the last 8 weeks (columns start on the Monday shown), and on how many days. Totals only, nothing about any contact."</p>
+                            <DisclosureNote threshold parts=None />
+                            <div class="scroll" role="region" aria-label="Encounters per phone and week" tabindex="0">
                                 <table class="capture">
-                                    <caption class="muted">"Encounters logged per day, last 14 days; totals only, nothing about any contact."</caption>
-                                    <thead><tr><th scope="col">"Phone"</th>{header}<th scope="col">"7 days"</th></tr></thead>
+                                    <caption class="visually-hidden">"Encounters per phone and week"</caption>
+                                    <thead><tr><th scope="col">"Phone"</th>{header}</tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table>
                             </div>

@@ -1,6 +1,8 @@
 //! The co-produced codebook editor.
 
+use crate::clock;
 use crate::components::chip_picker::SingleChoice;
+use crate::components::period_picker::Recent;
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::bucket::{Dimension, Measure};
@@ -200,52 +202,76 @@ fn MergeForm(book: Codebook, list: CodeList, edit: EditAction) -> impl IntoView 
     })
 }
 
-/// Free tags workers typed in the last 90 days, in enough encounters to be shown, each one tap
-/// away from being a need in the codebook.
+/// How a free tag's count over a quarter reads: "12" or "fewer than 5".
+fn quarter_count(count: Option<u32>, threshold: u32) -> String {
+    count.map_or_else(|| format!("fewer than {threshold}"), |n| n.to_string())
+}
+
+/// Free tags workers typed this quarter or last, as the service publishes them (in enough
+/// encounters, and by at least two phones), each one tap away from being a need in the
+/// codebook.
 #[component]
 fn FreeTagsInUse(book: RwSignal<Option<Codebook>>, edit: EditAction) -> impl IntoView {
     let version = move || book.with(|b| b.as_ref().map(|b| b.version));
     let tags = LocalResource::new(move || {
         // Fetched again after each edit: a promoted tag is counted as its need from then on.
         version();
+        let this_quarter = Recent::ThisQuarter.period(clock::today());
         async move {
-            org_client::trends(&TrendsQuery {
-                days: Some(90),
+            let of = |period| TrendsQuery {
+                period: Some(period),
                 dimension: Some(Dimension::FreeTag),
                 ..TrendsQuery::default()
-            })
-            .await
+            };
+            let now = org_client::trends(&of(this_quarter)).await?;
+            let before = org_client::trends(&of(this_quarter.previous())).await?;
+            Ok::<_, OrgError>((now, before))
         }
     });
     move || {
-        let rows = match tags.get()? {
-            Ok(trends) => trends.rows,
+        let (now, before) = match tags.get()? {
+            Ok(both) => both,
             Err(e) => {
                 return Some(
                     view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                 );
             }
         };
-        let mut shown: BTreeMap<Code, u32> = BTreeMap::new();
-        for row in rows {
-            if let Measure::FreeTag(tag) = row.measure {
-                *shown.entry(tag).or_default() += row.count.exact().unwrap_or(0);
+        let threshold = now.threshold;
+        let mut shown: BTreeMap<Code, (Option<u32>, Option<u32>)> = BTreeMap::new();
+        for (trends, this) in [(&now, true), (&before, false)] {
+            for c in &trends.totals {
+                if let Measure::FreeTag(tag) = &c.measure {
+                    let counts = shown.entry(tag.clone()).or_default();
+                    if this {
+                        counts.0 = Some(c.count);
+                    } else {
+                        counts.1 = Some(c.count);
+                    }
+                }
             }
         }
         if shown.is_empty() {
             return Some(view! {
                 <h3>"Free tags in use"</h3>
-                <p class="muted">"No free tag was used in enough encounters in the last 90 days to be shown."</p>
+                <p class="muted">{format!("No free tag was used in {threshold} or more encounters, by two or more phones, this quarter or last.")}</p>
             }.into_any());
         }
+        let mut shown: Vec<_> = shown.into_iter().collect();
+        shown.sort_by(|(a, x), (b, y)| y.cmp(x).then(a.cmp(b)));
         let items = shown
             .into_iter()
-            .map(|(tag, count)| {
+            .map(|(tag, (this, last))| {
                 let label = free_tag::label(&tag);
                 let promote = tag.clone();
+                let counts = format!(
+                    "{label}: {} encounters this quarter, {} last quarter",
+                    quarter_count(this, threshold),
+                    quarter_count(last, threshold)
+                );
                 view! {
                     <li>
-                        <span>{format!("{label}: {count} encounters counted")}</span>
+                        <span>{counts}</span>
                         <button type="button" class="secondary" aria-label=format!("Add {label} to needs")
                             disabled=move || edit.pending().get()
                             on:click=move |_| { edit.dispatch(CodebookEdit::Promote { tag: promote.clone() }); }>
@@ -257,7 +283,7 @@ fn FreeTagsInUse(book: RwSignal<Option<Codebook>>, edit: EditAction) -> impl Int
             .collect_view();
         Some(view! {
             <h3 id="free-tags-heading">"Free tags in use"</h3>
-            <p class="muted">"Words workers typed for needs the codebook lacks, over the last 90 days. Adding one to needs keeps its counts, past ones too."</p>
+            <p class="muted">{format!("Words workers typed for needs the codebook lacks, this quarter and last; only those in {threshold} or more encounters, typed on two or more phones. Adding one to needs keeps its counts, past ones too.")}</p>
             <ul class="free-tags" aria-labelledby="free-tags-heading">{items}</ul>
         }.into_any())
     }

@@ -1,18 +1,22 @@
-//! The organization's trends: a period, a site and a dimension to look at; a line chart, bars
-//! and a heat map; CSV of every table. Reloaded whenever a phone's sync lands.
+//! The organization's trends: a calendar period, a site and a dimension to look at; the
+//! period's totals as bars, its days (or weeks) as a line chart and a heat map; CSV of every
+//! table. Reloaded whenever a phone's sync lands.
 
+use crate::clock;
 use crate::components::chart::bars::{Bar, BarChart};
 use crate::components::chart::heat_map::{HeatMap, HeatRow};
 use crate::components::chart::line::{Line, LineChart};
-use crate::components::chip_picker::SingleChoice;
+use crate::components::disclosure::not_listed;
+use crate::components::period_picker::{PeriodPicker, Recent, describe, during, noun};
 use crate::download;
 use crate::org_client::{self, OrgError};
-use crate::pages::trends::Rising;
+use crate::pages::trends::{Rising, intro};
 use leptos::prelude::*;
-use peerpulse_core::bucket::Dimension;
+use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
+use peerpulse_core::period::Period;
 use peerpulse_core::protocol::{AlertsQuery, EVENTS_PATH, TrendsQuery, TrendsResponse};
-use peerpulse_core::trend_view::{daily_csv, daily_series, period_totals, totals_csv};
+use peerpulse_core::trend_view::{PartPoint, parts_csv, ranked, series, totals_csv};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -20,15 +24,6 @@ use wasm_bindgen::closure::Closure;
 const LINES: usize = 5;
 /// Rows of the heat map.
 const HEAT_ROWS: usize = 10;
-
-/// Which days to look at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Period {
-    /// The last N days, today included.
-    Last(u32),
-    /// From one chosen day to another.
-    Between,
-}
 
 /// A counter that moves each time the service says a phone of the organization synced.
 pub fn landed_syncs() -> RwSignal<u32> {
@@ -49,26 +44,14 @@ pub fn landed_syncs() -> RwSignal<u32> {
 }
 
 /// The query the filters describe, or what to fix in them.
-fn query_of(period: Period, from: &str, to: &str, site: &str) -> Result<TrendsQuery, String> {
+fn query_of(period: Period, site: &str) -> Result<TrendsQuery, String> {
     let site = (!site.is_empty())
         .then(|| Code::new(site).map_err(|e| format!("Site: {e}")))
         .transpose()?;
-    let day = |raw: &str, which: &str| {
-        raw.parse()
-            .map_err(|_| format!("Pick the {which} day of the period."))
-    };
-    Ok(match period {
-        Period::Last(days) => TrendsQuery {
-            days: Some(days),
-            site,
-            ..TrendsQuery::default()
-        },
-        Period::Between => TrendsQuery {
-            from: Some(day(from, "first")?),
-            to: Some(day(to, "last")?),
-            site,
-            ..TrendsQuery::default()
-        },
+    Ok(TrendsQuery {
+        period: Some(period),
+        site,
+        ..TrendsQuery::default()
     })
 }
 
@@ -76,30 +59,26 @@ fn query_of(period: Period, from: &str, to: &str, site: &str) -> Result<TrendsQu
 #[component]
 pub fn LiveTrends() -> impl IntoView {
     let landed = landed_syncs();
-    let period = RwSignal::new(Some(Period::Last(30)));
-    let from = RwSignal::new(String::new());
-    let to = RwSignal::new(String::new());
+    let this_month = Recent::ThisMonth.period(clock::today());
+    let period = RwSignal::new(Some(this_month));
     let site = RwSignal::new(String::new());
     let dimension = RwSignal::new(Dimension::Need);
-    let query = Memo::new(move |_| {
-        query_of(
-            period.get().unwrap_or(Period::Last(30)),
-            &from.get(),
-            &to.get(),
-            &site.get(),
-        )
-    });
+    let chosen = Memo::new(move |_| period.get().unwrap_or(this_month));
+    let query = Memo::new(move |_| query_of(chosen.get(), &site.get()));
     let codebook = LocalResource::new(move || {
         landed.track();
         org_client::codebook()
     });
     let data = LocalResource::new(move || {
         landed.track();
-        let query = query.get();
+        let (query, period) = (query.get(), chosen.get());
         async move {
             let query = query?;
             let trends = org_client::trends(&query).await;
-            let alerts = org_client::alerts(&AlertsQuery::default()).await;
+            let alerts = org_client::alerts(&AlertsQuery {
+                period: Some(period),
+            })
+            .await;
             trends
                 .and_then(|t| alerts.map(|a| (t, a)))
                 .map_err(|e: OrgError| e.to_string())
@@ -124,45 +103,31 @@ pub fn LiveTrends() -> impl IntoView {
     view! {
         <section aria-labelledby="live-heading">
             <h2 id="live-heading">"Trends, live"</h2>
-            <form class="filters" on:submit=|ev| ev.prevent_default()>
-                <SingleChoice
-                    legend="Period"
-                    name="trend-period"
-                    options=vec![
-                        (Period::Last(7), "7 days".to_owned()),
-                        (Period::Last(30), "30 days".to_owned()),
-                        (Period::Last(90), "90 days".to_owned()),
-                        (Period::Between, "Choose days".to_owned()),
-                    ]
-                    selected=period
-                />
-                <Show when=move || period.get() == Some(Period::Between)>
-                    <div class="date-range">
-                        <label for="trend-from">"First day"</label>
-                        <input id="trend-from" type="date" prop:value=move || from.get() on:change=move |ev| from.set(event_target_value(&ev)) />
-                        <label for="trend-to">"Last day"</label>
-                        <input id="trend-to" type="date" prop:value=move || to.get() on:change=move |ev| to.set(event_target_value(&ev)) />
-                    </div>
-                </Show>
-                <label for="trend-site">"Site"</label>
-                <select id="trend-site" on:change=move |ev| site.set(event_target_value(&ev))>
-                    <option value="" selected=move || site.get().is_empty()>"All sites"</option>
-                    {site_options}
-                </select>
-                <label for="trend-dimension">"What to look at"</label>
-                <select
-                    id="trend-dimension"
-                    on:change=move |ev| {
-                        if let Ok(chosen) = event_target_value(&ev).parse() {
-                            dimension.set(chosen);
+            <form class="filters trend-filters" on:submit=|ev| ev.prevent_default()>
+                <PeriodPicker legend="Period" name="trend-period" recent=&Recent::FOR_PEOPLE selected=period />
+                <div class="field">
+                    <label for="trend-site">"Site"</label>
+                    <select id="trend-site" on:change=move |ev| site.set(event_target_value(&ev))>
+                        <option value="" selected=move || site.get().is_empty()>"All sites"</option>
+                        {site_options}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="trend-dimension">"What to look at"</label>
+                    <select
+                        id="trend-dimension"
+                        on:change=move |ev| {
+                            if let Ok(chosen) = event_target_value(&ev).parse() {
+                                dimension.set(chosen);
+                            }
                         }
-                    }
-                >
-                    {Dimension::ALL
-                        .into_iter()
-                        .map(|d| view! { <option value=d.as_str() selected=move || dimension.get() == d>{d.label()}</option> })
-                        .collect_view()}
-                </select>
+                    >
+                        {Dimension::ALL
+                            .into_iter()
+                            .map(|d| view! { <option value=d.as_str() selected=move || dimension.get() == d>{d.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
             </form>
             <Transition fallback=|| view! { <p>"Loading trends…"</p> }>
                 {move || {
@@ -173,6 +138,7 @@ pub fn LiveTrends() -> impl IntoView {
                     data.get().map(|read| match read {
                         Err(e) => view! { <p role="alert" class="error">{e}</p> }.into_any(),
                         Ok((trends, alerts)) => view! {
+                            {intro(&trends, &book, true)}
                             <Rising alerts codebook=book.clone() />
                             <TrendCharts trends codebook=book dimension=dimension.get() />
                         }
@@ -184,66 +150,71 @@ pub fn LiveTrends() -> impl IntoView {
     }
 }
 
-/// Charts, heat map and downloads of one dimension of `trends`.
+/// `measure`'s parts up to today: a part that has not begun is not drawn as "fewer than".
+fn series_so_far(trends: &TrendsResponse, measure: &Measure) -> Vec<PartPoint> {
+    let today = clock::today();
+    series(trends, measure)
+        .into_iter()
+        .filter(|p| p.period.first_day() <= today)
+        .collect()
+}
+
+/// Totals, charts, heat map and downloads of one dimension of `trends`.
 #[component]
 fn TrendCharts(trends: TrendsResponse, codebook: Codebook, dimension: Dimension) -> impl IntoView {
-    let threshold = trends.suppression_threshold;
-    let place = trends.site.as_ref().map_or_else(
-        || "all sites".to_owned(),
-        |site| codebook.label(CodeList::Site, site).to_owned(),
-    );
-    let period = format!(
-        "{} to {}",
-        trends.from.format("%a %d %b %Y"),
-        trends.to.format("%a %d %b %Y")
-    );
-    let intro = format!(
-        "{}, {period}, {place}. Counts below {threshold} show as \"<{threshold}\"; \"hidden\" marks a count held back so a small one cannot be worked out from the others.",
-        trends.org_name
-    );
-    let totals = period_totals(&trends.rows, dimension);
-    let series = |count: usize| {
+    let threshold = trends.threshold;
+    let period = describe(trends.period);
+    let parts = trends.parts.first().map(|p| p.period.granularity());
+    let totals = ranked(&trends, dimension);
+    let lines_of = |count: usize| {
         totals
             .iter()
             .take(count)
             .map(|t| {
                 (
                     t.measure.label(&codebook),
-                    daily_series(&trends.rows, &t.measure, trends.from, trends.to),
+                    series_so_far(&trends, &t.measure),
                 )
             })
             .collect::<Vec<_>>()
     };
-    let lines: Vec<Line> = series(LINES)
-        .into_iter()
-        .map(|(label, points)| Line { label, points })
-        .collect();
-    let heat_rows: Vec<HeatRow> = series(HEAT_ROWS)
-        .into_iter()
-        .map(|(label, points)| HeatRow { label, points })
-        .collect();
+    let line = parts.map(|parts| {
+        let lines: Vec<Line> = lines_of(LINES)
+            .into_iter()
+            .map(|(label, points)| Line { label, points })
+            .collect();
+        let title = format!("{} per {}", dimension.label(), noun(parts));
+        view! { <LineChart id="trend-line" title lines threshold /> }
+    });
+    let heat_map = parts.map(|parts| {
+        let rows: Vec<HeatRow> = lines_of(HEAT_ROWS)
+            .into_iter()
+            .map(|(label, points)| HeatRow { label, points })
+            .collect();
+        let caption = format!(
+            "{} per {}, most frequent first",
+            dimension.label(),
+            noun(parts)
+        );
+        view! { <HeatMap caption rows threshold /> }
+    });
     let bars: Vec<Bar> = totals
         .iter()
         .map(|t| Bar {
             label: t.measure.label(&codebook),
-            total: t.clone(),
+            count: t.count,
         })
         .collect();
+    let left_out = not_listed(&trends, dimension, &codebook)
+        .map(|line| view! { <p class="muted not-listed">{line}</p> });
     let empty = totals.is_empty();
     let label = {
         let codebook = codebook.clone();
-        move |m: &peerpulse_core::bucket::Measure| m.label(&codebook)
+        move |m: &Measure| m.label(&codebook)
     };
-    let daily = daily_csv(&trends.rows, &label);
-    let all_totals: Vec<_> = Dimension::ALL
-        .into_iter()
-        .flat_map(|d| period_totals(&trends.rows, d))
-        .collect();
-    let totals_file = totals_csv(&all_totals, &label);
     let stem = format!(
-        "peerpulse-trends-{}-{}{}",
-        trends.from,
-        trends.to,
+        "peerpulse-trends-{}{}",
+        trends.period,
         trends
             .site
             .as_ref()
@@ -258,29 +229,43 @@ fn TrendCharts(trends: TrendsResponse, codebook: Codebook, dimension: Dimension)
                 .map(|e| e.to_string()),
         );
     };
-    let (daily_name, totals_name) = (format!("{stem}-daily.csv"), format!("{stem}-totals.csv"));
-    let brief = format!("/brief?from={}&to={}", trends.from, trends.to);
+    let parts_download = parts.map(|parts| {
+        let noun = noun(parts);
+        let (name, contents) = (format!("{stem}-per-{noun}.csv"), parts_csv(&trends, &label));
+        view! {
+            <button type="button" class="secondary" on:click=move |_| offer(name.clone(), contents.clone())>
+                {format!("Download counts per {noun} (CSV)")}
+            </button>
+        }
+    });
+    let (totals_name, totals_file) = (format!("{stem}-totals.csv"), totals_csv(&trends, &label));
+    let brief = format!("/brief?period={}", trends.period);
+    let nothing = format!(
+        "No {} to show {}: each fewer than {threshold}, or none.",
+        dimension.label().to_lowercase(),
+        during(trends.period)
+    );
     view! {
-        <p class="muted">{intro}</p>
         {if empty {
-            view! { <p>{format!("No {} counted in this period.", dimension.label().to_lowercase())}</p> }.into_any()
+            view! { <p>{nothing}</p> {left_out} }.into_any()
         } else {
             view! {
-                <LineChart id="trend-line" title=format!("{} per day", dimension.label()) lines />
-                <BarChart title=format!("{}, {period}", dimension.label()) bars />
-                <HeatMap caption=format!("{} per day, most frequent first", dimension.label()) rows=heat_rows />
+                <div class="trend-figures">
+                    <div>
+                        <BarChart title=format!("{}, {period}", dimension.label()) bars />
+                        {left_out}
+                    </div>
+                    {line}
+                </div>
+                {heat_map}
             }
                 .into_any()
         }}
         <div class="actions">
-            <button type="button" class="secondary" on:click={
-                let (name, contents) = (daily_name, daily);
-                move |_| offer(name.clone(), contents.clone())
-            }>"Download daily counts (CSV)"</button>
-            <button type="button" class="secondary" on:click={
-                let (name, contents) = (totals_name, totals_file);
-                move |_| offer(name.clone(), contents.clone())
-            }>"Download period totals (CSV)"</button>
+            {parts_download}
+            <button type="button" class="secondary" on:click=move |_| offer(totals_name.clone(), totals_file.clone())>
+                "Download period totals (CSV)"
+            </button>
             <a class="button secondary" href=brief>"Printable trend brief"</a>
         </div>
         <Show when=move || problem.with(Option::is_some)>
