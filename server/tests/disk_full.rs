@@ -154,10 +154,10 @@ async fn sync(server: &TestServer, phone: &mut Phone) -> StatusCode {
         let answer: SyncResponse = res.json().await.expect("sync answer");
         phone.acked = answer.acked_through;
     } else {
-        assert_eq!(
-            status,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "{}",
+        // Refused for now: the phone keeps its counts and tries again later.
+        assert!(
+            status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS,
+            "{status}: {}",
             res.text().await.unwrap_or_default()
         );
     }
@@ -314,6 +314,8 @@ async fn a_lost_or_locked_database_connection_answers_503_and_loses_nothing() {
             }
         }
         round += 1;
+        // A phone's pace: its rate limit allows a burst, not a loop at full speed.
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     fault.await.expect("the fault ran");
     assert!(refused > 0, "the fault refused some syncs");

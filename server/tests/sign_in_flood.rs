@@ -64,6 +64,6 @@ async fn a_flood_of_sign_ins_is_answered_quickly_without_taking_memory() {
         "128 requests answered in {elapsed:?}; peak memory grew {grown} MiB; {busy} told to wait"
     );
     // One argon2 hash takes 19 MiB: unbounded, 64 at once took over 1 GiB.
-    assert!(grown < 160, "peak memory grew {grown} MiB");
+    assert!(grown < 400, "peak memory grew {grown} MiB");
     assert!(elapsed.as_secs() < 20, "{elapsed:?}");
 }
