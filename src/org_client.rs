@@ -8,9 +8,10 @@ use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery
 use peerpulse_core::org_api::{
     CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest, DEVICES_PATH, DeviceSummary,
     ENROLMENT_CODES_PATH, EnrolmentCodeIssued, NewUserRequest, OVERSIGHT_PATH, SESSION_PATH,
-    SessionInfo, SignInRequest, USERS_PATH, UserSummary, WELCOME_PATH, WelcomeRequest,
+    SessionInfo, SignInRequest, USERS_PATH, UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
+use peerpulse_core::people::Username;
 use peerpulse_core::protocol::{
     ALERTS_PATH, AlertsQuery, AlertsResponse, TRENDS_PATH, TrendsQuery, TrendsResponse,
 };
@@ -105,6 +106,21 @@ pub async fn create_user(
 ) -> Result<UserSummary, OrgError> {
     read(
         json(with_csrf(Request::post(USERS_PATH), session), request)?
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// Changes a person's role, or takes their access away or gives it back.
+pub async fn update_user(
+    session: &SessionInfo,
+    username: &Username,
+    update: &UserUpdate,
+) -> Result<(), OrgError> {
+    let path = format!("{USERS_PATH}/{username}");
+    done(
+        json(with_csrf(Request::patch(&path), session), update)?
             .send()
             .await,
     )

@@ -85,6 +85,20 @@ pub struct UserSummary {
     pub role: Role,
     /// When the account was made (RFC 3339).
     pub created_at: String,
+    /// Whether their access was taken away (they can no longer sign in).
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+/// `PATCH /api/v1/users/{username}` body: an admin changes a person's role, or takes their
+/// access away (ending every session they have at once) or gives it back.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    /// Their new role.
+    pub role: Option<Role>,
+    /// `true` takes their access away; `false` gives it back.
+    pub disabled: Option<bool>,
 }
 
 /// `POST /api/v1/enrolment-codes` answer: a one-time code for a phone.

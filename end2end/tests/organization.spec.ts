@@ -53,7 +53,16 @@ test("the first admin signs in from the one-time link, enrols a phone by QR link
   await page.getByRole("radio", { name: "Viewer" }).check();
   await page.getByLabel("First password (hand it over in person)").fill("first password here");
   await page.getByRole("button", { name: "Add person" }).click();
-  await expect(page.getByRole("row", { name: "vic Viewer" })).toBeVisible();
+  const vic = page.getByRole("row", { name: /^vic\b/ });
+  await expect(vic.getByLabel("Role of vic")).toHaveValue("viewer");
+  // Access can be taken away and given back; the last admin's cannot.
+  await vic.getByRole("button", { name: "Take access away" }).click();
+  await expect(vic).toContainText("Access taken away");
+  await vic.getByRole("button", { name: "Give access back" }).click();
+  await expect(vic).toContainText("Can sign in");
+  const me = page.getByRole("row", { name: /^ana\b/ });
+  await me.getByRole("button", { name: "Take access away" }).click();
+  await expect(page.getByRole("region", { name: "People" }).getByRole("alert")).toContainText("without an admin");
 
   // The codebook grows with the team: a new need, renamed, retired; each a new version.
   const codebook = page.getByRole("region", { name: "Codebook" });

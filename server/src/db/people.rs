@@ -3,7 +3,7 @@
 use super::{Db, DbError, now, timestamp};
 use crate::secrets;
 use chrono::{Duration, Utc};
-use peerpulse_core::org_api::UserSummary;
+use peerpulse_core::org_api::{UserSummary, UserUpdate};
 use peerpulse_core::people::{Role, Username};
 
 /// How long a one-time sign-in link works.
@@ -168,11 +168,12 @@ pub async fn create_user(
 
 /// The account named `username`, if any.
 pub async fn account(db: &Db, username: &Username) -> Result<Option<Account>, DbError> {
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
-            .bind(username.as_str())
-            .fetch_optional(db)
-            .await?;
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, password_hash FROM users WHERE username = $1 AND disabled_at IS NULL",
+    )
+    .bind(username.as_str())
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(|(user_id, password_hash)| Account {
         user_id,
         password_hash,
@@ -201,7 +202,8 @@ pub async fn session(db: &Db, token: &str) -> Result<Option<Person>, DbError> {
     let row: Option<(i64, i64, String, String, String)> = sqlx::query_as(
         "SELECT users.id, users.org_id, users.username, users.role, sessions.csrf_token \
          FROM sessions JOIN users ON users.id = sessions.user_id \
-         WHERE sessions.token_hash = $1 AND sessions.expires_at > $2",
+         WHERE sessions.token_hash = $1 AND sessions.expires_at > $2 \
+           AND users.disabled_at IS NULL",
     )
     .bind(secrets::hash(token))
     .bind(now())
@@ -231,20 +233,91 @@ pub async fn end_session(db: &Db, token: &str) -> Result<(), DbError> {
 
 /// The people of `org_id`, by name.
 pub async fn list(db: &Db, org_id: i64) -> Result<Vec<UserSummary>, DbError> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT username, role, created_at FROM users WHERE org_id = $1 ORDER BY username",
+    let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT username, role, created_at, disabled_at FROM users WHERE org_id = $1 \
+         ORDER BY username",
     )
     .bind(org_id)
     .fetch_all(db)
     .await?;
     rows.into_iter()
-        .map(|(username, role, created_at)| {
+        .map(|(username, role, created_at, disabled_at)| {
             Ok(UserSummary {
                 username: Username::new(&username)
                     .map_err(|e| DbError::Corrupt(format!("user {username:?}: {e}")))?,
                 role: role_of(&role)?,
                 created_at,
+                disabled: disabled_at.is_some(),
             })
         })
         .collect()
+}
+
+/// What changing a person did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Updated {
+    /// Changed (or already so).
+    Done,
+    /// The organization has nobody of that name.
+    NoSuchPerson,
+    /// It would leave the organization without an admin who can sign in.
+    LastAdmin,
+}
+
+/// Changes `username`'s role in `org_id`, or takes their access away (ending all their
+/// sessions in the same transaction) or gives it back. Never leaves an organization without
+/// an admin who can sign in.
+pub async fn update(
+    db: &Db,
+    org_id: i64,
+    username: &Username,
+    update: &UserUpdate,
+) -> Result<Updated, DbError> {
+    let mut tx = db.begin().await?;
+    let target: Option<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, role, disabled_at FROM users WHERE org_id = $1 AND username = $2",
+    )
+    .bind(org_id)
+    .bind(username.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((user_id, role, disabled_at)) = target else {
+        return Ok(Updated::NoSuchPerson);
+    };
+    let was_admin = role_of(&role)? == Role::Admin && disabled_at.is_none();
+    let role = update.role.unwrap_or(role_of(&role)?);
+    let disabled = update.disabled.unwrap_or(disabled_at.is_some());
+    if was_admin && (role != Role::Admin || disabled) {
+        let other_admins: i64 = sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM users WHERE org_id = $1 AND id <> $2 \
+             AND role = $3 AND disabled_at IS NULL",
+        )
+        .bind(org_id)
+        .bind(user_id)
+        .bind(Role::Admin.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+        if other_admins == 0 {
+            return Ok(Updated::LastAdmin);
+        }
+    }
+    sqlx::query(
+        "UPDATE users SET role = $1, \
+           disabled_at = CASE WHEN $2 THEN COALESCE(disabled_at, $3) ELSE NULL END \
+         WHERE id = $4",
+    )
+    .bind(role.as_str())
+    .bind(disabled)
+    .bind(now())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Updated::Done)
 }

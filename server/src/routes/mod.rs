@@ -56,6 +56,10 @@ pub fn router(state: AppState) -> Router {
             USERS_PATH,
             get(people::list_users).post(people::create_user),
         )
+        .route(
+            &format!("{USERS_PATH}/{{username}}"),
+            axum::routing::patch(people::update_user),
+        )
         .route(ENROLMENT_CODES_PATH, post(people::issue_enrolment_code))
         .route(DEVICES_PATH, get(people::list_devices))
         .route(OVERSIGHT_PATH, get(people::oversight))

@@ -19,10 +19,10 @@ use axum::response::{IntoResponse, Response};
 use peerpulse_core::codebook::{Codebook, CodebookEdit};
 use peerpulse_core::org_api::{
     CodebookEditRequest, DeviceSummary, EnrolmentCodeIssued, NewUserRequest, SessionInfo,
-    SignInRequest, UserSummary, WelcomeRequest,
+    SignInRequest, UserSummary, UserUpdate, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
-use peerpulse_core::people::{MAX_PASSWORD_CHARS, Permission};
+use peerpulse_core::people::{MAX_PASSWORD_CHARS, Permission, Username};
 use peerpulse_core::privacy::DisclosureRule;
 use qrcode::QrCode;
 use qrcode::render::svg;
@@ -162,6 +162,36 @@ pub async fn list_users(
 ) -> Result<Json<Vec<UserSummary>>, ApiError> {
     require(&person, Permission::ManagePeople)?;
     Ok(Json(people::list(&state.db, person.org_id).await?))
+}
+
+/// `PATCH /api/v1/users/{username}`: an admin changes a person's role, or takes their access
+/// away (their sessions and live streams end at once) or gives it back.
+pub async fn update_user(
+    State(state): State<AppState>,
+    person: Person,
+    ClientAddress(address): ClientAddress,
+    Path(username): Path<String>,
+    ApiJson(update): ApiJson<UserUpdate>,
+) -> Result<StatusCode, ApiError> {
+    require(&person, Permission::ManagePeople)?;
+    let username = Username::new(&username)
+        .map_err(|e| ApiError::Unprocessable(format!("{username:?} is not a username: {e}.")))?;
+    match people::update(&state.db, person.org_id, &username, &update).await? {
+        people::Updated::Done => {
+            tracing::warn!(
+                target: "security", %address, by = %person.username, person = %username,
+                role = ?update.role, disabled = ?update.disabled, "a person's access changed"
+            );
+            Ok(StatusCode::NO_CONTENT)
+        }
+        people::Updated::NoSuchPerson => Err(ApiError::NoSuchRecord(
+            "Your organization has nobody of that name.",
+        )),
+        people::Updated::LastAdmin => Err(ApiError::Conflict(
+            "That would leave the organization without an admin: make someone else admin first."
+                .to_owned(),
+        )),
+    }
 }
 
 /// `POST /api/v1/users`: an admin adds a person with a first password.

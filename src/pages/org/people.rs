@@ -3,7 +3,7 @@
 use crate::components::chip_picker::SingleChoice;
 use crate::org_client;
 use leptos::prelude::*;
-use peerpulse_core::org_api::{NewUserRequest, SessionInfo};
+use peerpulse_core::org_api::{NewUserRequest, SessionInfo, UserSummary, UserUpdate};
 use peerpulse_core::people::{NewPassword, Role, Username};
 
 /// The people list, and a form to add one (admins).
@@ -18,10 +18,19 @@ pub fn People(info: SessionInfo) -> impl IntoView {
         let (info, request) = (info.get_value(), request.clone());
         async move { org_client::create_user(&info, &request).await }
     });
+    let update = Action::new_local(move |(username, change): &(Username, UserUpdate)| {
+        let (info, username, change) = (info.get_value(), username.clone(), change.clone());
+        async move { org_client::update_user(&info, &username, &change).await }
+    });
     let people = LocalResource::new(move || {
         create.version().track();
+        update.version().track();
         org_client::users()
     });
+    let update_problem = move || match update.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        _ => None,
+    };
     Effect::new(move |_| match create.value().get() {
         Some(Ok(_)) => {
             username.set(String::new());
@@ -60,11 +69,18 @@ pub fn People(info: SessionInfo) -> impl IntoView {
                     Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                     Ok(list) => view! {
                         <table>
-                            <thead><tr><th scope="col">"Username"</th><th scope="col">"Role"</th></tr></thead>
+                            <thead><tr>
+                                <th scope="col">"Username"</th>
+                                <th scope="col">"Role"</th>
+                                <th scope="col">"Access"</th>
+                            </tr></thead>
                             <tbody>
-                                {list.into_iter().map(|u| view! { <tr><td>{u.username.to_string()}</td><td>{u.role.label()}</td></tr> }).collect_view()}
+                                {list.into_iter().map(|u| view! { <PersonRow person=u update=update /> }).collect_view()}
                             </tbody>
                         </table>
+                        <Show when=move || update_problem().is_some()>
+                            <p class="error" role="alert">{move || update_problem().unwrap_or_default()}</p>
+                        </Show>
                     }.into_any(),
                 })}
             </Transition>
@@ -86,5 +102,65 @@ pub fn People(info: SessionInfo) -> impl IntoView {
                 <button type="submit" class="primary" disabled=move || create.pending().get()>"Add person"</button>
             </form>
         </section>
+    }
+}
+
+/// The change an admin makes to a person.
+type PersonChange = Action<(Username, UserUpdate), Result<(), org_client::OrgError>>;
+
+/// One person: their role, which an admin can change, and whether they may sign in.
+#[component]
+fn PersonRow(person: UserSummary, update: PersonChange) -> impl IntoView {
+    let UserSummary {
+        username,
+        role,
+        disabled,
+        ..
+    } = person;
+    let name = username.to_string();
+    let select_id = format!("role-of-{name}");
+    let for_role = username.clone();
+    let change_role = move |ev: leptos::ev::Event| {
+        if let Some(role) = Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == event_target_value(&ev))
+        {
+            update.dispatch((
+                for_role.clone(),
+                UserUpdate {
+                    role: Some(role),
+                    ..UserUpdate::default()
+                },
+            ));
+        }
+    };
+    let toggle = move |_| {
+        update.dispatch((
+            username.clone(),
+            UserUpdate {
+                disabled: Some(!disabled),
+                ..UserUpdate::default()
+            },
+        ));
+    };
+    view! {
+        <tr>
+            <th scope="row">{name.clone()}</th>
+            <td>
+                <label class="visually-hidden" for=select_id.clone()>{format!("Role of {name}")}</label>
+                <select id=select_id on:change=change_role disabled=move || update.pending().get()>
+                    {Role::ALL.into_iter().map(|r| view! {
+                        <option value=r.as_str() selected=r == role>{r.label()}</option>
+                    }).collect_view()}
+                </select>
+            </td>
+            <td>
+                <span>{if disabled { "Access taken away" } else { "Can sign in" }}</span>
+                " "
+                <button type="button" on:click=toggle disabled=move || update.pending().get()>
+                    {if disabled { "Give access back" } else { "Take access away" }}
+                </button>
+            </td>
+        </tr>
     }
 }

@@ -1,0 +1,159 @@
+//! Access that can be taken away: an admin changes a person's role, or takes their access
+//! away (their sessions and live streams end at once) and gives it back, and an organization
+//! is never left without an admin.
+
+mod support;
+
+use peerpulse_core::people::Role;
+use peerpulse_server::event_streams::CHECK_EVERY;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use std::time::Duration;
+use support::TestServer;
+
+#[tokio::test]
+async fn an_admin_changes_roles_and_takes_access_away_at_once() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let admin = server.person(org, Role::Admin, "ada").await;
+    let manager = server.person(org, Role::Manager, "mia").await;
+    let change = |who: &'static str, body: serde_json::Value| {
+        let (server, admin) = (&server, &admin);
+        async move {
+            server
+                .call(
+                    Method::PATCH,
+                    &format!("/api/v1/users/{who}"),
+                    Some(admin),
+                    Some(body),
+                )
+                .await
+                .status()
+        }
+    };
+    // A manager issues enrolment codes; as a viewer, no longer.
+    let issue = || {
+        server.call(
+            Method::POST,
+            "/api/v1/enrolment-codes",
+            Some(&manager),
+            None,
+        )
+    };
+    assert_eq!(issue().await.status(), StatusCode::CREATED);
+    assert_eq!(
+        change("mia", json!({"role": "viewer"})).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(issue().await.status(), StatusCode::FORBIDDEN);
+    // Taking access away ends the session and its live stream at once.
+    let mut stream = server
+        .call(Method::GET, "/api/v1/events", Some(&manager), None)
+        .await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(
+        change("mia", json!({"disabled": true})).await,
+        StatusCode::NO_CONTENT
+    );
+    let session = server
+        .call(Method::GET, "/api/v1/session", Some(&manager), None)
+        .await;
+    assert_eq!(session.status(), StatusCode::UNAUTHORIZED);
+    let ended = tokio::time::timeout(CHECK_EVERY + Duration::from_secs(3), async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ended");
+    let sign_in = |password: &'static str| {
+        server.call(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(json!({"username": "mia", "password": password})),
+        )
+    };
+    assert_eq!(
+        sign_in("a long enough secret").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let listed: Vec<serde_json::Value> = server
+        .call(Method::GET, "/api/v1/users", Some(&admin), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|u| u["username"] == "mia" && u["disabled"] == true)
+    );
+    // Given back, she signs in again, as the viewer she now is.
+    assert_eq!(
+        change("mia", json!({"disabled": false})).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        sign_in("a long enough secret").await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn an_organization_keeps_an_admin_and_others_are_out_of_reach() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let admin = server.person(org, Role::Admin, "ada").await;
+    let viewer = server.person(org, Role::Viewer, "vic").await;
+    let other_org = server.org("Hills").await;
+    server.person(other_org, Role::Viewer, "hal").await;
+    let change = |session: &'static str, who: &'static str, body: serde_json::Value| {
+        let server = &server;
+        let session = if session == "admin" { &admin } else { &viewer };
+        async move {
+            server
+                .call(
+                    Method::PATCH,
+                    &format!("/api/v1/users/{who}"),
+                    Some(session),
+                    Some(body),
+                )
+                .await
+        }
+    };
+    for body in [json!({"role": "manager"}), json!({"disabled": true})] {
+        let res = change("admin", "ada", body).await;
+        assert_eq!(res.status(), StatusCode::CONFLICT, "the last admin stays");
+    }
+    assert_eq!(
+        change("admin", "hal", json!({"disabled": true}))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "another organization's person is out of reach"
+    );
+    assert_eq!(
+        change("viewer", "ada", json!({"disabled": true}))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        change("admin", "vic", json!({"role": "owner"}))
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // With a second admin, the first may step down.
+    assert_eq!(
+        change("admin", "vic", json!({"role": "admin"}))
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        change("admin", "ada", json!({"role": "manager"}))
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+}
