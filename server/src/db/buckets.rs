@@ -316,57 +316,17 @@ fn unpack(record: &str) -> Result<(Measure, KeyedCount), String> {
     Ok((measure, KeyedCount::new(count, CellKey(key))))
 }
 
-/// Which phones counted each measure of `dimensions`, as `codebook` codes it now, from
-/// `from` to `to`: (measure, phones).
-pub async fn phones_per_measure(
-    db: &Db,
-    org_id: i64,
-    dimensions: &[Dimension],
-    from: NaiveDate,
-    to: NaiveDate,
-    codebook: &Codebook,
-) -> Result<BTreeMap<Measure, u32>, DbError> {
-    let mut phones: BTreeMap<Measure, BTreeSet<String>> = BTreeMap::new();
-    for dimension in dimensions {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT DISTINCT device_id, value FROM device_buckets \
-             WHERE org_id = $1 AND dimension = $2 AND day >= $3 AND day <= $4 AND count > 0",
-        )
-        .bind(org_id)
-        .bind(dimension.as_str())
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(db)
-        .await?;
-        for (device, value) in rows {
-            match Measure::from_parts(*dimension, &value) {
-                Ok(measure) => {
-                    phones
-                        .entry(measure.current(codebook))
-                        .or_default()
-                        .insert(device);
-                }
-                Err(e) => tracing::warn!("skipping an unreadable bucket of org {org_id}: {e}"),
-            }
-        }
-    }
-    Ok(phones
-        .into_iter()
-        .map(|(m, devices)| (m, u32::try_from(devices.len()).unwrap_or(u32::MAX)))
-        .collect())
-}
-
-/// How many phones counted each measure of `dimensions` on each day from `from` to `to`, as
+/// Which phone counted which measure of `dimensions` on which day from `from` to `to`, as
 /// `codebook` codes them now.
-pub async fn phones_per_day(
+async fn phones_counting(
     db: &Db,
     org_id: i64,
     dimensions: &[Dimension],
     from: NaiveDate,
     to: NaiveDate,
     codebook: &Codebook,
-) -> Result<BTreeMap<NaiveDate, BTreeMap<Measure, u32>>, DbError> {
-    let mut phones: BTreeMap<(NaiveDate, Measure), BTreeSet<String>> = BTreeMap::new();
+) -> Result<BTreeSet<(NaiveDate, Measure, String)>, DbError> {
+    let mut counted = BTreeSet::new();
     for dimension in dimensions {
         let rows: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT DISTINCT day, device_id, value FROM device_buckets \
@@ -384,20 +344,29 @@ pub async fn phones_per_day(
                 Measure::from_parts(*dimension, &value),
             ) {
                 (Ok(day), Ok(measure)) => {
-                    phones
-                        .entry((day, measure.current(codebook)))
-                        .or_default()
-                        .insert(device);
+                    counted.insert((day, measure.current(codebook), device));
                 }
                 _ => tracing::warn!("skipping an unreadable bucket of org {org_id}"),
             }
         }
     }
+    Ok(counted)
+}
+
+/// How many phones counted each measure of `dimensions` on each day from `from` to `to`, as
+/// `codebook` codes them now.
+pub async fn phones_per_day(
+    db: &Db,
+    org_id: i64,
+    dimensions: &[Dimension],
+    from: NaiveDate,
+    to: NaiveDate,
+    codebook: &Codebook,
+) -> Result<BTreeMap<NaiveDate, BTreeMap<Measure, u32>>, DbError> {
     let mut days: BTreeMap<NaiveDate, BTreeMap<Measure, u32>> = BTreeMap::new();
-    for ((day, measure), devices) in phones {
-        days.entry(day)
-            .or_default()
-            .insert(measure, u32::try_from(devices.len()).unwrap_or(u32::MAX));
+    // One row per (day, measure, phone): each adds one phone to its day's measure.
+    for (day, measure, _) in phones_counting(db, org_id, dimensions, from, to, codebook).await? {
+        *days.entry(day).or_default().entry(measure).or_default() += 1;
     }
     Ok(days)
 }
@@ -410,13 +379,17 @@ pub async fn free_tags_on_two_phones(
     to: NaiveDate,
     codebook: &Codebook,
 ) -> Result<BTreeSet<Code>, DbError> {
-    let phones = phones_per_measure(db, org_id, &[Dimension::FreeTag], from, to, codebook).await?;
+    let mut phones: BTreeMap<Code, BTreeSet<String>> = BTreeMap::new();
+    for (_, measure, device) in
+        phones_counting(db, org_id, &[Dimension::FreeTag], from, to, codebook).await?
+    {
+        if let Measure::FreeTag(tag) = measure {
+            phones.entry(tag).or_default().insert(device);
+        }
+    }
     Ok(phones
         .into_iter()
-        .filter_map(|(measure, n)| match measure {
-            Measure::FreeTag(tag) if n >= 2 => Some(tag),
-            _ => None,
-        })
+        .filter_map(|(tag, devices)| (devices.len() >= 2).then_some(tag))
         .collect())
 }
 

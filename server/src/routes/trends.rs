@@ -62,14 +62,7 @@ pub async fn trends(
     // Parts may reach beyond the period (the weeks of a quarter): read them all.
     let (from, to) = span(period, parts);
     let counts = coded_counts(&state, &org, from, to).await?;
-    let named = buckets::free_tags_on_two_phones(
-        &state.db,
-        org.id,
-        period.first_day(),
-        period.last_day(),
-        &org.codebook,
-    )
-    .await?;
+    let named = nameable_free_tags(&state, &org, period).await?;
     let rule = DisclosureRule::new(org.threshold);
     let mut published = publish_trends(rule, &counts, period, parts, query.site.as_ref(), &named);
     only(query.dimension, &mut published);
@@ -84,6 +77,22 @@ pub async fn trends(
         totals: published.totals,
         parts: published.parts,
     }))
+}
+
+/// The free tags that may be named in `period`: those at least two phones used in it.
+async fn nameable_free_tags(
+    state: &AppState,
+    org: &Org,
+    period: Period,
+) -> Result<std::collections::BTreeSet<peerpulse_core::codebook::Code>, ApiError> {
+    Ok(buckets::free_tags_on_two_phones(
+        &state.db,
+        org.id,
+        period.first_day(),
+        period.last_day(),
+        &org.codebook,
+    )
+    .await?)
 }
 
 /// The first and last day `period` and its parts cover.
@@ -154,14 +163,7 @@ pub async fn alerts(
         .take_while(|day| *day >= first_tested)
         .flat_map(|day| rising(rule, &totals, day, phones.get(&day).unwrap_or(&nobody)))
         .collect();
-    let named = buckets::free_tags_on_two_phones(
-        &state.db,
-        org.id,
-        period.first_day(),
-        period.last_day(),
-        &org.codebook,
-    )
-    .await?;
+    let named = nameable_free_tags(&state, &org, period).await?;
     let period_cells = cells_of(&counts, period, None);
     // A tag already promoted into a need is no longer new: it is counted as that need.
     let new_free_tags = buckets::free_tags_first_used(&state.db, org.id, period.last_day())

@@ -328,3 +328,14 @@ pub fn assert_near(published: Option<u32>, truth: u32) {
         "{truth} published as {shown}"
     );
 }
+
+/// Whether the service ends the live event stream `stream` within a check of its access
+/// (and a little more), as it must once that access is gone.
+pub async fn stream_ends(mut stream: reqwest::Response) -> bool {
+    let within = peerpulse_server::event_streams::CHECK_EVERY + std::time::Duration::from_secs(3);
+    tokio::time::timeout(within, async {
+        while let Ok(Some(_)) = stream.chunk().await {}
+    })
+    .await
+    .is_ok()
+}
