@@ -535,26 +535,29 @@ async fn a_phone_probing_with_its_own_counts_learns_no_hidden_count() {
         weekly(read_as_phone(format!("period={week}")).await).await,
         untouched
     );
-    // A possible one: five encounters with housing. The phone knows its 5.
+    // A possible one: ten encounters with housing, so the total is published whatever its
+    // noise. The phone knows its 10.
     server
         .sync(
             probe,
-            counts(day, "van", &[(Outreach, 5)], &[(need("housing"), 5)], 2),
+            counts(day, "van", &[(Outreach, 10)], &[(need("housing"), 10)], 2),
         )
         .await;
     let probed = weekly(read_as_phone(format!("period={week}")).await).await;
     let measures: Vec<Measure> = shape().into_iter().chain([need("housing")]).collect();
     let mut reader = Reader::new(THRESHOLD, &[day], &["van"], &measures);
     reader.read(&untouched, Some(Dimension::Need));
-    // The others' housing is the published total less the phone's own 5.
+    // The others' housing is the published total less the phone's own 10.
     let housing = reader.cell(day, "van", &need("housing"));
-    let published = probed.total(&need("housing")).expect("8 is published");
+    let published = probed
+        .total(&need("housing"))
+        .expect("13 is always published");
     let noise = i64::from(THRESHOLD);
     let p = i64::from(published);
     reader.know(
         vec![housing],
-        i64::from(THRESHOLD).max(p - noise) - 5,
-        p + noise - 5,
+        i64::from(THRESHOLD).max(p - noise) - 10,
+        p + noise - 10,
     );
     assert_not_pinned(&reader, &[housing], 3, "the others' housing");
     // Resetting its counts gives back the very values it read before: no new draw of noise.
