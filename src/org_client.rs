@@ -84,14 +84,14 @@ pub async fn welcome(request: &WelcomeRequest) -> Result<SessionInfo, OrgError> 
     read(json(Request::post(WELCOME_PATH), request)?.send().await).await
 }
 
-/// Signs out.
-pub async fn sign_out(session: &SessionInfo) -> Result<(), OrgError> {
-    done(
-        with_csrf(Request::delete(SESSION_PATH), session)
-            .send()
-            .await,
-    )
-    .await
+/// Signs out here, or on every device when `everywhere`.
+pub async fn sign_out(session: &SessionInfo, everywhere: bool) -> Result<(), OrgError> {
+    let path = if everywhere {
+        format!("{SESSION_PATH}?everywhere=true")
+    } else {
+        SESSION_PATH.to_owned()
+    };
+    done(with_csrf(Request::delete(&path), session).send().await).await
 }
 
 /// The organization's people.

@@ -151,3 +151,56 @@ async fn an_organization_keeps_an_admin_and_others_are_out_of_reach() {
         StatusCode::NO_CONTENT
     );
 }
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_of_the_person() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let laptop = server.person(org, Role::Manager, "mia").await;
+    let sign_in = server
+        .call(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(json!({"username": "mia", "password": "a long enough secret"})),
+        )
+        .await;
+    assert_eq!(sign_in.status(), StatusCode::OK);
+    let phone = support::people::session_of(sign_in).await;
+    let colleague = server.person(org, Role::Viewer, "vic").await;
+    let stream = server
+        .call(Method::GET, "/api/v1/events", Some(&laptop), None)
+        .await;
+    let refused = server
+        .call(
+            Method::DELETE,
+            "/api/v1/session?everywhere=yes",
+            Some(&phone),
+            None,
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let out = server
+        .call(
+            Method::DELETE,
+            "/api/v1/session?everywhere=true",
+            Some(&phone),
+            None,
+        )
+        .await;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    for session in [&laptop, &phone] {
+        let res = server
+            .call(Method::GET, "/api/v1/session", Some(session), None)
+            .await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert!(
+        support::stream_ends(stream).await,
+        "the laptop's live view ends"
+    );
+    let still = server
+        .call(Method::GET, "/api/v1/session", Some(&colleague), None)
+        .await;
+    assert_eq!(still.status(), StatusCode::OK, "others stay signed in");
+}

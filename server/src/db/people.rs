@@ -231,6 +231,15 @@ pub async fn end_session(db: &Db, token: &str) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Ends every session of `user_id`.
+pub async fn end_sessions_of(db: &Db, user_id: i64) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// The people of `org_id`, by name.
 pub async fn list(db: &Db, org_id: i64) -> Result<Vec<UserSummary>, DbError> {
     let rows: Vec<(String, String, String, Option<String>)> = sqlx::query_as(

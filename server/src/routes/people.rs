@@ -11,7 +11,7 @@ use crate::db::{buckets, devices, enrolment, orgs};
 use crate::error::ApiError;
 use crate::passwords;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
@@ -142,10 +142,17 @@ pub async fn current(
 /// `DELETE /api/v1/session`: signs out.
 pub async fn sign_out(
     State(state): State<AppState>,
-    _person: Person,
+    person: Person,
+    scope: Result<Query<SignOutScope>, axum::extract::rejection::QueryRejection>,
     parts: Parts,
 ) -> Result<Response, ApiError> {
-    if let Some(token) = session_token(&state, &parts) {
+    let Query(scope) = scope?;
+    if scope.everywhere {
+        // A lost laptop, a shared computer: every session of this person ends, and their
+        // live views with them.
+        people::end_sessions_of(&state.db, person.user_id).await?;
+        tracing::warn!(target: "security", person = %person.username, "signed out everywhere");
+    } else if let Some(token) = session_token(&state, &parts) {
         people::end_session(&state.db, &token).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
@@ -153,6 +160,16 @@ pub async fn sign_out(
         .headers_mut()
         .insert(SET_COOKIE, cookie(&state, "", 0)?);
     Ok(response)
+}
+
+/// `DELETE /api/v1/session` query: `?everywhere=true` ends every session of the person, not
+/// only this one.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignOutScope {
+    /// End every session of the person.
+    #[serde(default)]
+    everywhere: bool,
 }
 
 /// `GET /api/v1/users`: the organization's people (admins).
@@ -263,6 +280,7 @@ pub async fn revoke_device(
 ) -> Result<StatusCode, ApiError> {
     require(&person, Permission::RevokePhones)?;
     if devices::revoke(&state.db, person.org_id, &id).await? {
+        tracing::warn!(target: "security", by = %person.username, device = %id, "phone revoked");
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)

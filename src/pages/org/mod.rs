@@ -90,9 +90,9 @@ fn SignIn(session: RwSignal<Option<SessionInfo>>) -> impl IntoView {
 #[component]
 fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl IntoView {
     let signed_in = StoredValue::new(info.clone());
-    let sign_out = Action::new_local(move |_: &()| {
-        let info = signed_in.get_value();
-        async move { org_client::sign_out(&info).await }
+    let sign_out = Action::new_local(move |everywhere: &bool| {
+        let (info, everywhere) = (signed_in.get_value(), *everywhere);
+        async move { org_client::sign_out(&info, everywhere).await }
     });
     Effect::new(move |_| {
         if sign_out.value().get().is_some() {
@@ -103,7 +103,9 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
     view! {
         <h1 id="org-heading">{info.org_name.clone()}</h1>
         <p class="muted">{format!("Signed in as {} ({})", info.username, role.label())}</p>
-        <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
+        <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(false); }>"Sign out"</button>
+        " "
+        <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(true); }>"Sign me out everywhere"</button>
         <LiveTrends />
         {role.may(Permission::EnrolPhones).then(|| view! { <Capture /> <Phones info=info.clone() /> })}
         {role.may(Permission::ReviewNotes).then(|| view! { <NotesReview info=info.clone() /> })}
