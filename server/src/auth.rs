@@ -13,14 +13,7 @@ use peerpulse_core::people::Permission;
 use std::time::Instant;
 use subtle::ConstantTimeEq;
 
-/// An enrolled, not revoked device: every query it makes is scoped to its organization.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Device {
-    /// The device's public id.
-    pub id: String,
-    /// The organization it belongs to.
-    pub org_id: i64,
-}
+pub use crate::db::devices::Device;
 
 impl FromRequestParts<AppState> for Device {
     type Rejection = ApiError;

@@ -181,7 +181,7 @@ impl From<JsonRejection> for ApiError {
         let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
             format!(
                 "The request body is larger than {} KiB: send fewer buckets per request.",
-                crate::routes::BODY_LIMIT / 1024
+                crate::BODY_LIMIT / 1024
             )
         } else {
             rejection.body_text()

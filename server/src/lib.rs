@@ -67,6 +67,12 @@ impl AppState {
     }
 }
 
+/// Largest request body accepted, in bytes: a full batch of buckets is far smaller. Every
+/// body is read through an extractor, which stops at this size and answers 413 with a JSON
+/// body; no separate limit layer in front, whose refusal would be plain text. A gzip body
+/// (`Content-Encoding: gzip`, as phones send a sync) is held to it once unpacked.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
 /// Where the service is reached when nothing else is said.
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 

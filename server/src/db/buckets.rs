@@ -1,8 +1,8 @@
 //! Per-device bucket counts and the organization totals kept from them.
 
+use super::devices::Device;
 use super::orgs::CellKeySecret;
 use super::{Db, DbError, now};
-use crate::auth::Device;
 use chrono::NaiveDate;
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::{Code, Codebook};

@@ -1,10 +1,19 @@
 //! Enrolled devices.
 
 use super::{Db, DbError, now};
-use crate::auth::Device;
 use crate::secrets;
 use peerpulse_core::enrolment::EnrolmentCode;
 pub use peerpulse_core::org_api::DeviceSummary;
+
+/// An enrolled, not revoked device: every query it makes is scoped to its organization.
+/// (Requests prove they are one in `auth`.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    /// The device's public id.
+    pub id: String,
+    /// The organization it belongs to.
+    pub org_id: i64,
+}
 
 /// A newly enrolled device's credentials.
 #[derive(Debug)]

@@ -28,11 +28,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Largest request body accepted, in bytes: a full batch of buckets is far smaller. Every
-/// body is read through an extractor, which stops at this size and answers 413 with a JSON
-/// body; no separate limit layer in front, whose refusal would be plain text. A gzip body
-/// (`Content-Encoding: gzip`, as phones send a sync) is held to it once unpacked.
-pub const BODY_LIMIT: usize = 256 * 1024;
+pub use crate::BODY_LIMIT;
 
 /// How long a client has to send a request's body.
 pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
