@@ -13,7 +13,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{Days, NaiveDate, Utc};
 use futures_util::Stream;
 use peerpulse_core::aberration::{HISTORY_DAYS, WATCHED, rising};
-use peerpulse_core::bucket::Measure;
+use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::CodeList;
 use peerpulse_core::period::{Granularity, Period};
 use peerpulse_core::privacy::DisclosureRule;
@@ -23,7 +23,7 @@ use peerpulse_core::privacy::disclosure::{
 use peerpulse_core::protocol::{
     AlertsQuery, AlertsResponse, NewFreeTag, PeriodError, TrendsQuery, TrendsResponse,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -62,7 +62,12 @@ pub async fn trends(
     // Parts may reach beyond the period (the weeks of a quarter): read them all.
     let (from, to) = span(period, parts);
     let counts = coded_counts(&state, &org, from, to).await?;
-    let named = nameable_free_tags(&state, &org, period).await?;
+    // Which phones used which free tag is read only when free tags are asked for.
+    let named = if query.dimension.is_none_or(|d| d == Dimension::FreeTag) {
+        nameable_free_tags(&state, &org, period).await?
+    } else {
+        BTreeSet::new()
+    };
     let rule = DisclosureRule::new(org.threshold);
     let mut published = publish_trends(rule, &counts, period, parts, query.site.as_ref(), &named);
     only(query.dimension, &mut published);
@@ -84,7 +89,7 @@ async fn nameable_free_tags(
     state: &AppState,
     org: &Org,
     period: Period,
-) -> Result<std::collections::BTreeSet<peerpulse_core::codebook::Code>, ApiError> {
+) -> Result<BTreeSet<peerpulse_core::codebook::Code>, ApiError> {
     Ok(buckets::free_tags_on_two_phones(
         &state.db,
         org.id,
