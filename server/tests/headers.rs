@@ -5,7 +5,6 @@
 mod support;
 
 use peerpulse_core::people::Role;
-use peerpulse_server::db::people;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::path::Path;
@@ -193,17 +192,7 @@ async fn every_response_forbids_sniffing_and_referrers_and_no_api_answer_is_stor
 async fn over_https_the_session_cookie_is_host_prefixed_and_only_that_name_signs_in() {
     let server = TestServer::reached_at("https://pulse.example.org").await;
     let org = server.org("Harbour").await;
-    let token = people::create_link(&server.state.db, org, Role::Admin)
-        .await
-        .unwrap();
-    let res = server
-        .call(
-            Method::POST,
-            "/api/v1/welcome",
-            None,
-            Some(json!({"token": token, "username": "ana", "password": "a long enough secret"})),
-        )
-        .await;
+    let res = server.welcome(org, Role::Admin, "ana").await;
     assert_eq!(res.status(), StatusCode::OK);
     let set_cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     // What a browser demands of a `__Host-` cookie: Secure, Path=/ and no Domain.

@@ -38,19 +38,23 @@ impl TestServer {
 
     /// Redeems a sign-in link for `role` in `org` and returns the new person's session.
     pub async fn person(&self, org: i64, role: Role, username: &str) -> Session {
+        let res = self.welcome(org, role, username).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        session_of(res).await
+    }
+
+    /// The service's answer to redeeming a new sign-in link for `role` in `org`.
+    pub async fn welcome(&self, org: i64, role: Role, username: &str) -> reqwest::Response {
         let token = people::create_link(&self.state.db, org, role)
             .await
             .unwrap();
-        let res = self
-            .call(
-                Method::POST,
-                "/api/v1/welcome",
-                None,
-                Some(json!({"token": token, "username": username, "password": "a long enough secret"})),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
-        session_of(res).await
+        self.call(
+            Method::POST,
+            "/api/v1/welcome",
+            None,
+            Some(json!({"token": token, "username": username, "password": "a long enough secret"})),
+        )
+        .await
     }
 }
 
