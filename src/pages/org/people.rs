@@ -68,7 +68,7 @@ pub fn People(info: SessionInfo) -> impl IntoView {
                 {move || people.get().map(|read| match read {
                     Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                     Ok(list) => view! {
-                        <table>
+                        <table class="people">
                             <thead><tr>
                                 <th scope="col">"Username"</th>
                                 <th scope="col">"Role"</th>
@@ -154,10 +154,9 @@ fn PersonRow(person: UserSummary, update: PersonChange) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </td>
-            <td>
+            <td class="access">
                 <span>{if disabled { "Access taken away" } else { "Can sign in" }}</span>
-                " "
-                <button type="button" on:click=toggle disabled=move || update.pending().get()>
+                <button type="button" class="secondary" on:click=toggle disabled=move || update.pending().get()>
                     {if disabled { "Give access back" } else { "Take access away" }}
                 </button>
             </td>
