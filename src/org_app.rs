@@ -2,6 +2,7 @@
 //! admins, managers and viewers. It is a bundle of its own (`src/bin/org.rs`, `org.html`), so a
 //! worker's phone never downloads the dashboard, and it opens no phone storage.
 
+use crate::pages::org::password::PasswordPage;
 use crate::pages::{brief::BriefPage, org::OrgPage, welcome::WelcomePage};
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
@@ -28,6 +29,7 @@ pub fn OrgApp() -> impl IntoView {
                     <Route path=path!("/org") view=OrgPage />
                     <Route path=path!("/brief") view=BriefPage />
                     <Route path=path!("/welcome") view=WelcomePage />
+                    <Route path=path!("/password") view=PasswordPage />
                 </Routes>
             </main>
         </Router>

@@ -7,8 +7,9 @@ use peerpulse_core::codebook::Codebook;
 use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery, OfferedNote};
 use peerpulse_core::org_api::{
     CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest, DEVICES_PATH, DeviceSummary,
-    ENROLMENT_CODES_PATH, EnrolmentCodeIssued, NewUserRequest, OVERSIGHT_PATH, SESSION_PATH,
-    SessionInfo, SignInRequest, USERS_PATH, UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
+    ENROLMENT_CODES_PATH, EnrolmentCodeIssued, NewUserRequest, OVERSIGHT_PATH, PASSWORD_RESET_PATH,
+    PasswordResetRequest, ResetLinkIssued, SESSION_PATH, SessionInfo, SignInRequest, USERS_PATH,
+    UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::Username;
@@ -82,6 +83,25 @@ pub async fn sign_in(request: &SignInRequest) -> Result<SessionInfo, OrgError> {
 /// Creates the account a one-time link offers, signed in.
 pub async fn welcome(request: &WelcomeRequest) -> Result<SessionInfo, OrgError> {
     read(json(Request::post(WELCOME_PATH), request)?.send().await).await
+}
+
+/// Chooses a new password with a one-time reset link, signed in.
+pub async fn reset_password(request: &PasswordResetRequest) -> Result<SessionInfo, OrgError> {
+    read(
+        json(Request::post(PASSWORD_RESET_PATH), request)?
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// A one-time link with which `username` chooses a new password; their sessions end.
+pub async fn issue_reset_link(
+    session: &SessionInfo,
+    username: &Username,
+) -> Result<ResetLinkIssued, OrgError> {
+    let path = format!("{USERS_PATH}/{username}/reset-link");
+    read(with_csrf(Request::post(&path), session).send().await).await
 }
 
 /// Signs out here, or on every device when `everywhere`.

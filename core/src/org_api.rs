@@ -2,11 +2,13 @@
 
 use crate::codebook::CodebookEdit;
 use crate::enrolment::EnrolmentCode;
-use crate::people::{NewPassword, Role, Username};
+use crate::people::{NewPassword, OrgHandle, Role, Username};
 use serde::{Deserialize, Serialize};
 
 /// Turns a one-time sign-in link into an account and a session.
 pub const WELCOME_PATH: &str = "/api/v1/welcome";
+/// Turns a one-time password reset link into a new password and a session.
+pub const PASSWORD_RESET_PATH: &str = "/api/v1/password-reset";
 /// Sign in (POST), who is signed in (GET), sign out (DELETE).
 pub const SESSION_PATH: &str = "/api/v1/session";
 /// The organization's people (GET), a new person (POST).
@@ -15,7 +17,7 @@ pub const USERS_PATH: &str = "/api/v1/users";
 pub const ENROLMENT_CODES_PATH: &str = "/api/v1/enrolment-codes";
 /// Pages of the organization's app, a bundle of its own: the service answers them with its
 /// shell (`org-app/index.html` in the build) and every other page with the worker's.
-pub const ORG_APP_PATHS: [&str; 3] = ["/org", "/brief", "/welcome"];
+pub const ORG_APP_PATHS: [&str; 4] = ["/org", "/brief", "/welcome", "/password"];
 /// Where the organization's app's shell and assets are served from.
 pub const ORG_APP_DIR: &str = "org-app";
 /// Encounters each phone captured per day, and quiet phones (GET, managers).
@@ -41,10 +43,32 @@ pub struct WelcomeRequest {
     pub password: NewPassword,
 }
 
+/// `POST /api/v1/password-reset` body: the reset link's token and the new password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    /// The token from the one-time reset link.
+    pub token: String,
+    /// The new password.
+    pub password: NewPassword,
+}
+
+/// `POST /api/v1/users/{username}/reset-link` answer: a one-time link an admin hands to the
+/// person, who chooses a new password with it. Issuing it ended their sessions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetLinkIssued {
+    /// The link to hand over (its token is after the `#`).
+    pub link: String,
+    /// When it stops working (RFC 3339).
+    pub expires_at: String,
+}
+
 /// `POST /api/v1/session` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
+    /// The organization's sign-in name: usernames are unique within it only.
+    pub organization: OrgHandle,
     /// The name.
     pub username: Username,
     /// The password as typed.
@@ -60,6 +84,8 @@ pub struct SessionInfo {
     pub role: Role,
     /// Their organization.
     pub org_name: String,
+    /// Their organization's sign-in name.
+    pub org_handle: OrgHandle,
     /// Echo this in the `x-csrf-token` header of every POST and DELETE.
     pub csrf_token: String,
 }

@@ -121,6 +121,91 @@ impl fmt::Display for Username {
     }
 }
 
+/// The name an organization signs in under, such as `harbour-outreach`: 2 to 40 of a-z,
+/// 0-9 and '-', not starting or ending with '-', stored lowercase. Usernames are unique
+/// within an organization only, so signing in names the organization too.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct OrgHandle(String);
+
+/// Why a name cannot be an [`OrgHandle`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "an organization's sign-in name is 2 to 40 characters of a-z, 0-9 and '-' (as your admin gave it)"
+)]
+pub struct InvalidOrgHandle;
+
+impl OrgHandle {
+    /// Fewest characters.
+    pub const MIN_CHARS: usize = 2;
+    /// Most characters.
+    pub const MAX_CHARS: usize = 40;
+
+    /// Parses a typed handle, ignoring case and surrounding spaces.
+    pub fn new(raw: &str) -> Result<Self, InvalidOrgHandle> {
+        let handle = raw.trim().to_ascii_lowercase();
+        let valid = (Self::MIN_CHARS..=Self::MAX_CHARS).contains(&handle.len())
+            && handle
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !handle.starts_with('-')
+            && !handle.ends_with('-');
+        if valid {
+            Ok(Self(handle))
+        } else {
+            Err(InvalidOrgHandle)
+        }
+    }
+
+    /// A handle made of the ASCII letters and digits of `words` (each run of anything else
+    /// becomes one '-'), cut to fit, or `None` when fewer than two remain.
+    pub fn from_words(words: &str) -> Option<Self> {
+        let mut handle = String::new();
+        for c in words.chars() {
+            if c.is_ascii_alphanumeric() {
+                handle.push(c.to_ascii_lowercase());
+            } else if !handle.is_empty() && !handle.ends_with('-') {
+                handle.push('-');
+            }
+        }
+        handle.truncate(Self::MAX_CHARS);
+        Self::new(handle.trim_end_matches('-')).ok()
+    }
+
+    /// This handle with `-n` after it, cut so it still fits (to tell apart organizations
+    /// whose names make the same handle).
+    pub fn numbered(&self, n: u32) -> Self {
+        let suffix = format!("-{n}");
+        let mut base = self.0.clone();
+        base.truncate(Self::MAX_CHARS - suffix.len());
+        Self(format!("{}{suffix}", base.trim_end_matches('-')))
+    }
+
+    /// The handle as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for OrgHandle {
+    type Error = InvalidOrgHandle;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(&value)
+    }
+}
+
+impl From<OrgHandle> for String {
+    fn from(handle: OrgHandle) -> Self {
+        handle.0
+    }
+}
+
+impl fmt::Display for OrgHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Fewest characters a new password may have.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 /// Most characters a password may have (hashing cost stays bounded).
@@ -209,6 +294,36 @@ mod tests {
         assert!(Username::new("ana k").is_err());
         assert!(Username::new(&"a".repeat(41)).is_err());
         assert!(serde_json::from_str::<Username>("\"x y\"").is_err());
+    }
+
+    #[test]
+    fn organization_handles_are_lowercase_words_joined_by_hyphens() {
+        assert_eq!(OrgHandle::new(" Harbour-2 ").unwrap().as_str(), "harbour-2");
+        for bad in [
+            "h",
+            "-harbour",
+            "harbour-",
+            "har bour",
+            "harbour_x",
+            &"h".repeat(41),
+        ] {
+            assert!(OrgHandle::new(bad).is_err(), "{bad:?}");
+        }
+        let made = |words| OrgHandle::from_words(words).map(String::from);
+        assert_eq!(
+            made("Harbour Outreach (East)").as_deref(),
+            Some("harbour-outreach-east")
+        );
+        assert_eq!(made("  --Van 7--  ").as_deref(), Some("van-7"));
+        assert_eq!(made("مركز"), None);
+        let long = made(&"word ".repeat(20)).unwrap();
+        assert!(
+            long.len() <= OrgHandle::MAX_CHARS && !long.ends_with('-'),
+            "{long}"
+        );
+        let base = OrgHandle::new(&"h".repeat(40)).unwrap();
+        assert_eq!(base.numbered(12).as_str(), format!("{}-12", "h".repeat(37)));
+        assert!(OrgHandle::new(base.numbered(12).as_str()).is_ok());
     }
 
     #[test]

@@ -12,11 +12,16 @@ test("the first admin signs in from the one-time link, enrols a phone by QR link
   await page.getByLabel("Password again").fill("short");
   await page.getByRole("button", { name: "Create my account" }).click();
   await expect(page.getByRole("alert")).toContainText("a password is 10 to 200 characters");
+  await page.getByLabel("Password (at least 10 characters)").fill("password12");
+  await page.getByLabel("Password again").fill("password12");
+  await page.getByRole("button", { name: "Create my account" }).click();
+  await expect(page.getByRole("alert")).toContainText("one of the most common in leaked password lists");
   await page.getByLabel("Password (at least 10 characters)").fill("harbour lights at night");
   await page.getByLabel("Password again").fill("harbour lights at night");
   await page.getByRole("button", { name: "Create my account" }).click();
   await expect(page.getByRole("heading", { name: "PeerPulse demo" })).toBeVisible();
   await expect(page.getByText("Signed in as ana (Admin)")).toBeVisible();
+  await expect(page.locator(".sign-in-address")).toHaveText(`${process.env.PEERPULSE_URL}/org?org=peerpulse-demo`);
 
   await page.getByRole("button", { name: "New enrolment code" }).click();
   const code = (await page.locator(".issued-code").textContent())!.trim();
@@ -79,6 +84,9 @@ test("the first admin signs in from the one-time link, enrols a phone by QR link
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  // Usernames are unique within an organization: signing in names it, and the page keeps
+  // the one just signed out of.
+  await expect(page.getByLabel("Organization")).toHaveValue("peerpulse-demo");
   await page.getByLabel("Username").fill("vic");
   await page.getByLabel("Password").fill("wrong password entirely");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -88,4 +96,9 @@ test("the first admin signs in from the one-time link, enrols a phone by QR link
   await expect(page.getByText("Signed in as vic (Viewer)")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Phones" })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "People" })).toHaveCount(0);
+
+  // A colleague opens the sign-in address they were given: the organization is filled in.
+  const colleague = await (await browser.newContext()).newPage();
+  await colleague.goto(`${process.env.PEERPULSE_URL}/org?org=peerpulse-demo`);
+  await expect(colleague.getByLabel("Organization")).toHaveValue("peerpulse-demo");
 });

@@ -69,16 +69,21 @@ fn resident_mib() -> f64 {
 }
 
 async fn load(location: Location, backend: &str) {
-    let state = AppState::open(&location, None)
-        .await
-        .expect("open the database");
+    let state = AppState::open(
+        &location,
+        peerpulse_server::secrets::CodeKey::random().expect("a code key"),
+        None,
+    )
+    .await
+    .expect("open the database");
     let org = orgs::create(&state.db, "Bench").await.expect("org");
     let (mut tokens, mut device_ids) = (Vec::new(), Vec::new());
     for _ in 0..DEVICES {
-        let code = enrolment::create_code(&state.db, org, chrono::Duration::days(1))
-            .await
-            .expect("code");
-        let enrolled = devices::enrol(&state.db, &code)
+        let code =
+            enrolment::create_code(&state.db, &state.code_key, org, chrono::Duration::days(1))
+                .await
+                .expect("code");
+        let enrolled = devices::enrol(&state.db, &state.code_key, &code)
             .await
             .expect("enrol")
             .expect("enrolled");

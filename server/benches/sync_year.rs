@@ -99,14 +99,18 @@ struct Run {
 }
 
 async fn sync_year(location: Location, backend: &'static str) -> Run {
-    let state = AppState::open(&location, None)
-        .await
-        .expect("open the database");
+    let state = AppState::open(
+        &location,
+        peerpulse_server::secrets::CodeKey::random().expect("a code key"),
+        None,
+    )
+    .await
+    .expect("open the database");
     let org = orgs::create(&state.db, "Bench").await.expect("org");
-    let code = enrolment::create_code(&state.db, org, chrono::Duration::days(1))
+    let code = enrolment::create_code(&state.db, &state.code_key, org, chrono::Duration::days(1))
         .await
         .expect("code");
-    let device = devices::enrol(&state.db, &code)
+    let device = devices::enrol(&state.db, &state.code_key, &code)
         .await
         .expect("enrol")
         .expect("a fresh code enrols");

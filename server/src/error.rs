@@ -16,8 +16,10 @@ pub enum ApiError {
     /// No valid session cookie.
     #[error("Sign in first: this needs a manager, viewer or admin account.")]
     SignInRequired,
-    /// Username or password wrong (which one is not said).
-    #[error("That username and password do not match an account. Check both and try again.")]
+    /// Organization, username or password wrong (which one is not said).
+    #[error(
+        "That organization, username and password do not match an account. Check all three and try again."
+    )]
     BadCredentials,
     /// The signed-in person's role does not allow this, or the CSRF token is missing.
     #[error("{0}")]
@@ -31,6 +33,11 @@ pub enum ApiError {
     /// The request conflicts with what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// A new password is on the list of common breached passwords.
+    #[error(
+        "This password is one of the most common in leaked password lists, so attackers try it first: choose another. A few unrelated words work well."
+    )]
+    CommonPassword,
     /// A sync batch would leave a device's counts contradicting each other: nothing of it
     /// was stored.
     #[error("{0}. Nothing of this batch was stored.")]
@@ -94,7 +101,7 @@ impl ApiError {
             }
             Self::Forbidden(_) | Self::SignInLinkInvalid => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::Unprocessable(_) | Self::InconsistentCounts(_) => {
+            Self::Unprocessable(_) | Self::InconsistentCounts(_) | Self::CommonPassword => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             Self::EnrolmentCodeInvalid => StatusCode::FORBIDDEN,
@@ -122,6 +129,7 @@ impl ApiError {
             Self::SignInLinkInvalid => "sign_in_link_invalid",
             Self::Conflict(_) => "conflict",
             Self::Unprocessable(_) => "unprocessable",
+            Self::CommonPassword => "common_password",
             Self::InconsistentCounts(_) => "inconsistent_counts",
             Self::EnrolmentCodeInvalid => "enrolment_code_invalid",
             Self::InvalidBody { status, .. } if *status == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -216,6 +224,7 @@ impl From<crate::passwords::Busy> for ApiError {
 impl From<crate::passwords::NewHashError> for ApiError {
     fn from(e: crate::passwords::NewHashError) -> Self {
         match e {
+            crate::passwords::NewHashError::Common => Self::CommonPassword,
             crate::passwords::NewHashError::Busy(_) => Self::Busy,
             crate::passwords::NewHashError::Failed(e) => Self::Internal(e.to_string()),
         }

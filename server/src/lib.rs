@@ -2,6 +2,7 @@
 
 pub mod attempts;
 pub mod auth;
+pub mod common_passwords;
 pub mod connections;
 pub mod db;
 pub mod error;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub open_streams: event_streams::OpenStreams,
     /// Failed enrolments and sign-ins, per address and per account.
     pub failed_attempts: Arc<attempts::FailedAttempts>,
+    /// The key enrolment codes are stored under (kept outside the database).
+    pub code_key: secrets::CodeKey,
 }
 
 /// Burst of requests a device may send at once (a large backlog syncs in many batches).
@@ -44,9 +47,11 @@ pub const RATE_BURST: u32 = 120;
 pub const RATE_PER_MINUTE: u32 = 120;
 
 impl AppState {
-    /// Opens (creating and migrating if needed) the database at `location`.
+    /// Opens (creating and migrating if needed) the database at `location`; enrolment codes
+    /// are stored under `code_key`.
     pub async fn open(
         location: &db::Location,
+        code_key: secrets::CodeKey,
         static_dir: Option<PathBuf>,
     ) -> Result<Self, db::DbError> {
         Ok(Self {
@@ -57,6 +62,7 @@ impl AppState {
             changes: tokio::sync::broadcast::channel(256).0,
             open_streams: event_streams::OpenStreams::default(),
             failed_attempts: Arc::default(),
+            code_key,
         })
     }
 

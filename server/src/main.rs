@@ -5,6 +5,7 @@ use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::people::Role;
 use peerpulse_core::privacy::SuppressionThreshold;
 use peerpulse_server::db::{self, devices, enrolment, orgs, people};
+use peerpulse_server::secrets::CodeKey;
 use peerpulse_server::{AppState, DEFAULT_PUBLIC_URL, serve};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -36,6 +37,11 @@ struct Cli {
     /// marks session cookies Secure.
     #[arg(long, env = "PEERPULSE_PUBLIC_URL", global = true)]
     public_url: Option<String>,
+    /// The file holding the key enrolment codes are stored under (default: code-key in the
+    /// data directory; made on first use). Keep it apart from database backups: a stolen
+    /// backup without it reveals no code. Every instance on one database needs the same file.
+    #[arg(long, env = "PEERPULSE_CODE_KEY_FILE", global = true)]
+    code_key_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -129,7 +135,17 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match run(cli.command, &location, cli.public_url.as_deref()).await {
+    let code_key_file = cli
+        .code_key_file
+        .unwrap_or_else(|| cli.data_dir.join("code-key"));
+    let code_key = match CodeKey::load_or_create(&code_key_file) {
+        Ok(key) => key,
+        Err(e) => {
+            eprintln!("peerpulse-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match run(cli.command, &location, &code_key, cli.public_url.as_deref()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("peerpulse-server: {e}");
@@ -171,6 +187,7 @@ async fn print_admin_link(
 async fn run(
     command: Command,
     location: &db::Location,
+    code_key: &CodeKey,
     public_url: Option<&str>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     match command {
@@ -183,12 +200,13 @@ async fn run(
             let public_url = public_url
                 .map(str::to_owned)
                 .unwrap_or_else(|| format!("http://{}", listener.local_addr().map_or(addr, |a| a)));
-            let state = AppState::open(location, Some(static_dir))
+            let state = AppState::open(location, code_key.clone(), Some(static_dir))
                 .await?
                 .with_public_url(&public_url);
             if orgs::first(&state.db).await?.is_none() {
                 let org = orgs::create(&state.db, &org_name).await?;
-                let code = enrolment::create_code(&state.db, org, enrolment::CODE_TTL).await?;
+                let code =
+                    enrolment::create_code(&state.db, code_key, org, enrolment::CODE_TTL).await?;
                 say(&format!(
                     "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
                 ));
@@ -202,7 +220,7 @@ async fn run(
         }
         Command::EnrolCode => {
             let (pool, org) = first_org(location).await?;
-            let code = enrolment::create_code(&pool, org, enrolment::CODE_TTL).await?;
+            let code = enrolment::create_code(&pool, code_key, org, enrolment::CODE_TTL).await?;
             say(&format!(
                 "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
             ));
@@ -262,7 +280,13 @@ async fn run(
             }
             let pool = db::open(location).await?;
             let org = orgs::create(&pool, name).await?;
-            say(&format!("Organization {name} created."));
+            let created = orgs::get(&pool, org)
+                .await?
+                .ok_or("the organization vanished")?;
+            say(&format!(
+                "Organization {name} created: its people sign in under the name {}.",
+                created.handle
+            ));
             print_admin_link(&pool, org, public_url.unwrap_or(DEFAULT_PUBLIC_URL)).await?;
         }
         Command::Settings {
@@ -281,6 +305,7 @@ async fn run(
                 .await?
                 .ok_or("the organization vanished")?;
             say(&format!("Organization: {}", current.name));
+            say(&format!("Sign-in name: {}", current.handle));
             say(&format!(
                 "Edit window: {} days (workers may date, edit or delete entries this far back)",
                 current.edit_window.days()

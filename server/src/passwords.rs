@@ -30,6 +30,9 @@ pub struct Busy;
 /// Why a new password could not be hashed.
 #[derive(Debug, thiserror::Error)]
 pub enum NewHashError {
+    /// The password is on the list of common breached passwords: it was not hashed.
+    #[error("the password is among the most common in breaches")]
+    Common,
     /// Try again shortly.
     #[error(transparent)]
     Busy(#[from] Busy),
@@ -113,8 +116,12 @@ static THREADS: LazyLock<HashingThreads> = LazyLock::new(|| {
     HashingThreads::start(threads, threads * QUEUE_PER_THREAD)
 });
 
-/// The stored form of a new password.
+/// The stored form of a new password. One on the list of common breached passwords is
+/// refused before any hashing.
 pub async fn hash(password: &NewPassword) -> Result<String, NewHashError> {
+    if crate::common_passwords::is_common(password.expose()) {
+        return Err(NewHashError::Common);
+    }
     let password = password.expose().to_owned();
     Ok(THREADS.run(move || hash_now(&password)).await??)
 }

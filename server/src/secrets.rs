@@ -1,8 +1,10 @@
 //! Random secrets and their hashes: the service stores hashes only.
 
+use hmac::{Hmac, Mac};
 use peerpulse_core::enrolment::EnrolmentCode;
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
+use std::path::Path;
 
 /// The operating system's random generator failed.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +47,95 @@ pub fn hash(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
+/// The service's key for storing enrolment codes: a code has far fewer bits than a token
+/// (25^8, about 2^37), so a plain hash in a stolen database or backup is reversed by trying
+/// every code in hours. Stored as an HMAC under this key, which lives in a file of its own
+/// outside the database, a stolen database alone reveals no code. `Debug` never shows it.
+#[derive(Clone)]
+pub struct CodeKey([u8; 32]);
+
+/// The code key's file could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum CodeKeyError {
+    /// Reading, creating or securing the file failed.
+    #[error("cannot use the code key file {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file holds something other than 64 hex digits.
+    #[error(
+        "the code key file {0} is not 64 hex digits: restore it from your backup of the key, or delete it (codes not yet used then stop working)"
+    )]
+    Malformed(String),
+    /// No randomness for a new key.
+    #[error(transparent)]
+    Random(#[from] NoRandomness),
+}
+
+impl CodeKey {
+    /// A new random key (tests and benches; the service keeps its key in a file).
+    pub fn random() -> Result<Self, NoRandomness> {
+        random::<32>().map(Self)
+    }
+
+    /// The key in the file at `path`, creating the file (readable by this user only) with a
+    /// new key if it does not exist.
+    pub fn load_or_create(path: &Path) -> Result<Self, CodeKeyError> {
+        let io = |source| CodeKeyError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(text.trim())
+                .ok_or_else(|| CodeKeyError::Malformed(path.display().to_string())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(io)?;
+                }
+                let key = Self::random()?;
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                let mut file = options.open(path).map_err(io)?;
+                std::io::Write::write_all(&mut file, format!("{}\n", hex(&key.0)).as_bytes())
+                    .and_then(|()| file.sync_all())
+                    .map_err(io)?;
+                Ok(key)
+            }
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        if text.len() != 64 || !text.is_ascii() {
+            return None;
+        }
+        let mut key = [0u8; 32];
+        for (byte, pair) in key.iter_mut().zip(text.as_bytes().chunks(2)) {
+            *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+        }
+        Some(Self(key))
+    }
+
+    /// The stored form of `code`: HMAC-SHA-256 under this key, as hex.
+    pub fn seal(&self, code: &EnrolmentCode) -> String {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        mac.update(code.canonical().as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+}
+
+impl std::fmt::Debug for CodeKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CodeKey(..)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +155,34 @@ mod tests {
             hash("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn a_code_key_is_kept_in_its_own_file_readable_by_its_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys").join("code-key");
+        let key = CodeKey::load_or_create(&path).unwrap();
+        let again = CodeKey::load_or_create(&path).unwrap();
+        let code = new_enrolment_code().unwrap();
+        assert_eq!(
+            key.seal(&code),
+            again.seal(&code),
+            "the same key after a restart"
+        );
+        assert_ne!(key.seal(&code), hash(code.canonical()), "not a plain hash");
+        assert_ne!(key.seal(&code), CodeKey::random().unwrap().seal(&code));
+        assert!(!format!("{key:?}").contains(&std::fs::read_to_string(&path).unwrap()[..8]));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(&path, "not a key").unwrap();
+        assert!(matches!(
+            CodeKey::load_or_create(&path),
+            Err(CodeKeyError::Malformed(_))
+        ));
     }
 
     #[test]

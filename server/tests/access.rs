@@ -4,6 +4,7 @@
 
 mod support;
 
+use peerpulse_core::org_api::{ResetLinkIssued, SessionInfo};
 use peerpulse_core::people::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -63,7 +64,7 @@ async fn an_admin_changes_roles_and_takes_access_away_at_once() {
             Method::POST,
             "/api/v1/session",
             None,
-            Some(json!({"username": "mia", "password": password})),
+            Some(json!({"organization": "harbour", "username": "mia", "password": password})),
         )
     };
     assert_eq!(
@@ -162,7 +163,7 @@ async fn signing_out_everywhere_ends_every_session_of_the_person() {
             Method::POST,
             "/api/v1/session",
             None,
-            Some(json!({"username": "mia", "password": "a long enough secret"})),
+            Some(json!({"organization": "harbour", "username": "mia", "password": "a long enough secret"})),
         )
         .await;
     assert_eq!(sign_in.status(), StatusCode::OK);
@@ -203,4 +204,180 @@ async fn signing_out_everywhere_ends_every_session_of_the_person() {
         .call(Method::GET, "/api/v1/session", Some(&colleague), None)
         .await;
     assert_eq!(still.status(), StatusCode::OK, "others stay signed in");
+}
+
+/// `by` asks for a password reset link for `who`.
+async fn reset_link(
+    server: &TestServer,
+    by: &support::people::Session,
+    who: &str,
+) -> reqwest::Response {
+    let path = format!("/api/v1/users/{who}/reset-link");
+    server.call(Method::POST, &path, Some(by), None).await
+}
+
+/// The token of a reset link as the service hands it out.
+fn token_of(issued: &ResetLinkIssued, public_url: &str) -> String {
+    issued
+        .link
+        .strip_prefix(&format!("{public_url}/password#"))
+        .expect("a link to the password page at the public URL")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_admin_resets_a_password_with_a_one_time_link_that_ends_the_old_sessions() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let hills = server.org("Hills").await;
+    let admin = server.person(org, Role::Admin, "ada").await;
+    let manager = server.person(org, Role::Manager, "mia").await;
+    let other_admin = server.person(hills, Role::Admin, "hal").await;
+    let reset = |token: &str, password: &str| {
+        server.call(
+            Method::POST,
+            "/api/v1/password-reset",
+            None,
+            Some(json!({"token": token, "password": password})),
+        )
+    };
+    // Only an admin, and only of the person's own organization.
+    assert_eq!(
+        reset_link(&server, &manager, "ada").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        reset_link(&server, &other_admin, "mia").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        reset_link(&server, &admin, "nobody").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let stream = server
+        .call(Method::GET, "/api/v1/events", Some(&manager), None)
+        .await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    let first = reset_link(&server, &admin, "mia").await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: ResetLinkIssued = first.json().await.unwrap();
+    // Whoever holds the old password's session is out at once, live view included.
+    let session = server
+        .call(Method::GET, "/api/v1/session", Some(&manager), None)
+        .await;
+    assert_eq!(session.status(), StatusCode::UNAUTHORIZED);
+    assert!(support::stream_ends(stream).await, "the stream ended");
+
+    // A newer link replaces the older one.
+    let second: ResetLinkIssued = reset_link(&server, &admin, "mia")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (first, second) = (
+        token_of(&first, &server.state.public_url),
+        token_of(&second, &server.state.public_url),
+    );
+    assert_eq!(
+        reset(&first, "a brand new secret").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // A reset link creates no account, and a new-account link resets nobody's password.
+    let welcome = server
+        .call(
+            Method::POST,
+            "/api/v1/welcome",
+            None,
+            Some(json!({"token": second, "username": "eve", "password": "a brand new secret"})),
+        )
+        .await;
+    assert_eq!(welcome.status(), StatusCode::FORBIDDEN);
+    let account_link =
+        peerpulse_server::db::people::create_link(&server.state.db, org, Role::Admin)
+            .await
+            .unwrap();
+    assert_eq!(
+        reset(&account_link, "a brand new secret").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // A common password is refused and the link still works.
+    assert_eq!(
+        reset(&second, "password12").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let done = reset(&second, "a brand new secret").await;
+    assert_eq!(
+        done.status(),
+        StatusCode::OK,
+        "signed in with the new password"
+    );
+    let info: SessionInfo = done.json().await.unwrap();
+    assert_eq!(info.username.as_str(), "mia");
+    assert_eq!(
+        reset(&second, "yet another secret").await.status(),
+        StatusCode::FORBIDDEN,
+        "the link works once"
+    );
+    let sign_in = |password: &'static str| {
+        server.call(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(json!({"organization": "harbour", "username": "mia", "password": password})),
+        )
+    };
+    assert_eq!(
+        sign_in("a long enough secret").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(sign_in("a brand new secret").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn taking_access_away_voids_a_reset_link_and_none_is_made_for_a_disabled_person() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let admin = server.person(org, Role::Admin, "ada").await;
+    server.person(org, Role::Viewer, "vic").await;
+    let issued: ResetLinkIssued = server
+        .call(
+            Method::POST,
+            "/api/v1/users/vic/reset-link",
+            Some(&admin),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let disable = server
+        .call(
+            Method::PATCH,
+            "/api/v1/users/vic",
+            Some(&admin),
+            Some(json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(disable.status(), StatusCode::NO_CONTENT);
+    let res = server
+        .call(
+            Method::POST,
+            "/api/v1/password-reset",
+            None,
+            Some(
+                json!({"token": token_of(&issued, &server.state.public_url), "password": "a brand new secret"}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let again = server
+        .call(
+            Method::POST,
+            "/api/v1/users/vic/reset-link",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
 }

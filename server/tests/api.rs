@@ -212,6 +212,7 @@ async fn an_expired_or_malformed_enrolment_code_is_refused() {
     let org = server.org("Org").await;
     let expired = peerpulse_server::db::enrolment::create_code(
         &server.state.db,
+        &server.state.code_key,
         org,
         chrono::Duration::seconds(-1),
     )

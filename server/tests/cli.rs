@@ -135,7 +135,7 @@ fn org_create_prints_a_one_time_admin_link_at_the_public_url() {
     );
     let printed = String::from_utf8(out.stdout).unwrap();
     assert!(
-        printed.contains("Organization Harbour Outreach created."),
+        printed.contains("Organization Harbour Outreach created: its people sign in under the name harbour-outreach."),
         "{printed}"
     );
     let link = printed

@@ -7,6 +7,7 @@ mod support;
 use peerpulse_core::enrolment::EnrolmentCode;
 use peerpulse_core::people::Role;
 use peerpulse_server::attempts::FREE_FAILURES;
+use peerpulse_server::secrets::{self, CodeKey};
 use reqwest::StatusCode;
 use serde_json::json;
 use support::TestServer;
@@ -64,7 +65,7 @@ async fn guessing_a_password_slows_the_account_and_the_address_not_others() {
         async move {
             client
                 .post(url)
-                .json(&json!({ "username": username, "password": password }))
+                .json(&json!({ "organization": "harbour", "username": username, "password": password }))
                 .send()
                 .await
                 .unwrap()
@@ -93,4 +94,57 @@ async fn guessing_a_password_slows_the_account_and_the_address_not_others() {
         sign_in(colleague, "vic", "a long enough secret").await,
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn a_stolen_database_without_the_key_file_reveals_no_enrolment_code() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let code: EnrolmentCode = server.code(org).await.parse().unwrap();
+    let stored: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM enrolment_codes")
+        .fetch_all(&server.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    // Whoever holds the database tries every code's plain hash, or a key of their own: no
+    // candidate matches what is stored. Only the service's key does.
+    assert_ne!(stored[0], secrets::hash(code.canonical()));
+    assert_ne!(stored[0], CodeKey::random().unwrap().seal(&code));
+    assert_eq!(stored[0], server.state.code_key.seal(&code));
+
+    // A second instance, as after a restart, reads the same key file and takes the code.
+    let restarted = server.beside().await;
+    let res = restarted
+        .client
+        .post(restarted.at("/api/v1/enrol"))
+        .json(&json!({ "code": code.to_string() }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_code_issued_before_codes_were_keyed_still_enrols_until_it_expires() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let code = EnrolmentCode::from_random([7; 8]);
+    sqlx::query(
+        "INSERT INTO enrolment_codes (code_hash, org_id, created_at, expires_at) \
+         VALUES ($1, $2, '2026-01-01T00:00:00Z', '2999-01-01T00:00:00Z')",
+    )
+    .bind(secrets::hash(code.canonical()))
+    .bind(org)
+    .execute(&server.state.db)
+    .await
+    .unwrap();
+    let enrol = || {
+        server
+            .client
+            .post(server.at("/api/v1/enrol"))
+            .json(&json!({ "code": code.to_string() }))
+            .send()
+    };
+    assert_eq!(enrol().await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(enrol().await.unwrap().status(), StatusCode::FORBIDDEN);
 }

@@ -47,7 +47,7 @@ async fn expired_sessions_codes_and_used_links_are_swept_and_live_ones_stay() {
         .await;
     assert_eq!(still.status(), StatusCode::OK);
     assert!(
-        people::link_is_open(&server.state.db, &live_link)
+        people::link_is_open(&server.state.db, &live_link, people::LinkKind::NewAccount)
             .await
             .unwrap()
     );

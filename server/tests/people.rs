@@ -93,7 +93,9 @@ async fn signing_in_checks_the_password_without_saying_which_part_was_wrong() {
                 Method::POST,
                 "/api/v1/session",
                 None,
-                Some(json!({"username": username, "password": password})),
+                Some(
+                    json!({"organization": "harbour", "username": username, "password": password}),
+                ),
             )
             .await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
@@ -111,7 +113,7 @@ async fn signing_in_checks_the_password_without_saying_which_part_was_wrong() {
             Method::POST,
             "/api/v1/session",
             None,
-            Some(json!({"username": "MIA", "password": "a long enough secret"})),
+            Some(json!({"organization": "Harbour", "username": "MIA", "password": "a long enough secret"})),
         )
         .await;
     assert_eq!(ok.status(), StatusCode::OK);
@@ -187,7 +189,7 @@ async fn each_role_does_only_what_it_may() {
                 Method::POST,
                 "/api/v1/session",
                 None,
-                Some(json!({"username": "vic", "password": "first password here"})),
+                Some(json!({"organization": "harbour", "username": "vic", "password": "first password here"})),
             )
             .await,
     )
@@ -594,5 +596,123 @@ async fn merged_codes_and_promoted_tags_count_as_one_need_past_counts_included()
     assert_needs_near(
         &needs_seen(&server, &viewer).await,
         &[("dental-care", 16), ("housing", 28)],
+    );
+}
+
+/// Signs in to organization `org` as `username` with `password`.
+async fn sign_in(
+    server: &TestServer,
+    org: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    let body = json!({"organization": org, "username": username, "password": password});
+    server
+        .call(Method::POST, "/api/v1/session", None, Some(body))
+        .await
+}
+
+#[tokio::test]
+async fn usernames_belong_to_their_organization_and_signing_in_names_it() {
+    let server = TestServer::start(None).await;
+    let harbour = server.org("Harbour").await;
+    let hills = server.org("Hills").await;
+    let harbour_admin = server.person(harbour, Role::Admin, "admin").await;
+    // The same name in another organization is another person, not a taken name that
+    // tells Hills who works at Harbour.
+    let hills_admin = server.welcome(hills, Role::Admin, "admin").await;
+    assert_eq!(hills_admin.status(), StatusCode::OK);
+    let info: SessionInfo = hills_admin.json().await.unwrap();
+    assert_eq!(info.org_handle.as_str(), "hills");
+    for (org, username, status) in [
+        ("Harbour", "vic", StatusCode::CREATED),
+        ("Harbour", "vic", StatusCode::CONFLICT),
+    ] {
+        let res = server
+            .call(
+                Method::POST,
+                "/api/v1/users",
+                Some(&harbour_admin),
+                Some(json!({"username": username, "role": "viewer", "password": "first password here"})),
+            )
+            .await;
+        assert_eq!(res.status(), status, "{org} {username}");
+    }
+
+    let ok = sign_in(&server, "harbour", "admin", "a long enough secret").await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let info: SessionInfo = ok.json().await.unwrap();
+    assert_eq!(
+        (info.org_name.as_str(), info.org_handle.as_str()),
+        ("Harbour", "harbour")
+    );
+    // Harbour's viewer does not exist at Hills; an unknown organization is refused in the
+    // same words as a wrong password.
+    for (org, username) in [("hills", "vic"), ("nowhere", "admin")] {
+        let res = sign_in(&server, org, username, "first password here").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{org} {username}");
+        assert_eq!(error_code(res).await, "bad_credentials");
+    }
+    let unparsable = sign_in(&server, "not a handle", "admin", "a long enough secret").await;
+    assert_eq!(unparsable.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn passwords_on_the_common_breached_list_are_refused_and_the_link_still_works() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let token = people::create_link(&server.state.db, org, Role::Admin)
+        .await
+        .unwrap();
+    for common in ["password12", "aaaaaaaaaa", "Qwertyuiop"] {
+        let res = server
+            .call(
+                Method::POST,
+                "/api/v1/welcome",
+                None,
+                Some(json!({"token": token, "username": "ana", "password": common})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{common}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"], "common_password", "{common}");
+        assert!(body["message"].as_str().unwrap().contains("choose another"));
+    }
+    let admin = server
+        .call(
+            Method::POST,
+            "/api/v1/welcome",
+            None,
+            Some(json!({"token": token, "username": "ana", "password": "harbour lantern tuesday"})),
+        )
+        .await;
+    assert_eq!(admin.status(), StatusCode::OK, "the link was not used up");
+    let admin = session_of(admin).await;
+    let res = server
+        .call(
+            Method::POST,
+            "/api/v1/users",
+            Some(&admin),
+            Some(json!({"username": "vic", "role": "viewer", "password": "1234567890"})),
+        )
+        .await;
+    assert_eq!(error_code(res).await, "common_password");
+}
+
+#[tokio::test]
+async fn each_organization_gets_its_own_handle_from_its_name() {
+    let server = TestServer::start(None).await;
+    let mut handles = Vec::new();
+    for name in ["Médecins du Monde", "Harbour", "Harbour", "مركز الأمل"] {
+        let org = server.org(name).await;
+        let stored = peerpulse_server::db::orgs::get(&server.state.db, org)
+            .await
+            .unwrap()
+            .unwrap();
+        handles.push(stored.handle.to_string());
+    }
+    assert_eq!(
+        handles,
+        ["medecins-du-monde", "harbour", "harbour-2", "org"]
     );
 }

@@ -28,7 +28,7 @@ async fn a_flood_of_sign_ins_is_answered_quickly_without_taking_memory() {
     let before = peak_mib();
     let started = std::time::Instant::now();
     let sign_ins = (0..64).map(|i| {
-        let body = json!({"username": if i % 2 == 0 { "ada" } else { "nobody" }, "password": format!("guess number {i}")});
+        let body = json!({"organization": "harbour", "username": if i % 2 == 0 { "ada" } else { "nobody" }, "password": format!("guess number {i}")});
         server.call(Method::POST, "/api/v1/session", None, Some(body))
     });
     let welcomes = (0..64).map(|i| {

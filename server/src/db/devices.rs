@@ -1,7 +1,7 @@
 //! Enrolled devices.
 
 use super::{Db, DbError, now};
-use crate::secrets;
+use crate::secrets::{self, CodeKey};
 use peerpulse_core::enrolment::EnrolmentCode;
 pub use peerpulse_core::org_api::DeviceSummary;
 
@@ -27,15 +27,22 @@ pub struct Enrolled {
 }
 
 /// Uses up `code` and enrols a device in its organization, atomically: a code works once.
-/// `None` when the code is unknown, used or expired.
-pub async fn enrol(db: &Db, code: &EnrolmentCode) -> Result<Option<Enrolled>, DbError> {
+/// `None` when the code is unknown, used or expired. Codes are found by their HMAC under
+/// `key`, or by the plain hash codes issued before had.
+pub async fn enrol(
+    db: &Db,
+    key: &CodeKey,
+    code: &EnrolmentCode,
+) -> Result<Option<Enrolled>, DbError> {
     let now = now();
     let mut tx = db.begin().await?;
     let org_id: Option<i64> = sqlx::query_scalar(
         "UPDATE enrolment_codes SET used_at = $1 \
-         WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING org_id",
+         WHERE ((code_hash = $2 AND keyed = 1) OR (code_hash = $3 AND keyed = 0)) \
+           AND used_at IS NULL AND expires_at > $1 RETURNING org_id",
     )
     .bind(&now)
+    .bind(key.seal(code))
     .bind(secrets::hash(code.canonical()))
     .fetch_optional(&mut *tx)
     .await?;

@@ -152,6 +152,7 @@ pub async fn open(location: &Location) -> Result<Db, DbError> {
                 .connect(&url)
                 .await?;
             SQLITE_MIGRATIONS.run(&pool).await?;
+            orgs::give_handles(&pool).await?;
             buckets::backfill_cell_keys(&pool).await?;
             Ok(pool)
         }
@@ -162,6 +163,7 @@ pub async fn open(location: &Location) -> Result<Db, DbError> {
                 .connect(url)
                 .await?;
             POSTGRES_MIGRATIONS.run(&pool).await?;
+            orgs::give_handles(&pool).await?;
             buckets::backfill_cell_keys(&pool).await?;
             Ok(pool)
         }

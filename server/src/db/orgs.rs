@@ -3,6 +3,7 @@
 use super::{Db, DbError, now};
 use peerpulse_core::codebook::{Codebook, CodebookError};
 use peerpulse_core::encounter::EditWindow;
+use peerpulse_core::people::OrgHandle;
 use peerpulse_core::privacy::SuppressionThreshold;
 
 /// An organization as the API needs it.
@@ -12,6 +13,8 @@ pub struct Org {
     pub id: i64,
     /// Display name.
     pub name: String,
+    /// The name its people sign in under.
+    pub handle: OrgHandle,
     /// Counts below this are never shown.
     pub threshold: SuppressionThreshold,
     /// The organization's codebook (its `version` is the current one).
@@ -50,17 +53,63 @@ impl std::fmt::Debug for CellKeySecret {
     }
 }
 
-/// Creates an organization and returns its id.
+/// Creates an organization and returns its id. Its handle is made from its name (see
+/// [`free_handle`]).
 pub async fn create(db: &Db, name: &str) -> Result<i64, DbError> {
+    let handle = free_handle(db, name).await?;
     let id = sqlx::query_scalar(
-        "INSERT INTO orgs (name, created_at, cell_key_secret) VALUES ($1, $2, $3) RETURNING id",
+        "INSERT INTO orgs (name, handle, created_at, cell_key_secret) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(name)
+    .bind(handle.as_str())
     .bind(now())
     .bind(CellKeySecret::random()?.expose())
     .fetch_one(db)
     .await?;
     Ok(id)
+}
+
+/// A handle no organization has yet, made from `name`: its letters without accents and its
+/// digits, words joined by '-' ("Médecins du Monde" gives `medecins-du-monde`), numbered
+/// when taken (`harbour-2`), and `org` for a name with no Latin letters.
+pub async fn free_handle(db: &Db, name: &str) -> Result<OrgHandle, DbError> {
+    use unicode_normalization::UnicodeNormalization;
+    let latin: String = name.nfkd().filter(char::is_ascii).collect();
+    let base = OrgHandle::from_words(&latin)
+        .unwrap_or_else(|| OrgHandle::new("org").expect("\"org\" is a handle"));
+    for n in 1.. {
+        let candidate = if n == 1 {
+            base.clone()
+        } else {
+            base.numbered(n)
+        };
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE handle = $1")
+            .bind(candidate.as_str())
+            .fetch_optional(db)
+            .await?;
+        if taken.is_none() {
+            return Ok(candidate);
+        }
+    }
+    unreachable!("some number is free")
+}
+
+/// Gives every organization stored before handles existed one made from its name.
+pub async fn give_handles(db: &Db) -> Result<(), DbError> {
+    let unnamed: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM orgs WHERE handle IS NULL ORDER BY id")
+            .fetch_all(db)
+            .await?;
+    for (id, name) in unnamed {
+        let handle = free_handle(db, &name).await?;
+        sqlx::query("UPDATE orgs SET handle = $1 WHERE id = $2 AND handle IS NULL")
+            .bind(handle.as_str())
+            .bind(id)
+            .execute(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The first organization, if any (the one a fresh install creates).
@@ -77,6 +126,7 @@ pub async fn first(db: &Db) -> Result<Option<i64>, DbError> {
 struct OrgRow {
     id: i64,
     name: String,
+    handle: Option<String>,
     suppression_threshold: i64,
     codebook: Option<String>,
     edit_window_days: i64,
@@ -86,7 +136,8 @@ struct OrgRow {
 /// One organization by id.
 pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, DbError> {
     let row: Option<OrgRow> = sqlx::query_as(
-        "SELECT id, name, suppression_threshold, codebook, edit_window_days, cell_key_secret \
+        "SELECT id, name, handle, suppression_threshold, codebook, edit_window_days, \
+           cell_key_secret \
          FROM orgs WHERE id = $1",
     )
     .bind(id)
@@ -95,6 +146,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, DbError> {
     let Some(OrgRow {
         id,
         name,
+        handle,
         suppression_threshold: threshold,
         codebook,
         edit_window_days: window,
@@ -106,9 +158,17 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, DbError> {
     let cell_key_secret = CellKeySecret::from_stored(
         secret.ok_or_else(|| DbError::Corrupt(format!("org {id} has no cell key secret")))?,
     );
+    let handle = handle
+        .as_deref()
+        .map(OrgHandle::new)
+        .transpose()
+        .ok()
+        .flatten()
+        .ok_or_else(|| DbError::Corrupt(format!("org {id} has no valid handle")))?;
     Ok(Some(Org {
         id,
         name,
+        handle,
         threshold: u32::try_from(threshold)
             .ok()
             .and_then(|t| SuppressionThreshold::new(t).ok())

@@ -4,13 +4,15 @@ use super::{Db, DbError, now, timestamp};
 use crate::secrets;
 use chrono::{Duration, Utc};
 use peerpulse_core::org_api::{UserSummary, UserUpdate};
-use peerpulse_core::people::{Role, Username};
+use peerpulse_core::people::{OrgHandle, Role, Username};
 
 /// How long a one-time sign-in link works.
 pub const LINK_TTL: Duration = Duration::days(7);
 /// How long the first admin's link, printed where anyone with the console can read it, stays
 /// valid.
 pub const FIRST_ADMIN_LINK_TTL: Duration = Duration::hours(24);
+/// How long a password reset link works: it is handed over now, to someone who is waiting.
+pub const RESET_LINK_TTL: Duration = Duration::hours(24);
 /// How long a session lasts before signing in again.
 pub const SESSION_TTL: Duration = Duration::hours(12);
 
@@ -88,11 +90,13 @@ async fn insert_user(
     role: Role,
     password_hash: &str,
 ) -> Result<i64, NewAccountError> {
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-        .bind(username.as_str())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(DbError::from)?;
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE org_id = $1 AND username = $2")
+            .bind(org_id)
+            .bind(username.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(DbError::from)?;
     if taken.is_some() {
         return Err(NewAccountError::Taken);
     }
@@ -123,7 +127,8 @@ pub async fn redeem_link(
     let mut tx = db.begin().await.map_err(DbError::from)?;
     let offer: Option<(i64, String)> = sqlx::query_as(
         "UPDATE sign_in_links SET used_at = $1 \
-         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING org_id, role",
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 AND user_id IS NULL \
+         RETURNING org_id, role",
     )
     .bind(&now)
     .bind(secrets::hash(token))
@@ -138,18 +143,144 @@ pub async fn redeem_link(
     Ok(Some(id))
 }
 
-/// Whether `token` is a sign-in link that can still be used (checked before any password is
-/// hashed for it; [`redeem_link`] checks again as it uses it).
-pub async fn link_is_open(db: &Db, token: &str) -> Result<bool, DbError> {
-    let open: Option<i64> = sqlx::query_scalar(
-        "SELECT org_id FROM sign_in_links \
-         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
-    )
+/// What a one-time link offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// A new account ([`redeem_link`]).
+    NewAccount,
+    /// A new password for one person ([`redeem_reset`]).
+    PasswordReset,
+}
+
+/// Whether `token` is a link of `kind` that can still be used (checked before any password
+/// is hashed for it; redeeming checks again as it uses it).
+pub async fn link_is_open(db: &Db, token: &str, kind: LinkKind) -> Result<bool, DbError> {
+    let open: Option<i64> = sqlx::query_scalar(match kind {
+        LinkKind::NewAccount => {
+            "SELECT org_id FROM sign_in_links \
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 AND user_id IS NULL"
+        }
+        LinkKind::PasswordReset => {
+            "SELECT org_id FROM sign_in_links \
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 \
+               AND user_id IS NOT NULL"
+        }
+    })
     .bind(secrets::hash(token))
     .bind(now())
     .fetch_optional(db)
     .await?;
     Ok(open.is_some())
+}
+
+/// Why no reset link was made.
+#[derive(Debug, thiserror::Error)]
+pub enum ResetLinkError {
+    /// The organization has nobody of that name.
+    #[error("no such person")]
+    NoSuchPerson,
+    /// Their access is taken away: a new password would not let them in.
+    #[error("their access is taken away")]
+    Disabled,
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// A one-time link with which `username` of `org_id` chooses a new password, valid for
+/// [`RESET_LINK_TTL`]. In the same transaction their sessions end (whoever holds one, if the
+/// password leaked, is out at once) and any earlier reset link of theirs stops working.
+/// Returns the token to put in the link (only its hash is stored).
+pub async fn create_reset_link(
+    db: &Db,
+    org_id: i64,
+    username: &Username,
+) -> Result<String, ResetLinkError> {
+    let token = secrets::new_token().map_err(DbError::from)?;
+    let now = now();
+    let mut tx = db.begin().await.map_err(DbError::from)?;
+    let person: Option<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, role, disabled_at FROM users WHERE org_id = $1 AND username = $2",
+    )
+    .bind(org_id)
+    .bind(username.as_str())
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(DbError::from)?;
+    let (user_id, role) = match person {
+        None => return Err(ResetLinkError::NoSuchPerson),
+        Some((_, _, Some(_))) => return Err(ResetLinkError::Disabled),
+        Some((id, role, None)) => (id, role),
+    };
+    sqlx::query(
+        "UPDATE sign_in_links SET expires_at = $1 \
+         WHERE user_id = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(&now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(DbError::from)?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
+    sqlx::query(
+        "INSERT INTO sign_in_links (token_hash, org_id, role, user_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(secrets::hash(&token))
+    .bind(org_id)
+    .bind(role)
+    .bind(user_id)
+    .bind(&now)
+    .bind(timestamp(Utc::now() + RESET_LINK_TTL))
+    .execute(&mut *tx)
+    .await
+    .map_err(DbError::from)?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(token)
+}
+
+/// Uses up a reset link and gives its person `password_hash`, ending any session they have,
+/// atomically. `None` when the link is unknown, used or expired, or their access was taken
+/// away meanwhile.
+pub async fn redeem_reset(
+    db: &Db,
+    token: &str,
+    password_hash: &str,
+) -> Result<Option<i64>, DbError> {
+    let now = now();
+    let mut tx = db.begin().await?;
+    let user_id: Option<i64> = sqlx::query_scalar(
+        "UPDATE sign_in_links SET used_at = $1 \
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+           AND user_id IS NOT NULL \
+         RETURNING user_id",
+    )
+    .bind(&now)
+    .bind(secrets::hash(token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    let changed =
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND disabled_at IS NULL")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    if changed.rows_affected() != 1 {
+        return Ok(None);
+    }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(user_id))
 }
 
 /// Creates an account in `org_id` directly (an admin adding a person).
@@ -166,11 +297,18 @@ pub async fn create_user(
     Ok(id)
 }
 
-/// The account named `username`, if any.
-pub async fn account(db: &Db, username: &Username) -> Result<Option<Account>, DbError> {
+/// The account named `username` in the organization whose handle is `org`, if any and not
+/// disabled.
+pub async fn account(
+    db: &Db,
+    org: &OrgHandle,
+    username: &Username,
+) -> Result<Option<Account>, DbError> {
     let row: Option<(i64, String)> = sqlx::query_as(
-        "SELECT id, password_hash FROM users WHERE username = $1 AND disabled_at IS NULL",
+        "SELECT users.id, users.password_hash FROM users JOIN orgs ON orgs.id = users.org_id \
+         WHERE orgs.handle = $1 AND users.username = $2 AND users.disabled_at IS NULL",
     )
+    .bind(org.as_str())
     .bind(username.as_str())
     .fetch_optional(db)
     .await?;
@@ -326,6 +464,14 @@ pub async fn update(
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "UPDATE sign_in_links SET expires_at = $1 \
+             WHERE user_id = $2 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(Updated::Done)

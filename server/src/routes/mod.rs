@@ -17,8 +17,8 @@ use axum::http::header::{CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS}
 use axum::routing::{any, delete, get, post};
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH};
 use peerpulse_core::org_api::{
-    CODEBOOK_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, OVERSIGHT_PATH, SESSION_PATH, USERS_PATH,
-    WELCOME_PATH,
+    CODEBOOK_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, OVERSIGHT_PATH, PASSWORD_RESET_PATH,
+    SESSION_PATH, USERS_PATH, WELCOME_PATH,
 };
 use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route(ALERTS_PATH, get(trends::alerts))
         .route(EVENTS_PATH, get(trends::events))
         .route(WELCOME_PATH, post(people::welcome))
+        .route(PASSWORD_RESET_PATH, post(people::reset_password))
         .route(
             SESSION_PATH,
             post(people::sign_in)
@@ -55,6 +56,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             &format!("{USERS_PATH}/{{username}}"),
             axum::routing::patch(people::update_user),
+        )
+        .route(
+            &format!("{USERS_PATH}/{{username}}/reset-link"),
+            post(people::issue_reset_link),
         )
         .route(ENROLMENT_CODES_PATH, post(people::issue_enrolment_code))
         .route(DEVICES_PATH, get(people::list_devices))

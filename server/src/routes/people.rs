@@ -18,8 +18,8 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use peerpulse_core::codebook::{Codebook, CodebookEdit};
 use peerpulse_core::org_api::{
-    CodebookEditRequest, DeviceSummary, EnrolmentCodeIssued, NewUserRequest, SessionInfo,
-    SignInRequest, UserSummary, UserUpdate, WelcomeRequest,
+    CodebookEditRequest, DeviceSummary, EnrolmentCodeIssued, NewUserRequest, PasswordResetRequest,
+    ResetLinkIssued, SessionInfo, SignInRequest, UserSummary, UserUpdate, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::{MAX_PASSWORD_CHARS, Permission, Username};
@@ -55,6 +55,7 @@ async fn session_info(state: &AppState, person: Person) -> Result<SessionInfo, A
         username: person.username,
         role: person.role,
         org_name: org.name,
+        org_handle: org.handle,
         csrf_token: person.csrf_token,
     })
 }
@@ -74,7 +75,7 @@ pub async fn welcome(
     ApiJson(request): ApiJson<WelcomeRequest>,
 ) -> Result<Response, ApiError> {
     // A link that cannot be used costs no hash.
-    if !people::link_is_open(&state.db, &request.token).await? {
+    if !people::link_is_open(&state.db, &request.token, people::LinkKind::NewAccount).await? {
         return Err(ApiError::SignInLinkInvalid);
     }
     let hash = passwords::hash(&request.password).await?;
@@ -83,6 +84,59 @@ pub async fn welcome(
         .map_err(account_error)?
         .ok_or(ApiError::SignInLinkInvalid)?;
     signed_in(&state, user_id).await
+}
+
+/// `POST /api/v1/password-reset`: a one-time reset link becomes a new password, signed in.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(request): ApiJson<PasswordResetRequest>,
+) -> Result<Response, ApiError> {
+    // A link that cannot be used costs no hash.
+    if !people::link_is_open(&state.db, &request.token, people::LinkKind::PasswordReset).await? {
+        return Err(ApiError::SignInLinkInvalid);
+    }
+    let hash = passwords::hash(&request.password).await?;
+    let user_id = people::redeem_reset(&state.db, &request.token, &hash)
+        .await?
+        .ok_or(ApiError::SignInLinkInvalid)?;
+    tracing::warn!(target: "security", %address, user_id, "password reset by link");
+    signed_in(&state, user_id).await
+}
+
+/// `POST /api/v1/users/{username}/reset-link`: an admin makes a one-time link with which a
+/// person chooses a new password. Their sessions and live views end at once.
+pub async fn issue_reset_link(
+    State(state): State<AppState>,
+    person: Person,
+    ClientAddress(address): ClientAddress,
+    Path(username): Path<String>,
+) -> Result<(StatusCode, Json<ResetLinkIssued>), ApiError> {
+    require(&person, Permission::ManagePeople)?;
+    let username = Username::new(&username)
+        .map_err(|e| ApiError::Unprocessable(format!("{username:?} is not a username: {e}.")))?;
+    let token = people::create_reset_link(&state.db, person.org_id, &username)
+        .await
+        .map_err(|e| match e {
+            people::ResetLinkError::NoSuchPerson => {
+                ApiError::NoSuchRecord("Your organization has nobody of that name.")
+            }
+            people::ResetLinkError::Disabled => ApiError::Conflict(
+                "Their access is taken away: give it back first, then make the link.".to_owned(),
+            ),
+            people::ResetLinkError::Db(e) => e.into(),
+        })?;
+    tracing::warn!(
+        target: "security", %address, by = %person.username, person = %username,
+        "password reset link made; their sessions ended"
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(ResetLinkIssued {
+            link: format!("{}/password#{token}", state.public_url),
+            expires_at: crate::db::timestamp(chrono::Utc::now() + people::RESET_LINK_TTL),
+        }),
+    ))
 }
 
 /// `POST /api/v1/session`: signs in with a username and password. Failures are counted per
@@ -95,7 +149,7 @@ pub async fn sign_in(
 ) -> Result<Response, ApiError> {
     let keys = [
         format!("sign-in:{}", client_key(address)),
-        format!("account:{}", request.username),
+        format!("account:{}/{}", request.organization, request.username),
     ];
     let now = Instant::now();
     if let Some(wait) = keys
@@ -103,13 +157,13 @@ pub async fn sign_in(
         .filter_map(|k| state.failed_attempts.wait(k, now))
         .max()
     {
-        tracing::warn!(target: "security", %address, username = %request.username, "sign-in refused: too many failures");
+        tracing::warn!(target: "security", %address, org = %request.organization, username = %request.username, "sign-in refused: too many failures");
         return Err(ApiError::TooManyAttempts(wait));
     }
     let account = if request.password.chars().count() > MAX_PASSWORD_CHARS {
         None
     } else {
-        people::account(&state.db, &request.username).await?
+        people::account(&state.db, &request.organization, &request.username).await?
     };
     // One hash either way: an unknown name costs what a wrong password costs.
     let stored = account.as_ref().map(|a| a.password_hash.clone());
@@ -125,7 +179,7 @@ pub async fn sign_in(
             for key in &keys {
                 state.failed_attempts.failed(key, now);
             }
-            tracing::warn!(target: "security", %address, username = %request.username, "sign-in failed");
+            tracing::warn!(target: "security", %address, org = %request.organization, username = %request.username, "sign-in failed");
             Err(ApiError::BadCredentials)
         }
     }
@@ -242,7 +296,13 @@ pub async fn issue_enrolment_code(
     person: Person,
 ) -> Result<(StatusCode, Json<EnrolmentCodeIssued>), ApiError> {
     require(&person, Permission::EnrolPhones)?;
-    let code = enrolment::create_code(&state.db, person.org_id, enrolment::CODE_TTL).await?;
+    let code = enrolment::create_code(
+        &state.db,
+        &state.code_key,
+        person.org_id,
+        enrolment::CODE_TTL,
+    )
+    .await?;
     let enrol_url = format!("{}/enrol#{code}", state.public_url);
     let qr_svg = QrCode::new(enrol_url.as_bytes())
         .map_err(|e| ApiError::Internal(e.to_string()))?

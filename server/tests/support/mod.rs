@@ -16,6 +16,7 @@ use peerpulse_core::protocol::{
     BucketUpdate, EnrolResponse, SyncRequest, SyncResponse, TrendsResponse,
 };
 use peerpulse_server::db::{Location, enrolment, orgs};
+use peerpulse_server::secrets::CodeKey;
 use peerpulse_server::{AppState, serve};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -126,7 +127,9 @@ impl TestServer {
         static_dir: Option<PathBuf>,
         public_url: Option<&str>,
     ) -> Self {
-        let mut state = AppState::open(&db.location, static_dir)
+        // Where the service binary keeps it too (`--data-dir`), so restarts and the CLI agree.
+        let code_key = CodeKey::load_or_create(&db.dir.path().join("code-key")).expect("code key");
+        let mut state = AppState::open(&db.location, code_key, static_dir)
             .await
             .expect("open database");
         if let Some(url) = public_url {
@@ -178,7 +181,7 @@ impl TestServer {
 
     /// A fresh one-time code for `org`.
     pub async fn code(&self, org: i64) -> String {
-        enrolment::create_code(&self.state.db, org, Duration::days(1))
+        enrolment::create_code(&self.state.db, &self.state.code_key, org, Duration::days(1))
             .await
             .expect("create code")
             .to_string()

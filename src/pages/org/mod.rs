@@ -5,6 +5,7 @@ mod capture;
 mod codebook;
 mod live_trends;
 mod notes_review;
+pub mod password;
 mod people;
 mod phones;
 
@@ -15,7 +16,7 @@ use leptos::prelude::*;
 use live_trends::LiveTrends;
 use notes_review::NotesReview;
 use peerpulse_core::org_api::{SessionInfo, SignInRequest};
-use peerpulse_core::people::{Permission, Username};
+use peerpulse_core::people::{OrgHandle, Permission, Username};
 use people::People;
 use phones::Phones;
 
@@ -23,10 +24,19 @@ use phones::Phones;
 #[component]
 pub fn OrgPage() -> impl IntoView {
     let session = RwSignal::new(None::<SessionInfo>);
+    // The organization to sign in to: from the address colleagues are given
+    // (`/org?org=harbour`), then from the session last open here, so signing out and back
+    // in needs only a password.
+    let organization = RwSignal::new(org_in_address().unwrap_or_default());
     let checked = LocalResource::new(org_client::current);
     Effect::new(move |_| {
         if let Some(Ok(current)) = checked.get() {
             session.set(current);
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(info) = session.get() {
+            organization.set(info.org_handle.to_string());
         }
     });
     view! {
@@ -35,7 +45,7 @@ pub fn OrgPage() -> impl IntoView {
                 {move || {
                     checked.get().map(|read| match (read, session.get()) {
                         (Err(e), _) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
-                        (Ok(_), None) => view! { <SignIn session /> }.into_any(),
+                        (Ok(_), None) => view! { <SignIn session organization /> }.into_any(),
                         (Ok(_), Some(info)) => view! { <OrgHome info session /> }.into_any(),
                     })
                 }}
@@ -44,8 +54,19 @@ pub fn OrgPage() -> impl IntoView {
     }
 }
 
+/// The organization handle in the page's address (`?org=harbour`), if any.
+fn org_in_address() -> Option<String> {
+    let search = window().location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("org="))
+        .and_then(|raw| OrgHandle::new(raw).ok())
+        .map(String::from)
+}
+
 #[component]
-fn SignIn(session: RwSignal<Option<SessionInfo>>) -> impl IntoView {
+fn SignIn(session: RwSignal<Option<SessionInfo>>, organization: RwSignal<String>) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
@@ -60,21 +81,32 @@ fn SignIn(session: RwSignal<Option<SessionInfo>>) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match Username::new(&username.get_untracked()) {
-            Ok(username) => {
+        let parsed = OrgHandle::new(&organization.get_untracked())
+            .map_err(|e| format!("Organization: {e}."))
+            .and_then(|org| {
+                Username::new(&username.get_untracked())
+                    .map(|name| (org, name))
+                    .map_err(|e| format!("Username: {e}."))
+            });
+        match parsed {
+            Ok((organization, username)) => {
                 problem.set(None);
                 sign_in.dispatch(SignInRequest {
+                    organization,
                     username,
                     password: password.get_untracked(),
                 });
             }
-            Err(e) => problem.set(Some(format!("Username: {e}."))),
+            Err(e) => problem.set(Some(e)),
         }
     };
     view! {
         <h1 id="org-heading">"Sign in"</h1>
         <p class="muted">"For managers, viewers and admins. Peer workers need no account: their phones log without one."</p>
         <form class="stack-form" on:submit=submit novalidate>
+            <label for="sign-in-org">"Organization"</label>
+            <p class="muted" id="sign-in-org-hint">"Its sign-in name, such as harbour-outreach: your admin has it."</p>
+            <input id="sign-in-org" aria-describedby="sign-in-org-hint" autocomplete="organization" autocapitalize="none" spellcheck="false" prop:value=move || organization.get() on:input=move |ev| organization.set(event_target_value(&ev)) />
             <label for="sign-in-username">"Username"</label>
             <input id="sign-in-username" autocomplete="username" prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
             <label for="sign-in-password">"Password"</label>
@@ -103,6 +135,10 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
     view! {
         <h1 id="org-heading">{info.org_name.clone()}</h1>
         <p class="muted">{format!("Signed in as {} ({})", info.username, role.label())}</p>
+        <p class="muted">
+            "Colleagues sign in at "
+            <strong class="sign-in-address">{format!("{}/org?org={}", window().location().origin().unwrap_or_default(), info.org_handle)}</strong>
+        </p>
         <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(false); }>"Sign out"</button>
         " "
         <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(true); }>"Sign me out everywhere"</button>

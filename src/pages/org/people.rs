@@ -3,7 +3,9 @@
 use crate::components::chip_picker::SingleChoice;
 use crate::org_client;
 use leptos::prelude::*;
-use peerpulse_core::org_api::{NewUserRequest, SessionInfo, UserSummary, UserUpdate};
+use peerpulse_core::org_api::{
+    NewUserRequest, ResetLinkIssued, SessionInfo, UserSummary, UserUpdate,
+};
 use peerpulse_core::people::{NewPassword, Role, Username};
 
 /// The people list, and a form to add one (admins).
@@ -21,6 +23,14 @@ pub fn People(info: SessionInfo) -> impl IntoView {
     let update = Action::new_local(move |(username, change): &(Username, UserUpdate)| {
         let (info, username, change) = (info.get_value(), username.clone(), change.clone());
         async move { org_client::update_user(&info, &username, &change).await }
+    });
+    let reset = Action::new_local(move |username: &Username| {
+        let (info, username) = (info.get_value(), username.clone());
+        async move {
+            org_client::issue_reset_link(&info, &username)
+                .await
+                .map(|issued| (username, issued))
+        }
     });
     let people = LocalResource::new(move || {
         create.version().track();
@@ -75,12 +85,13 @@ pub fn People(info: SessionInfo) -> impl IntoView {
                                 <th scope="col">"Access"</th>
                             </tr></thead>
                             <tbody>
-                                {list.into_iter().map(|u| view! { <PersonRow person=u update=update /> }).collect_view()}
+                                {list.into_iter().map(|u| view! { <PersonRow person=u update=update reset=reset /> }).collect_view()}
                             </tbody>
                         </table>
                         <Show when=move || update_problem().is_some()>
                             <p class="error" role="alert">{move || update_problem().unwrap_or_default()}</p>
                         </Show>
+                        <ResetLinkShown reset />
                     }.into_any(),
                 })}
             </Transition>
@@ -107,10 +118,32 @@ pub fn People(info: SessionInfo) -> impl IntoView {
 
 /// The change an admin makes to a person.
 type PersonChange = Action<(Username, UserUpdate), Result<(), org_client::OrgError>>;
+/// A password reset link an admin asks for, for one person.
+type ResetLink = Action<Username, Result<(Username, ResetLinkIssued), org_client::OrgError>>;
+
+/// The last reset link made, to hand over, or why none was.
+#[component]
+fn ResetLinkShown(reset: ResetLink) -> impl IntoView {
+    move || {
+        reset.value().get().map(|made| match made {
+            Ok((username, issued)) => view! {
+                <div class="reset-link" role="status">
+                    <p>{format!(
+                        "{username} is signed out everywhere. Hand them this link in person or by a private message: it works once, until {}.",
+                        issued.expires_at.replace('T', " ").trim_end_matches('Z'),
+                    )}</p>
+                    <p class="issued-link">{issued.link}</p>
+                </div>
+            }
+            .into_any(),
+            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+        })
+    }
+}
 
 /// One person: their role, which an admin can change, and whether they may sign in.
 #[component]
-fn PersonRow(person: UserSummary, update: PersonChange) -> impl IntoView {
+fn PersonRow(person: UserSummary, update: PersonChange, reset: ResetLink) -> impl IntoView {
     let UserSummary {
         username,
         role,
@@ -133,6 +166,10 @@ fn PersonRow(person: UserSummary, update: PersonChange) -> impl IntoView {
                 },
             ));
         }
+    };
+    let for_reset = username.clone();
+    let new_password = move |_| {
+        reset.dispatch(for_reset.clone());
     };
     let toggle = move |_| {
         update.dispatch((
@@ -159,6 +196,11 @@ fn PersonRow(person: UserSummary, update: PersonChange) -> impl IntoView {
                 <button type="button" class="secondary" on:click=toggle disabled=move || update.pending().get()>
                     {if disabled { "Give access back" } else { "Take access away" }}
                 </button>
+                {(!disabled).then(|| view! {
+                    <button type="button" class="secondary" on:click=new_password disabled=move || reset.pending().get()>
+                        "New password link"
+                    </button>
+                })}
             </td>
         </tr>
     }
