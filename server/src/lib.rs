@@ -35,6 +35,10 @@ pub struct AppState {
     pub changes: tokio::sync::broadcast::Sender<i64>,
     /// Live event streams open now.
     pub open_streams: event_streams::OpenStreams,
+    /// Organizations where someone's access just ended (a sign-out, a person's access taken
+    /// away, a password reset, a phone revoked): their open streams check theirs at once
+    /// rather than at their next periodic check.
+    pub access_ended: tokio::sync::broadcast::Sender<i64>,
     /// Failed enrolments and sign-ins, per address and per account.
     pub failed_attempts: Arc<attempts::FailedAttempts>,
     /// The key enrolment codes are stored under (kept outside the database).
@@ -61,9 +65,16 @@ impl AppState {
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
             changes: tokio::sync::broadcast::channel(256).0,
             open_streams: event_streams::OpenStreams::default(),
+            access_ended: tokio::sync::broadcast::channel(64).0,
             failed_attempts: Arc::default(),
             code_key,
         })
+    }
+
+    /// Tells the open streams of `org_id` that someone's access there ended.
+    pub fn access_ended_in(&self, org_id: i64) {
+        // No stream open is no one to tell.
+        let _ = self.access_ended.send(org_id);
     }
 
     /// The same state, reached at `url` (no trailing slash needed).

@@ -50,12 +50,13 @@ fn hash_now(password: &str) -> Result<String, HashError> {
 }
 
 fn verify_now(password: &str, stored: Option<&str>) -> bool {
-    let stored_or_nobody = stored.unwrap_or(&NOBODY);
-    let matches = PasswordHash::new(stored_or_nobody).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    });
+    // No account, or one whose password was taken away (a reset link is out), is checked
+    // against a hash no password matches, at the cost of any other check.
+    let stored = stored.and_then(|s| PasswordHash::new(s).ok());
+    let nobody = PasswordHash::new(&NOBODY).expect("the constant hash parses");
+    let matches = Argon2::default()
+        .verify_password(password.as_bytes(), stored.as_ref().unwrap_or(&nobody))
+        .is_ok();
     stored.is_some() && matches
 }
 
@@ -172,6 +173,11 @@ mod tests {
         );
         assert!(!verify("correct horse batterY", Some(stored)).await.unwrap());
         assert!(!verify("no account has this password", None).await.unwrap());
+        assert!(
+            !verify("no account has this password", Some("!reset".into()))
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]

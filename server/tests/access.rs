@@ -58,7 +58,10 @@ async fn an_admin_changes_roles_and_takes_access_away_at_once() {
         .call(Method::GET, "/api/v1/session", Some(&manager), None)
         .await;
     assert_eq!(session.status(), StatusCode::UNAUTHORIZED);
-    assert!(support::stream_ends(stream).await, "the stream ended");
+    assert!(
+        support::stream_ends_at_once(stream).await,
+        "the stream ended"
+    );
     let sign_in = |password: &'static str| {
         server.call(
             Method::POST,
@@ -197,7 +200,7 @@ async fn signing_out_everywhere_ends_every_session_of_the_person() {
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
     assert!(
-        support::stream_ends(stream).await,
+        support::stream_ends_at_once(stream).await,
         "the laptop's live view ends"
     );
     let still = server
@@ -267,8 +270,24 @@ async fn an_admin_resets_a_password_with_a_one_time_link_that_ends_the_old_sessi
         .call(Method::GET, "/api/v1/session", Some(&manager), None)
         .await;
     assert_eq!(session.status(), StatusCode::UNAUTHORIZED);
-    assert!(support::stream_ends(stream).await, "the stream ended");
+    assert!(
+        support::stream_ends_at_once(stream).await,
+        "the stream ended"
+    );
 
+    let old_password = server
+        .call(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(json!({"organization": "harbour", "username": "mia", "password": "a long enough secret"})),
+        )
+        .await;
+    assert_eq!(
+        old_password.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old password stops working as the link is made"
+    );
     // A newer link replaces the older one.
     let second: ResetLinkIssued = reset_link(&server, &admin, "mia")
         .await

@@ -187,9 +187,22 @@ pub enum ResetLinkError {
     Db(#[from] DbError),
 }
 
+/// What a person's password is while a reset link is out: no argon2 hash, so no password
+/// matches it (checking one still costs a hash: see `passwords::verify`).
+const NO_PASSWORD: &str = "!reset";
+
+/// The organization of account `user_id`, if it exists.
+pub async fn org_of_user(db: &Db, user_id: i64) -> Result<Option<i64>, DbError> {
+    Ok(sqlx::query_scalar("SELECT org_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?)
+}
+
 /// A one-time link with which `username` of `org_id` chooses a new password, valid for
-/// [`RESET_LINK_TTL`]. In the same transaction their sessions end (whoever holds one, if the
-/// password leaked, is out at once) and any earlier reset link of theirs stops working.
+/// [`RESET_LINK_TTL`]. In the same transaction their old password stops working and their
+/// sessions end (if the password leaked, whoever holds it is out at once and stays out), and
+/// any earlier reset link of theirs stops working.
 /// Returns the token to put in the link (only its hash is stored).
 pub async fn create_reset_link(
     db: &Db,
@@ -222,6 +235,12 @@ pub async fn create_reset_link(
     .await
     .map_err(DbError::from)?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(NO_PASSWORD)
         .bind(user_id)
         .execute(&mut *tx)
         .await

@@ -101,6 +101,11 @@ pub async fn reset_password(
         .await?
         .ok_or(ApiError::SignInLinkInvalid)?;
     tracing::warn!(target: "security", %address, user_id, "password reset by link");
+    state.access_ended_in(
+        people::org_of_user(&state.db, user_id)
+            .await?
+            .ok_or_else(|| ApiError::Internal("a reset account vanished".into()))?,
+    );
     signed_in(&state, user_id).await
 }
 
@@ -126,6 +131,7 @@ pub async fn issue_reset_link(
             ),
             people::ResetLinkError::Db(e) => e.into(),
         })?;
+    state.access_ended_in(person.org_id);
     tracing::warn!(
         target: "security", %address, by = %person.username, person = %username,
         "password reset link made; their sessions ended"
@@ -209,6 +215,7 @@ pub async fn sign_out(
     } else if let Some(token) = session_token(&state, &parts) {
         people::end_session(&state.db, &token).await?;
     }
+    state.access_ended_in(person.org_id);
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()
@@ -249,6 +256,7 @@ pub async fn update_user(
         .map_err(|e| ApiError::Unprocessable(format!("{username:?} is not a username: {e}.")))?;
     match people::update(&state.db, person.org_id, &username, &update).await? {
         people::Updated::Done => {
+            state.access_ended_in(person.org_id);
             tracing::warn!(
                 target: "security", %address, by = %person.username, person = %username,
                 role = ?update.role, disabled = ?update.disabled, "a person's access changed"
@@ -340,6 +348,7 @@ pub async fn revoke_device(
 ) -> Result<StatusCode, ApiError> {
     require(&person, Permission::RevokePhones)?;
     if devices::revoke(&state.db, person.org_id, &id).await? {
+        state.access_ended_in(person.org_id);
         tracing::warn!(target: "security", by = %person.username, device = %id, "phone revoked");
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -212,6 +212,7 @@ pub async fn events(
     let changed = || Event::default().event("changed").data("{}");
     let open = OpenStream {
         changes: state.changes.subscribe(),
+        access_ended: state.access_ended.subscribe(),
         ends: tokio::time::Instant::now() + event_streams::LIFETIME,
         check: tokio::time::interval(event_streams::CHECK_EVERY),
         reader,
@@ -228,6 +229,16 @@ pub async fn events(
                     Ok(_) => {}
                     Err(RecvError::Closed) => return None,
                 },
+                ended = open.access_ended.recv() => match ended {
+                    Ok(org) if org != open.reader.org_id => {}
+                    Err(RecvError::Closed) => return None,
+                    // This organization's, or missed some: check now.
+                    Ok(_) | Err(RecvError::Lagged(_)) => {
+                        if !open.reader.credential.still_valid(&open.state).await.unwrap_or(false) {
+                            return None;
+                        }
+                    }
+                },
                 _ = open.check.tick() => {
                     if !open.reader.credential.still_valid(&open.state).await.unwrap_or(false) {
                         return None;
@@ -243,6 +254,7 @@ pub async fn events(
 /// What an open event stream holds.
 struct OpenStream {
     changes: tokio::sync::broadcast::Receiver<i64>,
+    access_ended: tokio::sync::broadcast::Receiver<i64>,
     ends: tokio::time::Instant,
     check: tokio::time::Interval,
     reader: Reader,

@@ -334,8 +334,18 @@ pub fn assert_near(published: Option<u32>, truth: u32) {
 
 /// Whether the service ends the live event stream `stream` within a check of its access
 /// (and a little more), as it must once that access is gone.
-pub async fn stream_ends(mut stream: reqwest::Response) -> bool {
+pub async fn stream_ends(stream: reqwest::Response) -> bool {
     let within = peerpulse_server::event_streams::CHECK_EVERY + std::time::Duration::from_secs(3);
+    stream_ends_within(stream, within).await
+}
+
+/// Whether the service ends `stream` at once (well before its periodic check), as it does
+/// when the access was ended through this instance.
+pub async fn stream_ends_at_once(stream: reqwest::Response) -> bool {
+    stream_ends_within(stream, std::time::Duration::from_secs(1)).await
+}
+
+async fn stream_ends_within(mut stream: reqwest::Response, within: std::time::Duration) -> bool {
     tokio::time::timeout(within, async {
         while let Ok(Some(_)) = stream.chunk().await {}
     })
