@@ -239,7 +239,7 @@ async fn run(
                         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
                     let codebook = serde_json::from_str(&text)
                         .map_err(|e| format!("{} is not a codebook: {e}", file.display()))?;
-                    let version = orgs::set_codebook(&pool, org, codebook).await?;
+                    let version = orgs::set_codebook(&pool, org, codebook, None).await?;
                     say(&format!(
                         "Codebook version {version} stored: phones get it on their next sync."
                     ));

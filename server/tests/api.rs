@@ -555,7 +555,7 @@ async fn a_new_org_codebook_reaches_phones_once_and_governs_validation() {
         .unwrap()
         .retired = true;
     assert_eq!(
-        orgs::set_codebook(&server.state.db, org, book)
+        orgs::set_codebook(&server.state.db, org, book, None)
             .await
             .unwrap(),
         2
@@ -593,7 +593,7 @@ async fn a_new_org_codebook_reaches_phones_once_and_governs_validation() {
     let mut broken = Codebook::harm_reduction_default();
     broken.sites.clear();
     assert!(
-        orgs::set_codebook(&server.state.db, org, broken)
+        orgs::set_codebook(&server.state.db, org, broken, None)
             .await
             .is_err()
     );

@@ -716,3 +716,70 @@ async fn each_organization_gets_its_own_handle_from_its_name() {
         ["medecins-du-monde", "harbour", "harbour-2", "org"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_codebook_edits_on_one_version_store_one_and_refuse_the_rest() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let manager = server.person(org, Role::Manager, "mia").await;
+    let labels: Vec<String> = (0..8).map(|i| format!("Need number {i}")).collect();
+    let edits = labels.iter().map(|label| {
+        server.call(
+            Method::POST,
+            "/api/v1/codebook",
+            Some(&manager),
+            Some(
+                json!({"base_version": 1, "edit": {"edit": "add", "list": "need", "label": label}}),
+            ),
+        )
+    });
+    let answers = futures_util::future::join_all(edits).await;
+    let statuses: Vec<StatusCode> = answers.iter().map(reqwest::Response::status).collect();
+    let stored = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((stored, refused), (1, 7), "{statuses:?}");
+
+    // Version 2 holds exactly the one change that was acknowledged, and phones get it.
+    let phone = server.device(org).await;
+    let synced = server.sync(&phone, vec![]).await;
+    let book = synced
+        .codebook
+        .expect("a phone on version 0 gets the codebook");
+    assert_eq!(book.version, 2);
+    let added: Vec<&str> = book
+        .needs
+        .iter()
+        .map(|e| e.label.as_str())
+        .filter(|l| l.starts_with("Need number"))
+        .collect();
+    assert_eq!(added.len(), 1, "{added:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_codebook_write_is_a_compare_and_set_in_the_database() {
+    use peerpulse_core::codebook::{CodeList, Codebook, CodebookEdit};
+    use peerpulse_server::db::orgs;
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    // Every writer read version 1 before any wrote: only the database can tell them apart.
+    let writers = (0..16).map(|i| {
+        let db = server.state.db.clone();
+        let book = Codebook::harm_reduction_default()
+            .edited(&CodebookEdit::Add {
+                list: CodeList::Need,
+                label: format!("Need number {i}"),
+            })
+            .unwrap();
+        tokio::spawn(async move { orgs::set_codebook(&db, org, book, Some(1)).await })
+    });
+    let results = futures_util::future::join_all(writers).await;
+    let stored = results.iter().filter(|r| matches!(r, Ok(Ok(2)))).count();
+    let refused = results
+        .iter()
+        .filter(|r| matches!(r, Ok(Err(orgs::SetCodebookError::Changed { .. }))))
+        .count();
+    assert_eq!((stored, refused), (1, 15));
+}

@@ -236,6 +236,12 @@ pub enum SetCodebookError {
     /// No such organization.
     #[error("no organization {0}")]
     NoOrg(i64),
+    /// The stored codebook is not the one the change was made on: another change came first.
+    #[error("the codebook changed meanwhile (now version {now})")]
+    Changed {
+        /// The version stored now.
+        now: u32,
+    },
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -243,22 +249,49 @@ pub enum SetCodebookError {
 
 /// Replaces an organization's codebook, one version above the current one; phones get it on
 /// their next sync. Returns the new version.
+///
+/// With `base`, the change was made on that version and is refused if another is stored. The
+/// write itself is a compare-and-set on the stored codebook, so of two changes made on the
+/// same version at the same moment one is stored and the other refused: never two different
+/// codebooks under one version number, some phones holding each.
 pub async fn set_codebook(
     db: &Db,
     org_id: i64,
     mut codebook: Codebook,
+    base: Option<u32>,
 ) -> Result<u32, SetCodebookError> {
     codebook.check()?;
+    let stored: Option<Option<String>> =
+        sqlx::query_scalar("SELECT codebook FROM orgs WHERE id = $1")
+            .bind(org_id)
+            .fetch_optional(db)
+            .await
+            .map_err(DbError::from)?;
+    let stored = stored.ok_or(SetCodebookError::NoOrg(org_id))?;
     let current = get(db, org_id)
         .await?
-        .ok_or(SetCodebookError::NoOrg(org_id))?;
-    codebook.version = current.codebook.version.saturating_add(1);
+        .ok_or(SetCodebookError::NoOrg(org_id))?
+        .codebook
+        .version;
+    if base.is_some_and(|base| base != current) {
+        return Err(SetCodebookError::Changed { now: current });
+    }
+    codebook.version = current.saturating_add(1);
     let json = serde_json::to_string(&codebook).expect("a codebook always serializes");
-    sqlx::query("UPDATE orgs SET codebook = $1 WHERE id = $2")
-        .bind(json)
-        .bind(org_id)
-        .execute(db)
-        .await
-        .map_err(DbError::from)?;
+    let written = sqlx::query(
+        "UPDATE orgs SET codebook = $1 WHERE id = $2 AND codebook IS NOT DISTINCT FROM $3",
+    )
+    .bind(json)
+    .bind(org_id)
+    .bind(stored)
+    .execute(db)
+    .await
+    .map_err(DbError::from)?;
+    if written.rows_affected() != 1 {
+        let now = get(db, org_id)
+            .await?
+            .map_or(current, |org| org.codebook.version);
+        return Err(SetCodebookError::Changed { now });
+    }
     Ok(codebook.version)
 }

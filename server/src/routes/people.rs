@@ -390,6 +390,13 @@ pub async fn codebook(
     Ok(Json(org.codebook))
 }
 
+/// The answer to a codebook edit made on a version no longer current.
+fn codebook_changed(now: u32) -> ApiError {
+    ApiError::Conflict(format!(
+        "The codebook changed meanwhile (now version {now}): reload it and make the change again."
+    ))
+}
+
 /// `POST /api/v1/codebook`: one edit, stored as the next version; phones get it on their next
 /// sync. Codes are never removed, so past entries and counts always map.
 pub async fn edit_codebook(
@@ -400,10 +407,7 @@ pub async fn edit_codebook(
     require(&person, Permission::EditCodebook)?;
     let org = super::org_of(&state, person.org_id).await?;
     if request.base_version != org.codebook.version {
-        return Err(ApiError::Conflict(format!(
-            "The codebook changed meanwhile (now version {}): reload it and make the change again.",
-            org.codebook.version
-        )));
+        return Err(codebook_changed(org.codebook.version));
     }
     if let CodebookEdit::Promote { tag } = &request.edit {
         // A word one phone typed stays on that phone: promoting it would name it, and show
@@ -422,9 +426,13 @@ pub async fn edit_codebook(
         .codebook
         .edited(&request.edit)
         .map_err(|e| ApiError::Unprocessable(format!("This change cannot be made: {e}.")))?;
-    orgs::set_codebook(&state.db, person.org_id, edited)
+    orgs::set_codebook(&state.db, person.org_id, edited, Some(request.base_version))
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .map_err(|e| match e {
+            orgs::SetCodebookError::Changed { now } => codebook_changed(now),
+            orgs::SetCodebookError::Db(e) => e.into(),
+            other => ApiError::Internal(other.to_string()),
+        })?;
     let stored = super::org_of(&state, person.org_id).await?;
     Ok(Json(stored.codebook))
 }
