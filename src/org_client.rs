@@ -6,7 +6,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery, OfferedNote};
 use peerpulse_core::org_api::{
-    CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest, DEVICES_PATH, DeviceSummary,
+    CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest, DEVICES_PATH, DeviceSummary, DeviceUpdate,
     ENROLMENT_CODES_PATH, EnrolmentCodeIssued, NewUserRequest, OVERSIGHT_PATH, PASSWORD_RESET_PATH,
     PasswordResetRequest, ResetLinkIssued, SESSION_PATH, SessionInfo, SignInRequest, USERS_PATH,
     UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
@@ -140,6 +140,21 @@ pub async fn update_user(
 ) -> Result<(), OrgError> {
     let path = format!("{USERS_PATH}/{username}");
     done(
+        json(with_csrf(Request::patch(&path), session), update)?
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// Names phone `id` (or takes its name away).
+pub async fn name_device(
+    session: &SessionInfo,
+    id: &str,
+    update: &DeviceUpdate,
+) -> Result<DeviceSummary, OrgError> {
+    let path = format!("{DEVICES_PATH}/{id}");
+    read(
         json(with_csrf(Request::patch(&path), session), update)?
             .send()
             .await,

@@ -287,7 +287,7 @@ impl Codebook {
                         code: entry.code.clone(),
                     });
                 }
-                if let Some(found) = hidden_character(&entry.label) {
+                if let Some(found) = crate::privacy::fold::hidden_character(&entry.label) {
                     return Err(CodebookError::HiddenCharacter {
                         list,
                         code: entry.code.clone(),
@@ -537,18 +537,6 @@ impl Codebook {
         });
         Ok(())
     }
-}
-
-/// The first character of `label` that does not show as itself: a control character, or an
-/// invisible one that could hide or reorder what a label says.
-fn hidden_character(label: &str) -> Option<char> {
-    // The zero-width non-joiner and joiner are part of correct spelling in Persian and Indic
-    // scripts, and they and the emoji variation selectors make up emoji: they shape what is
-    // shown, they cannot reorder or hide it.
-    const SHAPING: [char; 4] = ['\u{200C}', '\u{200D}', '\u{FE0E}', '\u{FE0F}'];
-    label.chars().find(|c| {
-        c.is_control() || (crate::privacy::fold::is_invisible(*c) && !SHAPING.contains(c))
-    })
 }
 
 fn default_supplies() -> Vec<CodebookEntry> {

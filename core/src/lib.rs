@@ -36,6 +36,7 @@ pub mod oversight;
 pub mod page_window;
 pub mod people;
 pub mod period;
+pub mod phone_label;
 pub mod pin;
 pub mod privacy;
 pub mod protocol;

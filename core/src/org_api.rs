@@ -3,6 +3,7 @@
 use crate::codebook::CodebookEdit;
 use crate::enrolment::EnrolmentCode;
 use crate::people::{NewPassword, OrgHandle, Role, Username};
+use crate::phone_label::PhoneLabel;
 use serde::{Deserialize, Serialize};
 
 /// Turns a one-time sign-in link into an account and a session.
@@ -13,6 +14,8 @@ pub const PASSWORD_RESET_PATH: &str = "/api/v1/password-reset";
 pub const SESSION_PATH: &str = "/api/v1/session";
 /// The organization's people (GET), a new person (POST).
 pub const USERS_PATH: &str = "/api/v1/users";
+/// A phone's own capture figures, as its managers see them (GET, with the device token).
+pub const MY_OVERSIGHT_PATH: &str = "/api/v1/oversight/mine";
 /// A new one-time code for a phone (POST).
 pub const ENROLMENT_CODES_PATH: &str = "/api/v1/enrolment-codes";
 /// Pages of the organization's app, a bundle of its own: the service answers them with its
@@ -145,12 +148,24 @@ pub struct EnrolmentCodeIssued {
 pub struct DeviceSummary {
     /// The public device id.
     pub id: String,
+    /// What the organization's managers call it, if they named it.
+    #[serde(default)]
+    pub label: Option<PhoneLabel>,
     /// When it enrolled (RFC 3339).
     pub enrolled_at: String,
     /// When it last synced, if ever.
     pub last_sync_at: Option<String>,
     /// When it was revoked, if it was.
     pub revoked_at: Option<String>,
+}
+
+/// `PATCH /api/v1/devices/{id}` body: a manager names a phone, or (with `null`) takes its
+/// name away.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceUpdate {
+    /// The phone's new label.
+    pub label: Option<PhoneLabel>,
 }
 
 /// `POST /api/v1/codebook` body: one edit to the version the editor saw.

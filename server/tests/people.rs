@@ -360,7 +360,7 @@ async fn managers_see_each_phones_weekly_captures_and_viewers_do_not() {
     assert_eq!(grid.devices.len(), 1);
     let activity = &grid.devices[0];
     assert_eq!(activity.device_id, phone.device_id);
-    assert!(!activity.quiet);
+    assert_eq!(activity.quiet, None);
     support::assert_near(activity.weeks[7].encounters, 27);
     assert_eq!(activity.weeks[7].days_active, 1);
     assert!(activity.weeks[..7].iter().all(|w| w.encounters.is_none()));
@@ -369,6 +369,104 @@ async fn managers_see_each_phones_weekly_captures_and_viewers_do_not() {
         .call(Method::GET, "/api/v1/oversight", Some(&viewer), None)
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // The worker's own phone reads exactly its own row, as its managers see it.
+    let mine: OversightResponse = server
+        .client
+        .get(server.at("/api/v1/oversight/mine"))
+        .bearer_auth(&phone.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.devices, grid.devices);
+    let other = server.enrol(org).await;
+    let theirs: OversightResponse = server
+        .client
+        .get(server.at("/api/v1/oversight/mine"))
+        .bearer_auth(&other.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs.devices.len(), 1);
+    assert_eq!(theirs.devices[0].device_id, other.device_id);
+    assert!(theirs.devices[0].weeks.iter().all(|w| w.days_active == 0));
+}
+
+#[tokio::test]
+async fn managers_name_phones_with_an_alias_the_guard_accepts_and_nobody_else_can() {
+    use peerpulse_core::oversight::OversightResponse;
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let hills = server.org("Hills").await;
+    let manager = server.person(org, Role::Manager, "mia").await;
+    let viewer = server.person(org, Role::Viewer, "vic").await;
+    let elsewhere = server.person(hills, Role::Admin, "hal").await;
+    let phone = server.enrol(org).await;
+    let path = format!("/api/v1/devices/{}", phone.device_id);
+    let named = server
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&manager),
+            Some(json!({"label": " Van team "})),
+        )
+        .await;
+    assert_eq!(named.status(), StatusCode::OK);
+    let named: Value = named.json().await.unwrap();
+    assert_eq!(named["label"], "Van team");
+    for identifying in ["call 0412 345 678", "ana@example.org", ""] {
+        let res = server
+            .call(
+                Method::PATCH,
+                &path,
+                Some(&manager),
+                Some(json!({ "label": identifying })),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{identifying:?}"
+        );
+    }
+    for (who, status) in [
+        (&viewer, StatusCode::FORBIDDEN),
+        (&elsewhere, StatusCode::NOT_FOUND),
+    ] {
+        let res = server
+            .call(
+                Method::PATCH,
+                &path,
+                Some(who),
+                Some(json!({"label": "Mine now"})),
+            )
+            .await;
+        assert_eq!(res.status(), status);
+    }
+    let grid: OversightResponse = server
+        .call(Method::GET, "/api/v1/oversight", Some(&manager), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(grid.devices[0].label.as_ref().unwrap().as_str(), "Van team");
+    let cleared = server
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&manager),
+            Some(json!({"label": null})),
+        )
+        .await;
+    assert_eq!(cleared.status(), StatusCode::OK);
+    let cleared: Value = cleared.json().await.unwrap();
+    assert_eq!(cleared["label"], Value::Null);
 }
 
 #[tokio::test]

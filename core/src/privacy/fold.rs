@@ -168,6 +168,18 @@ pub fn is_invisible(c: char) -> bool {
     i > 0 && INVISIBLE[i - 1].contains(&code)
 }
 
+/// The first character of `label` that does not show as itself: a control character, or an
+/// invisible one that could hide or reorder what a label says.
+pub fn hidden_character(label: &str) -> Option<char> {
+    // The zero-width non-joiner and joiner are part of correct spelling in Persian and Indic
+    // scripts, and they and the emoji variation selectors make up emoji: they shape what is
+    // shown, they cannot reorder or hide it.
+    const SHAPING: [char; 4] = ['\u{200C}', '\u{200D}', '\u{FE0E}', '\u{FE0F}'];
+    label
+        .chars()
+        .find(|c| c.is_control() || (is_invisible(*c) && !SHAPING.contains(c)))
+}
+
 /// Invisible code points, in order (the tests check them against the Unicode database).
 const INVISIBLE: [std::ops::RangeInclusive<u32>; 25] = [
     0x00AD..=0x00AD,   // soft hyphen

@@ -4,6 +4,7 @@ use super::{Db, DbError, now};
 use crate::secrets::{self, CodeKey};
 use peerpulse_core::enrolment::EnrolmentCode;
 pub use peerpulse_core::org_api::DeviceSummary;
+use peerpulse_core::phone_label::PhoneLabel;
 
 /// An enrolled, not revoked device: every query it makes is scoped to its organization.
 /// (Requests prove they are one in `auth`.)
@@ -93,23 +94,75 @@ pub async fn revoke(db: &Db, org_id: i64, device_id: &str) -> Result<bool, DbErr
     Ok(done.rows_affected() == 1)
 }
 
+/// A device as stored.
+#[derive(sqlx::FromRow)]
+struct DeviceRow {
+    id: String,
+    label: Option<String>,
+    enrolled_at: String,
+    last_sync_at: Option<String>,
+    revoked_at: Option<String>,
+}
+
+impl DeviceRow {
+    fn summary(self) -> DeviceSummary {
+        DeviceSummary {
+            // A label stored before the guard learned something is shown no more, never sent.
+            label: self.label.and_then(|l| {
+                PhoneLabel::new(&l)
+                    .inspect_err(|e| tracing::warn!(device = %self.id, "a stored phone label is refused now: {e}"))
+                    .ok()
+            }),
+            id: self.id,
+            enrolled_at: self.enrolled_at,
+            last_sync_at: self.last_sync_at,
+            revoked_at: self.revoked_at,
+        }
+    }
+}
+
 /// Every device of `org_id`, oldest first.
 pub async fn list(db: &Db, org_id: i64) -> Result<Vec<DeviceSummary>, DbError> {
-    let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT id, enrolled_at, last_sync_at, revoked_at FROM devices WHERE org_id = $1 ORDER BY enrolled_at, id",
+    let rows: Vec<DeviceRow> = sqlx::query_as(
+        "SELECT id, label, enrolled_at, last_sync_at, revoked_at FROM devices \
+         WHERE org_id = $1 ORDER BY enrolled_at, id",
     )
     .bind(org_id)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, enrolled_at, last_sync_at, revoked_at)| DeviceSummary {
-                id,
-                enrolled_at,
-                last_sync_at,
-                revoked_at,
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().map(DeviceRow::summary).collect())
+}
+
+/// Device `device_id` of `org_id`, if it is one.
+pub async fn summary(
+    db: &Db,
+    org_id: i64,
+    device_id: &str,
+) -> Result<Option<DeviceSummary>, DbError> {
+    let row: Option<DeviceRow> = sqlx::query_as(
+        "SELECT id, label, enrolled_at, last_sync_at, revoked_at FROM devices \
+         WHERE org_id = $1 AND id = $2",
+    )
+    .bind(org_id)
+    .bind(device_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(DeviceRow::summary))
+}
+
+/// Names device `device_id` of `org_id` (or, with `None`, takes its name away). Returns
+/// whether the organization has that device.
+pub async fn set_label(
+    db: &Db,
+    org_id: i64,
+    device_id: &str,
+    label: Option<&PhoneLabel>,
+) -> Result<bool, DbError> {
+    let done = sqlx::query("UPDATE devices SET label = $1 WHERE id = $2 AND org_id = $3")
+        .bind(label.map(PhoneLabel::as_str))
+        .bind(device_id)
+        .bind(org_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -17,8 +17,8 @@ use axum::http::header::{CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS}
 use axum::routing::{any, delete, get, post};
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH};
 use peerpulse_core::org_api::{
-    CODEBOOK_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, OVERSIGHT_PATH, PASSWORD_RESET_PATH,
-    SESSION_PATH, USERS_PATH, WELCOME_PATH,
+    CODEBOOK_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, MY_OVERSIGHT_PATH, OVERSIGHT_PATH,
+    PASSWORD_RESET_PATH, SESSION_PATH, USERS_PATH, WELCOME_PATH,
 };
 use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
@@ -63,7 +63,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route(ENROLMENT_CODES_PATH, post(people::issue_enrolment_code))
         .route(DEVICES_PATH, get(people::list_devices))
+        .route(
+            &format!("{DEVICES_PATH}/{{id}}"),
+            axum::routing::patch(people::update_device),
+        )
         .route(OVERSIGHT_PATH, get(people::oversight))
+        .route(MY_OVERSIGHT_PATH, get(people::my_oversight))
         .route(
             CODEBOOK_PATH,
             get(people::codebook).post(people::edit_codebook),

@@ -4,7 +4,7 @@
 use super::ApiJson;
 use crate::AppState;
 use crate::attempts::client_key;
-use crate::auth::{Reader, SessionCookie, require, session_token};
+use crate::auth::{Device, Reader, SessionCookie, require, session_token};
 use crate::connections::ClientAddress;
 use crate::db::people::{self, NewAccountError, Person};
 use crate::db::{buckets, devices, enrolment, orgs};
@@ -18,8 +18,9 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use peerpulse_core::codebook::{Codebook, CodebookEdit};
 use peerpulse_core::org_api::{
-    CodebookEditRequest, DeviceSummary, EnrolmentCodeIssued, NewUserRequest, PasswordResetRequest,
-    ResetLinkIssued, SessionInfo, SignInRequest, UserSummary, UserUpdate, WelcomeRequest,
+    CodebookEditRequest, DeviceSummary, DeviceUpdate, EnrolmentCodeIssued, NewUserRequest,
+    PasswordResetRequest, ResetLinkIssued, SessionInfo, SignInRequest, UserSummary, UserUpdate,
+    WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::{MAX_PASSWORD_CHARS, Permission, Username};
@@ -376,6 +377,55 @@ pub async fn oversight(
         OVERSIGHT_WEEKS,
         chrono::Utc::now(),
     )))
+}
+
+/// `GET /api/v1/oversight/mine`: a phone's own row of the oversight grid, exactly as its
+/// managers see it, so a worker sees what is said about their phone (support, not
+/// surveillance).
+pub async fn my_oversight(
+    State(state): State<AppState>,
+    device: Device,
+) -> Result<Json<OversightResponse>, ApiError> {
+    let org = super::org_of(&state, device.org_id).await?;
+    let today = chrono::Utc::now().date_naive();
+    let since = today - chrono::Days::new(7 * u64::from(OVERSIGHT_WEEKS));
+    let mut totals = buckets::encounters_per_device(&state.db, device.org_id, since).await?;
+    totals.retain(|(id, _, _)| *id == device.id);
+    let me = devices::summary(&state.db, device.org_id, &device.id)
+        .await?
+        .ok_or(ApiError::Unauthorized(
+            "This device token is unknown or revoked: enrol the phone again with a new code.",
+        ))?;
+    Ok(Json(peerpulse_core::oversight::oversight(
+        DisclosureRule::new(org.threshold),
+        &totals,
+        &[me],
+        today,
+        OVERSIGHT_WEEKS,
+        chrono::Utc::now(),
+    )))
+}
+
+/// `PATCH /api/v1/devices/{id}`: a manager names a phone (an alias or a team, checked by the
+/// free-text guard), or takes its name away.
+pub async fn update_device(
+    State(state): State<AppState>,
+    person: Person,
+    Path(id): Path<String>,
+    ApiJson(update): ApiJson<DeviceUpdate>,
+) -> Result<Json<DeviceSummary>, ApiError> {
+    require(&person, Permission::EnrolPhones)?;
+    if !devices::set_label(&state.db, person.org_id, &id, update.label.as_ref()).await? {
+        return Err(ApiError::NoSuchRecord(
+            "Your organization has no such phone.",
+        ));
+    }
+    let named = devices::summary(&state.db, person.org_id, &id)
+        .await?
+        .ok_or(ApiError::NoSuchRecord(
+            "Your organization has no such phone.",
+        ))?;
+    Ok(Json(named))
 }
 
 /// ISO weeks the oversight grid covers, this one included.

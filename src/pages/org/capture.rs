@@ -4,7 +4,7 @@ use crate::components::disclosure::DisclosureNote;
 use crate::org_client;
 use chrono::{DateTime, Local};
 use leptos::prelude::*;
-use peerpulse_core::oversight::WeekActivity;
+use peerpulse_core::oversight::{DeviceActivity, Quiet, WeekActivity};
 
 /// When a phone last synced, as a manager reads it: "Sun 29 Nov, 21:34" in this browser's
 /// time.
@@ -20,11 +20,35 @@ fn synced_at(at: Option<&str>) -> String {
 }
 
 /// "1 day", "3 days".
-fn days(n: u8) -> String {
-    if n == 1 {
-        "1 day".to_owned()
-    } else {
-        format!("{n} days")
+fn days(n: impl Into<u32>) -> String {
+    match n.into() {
+        1 => "1 day".to_owned(),
+        n => format!("{n} days"),
+    }
+}
+
+/// What a manager reads beside a phone: why it is flagged, against its own rhythm, or when it
+/// last synced.
+fn status(device: &DeviceActivity) -> String {
+    let synced = synced_at(device.last_sync_at.as_deref());
+    let rhythm = device
+        .usual_gap_days
+        .map(|g| match g {
+            0 | 1 => " (it usually logs every day)".to_owned(),
+            g => format!(" (it usually logs every {})", days(g)),
+        })
+        .unwrap_or_default();
+    match device.quiet {
+        _ if device.revoked => "Revoked: its counts stay".to_owned(),
+        Some(Quiet::NeverSynced) => "Never synced since it enrolled".to_owned(),
+        Some(Quiet::NotSynced { days: n }) => {
+            format!("Not synced for {}: last sync {synced}", days(n))
+        }
+        Some(Quiet::NothingLogged { days: Some(n) }) => {
+            format!("Nothing logged for {}{rhythm}", days(n))
+        }
+        Some(Quiet::NothingLogged { days: None }) => "Nothing logged in these 8 weeks".to_owned(),
+        None => format!("Last sync {synced}"),
     }
 }
 
@@ -75,15 +99,12 @@ pub fn Capture() -> impl IntoView {
                         }).collect_view();
                         let rows = grid.devices.into_iter().map(|device| {
                             let cells = device.weeks.iter().map(|&w| week_cell(w, threshold)).collect_view();
-                            let synced = synced_at(device.last_sync_at.as_deref());
-                            let status = if device.quiet {
-                                format!("Quiet: last sync {synced}")
-                            } else {
-                                format!("Last sync {synced}")
-                            };
+                            let status = status(&device);
+                            let name = device.label.as_ref().map_or_else(|| device.device_id.clone(), ToString::to_string);
+                            let id = device.label.is_some().then(|| device.device_id.clone());
                             view! {
-                                <tr class:quiet=device.quiet>
-                                    <th scope="row">{device.device_id.clone()}<br /><span class="muted">{status}</span></th>
+                                <tr class:quiet=device.quiet.is_some()>
+                                    <th scope="row">{name}{id.map(|id| view! { " " <span class="muted">{id}</span> })}<br /><span class="muted">{status}</span></th>
                                     {cells}
                                 </tr>
                             }

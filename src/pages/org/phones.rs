@@ -2,8 +2,9 @@
 
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
-use peerpulse_core::org_api::SessionInfo;
+use peerpulse_core::org_api::{DeviceSummary, DeviceUpdate, SessionInfo};
 use peerpulse_core::people::Permission;
+use peerpulse_core::phone_label::PhoneLabel;
 
 /// Enrolled phones, a new enrolment code, and revocation for admins.
 #[component]
@@ -18,8 +19,13 @@ pub fn Phones(info: SessionInfo) -> impl IntoView {
         let (info, id) = (info.get_value(), id.clone());
         async move { org_client::revoke(&info, &id).await }
     });
+    let rename = Action::new_local(move |(id, update): &(String, DeviceUpdate)| {
+        let (info, id, update) = (info.get_value(), id.clone(), update.clone());
+        async move { org_client::name_device(&info, &id, &update).await }
+    });
     let devices = LocalResource::new(move || {
         revoke.version().track();
+        rename.version().track();
         issue.version().track();
         org_client::devices()
     });
@@ -45,13 +51,14 @@ pub fn Phones(info: SessionInfo) -> impl IntoView {
                 Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
             })}
             {move || revoke.value().get().and_then(Result::err).map(|e: OrgError| view! { <p role="alert" class="error">{e.to_string()}</p> })}
+            {move || rename.value().get().and_then(Result::err).map(|e: OrgError| view! { <p role="alert" class="error">{e.to_string()}</p> })}
             <Transition fallback=|| view! { <p>"Loading phones…"</p> }>
                 {move || devices.get().map(|read| match read {
                     Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="muted">"No phone has enrolled yet."</p> }.into_any(),
                     Ok(list) => view! {
                         <table>
-                            <thead><tr><th scope="col">"Phone"</th><th scope="col">"Last sync"</th><th scope="col">"Status"</th></tr></thead>
+                            <thead><tr><th scope="col">"Phone"</th><th scope="col">"Name (an alias or a team, never a legal name)"</th><th scope="col">"Last sync"</th><th scope="col">"Status"</th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|d| {
                                     let id = d.id.clone();
@@ -59,6 +66,7 @@ pub fn Phones(info: SessionInfo) -> impl IntoView {
                                     view! {
                                         <tr>
                                             <td>{d.id.clone()}</td>
+                                            <td><PhoneName device=d.clone() rename /></td>
                                             <td>{d.last_sync_at.clone().unwrap_or_else(|| "never".into())}</td>
                                             <td>
                                                 {if active { "Active".to_owned() } else { "Revoked".to_owned() }}
@@ -79,5 +87,52 @@ pub fn Phones(info: SessionInfo) -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Naming a phone.
+type Rename = Action<(String, DeviceUpdate), Result<DeviceSummary, OrgError>>;
+
+/// A phone's name, which a manager can change: an alias or a team, never a legal name.
+#[component]
+fn PhoneName(device: DeviceSummary, rename: Rename) -> impl IntoView {
+    let typed = RwSignal::new(
+        device
+            .label
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    );
+    let problem = RwSignal::new(None::<String>);
+    let id = device.id;
+    let input_id = format!("name-of-{id}");
+    let save = {
+        let id = id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let text = typed.get_untracked();
+            let label = if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                PhoneLabel::new(&text).map(Some)
+            };
+            match label {
+                Ok(label) => {
+                    problem.set(None);
+                    rename.dispatch((id.clone(), DeviceUpdate { label }));
+                }
+                Err(e) => problem.set(Some(format!("{e}."))),
+            }
+        }
+    };
+    view! {
+        <form class="phone-name" on:submit=save novalidate>
+            <label class="visually-hidden" for=input_id.clone()>{format!("Name for {id}")}</label>
+            <input id=input_id maxlength="40" autocomplete="off" prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
+            <button type="submit" class="secondary" aria-label=format!("Save the name of {id}") disabled=move || rename.pending().get()>"Save"</button>
+            <Show when=move || problem.with(Option::is_some)>
+                <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+            </Show>
+        </form>
     }
 }
