@@ -177,3 +177,66 @@ pub struct CodebookEditRequest {
     /// The change.
     pub edit: CodebookEdit,
 }
+
+/// An organization's indicators (GET, anyone signed in; PUT, managers and admins).
+pub const INDICATORS_PATH: &str = "/api/v1/indicators";
+/// A report of the indicators for a period (GET, anyone signed in).
+pub const REPORTS_PATH: &str = "/api/v1/reports";
+/// A report in DHIS2's forms (GET, managers and admins): `?period=2026-11&format=json|adx`.
+pub const DHIS2_EXPORT_PATH: &str = "/api/v1/reports/dhis2";
+
+/// An organization's indicators and how they go to DHIS2, at a version.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorBook {
+    /// Raised by each change; a change made on an older one is refused.
+    pub version: u32,
+    /// The indicators, in the order reports show them.
+    pub indicators: Vec<crate::indicator::Indicator>,
+    /// Which DHIS2 organisation units the totals and sites report as.
+    #[serde(default)]
+    pub dhis2: crate::dhis2::Dhis2Settings,
+}
+
+/// `GET /api/v1/indicators` answer: the stored book, and the starter set a manager can
+/// adopt (what of it the codebook has codes for).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorsResponse {
+    /// The organization's indicators.
+    pub book: IndicatorBook,
+    /// The starter set.
+    pub starter: Vec<crate::indicator::Indicator>,
+}
+
+/// `PUT /api/v1/indicators` body: the whole book as edited on version `base_version`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorsUpdate {
+    /// The version the edit was made on.
+    pub base_version: u32,
+    /// The indicators.
+    pub indicators: Vec<crate::indicator::Indicator>,
+    /// The DHIS2 settings.
+    #[serde(default)]
+    pub dhis2: crate::dhis2::Dhis2Settings,
+}
+
+/// `GET /api/v1/reports` and `/reports/dhis2` query.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// A week, month or quarter (`2026-W48`, `2026-11`, `2026-Q4`); this month by default.
+    pub period: Option<crate::period::Period>,
+    /// For `/reports/dhis2`: `json` (dataValueSets, the default) or `adx`.
+    #[serde(default)]
+    pub format: Option<Dhis2Format>,
+}
+
+/// The form of a DHIS2 export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dhis2Format {
+    /// A `dataValueSets` JSON document.
+    Json,
+    /// An ADX XML document.
+    Adx,
+}

@@ -5,6 +5,7 @@ mod enrol;
 mod notes;
 mod people;
 mod pwa;
+mod reports;
 mod sync;
 mod trends;
 
@@ -17,8 +18,9 @@ use axum::http::header::{CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS}
 use axum::routing::{any, delete, get, post};
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH};
 use peerpulse_core::org_api::{
-    CODEBOOK_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, MY_OVERSIGHT_PATH, OVERSIGHT_PATH,
-    PASSWORD_RESET_PATH, SESSION_PATH, USERS_PATH, WELCOME_PATH,
+    CODEBOOK_PATH, DEVICES_PATH, DHIS2_EXPORT_PATH, ENROLMENT_CODES_PATH, INDICATORS_PATH,
+    MY_OVERSIGHT_PATH, OVERSIGHT_PATH, PASSWORD_RESET_PATH, REPORTS_PATH, SESSION_PATH, USERS_PATH,
+    WELCOME_PATH,
 };
 use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
@@ -68,6 +70,9 @@ pub fn router(state: AppState) -> Router {
             axum::routing::patch(people::update_device),
         )
         .route(OVERSIGHT_PATH, get(people::oversight))
+        .route(INDICATORS_PATH, get(reports::list).put(reports::replace))
+        .route(REPORTS_PATH, get(reports::report))
+        .route(DHIS2_EXPORT_PATH, get(reports::dhis2_export))
         .route(MY_OVERSIGHT_PATH, get(people::my_oversight))
         .route(
             CODEBOOK_PATH,

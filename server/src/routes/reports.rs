@@ -1,0 +1,136 @@
+//! Program indicators and their reports: `GET`/`PUT /api/v1/indicators`,
+//! `GET /api/v1/reports` and the DHIS2 export `GET /api/v1/reports/dhis2`. Every value is
+//! published by the disclosure rule; what it does not show is neither shown nor exported.
+
+use super::{ApiJson, trends::coded_counts};
+use crate::AppState;
+use crate::auth::require;
+use crate::db::indicators::{self, ActivePhones, SetError};
+use crate::db::people::Person;
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use peerpulse_core::dhis2;
+use peerpulse_core::indicator::{self, Report};
+use peerpulse_core::org_api::{
+    Dhis2Format, IndicatorBook, IndicatorsResponse, IndicatorsUpdate, ReportQuery,
+};
+use peerpulse_core::people::Permission;
+use peerpulse_core::period::{Granularity, Period};
+use peerpulse_core::privacy::DisclosureRule;
+use peerpulse_core::protocol::TrendsQuery;
+
+/// `GET /api/v1/indicators`: the organization's indicators, and the starter set.
+pub async fn list(
+    State(state): State<AppState>,
+    person: Person,
+) -> Result<Json<IndicatorsResponse>, ApiError> {
+    require(&person, Permission::ReadTrends)?;
+    let org = super::org_of(&state, person.org_id).await?;
+    Ok(Json(IndicatorsResponse {
+        book: indicators::get(&state.db, org.id).await?,
+        starter: indicator::starter_set(&org.codebook),
+    }))
+}
+
+/// `PUT /api/v1/indicators`: the whole book as a manager edited it on `base_version`.
+pub async fn replace(
+    State(state): State<AppState>,
+    person: Person,
+    ApiJson(update): ApiJson<IndicatorsUpdate>,
+) -> Result<Json<IndicatorBook>, ApiError> {
+    require(&person, Permission::EditCodebook)?;
+    let org = super::org_of(&state, person.org_id).await?;
+    indicator::check_all(&update.indicators, &org.codebook)
+        .map_err(|e| ApiError::Unprocessable(format!("These indicators cannot be kept: {e}.")))?;
+    let book = IndicatorBook {
+        version: update.base_version,
+        indicators: update.indicators,
+        dhis2: update.dhis2,
+    };
+    indicators::set(&state.db, org.id, update.base_version, book)
+        .await
+        .map(Json)
+        .map_err(|e| match e {
+            SetError::Changed { now } => ApiError::Conflict(format!(
+                "The indicators changed meanwhile (now version {now}): reload them and make the change again."
+            )),
+            SetError::NoOrg => ApiError::Internal("an organization vanished".into()),
+            SetError::Db(e) => e.into(),
+        })
+}
+
+/// The report of the organization's indicators for the query's period (a week, a month or a
+/// quarter: reports compare calendar periods, as every published count does).
+async fn report_for(
+    state: &AppState,
+    person: &Person,
+    query: &ReportQuery,
+) -> Result<(Report, dhis2::Dhis2Settings), ApiError> {
+    let today = Utc::now().date_naive();
+    let period = TrendsQuery {
+        period: Some(
+            query
+                .period
+                .unwrap_or_else(|| Period::containing(Granularity::Month, today)),
+        ),
+        ..TrendsQuery::default()
+    }
+    .period(today)
+    .map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
+    if period.granularity() == Granularity::Day {
+        return Err(ApiError::InvalidQuery(
+            "a report covers a week, a month or a quarter (2026-W48, 2026-11, 2026-Q4)".into(),
+        ));
+    }
+    let org = super::org_of(state, person.org_id).await?;
+    let book = indicators::get(&state.db, org.id).await?;
+    let previous = period.previous();
+    let counts = coded_counts(state, &org, previous.first_day(), period.last_day()).await?;
+    let phones =
+        ActivePhones::read(&state.db, org.id, previous.first_day(), period.last_day()).await?;
+    let report = indicator::report(
+        DisclosureRule::new(org.threshold),
+        &book.indicators,
+        &org.codebook,
+        &counts,
+        &phones,
+        period,
+    );
+    Ok((report, book.dhis2))
+}
+
+/// `GET /api/v1/reports`: every indicator for a period, by site and in total, with the period
+/// before and the change.
+pub async fn report(
+    State(state): State<AppState>,
+    person: Person,
+    query: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Report>, ApiError> {
+    require(&person, Permission::ReadTrends)?;
+    let Query(query) = query?;
+    Ok(Json(report_for(&state, &person, &query).await?.0))
+}
+
+/// `GET /api/v1/reports/dhis2`: the report's published, mapped values as a DHIS2
+/// `dataValueSets` document or as ADX (managers and admins).
+pub async fn dhis2_export(
+    State(state): State<AppState>,
+    person: Person,
+    query: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    require(&person, Permission::EditCodebook)?;
+    let Query(query) = query?;
+    let (report, settings) = report_for(&state, &person, &query).await?;
+    Ok(match query.format.unwrap_or(Dhis2Format::Json) {
+        Dhis2Format::Json => Json(dhis2::data_value_set(&report, &settings)).into_response(),
+        Dhis2Format::Adx => (
+            [(CONTENT_TYPE, "application/adx+xml; charset=utf-8")],
+            dhis2::adx(&report, &settings),
+        )
+            .into_response(),
+    })
+}
