@@ -247,7 +247,7 @@ fn luhn(digits: &[u32]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Brazilian CPF: eleven digits, the last two check digits of the others.
