@@ -195,28 +195,23 @@ pub(crate) fn vehicle_plates(words: &[Word<'_>]) -> Vec<Finding> {
             continue;
         }
         if PLATE_CUES.contains(&w.lower().as_str()) {
-            let plate = words[i + 1..]
-                .iter()
-                .take(3)
-                .skip_while(|n| {
-                    ["number", "no", "is", "es", "é", "#"].contains(&n.lower().as_str())
+            // The plate is the first word with a digit after "number", "is" and the like.
+            let plate = (i + 1..words.len().min(i + 4))
+                .find(|&j| {
+                    !["number", "no", "is", "es", "é", "#"].contains(&words[j].lower().as_str())
                 })
-                .take(1)
-                .find(|n| n.digits() > 0);
-            if let Some(plate) = plate {
-                let index = words
-                    .iter()
-                    .position(|x| x.start == plate.start)
-                    .unwrap_or(i);
+                .filter(|&j| words[j].digits() > 0);
+            if let Some(j) = plate {
+                // Its second half, if it was typed apart: "4821 KLM".
                 let last = words
-                    .get(index + 1)
+                    .get(j + 1)
                     .filter(|n| {
                         n.text.len() <= 4
                             && !n.after_pause
                             && shape(n.text).chars().all(|c| c == 'A' || c == '9')
                     })
-                    .unwrap_or(plate);
-                out.push(finding(Identifier::VehiclePlate, plate, last));
+                    .unwrap_or(&words[j]);
+                out.push(finding(Identifier::VehiclePlate, &words[j], last));
             }
             continue;
         }
