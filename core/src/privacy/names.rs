@@ -269,6 +269,7 @@ const CUES: &[(&[&str], Case)] = &[
     (&["named"], Case::Capitalized),
     (&["called"], Case::Capitalized),
     (&["nicknamed"], Case::Capitalized),
+    (&["they", "call"], Case::Capitalized),
     (&["call", "him"], Case::Capitalized),
     (&["call", "her"], Case::Capitalized),
     (&["calls", "him"], Case::Capitalized),
@@ -330,8 +331,9 @@ const ARTICLES: [&str; 14] = [
     "the", "el", "la", "lo", "los", "las", "le", "les", "o", "a", "os", "as", "al", "un",
 ];
 
-/// Words after a name that make it a place or a day: "Victoria Park", "Jordan river".
-const PLACE_AFTER: [&str; 58] = [
+/// Words after a name that make it a place or a day: "Victoria Park", "Jordan river",
+/// "Christmas Eve". Alone, they are no names either.
+const PLACE_AFTER: [&str; 59] = [
     "park",
     "street",
     "st",
@@ -388,6 +390,7 @@ const PLACE_AFTER: [&str; 58] = [
     "village",
     "cross",
     "day",
+    "eve",
     "trail",
     "club",
 ];
