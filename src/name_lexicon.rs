@@ -1,6 +1,6 @@
 //! The guard's name lexicon on the phone.
 //!
-//! At about 150 KB (47 KB brotli) it would weigh on the first screen as part of the wasm, so
+//! At 148 KB (46 KB brotli) it would weigh on the first screen as part of the wasm, so
 //! the PWA builds core without it: `index.html` copies `core/data/names.txt` beside the app as
 //! `/names.txt` and links it for the service worker to cache with the shell, and once the app
 //! has mounted it is fetched and handed to the guard. Until then the guard on the phone finds
