@@ -6,6 +6,8 @@
 // cached and assets no longer referenced are dropped. API calls are never cached.
 const CACHE = "peerpulse-shell-v2";
 const SHELL = "/";
+// Fetched by the app after its first screen, not referenced by the shell: cached with it.
+const LATER = ["/names.txt"];
 
 function assetsOf(html) {
   const urls = new Set();
@@ -20,7 +22,7 @@ async function refreshShell() {
   if (!response.ok) throw new Error("shell fetch failed: " + response.status);
   const html = await response.clone().text();
   const cache = await caches.open(CACHE);
-  const assets = assetsOf(html);
+  const assets = [...assetsOf(html), ...LATER];
   await cache.addAll(assets);
   await cache.put(SHELL, response);
   const keep = new Set([SHELL, ...assets].map((u) => new URL(u, self.location.origin).href));

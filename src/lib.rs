@@ -6,6 +6,7 @@ pub mod components;
 pub mod download;
 pub mod idle_lock;
 pub mod json;
+pub mod name_lexicon;
 pub mod org_app;
 pub mod org_client;
 pub mod pages;

@@ -355,7 +355,7 @@ mod tests {
         );
         assert_eq!(
             flagged.unwrap_err().to_string(),
-            "the note \"0412 345 678\" looks like a phone number. \
+            "the note \"Tony Lee\" looks like a name; \"0412 345 678\" looks like a phone number. \
              Please rephrase without details that could identify someone."
         );
     }

@@ -120,6 +120,12 @@ pub enum RejectionReason {
         /// The code sent.
         code: String,
     },
+    /// A free tag that may identify someone: a name typed as a need, say.
+    #[error("{message}")]
+    IdentifyingTag {
+        /// What looks identifying, in a worker's words.
+        message: String,
+    },
     /// Version 0 is reserved for "never changed".
     #[error("version must be at least 1")]
     ZeroVersion,
@@ -237,10 +243,13 @@ impl BucketUpdate {
             Measure::Need(c) => unknown(CodeList::Need, c),
             Measure::Supply(c) | Measure::SupplyUnits(c) => unknown(CodeList::Supply, c),
             Measure::Referral(c) => unknown(CodeList::Referral, c),
-            // Free tags are new words by design; the type already made them valid codes.
-            Measure::Encounters | Measure::Kind(_) | Measure::Reach(_) | Measure::FreeTag(_) => {
-                None
-            }
+            // Free tags are new words by design, but they leave the phone: guarded again here.
+            Measure::FreeTag(tag) => crate::privacy::free_tag::check(tag).err().map(|flagged| {
+                RejectionReason::IdentifyingTag {
+                    message: flagged.to_string(),
+                }
+            }),
+            Measure::Encounters | Measure::Kind(_) | Measure::Reach(_) => None,
         });
         found.map_or(Ok(()), Err)
     }
@@ -507,6 +516,20 @@ mod tests {
     fn negative_counts_do_not_parse() {
         let bad = serde_json::json!({"buckets": [{"day": "2026-11-24", "site": "van", "dimension": "encounters", "count": -1, "version": 1}]});
         assert!(serde_json::from_value::<SyncRequest>(bad).is_err());
+    }
+
+    #[test]
+    fn bucket_checks_refuse_a_free_tag_that_names_someone() {
+        let book = Codebook::harm_reduction_default();
+        let tag = |t: &str| update(Measure::FreeTag(Code::new(t).unwrap()));
+        assert_eq!(tag("dental-care").check(&book, today()), Ok(()));
+        for name in ["maria-lopez", "named-dave", "john-smith"] {
+            let Err(RejectionReason::IdentifyingTag { message }) = tag(name).check(&book, today())
+            else {
+                panic!("{name} was accepted");
+            };
+            assert!(message.contains("looks like a name"), "{message}");
+        }
     }
 
     #[test]

@@ -28,11 +28,18 @@ pub fn label(tag: &Code) -> String {
         .unwrap_or_default()
 }
 
+/// Checks a tag that arrives as a code, as the service does: its words must not identify
+/// anyone, nor be a name alone ("maria-lopez").
+pub fn check(tag: &Code) -> Result<(), FlaggedText> {
+    guard::check_tag(&tag.as_str().replace('-', " "))
+}
+
 /// Turns what a worker typed into a tag code, so "Dental  Care", "dental-cares" and
 /// "dental care" count as one need: lowercase, words joined by hyphens, punctuation
-/// dropped, simple English plurals made singular.
+/// dropped, simple English plurals made singular. A tag that may identify someone, or is a
+/// name alone ("Maria Lopez"), is refused with the reason.
 pub fn normalize(raw: &str) -> Result<Code, FreeTagError> {
-    guard::check(raw)?;
+    guard::check_tag(raw)?;
     let words: Vec<String> = raw
         .split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == '/')
         .map(|w| {
@@ -51,7 +58,10 @@ pub fn normalize(raw: &str) -> Result<Code, FreeTagError> {
     if joined.len() > MAX_CODE_LEN {
         return Err(FreeTagError::TooLong);
     }
-    Ok(Code::new(&joined).expect("lowercase ascii words joined by single hyphens form a code"))
+    let tag =
+        Code::new(&joined).expect("lowercase ascii words joined by single hyphens form a code");
+    check(&tag)?;
+    Ok(tag)
 }
 
 /// A simple singular: "needles" → "needle", "supplies" → "supply", "boxes" → "box".
@@ -102,5 +112,18 @@ mod tests {
             normalize("named Dave"),
             Err(FreeTagError::Identifying(_))
         ));
+    }
+
+    #[test]
+    fn a_name_typed_as_a_need_is_refused_with_the_reason() {
+        for typed in ["Maria Lopez", "maria lopez", "John Smith", "@bigmike88"] {
+            let Err(FreeTagError::Identifying(flagged)) = normalize(typed) else {
+                panic!("{typed} was accepted");
+            };
+            assert!(flagged.to_string().contains("looks like a"), "{flagged}");
+        }
+        assert!(check(&Code::new("maria-lopez").unwrap()).is_err());
+        assert_eq!(check(&Code::new("dental-care").unwrap()), Ok(()));
+        assert_eq!(tag("Hope Street drop-in"), "hope-street-drop-in");
     }
 }

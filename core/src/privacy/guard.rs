@@ -9,23 +9,34 @@
 //! phone and the service both come through [`check`], so both read the same.
 
 use crate::privacy::fold::{Folded, RIGHT_TO_LEFT_OVERRIDE};
+use crate::privacy::identifiers::{handles, national_ids, profile_links, vehicle_plates};
+use crate::privacy::names::names;
+use crate::privacy::words::{Word, words};
 use std::fmt;
 use std::ops::Range;
 
-/// A kind of identifying detail.
+/// A kind of identifying detail. Where two findings overlap, the earlier kind wins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Identifier {
     /// An email address.
     Email,
+    /// A link to a person's profile or chat: `instagram.com/…`, `wa.me/…`.
+    ProfileLink,
+    /// A social-media handle: `@name_88`.
+    Handle,
     /// A date that could be a date of birth.
     DateOfBirth,
     /// A street address or a flat, unit or room number.
     StreetAddress,
+    /// A national ID number whose format (and check digit, where it has one) fits.
+    NationalId,
     /// A phone number.
     PhoneNumber,
+    /// A vehicle plate.
+    VehiclePlate,
     /// A number that looks like an ID, card or case number.
     IdNumber,
-    /// A person's name after words like "named", "called", "Mr".
+    /// A person's name or nickname.
     Name,
 }
 
@@ -34,9 +45,13 @@ impl Identifier {
     pub fn label(self) -> &'static str {
         match self {
             Self::Email => "an email address",
+            Self::ProfileLink => "a link to someone's profile",
+            Self::Handle => "a social-media handle",
             Self::DateOfBirth => "a date of birth",
             Self::StreetAddress => "an address",
+            Self::NationalId => "a national ID number",
             Self::PhoneNumber => "a phone number",
+            Self::VehiclePlate => "a vehicle plate",
             Self::IdNumber => "an ID number",
             Self::Name => "a name",
         }
@@ -102,6 +117,20 @@ pub fn check(text: &str) -> Result<(), FlaggedText> {
     }
 }
 
+/// Accepts a free tag only when nothing in it looks identifying and it is not just a name:
+/// a tag is a need in two or three words, so "will brown" is a person even though "will" and
+/// "brown" alone are words. The phone checks a tag as typed, the service as it arrives.
+pub fn check_tag(text: &str) -> Result<(), FlaggedText> {
+    check(text)?;
+    match crate::privacy::names::whole_name(&words(Folded::new(text).as_str())) {
+        None => Ok(()),
+        Some(_) => Err(FlaggedText {
+            text: text.to_owned(),
+            findings: vec![finding(Identifier::Name, 0..text.len())],
+        }),
+    }
+}
+
 /// Every identifying detail in `text`, in order, without overlaps.
 pub fn scan(text: &str) -> Vec<Finding> {
     let mut readings = vec![Folded::new(text)];
@@ -136,64 +165,16 @@ fn findings(text: &str) -> Vec<Finding> {
     let words = words(text);
     let mut found = Vec::new();
     found.extend(emails(&words));
+    found.extend(profile_links(&words));
+    found.extend(handles(text, &words));
     found.extend(dates_of_birth(&words));
     found.extend(addresses(&words));
+    found.extend(national_ids(text, &words));
     found.extend(phone_numbers(text));
+    found.extend(vehicle_plates(&words));
     found.extend(id_numbers(&words));
-    found.extend(names(&words));
+    found.extend(names(text, &words));
     found
-}
-
-/// A whitespace-separated word with surrounding punctuation trimmed.
-#[derive(Clone, Copy, Debug)]
-struct Word<'a> {
-    text: &'a str,
-    start: usize,
-}
-
-impl Word<'_> {
-    fn end(&self) -> usize {
-        self.start + self.text.len()
-    }
-
-    fn lower(&self) -> String {
-        self.text.to_lowercase()
-    }
-
-    fn is_capitalized(&self) -> bool {
-        self.text.chars().next().is_some_and(char::is_uppercase)
-    }
-
-    fn digits(&self) -> usize {
-        self.text.chars().filter(char::is_ascii_digit).count()
-    }
-
-    fn letters(&self) -> usize {
-        self.text.chars().filter(|c| c.is_alphabetic()).count()
-    }
-}
-
-fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for raw in text.split_whitespace() {
-        let start = offset
-            + text[offset..]
-                .find(raw)
-                .expect("split_whitespace yields substrings");
-        offset = start + raw.len();
-        let trim = |c: char| !(c.is_alphanumeric() || c == '@' || c == '+');
-        let trimmed = raw.trim_start_matches(trim);
-        let lead = raw.len() - trimmed.len();
-        let trimmed = trimmed.trim_end_matches(trim);
-        if !trimmed.is_empty() {
-            out.push(Word {
-                text: trimmed,
-                start: start + lead,
-            });
-        }
-    }
-    out
 }
 
 fn finding(identifier: Identifier, span: Range<usize>) -> Finding {
@@ -267,7 +248,7 @@ fn dates_of_birth(words: &[Word<'_>]) -> Vec<Finding> {
     out
 }
 
-const STREET_WORDS: [&str; 30] = [
+const STREET_WORDS: [&str; 34] = [
     "street",
     "st",
     "road",
@@ -298,6 +279,15 @@ const STREET_WORDS: [&str; 30] = [
     "alley",
     "grove",
     "row",
+    "rue",
+    "rua",
+    "calle",
+    "avenida",
+];
+/// Street words written before the street's name and number, in Spanish, French and Portuguese.
+const STREET_FIRST_WORDS: [&str; 12] = [
+    "calle", "c/", "avenida", "av", "avda", "paseo", "carrera", "rue", "rua", "travessa", "praça",
+    "plaza",
 ];
 const DWELLING_WORDS: [&str; 6] = ["apt", "apartment", "unit", "flat", "room", "suite"];
 
@@ -319,6 +309,18 @@ fn addresses(words: &[Word<'_>]) -> Vec<Finding> {
                 .find(|s| STREET_WORDS.contains(&s.lower().as_str()));
             if let Some(street) = street {
                 out.push(finding(Identifier::StreetAddress, w.start..street.end()));
+            }
+        }
+        // A street word, its capitalized name, then the number: "calle Olmo 15", "rua das Flores 45".
+        if STREET_FIRST_WORDS.contains(&w.lower().as_str()) {
+            let name: Vec<&Word<'_>> = words[i + 1..]
+                .iter()
+                .take(3)
+                .take_while(|n| n.digits() == 0)
+                .collect();
+            let number = words.get(i + 1 + name.len()).filter(|n| is_house_number(n));
+            if let Some(number) = number.filter(|_| name.iter().any(|n| n.is_capitalized())) {
+                out.push(finding(Identifier::StreetAddress, w.start..number.end()));
             }
         }
         if DWELLING_WORDS.contains(&w.lower().as_str())
@@ -384,56 +386,6 @@ fn id_numbers(words: &[Word<'_>]) -> Vec<Finding> {
         })
         .map(|w| finding(Identifier::IdNumber, w.start..w.end()))
         .collect()
-}
-
-/// Cue words after which the next word is a name whatever its case.
-const NAME_CUES_ANY_CASE: [&[&str]; 6] = [
-    &["name", "is"],
-    &["name's"],
-    &["names"],
-    &["goes", "by"],
-    &["known", "as"],
-    &["aka"],
-];
-/// Cue words after which a capitalized word is a name.
-const NAME_CUES_CAPITALIZED: [&str; 8] = [
-    "named",
-    "called",
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "nicknamed",
-];
-
-fn names(words: &[Word<'_>]) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for i in 0..words.len() {
-        let lower: Vec<String> = words[i..].iter().take(2).map(Word::lower).collect();
-        let any_case = NAME_CUES_ANY_CASE
-            .iter()
-            .find(|cue| cue.len() <= lower.len() && cue.iter().zip(&lower).all(|(c, w)| c == w));
-        let (after, needs_capital) = match any_case {
-            Some(cue) => (i + cue.len(), false),
-            None if NAME_CUES_CAPITALIZED.contains(&lower[0].trim_end_matches('.')) => {
-                (i + 1, true)
-            }
-            None => continue,
-        };
-        let Some(first) = words.get(after).filter(|w| w.letters() > 0) else {
-            continue;
-        };
-        if needs_capital && !first.is_capitalized() {
-            continue;
-        }
-        let end = words
-            .get(after + 1)
-            .filter(|w| w.is_capitalized() && w.letters() > 0)
-            .map_or(first.end(), Word::end);
-        out.push(finding(Identifier::Name, first.start..end));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -4,6 +4,9 @@
 //! - [`cell_key`]: consistent perturbation by cell keys, which that rule applies.
 //! - [`suppression`]: the organization's threshold, below which nothing is published.
 //! - [`guard`]: free text is checked for names, contact details and other identifiers before it is saved.
+//! - [`names`]: names, with cue words in four languages or from a lexicon of given and family names.
+//! - [`identifiers`]: handles, profile links, vehicle plates and national ID numbers.
+//! - [`words`]: the words of a text as the guard reads them.
 //! - [`fold`]: look-alike and invisible characters folded away, so the guard reads through them.
 //! - [`free_tag`]: the worker's own need tags, normalized so the same need is counted once.
 
@@ -12,7 +15,10 @@ pub mod disclosure;
 pub mod fold;
 pub mod free_tag;
 pub mod guard;
+pub(crate) mod identifiers;
+pub mod names;
 pub mod suppression;
+pub(crate) mod words;
 
 pub use disclosure::DisclosureRule;
 pub use suppression::{MIN_THRESHOLD, SuppressionThreshold, ThresholdTooLow};
