@@ -5,6 +5,7 @@ pub mod auth;
 pub mod common_passwords;
 pub mod connections;
 pub mod db;
+pub mod dhis2_client;
 pub mod error;
 pub mod event_streams;
 pub mod housekeeping;
