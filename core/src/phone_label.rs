@@ -95,7 +95,12 @@ mod tests {
             Err(InvalidPhoneLabel::Hidden)
         );
         assert_eq!(PhoneLabel::new("Van\n2"), Err(InvalidPhoneLabel::Hidden));
-        for identifying in ["call 0412 345 678", "ana@example.org", "Maria Lopez", "@jo_88"] {
+        for identifying in [
+            "call 0412 345 678",
+            "ana@example.org",
+            "Maria Lopez",
+            "@jo_88",
+        ] {
             assert!(
                 matches!(
                     PhoneLabel::new(identifying),

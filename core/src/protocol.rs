@@ -35,6 +35,55 @@ pub const MAX_AGE_DAYS: u64 = 400;
 pub struct EnrolRequest {
     /// The code the manager handed out.
     pub code: EnrolmentCode,
+    /// This installation of the app, so a retry after a lost answer gets the same device
+    /// and token (phones of earlier versions send none, and cannot retry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installation_id: Option<InstallationId>,
+}
+
+/// A random id an installation of the app makes once and keeps: 22 to 64 characters of
+/// letters, digits, '-' and '_' (128 bits or more, as the phone makes it). It never names a
+/// person; the service keeps only its hash.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct InstallationId(String);
+
+/// Why text is not an [`InstallationId`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("an installation id is 22 to 64 letters, digits, '-' or '_'")]
+pub struct InvalidInstallationId;
+
+impl InstallationId {
+    /// Parses an id as the phone sends it.
+    pub fn new(raw: &str) -> Result<Self, InvalidInstallationId> {
+        let valid = (22..=64).contains(&raw.len())
+            && raw
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if valid {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(InvalidInstallationId)
+        }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for InstallationId {
+    type Error = InvalidInstallationId;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(&value)
+    }
+}
+
+impl From<InstallationId> for String {
+    fn from(id: InstallationId) -> Self {
+        id.0
+    }
 }
 
 /// `POST /api/v1/enrol` answer: the device's credentials.

@@ -83,7 +83,7 @@ async fn load(location: Location, backend: &str) {
             enrolment::create_code(&state.db, &state.code_key, org, chrono::Duration::days(1))
                 .await
                 .expect("code");
-        let enrolled = devices::enrol(&state.db, &state.code_key, &code)
+        let enrolled = devices::enrol(&state.db, &state.code_key, &code, None)
             .await
             .expect("enrol")
             .expect("enrolled");

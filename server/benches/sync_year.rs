@@ -110,7 +110,7 @@ async fn sync_year(location: Location, backend: &'static str) -> Run {
     let code = enrolment::create_code(&state.db, &state.code_key, org, chrono::Duration::days(1))
         .await
         .expect("code");
-    let device = devices::enrol(&state.db, &state.code_key, &code)
+    let device = devices::enrol(&state.db, &state.code_key, &code, None)
         .await
         .expect("enrol")
         .expect("a fresh code enrols");

@@ -1,5 +1,7 @@
-//! What the service keeps no longer than it needs: expired sessions, and enrolment codes and
-//! sign-in links that expired or were used, are deleted every hour.
+//! What the service keeps no longer than it needs: expired sessions, enrolment codes and
+//! sign-in links that expired or were used, and phones that enrolled but never synced once
+//! their code's life is over (a retried enrolment can no longer reach them), are deleted every
+//! hour.
 
 use crate::db::{Db, DbError, now};
 use std::time::Duration;
@@ -16,6 +18,8 @@ pub struct Swept {
     pub enrolment_codes: u64,
     /// Sign-in links used or past their end.
     pub sign_in_links: u64,
+    /// Phones enrolled longer than a code lives that never synced nor offered a note.
+    pub unused_devices: u64,
 }
 
 /// Deletes what expired, or was used, by now.
@@ -40,6 +44,17 @@ pub async fn sweep(db: &Db) -> Result<Swept, DbError> {
             "DELETE FROM sign_in_links WHERE expires_at <= $1 OR used_at IS NOT NULL",
         )
         .await?,
+        unused_devices: sqlx::query(
+            "DELETE FROM devices WHERE last_sync_at IS NULL AND enrolled_at <= $1 \
+             AND NOT EXISTS (SELECT 1 FROM device_buckets WHERE device_id = devices.id) \
+             AND NOT EXISTS (SELECT 1 FROM offered_notes WHERE device_id = devices.id)",
+        )
+        .bind(crate::db::timestamp(
+            chrono::Utc::now() - crate::db::enrolment::CODE_TTL,
+        ))
+        .execute(db)
+        .await?
+        .rows_affected(),
     })
 }
 

@@ -2,6 +2,7 @@
 
 use hmac::{Hmac, Mac};
 use peerpulse_core::enrolment::EnrolmentCode;
+use peerpulse_core::protocol::InstallationId;
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 use std::path::Path;
@@ -123,9 +124,34 @@ impl CodeKey {
 
     /// The stored form of `code`: HMAC-SHA-256 under this key, as hex.
     pub fn seal(&self, code: &EnrolmentCode) -> String {
+        self.mac(&[code.canonical().as_bytes()])
+    }
+
+    /// The token of device `device_id` enrolled by `installation`: the same each time it is
+    /// asked, so an enrolment retried after a lost answer gets the token the first answer
+    /// held. 256 bits under this key; the service stores only the installation's hash, so
+    /// even the database and this key together do not give a device's token.
+    pub fn device_token(&self, device_id: &str, installation: &InstallationId) -> String {
+        self.mac(&[
+            b"device-token",
+            device_id.as_bytes(),
+            installation.as_str().as_bytes(),
+        ])
+    }
+
+    /// HMAC-SHA-256 under this key of `parts`, each after its length, as hex.
+    fn mac(&self, parts: &[&[u8]]) -> String {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
-        mac.update(code.canonical().as_bytes());
+        if let [only] = parts {
+            // A code alone, as codes were sealed from the start.
+            mac.update(only);
+        } else {
+            for part in parts {
+                mac.update(&(part.len() as u64).to_be_bytes());
+                mac.update(part);
+            }
+        }
         hex(&mac.finalize().into_bytes())
     }
 }

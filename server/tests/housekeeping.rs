@@ -39,6 +39,7 @@ async fn expired_sessions_codes_and_used_links_are_swept_and_live_ones_stay() {
             sessions: 1,
             enrolment_codes: 1,
             sign_in_links: 2,
+            unused_devices: 0,
         }
     );
     assert_eq!(sweep(&server.state.db).await.unwrap(), Swept::default());

@@ -119,7 +119,7 @@ async fn people_sessions_and_codes_of_an_earlier_version_carry_over() {
     .await
     .expect("ana at Hills is another person");
     let key = CodeKey::random().unwrap();
-    let enrolled = db::devices::enrol(&upgraded, &key, &EnrolmentCode::from_random([3; 8]))
+    let enrolled = db::devices::enrol(&upgraded, &key, &EnrolmentCode::from_random([3; 8]), None)
         .await
         .unwrap();
     assert!(enrolled.is_some(), "a code issued before still enrols");

@@ -53,7 +53,11 @@ pub struct SyncOutcome {
 
 /// Enrols this phone with a code and keeps the credentials.
 pub async fn enrol(store: &Store, code: EnrolmentCode) -> Result<Credentials, SyncError> {
-    let answer = client::enrol(&EnrolRequest { code }).await?;
+    let answer = client::enrol(&EnrolRequest {
+        code,
+        installation_id: None,
+    })
+    .await?;
     let credentials = Credentials {
         device_id: answer.device_id,
         token: answer.token,

@@ -5,6 +5,7 @@ use crate::secrets::{self, CodeKey};
 use peerpulse_core::enrolment::EnrolmentCode;
 pub use peerpulse_core::org_api::DeviceSummary;
 use peerpulse_core::phone_label::PhoneLabel;
+use peerpulse_core::protocol::InstallationId;
 
 /// An enrolled, not revoked device: every query it makes is scoped to its organization.
 /// (Requests prove they are one in `auth`.)
@@ -30,35 +31,70 @@ pub struct Enrolled {
 /// Uses up `code` and enrols a device in its organization, atomically: a code works once.
 /// `None` when the code is unknown, used or expired. Codes are found by their HMAC under
 /// `key`, or by the plain hash codes issued before had.
+///
+/// With an `installation`, enrolment survives a lost answer: the same installation asking
+/// again with the same code, while the code lives, gets the same device and token back. Any
+/// other installation presenting a used code is refused, as before.
 pub async fn enrol(
     db: &Db,
     key: &CodeKey,
     code: &EnrolmentCode,
+    installation: Option<&InstallationId>,
 ) -> Result<Option<Enrolled>, DbError> {
     let now = now();
+    let (keyed, plain) = (key.seal(code), secrets::hash(code.canonical()));
+    let installation_hash = installation.map(|i| secrets::hash(i.as_str()));
     let mut tx = db.begin().await?;
-    let org_id: Option<i64> = sqlx::query_scalar(
+    let used: Option<(i64, String)> = sqlx::query_as(
         "UPDATE enrolment_codes SET used_at = $1 \
          WHERE ((code_hash = $2 AND keyed = 1) OR (code_hash = $3 AND keyed = 0)) \
-           AND used_at IS NULL AND expires_at > $1 RETURNING org_id",
+           AND used_at IS NULL AND expires_at > $1 RETURNING org_id, code_hash",
     )
     .bind(&now)
-    .bind(key.seal(code))
-    .bind(secrets::hash(code.canonical()))
+    .bind(&keyed)
+    .bind(&plain)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(org_id) = org_id else {
-        return Ok(None);
+    let Some((org_id, code_hash)) = used else {
+        let (Some(installation), Some(installation_hash)) = (installation, installation_hash)
+        else {
+            return Ok(None);
+        };
+        let earlier: Option<(String, i64)> = sqlx::query_as(
+            "SELECT devices.id, devices.org_id FROM devices \
+             JOIN enrolment_codes ON enrolment_codes.code_hash = devices.code_hash \
+             WHERE devices.installation_hash = $1 AND devices.revoked_at IS NULL \
+               AND enrolment_codes.expires_at > $2 \
+               AND ((enrolment_codes.code_hash = $3 AND enrolment_codes.keyed = 1) \
+                 OR (enrolment_codes.code_hash = $4 AND enrolment_codes.keyed = 0))",
+        )
+        .bind(&installation_hash)
+        .bind(&now)
+        .bind(&keyed)
+        .bind(&plain)
+        .fetch_optional(&mut *tx)
+        .await?;
+        return Ok(earlier.map(|(device_id, org_id)| Enrolled {
+            token: key.device_token(&device_id, installation),
+            device_id,
+            org_id,
+        }));
     };
     let device_id = secrets::new_device_id()?;
-    let token = secrets::new_token()?;
+    let token = match installation {
+        Some(installation) => key.device_token(&device_id, installation),
+        None => secrets::new_token()?,
+    };
     sqlx::query(
-        "INSERT INTO devices (id, org_id, token_hash, enrolled_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO devices (id, org_id, token_hash, enrolled_at, code_hash, installation_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&device_id)
     .bind(org_id)
     .bind(secrets::hash(&token))
     .bind(&now)
+    .bind(code_hash)
+    .bind(installation_hash)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

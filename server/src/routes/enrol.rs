@@ -25,7 +25,14 @@ pub async fn enrol(
         tracing::warn!(target: "security", %address, "enrolment refused: too many failed codes");
         return Err(ApiError::TooManyAttempts(wait));
     }
-    let Some(enrolled) = devices::enrol(&state.db, &state.code_key, &request.code).await? else {
+    let Some(enrolled) = devices::enrol(
+        &state.db,
+        &state.code_key,
+        &request.code,
+        request.installation_id.as_ref(),
+    )
+    .await?
+    else {
         state.failed_attempts.failed(&key, now);
         tracing::warn!(target: "security", %address, "enrolment with an unknown, used or expired code");
         return Err(ApiError::EnrolmentCodeInvalid);
