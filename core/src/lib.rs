@@ -30,6 +30,7 @@ pub mod csv;
 pub mod dhis2;
 pub mod encounter;
 pub mod enrolment;
+pub mod field_alert;
 pub mod field_notes;
 pub mod history;
 pub mod indicator;
