@@ -240,3 +240,105 @@ pub enum Dhis2Format {
     /// An ADX XML document.
     Adx,
 }
+
+/// The organization's field alerts (GET, managers; POST a draft, managers); `/{id}` (PUT a
+/// new version), `/{id}/approve` and `/{id}/withdraw` (POST).
+pub const FIELD_ALERTS_PATH: &str = "/api/v1/field-alerts";
+/// The alerts up now for the calling phone (GET, device token).
+pub const CURRENT_FIELD_ALERTS_PATH: &str = "/api/v1/field-alerts/current";
+/// What the calling phone received and passed on (POST, device token).
+pub const FIELD_ALERT_RECEIPTS_PATH: &str = "/api/v1/field-alerts/receipts";
+
+/// One step in an alert's life, for its audit trail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertEvent {
+    /// `drafted`, `updated`, `approved` or `withdrawn`.
+    pub action: AlertEventAction,
+    /// The version it concerned.
+    pub version: u32,
+    /// Who did it.
+    pub by: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+/// What was done to an alert.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AlertEventAction {
+    /// Written.
+    Drafted,
+    /// Changed (a new version).
+    Updated,
+    /// Approved and published.
+    Approved,
+    /// Taken back.
+    Withdrawn,
+}
+
+impl AlertEventAction {
+    /// Every action.
+    pub const ALL: [Self; 4] = [
+        Self::Drafted,
+        Self::Updated,
+        Self::Approved,
+        Self::Withdrawn,
+    ];
+
+    /// Its stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Drafted => "drafted",
+            Self::Updated => "updated",
+            Self::Approved => "approved",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// How far an alert reached, under the threshold: `None` is fewer than it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertReach {
+    /// Phones that received its current version.
+    pub received: Option<u32>,
+    /// Phones whose worker marked it passed on.
+    pub passed_on: Option<u32>,
+    /// No figure below this is shown.
+    pub threshold: u32,
+}
+
+/// One alert as managers see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldAlertSummary {
+    /// Its id.
+    pub id: i64,
+    /// Its current version.
+    pub version: u32,
+    /// Where it is in its life.
+    pub status: crate::field_alert::AlertStatus,
+    /// What it says.
+    pub content: crate::field_alert::AlertContent,
+    /// Who wrote the current version.
+    pub author: String,
+    /// The version phones show, if one was approved (an update waiting for approval leaves
+    /// the last approved one up).
+    pub published_version: Option<u32>,
+    /// When that version went out.
+    pub published_at: Option<String>,
+    /// How far it reached.
+    pub reach: AlertReach,
+    /// Its life, oldest first.
+    pub history: Vec<AlertEvent>,
+}
+
+/// `POST /api/v1/field-alerts/receipts` body: what a phone holds and what its worker passed on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertReceipts {
+    /// Alerts (id and version) the phone holds.
+    #[serde(default)]
+    pub received: Vec<(i64, u32)>,
+    /// Alerts the worker marked passed on.
+    #[serde(default)]
+    pub passed_on: Vec<i64>,
+}

@@ -5,6 +5,7 @@
 pub mod buckets;
 pub mod devices;
 pub mod enrolment;
+pub mod field_alerts;
 pub mod indicators;
 pub mod notes;
 pub mod orgs;

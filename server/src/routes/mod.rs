@@ -2,6 +2,7 @@
 
 mod content_policy;
 mod enrol;
+mod field_alerts;
 mod notes;
 mod people;
 mod pwa;
@@ -18,7 +19,8 @@ use axum::http::header::{CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS}
 use axum::routing::{any, delete, get, post};
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH};
 use peerpulse_core::org_api::{
-    CODEBOOK_PATH, DEVICES_PATH, DHIS2_EXPORT_PATH, ENROLMENT_CODES_PATH, INDICATORS_PATH,
+    CODEBOOK_PATH, CURRENT_FIELD_ALERTS_PATH, DEVICES_PATH, DHIS2_EXPORT_PATH,
+    ENROLMENT_CODES_PATH, FIELD_ALERT_RECEIPTS_PATH, FIELD_ALERTS_PATH, INDICATORS_PATH,
     MY_OVERSIGHT_PATH, OVERSIGHT_PATH, PASSWORD_RESET_PATH, REPORTS_PATH, SESSION_PATH, USERS_PATH,
     WELCOME_PATH,
 };
@@ -72,6 +74,24 @@ pub fn router(state: AppState) -> Router {
         .route(OVERSIGHT_PATH, get(people::oversight))
         .route(INDICATORS_PATH, get(reports::list).put(reports::replace))
         .route(REPORTS_PATH, get(reports::report))
+        .route(
+            FIELD_ALERTS_PATH,
+            get(field_alerts::list).post(field_alerts::draft),
+        )
+        .route(CURRENT_FIELD_ALERTS_PATH, get(field_alerts::current))
+        .route(FIELD_ALERT_RECEIPTS_PATH, post(field_alerts::receipts))
+        .route(
+            &format!("{FIELD_ALERTS_PATH}/{{id}}"),
+            axum::routing::put(field_alerts::update),
+        )
+        .route(
+            &format!("{FIELD_ALERTS_PATH}/{{id}}/approve"),
+            post(field_alerts::approve),
+        )
+        .route(
+            &format!("{FIELD_ALERTS_PATH}/{{id}}/withdraw"),
+            post(field_alerts::withdraw),
+        )
         .route(DHIS2_EXPORT_PATH, get(reports::dhis2_export))
         .route(MY_OVERSIGHT_PATH, get(people::my_oversight))
         .route(
