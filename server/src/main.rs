@@ -58,25 +58,34 @@ enum Command {
         #[arg(long, default_value = "PeerPulse demo")]
         org_name: String,
     },
-    /// Print a new one-time enrolment code for the first organization.
-    EnrolCode,
-    /// Show or replace the first organization's codebook (JSON).
+    /// Print a new one-time enrolment code for an organization.
+    EnrolCode {
+        #[command(flatten)]
+        org: OrgChoice,
+    },
+    /// Show or replace an organization's codebook (JSON).
     Codebook {
         #[command(subcommand)]
         action: CodebookAction,
+        #[command(flatten)]
+        org: OrgChoice,
     },
-    /// List or revoke the first organization's devices.
+    /// List or revoke an organization's devices.
     Device {
         #[command(subcommand)]
         action: DeviceAction,
+        #[command(flatten)]
+        org: OrgChoice,
     },
     /// Create an organization and print a one-time sign-in link for its first admin.
     Org {
         #[command(subcommand)]
         action: OrgAction,
     },
-    /// Show the first organization's settings, or change them.
+    /// Show an organization's settings, or change them.
     Settings {
+        #[command(flatten)]
+        org: OrgChoice,
         /// Days back a worker may date, edit or delete an entry (0 to 60); phones get it on
         /// their next sync.
         #[arg(long)]
@@ -86,6 +95,15 @@ enum Command {
         #[arg(long)]
         threshold: Option<u32>,
     },
+}
+
+/// Which organization a management command acts on.
+#[derive(clap::Args)]
+struct OrgChoice {
+    /// The organization: its sign-in name (`harbour-outreach`), its id or its exact name.
+    /// Needed when the service holds several (without it the command lists them).
+    #[arg(long = "org", value_name = "NAME_OR_ID", global = true)]
+    key: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -160,13 +178,14 @@ fn say(line: &str) {
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
-/// The database and its first organization, for the management commands.
-async fn first_org(location: &db::Location) -> Result<(db::Db, i64), Box<dyn std::error::Error>> {
+/// The database and the organization `choice` names, for the management commands.
+async fn chosen_org(
+    location: &db::Location,
+    choice: &OrgChoice,
+) -> Result<(db::Db, i64), Box<dyn std::error::Error>> {
     let pool = db::open(location).await?;
-    let org = orgs::first(&pool)
-        .await?
-        .ok_or("no organization yet: start the service once with `serve`")?;
-    Ok((pool, org))
+    let org = orgs::choose(&pool, choice.key.as_deref()).await?;
+    Ok((pool, org.id))
 }
 
 /// Prints a one-time link that lets the first admin of `org` sign in.
@@ -218,15 +237,15 @@ async fn run(
             ));
             serve(listener, state).await?;
         }
-        Command::EnrolCode => {
-            let (pool, org) = first_org(location).await?;
+        Command::EnrolCode { org } => {
+            let (pool, org) = chosen_org(location, &org).await?;
             let code = enrolment::create_code(&pool, code_key, org, enrolment::CODE_TTL).await?;
             say(&format!(
                 "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
             ));
         }
-        Command::Codebook { action } => {
-            let (pool, org) = first_org(location).await?;
+        Command::Codebook { action, org } => {
+            let (pool, org) = chosen_org(location, &org).await?;
             match action {
                 CodebookAction::Export => {
                     let current = orgs::get(&pool, org)
@@ -246,8 +265,8 @@ async fn run(
                 }
             }
         }
-        Command::Device { action } => {
-            let (pool, org) = first_org(location).await?;
+        Command::Device { action, org } => {
+            let (pool, org) = chosen_org(location, &org).await?;
             match action {
                 DeviceAction::List => {
                     for d in devices::list(&pool, org).await? {
@@ -290,10 +309,11 @@ async fn run(
             print_admin_link(&pool, org, public_url.unwrap_or(DEFAULT_PUBLIC_URL)).await?;
         }
         Command::Settings {
+            org,
             edit_window_days,
             threshold,
         } => {
-            let (pool, org) = first_org(location).await?;
+            let (pool, org) = chosen_org(location, &org).await?;
             if let Some(days) = edit_window_days {
                 let window = EditWindow::new(days)?;
                 orgs::set_edit_window(&pool, org, window).await?;
