@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod event_streams;
 pub mod housekeeping;
+pub mod metrics;
 pub mod passwords;
 pub mod rate_limit;
 pub mod routes;
@@ -43,6 +44,10 @@ pub struct AppState {
     pub failed_attempts: Arc<attempts::FailedAttempts>,
     /// The key enrolment codes are stored under (kept outside the database).
     pub code_key: secrets::CodeKey,
+    /// What `/metrics` reports.
+    pub metrics: Arc<metrics::Metrics>,
+    /// The bearer token `/metrics` asks for; without one, `/metrics` does not exist.
+    pub metrics_token: Option<String>,
 }
 
 /// Burst of requests a device may send at once (a large backlog syncs in many batches).
@@ -68,6 +73,8 @@ impl AppState {
             access_ended: tokio::sync::broadcast::channel(64).0,
             failed_attempts: Arc::default(),
             code_key,
+            metrics: Arc::default(),
+            metrics_token: None,
         })
     }
 
@@ -75,6 +82,16 @@ impl AppState {
     pub fn access_ended_in(&self, org_id: i64) {
         // No stream open is no one to tell.
         let _ = self.access_ended.send(org_id);
+    }
+
+    /// The same state, with `/metrics` open to scrapers that send `token` (none: no
+    /// `/metrics`; an empty token counts as none).
+    pub fn with_metrics_token(mut self, token: Option<&str>) -> Self {
+        self.metrics_token = token
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        self
     }
 
     /// The same state, reached at `url` (no trailing slash needed).

@@ -57,6 +57,10 @@ enum Command {
         /// Name of the organization created on first start.
         #[arg(long, default_value = "PeerPulse demo")]
         org_name: String,
+        /// The bearer token Prometheus sends to read `/metrics`; without it `/metrics` answers
+        /// 404.
+        #[arg(long, env = "PEERPULSE_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
     },
     /// Print a new one-time enrolment code for an organization.
     EnrolCode {
@@ -214,6 +218,7 @@ async fn run(
             addr,
             static_dir,
             org_name,
+            metrics_token,
         } => {
             let listener = tokio::net::TcpListener::bind(addr).await?;
             let public_url = public_url
@@ -221,7 +226,8 @@ async fn run(
                 .unwrap_or_else(|| format!("http://{}", listener.local_addr().map_or(addr, |a| a)));
             let state = AppState::open(location, code_key.clone(), Some(static_dir))
                 .await?
-                .with_public_url(&public_url);
+                .with_public_url(&public_url)
+                .with_metrics_token(metrics_token.as_deref());
             if orgs::first(&state.db).await?.is_none() {
                 let org = orgs::create(&state.db, &org_name).await?;
                 let code =

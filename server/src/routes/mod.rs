@@ -2,6 +2,8 @@
 
 mod content_policy;
 mod enrol;
+mod health;
+mod metrics;
 mod notes;
 mod people;
 mod pwa;
@@ -95,27 +97,41 @@ pub fn router(state: AppState) -> Router {
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
+    let operations = Router::new()
+        .route(health::HEALTHZ_PATH, get(health::healthz))
+        .route(health::READYZ_PATH, get(health::readyz))
+        .route(metrics::METRICS_PATH, get(metrics::scrape))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let api = api.merge(operations);
     let app = match state.static_dir.as_deref() {
         Some(dir) => api.merge(pwa::router(dir)),
         None => api,
     };
-    app.layer(CompressionLayer::new())
-        .layer(RequestDecompressionLayer::new())
-        // A body trickled in slower than this holds a connection for nothing.
-        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
-        .layer(TraceLayer::new_for_http())
-        // Outermost, so that answers made by the layers before it carry them too. A browser never
-        // guesses a type other than the one sent (a JSON answer run as a script), and no page
-        // of ours tells another site where a person came from (links hold enrolment codes).
-        .layer(SetResponseHeaderLayer::overriding(
-            X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .with_state(state)
+    // Inside the router's layers, where the matched route is known.
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        metrics::count_request,
+    ))
+    .layer(CompressionLayer::new())
+    .layer(RequestDecompressionLayer::new())
+    // A body trickled in slower than this holds a connection for nothing.
+    .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
+    .layer(TraceLayer::new_for_http())
+    // Outermost, so that answers made by the layers before it carry them too. A browser never
+    // guesses a type other than the one sent (a JSON answer run as a script), and no page
+    // of ours tells another site where a person came from (links hold enrolment codes).
+    .layer(SetResponseHeaderLayer::overriding(
+        X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ))
+    .with_state(state)
 }
 
 /// The caller's organization, which must exist: every token and session belongs to one.
