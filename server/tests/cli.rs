@@ -214,12 +214,30 @@ fn every_management_command_acts_on_the_organization_named_and_never_guesses() {
 
     // Settings, chosen by sign-in name, by id and by exact name.
     let night_settings = ok(&["settings", "--org", "night-van", "--edit-window-days", "21"]);
-    assert!(night_settings.contains("Organization: Night Van"), "{night_settings}");
-    assert!(night_settings.contains("Edit window: 21 days"), "{night_settings}");
-    let harbour_settings = ok(&["settings", "--org", &harbour.to_string(), "--threshold", "11"]);
+    assert!(
+        night_settings.contains("Organization: Night Van"),
+        "{night_settings}"
+    );
+    assert!(
+        night_settings.contains("Edit window: 21 days"),
+        "{night_settings}"
+    );
+    let harbour_settings = ok(&[
+        "settings",
+        "--org",
+        &harbour.to_string(),
+        "--threshold",
+        "11",
+    ]);
     assert!(harbour_settings.contains("Organization: Harbour Outreach"));
-    assert!(harbour_settings.contains("Edit window: 7 days"), "{harbour_settings}");
-    assert!(harbour_settings.contains("Threshold: 11"), "{harbour_settings}");
+    assert!(
+        harbour_settings.contains("Edit window: 7 days"),
+        "{harbour_settings}"
+    );
+    assert!(
+        harbour_settings.contains("Threshold: 11"),
+        "{harbour_settings}"
+    );
     let by_name = ok(&["settings", "--org", "Night Van"]);
     assert!(by_name.contains("Edit window: 21 days") && by_name.contains("Threshold: 5"));
 
@@ -243,10 +261,22 @@ fn every_management_command_acts_on_the_organization_named_and_never_guesses() {
     assert!(!ok(&["device", "list", "--org", "harbour-outreach"]).contains(&enrolled.device_id));
     let (success, _, _) = run_on(
         &db,
-        &["device", "revoke", &enrolled.device_id, "--org", "harbour-outreach"],
+        &[
+            "device",
+            "revoke",
+            &enrolled.device_id,
+            "--org",
+            "harbour-outreach",
+        ],
     );
     assert!(!success, "a phone of another organization is not revoked");
-    let revoked = ok(&["device", "--org", "night-van", "revoke", &enrolled.device_id]);
+    let revoked = ok(&[
+        "device",
+        "--org",
+        "night-van",
+        "revoke",
+        &enrolled.device_id,
+    ]);
     assert!(revoked.starts_with("Revoked"), "{revoked}");
 
     // Codebooks: one organization's exported and imported into the other only.
