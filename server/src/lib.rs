@@ -2,6 +2,7 @@
 
 pub mod attempts;
 pub mod auth;
+pub mod backup;
 pub mod common_passwords;
 pub mod connections;
 pub mod db;

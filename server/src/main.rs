@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::people::Role;
 use peerpulse_core::privacy::SuppressionThreshold;
+use peerpulse_server::backup;
 use peerpulse_server::db::{self, devices, enrolment, orgs, people};
 use peerpulse_server::secrets::CodeKey;
 use peerpulse_server::{AppState, DEFAULT_PUBLIC_URL, serve};
@@ -85,6 +86,18 @@ enum Command {
     Org {
         #[command(subcommand)]
         action: OrgAction,
+    },
+    /// Copy the SQLite database to FILE, consistently, while the service runs (on
+    /// PostgreSQL: explains pg_dump).
+    Backup {
+        /// Where the copy goes (a new file).
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with the backup FILE; refused while a service runs on the
+    /// data directory. The replaced database is kept beside it, renamed.
+    Restore {
+        /// A backup `backup` made.
+        file: PathBuf,
     },
     /// Show an organization's settings, or change them.
     Settings {
@@ -220,6 +233,13 @@ async fn run(
             org_name,
             metrics_token,
         } => {
+            // Held until the process ends: no restore replaces the database under it.
+            let _lock = match location {
+                db::Location::SqliteIn(dir) => Some(backup::DataDirLock::for_service(dir)?.ok_or(
+                    "a restore is under way in the data directory: start once it is done",
+                )?),
+                db::Location::Postgres(_) => None,
+            };
             let listener = tokio::net::TcpListener::bind(addr).await?;
             let public_url = public_url
                 .map(str::to_owned)
@@ -313,6 +333,23 @@ async fn run(
                 created.handle
             ));
             print_admin_link(&pool, org, public_url.unwrap_or(DEFAULT_PUBLIC_URL)).await?;
+        }
+        Command::Backup { file } => {
+            backup::backup(location, &file).await?;
+            say(&format!(
+                "Backed up to {}: keep it apart from the code-key file.",
+                file.display()
+            ));
+        }
+        Command::Restore { file } => {
+            let replaced = backup::restore(location, &file).await?;
+            say(&format!("Restored {}.", file.display()));
+            if let Some(replaced) = replaced {
+                say(&format!(
+                    "The database it replaced is kept as {}.",
+                    replaced.display()
+                ));
+            }
         }
         Command::Settings {
             org,
