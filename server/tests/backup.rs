@@ -210,10 +210,13 @@ async fn restore_refuses_what_is_not_a_peerpulse_database_or_comes_from_a_newer_
 
 #[test]
 fn on_postgresql_backup_and_restore_explain_pg_dump_and_pg_restore() {
+    let scratch = tempfile::tempdir().unwrap();
     for command in ["backup", "restore"] {
         let (ok, _, err) = run({
             let mut c = Command::new(BIN);
             c.args([command, "some-file"])
+                .arg("--data-dir")
+                .arg(scratch.path())
                 .env("DATABASE_URL", "postgres://127.0.0.1:1/peerpulse");
             c
         });
