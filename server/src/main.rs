@@ -2,10 +2,11 @@
 
 use clap::{Parser, Subcommand};
 use peerpulse_core::encounter::EditWindow;
+use peerpulse_core::org_api::AuditAction;
 use peerpulse_core::people::Role;
 use peerpulse_core::privacy::SuppressionThreshold;
 use peerpulse_server::backup;
-use peerpulse_server::db::{self, devices, enrolment, orgs, people};
+use peerpulse_server::db::{self, audit, devices, enrolment, orgs, people};
 use peerpulse_server::secrets::CodeKey;
 use peerpulse_server::{AppState, DEFAULT_PUBLIC_URL, serve};
 use std::io::Write;
@@ -266,6 +267,15 @@ async fn run(
         Command::EnrolCode { org } => {
             let (pool, org) = chosen_org(location, &org).await?;
             let code = enrolment::create_code(&pool, code_key, org, enrolment::CODE_TTL).await?;
+            audit::record(
+                &pool,
+                org,
+                audit::COMMAND_LINE,
+                None,
+                AuditAction::EnrolmentCodeIssued,
+                None,
+            )
+            .await?;
             say(&format!(
                 "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
             ));
@@ -285,6 +295,15 @@ async fn run(
                     let codebook = serde_json::from_str(&text)
                         .map_err(|e| format!("{} is not a codebook: {e}", file.display()))?;
                     let version = orgs::set_codebook(&pool, org, codebook, None).await?;
+                    audit::record(
+                        &pool,
+                        org,
+                        audit::COMMAND_LINE,
+                        None,
+                        AuditAction::CodebookChanged,
+                        Some(&format!("import (version {version})")),
+                    )
+                    .await?;
                     say(&format!(
                         "Codebook version {version} stored: phones get it on their next sync."
                     ));
@@ -310,6 +329,15 @@ async fn run(
                     if !devices::revoke(&pool, org, &id).await? {
                         return Err(format!("no active device {id}: see `device list`").into());
                     }
+                    audit::record(
+                        &pool,
+                        org,
+                        audit::COMMAND_LINE,
+                        None,
+                        AuditAction::PhoneRevoked,
+                        Some(&id),
+                    )
+                    .await?;
                     say(&format!(
                         "Revoked {id}: its later syncs are refused, its past counts stay."
                     ));

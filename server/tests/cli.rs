@@ -294,6 +294,40 @@ fn every_management_command_acts_on_the_organization_named_and_never_guesses() {
     assert!(ok(&["settings", "--org", "harbour-outreach"]).contains("Codebook version: 2"));
     assert!(ok(&["settings", "--org", "night-van"]).contains("Codebook version: 1"));
 
+    // What the commands changed is in each organization's audit log, done by the command line.
+    let logged = |org: i64| {
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = runtime
+            .block_on(
+                sqlx::query_as(
+                    "SELECT who, action, address, detail FROM audit_log \
+                     WHERE org_id = $1 ORDER BY id",
+                )
+                .bind(org)
+                .fetch_all(&pool),
+            )
+            .unwrap();
+        rows
+    };
+    let by_cli = |action: &str, detail: Option<&str>| {
+        (
+            "command line".to_owned(),
+            action.to_owned(),
+            None,
+            detail.map(str::to_owned),
+        )
+    };
+    assert_eq!(
+        logged(night),
+        [
+            by_cli("enrolment_code_issued", None),
+            by_cli("phone_revoked", Some(&enrolled.device_id)),
+        ]
+    );
+    assert_eq!(
+        logged(harbour),
+        [by_cli("codebook_changed", Some("import (version 2)"))]
+    );
+
     // Two organizations of one name are told apart by sign-in name or id, never guessed.
     ok(&["org", "create", "Street Team"]);
     ok(&["org", "create", "Street Team"]);

@@ -2,6 +2,7 @@
 //! `DATABASE_URL` is a `postgres://` URL. The same queries run on both (through sqlx's `Any`
 //! driver, with `$1` placeholders both understand); each backend has its own migrations.
 
+pub mod audit;
 pub mod buckets;
 pub mod devices;
 pub mod enrolment;

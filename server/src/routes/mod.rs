@@ -1,5 +1,6 @@
 //! The HTTP surface: the versioned API and the built PWA, on one port.
 
+mod audit;
 mod content_policy;
 mod enrol;
 mod health;
@@ -19,8 +20,8 @@ use axum::http::header::{CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS}
 use axum::routing::{any, delete, get, post};
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH};
 use peerpulse_core::org_api::{
-    CODEBOOK_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH, MY_OVERSIGHT_PATH, OVERSIGHT_PATH,
-    PASSWORD_RESET_PATH, SESSION_PATH, USERS_PATH, WELCOME_PATH,
+    AUDIT_EXPORT_PATH, AUDIT_PATH, CODEBOOK_PATH, DEVICES_PATH, ENROLMENT_CODES_PATH,
+    MY_OVERSIGHT_PATH, OVERSIGHT_PATH, PASSWORD_RESET_PATH, SESSION_PATH, USERS_PATH, WELCOME_PATH,
 };
 use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
@@ -76,6 +77,8 @@ pub fn router(state: AppState) -> Router {
             get(people::codebook).post(people::edit_codebook),
         )
         .route(NOTES_PATH, get(notes::list).post(notes::offer))
+        .route(AUDIT_PATH, get(audit::list))
+        .route(AUDIT_EXPORT_PATH, post(audit::record_export))
         .route(&format!("{NOTES_PATH}/{{id}}/review"), post(notes::review))
         .route(
             &format!("{NOTE_OF_ENTRY_PATH}/{{entry}}"),
