@@ -44,6 +44,43 @@ struct Cli {
     /// backup without it reveals no code. Every instance on one database needs the same file.
     #[arg(long, env = "PEERPULSE_CODE_KEY_FILE", global = true)]
     code_key_file: Option<PathBuf>,
+    /// How log lines are written to stderr: `text` for people, `json` (one object a line,
+    /// each with its request's id) for a log collector. Levels follow `RUST_LOG` (default
+    /// info).
+    #[arg(
+        long,
+        env = "PEERPULSE_LOG_FORMAT",
+        global = true,
+        value_enum,
+        default_value_t = LogFormat::Text
+    )]
+    log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+/// Logs to stderr in `format`, at the levels `RUST_LOG` sets (info by default). Each line
+/// logged while a request is served carries its span: the request id, method and route.
+fn start_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
 }
 
 #[derive(Subcommand)]
@@ -157,13 +194,8 @@ enum DeviceAction {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    start_logging(cli.log_format);
     let location = match db::Location::new(&cli.data_dir, cli.database_url.as_deref()) {
         Ok(location) => location,
         Err(e) => {

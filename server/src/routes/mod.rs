@@ -27,9 +27,10 @@ use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, 
 use serde::de::DeserializeOwned;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use crate::BODY_LIMIT;
 
@@ -122,7 +123,17 @@ pub fn router(state: AppState) -> Router {
     .layer(RequestDecompressionLayer::new())
     // A body trickled in slower than this holds a connection for nothing.
     .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
-    .layer(TraceLayer::new_for_http())
+    // A span per request, with its id, method and path (never the query string, headers
+    // or body: they can hold tokens and words people typed), and a line when answered.
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_span)
+            .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+    )
+    // Every request gets an id (or keeps the one a proxy gave it), answered back in
+    // `x-request-id` so a person's report can be found in the logs.
+    .layer(PropagateRequestIdLayer::x_request_id())
+    .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
     // Outermost, so that answers made by the layers before it carry them too. A browser never
     // guesses a type other than the one sent (a JSON answer run as a script), and no page
     // of ours tells another site where a person came from (links hold enrolment codes).
@@ -135,6 +146,21 @@ pub fn router(state: AppState) -> Router {
         HeaderValue::from_static("no-referrer"),
     ))
     .with_state(state)
+}
+
+/// The span every log line of a request is written in.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
 }
 
 /// The caller's organization, which must exist: every token and session belongs to one.
