@@ -100,6 +100,11 @@ enum Command {
         /// 404.
         #[arg(long, env = "PEERPULSE_METRICS_TOKEN", hide_env_values = true)]
         metrics_token: Option<String>,
+        /// How many instances run behind the load balancer on one PostgreSQL: each allows
+        /// its share of a phone's request limit (the balancer must spread requests evenly,
+        /// e.g. round robin).
+        #[arg(long, env = "PEERPULSE_INSTANCES", default_value_t = 1)]
+        instances: u32,
     },
     /// Print a new one-time enrolment code for an organization.
     EnrolCode {
@@ -265,6 +270,7 @@ async fn run(
             static_dir,
             org_name,
             metrics_token,
+            instances,
         } => {
             // Held until the process ends: no restore replaces the database under it.
             let _lock = match location {
@@ -280,7 +286,8 @@ async fn run(
             let state = AppState::open(location, code_key.clone(), Some(static_dir))
                 .await?
                 .with_public_url(&public_url)
-                .with_metrics_token(metrics_token.as_deref());
+                .with_metrics_token(metrics_token.as_deref())
+                .with_instances(instances);
             if orgs::first(&state.db).await?.is_none() {
                 let org = orgs::create(&state.db, &org_name).await?;
                 let code =

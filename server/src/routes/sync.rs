@@ -36,8 +36,7 @@ pub async fn sync(
     let valid: Vec<BucketUpdate> = valid.into_iter().cloned().collect();
     let applied = buckets::apply(&state.db, &org.cell_key_secret, &device, &valid).await?;
     if applied.applied > 0 {
-        // Nobody listening is fine: live dashboards are optional.
-        let _ = state.changes.send(device.org_id);
+        state.changed_in(device.org_id);
     }
     let metrics = &state.metrics;
     metrics.sync_batches.inc();

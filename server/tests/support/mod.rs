@@ -124,6 +124,16 @@ impl TestServer {
         &self.db.location
     }
 
+    /// Another instance on the same database, its state set up by `configure`.
+    pub async fn beside_with(&self, configure: impl FnOnce(AppState) -> AppState) -> Self {
+        let code_key =
+            CodeKey::load_or_create(&self.db.dir.path().join("code-key")).expect("code key");
+        let state = AppState::open(&self.db.location, code_key, None)
+            .await
+            .expect("open database");
+        Self::serving(self.db.clone(), configure(state)).await
+    }
+
     /// A second instance of the service on the same database, as behind a load balancer.
     pub async fn beside(&self) -> Self {
         Self::start_on(self.db.clone(), None).await
