@@ -414,6 +414,21 @@ pub enum CodebookEdit {
     },
 }
 
+impl CodebookEdit {
+    /// What kind of change it is (`add`, `promote`...), naming none of its words: what an
+    /// audit log may keep of it.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Self::Add { .. } => "add",
+            Self::Rename { .. } => "rename",
+            Self::Retire { .. } => "retire",
+            Self::Restore { .. } => "restore",
+            Self::Promote { .. } => "promote",
+            Self::Merge { .. } => "merge",
+        }
+    }
+}
+
 /// Why an edit cannot be made.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CodebookEditError {

@@ -29,6 +29,10 @@ pub const OVERSIGHT_PATH: &str = "/api/v1/oversight";
 pub const DEVICES_PATH: &str = "/api/v1/devices";
 /// The organization's codebook (GET), one edit to it (POST, managers and admins).
 pub const CODEBOOK_PATH: &str = "/api/v1/codebook";
+/// The organization's audit log, newest first (GET, admins; `?before=ID&limit=N` pages on).
+pub const AUDIT_PATH: &str = "/api/v1/audit";
+/// Records that the caller exported something the browser made (POST, signed in).
+pub const AUDIT_EXPORT_PATH: &str = "/api/v1/audit/export";
 /// The header that must echo the session's CSRF token on every changing request.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The session cookie's name.
@@ -341,4 +345,133 @@ pub struct AlertReceipts {
     /// Alerts the worker marked passed on.
     #[serde(default)]
     pub passed_on: Vec<i64>,
+}
+
+/// What an audit log entry says someone did. Stored by the name serde gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// Signed in (with a password, a welcome link or a reset link).
+    SignedIn,
+    /// Exported something (a CSV, the trend brief).
+    Exported,
+    /// Changed the codebook.
+    CodebookChanged,
+    /// Approved a note for the brief or kept it out.
+    NoteReviewed,
+    /// Issued a phone's enrolment code.
+    EnrolmentCodeIssued,
+    /// Revoked a phone.
+    PhoneRevoked,
+    /// Added a person.
+    PersonAdded,
+    /// Changed a person's role, or took their access away or gave it back.
+    AccessChanged,
+    /// Made a one-time new password link for a person.
+    ResetLinkMade,
+}
+
+impl AuditAction {
+    /// Every action, in the order above.
+    pub const ALL: [Self; 9] = [
+        Self::SignedIn,
+        Self::Exported,
+        Self::CodebookChanged,
+        Self::NoteReviewed,
+        Self::EnrolmentCodeIssued,
+        Self::PhoneRevoked,
+        Self::PersonAdded,
+        Self::AccessChanged,
+        Self::ResetLinkMade,
+    ];
+
+    /// Its stored and wire name (`signed_in`), the one serde uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignedIn => "signed_in",
+            Self::Exported => "exported",
+            Self::CodebookChanged => "codebook_changed",
+            Self::NoteReviewed => "note_reviewed",
+            Self::EnrolmentCodeIssued => "enrolment_code_issued",
+            Self::PhoneRevoked => "phone_revoked",
+            Self::PersonAdded => "person_added",
+            Self::AccessChanged => "access_changed",
+            Self::ResetLinkMade => "reset_link_made",
+        }
+    }
+
+    /// The action of a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+}
+
+/// What was exported (`POST /api/v1/audit/export`): the browser makes the file, the service
+/// records that it was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// A trends table as CSV.
+    TrendsCsv,
+    /// The printed trend brief.
+    TrendBrief,
+    /// The oversight grid as CSV.
+    OversightCsv,
+}
+
+impl ExportKind {
+    /// Its wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TrendsCsv => "trends_csv",
+            Self::TrendBrief => "trend_brief",
+            Self::OversightCsv => "oversight_csv",
+        }
+    }
+}
+
+/// `POST /api/v1/audit/export` body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRecord {
+    /// What was exported.
+    pub what: ExportKind,
+}
+
+/// One entry of the audit log. It holds names and ids only: never a note's words, a free tag,
+/// a token or a password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Its id; entries are listed newest (highest) first.
+    pub id: i64,
+    /// When, RFC 3339 UTC.
+    pub at: String,
+    /// Who: a username, or `command line` for the service's management commands.
+    pub who: String,
+    /// The address the request came from (behind a reverse proxy, the proxy's); none for a
+    /// management command.
+    pub address: Option<String>,
+    /// What they did.
+    pub action: AuditAction,
+    /// To what: a username, a phone id, a note id, a codebook version and kind of change.
+    pub detail: Option<String>,
+}
+
+/// `GET /api/v1/audit` query.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Only entries older than this id (the previous page's `next_before`).
+    pub before: Option<i64>,
+    /// Most entries on the page (default 50, at most 200).
+    pub limit: Option<u32>,
+}
+
+/// `GET /api/v1/audit` answer: a page of entries, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    /// The entries.
+    pub entries: Vec<AuditEntry>,
+    /// Pass as `before` for the next (older) page; none on the last.
+    pub next_before: Option<i64>,
 }

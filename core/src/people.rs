@@ -30,6 +30,8 @@ pub enum Permission {
     EditCodebook,
     /// Read the insight notes workers offered and approve or reject them for the brief.
     ReviewNotes,
+    /// Read the audit log: who signed in and changed what, from where.
+    ReadAuditLog,
 }
 
 impl Role {
@@ -62,7 +64,9 @@ impl Role {
     /// Whether this role may do `permission`.
     pub fn may(self, permission: Permission) -> bool {
         match permission {
-            Permission::ManagePeople | Permission::RevokePhones => self == Self::Admin,
+            Permission::ManagePeople | Permission::RevokePhones | Permission::ReadAuditLog => {
+                self == Self::Admin
+            }
             Permission::EnrolPhones | Permission::EditCodebook | Permission::ReviewNotes => {
                 matches!(self, Self::Admin | Self::Manager)
             }

@@ -2,6 +2,7 @@
 
 pub mod attempts;
 pub mod auth;
+pub mod backup;
 pub mod common_passwords;
 pub mod connections;
 pub mod db;
@@ -9,8 +10,10 @@ pub mod dhis2_client;
 pub mod error;
 pub mod event_streams;
 pub mod housekeeping;
+pub mod metrics;
 pub mod passwords;
 pub mod rate_limit;
+pub mod relay;
 pub mod routes;
 pub mod secrets;
 
@@ -31,8 +34,9 @@ pub struct AppState {
     /// The address people and phones reach the service at, for links and QR codes; session
     /// cookies are marked Secure when it is https.
     pub public_url: String,
-    /// Organizations whose counts just changed, for live dashboards (one service instance:
-    /// several instances behind a load balancer would need the database to relay this).
+    /// Organizations whose counts just changed, for live dashboards: this instance's streams
+    /// hear them here. Raise them with [`AppState::changed_in`], which on PostgreSQL goes
+    /// through the database to every instance (see [`relay`]).
     pub changes: tokio::sync::broadcast::Sender<i64>,
     /// Live event streams open now.
     pub open_streams: event_streams::OpenStreams,
@@ -44,6 +48,12 @@ pub struct AppState {
     pub failed_attempts: Arc<attempts::FailedAttempts>,
     /// The key enrolment codes are stored under (kept outside the database).
     pub code_key: secrets::CodeKey,
+    /// What `/metrics` reports.
+    pub metrics: Arc<metrics::Metrics>,
+    /// The bearer token `/metrics` asks for; without one, `/metrics` does not exist.
+    pub metrics_token: Option<String>,
+    /// The PostgreSQL every instance hears events through; none on SQLite.
+    pub relay: Option<String>,
 }
 
 /// Burst of requests a device may send at once (a large backlog syncs in many batches).
@@ -69,13 +79,54 @@ impl AppState {
             access_ended: tokio::sync::broadcast::channel(64).0,
             failed_attempts: Arc::default(),
             code_key,
+            metrics: Arc::default(),
+            metrics_token: None,
+            relay: match location {
+                db::Location::Postgres(url) => Some(url.clone()),
+                db::Location::SqliteIn(_) => None,
+            },
         })
     }
 
-    /// Tells the open streams of `org_id` that someone's access there ended.
+    /// Tells the open streams of `org_id`, on every instance, that someone's access there
+    /// ended.
     pub fn access_ended_in(&self, org_id: i64) {
-        // No stream open is no one to tell.
-        let _ = self.access_ended.send(org_id);
+        match self.relay {
+            Some(_) => relay::announce(&self.db, relay::ACCESS_ENDED, org_id),
+            // No stream open is no one to tell.
+            None => drop(self.access_ended.send(org_id)),
+        }
+    }
+
+    /// Tells the live dashboards of `org_id`, on every instance, that its counts changed.
+    pub fn changed_in(&self, org_id: i64) {
+        match self.relay {
+            Some(_) => relay::announce(&self.db, relay::CHANGES, org_id),
+            // Nobody listening is fine: live dashboards are optional.
+            None => drop(self.changes.send(org_id)),
+        }
+    }
+
+    /// The same state, one of `instances` behind a load balancer that spreads each phone's
+    /// requests over them (round robin): each allows its share of a phone's request limit, so
+    /// together they allow the limit, not `instances` times it.
+    pub fn with_instances(mut self, instances: u32) -> Self {
+        let n = instances.max(1);
+        self.rate_limit = Arc::new(RateLimiter::new(
+            (RATE_BURST / n).max(1),
+            (RATE_PER_MINUTE / n).max(1),
+        ));
+        self
+    }
+
+    /// The same state, with `/metrics` open to scrapers that send `token` (none: no
+    /// `/metrics`; an empty token counts as none).
+    pub fn with_metrics_token(mut self, token: Option<&str>) -> Self {
+        self.metrics_token = token
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        self
     }
 
     /// The same state, reached at `url` (no trailing slash needed).
@@ -97,9 +148,26 @@ pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 /// Serves the app on `listener` until Ctrl-C or SIGTERM.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     let sweeping = housekeeping::spawn(state.db.clone());
+    // Ends with this future, however it ends (a test aborts it): its connection goes too.
+    let _relaying = state.relay.clone().map(|url| {
+        AbortOnDrop(tokio::spawn(relay::listen(
+            url,
+            state.changes.clone(),
+            state.access_ended.clone(),
+        )))
+    });
     let served = connections::serve(listener, routes::router(state), shutdown_signal()).await;
     sweeping.abort();
     served
+}
+
+/// A task that ends when this is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn shutdown_signal() {

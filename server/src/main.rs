@@ -2,9 +2,11 @@
 
 use clap::{Parser, Subcommand};
 use peerpulse_core::encounter::EditWindow;
+use peerpulse_core::org_api::AuditAction;
 use peerpulse_core::people::Role;
 use peerpulse_core::privacy::SuppressionThreshold;
-use peerpulse_server::db::{self, devices, enrolment, orgs, people};
+use peerpulse_server::backup;
+use peerpulse_server::db::{self, audit, devices, enrolment, orgs, people};
 use peerpulse_server::secrets::CodeKey;
 use peerpulse_server::{AppState, DEFAULT_PUBLIC_URL, serve};
 use std::io::Write;
@@ -42,6 +44,43 @@ struct Cli {
     /// backup without it reveals no code. Every instance on one database needs the same file.
     #[arg(long, env = "PEERPULSE_CODE_KEY_FILE", global = true)]
     code_key_file: Option<PathBuf>,
+    /// How log lines are written to stderr: `text` for people, `json` (one object a line,
+    /// each with its request's id) for a log collector. Levels follow `RUST_LOG` (default
+    /// info).
+    #[arg(
+        long,
+        env = "PEERPULSE_LOG_FORMAT",
+        global = true,
+        value_enum,
+        default_value_t = LogFormat::Text
+    )]
+    log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+/// Logs to stderr in `format`, at the levels `RUST_LOG` sets (info by default). Each line
+/// logged while a request is served carries its span: the request id, method and route.
+fn start_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
 }
 
 #[derive(Subcommand)]
@@ -57,26 +96,56 @@ enum Command {
         /// Name of the organization created on first start.
         #[arg(long, default_value = "PeerPulse demo")]
         org_name: String,
+        /// The bearer token Prometheus sends to read `/metrics`; without it `/metrics` answers
+        /// 404.
+        #[arg(long, env = "PEERPULSE_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
+        /// How many instances run behind the load balancer on one PostgreSQL: each allows
+        /// its share of a phone's request limit (the balancer must spread requests evenly,
+        /// e.g. round robin).
+        #[arg(long, env = "PEERPULSE_INSTANCES", default_value_t = 1)]
+        instances: u32,
     },
-    /// Print a new one-time enrolment code for the first organization.
-    EnrolCode,
-    /// Show or replace the first organization's codebook (JSON).
+    /// Print a new one-time enrolment code for an organization.
+    EnrolCode {
+        #[command(flatten)]
+        org: OrgChoice,
+    },
+    /// Show or replace an organization's codebook (JSON).
     Codebook {
         #[command(subcommand)]
         action: CodebookAction,
+        #[command(flatten)]
+        org: OrgChoice,
     },
-    /// List or revoke the first organization's devices.
+    /// List or revoke an organization's devices.
     Device {
         #[command(subcommand)]
         action: DeviceAction,
+        #[command(flatten)]
+        org: OrgChoice,
     },
     /// Create an organization and print a one-time sign-in link for its first admin.
     Org {
         #[command(subcommand)]
         action: OrgAction,
     },
-    /// Show the first organization's settings, or change them.
+    /// Copy the SQLite database to FILE, consistently, while the service runs (on
+    /// PostgreSQL: explains pg_dump).
+    Backup {
+        /// Where the copy goes (a new file).
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with the backup FILE; refused while a service runs on the
+    /// data directory. The replaced database is kept beside it, renamed.
+    Restore {
+        /// A backup `backup` made.
+        file: PathBuf,
+    },
+    /// Show an organization's settings, or change them.
     Settings {
+        #[command(flatten)]
+        org: OrgChoice,
         /// Days back a worker may date, edit or delete an entry (0 to 60); phones get it on
         /// their next sync.
         #[arg(long)]
@@ -86,6 +155,15 @@ enum Command {
         #[arg(long)]
         threshold: Option<u32>,
     },
+}
+
+/// Which organization a management command acts on.
+#[derive(clap::Args)]
+struct OrgChoice {
+    /// The organization: its sign-in name (`harbour-outreach`), its id or its exact name.
+    /// Needed when the service holds several (without it the command lists them).
+    #[arg(long = "org", value_name = "NAME_OR_ID", global = true)]
+    key: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -121,13 +199,8 @@ enum DeviceAction {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    start_logging(cli.log_format);
     let location = match db::Location::new(&cli.data_dir, cli.database_url.as_deref()) {
         Ok(location) => location,
         Err(e) => {
@@ -160,13 +233,14 @@ fn say(line: &str) {
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
-/// The database and its first organization, for the management commands.
-async fn first_org(location: &db::Location) -> Result<(db::Db, i64), Box<dyn std::error::Error>> {
+/// The database and the organization `choice` names, for the management commands.
+async fn chosen_org(
+    location: &db::Location,
+    choice: &OrgChoice,
+) -> Result<(db::Db, i64), Box<dyn std::error::Error>> {
     let pool = db::open(location).await?;
-    let org = orgs::first(&pool)
-        .await?
-        .ok_or("no organization yet: start the service once with `serve`")?;
-    Ok((pool, org))
+    let org = orgs::choose(&pool, choice.key.as_deref()).await?;
+    Ok((pool, org.id))
 }
 
 /// Prints a one-time link that lets the first admin of `org` sign in.
@@ -195,14 +269,25 @@ async fn run(
             addr,
             static_dir,
             org_name,
+            metrics_token,
+            instances,
         } => {
+            // Held until the process ends: no restore replaces the database under it.
+            let _lock = match location {
+                db::Location::SqliteIn(dir) => Some(backup::DataDirLock::for_service(dir)?.ok_or(
+                    "a restore is under way in the data directory: start once it is done",
+                )?),
+                db::Location::Postgres(_) => None,
+            };
             let listener = tokio::net::TcpListener::bind(addr).await?;
             let public_url = public_url
                 .map(str::to_owned)
                 .unwrap_or_else(|| format!("http://{}", listener.local_addr().map_or(addr, |a| a)));
             let state = AppState::open(location, code_key.clone(), Some(static_dir))
                 .await?
-                .with_public_url(&public_url);
+                .with_public_url(&public_url)
+                .with_metrics_token(metrics_token.as_deref())
+                .with_instances(instances);
             if orgs::first(&state.db).await?.is_none() {
                 let org = orgs::create(&state.db, &org_name).await?;
                 let code =
@@ -218,15 +303,24 @@ async fn run(
             ));
             serve(listener, state).await?;
         }
-        Command::EnrolCode => {
-            let (pool, org) = first_org(location).await?;
+        Command::EnrolCode { org } => {
+            let (pool, org) = chosen_org(location, &org).await?;
             let code = enrolment::create_code(&pool, code_key, org, enrolment::CODE_TTL).await?;
+            audit::record(
+                &pool,
+                org,
+                audit::COMMAND_LINE,
+                None,
+                AuditAction::EnrolmentCodeIssued,
+                None,
+            )
+            .await?;
             say(&format!(
                 "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
             ));
         }
-        Command::Codebook { action } => {
-            let (pool, org) = first_org(location).await?;
+        Command::Codebook { action, org } => {
+            let (pool, org) = chosen_org(location, &org).await?;
             match action {
                 CodebookAction::Export => {
                     let current = orgs::get(&pool, org)
@@ -240,14 +334,23 @@ async fn run(
                     let codebook = serde_json::from_str(&text)
                         .map_err(|e| format!("{} is not a codebook: {e}", file.display()))?;
                     let version = orgs::set_codebook(&pool, org, codebook, None).await?;
+                    audit::record(
+                        &pool,
+                        org,
+                        audit::COMMAND_LINE,
+                        None,
+                        AuditAction::CodebookChanged,
+                        Some(&format!("import (version {version})")),
+                    )
+                    .await?;
                     say(&format!(
                         "Codebook version {version} stored: phones get it on their next sync."
                     ));
                 }
             }
         }
-        Command::Device { action } => {
-            let (pool, org) = first_org(location).await?;
+        Command::Device { action, org } => {
+            let (pool, org) = chosen_org(location, &org).await?;
             match action {
                 DeviceAction::List => {
                     for d in devices::list(&pool, org).await? {
@@ -265,6 +368,15 @@ async fn run(
                     if !devices::revoke(&pool, org, &id).await? {
                         return Err(format!("no active device {id}: see `device list`").into());
                     }
+                    audit::record(
+                        &pool,
+                        org,
+                        audit::COMMAND_LINE,
+                        None,
+                        AuditAction::PhoneRevoked,
+                        Some(&id),
+                    )
+                    .await?;
                     say(&format!(
                         "Revoked {id}: its later syncs are refused, its past counts stay."
                     ));
@@ -289,11 +401,29 @@ async fn run(
             ));
             print_admin_link(&pool, org, public_url.unwrap_or(DEFAULT_PUBLIC_URL)).await?;
         }
+        Command::Backup { file } => {
+            backup::backup(location, &file).await?;
+            say(&format!(
+                "Backed up to {}: keep it apart from the code-key file.",
+                file.display()
+            ));
+        }
+        Command::Restore { file } => {
+            let replaced = backup::restore(location, &file).await?;
+            say(&format!("Restored {}.", file.display()));
+            if let Some(replaced) = replaced {
+                say(&format!(
+                    "The database it replaced is kept as {}.",
+                    replaced.display()
+                ));
+            }
+        }
         Command::Settings {
+            org,
             edit_window_days,
             threshold,
         } => {
-            let (pool, org) = first_org(location).await?;
+            let (pool, org) = chosen_org(location, &org).await?;
             if let Some(days) = edit_window_days {
                 let window = EditWindow::new(days)?;
                 orgs::set_edit_window(&pool, org, window).await?;

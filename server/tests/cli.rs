@@ -149,3 +149,196 @@ fn org_create_prints_a_one_time_admin_link_at_the_public_url() {
     let blank = service(&db).args(["org", "create", "  "]).output().unwrap();
     assert!(!blank.status.success());
 }
+
+/// Runs the service binary on `db` with `args` and returns (success, stdout, stderr).
+fn run_on(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let out = service(db).args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn every_management_command_acts_on_the_organization_named_and_never_guesses() {
+    let db = fresh_db();
+    let ok = |args: &[&str]| {
+        let (success, out, err) = run_on(&db, args);
+        assert!(success, "{args:?}: {err}");
+        out
+    };
+    ok(&["org", "create", "Harbour Outreach"]);
+    ok(&["org", "create", "Night Van"]);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let pool = runtime
+        .block_on(peerpulse_server::db::open(&db.location))
+        .unwrap();
+    let listed = runtime
+        .block_on(peerpulse_server::db::orgs::list(&pool))
+        .unwrap();
+    let id_of = |handle: &str| {
+        listed
+            .iter()
+            .find(|o| o.handle.as_deref() == Some(handle))
+            .unwrap()
+            .id
+    };
+    let (harbour, night) = (id_of("harbour-outreach"), id_of("night-van"));
+
+    // Without --org on a service of several organizations, every command refuses and lists them.
+    for args in [
+        &["enrol-code"][..],
+        &["device", "list"],
+        &["device", "revoke", "abc"],
+        &["codebook", "export"],
+        &["settings"],
+        &["settings", "--edit-window-days", "3"],
+    ] {
+        let (success, out, err) = run_on(&db, args);
+        assert!(!success, "{args:?} guessed: {out}");
+        for shown in [
+            "--org",
+            &format!("harbour-outreach  (id {harbour})  Harbour Outreach"),
+            &format!("night-van  (id {night})  Night Van"),
+        ] {
+            assert!(err.contains(shown), "{args:?}: {err}");
+        }
+    }
+    let (success, _, err) = run_on(&db, &["settings", "--org", "nobody"]);
+    assert!(!success);
+    assert!(
+        err.contains("no organization is called \"nobody\"") && err.contains("night-van"),
+        "{err}"
+    );
+
+    // Settings, chosen by sign-in name, by id and by exact name.
+    let night_settings = ok(&["settings", "--org", "night-van", "--edit-window-days", "21"]);
+    assert!(
+        night_settings.contains("Organization: Night Van"),
+        "{night_settings}"
+    );
+    assert!(
+        night_settings.contains("Edit window: 21 days"),
+        "{night_settings}"
+    );
+    let harbour_settings = ok(&[
+        "settings",
+        "--org",
+        &harbour.to_string(),
+        "--threshold",
+        "11",
+    ]);
+    assert!(harbour_settings.contains("Organization: Harbour Outreach"));
+    assert!(
+        harbour_settings.contains("Edit window: 7 days"),
+        "{harbour_settings}"
+    );
+    assert!(
+        harbour_settings.contains("Threshold: 11"),
+        "{harbour_settings}"
+    );
+    let by_name = ok(&["settings", "--org", "Night Van"]);
+    assert!(by_name.contains("Edit window: 21 days") && by_name.contains("Threshold: 5"));
+
+    // An enrolment code belongs to the organization named.
+    let printed = ok(&["enrol-code", "--org", "night-van"]);
+    let code = code_in(printed.trim()).expect("a code line");
+    let key = peerpulse_server::secrets::CodeKey::load_or_create(&db.dir.path().join("code-key"))
+        .unwrap();
+    let enrolled = runtime
+        .block_on(peerpulse_server::db::devices::enrol(
+            &pool,
+            &key,
+            &code.parse().unwrap(),
+            None,
+        ))
+        .unwrap()
+        .expect("the code enrols a phone");
+    assert_eq!(enrolled.org_id, night);
+
+    // Devices: listed and revoked only within their organization.
+    assert!(ok(&["device", "list", "--org", "night-van"]).contains(&enrolled.device_id));
+    assert!(!ok(&["device", "list", "--org", "harbour-outreach"]).contains(&enrolled.device_id));
+    let (success, _, _) = run_on(
+        &db,
+        &[
+            "device",
+            "revoke",
+            &enrolled.device_id,
+            "--org",
+            "harbour-outreach",
+        ],
+    );
+    assert!(!success, "a phone of another organization is not revoked");
+    let revoked = ok(&[
+        "device",
+        "--org",
+        "night-van",
+        "revoke",
+        &enrolled.device_id,
+    ]);
+    assert!(revoked.starts_with("Revoked"), "{revoked}");
+
+    // Codebooks: one organization's exported and imported into the other only.
+    let exported = ok(&["codebook", "export", "--org", "night-van"]);
+    let file = db.dir.path().join("codebook.json");
+    std::fs::write(&file, &exported).unwrap();
+    let imported = ok(&[
+        "codebook",
+        "import",
+        file.to_str().unwrap(),
+        "--org",
+        "Harbour Outreach",
+    ]);
+    assert!(imported.contains("Codebook version 2 stored"), "{imported}");
+    assert!(ok(&["settings", "--org", "harbour-outreach"]).contains("Codebook version: 2"));
+    assert!(ok(&["settings", "--org", "night-van"]).contains("Codebook version: 1"));
+
+    // What the commands changed is in each organization's audit log, done by the command line.
+    let logged = |org: i64| {
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = runtime
+            .block_on(
+                sqlx::query_as(
+                    "SELECT who, action, address, detail FROM audit_log \
+                     WHERE org_id = $1 ORDER BY id",
+                )
+                .bind(org)
+                .fetch_all(&pool),
+            )
+            .unwrap();
+        rows
+    };
+    let by_cli = |action: &str, detail: Option<&str>| {
+        (
+            "command line".to_owned(),
+            action.to_owned(),
+            None,
+            detail.map(str::to_owned),
+        )
+    };
+    assert_eq!(
+        logged(night),
+        [
+            by_cli("enrolment_code_issued", None),
+            by_cli("phone_revoked", Some(&enrolled.device_id)),
+        ]
+    );
+    assert_eq!(
+        logged(harbour),
+        [by_cli("codebook_changed", Some("import (version 2)"))]
+    );
+
+    // Two organizations of one name are told apart by sign-in name or id, never guessed.
+    ok(&["org", "create", "Street Team"]);
+    ok(&["org", "create", "Street Team"]);
+    let (success, _, err) = run_on(&db, &["enrol-code", "--org", "Street Team"]);
+    assert!(!success);
+    assert!(
+        err.contains("several organizations are named \"Street Team\"")
+            && err.contains("street-team-2"),
+        "{err}"
+    );
+    assert!(ok(&["settings", "--org", "street-team-2"]).contains("Sign-in name: street-team-2"));
+    runtime.block_on(pool.close());
+}

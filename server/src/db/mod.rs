@@ -2,6 +2,7 @@
 //! `DATABASE_URL` is a `postgres://` URL. The same queries run on both (through sqlx's `Any`
 //! driver, with `$1` placeholders both understand); each backend has its own migrations.
 
+pub mod audit;
 pub mod buckets;
 pub mod devices;
 pub mod enrolment;
@@ -170,6 +171,67 @@ pub async fn open(location: &Location) -> Result<Db, DbError> {
             Ok(pool)
         }
     }
+}
+
+/// Whether `db` is PostgreSQL (else SQLite).
+pub fn is_postgres(db: &Db) -> bool {
+    db.connect_options()
+        .database_url
+        .scheme()
+        .starts_with("postgres")
+}
+
+/// How a database's applied migrations compare with this build's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Migrations {
+    /// Every migration of this build is applied, and no other.
+    Current,
+    /// Some of this build's migrations are not applied yet (they run at start).
+    Behind {
+        /// Their versions.
+        missing: Vec<i64>,
+    },
+    /// The database holds migrations this build does not know: a newer build made it.
+    Ahead {
+        /// Their versions.
+        unknown: Vec<i64>,
+    },
+}
+
+/// How `db`'s applied migrations compare with this build's (a database with none applied is
+/// one without any PeerPulse tables, and reads as an error).
+pub async fn migrations(db: &Db) -> Result<Migrations, DbError> {
+    let migrator = if is_postgres(db) {
+        &POSTGRES_MIGRATIONS
+    } else {
+        &SQLITE_MIGRATIONS
+    };
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(db)
+            .await?;
+    let known: Vec<i64> = migrator
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+        .map(|m| m.version)
+        .collect();
+    let unknown: Vec<i64> = applied
+        .iter()
+        .copied()
+        .filter(|v| !known.contains(v))
+        .collect();
+    let missing: Vec<i64> = known
+        .iter()
+        .copied()
+        .filter(|v| !applied.contains(v))
+        .collect();
+    Ok(if !unknown.is_empty() {
+        Migrations::Ahead { unknown }
+    } else if !missing.is_empty() {
+        Migrations::Behind { missing }
+    } else {
+        Migrations::Current
+    })
 }
 
 /// Now, in the stored time format.

@@ -121,6 +121,107 @@ pub async fn first(db: &Db) -> Result<Option<i64>, DbError> {
     )
 }
 
+/// An organization as the management commands name it.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct OrgListing {
+    /// Row id.
+    pub id: i64,
+    /// The name its people sign in under (stored before handles existed: none yet).
+    pub handle: Option<String>,
+    /// Display name.
+    pub name: String,
+}
+
+impl std::fmt::Display for OrgListing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}  (id {})  {}",
+            self.handle.as_deref().unwrap_or("-"),
+            self.id,
+            self.name
+        )
+    }
+}
+
+/// Every organization, oldest first.
+pub async fn list(db: &Db) -> Result<Vec<OrgListing>, DbError> {
+    Ok(
+        sqlx::query_as("SELECT id, handle, name FROM orgs ORDER BY id")
+            .fetch_all(db)
+            .await?,
+    )
+}
+
+/// Why no one organization was chosen.
+#[derive(Debug, thiserror::Error)]
+pub enum ChooseOrgError {
+    /// The service holds no organization yet.
+    #[error("no organization yet: start the service once with `serve`, or `org create NAME`")]
+    None,
+    /// Several exist and none was named.
+    #[error("this service holds several organizations: choose one with --org{}", listing(.0))]
+    Unnamed(Vec<OrgListing>),
+    /// None has that handle, id or name.
+    #[error("no organization is called {key:?}: choose one of these with --org{}", listing(.orgs))]
+    Unknown {
+        /// What was asked for.
+        key: String,
+        /// What exists.
+        orgs: Vec<OrgListing>,
+    },
+    /// Several have that name: their handle or id tells them apart.
+    #[error("several organizations are named {key:?}: choose by sign-in name or id{}", listing(.matches))]
+    Ambiguous {
+        /// What was asked for.
+        key: String,
+        /// The organizations of that name.
+        matches: Vec<OrgListing>,
+    },
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+fn listing(orgs: &[OrgListing]) -> String {
+    orgs.iter().map(|o| format!("\n  {o}")).collect()
+}
+
+/// The organization `key` names: its sign-in name (`harbour-outreach`), its id, or its exact
+/// name, in that order. Without `key` the only organization, if there is only one.
+pub async fn choose(db: &Db, key: Option<&str>) -> Result<OrgListing, ChooseOrgError> {
+    let orgs = list(db).await?;
+    let Some(key) = key.map(str::trim) else {
+        return match orgs.as_slice() {
+            [] => Err(ChooseOrgError::None),
+            [only] => Ok(only.clone()),
+            _ => Err(ChooseOrgError::Unnamed(orgs)),
+        };
+    };
+    let by_handle = orgs.iter().find(|o| o.handle.as_deref() == Some(key));
+    let by_id = || {
+        key.parse::<i64>()
+            .ok()
+            .and_then(|id| orgs.iter().find(|o| o.id == id))
+    };
+    if let Some(org) = by_handle.or_else(by_id) {
+        return Ok(org.clone());
+    }
+    let matches: Vec<OrgListing> = orgs.iter().filter(|o| o.name == key).cloned().collect();
+    match matches.len() {
+        0 if orgs.is_empty() => Err(ChooseOrgError::None),
+        0 => Err(ChooseOrgError::Unknown {
+            key: key.to_owned(),
+            orgs,
+        }),
+        1 => Ok(matches.into_iter().next().expect("one match")),
+        _ => Err(ChooseOrgError::Ambiguous {
+            key: key.to_owned(),
+            matches,
+        }),
+    }
+}
+
 /// An organization as stored.
 #[derive(sqlx::FromRow)]
 struct OrgRow {

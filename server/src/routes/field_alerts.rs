@@ -117,7 +117,7 @@ async fn step(
     })?;
     if action == AlertAction::Withdraw || action == AlertAction::Approve {
         // Phones' live views and the dashboard reload.
-        let _ = state.changes.send(org.id);
+        state.changed_in(org.id);
     }
     Ok(Json(summary(state, &org, id).await?))
 }

@@ -1,8 +1,11 @@
 //! The HTTP surface: the versioned API and the built PWA, on one port.
 
+mod audit;
 mod content_policy;
 mod enrol;
 mod field_alerts;
+mod health;
+mod metrics;
 mod notes;
 mod people;
 mod pwa;
@@ -19,18 +22,19 @@ use axum::http::header::{CACHE_CONTROL, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS}
 use axum::routing::{any, delete, get, post};
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH};
 use peerpulse_core::org_api::{
-    CODEBOOK_PATH, CURRENT_FIELD_ALERTS_PATH, DEVICES_PATH, DHIS2_EXPORT_PATH,
-    ENROLMENT_CODES_PATH, FIELD_ALERT_RECEIPTS_PATH, FIELD_ALERTS_PATH, INDICATORS_PATH,
-    MY_OVERSIGHT_PATH, OVERSIGHT_PATH, PASSWORD_RESET_PATH, REPORTS_PATH, SESSION_PATH, USERS_PATH,
-    WELCOME_PATH,
+    AUDIT_EXPORT_PATH, AUDIT_PATH, CODEBOOK_PATH, CURRENT_FIELD_ALERTS_PATH, DEVICES_PATH,
+    DHIS2_EXPORT_PATH, ENROLMENT_CODES_PATH, FIELD_ALERT_RECEIPTS_PATH, FIELD_ALERTS_PATH,
+    INDICATORS_PATH, MY_OVERSIGHT_PATH, OVERSIGHT_PATH, PASSWORD_RESET_PATH, REPORTS_PATH,
+    SESSION_PATH, USERS_PATH, WELCOME_PATH,
 };
 use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use crate::BODY_LIMIT;
 
@@ -99,6 +103,8 @@ pub fn router(state: AppState) -> Router {
             get(people::codebook).post(people::edit_codebook),
         )
         .route(NOTES_PATH, get(notes::list).post(notes::offer))
+        .route(AUDIT_PATH, get(audit::list))
+        .route(AUDIT_EXPORT_PATH, post(audit::record_export))
         .route(&format!("{NOTES_PATH}/{{id}}/review"), post(notes::review))
         .route(
             &format!("{NOTE_OF_ENTRY_PATH}/{{entry}}"),
@@ -120,27 +126,66 @@ pub fn router(state: AppState) -> Router {
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
+    let operations = Router::new()
+        .route(health::HEALTHZ_PATH, get(health::healthz))
+        .route(health::READYZ_PATH, get(health::readyz))
+        .route(metrics::METRICS_PATH, get(metrics::scrape))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let api = api.merge(operations);
     let app = match state.static_dir.as_deref() {
         Some(dir) => api.merge(pwa::router(dir)),
         None => api,
     };
-    app.layer(CompressionLayer::new())
-        .layer(RequestDecompressionLayer::new())
-        // A body trickled in slower than this holds a connection for nothing.
-        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
-        .layer(TraceLayer::new_for_http())
-        // Outermost, so that answers made by the layers before it carry them too. A browser never
-        // guesses a type other than the one sent (a JSON answer run as a script), and no page
-        // of ours tells another site where a person came from (links hold enrolment codes).
-        .layer(SetResponseHeaderLayer::overriding(
-            X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .with_state(state)
+    // Inside the router's layers, where the matched route is known.
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        metrics::count_request,
+    ))
+    .layer(CompressionLayer::new())
+    .layer(RequestDecompressionLayer::new())
+    // A body trickled in slower than this holds a connection for nothing.
+    .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
+    // A span per request, with its id, method and path (never the query string, headers
+    // or body: they can hold tokens and words people typed), and a line when answered.
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_span)
+            .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+    )
+    // Every request gets an id (or keeps the one a proxy gave it), answered back in
+    // `x-request-id` so a person's report can be found in the logs.
+    .layer(PropagateRequestIdLayer::x_request_id())
+    .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+    // Outermost, so that answers made by the layers before it carry them too. A browser never
+    // guesses a type other than the one sent (a JSON answer run as a script), and no page
+    // of ours tells another site where a person came from (links hold enrolment codes).
+    .layer(SetResponseHeaderLayer::overriding(
+        X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ))
+    .with_state(state)
+}
+
+/// The span every log line of a request is written in.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
 }
 
 /// The caller's organization, which must exist: every token and session belongs to one.

@@ -15,6 +15,7 @@ use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::field_notes::{
     NoteOffer, NoteOfferAnswer, NoteReview, NoteStatus, NotesQuery, OfferedNote,
 };
+use peerpulse_core::org_api::AuditAction;
 use peerpulse_core::people::Permission;
 
 /// `POST /api/v1/notes`: a phone offers one entry's insight note, or its corrected words;
@@ -87,6 +88,7 @@ pub async fn list(
 pub async fn review(
     State(state): State<AppState>,
     person: Person,
+    address: crate::connections::ClientAddress,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
     ApiJson(review): ApiJson<NoteReview>,
 ) -> Result<StatusCode, ApiError> {
@@ -102,6 +104,19 @@ pub async fn review(
         ));
     }
     if notes::review(&state.db, person.org_id, id, review.status).await? {
+        let decided = if review.status == NoteStatus::Approved {
+            "approved"
+        } else {
+            "kept out"
+        };
+        super::audit::note(
+            &state,
+            &person,
+            address,
+            AuditAction::NoteReviewed,
+            Some(&format!("note {id} {decided}")),
+        )
+        .await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(missing)

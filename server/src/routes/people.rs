@@ -2,6 +2,7 @@
 //! Every query is scoped to the signed-in person's organization.
 
 use super::ApiJson;
+use super::audit;
 use crate::AppState;
 use crate::attempts::client_key;
 use crate::auth::{Device, Reader, SessionCookie, require, session_token};
@@ -18,9 +19,9 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use peerpulse_core::codebook::{Codebook, CodebookEdit};
 use peerpulse_core::org_api::{
-    CodebookEditRequest, DeviceSummary, DeviceUpdate, EnrolmentCodeIssued, NewUserRequest,
-    PasswordResetRequest, ResetLinkIssued, SessionInfo, SignInRequest, UserSummary, UserUpdate,
-    WelcomeRequest,
+    AuditAction, CodebookEditRequest, DeviceSummary, DeviceUpdate, EnrolmentCodeIssued,
+    NewUserRequest, PasswordResetRequest, ResetLinkIssued, SessionInfo, SignInRequest, UserSummary,
+    UserUpdate, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::{MAX_PASSWORD_CHARS, Permission, Username};
@@ -35,12 +36,19 @@ fn cookie(state: &AppState, token: &str, max_age: i64) -> Result<HeaderValue, Ap
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// A session for `user_id`: the cookie and who they are.
-async fn signed_in(state: &AppState, user_id: i64) -> Result<Response, ApiError> {
+/// A session for `user_id`, who signed in from `address` (`how` says with what when it was not
+/// a password): the cookie and who they are.
+async fn signed_in(
+    state: &AppState,
+    user_id: i64,
+    address: ClientAddress,
+    how: Option<&str>,
+) -> Result<Response, ApiError> {
     let token = people::start_session(&state.db, user_id).await?;
     let person = people::session(&state.db, &token)
         .await?
         .ok_or_else(|| ApiError::Internal("a new session vanished".into()))?;
+    audit::note(state, &person, address, AuditAction::SignedIn, how).await?;
     let info = session_info(state, person).await?;
     let mut response = Json(info).into_response();
     response.headers_mut().insert(
@@ -73,6 +81,7 @@ fn account_error(e: NewAccountError) -> ApiError {
 /// `POST /api/v1/welcome`: a one-time link becomes an account, signed in.
 pub async fn welcome(
     State(state): State<AppState>,
+    address: ClientAddress,
     ApiJson(request): ApiJson<WelcomeRequest>,
 ) -> Result<Response, ApiError> {
     // A link that cannot be used costs no hash.
@@ -84,7 +93,7 @@ pub async fn welcome(
         .await
         .map_err(account_error)?
         .ok_or(ApiError::SignInLinkInvalid)?;
-    signed_in(&state, user_id).await
+    signed_in(&state, user_id, address, Some("welcome link")).await
 }
 
 /// `POST /api/v1/password-reset`: a one-time reset link becomes a new password, signed in.
@@ -107,7 +116,7 @@ pub async fn reset_password(
             .await?
             .ok_or_else(|| ApiError::Internal("a reset account vanished".into()))?,
     );
-    signed_in(&state, user_id).await
+    signed_in(&state, user_id, ClientAddress(address), Some("reset link")).await
 }
 
 /// `POST /api/v1/users/{username}/reset-link`: an admin makes a one-time link with which a
@@ -137,6 +146,14 @@ pub async fn issue_reset_link(
         target: "security", %address, by = %person.username, person = %username,
         "password reset link made; their sessions ended"
     );
+    audit::note(
+        &state,
+        &person,
+        ClientAddress(address),
+        AuditAction::ResetLinkMade,
+        Some(username.as_str()),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(ResetLinkIssued {
@@ -180,7 +197,7 @@ pub async fn sign_in(
             for key in &keys {
                 state.failed_attempts.succeeded(key);
             }
-            signed_in(&state, account.user_id).await
+            signed_in(&state, account.user_id, ClientAddress(address), None).await
         }
         _ => {
             for key in &keys {
@@ -262,6 +279,29 @@ pub async fn update_user(
                 target: "security", %address, by = %person.username, person = %username,
                 role = ?update.role, disabled = ?update.disabled, "a person's access changed"
             );
+            let change = [
+                update.role.map(|r| format!("role {}", r.as_str())),
+                update.disabled.map(|d| {
+                    if d {
+                        "access taken away"
+                    } else {
+                        "access given back"
+                    }
+                    .to_owned()
+                }),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            audit::note(
+                &state,
+                &person,
+                ClientAddress(address),
+                AuditAction::AccessChanged,
+                Some(&format!("{username}: {change}")),
+            )
+            .await?;
             Ok(StatusCode::NO_CONTENT)
         }
         people::Updated::NoSuchPerson => Err(ApiError::NoSuchRecord(
@@ -278,6 +318,7 @@ pub async fn update_user(
 pub async fn create_user(
     State(state): State<AppState>,
     person: Person,
+    address: ClientAddress,
     ApiJson(request): ApiJson<NewUserRequest>,
 ) -> Result<(StatusCode, Json<UserSummary>), ApiError> {
     require(&person, Permission::ManagePeople)?;
@@ -296,6 +337,18 @@ pub async fn create_user(
         .into_iter()
         .find(|u| u.username == request.username)
         .ok_or_else(|| ApiError::Internal("a new account vanished".into()))?;
+    audit::note(
+        &state,
+        &person,
+        address,
+        AuditAction::PersonAdded,
+        Some(&format!(
+            "{} as {}",
+            created.username,
+            request.role.as_str()
+        )),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -303,6 +356,7 @@ pub async fn create_user(
 pub async fn issue_enrolment_code(
     State(state): State<AppState>,
     person: Person,
+    address: ClientAddress,
 ) -> Result<(StatusCode, Json<EnrolmentCodeIssued>), ApiError> {
     require(&person, Permission::EnrolPhones)?;
     let code = enrolment::create_code(
@@ -321,6 +375,15 @@ pub async fn issue_enrolment_code(
         .light_color(svg::Color("#ffffff"))
         .build();
     let expires_at = crate::db::timestamp(chrono::Utc::now() + enrolment::CODE_TTL);
+    // The code itself is a secret until used: the entry says only that one was issued.
+    audit::note(
+        &state,
+        &person,
+        address,
+        AuditAction::EnrolmentCodeIssued,
+        None,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(EnrolmentCodeIssued {
@@ -345,12 +408,21 @@ pub async fn list_devices(
 pub async fn revoke_device(
     State(state): State<AppState>,
     person: Person,
+    address: ClientAddress,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     require(&person, Permission::RevokePhones)?;
     if devices::revoke(&state.db, person.org_id, &id).await? {
         state.access_ended_in(person.org_id);
         tracing::warn!(target: "security", by = %person.username, device = %id, "phone revoked");
+        audit::note(
+            &state,
+            &person,
+            address,
+            AuditAction::PhoneRevoked,
+            Some(&id),
+        )
+        .await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)
@@ -452,6 +524,7 @@ fn codebook_changed(now: u32) -> ApiError {
 pub async fn edit_codebook(
     State(state): State<AppState>,
     person: Person,
+    address: ClientAddress,
     ApiJson(request): ApiJson<CodebookEditRequest>,
 ) -> Result<Json<Codebook>, ApiError> {
     require(&person, Permission::EditCodebook)?;
@@ -484,5 +557,19 @@ pub async fn edit_codebook(
             other => ApiError::Internal(other.to_string()),
         })?;
     let stored = super::org_of(&state, person.org_id).await?;
+    // The kind of change and the version only: labels and promoted free tags are words
+    // people typed.
+    audit::note(
+        &state,
+        &person,
+        address,
+        AuditAction::CodebookChanged,
+        Some(&format!(
+            "{} (version {})",
+            request.edit.kind_name(),
+            stored.codebook.version
+        )),
+    )
+    .await?;
     Ok(Json(stored.codebook))
 }

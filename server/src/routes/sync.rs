@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::Device;
 use crate::db::buckets;
 use crate::error::ApiError;
+use crate::metrics::BucketOutcome;
 use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
@@ -35,9 +36,13 @@ pub async fn sync(
     let valid: Vec<BucketUpdate> = valid.into_iter().cloned().collect();
     let applied = buckets::apply(&state.db, &org.cell_key_secret, &device, &valid).await?;
     if applied.applied > 0 {
-        // Nobody listening is fine: live dashboards are optional.
-        let _ = state.changes.send(device.org_id);
+        state.changed_in(device.org_id);
     }
+    let metrics = &state.metrics;
+    metrics.sync_batches.inc();
+    metrics.buckets(BucketOutcome::Applied, u64::from(applied.applied));
+    metrics.buckets(BucketOutcome::Unchanged, u64::from(applied.unchanged));
+    metrics.buckets(BucketOutcome::Rejected, rejected.len() as u64);
     if !rejected.is_empty() {
         tracing::info!(device = %device.id, count = rejected.len(), "buckets rejected");
     }

@@ -35,6 +35,7 @@ pub async fn trends(
     reader: Reader,
     query: Result<Query<TrendsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<TrendsResponse>, ApiError> {
+    let _timer = state.metrics.trends_seconds.start_timer();
     let Query(query) = query?;
     let period = query
         .period(Utc::now().date_naive())
@@ -215,6 +216,7 @@ pub async fn events(
         access_ended: state.access_ended.subscribe(),
         ends: tokio::time::Instant::now() + event_streams::LIFETIME,
         check: tokio::time::interval(event_streams::CHECK_EVERY),
+        _counted: crate::metrics::Counted::new(&state.metrics.event_streams),
         reader,
         state,
         _slot: slot,
@@ -260,4 +262,5 @@ struct OpenStream {
     reader: Reader,
     state: AppState,
     _slot: event_streams::StreamSlot,
+    _counted: crate::metrics::Counted,
 }

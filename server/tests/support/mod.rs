@@ -103,6 +103,17 @@ impl TestServer {
         .await
     }
 
+    /// A service with a fresh database, its state set up by `configure` (a metrics token,
+    /// say) before it starts.
+    pub async fn configured(configure: impl FnOnce(AppState) -> AppState) -> Self {
+        let db = std::sync::Arc::new(TestDb::fresh().await);
+        let code_key = CodeKey::load_or_create(&db.dir.path().join("code-key")).expect("code key");
+        let state = AppState::open(&db.location, code_key, None)
+            .await
+            .expect("open database");
+        Self::serving(db, configure(state)).await
+    }
+
     /// A service on `db`.
     pub async fn on(db: TestDb) -> Self {
         Self::start_on(std::sync::Arc::new(db), None).await
@@ -111,6 +122,16 @@ impl TestServer {
     /// Where its database is.
     pub fn location(&self) -> &Location {
         &self.db.location
+    }
+
+    /// Another instance on the same database, its state set up by `configure`.
+    pub async fn beside_with(&self, configure: impl FnOnce(AppState) -> AppState) -> Self {
+        let code_key =
+            CodeKey::load_or_create(&self.db.dir.path().join("code-key")).expect("code key");
+        let state = AppState::open(&self.db.location, code_key, None)
+            .await
+            .expect("open database");
+        Self::serving(self.db.clone(), configure(state)).await
     }
 
     /// A second instance of the service on the same database, as behind a load balancer.
@@ -135,6 +156,10 @@ impl TestServer {
         if let Some(url) = public_url {
             state = state.with_public_url(url);
         }
+        Self::serving(db, state).await
+    }
+
+    async fn serving(db: std::sync::Arc<TestDb>, state: AppState) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
