@@ -6,6 +6,8 @@ use std::str::FromStr;
 
 /// Letters and digits that cannot be misread for one another (no 0/O, 1/I/L, 5/S, 8/B, 2/Z).
 const ALPHABET: &[u8; 25] = b"34679ACDEFGHJKMNPQRTUVWXY";
+/// Letters and digits a code never has, in the order an error names them.
+const LOOK_ALIKES: &str = "01258BILOSZ";
 /// Characters in a code, shown as two groups of four.
 const LEN: usize = 8;
 
@@ -54,12 +56,17 @@ impl FromStr for EnrolmentCode {
             .filter(|c| !c.is_whitespace() && *c != '-')
             .map(|c| c.to_ascii_uppercase())
             .collect();
-        let mut foreign: Vec<char> = canonical
+        // In a fixed order, each once (no sort: this runs on the phone, where code is weight).
+        let mut foreign: Vec<char> = LOOK_ALIKES
             .chars()
-            .filter(|c| !c.is_ascii() || !ALPHABET.contains(&(*c as u8)))
+            .filter(|c| canonical.contains(*c))
             .collect();
-        foreign.sort_unstable();
-        foreign.dedup();
+        if let Some(other) = canonical
+            .chars()
+            .find(|c| !c.is_ascii_alphanumeric() && !foreign.contains(c))
+        {
+            foreign.push(other);
+        }
         if canonical.is_empty() {
             Err(InvalidEnrolmentCode::Empty)
         } else if !foreign.is_empty() {

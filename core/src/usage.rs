@@ -10,7 +10,7 @@ use crate::codebook::{Code, CodeList};
 use crate::encounter::{Encounter, EncounterKind, Reach};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// How many choices of one list are marked frequent at most.
 pub const FREQUENT_PER_LIST: usize = 3;
@@ -109,25 +109,29 @@ impl Usage {
 
     /// The choices marked frequent: in each list, the [`FREQUENT_PER_LIST`] picked most
     /// often (at least twice, so one odd entry marks nothing), ties to the earlier choice.
-    pub fn frequent(&self) -> BTreeSet<Choice> {
-        let mut by_list: BTreeMap<u8, Vec<(&Choice, u32)>> = BTreeMap::new();
-        for (choice, &n) in &self.0 {
-            if n >= 2 {
-                by_list
-                    .entry(choice.list_rank())
-                    .or_default()
-                    .push((choice, n));
+    pub fn frequent(&self) -> Vec<Choice> {
+        // Picked by repeated scans rather than a sort: this runs on the phone, where every
+        // monomorphized sort is weight, and the lists are short.
+        let mut picked = Vec::new();
+        for rank in 0..8 {
+            let mut in_list: Vec<(&Choice, u32)> = self
+                .0
+                .iter()
+                .filter(|(c, n)| c.list_rank() == rank && **n >= 2)
+                .map(|(c, n)| (c, *n))
+                .collect();
+            for _ in 0..FREQUENT_PER_LIST {
+                let mut best: Option<usize> = None;
+                for (i, (_, n)) in in_list.iter().enumerate() {
+                    if best.is_none_or(|b| *n > in_list[b].1) {
+                        best = Some(i);
+                    }
+                }
+                let Some(best) = best else { break };
+                picked.push(in_list.remove(best).0.clone());
             }
         }
-        by_list
-            .into_values()
-            .flat_map(|mut list| {
-                list.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
-                list.into_iter()
-                    .take(FREQUENT_PER_LIST)
-                    .map(|(c, _)| c.clone())
-            })
-            .collect()
+        picked
     }
 }
 
@@ -137,8 +141,8 @@ impl Usage {
 pub struct FrequentSnapshot {
     /// The day it was taken (none before the first).
     pub day: Option<NaiveDate>,
-    /// The choices marked.
-    pub choices: BTreeSet<Choice>,
+    /// The choices marked (a list: a set type would be more code on the phone for a few items).
+    pub choices: Vec<Choice>,
 }
 
 impl FrequentSnapshot {

@@ -1,5 +1,9 @@
-//! The organization page for admins, managers and viewers: sign in, live trends, capture
-//! oversight, phones, notes to review, the codebook and people.
+//! The organization's screens (the organization's bundle). This module is the organization
+//! page for admins, managers and viewers: sign in, live trends, capture oversight, phones,
+//! notes to review, the codebook and people; the trend brief and the welcome page are beside it.
+
+pub mod brief;
+pub mod welcome;
 
 mod capture;
 mod codebook;
