@@ -374,7 +374,11 @@ pub fn EncounterForm(
 
     view! {
         <form class="encounter-form" on:submit=on_submit novalidate>
-            <h1>{if is_edit { "Correct an entry" } else { "Log an encounter" }}</h1>
+            // The Log tab already says where the worker is: the heading is for screen readers,
+            // and its height goes to the choices. A correction shows its heading.
+            <h1 class:visually-hidden=!is_edit>
+                {if is_edit { "Correct an entry" } else { "Log an encounter" }}
+            </h1>
             <details class="when-fold" open=when_open>
                 <summary>
                     <span class="muted">"When: "</span>

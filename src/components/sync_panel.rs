@@ -147,7 +147,7 @@ pub fn SyncPanel() -> impl IntoView {
 #[component]
 fn SyncLine(standing: Signal<Standing>, waiting: Waiting) -> impl IntoView {
     let text = move || match standing.get() {
-        Standing::NotConnected => format!("Not connected yet: {}", waiting.kept()),
+        Standing::NotConnected => format!("Not connected: {}", waiting.kept()),
         Standing::Refused => format!("This phone is no longer connected: {}", waiting.kept()),
         Standing::Offline => format!("Offline: {}", waiting.kept()),
         Standing::Connected => waiting.text(),
@@ -267,7 +267,6 @@ fn EnrolForm(
                     "Enrolment code from your manager"
                 }}
             </label>
-            <p id="enrol-code-hint" class="hint muted">"8 letters and digits, on a slip or a QR code."</p>
             <div class="row">
                 <input
                     id="enrol-code"
@@ -275,7 +274,7 @@ fn EnrolForm(
                     autocomplete="off"
                     autocapitalize="characters"
                     spellcheck="false"
-                    aria-describedby="enrol-code-hint"
+                    placeholder="8 letters and digits"
                     prop:value=move || code.get()
                     on:input=move |ev| code.set(event_target_value(&ev))
                 />
