@@ -95,7 +95,7 @@ test("a quantity that is not a count, or a date in the future, is refused with a
   await expect(page.getByRole("alert")).toContainText("is in the future: choose today or an earlier day.");
   await expect(page.getByText("Nothing logged yet today.")).toBeVisible();
 
-  await page.getByRole("button", { name: "Today" }).tap();
+  await page.getByRole("button", { name: "Today", exact: true }).tap();
   await page.getByRole("button", { name: "Save encounter" }).tap();
   await expect(page.getByTestId("today-count")).toHaveText("1 logged today");
 });
