@@ -59,9 +59,8 @@ pub fn HistoryPage() -> impl IntoView {
     let app = use_app();
     let codebook = app.codebook();
     let period = RwSignal::new(Some(Period::Week));
-    let need = RwSignal::new(None::<Code>);
-    let topic = RwSignal::new(None::<Code>);
-    let text = RwSignal::new(String::new());
+    // What the worker is looking for: one value, as core's filter defines it.
+    let filter = RwSignal::new(Filter::default());
 
     let entries = Job::new();
     entries.follow(move || {
@@ -197,11 +196,7 @@ pub fn HistoryPage() -> impl IntoView {
     let book = codebook.clone();
     // The entries held, oldest first, that pass the filters.
     let shown = move || {
-        let filter = Filter {
-            need: need.get(),
-            topic: topic.get(),
-            text: text.get(),
-        };
+        let filter = filter.get();
         window.with(|w| {
             w.iter()
                 .flat_map(|w| w.pages().rev().flatten())
@@ -225,15 +220,15 @@ pub fn HistoryPage() -> impl IntoView {
                 selected=period
             />
             <div class="filters">
-                <CodeSelect label="Need" list=CodeList::Need codebook=codebook.clone() selected=need />
-                <CodeSelect label="Topic you shared" list=CodeList::Topic codebook=codebook.clone() selected=topic />
+                <CodeSelect label="Need" list=CodeList::Need codebook=codebook.clone() set=move |code| filter.update(|f| f.need = code) />
+                <CodeSelect label="Topic you shared" list=CodeList::Topic codebook=codebook.clone() set=move |code| filter.update(|f| f.topic = code) />
                 <label class="field">
                     "Search"
                     <input
                         type="search"
                         name="search"
-                        prop:value=move || text.get()
-                        on:input=move |ev| text.set(event_target_value(&ev))
+                        prop:value=move || filter.with(|f| f.text.clone())
+                        on:input=move |ev| filter.update(|f| f.text = event_target_value(&ev))
                     />
                 </label>
             </div>
@@ -444,7 +439,8 @@ fn CodeSelect(
     label: &'static str,
     list: CodeList,
     codebook: Codebook,
-    selected: RwSignal<Option<Code>>,
+    /// Takes the code chosen ("any" is none).
+    set: impl Fn(Option<Code>) + 'static,
 ) -> impl IntoView {
     let options = codebook
         .entries(list)
@@ -454,7 +450,7 @@ fn CodeSelect(
     view! {
         <label class="field">
             {label}
-            <select on:change=move |ev| selected.set(Code::new(&event_target_value(&ev)).ok())>
+            <select on:change=move |ev| set(Code::new(&event_target_value(&ev)).ok())>
                 <option value="">"Any"</option>
                 {options}
             </select>
