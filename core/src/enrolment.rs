@@ -67,12 +67,13 @@ impl FromStr for EnrolmentCode {
         {
             foreign.push(other);
         }
+        let len = canonical.chars().count();
         if canonical.is_empty() {
             Err(InvalidEnrolmentCode::Empty)
+        } else if len != LEN {
+            Err(InvalidEnrolmentCode::WrongLength(len))
         } else if !foreign.is_empty() {
             Err(InvalidEnrolmentCode::NotInCodes(or_list(&foreign)))
-        } else if canonical.len() != LEN {
-            Err(InvalidEnrolmentCode::WrongLength(canonical.chars().count()))
         } else {
             Ok(Self(canonical))
         }

@@ -13,7 +13,7 @@ use crate::store::encounters::{self, StoredEncounter};
 use crate::store::lock::{self, LockState};
 use crate::store::{Store, StoreError};
 use crate::sync::scheduler::Scheduler;
-use crate::sync::{self, SyncError, sync_now};
+use crate::sync::{self, SyncError, SyncOutcome, sync_now};
 use leptos::prelude::*;
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::encounter::{EditWindow, Encounter, EncounterId};
@@ -96,17 +96,25 @@ impl AppContext {
         } = opened;
         let locked = lock::state(&store) == LockState::Locked;
         let store = StoredValue::new_local(store);
+        let codebook = RwSignal::new(codebook);
+        let edit_window = RwSignal::new(edit_window);
+        let changed = RwSignal::new(0);
+        // Each finished sync is taken in where it ends, not by an effect watching for it.
         let scheduler = Scheduler::new(move || {
             let store = store.get_value();
-            async move { sync_now(&store, clock::now_rfc3339).await }
+            async move {
+                let result = sync_now(&store, clock::now_rfc3339).await;
+                take_in(&result, codebook, edit_window, changed);
+                result
+            }
         });
         let app = Self {
             store,
             scheduler,
-            codebook: RwSignal::new(codebook),
+            codebook,
             frequent: StoredValue::new(frequent),
-            edit_window: RwSignal::new(edit_window),
-            changed: RwSignal::new(0),
+            edit_window,
+            changed,
             entries_changed: RwSignal::new(0),
             locked: RwSignal::new(locked),
             outdated: RwSignal::new(false),
@@ -114,7 +122,6 @@ impl AppContext {
             notice: RwSignal::new(None),
         };
         provide_context(app);
-        app.follow_sync();
         app.follow_network();
         scheduler.start();
         app
@@ -186,37 +193,37 @@ impl AppContext {
         Ok(credentials)
     }
 
-    /// Takes in what each finished sync brought: the codebook, the edit window, new counts.
-    fn follow_sync(self) {
-        let scheduler = self.scheduler;
-        Effect::new(move |_| {
-            let Some(result) = scheduler.with_last(Clone::clone) else {
-                return;
-            };
-            // A sync that never started (no credentials) changed nothing stored.
-            if !matches!(result, Err(SyncError::NotEnrolled)) {
-                self.notify_changed();
-            }
-            if let Ok(outcome) = result {
-                // Every answer carries the window; readers hear of it only when it changed.
-                if let Some(window) = outcome.edit_window
-                    && window != self.edit_window.get_untracked()
-                {
-                    self.edit_window.set(window);
-                }
-                if let Some(codebook) = outcome.codebook {
-                    self.codebook.set(codebook);
-                }
-            }
-        });
-    }
-
     /// Keeps [`AppContext::online`] true to the browser's connection.
     fn follow_network(self) {
         let online = self.online;
         // The handles live as long as the app: the listeners are never removed.
         let _on = window_event_listener(leptos::ev::online, move |_| online.set(true));
         let _off = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    }
+}
+
+/// Takes in what a finished sync brought: new counts for every reader, the codebook and the
+/// edit window the service sent.
+fn take_in(
+    result: &Result<SyncOutcome, SyncError>,
+    codebook: RwSignal<Codebook>,
+    edit_window: RwSignal<EditWindow>,
+    changed: RwSignal<u32>,
+) {
+    // A sync that never started (no credentials) changed nothing stored.
+    if !matches!(result, Err(SyncError::NotEnrolled)) {
+        changed.update(|n| *n = n.wrapping_add(1));
+    }
+    if let Ok(outcome) = result {
+        // Every answer carries the window; readers hear of it only when it changed.
+        if let Some(window) = outcome.edit_window
+            && window != edit_window.get_untracked()
+        {
+            edit_window.set(window);
+        }
+        if let Some(new) = &outcome.codebook {
+            codebook.set(new.clone());
+        }
     }
 }
 
