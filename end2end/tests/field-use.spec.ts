@@ -1,23 +1,39 @@
 // The worker's app as a tired worker at night meets it on a 360 × 740 touch screen (issue #15):
 // errors at the thumb, a truthful sync line, a form that never moves, a history that shows what
 // was logged, and the smaller things.
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { newOrgAdmin } from "../support/org";
 
 const url = () => process.env.PEERPULSE_URL!;
 
-function cli(...args: string[]): string {
-  return execFileSync(process.env.PEERPULSE_SERVER_BIN!, [...args, "--data-dir", process.env.PEERPULSE_DATA_DIR!]).toString();
+/** An organization of the test's own, so its phones' counts never reach another test's trends,
+ * with its admin signed in on a page of their own. */
+async function ownOrg(browser: Browser, name: string, username: string) {
+  const admin = await (await browser.newContext()).newPage();
+  await newOrgAdmin(admin, name, username);
+  return {
+    /** A fresh one-time enrolment code. */
+    async code(): Promise<string> {
+      const shown = admin.locator(".issued-code");
+      const before = (await shown.count()) > 0 ? (await shown.textContent())!.trim() : "";
+      await admin.getByRole("button", { name: "New enrolment code" }).click();
+      await expect(shown).toHaveText(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+      await expect(shown).not.toHaveText(before);
+      return (await shown.textContent())!.trim();
+    },
+    /** Revokes phone `id`, as a manager does for a lost phone. */
+    async revoke(id: string) {
+      await admin.reload();
+      admin.once("dialog", (d) => void d.accept());
+      await admin.getByRole("button", { name: `Revoke ${id}` }).click();
+      await expect(admin.getByRole("button", { name: `Revoke ${id}` })).toHaveCount(0);
+    },
+  };
 }
 
-/** A fresh one-time enrolment code of the first organization. */
-function newCode(): string {
-  return /([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(cli("enrol-code"))![1];
-}
-
-async function enrol(page: Page) {
-  await page.getByLabel(/Enrolment code from your manager/).fill(newCode());
+async function enrol(page: Page, code: string) {
+  await page.getByLabel(/Enrolment code from your manager/).fill(code);
   await page.getByRole("button", { name: "Connect" }).click();
   await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
 }
@@ -121,7 +137,9 @@ test("a half-filled entry survives a reload, and a saved one leaves only site an
 test("the sync line is true: not connected, offline, back online, revoked, and connected again by typing a code", async ({
   page,
   context,
+  browser,
 }) => {
+  const org = await ownOrg(browser, "Sync line outreach", "fu-sync");
   await page.goto(url());
   const line = page.getByTestId("waiting");
   await expect(line).toHaveText("Not connected: nothing waiting");
@@ -143,7 +161,7 @@ test("the sync line is true: not connected, offline, back online, revoked, and c
     "This enrolment code is unknown, already used or expired: ask your manager for a new one.",
   );
 
-  await enrol(page);
+  await enrol(page, await org.code());
   // Offline shows at once, and what waits is said.
   await context.setOffline(true);
   await expect(line).toHaveText("Offline: nothing waiting");
@@ -159,21 +177,22 @@ test("the sync line is true: not connected, offline, back online, revoked, and c
   await expect(page.locator(".sync-result")).not.toContainText("No connection");
 
   // Revoked: the line says so, the error is one plain sentence, and a field takes a new code.
-  cli("device", "revoke", await deviceId(page));
+  await org.revoke(await deviceId(page));
   await page.getByRole("button", { name: "Sync now" }).click();
   await expect(line).toHaveText("This phone is no longer connected: nothing waiting");
   await expect(page.getByRole("alert")).toHaveCount(0);
   const again = page.getByLabel("New enrolment code from your manager");
   await expect(again).toBeVisible();
-  await again.fill(newCode());
+  await again.fill(await org.code());
   await page.getByRole("button", { name: "Connect" }).click();
   await expect(line).toHaveText("Everything is synced");
 });
 
-test("a revoked phone is told once, plainly", async ({ page }) => {
+test("a revoked phone is told once, plainly", async ({ page, browser }) => {
+  const org = await ownOrg(browser, "Revoked outreach", "fu-revoked");
   await page.goto(url());
-  await enrol(page);
-  cli("device", "revoke", await deviceId(page));
+  await enrol(page, await org.code());
+  await org.revoke(await deviceId(page));
   await page.reload();
   await expect(page.getByTestId("waiting")).toHaveText("This phone is no longer connected: nothing waiting");
   const said = page.locator(".enrol .error, .sync-result");
@@ -204,6 +223,7 @@ test("choices never move between one encounter and the next, and the frequent on
     expect(await order()).toEqual(before);
   }
   await page.reload();
+  await expect(page.getByRole("heading", { name: "Log an encounter" })).toBeAttached();
   expect(await order()).toEqual(before);
   await expect(page.getByRole("group", { name: "Supplies given" }).locator(".supply label").first()).toHaveText(
     "Needles and syringes",
@@ -253,6 +273,7 @@ test("history shows what was logged, deletes after an in-page question, and expo
   await page.getByRole("button", { name: "Save correction" }).tap();
   await expect(page.getByTestId("notice")).toHaveText("Correction saved.");
 
+  await expect(entry).toBeVisible();
   const count = await page.locator(".history .entry").count();
   await entry.getByRole("button", { name: "Delete" }).tap();
   await expect(entry.getByRole("group", { name: "Delete this entry?" })).toBeVisible();
@@ -303,13 +324,15 @@ test("wrong PINs beyond three make the next try wait, longer each time, even aft
 
 test("the common encounter fits two screens and takes a handful of taps: three typical encounters measured", async ({
   page,
+  browser,
 }) => {
+  const org = await ownOrg(browser, "Night outreach", "fu-common");
   await page.goto(url());
   await expect(page.getByRole("heading", { name: "Log an encounter" })).toBeAttached();
   const notConnected = await page.locator("#supplies").evaluate((e) => e.getBoundingClientRect().bottom + window.scrollY);
   console.log(`Not yet connected: the last needed field ends ${Math.round(notConnected)} px down (${(notConnected / 740).toFixed(2)} screens)`);
   expect(notConnected).toBeLessThanOrEqual(2 * 740);
-  await enrol(page);
+  await enrol(page, await org.code());
   // The first of the night sets site and kind; they stay for the next ones.
   await page.getByRole("radio", { name: "Street outreach" }).tap();
   await page.getByRole("radio", { name: "Outreach", exact: true }).tap();
