@@ -1,6 +1,6 @@
 //! Locks a PIN-protected phone after a few idle minutes, so a phone put down stays private.
 
-use crate::app::AppContext;
+use crate::state::AppContext;
 use crate::store::lock::{self, LockState};
 use leptos::prelude::*;
 use peerpulse_core::pin::idle_expired;

@@ -1,15 +1,19 @@
 //! PeerPulse PWA: offline encounter logging for peer workers, with trend sync.
 
+pub mod address;
 pub mod app;
 pub mod clock;
 pub mod components;
 pub mod download;
 pub mod idle_lock;
+pub mod job;
 pub mod json;
 pub mod name_lexicon;
 pub mod org_app;
 pub mod org_client;
 pub mod pages;
 pub mod service_http;
+pub mod state;
 pub mod store;
 pub mod sync;
+pub mod words;

@@ -2,8 +2,7 @@
 //! admins, managers and viewers. It is a bundle of its own (`src/bin/org.rs`, `org.html`), so a
 //! worker's phone never downloads the dashboard, and it opens no phone storage.
 
-use crate::pages::org::password::PasswordPage;
-use crate::pages::{brief::BriefPage, org::OrgPage, welcome::WelcomePage};
+use crate::pages::org::{OrgPage, brief::BriefPage, password::PasswordPage, welcome::WelcomePage};
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;

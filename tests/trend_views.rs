@@ -1,13 +1,13 @@
 //! What the trend views say around published counts: the calendar periods they offer and
 //! how those read, what a table says it leaves out, and how rises over a period are listed
-//! (`peerpulse::components::{period_picker, disclosure}`, `peerpulse::pages::trends`), in
+//! (`peerpulse::components::{period_picker, disclosure}`, `peerpulse::components::trends`), in
 //! Chromium.
 #![cfg(target_arch = "wasm32")]
 
 use chrono::NaiveDate;
 use peerpulse::components::disclosure::not_listed;
 use peerpulse::components::period_picker::{Recent, choices, describe, during, named_from};
-use peerpulse::pages::trends::{newest_rises, rise_text};
+use peerpulse::components::trends::{newest_rises, rise_text};
 use peerpulse_core::aberration::{Alert, Method};
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::{Code, Codebook};

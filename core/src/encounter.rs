@@ -454,7 +454,11 @@ pub struct Encounter {
 }
 
 /// What the form holds before validation: every choice may still be missing.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// The form keeps exactly one of these; it is also what a half-filled entry is kept as across
+/// a reload (on the phone only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct EncounterDraft {
     /// Local date of the encounter (the form starts at today).
     pub day: NaiveDate,
@@ -537,6 +541,29 @@ impl EncounterDraft {
             private_note: encounter.private_note.clone().unwrap_or_default(),
             keep_flagged_private_note: false,
         }
+    }
+
+    /// The form for the next contact after this one was saved: when, site and kind stay (a
+    /// worker logs a run of contacts at one place), everything about the contact is cleared.
+    pub fn next_contact(&self) -> Self {
+        Self {
+            site: self.site.clone(),
+            kind: self.kind,
+            ..Self::new(self.day, self.time_band)
+        }
+    }
+
+    /// Whether the worker has picked or typed anything about a contact yet (when, site and
+    /// kind aside, which carry over from the last entry).
+    pub fn has_contact_details(&self) -> bool {
+        *self != self.next_contact()
+    }
+}
+
+impl Default for EncounterDraft {
+    /// A draft dated at the Unix epoch: only for reading stored drafts with missing fields.
+    fn default() -> Self {
+        Self::new(NaiveDate::default(), TimeBand::Night)
     }
 }
 
@@ -685,6 +712,49 @@ impl EncounterDraft {
             }),
             _ => Err(InvalidEncounter(errors)),
         }
+    }
+}
+
+#[cfg(test)]
+mod draft_tests {
+    use super::*;
+
+    #[test]
+    fn the_next_contact_keeps_when_site_and_kind_and_clears_the_rest() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let mut draft = EncounterDraft::new(day, TimeBand::Night);
+        draft.site = Some(Code::new("van").unwrap());
+        draft.kind = Some(EncounterKind::Outreach);
+        assert!(!draft.has_contact_details());
+        draft.reach = Some(Reach::Returning);
+        draft.needs.insert(Code::new("food").unwrap());
+        draft.private_note = "tired".into();
+        assert!(draft.has_contact_details());
+        let next = draft.next_contact();
+        assert_eq!((next.day, next.time_band), (day, TimeBand::Night));
+        assert_eq!(next.site, draft.site);
+        assert_eq!(next.kind, draft.kind);
+        assert_eq!(next.reach, None);
+        assert!(next.needs.is_empty() && next.private_note.is_empty());
+    }
+
+    #[test]
+    fn a_draft_round_trips_through_json_and_reads_with_missing_fields() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let mut draft = EncounterDraft::new(day, TimeBand::Evening);
+        draft.supplies.insert(
+            Code::new("naloxone-kit").unwrap(),
+            Quantity::new(2).unwrap(),
+        );
+        draft.insight_note = "new pills".into();
+        let json = serde_json::to_string(&draft).unwrap();
+        assert_eq!(
+            serde_json::from_str::<EncounterDraft>(&json).unwrap(),
+            draft
+        );
+        let partial: EncounterDraft =
+            serde_json::from_str(r#"{"day":"2026-11-24","time_band":"evening"}"#).unwrap();
+        assert_eq!(partial, EncounterDraft::new(day, TimeBand::Evening));
     }
 }
 

@@ -120,27 +120,36 @@ fn searchable_text(e: &Encounter, codebook: &Codebook) -> String {
     parts.join(" ")
 }
 
-/// The worker's own entries as CSV (RFC 4180), one row per encounter, codes as in the codebook.
-pub fn to_csv<'a>(encounters: impl IntoIterator<Item = &'a Encounter>) -> String {
+/// The worker's own entries as CSV (RFC 4180), one row per encounter, in the words the
+/// worker saw in the form: codebook labels as `codebook` has them now, "Outreach", "Night",
+/// "Needles and syringes × 20". Several choices in one cell are separated by "; ".
+pub fn to_csv<'a>(
+    encounters: impl IntoIterator<Item = &'a Encounter>,
+    codebook: &Codebook,
+) -> String {
     const HEADER: [&str; 15] = [
-        "id",
-        "day",
-        "time_band",
-        "site",
-        "kind",
-        "reach",
-        "topics",
-        "insights",
-        "needs",
-        "free_tags",
-        "supplies",
-        "referrals",
-        "insight_note",
-        "private_note",
-        "codebook_version",
+        "Entry",
+        "Date",
+        "Part of the day",
+        "Site or area",
+        "How it happened",
+        "How the contact was reached",
+        "You shared",
+        "They shared",
+        "Needs",
+        "Needs of your own",
+        "Supplies given",
+        "Referred to",
+        "Note on what they shared",
+        "Private note",
+        "Codebook version",
     ];
-    let join = |codes: &std::collections::BTreeSet<Code>| {
-        codes.iter().map(Code::as_str).collect::<Vec<_>>().join(";")
+    let labels = |list: CodeList, codes: &std::collections::BTreeSet<Code>| {
+        codes
+            .iter()
+            .map(|c| codebook.label(list, c))
+            .collect::<Vec<_>>()
+            .join("; ")
     };
     crate::csv::table(
         HEADER,
@@ -148,20 +157,30 @@ pub fn to_csv<'a>(encounters: impl IntoIterator<Item = &'a Encounter>) -> String
             [
                 e.id.to_string(),
                 e.day.to_string(),
-                e.time_band.as_str().to_owned(),
-                e.site.to_string(),
-                e.kind.as_str().to_owned(),
-                e.reach.as_str().to_owned(),
-                join(&e.topics),
-                join(&e.insights),
-                join(&e.needs),
-                join(&e.free_tags),
+                e.time_band.label().to_owned(),
+                codebook.label(CodeList::Site, &e.site).to_owned(),
+                e.kind.label().to_owned(),
+                e.reach.label().to_owned(),
+                labels(CodeList::Topic, &e.topics),
+                labels(CodeList::Insight, &e.insights),
+                labels(CodeList::Need, &e.needs),
+                e.free_tags
+                    .iter()
+                    .map(crate::privacy::free_tag::label)
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 e.supplies
                     .iter()
-                    .map(|s| format!("{}:{}", s.item, s.quantity.get()))
+                    .map(|s| {
+                        format!(
+                            "{} × {}",
+                            codebook.label(CodeList::Supply, &s.item),
+                            s.quantity.get()
+                        )
+                    })
                     .collect::<Vec<_>>()
-                    .join(";"),
-                join(&e.referrals),
+                    .join("; "),
+                labels(CodeList::Referral, &e.referrals),
                 e.insight_note
                     .as_ref()
                     .map(|n| n.as_str().to_owned())
@@ -257,15 +276,23 @@ mod tests {
             quantity: Quantity::new(20).unwrap(),
         }];
         e.referrals.insert(code("drug-treatment"));
-        let csv = to_csv([&e]);
+        let csv = to_csv([&e], &Codebook::harm_reduction_default());
         let mut lines = csv.split("\r\n");
-        assert!(lines.next().unwrap().starts_with("id,day,time_band,site"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("Entry,Date,Part of the day,Site or area,How it happened")
+        );
         let row = lines.next().unwrap();
         assert!(
-            row.starts_with("a,2026-11-24,evening,van,outreach,walk-in,naloxone,,food;housing,,")
+            row.starts_with(
+                "a,2026-11-24,Evening,Outreach van,Outreach,Walk-in,Naloxone,,Food; Housing,,"
+            ),
+            "{row}"
         );
         assert!(
-            row.contains(",needles-syringes:20,drug-treatment,"),
+            row.contains(",Needles and syringes × 20,Drug treatment,"),
             "{row}"
         );
         assert!(row.contains("\"strong, \"\"pink\"\" ones\""), "{row}");

@@ -1,5 +1,6 @@
 //! The optional PIN that locks a shared phone: what a PIN may be, and when an idle app locks.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::Duration;
 
@@ -91,9 +92,88 @@ pub fn idle_expired(last_activity_ms: f64, now_ms: f64) -> bool {
     now_ms - last_activity_ms >= IDLE_LOCK_AFTER.as_millis() as f64
 }
 
+/// Wrong PINs in a row that cost no wait: a tired thumb slips.
+pub const FREE_WRONG_PINS: u32 = 3;
+/// The wait after the first wrong PIN beyond the free ones; each further one doubles it.
+const FIRST_WAIT: Duration = Duration::from_secs(30);
+/// The longest wait: long enough to make guessing a 6-digit PIN take years, short enough that
+/// a worker who mistyped a few times is not locked out of a shift.
+pub const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
+
+/// Wrong PINs typed in a row on this phone, kept across reloads, and the wait they impose.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PinAttempts {
+    /// Wrong PINs since the last right one.
+    pub wrong: u32,
+    /// When the last wrong PIN was typed (milliseconds since the Unix epoch).
+    pub last_wrong_ms: f64,
+}
+
+impl PinAttempts {
+    /// The attempts after one more wrong PIN at `now_ms`.
+    pub fn after_wrong(self, now_ms: f64) -> Self {
+        Self {
+            wrong: self.wrong.saturating_add(1),
+            last_wrong_ms: now_ms,
+        }
+    }
+
+    /// How long the wait after these wrong PINs is: none for the first few, then 30 s,
+    /// doubling up to [`LONGEST_WAIT`].
+    pub fn wait(self) -> Duration {
+        let Some(beyond) = self.wrong.checked_sub(FREE_WRONG_PINS + 1) else {
+            return Duration::ZERO;
+        };
+        FIRST_WAIT
+            .checked_mul(1u32.checked_shl(beyond).unwrap_or(u32::MAX))
+            .map_or(LONGEST_WAIT, |w| w.min(LONGEST_WAIT))
+    }
+
+    /// Whole seconds left to wait at `now_ms` before the next PIN may be tried (0: try now).
+    /// A clock set back never makes the wait longer than [`Self::wait`].
+    pub fn seconds_left(self, now_ms: f64) -> u64 {
+        let elapsed = (now_ms - self.last_wrong_ms).max(0.0);
+        let left = self.wait().as_millis() as f64 - elapsed;
+        if left <= 0.0 {
+            0
+        } else {
+            (left / 1000.0).ceil() as u64
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrong_pins_beyond_three_wait_longer_and_longer_up_to_a_cap() {
+        let mut attempts = PinAttempts::default();
+        let mut waits = Vec::new();
+        for _ in 0..12 {
+            attempts = attempts.after_wrong(0.0);
+            waits.push(attempts.wait().as_secs());
+        }
+        assert_eq!(waits, [0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900, 900]);
+        let many = PinAttempts {
+            wrong: u32::MAX,
+            last_wrong_ms: 0.0,
+        };
+        assert_eq!(many.wait(), LONGEST_WAIT);
+    }
+
+    #[test]
+    fn the_wait_counts_down_from_the_last_wrong_pin() {
+        let attempts = PinAttempts {
+            wrong: 4,
+            last_wrong_ms: 1_000_000.0,
+        };
+        assert_eq!(attempts.seconds_left(1_000_000.0), 30);
+        assert_eq!(attempts.seconds_left(1_029_500.0), 1);
+        assert_eq!(attempts.seconds_left(1_030_000.0), 0);
+        // A clock set back does not lengthen the wait.
+        assert_eq!(attempts.seconds_left(0.0), 30);
+    }
 
     #[test]
     fn a_pin_is_six_to_twelve_digits() {

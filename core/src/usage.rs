@@ -1,9 +1,19 @@
-//! Most-used choices first: what this phone's worker picks most often comes first in the form.
+//! What this phone's worker picks most often, to mark in the form as "frequent".
+//!
+//! The form never reorders its choices by use: a choice that moves between one encounter and
+//! the next is tapped by mistake (10 naloxone kits logged where needles were meant). Choices
+//! keep the codebook's order; the few this worker uses most are marked where they stand, and
+//! the marks come from a [`FrequentSnapshot`] taken at most once a day, so even they never
+//! change during a shift's run of entries.
 
-use crate::codebook::{Code, CodeList, Codebook, CodebookEntry};
+use crate::codebook::{Code, CodeList};
 use crate::encounter::{Encounter, EncounterKind, Reach};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// How many choices of one list are marked frequent at most.
+pub const FREQUENT_PER_LIST: usize = 3;
 
 /// One thing a worker can pick in the form.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -28,7 +38,22 @@ pub enum Choice {
 }
 
 impl Choice {
-    fn of_code(list: CodeList, code: Code) -> Self {
+    /// Which list the choice belongs to, as a rank in the form.
+    fn list_rank(&self) -> u8 {
+        match self {
+            Self::Site(_) => 0,
+            Self::Kind(_) => 1,
+            Self::Reach(_) => 2,
+            Self::Topic(_) => 3,
+            Self::Insight(_) => 4,
+            Self::Need(_) => 5,
+            Self::Supply(_) => 6,
+            Self::Referral(_) => 7,
+        }
+    }
+
+    /// The choice of `code` in `list`.
+    pub fn of_code(list: CodeList, code: Code) -> Self {
         match list {
             CodeList::Site => Self::Site(code),
             CodeList::Topic => Self::Topic(code),
@@ -82,32 +107,67 @@ impl Usage {
         self.0.get(choice).copied().unwrap_or(0)
     }
 
-    /// The codes a form offers for `list`, most used first, codebook order among equals.
-    pub fn order<'a>(&self, codebook: &'a Codebook, list: CodeList) -> Vec<&'a CodebookEntry> {
-        let mut entries: Vec<&CodebookEntry> = codebook.offered(list).collect();
-        entries
-            .sort_by_key(|e| std::cmp::Reverse(self.count(&Choice::of_code(list, e.code.clone()))));
-        entries
+    /// The choices marked frequent: in each list, the [`FREQUENT_PER_LIST`] picked most
+    /// often (at least twice, so one odd entry marks nothing), ties to the earlier choice.
+    pub fn frequent(&self) -> Vec<Choice> {
+        // Picked by repeated scans rather than a sort: this runs on the phone, where every
+        // monomorphized sort is weight, and the lists are short.
+        let mut picked = Vec::new();
+        for rank in 0..8 {
+            let mut in_list: Vec<(&Choice, u32)> = self
+                .0
+                .iter()
+                .filter(|(c, n)| c.list_rank() == rank && **n >= 2)
+                .map(|(c, n)| (c, *n))
+                .collect();
+            for _ in 0..FREQUENT_PER_LIST {
+                let mut best: Option<usize> = None;
+                for (i, (_, n)) in in_list.iter().enumerate() {
+                    if best.is_none_or(|b| *n > in_list[b].1) {
+                        best = Some(i);
+                    }
+                }
+                let Some(best) = best else { break };
+                picked.push(in_list.remove(best).0.clone());
+            }
+        }
+        picked
+    }
+}
+
+/// The frequent choices as the form marks them today: taken from the usage when the app first
+/// opens on a new day, and kept all day, so no mark appears or goes between two entries.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrequentSnapshot {
+    /// The day it was taken (none before the first).
+    pub day: Option<NaiveDate>,
+    /// The choices marked (a list: a set type would be more code on the phone for a few items).
+    pub choices: Vec<Choice>,
+}
+
+impl FrequentSnapshot {
+    /// Today's snapshot: this one if it was taken today, else a new one of `usage`.
+    pub fn for_day(self, today: NaiveDate, usage: &Usage) -> Self {
+        if self.day == Some(today) {
+            self
+        } else {
+            Self {
+                day: Some(today),
+                choices: usage.frequent(),
+            }
+        }
     }
 
-    /// Every kind, most used first.
-    pub fn kinds(&self) -> Vec<EncounterKind> {
-        let mut kinds = EncounterKind::ALL.to_vec();
-        kinds.sort_by_key(|k| std::cmp::Reverse(self.count(&Choice::Kind(*k))));
-        kinds
-    }
-
-    /// Every way of reaching a contact, most used first.
-    pub fn reaches(&self) -> Vec<Reach> {
-        let mut reaches = Reach::ALL.to_vec();
-        reaches.sort_by_key(|r| std::cmp::Reverse(self.count(&Choice::Reach(*r))));
-        reaches
+    /// Whether `choice` is marked frequent.
+    pub fn marks(&self, choice: &Choice) -> bool {
+        self.choices.contains(choice)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codebook::Codebook;
     use crate::encounter::{EditWindow, EncounterDraft, EncounterId, TimeBand};
     use chrono::NaiveDate;
 
@@ -137,10 +197,8 @@ mod tests {
     }
 
     #[test]
-    fn most_used_choices_come_first_and_ties_keep_codebook_order() {
-        let book = Codebook::harm_reduction_default();
+    fn the_most_used_choices_of_each_list_are_frequent_and_single_uses_are_not() {
         let mut usage = Usage::default();
-        assert_eq!(usage.order(&book, CodeList::Site)[0].code, code("drop-in"));
         usage.record(&encounter("street", EncounterKind::Phone, &["food"]));
         usage.record(&encounter(
             "street",
@@ -148,24 +206,49 @@ mod tests {
             &["food", "detox"],
         ));
         usage.record(&encounter("van", EncounterKind::Outreach, &["detox"]));
-        let sites: Vec<_> = usage
-            .order(&book, CodeList::Site)
-            .iter()
-            .map(|e| e.code.to_string())
-            .collect();
-        assert_eq!(sites, ["street", "van", "drop-in", "online"]);
-        let needs: Vec<_> = usage
-            .order(&book, CodeList::Need)
-            .iter()
-            .take(3)
-            .map(|e| e.code.to_string())
-            .collect();
-        assert_eq!(needs, ["food", "detox", "housing"]);
+        let frequent = usage.frequent();
+        assert!(frequent.contains(&Choice::Site(code("street"))));
+        assert!(!frequent.contains(&Choice::Site(code("van"))));
+        assert!(frequent.contains(&Choice::Need(code("food"))));
+        assert!(frequent.contains(&Choice::Need(code("detox"))));
+        assert!(frequent.contains(&Choice::Kind(EncounterKind::Phone)));
+        assert!(frequent.contains(&Choice::Reach(Reach::Returning)));
+    }
+
+    #[test]
+    fn at_most_three_choices_of_a_list_are_frequent() {
+        let mut usage = Usage::default();
+        for _ in 0..3 {
+            usage.record(&encounter(
+                "van",
+                EncounterKind::Outreach,
+                &["food", "detox", "housing", "legal-aid"],
+            ));
+        }
+        let needs = usage
+            .frequent()
+            .into_iter()
+            .filter(|c| matches!(c, Choice::Need(_)))
+            .count();
+        assert_eq!(needs, FREQUENT_PER_LIST);
+    }
+
+    #[test]
+    fn the_snapshot_changes_only_on_a_new_day() {
+        let mut usage = Usage::default();
+        let today = day();
+        let snapshot = FrequentSnapshot::default().for_day(today, &usage);
+        assert!(snapshot.choices.is_empty());
+        for _ in 0..5 {
+            usage.record(&encounter("van", EncounterKind::Outreach, &["food"]));
+        }
+        let same_day = snapshot.clone().for_day(today, &usage);
         assert_eq!(
-            usage.kinds()[..2],
-            [EncounterKind::Phone, EncounterKind::Outreach]
+            same_day, snapshot,
+            "entries of the day never change its marks"
         );
-        assert_eq!(usage.reaches()[0], Reach::Returning);
+        let tomorrow = snapshot.for_day(today.succ_opt().unwrap(), &usage);
+        assert!(tomorrow.marks(&Choice::Need(code("food"))));
     }
 
     #[test]

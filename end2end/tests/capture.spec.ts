@@ -11,6 +11,9 @@ test("an encounter from last night is logged with supplies, quantities and a ref
   page,
 }) => {
   await page.goto(process.env.PEERPULSE_URL!);
+  // When is folded into one line (today, now) until the worker changes it.
+  await expect(page.getByTestId("when")).toContainText("Today");
+  await page.getByText("When:").tap();
   const when = page.getByRole("group", { name: "When" });
   await when.getByRole("button", { name: "Yesterday" }).tap();
   await expect(when.getByRole("button", { name: "Yesterday" })).toHaveAttribute("aria-pressed", "true");
@@ -47,13 +50,14 @@ test("an encounter from last night is logged with supplies, quantities and a ref
   await page.getByRole("button", { name: "Export CSV" }).click();
   const rows = readFileSync(await (await download).path(), "utf8").trim().split("\r\n");
   const header = rows[0].split(",");
-  const row = rows.find((r) => r.includes("drop-in"))!.split(",");
-  expect(row[header.indexOf("time_band")]).toBe("evening");
-  expect(row[header.indexOf("supplies")]).toBe("naloxone-kit:2;needles-syringes:3");
-  expect(row[header.indexOf("referrals")]).toBe("drug-treatment");
+  const row = rows.find((r) => r.includes("Drop-in centre"))!.split(",");
+  // In the words the worker saw, not codes.
+  expect(row[header.indexOf("Part of the day")]).toBe("Evening");
+  expect(row[header.indexOf("Supplies given")]).toBe("Naloxone kit × 2; Needles and syringes × 3");
+  expect(row[header.indexOf("Referred to")]).toBe("Drug treatment");
   const yesterday = new Date(Date.now() - 86_400_000);
   const local = `${yesterday.getFullYear()}-${String(yesterday.getMonth() + 1).padStart(2, "0")}-${String(yesterday.getDate()).padStart(2, "0")}`;
-  expect(row[header.indexOf("day")]).toBe(local);
+  expect(row[header.indexOf("Date")]).toBe(local);
 
   // Correcting a quantity keeps everything else.
   await entry.getByRole("link", { name: "Edit" }).click();
@@ -75,12 +79,13 @@ test("a quantity that is not a count, or a date in the future, is refused with a
   await syringes.blur();
   await expect(syringes).toHaveAttribute("aria-invalid", "true");
   await page.getByRole("button", { name: "Save encounter" }).tap();
-  await expect(page.getByRole("alert")).toHaveText("Supplies given, Needles and syringes: type a number from 0 to 500.");
+  await expect(page.getByRole("alert")).toContainText("Supplies given, Needles and syringes: type a number from 0 to 500.");
 
   await syringes.fill("20");
   await syringes.blur();
   await expect(syringes).toHaveAttribute("aria-invalid", "false");
   const tomorrow = new Date(Date.now() + 86_400_000);
+  await page.getByText("When:").tap();
   await page
     .getByLabel("Date")
     .fill(
@@ -90,7 +95,7 @@ test("a quantity that is not a count, or a date in the future, is refused with a
   await expect(page.getByRole("alert")).toContainText("is in the future: choose today or an earlier day.");
   await expect(page.getByText("Nothing logged yet today.")).toBeVisible();
 
-  await page.getByRole("button", { name: "Today" }).tap();
+  await page.getByRole("button", { name: "Today", exact: true }).tap();
   await page.getByRole("button", { name: "Save encounter" }).tap();
   await expect(page.getByTestId("today-count")).toHaveText("1 logged today");
 });

@@ -9,9 +9,9 @@ async function logWithNote(page: Page, note: string, offer: boolean) {
   await page.getByRole("radio", { name: "Outreach", exact: true }).check();
   await page.getByRole("radio", { name: "Through a contact's network" }).check();
   await page.getByLabel("Note on what they shared (optional)").fill(note);
-  const offered = page.getByRole("checkbox", { name: /Offer this note for the organization's trend brief/ });
-  if (offer) await offered.check();
-  await expect(offered).toBeChecked({ checked: offer });
+  const offered = page.getByRole("button", { name: "Offer this note for the trend brief" });
+  if (offer) await offered.click();
+  await expect(offered).toHaveAttribute("aria-pressed", String(offer));
   await page.getByRole("button", { name: "Save encounter" }).click();
   await expect(page.locator(".save-bar [role=status]")).toContainText("Saved at");
 }
@@ -33,7 +33,7 @@ test("a worker offers an insight note, a manager approves it, the brief quotes i
   await logWithNote(page, "Quiet night, the usual batch", false);
   await logWithNote(page, "New blue pills going round, much stronger than the last lot", true);
   await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
-  await expect(page.locator(".sync-result")).toContainText("1 note(s) offered for the trend brief.");
+  await expect(page.locator(".sync-result")).toContainText("1 note offered for the trend brief.");
 
   // The manager sees the offered note only, with its week and nothing of the entry.
   await page.goto(`${url()}/org`);
@@ -60,10 +60,11 @@ test("a worker offers an insight note, a manager approves it, the brief quotes i
   await page.getByRole("link", { name: "History" }).click();
   await page.getByRole("searchbox", { name: "Search" }).fill("blue pills");
   await expect(page.locator(".history .entry")).toHaveCount(1);
-  page.once("dialog", (dialog) => dialog.accept());
   await page.locator(".history .entry").getByRole("button", { name: "Delete" }).click();
+  await page.locator(".history .entry").getByRole("button", { name: "Yes, delete" }).click();
+  await expect(page.locator(".history .entry")).toHaveCount(0);
   await page.getByRole("link", { name: "Log" }).click();
-  await expect(page.locator(".sync-result")).toContainText("1 note(s) withdrawn from the trend brief.");
+  await expect(page.locator(".sync-result")).toContainText("1 note withdrawn from the trend brief.");
   await page.goto(`${url()}/brief`);
   await expect(words.getByText("No note was approved for this period.")).toBeVisible();
 });

@@ -17,9 +17,9 @@ test("history summarizes the day, filters, exports, and lets the worker correct 
   await log(page, "Housing", 1);
   await log(page, "Food", 2);
 
-  // The phone learned this worker's usual choices: they come first next time.
+  // Choices keep the codebook's order however often another is used (nothing moves).
   await page.reload();
-  await expect(page.getByRole("group", { name: "Site or area" }).locator(".chip").first()).toHaveText("Street outreach");
+  await expect(page.getByRole("group", { name: "Site or area" }).locator(".chip").first()).toHaveText("Drop-in centre");
 
   await page.getByRole("link", { name: "History" }).click();
   const day = page.getByTestId("history-day");
@@ -40,10 +40,10 @@ test("history summarizes the day, filters, exports, and lets the worker correct 
   expect(file.suggestedFilename()).toMatch(/^peerpulse-entries-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync(await file.path(), "utf8").trim().split("\r\n");
   expect(csv[0]).toBe(
-    "id,day,time_band,site,kind,reach,topics,insights,needs,free_tags,supplies,referrals,insight_note,private_note,codebook_version",
+    "Entry,Date,Part of the day,Site or area,How it happened,How the contact was reached,You shared,They shared,Needs,Needs of your own,Supplies given,Referred to,Note on what they shared,Private note,Codebook version",
   );
   expect(csv).toHaveLength(3);
-  expect(csv.slice(1).map((row) => row.split(",")[8]).sort()).toEqual(["food", "housing"]);
+  expect(csv.slice(1).map((row) => row.split(",")[8]).sort()).toEqual(["Food", "Housing"]);
   await expect(page.getByText("Exported 2 entries.")).toBeVisible();
 
   // A past entry can be corrected: only what changed moves.
@@ -61,8 +61,8 @@ test("history summarizes the day, filters, exports, and lets the worker correct 
   await expect(day.locator(".entry", { hasText: "Housing" })).toHaveCount(0);
 
   // And deleted, after a confirmation.
-  page.once("dialog", (dialog) => dialog.accept());
   await day.locator(".entry", { hasText: "Detox" }).getByRole("button", { name: "Delete" }).click();
+  await day.locator(".entry", { hasText: "Detox" }).getByRole("button", { name: "Yes, delete" }).click();
   await expect(day.locator(".summary")).toHaveText("1 encounter, 1 need noted");
 });
 

@@ -22,7 +22,7 @@ test("free text that could identify someone is refused until rephrased, and free
   await page.getByLabel("Private note (stays on this phone)").fill("ring back on 0412 345 678");
   await page.getByRole("button", { name: "Save encounter" }).click();
   await expect(page.getByRole("alert")).toContainText('"0412 345 678" looks like a phone number');
-  await page.getByLabel("Keep this note anyway: it never leaves this phone").check();
+  await page.getByRole("button", { name: "Keep this note anyway: it never leaves this phone" }).click();
   await page.getByRole("button", { name: "Save encounter" }).click();
   await expect(page.locator(".save-bar [role=status]")).toContainText("Saved at");
   await expect(page.getByTestId("today-count")).toHaveText("1 logged today");

@@ -35,7 +35,8 @@ test("a worker logs offline, the entry survives reloads, and synced counts reach
   await expect(page.getByText("Nothing logged yet today.")).toBeVisible();
 
   await logEncounter(page, ["Housing"], 1);
-  await expect(page.getByTestId("waiting")).toContainText("1 waiting to sync");
+  // Not connected yet: the line says the entry is kept here, never that it is synced.
+  await expect(page.getByTestId("waiting")).toHaveText("Not connected: 1 entry kept on this phone");
 
   await page.reload();
   await expect(page.getByTestId("today-count")).toHaveText("1 logged today");
@@ -49,7 +50,7 @@ test("a worker logs offline, the entry survives reloads, and synced counts reach
   await expect(page.getByTestId("today-count")).toHaveText("1 logged today");
   // Ten, so the count is published whatever its random nudge (at most 5 either way).
   for (let n = 2; n <= 10; n++) await logEncounter(page, ["Housing"], n);
-  await expect(page.getByTestId("waiting")).toContainText("10 waiting to sync");
+  await expect(page.getByTestId("waiting")).toHaveText("Not connected: 10 entries kept on this phone");
 
   // Connecting while offline says why it failed and keeps everything.
   await page.getByLabel("Enrolment code from your manager").fill(process.env.PEERPULSE_ENROL_CODE!);
@@ -94,7 +95,7 @@ test("a worker logs offline, the entry survives reloads, and synced counts reach
   await page.getByRole("link", { name: "Log" }).click();
   await context.setOffline(true);
   await logEncounter(page, ["Food"], 11);
-  await expect(page.getByTestId("waiting")).toContainText("1 waiting to sync");
+  await expect(page.getByTestId("waiting")).toHaveText("Offline: 1 entry kept on this phone");
   await expect(page.locator(".sync-result")).toContainText("No connection");
   await context.setOffline(false);
   await expect(page.getByTestId("waiting")).toContainText("Everything is synced");

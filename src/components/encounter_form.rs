@@ -1,22 +1,27 @@
-//! The encounter form: choices, validation, save, and a clear "Saved".
+//! The encounter form: one draft, validation shown beside Save, save, and a clear "Saved".
+//!
+//! The form holds exactly one [`EncounterDraft`]; every field is a slice of it, so a new field
+//! is a change to core and one view here. A new entry's draft is kept across a reload
+//! (`crate::state::draft`).
 
-use crate::app::use_app;
 use crate::clock;
-use crate::components::chip_picker::{MultiChoice, SingleChoice};
+use crate::components::chip_picker::{MultiChoice, Picked, SingleChoice, ToggleChip};
 use crate::components::free_tags::FreeTags;
 use crate::components::supply_picker::SupplyPicker;
-use crate::components::when_picker::{WhenPicker, date_value, parse_date_value};
-use crate::store::encounters;
-use crate::sync::scheduler::use_scheduler;
+use crate::components::when_picker::{WhenPicker, long_day};
+use crate::job::Job;
+use crate::state::{draft, use_app};
+use crate::store::lock::{self, LockState};
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::{
-    Encounter, EncounterDraft, EncounterError, EncounterId, NoteError, QuantityFieldError,
+    Encounter, EncounterDraft, EncounterError, EncounterId, EncounterKind, NoteError,
+    QuantityFieldError, Reach,
 };
-use peerpulse_core::usage::Usage;
+use peerpulse_core::usage::{Choice, FrequentSnapshot};
+use std::collections::BTreeSet;
 use std::time::Duration;
-
-use std::collections::{BTreeMap, BTreeSet};
+use wasm_bindgen::JsCast;
 
 /// How long "Undo" stays offered after a save.
 const UNDO_WINDOW: Duration = Duration::from_secs(10);
@@ -32,105 +37,270 @@ enum Outcome {
     Failed(String),
 }
 
-fn code_options(codebook: &Codebook, usage: &Usage, list: CodeList) -> Vec<(Code, String)> {
-    usage
-        .order(codebook, list)
-        .into_iter()
+/// One problem that stops a save, and the id of the field to fix it in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Problem {
+    field: String,
+    text: String,
+}
+
+/// The field each validation error is fixed in.
+fn field_of(error: &EncounterError) -> &'static str {
+    match error {
+        EncounterError::DayInFuture { .. } | EncounterError::DayTooFarBack { .. } => {
+            "encounter-day"
+        }
+        EncounterError::MissingSite => "site",
+        EncounterError::MissingKind => "kind",
+        EncounterError::MissingReach => "reach",
+        EncounterError::UnknownCode { list, .. } => match list {
+            CodeList::Site => "site",
+            CodeList::Topic => "topics",
+            CodeList::Insight => "insights",
+            CodeList::Need => "needs",
+            CodeList::Supply => "supplies",
+            CodeList::Referral => "referrals",
+        },
+        EncounterError::TooManyFreeTags => "free-tag",
+        EncounterError::InsightNote(_) => "insight-note",
+        EncounterError::PrivateNote(_) => "private-note",
+    }
+}
+
+/// One field of the draft, as a picker reads and sets it. Plain functions, not closures, so
+/// every field of one type shares one copy of the code.
+fn field<T: Clone + Send + Sync + 'static>(
+    draft: RwSignal<EncounterDraft>,
+    get: fn(&EncounterDraft) -> T,
+    set: fn(&mut EncounterDraft, T),
+) -> Picked<T> {
+    (
+        Signal::derive(move || draft.with(get)),
+        SignalSetter::map(move |value| draft.update(|d| set(d, value))),
+    )
+        .into()
+}
+
+/// Each offered code of `list` with its label, in codebook order.
+fn code_options(codebook: &Codebook, list: CodeList) -> Vec<(Code, String)> {
+    codebook
+        .offered(list)
         .map(|e| (e.code.clone(), e.label.clone()))
         .collect()
+}
+
+/// The codes of `list` marked frequent today.
+fn frequent_codes(frequent: &FrequentSnapshot, list: CodeList) -> BTreeSet<Code> {
+    frequent
+        .choices
+        .iter()
+        .filter_map(|choice| match (list, choice) {
+            (CodeList::Site, Choice::Site(c))
+            | (CodeList::Topic, Choice::Topic(c))
+            | (CodeList::Insight, Choice::Insight(c))
+            | (CodeList::Need, Choice::Need(c))
+            | (CodeList::Supply, Choice::Supply(c))
+            | (CodeList::Referral, Choice::Referral(c)) => Some(c.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Moves focus to the field with `id`, opening the section it is folded in.
+fn focus_field(id: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(element) = document.get_element_by_id(id) else {
+        return;
+    };
+    if let Ok(Some(details)) = element.closest("details") {
+        let _ = details.set_attribute("open", "");
+    }
+    // A fieldset takes focus on its first control.
+    let target = element
+        .query_selector("input, textarea, button")
+        .ok()
+        .flatten()
+        .unwrap_or(element);
+    if let Ok(target) = target.dyn_into::<web_sys::HtmlElement>() {
+        let _ = target.focus();
+    }
+}
+
+/// The draft a new entry starts from: the one kept across a reload if it has anything about
+/// a contact, else a fresh one keeping its site and kind.
+fn starting_draft() -> EncounterDraft {
+    let fresh = EncounterDraft::new(clock::today(), clock::time_band_now());
+    match draft::restore() {
+        Some(kept) if kept.has_contact_details() => kept,
+        Some(kept) => EncounterDraft {
+            site: kept.site,
+            kind: kept.kind,
+            ..fresh
+        },
+        None => fresh,
+    }
 }
 
 /// Logs one encounter, or corrects a past one when `editing` is given.
 #[component]
 pub fn EncounterForm(
-    /// The entry being corrected; a new encounter when absent.
+    /// The entry being corrected (its id and what it holds); a new encounter when absent.
     #[prop(optional)]
-    editing: Option<Encounter>,
+    editing: Option<(EncounterId, EncounterDraft)>,
 ) -> impl IntoView {
     let app = use_app();
-    let scheduler = use_scheduler();
     let navigate = leptos_router::hooks::use_navigate();
-    // The order is fixed while the form is open, so chips never move under the worker's thumb.
-    let usage = StoredValue::new(app.usage.get_untracked());
+    let frequent = app.frequent.get_value();
     let is_edit = editing.is_some();
-    let original_id = editing.as_ref().map(|e| e.id.clone());
+    let (original_id, start) = match editing {
+        Some((id, draft)) => (Some(id), draft),
+        None => (None, starting_draft()),
+    };
+    let original_id_value = StoredValue::new(original_id.clone());
     let today = clock::today();
     let window = app.edit_window.get_untracked();
-    let start = editing.as_ref().map_or_else(
-        || EncounterDraft::new(today, clock::time_band_now()),
-        EncounterDraft::from_encounter,
-    );
-    let day = RwSignal::new(date_value(start.day));
-    let time_band = RwSignal::new(Some(start.time_band));
-    let site = RwSignal::new(start.site);
-    let kind = RwSignal::new(start.kind);
-    let reach = RwSignal::new(start.reach);
-    let topics = RwSignal::new(start.topics);
-    let insights = RwSignal::new(start.insights);
-    let needs = RwSignal::new(start.needs);
-    let free_tags = RwSignal::new(start.free_tags);
-    let supplies = RwSignal::new(start.supplies);
-    let invalid_supplies = RwSignal::new(BTreeSet::<Code>::new());
-    let referrals = RwSignal::new(start.referrals);
-    let insight_note = RwSignal::new(start.insight_note);
-    let share_note = RwSignal::new(start.share_insight_note);
+    // When shows unfolded when it is not simply today: a correction, or a kept draft of
+    // another day.
+    let when_open = is_edit || start.day != today;
     // A private note kept despite the guard stays kept when the entry is corrected.
-    let keep_flagged = RwSignal::new(!start.private_note.is_empty());
-    let private_note = RwSignal::new(start.private_note);
-    let private_flagged = RwSignal::new(false);
-    let problems = RwSignal::new(Vec::<String>::new());
-
-    let undo = Action::new_local(move |id: &EncounterId| {
-        let id = id.clone();
-        let store = app.store();
-        async move { encounters::delete(&store, &id).await }
+    let keep_flagged_start = is_edit && !start.private_note.is_empty();
+    let draft = RwSignal::new(EncounterDraft {
+        keep_flagged_private_note: keep_flagged_start,
+        ..start
     });
-    // The entry that may still be undone: set on save, cleared after UNDO_WINDOW or on undo.
+    if !is_edit {
+        // The half-filled entry survives a reload (it never leaves the phone).
+        let pin_set = lock::state(&app.store()) != LockState::Off;
+        Effect::new(move |_| draft.with(|d| draft::keep(d, pin_set)));
+    }
+
+    let day = field(draft, |d| d.day, |d, v| d.day = v);
+    let time_band = field(
+        draft,
+        |d| Some(d.time_band),
+        |d, v| {
+            if let Some(v) = v {
+                d.time_band = v;
+            }
+        },
+    );
+    let site = field(draft, |d| d.site.clone(), |d, v| d.site = v);
+    let kind = field(draft, |d| d.kind, |d, v| d.kind = v);
+    let reach = field(draft, |d| d.reach, |d, v| d.reach = v);
+    let topics = field(draft, |d| d.topics.clone(), |d, v| d.topics = v);
+    let insights = field(draft, |d| d.insights.clone(), |d, v| d.insights = v);
+    let needs = field(draft, |d| d.needs.clone(), |d, v| d.needs = v);
+    let free_tags = field(draft, |d| d.free_tags.clone(), |d, v| d.free_tags = v);
+    let supplies = field(draft, |d| d.supplies.clone(), |d, v| d.supplies = v);
+    let referrals = field(draft, |d| d.referrals.clone(), |d, v| d.referrals = v);
+    let share_note = field(
+        draft,
+        |d| d.share_insight_note,
+        |d, v| d.share_insight_note = v,
+    );
+    let keep_flagged = field(
+        draft,
+        |d| d.keep_flagged_private_note,
+        |d, v| d.keep_flagged_private_note = v,
+    );
+    // Supply fields holding something that is not a count: view state, not part of the draft.
+    let invalid_supplies = RwSignal::new(BTreeSet::<Code>::new());
+    // Set once Save was tapped on an invalid form: from then on the problems follow the draft,
+    // so each goes away as soon as it is fixed.
+    let tried = RwSignal::new(false);
+
+    // Every problem with the draft now, validated as entry `id`; and whether the guard flagged
+    // the private note (the worker may keep it anyway).
+    let check = move |id: EncounterId| {
+        let codebook = app.codebook.get();
+        let mut problems: Vec<Problem> = invalid_supplies.with(|invalid| {
+            invalid
+                .iter()
+                .map(|c| Problem {
+                    field: format!("supply-{c}"),
+                    text: format!(
+                        "Supplies given, {}: {}.",
+                        codebook.label(CodeList::Supply, c),
+                        QuantityFieldError
+                    ),
+                })
+                .collect()
+        });
+        let validated = draft
+            .get()
+            .validate(id, clock::today(), app.edit_window.get(), &codebook);
+        let mut flagged = false;
+        if let Err(invalid) = &validated {
+            flagged = invalid
+                .0
+                .iter()
+                .any(|e| matches!(e, EncounterError::PrivateNote(NoteError::Identifying(_))));
+            problems.extend(invalid.0.iter().map(|e| Problem {
+                field: field_of(e).to_owned(),
+                text: e.to_string(),
+            }));
+        }
+        (validated, problems, flagged)
+    };
+    // What stops a save now, once Save was tried (re-checked on every change: it is cheap), and
+    // whether the guard flagged the private note. A new entry is checked under a stand-in id;
+    // it gets its own at save.
+    let found = move || {
+        if tried.get() {
+            let id = original_id_value
+                .get_value()
+                .unwrap_or_else(|| EncounterId::new("new").expect("\"new\" is a valid id"));
+            let (_, problems, flagged) = check(id);
+            (problems, flagged)
+        } else {
+            (Vec::new(), false)
+        }
+    };
+    let problems = move || found().0;
+    let no_problems = move || found().0.is_empty();
+    let private_flagged = move || found().1;
+
+    // The entry that may still be undone: set on save, cleared after UNDO_WINDOW, on undo, or
+    // when a new attempt fails (so "Undo" never takes back another entry than the worker thinks).
     let undoable = RwSignal::new(None::<EncounterId>);
     // What the status line says about the last save or undo.
     let last = RwSignal::new(None::<Outcome>);
-    Effect::new(move |_| {
-        if let Some(result) = undo.value().get() {
+    let undo = Job::<()>::new();
+    let undo_last = move |id: EncounterId| {
+        undo.start(async move {
+            let result = app.undo(id).await;
             undoable.set(None);
             last.set(Some(match result {
                 Ok(_) => Outcome::Undone,
                 Err(e) => Outcome::Failed(e.to_string()),
             }));
-            app.notify_entries_changed();
-            scheduler.request();
-        }
-    });
+        });
+    };
 
-    let save = Action::new_local(move |encounter: &Encounter| {
-        let encounter = encounter.clone();
-        let store = app.store();
-        async move {
-            if is_edit {
-                encounters::replace(&store, &encounter).await
+    let save = Job::<()>::new();
+    // After a save lands: clear what differs per contact, keep when, site and kind.
+    let save_entry = move |encounter: Encounter| {
+        let navigate = navigate.clone();
+        save.start(async move {
+            let result = if is_edit {
+                app.correct(encounter).await
             } else {
-                encounters::save(&store, &encounter, &clock::now_rfc3339()).await
-            }
-        }
-    });
-    // After a save lands: clear what differs per contact, keep site and kind for the next one.
-    Effect::new(move |_| {
-        let Some(result) = save.value().get() else {
-            return;
-        };
-        last.set(Some(match &result {
-            Ok(stored) => Outcome::Saved(short_time(&stored.saved_at)),
-            Err(e) => Outcome::Failed(e.to_string()),
-        }));
-        if is_edit {
-            if result.is_ok() {
-                app.notify_entries_changed();
-                scheduler.request();
+                app.save(encounter).await
+            };
+            last.set(Some(match &result {
+                Ok(stored) => Outcome::Saved(short_time(&stored.saved_at)),
+                Err(e) => Outcome::Failed(e.to_string()),
+            }));
+            let Ok(stored) = result else {
+                return;
+            };
+            if is_edit {
+                app.notice.set(Some("Correction saved."));
                 navigate("/history", Default::default());
+                return;
             }
-            return;
-        }
-        if let Ok(stored) = result {
-            app.usage.update(|u| u.record(&stored.encounter));
             let id = stored.encounter.id;
             undoable.set(Some(id.clone()));
             set_timeout(
@@ -141,89 +311,38 @@ pub fn EncounterForm(
                 },
                 UNDO_WINDOW,
             );
-            reach.set(None);
-            topics.set(BTreeSet::new());
-            insights.set(BTreeSet::new());
-            needs.set(BTreeSet::new());
-            free_tags.set(BTreeSet::new());
-            supplies.set(BTreeMap::new());
-            referrals.set(BTreeSet::new());
-            insight_note.set(String::new());
-            share_note.set(false);
-            private_note.set(String::new());
-            keep_flagged.set(false);
-            private_flagged.set(false);
-            app.notify_entries_changed();
-            scheduler.request();
-        }
-    });
+            tried.set(false);
+            draft.update(|d| *d = d.next_contact());
+        });
+    };
 
-    let on_submit =
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let Some(when) = parse_date_value(&day.get_untracked()) else {
-                problems.set(vec!["Choose the date of the encounter.".to_owned()]);
-                return;
-            };
-            let codebook = app.codebook.get_untracked();
-            let supply_problems: Vec<String> = invalid_supplies
-                .get_untracked()
-                .iter()
-                .map(|c| {
-                    format!(
-                        "Supplies given, {}: {}.",
-                        codebook.label(CodeList::Supply, c),
-                        QuantityFieldError
-                    )
-                })
-                .collect();
-            if !supply_problems.is_empty() {
-                problems.set(supply_problems);
-                return;
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let id = original_id.clone().unwrap_or_else(clock::new_encounter_id);
+        match check(id) {
+            (Ok(encounter), found, _) if found.is_empty() => {
+                tried.set(false);
+                save_entry(encounter);
             }
-            let draft = EncounterDraft {
-                day: when,
-                time_band: time_band
-                    .get_untracked()
-                    .unwrap_or_else(clock::time_band_now),
-                site: site.get_untracked(),
-                kind: kind.get_untracked(),
-                reach: reach.get_untracked(),
-                topics: topics.get_untracked(),
-                insights: insights.get_untracked(),
-                needs: needs.get_untracked(),
-                free_tags: free_tags.get_untracked(),
-                supplies: supplies.get_untracked(),
-                referrals: referrals.get_untracked(),
-                insight_note: insight_note.get_untracked(),
-                share_insight_note: share_note.get_untracked(),
-                private_note: private_note.get_untracked(),
-                keep_flagged_private_note: keep_flagged.get_untracked(),
-            };
-            match draft.validate(
-                original_id.clone().unwrap_or_else(clock::new_encounter_id),
-                clock::today(),
-                app.edit_window.get_untracked(),
-                &codebook,
-            ) {
-                Ok(encounter) => {
-                    problems.set(Vec::new());
-                    save.dispatch(encounter);
-                }
-                Err(invalid) => {
-                    private_flagged.set(invalid.0.iter().any(|e| {
-                        matches!(e, EncounterError::PrivateNote(NoteError::Identifying(_)))
-                    }));
-                    problems.set(invalid.0.iter().map(ToString::to_string).collect());
-                }
+            _ => {
+                tried.set(true);
+                // The last save's "Saved at … / Undo" would read as this attempt's.
+                last.set(None);
+                undoable.set(None);
+                // The problems are next to Save; focus goes to the first, which reads it out.
+                request_animation_frame(|| focus_field("first-problem"));
             }
-        };
+        }
+    };
 
     let status = move || {
-        if save.pending().get() {
+        if save.pending() {
             ("status", "Saving…".to_owned())
         } else {
             match last.get() {
+                Some(Outcome::Saved(at)) if is_edit => {
+                    ("status saved", format!("Correction saved at {at}"))
+                }
                 Some(Outcome::Saved(at)) => ("status saved", format!("Saved at {at}")),
                 Some(Outcome::Undone) => ("status", "Undone: the entry was removed.".to_owned()),
                 Some(Outcome::Failed(why)) => ("status error", why),
@@ -232,16 +351,49 @@ pub fn EncounterForm(
         }
     };
 
+    let book = app.codebook;
+    let when_text = move || {
+        let d = draft.with(|d| (d.day, d.time_band));
+        format!(
+            "{}, {}",
+            long_day(d.0, clock::today()),
+            d.1.label().to_lowercase()
+        )
+    };
+    let frequent_kinds: Vec<EncounterKind> = EncounterKind::ALL
+        .into_iter()
+        .filter(|k| frequent.marks(&Choice::Kind(*k)))
+        .collect();
+    let frequent_reaches: Vec<Reach> = Reach::ALL
+        .into_iter()
+        .filter(|r| frequent.marks(&Choice::Reach(*r)))
+        .collect();
+    let frequent_sites: Vec<Code> = frequent_codes(&frequent, CodeList::Site)
+        .into_iter()
+        .collect();
+
     view! {
         <form class="encounter-form" on:submit=on_submit novalidate>
-            <h1>{if is_edit { "Correct an entry" } else { "Log an encounter" }}</h1>
-            <WhenPicker day time_band today window />
+            // The Log tab already says where the worker is: the heading is for screen readers,
+            // and its height goes to the choices. A correction shows its heading.
+            <h1 class:visually-hidden=!is_edit>
+                {if is_edit { "Correct an entry" } else { "Log an encounter" }}
+            </h1>
+            <details class="when-fold" open=when_open>
+                <summary>
+                    <span class="muted">"When: "</span>
+                    <strong data-testid="when">{when_text}</strong>
+                    <span class="change">"Change"</span>
+                </summary>
+                <WhenPicker day time_band today window />
+            </details>
             {move || {
                 view! {
                     <SingleChoice
                         legend="Site or area"
                         name="site"
-                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Site))
+                        options=code_options(&book.get(), CodeList::Site)
+                        frequent=frequent_sites.clone()
                         selected=site
                     />
                 }
@@ -249,35 +401,73 @@ pub fn EncounterForm(
             <SingleChoice
                 legend="How it happened"
                 name="kind"
-                options=usage.with_value(Usage::kinds).into_iter().map(|k| (k, k.label().to_owned())).collect()
+                options=EncounterKind::ALL.into_iter().map(|k| (k, k.label().to_owned())).collect()
+                frequent=frequent_kinds
                 selected=kind
             />
             <SingleChoice
                 legend="How the contact was reached"
                 name="reach"
-                options=usage.with_value(Usage::reaches).into_iter().map(|r| (r, r.label().to_owned())).collect()
+                options=Reach::ALL.into_iter().map(|r| (r, r.label().to_owned())).collect()
+                frequent=frequent_reaches
                 selected=reach
             />
-            {move || {
-                view! {
-                    <MultiChoice
-                        legend="You shared"
-                        name="topics"
-                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Topic))
-                        selected=topics
-                    />
+            {
+                let frequent = frequent.clone();
+                move || {
+                    view! {
+                        <MultiChoice
+                            legend="Needs"
+                            name="needs"
+                            options=code_options(&book.get(), CodeList::Need)
+                            frequent=frequent_codes(&frequent, CodeList::Need)
+                            selected=needs
+                        />
+                    }
                 }
-            }}
-            {move || {
-                view! {
-                    <MultiChoice
-                        legend="They shared"
-                        name="insights"
-                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Insight))
-                        selected=insights
-                    />
+            }
+            {
+                let frequent = frequent.clone();
+                move || {
+                    view! {
+                        <SupplyPicker
+                            options=code_options(&book.get(), CodeList::Supply)
+                            frequent=frequent_codes(&frequent, CodeList::Supply)
+                            selected=supplies
+                            invalid=invalid_supplies
+                        />
+                    }
                 }
-            }}
+            }
+            <FreeTags tags=free_tags />
+            {
+                let frequent = frequent.clone();
+                move || {
+                    view! {
+                        <MultiChoice
+                            legend="You shared"
+                            name="topics"
+                            options=code_options(&book.get(), CodeList::Topic)
+                            frequent=frequent_codes(&frequent, CodeList::Topic)
+                            selected=topics
+                        />
+                    }
+                }
+            }
+            {
+                let frequent = frequent.clone();
+                move || {
+                    view! {
+                        <MultiChoice
+                            legend="They shared"
+                            name="insights"
+                            options=code_options(&book.get(), CodeList::Insight)
+                            frequent=frequent_codes(&frequent, CodeList::Insight)
+                            selected=insights
+                        />
+                    }
+                }
+            }
             <div class="note">
                 <label for="insight-note">"Note on what they shared (optional)"</label>
                 <textarea
@@ -285,108 +475,116 @@ pub fn EncounterForm(
                     name="insight-note"
                     rows="2"
                     aria-describedby="insight-note-hint"
-                    prop:value=move || insight_note.get()
-                    on:input=move |ev| insight_note.set(event_target_value(&ev))
+                    prop:value=move || draft.with(|d| d.insight_note.clone())
+                    on:input=move |ev| draft.update(|d| d.insight_note = event_target_value(&ev))
                 ></textarea>
                 <p id="insight-note-hint" class="hint muted">
                     "No names, numbers or addresses: describe what, not who."
                 </p>
-                <label class="keep-anyway">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || share_note.get()
-                        on:change=move |ev| share_note.set(event_target_checked(&ev))
-                    />
-                    "Offer this note for the organization's trend brief: only its words and week are sent, and a manager reads it first"
-                </label>
+                <ToggleChip
+                    id="offer-note"
+                    label="Offer this note for the trend brief"
+                    on=share_note
+                />
+                <p class="hint muted">
+                    "Only its words and week are sent, and a manager reads it first."
+                </p>
             </div>
-            {move || {
-                view! {
-                    <MultiChoice
-                        legend="Needs"
-                        name="needs"
-                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Need))
-                        selected=needs
-                    />
+            {
+                let frequent = frequent.clone();
+                move || {
+                    view! {
+                        <MultiChoice
+                            legend="Referred to"
+                            name="referrals"
+                            options=code_options(&book.get(), CodeList::Referral)
+                            frequent=frequent_codes(&frequent, CodeList::Referral)
+                            selected=referrals
+                        />
+                    }
                 }
-            }}
-            <FreeTags tags=free_tags />
-            {move || {
-                view! {
-                    <SupplyPicker
-                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Supply))
-                        selected=supplies
-                        invalid=invalid_supplies
-                    />
-                }
-            }}
-            {move || {
-                view! {
-                    <MultiChoice
-                        legend="Referred to"
-                        name="referrals"
-                        options=usage.with_value(|u| code_options(&app.codebook.get(), u, CodeList::Referral))
-                        selected=referrals
-                    />
-                }
-            }}
+            }
             <div class="note">
                 <label for="private-note">"Private note (stays on this phone)"</label>
                 <textarea
                     id="private-note"
                     name="private-note"
                     rows="2"
-                    prop:value=move || private_note.get()
+                    prop:value=move || draft.with(|d| d.private_note.clone())
                     on:input=move |ev| {
-                        private_note.set(event_target_value(&ev));
-                        keep_flagged.set(false);
+                        draft
+                            .update(|d| {
+                                d.private_note = event_target_value(&ev);
+                                d.keep_flagged_private_note = false;
+                            })
                     }
                 ></textarea>
-                <Show when=move || private_flagged.get()>
-                    <label class="keep-anyway">
-                        <input
-                            type="checkbox"
-                            prop:checked=move || keep_flagged.get()
-                            on:change=move |ev| keep_flagged.set(event_target_checked(&ev))
-                        />
-                        "Keep this note anyway: it never leaves this phone"
-                    </label>
+                <Show when=move || private_flagged() || keep_flagged.get()>
+                    <ToggleChip
+                        id="keep-private-note"
+                        label="Keep this note anyway: it never leaves this phone"
+                        on=keep_flagged
+                    />
                 </Show>
             </div>
-            <Show when=move || !problems.with(Vec::is_empty)>
-                <div role="alert">
-                    <ul class="problems">
-                        {move || {
-                            problems
-                                .get()
-                                .into_iter()
-                                .map(|p| view! { <li>{p}</li> })
-                                .collect_view()
-                        }}
-                    </ul>
-                </div>
-            </Show>
             <div class="save-bar">
-                <button type="submit" class="primary" disabled=move || save.pending().get()>
-                    {if is_edit { "Save correction" } else { "Save encounter" }}
-                </button>
-                <p class=move || status().0 role="status" aria-live="polite">
+                <Show when=move || !no_problems()>
+                    <div class="problems" role="alert" data-testid="problems">
+                        <p class="problems-title">
+                            {move || {
+                                match found().0.len() {
+                                    1 => "Not saved: fix this first.".to_owned(),
+                                    n => format!("Not saved: fix these {n} things first."),
+                                }
+                            }}
+                        </p>
+                        <ul>
+                            {move || {
+                                problems()
+                                    .into_iter()
+                                    .enumerate()
+                                    .map(|(i, p)| {
+                                        let field = p.field.clone();
+                                        view! {
+                                            <li>
+                                                <button
+                                                    type="button"
+                                                    class="problem"
+                                                    id=(i == 0).then_some("first-problem")
+                                                    on:click=move |_| focus_field(&field)
+                                                >
+                                                    {p.text}
+                                                </button>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()
+                            }}
+                        </ul>
+                    </div>
+                </Show>
+                <div class="save-row">
+                    <button type="submit" class="primary" disabled=move || save.pending()>
+                        {if is_edit { "Save correction" } else { "Save encounter" }}
+                    </button>
+                    <Show when=move || undoable.with(Option::is_some)>
+                        <button
+                            type="button"
+                            class="secondary undo"
+                            disabled=move || undo.pending()
+                            on:click=move |_| {
+                                if let Some(id) = undoable.get_untracked() {
+                                    undo_last(id);
+                                }
+                            }
+                        >
+                            "Undo"
+                        </button>
+                    </Show>
+                </div>
+                <p class=move || status().0 role="status" aria-live="polite" data-testid="save-status">
                     {move || status().1}
                 </p>
-                <Show when=move || undoable.with(Option::is_some)>
-                    <button
-                        type="button"
-                        class="secondary"
-                        disabled=move || undo.pending().get()
-                        on:click=move |_| {
-                            if let Some(id) = undoable.get_untracked() {
-                                undo.dispatch(id);
-                            }
-                        }
-                    >
-                        "Undo"
-                    </button>
-                </Show>
             </div>
         </form>
     }

@@ -1,17 +1,48 @@
-//! One logged encounter in a list.
+//! One logged encounter in a list: everything that was logged, in the words of the form.
 
 use crate::components::encounter_form::short_time;
 use crate::store::encounters::StoredEncounter;
 use leptos::prelude::*;
-use peerpulse_core::codebook::{CodeList, Codebook};
+use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::privacy::free_tag::label as tag_label;
+use std::collections::BTreeSet;
 
-/// A compact line: time, site, how, the needs noted, supplies and referrals, and any actions
-/// given as children.
+/// Where an offered note stands, as far as this phone knows. (Whether a manager approved it
+/// or kept it out of the brief is decided on the service and not sent back to phones.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfferState {
+    /// Offered, not yet sent.
+    Waiting,
+    /// The service has it; a manager reviews it before the brief quotes it.
+    Sent,
+}
+
+impl OfferState {
+    fn text(self) -> &'static str {
+        match self {
+            Self::Waiting => "Offered for the trend brief: waiting to be sent",
+            Self::Sent => "Offered for the trend brief: sent, a manager reviews it",
+        }
+    }
+}
+
+fn labels(codebook: &Codebook, list: CodeList, codes: &BTreeSet<Code>) -> String {
+    codes
+        .iter()
+        .map(|c| codebook.label(list, c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Time, site, how, reached; then each part logged, labelled; and any actions given as
+/// children.
 #[component]
 pub fn EntryItem(
     stored: StoredEncounter,
     codebook: Codebook,
+    /// Where the entry's offered note stands, when the list knows.
+    #[prop(optional)]
+    offer: Option<OfferState>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let e = &stored.encounter;
@@ -39,13 +70,36 @@ pub fn EntryItem(
         )
         .collect::<Vec<_>>()
         .join(", ");
+    let part = |class: &'static str, label: &'static str, text: String| {
+        (!text.is_empty()).then(|| {
+            view! {
+                <span class="part">
+                    <span class="part-label">{label}</span>
+                    <span class=class>{text}</span>
+                </span>
+            }
+        })
+    };
+    let note = e
+        .insight_note
+        .as_ref()
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_default();
+    let offered = (e.share_insight_note && !note.is_empty())
+        .then(|| offer.map_or("Offered for the trend brief", OfferState::text));
     view! {
         <li class="entry">
             <span class="time">{short_time(&stored.saved_at)}</span>
             <span class="site">{codebook.label(CodeList::Site, &e.site).to_owned()}</span>
             <span class="kind">{e.kind.label()}</span>
-            <span class="needs">{needs}</span>
-            <span class="given">{given}</span>
+            <span class="reach">{e.reach.label()}</span>
+            {part("needs", "Needs: ", needs)}
+            {part("given", "Given: ", given)}
+            {part("topics", "You shared: ", labels(&codebook, CodeList::Topic, &e.topics))}
+            {part("insights", "They shared: ", labels(&codebook, CodeList::Insight, &e.insights))}
+            {part("insight-note", "Note: ", note)}
+            {offered.map(|text| view! { <span class="offer">{text}</span> })}
+            {e.private_note.is_some().then(|| view! { <span class="private muted">"Private note kept on this phone"</span> })}
             {children.map(|c| view! { <span class="actions">{c()}</span> })}
         </li>
     }

@@ -1,5 +1,6 @@
 //! Needs the codebook does not know yet: typed, normalized, shown as removable chips.
 
+use crate::components::chip_picker::Picked;
 use leptos::prelude::*;
 use peerpulse_core::codebook::Code;
 use peerpulse_core::privacy::free_tag;
@@ -9,15 +10,16 @@ use std::collections::BTreeSet;
 #[component]
 pub fn FreeTags(
     /// The tags added so far.
-    tags: RwSignal<BTreeSet<Code>>,
+    #[prop(into)]
+    tags: Picked<BTreeSet<Code>>,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let add = move || match free_tag::normalize(&typed.get_untracked()) {
         Ok(tag) => {
-            tags.update(|t| {
-                t.insert(tag);
-            });
+            let mut all = tags.get_untracked();
+            all.insert(tag);
+            tags.set(all);
             typed.set(String::new());
             problem.set(None);
         }
@@ -63,9 +65,9 @@ pub fn FreeTags(
                                         class="remove"
                                         aria-label=remove_label
                                         on:click=move |_| {
-                                            tags.update(|t| {
-                                                t.remove(&tag);
-                                            })
+                                            let mut all = tags.get_untracked();
+                                            all.remove(&tag);
+                                            tags.set(all);
                                         }
                                     >
                                         "×"

@@ -1,9 +1,12 @@
 //! What a locked phone shows: only a PIN field. The form behind it keeps what was typed.
 
-use crate::app::use_app;
+use crate::job::Job;
+use crate::state::use_app;
 use crate::store::lock;
+use crate::words::duration;
 use leptos::prelude::*;
 use peerpulse_core::pin::Pin;
+use std::time::Duration;
 
 /// Asks for the PIN and unlocks.
 #[component]
@@ -11,30 +14,39 @@ pub fn LockScreen() -> impl IntoView {
     let app = use_app();
     let typed = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    let unlock = Action::new_local(move |pin: &Pin| {
-        let pin = pin.clone();
+    // After several wrong PINs, seconds before the next try (kept across reloads by the store).
+    let wait = RwSignal::new(lock::seconds_to_wait());
+    if let Ok(ticking) = set_interval_with_handle(
+        move || wait.set(lock::seconds_to_wait()),
+        Duration::from_secs(1),
+    ) {
+        on_cleanup(move || ticking.clear());
+    }
+    let unlock = Job::<()>::new();
+    let try_pin = move |pin: Pin| {
         let store = app.store();
-        async move { lock::unlock(&store, &pin).await }
-    });
-    Effect::new(move |_| match unlock.value().get() {
-        Some(Ok(())) => {
-            typed.set(String::new());
-            problem.set(None);
-            app.locked.set(false);
-            app.notify_entries_changed();
-        }
-        Some(Err(e)) => {
-            typed.set(String::new());
-            problem.set(Some(e.to_string()));
-        }
-        None => {}
-    });
+        unlock.start(async move {
+            match lock::unlock(&store, &pin).await {
+                Ok(()) => {
+                    typed.set(String::new());
+                    problem.set(None);
+                    app.locked.set(false);
+                    app.notify_entries_changed();
+                }
+                Err(e) => {
+                    typed.set(String::new());
+                    wait.set(lock::seconds_to_wait());
+                    problem.set(Some(e.to_string()));
+                }
+            }
+        });
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match Pin::parse(&typed.get_untracked()) {
             Ok(pin) => {
                 problem.set(None);
-                unlock.dispatch(pin);
+                try_pin(pin);
             }
             Err(e) => problem.set(Some(e.to_string())),
         }
@@ -53,11 +65,20 @@ pub fn LockScreen() -> impl IntoView {
                 prop:value=move || typed.get()
                 on:input=move |ev| typed.set(event_target_value(&ev))
             />
-            <Show when=move || problem.with(Option::is_some)>
+            <Show when=move || problem.with(Option::is_some) && wait.get() == 0>
                 <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             </Show>
-            <button type="submit" class="primary" disabled=move || unlock.pending().get()>
-                {move || if unlock.pending().get() { "Checking…" } else { "Unlock" }}
+            <Show when=move || { wait.get() > 0 }>
+                <p class="error" role="alert" data-testid="pin-wait">
+                    {move || format!("Too many wrong PINs. Try again in {}.", duration(wait.get()))}
+                </p>
+            </Show>
+            <button
+                type="submit"
+                class="primary"
+                disabled=move || { unlock.pending() || wait.get() > 0 }
+            >
+                {move || if unlock.pending() { "Checking…" } else { "Unlock" }}
             </button>
         </form>
     }

@@ -12,4 +12,5 @@ pub mod storage_status;
 pub mod supply_picker;
 pub mod sync_panel;
 pub mod today_list;
+pub mod trends;
 pub mod when_picker;

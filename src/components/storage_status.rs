@@ -1,5 +1,6 @@
 //! Whether this phone's entries are safe from the browser clearing them, and how full storage is.
 
+use crate::job::Job;
 use crate::store::persistence;
 use leptos::prelude::*;
 
@@ -10,12 +11,13 @@ fn megabytes(bytes: f64) -> String {
 /// A line under today's entries; a warning when entries could be lost.
 #[component]
 pub fn StorageStatus() -> impl IntoView {
-    let health = LocalResource::new(persistence::ensure_persistent);
+    // Read once when the screen opens.
+    let health = Job::new();
+    health.start(persistence::ensure_persistent());
     view! {
-        <Suspense>
             {move || {
                 health
-                    .get()
+                    .value()
                     .map(|read| match read {
                         Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
                         Ok(h) => {
@@ -41,6 +43,5 @@ pub fn StorageStatus() -> impl IntoView {
                         }
                     })
             }}
-        </Suspense>
     }
 }

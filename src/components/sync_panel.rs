@@ -1,11 +1,15 @@
-//! What is waiting to sync, the Sync button, and connecting the phone with an enrolment code.
+//! The sync line at the top of the log screen: whether this phone is connected, online, and
+//! what is waiting; the Sync button; and a field for an enrolment code whenever the phone
+//! needs one (never connected, or no longer accepted).
 
-use crate::app::use_app;
 use crate::components::encounter_form::short_time;
+use crate::job::Job;
+use crate::state::{AppContext, use_app};
 use crate::store::device::{self, Credentials, SyncState};
 use crate::store::{StoreError, buckets, encounters};
-use crate::sync::scheduler::{Scheduler, use_scheduler};
-use crate::sync::{self, SyncError};
+use crate::sync::client::ServiceError;
+use crate::sync::{SyncError, SyncOutcome};
+use crate::words::count;
 use leptos::prelude::*;
 use peerpulse_core::enrolment::EnrolmentCode;
 
@@ -27,21 +31,44 @@ struct Waiting {
 }
 
 impl Waiting {
+    /// "Everything is synced", "3 waiting to sync": only true of a connected phone.
     fn text(self) -> String {
         match (self.entries, self.buckets) {
             (0, 0) => "Everything is synced".to_owned(),
             (0, _) => "Changes waiting to sync".to_owned(),
-            (1, _) => "1 waiting to sync".to_owned(),
             (n, _) => format!("{n} waiting to sync"),
+        }
+    }
+
+    /// What waits on a phone that cannot sync now: "3 entries kept on this phone".
+    fn kept(self) -> String {
+        match (self.entries, self.buckets) {
+            (0, 0) => "nothing waiting".to_owned(),
+            (0, _) => "changes kept on this phone".to_owned(),
+            (n, _) => format!("{} kept on this phone", count(n, "entry", "entries")),
         }
     }
 }
 
-/// The sync status bar at the top of the log screen.
+/// Where the phone stands with the service, for the first words of the line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Standing {
+    /// Never enrolled.
+    NotConnected,
+    /// Enrolled, but the service refused its token (revoked).
+    Refused,
+    /// The browser has no network.
+    Offline,
+    /// Enrolled and online.
+    Connected,
+}
+
+/// The sync line, the Sync button and, when needed, the enrolment field.
 #[component]
 pub fn SyncPanel() -> impl IntoView {
     let app = use_app();
-    let snapshot = LocalResource::new(move || {
+    let snapshot = Job::new();
+    snapshot.follow(move || {
         app.changed.track();
         let store = app.store();
         async move {
@@ -58,121 +85,144 @@ pub fn SyncPanel() -> impl IntoView {
             })
         }
     });
-
-    let scheduler = use_scheduler();
+    let scheduler = app.scheduler();
+    let refused = move || {
+        scheduler.with_last(|last| {
+            matches!(
+                last,
+                Some(Err(SyncError::Service(ServiceError::Unauthorized)))
+            )
+        })
+    };
     // Kept here, not in the form, so a re-read of the store never wipes what was typed.
     let typed_code = RwSignal::new(String::new());
-    let enrol_action = Action::new_local(move |code: &EnrolmentCode| {
-        let store = app.store();
-        let code = code.clone();
-        async move { sync::enrol(&store, code).await }
-    });
-    Effect::new(move |_| {
-        // A failed enrolment changed nothing stored: the form keeps what was typed.
-        if let Some(Ok(_)) = enrol_action.value().get() {
-            app.notify_changed();
-            scheduler.request();
-        }
-    });
+    let enrolling = Job::<Result<Credentials, SyncError>>::new();
 
     view! {
         <section class="sync-panel" aria-label="Sync">
-            <Transition fallback=|| view! { <p>"Checking what is waiting…"</p> }>
                 {move || {
                     snapshot
-                        .get()
-                        .map(|read| match read {
+                        .value()
+                        .map_or_else(|| view! { <p>"Checking what is waiting…"</p> }.into_any(), |read| match read {
                             Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                             Ok(view) => {
-                                match view.credentials {
-                                    None => {
-                                        view! {
-                                            <EnrolForm action=enrol_action code=typed_code waiting=view.waiting />
+                                let enrolled = view.credentials.is_some();
+                                let standing = Signal::derive(move || match (enrolled, refused(), app.online.get()) {
+                                    (false, _, _) => Standing::NotConnected,
+                                    (true, true, _) => Standing::Refused,
+                                    (true, false, false) => Standing::Offline,
+                                    (true, false, true) => Standing::Connected,
+                                });
+                                let org = view.credentials.as_ref().map(|c| c.org_name.clone());
+                                view! {
+                                    <SyncLine standing waiting=view.waiting />
+                                    {move || match standing.get() {
+                                        Standing::NotConnected | Standing::Refused => {
+                                            view! {
+                                                <EnrolForm job=enrolling code=typed_code again=standing.get_untracked() == Standing::Refused />
+                                            }
+                                                .into_any()
                                         }
-                                            .into_any()
-                                    }
-                                    Some(credentials) => {
-                                        view! {
-                                            <SyncStatus
-                                                org_name=credentials.org_name
-                                                state=view.state
-                                                waiting=view.waiting
-                                                scheduler
-                                            />
+                                        Standing::Offline | Standing::Connected => {
+                                            view! {
+                                                <SyncStatus
+                                                    org_name=org.clone().unwrap_or_default()
+                                                    state=view.state.clone()
+                                                    app
+                                                />
+                                            }
+                                                .into_any()
                                         }
-                                            .into_any()
-                                    }
+                                    }}
                                 }
+                                    .into_any()
                             }
                         })
                 }}
-            </Transition>
         </section>
     }
 }
 
+/// The first line: connected or not, online or not, and what waits.
 #[component]
-fn SyncStatus(
-    org_name: String,
-    state: SyncState,
-    waiting: Waiting,
-    scheduler: Scheduler,
-) -> impl IntoView {
-    let action = scheduler.action();
-    let last = state.last_synced_at.as_deref().map_or_else(
-        || "Never synced".to_owned(),
-        |t| format!("Last synced {}", short_time(t)),
-    );
-    let result = move || match action.value().get() {
-        None => String::new(),
-        Some(Ok(outcome)) => {
-            let mut said = if outcome.rejected.is_empty() {
-                "Sync complete.".to_owned()
-            } else {
-                format!(
-                    "Synced, but the service refused {} count(s): {}",
-                    outcome.rejected.len(),
-                    outcome
-                        .rejected
-                        .iter()
-                        .map(|r| r.reason.to_string())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )
-            };
-            if outcome.notes_sent > 0 {
-                said += &format!(
-                    " {} note(s) offered for the trend brief.",
-                    outcome.notes_sent
-                );
-            }
-            if outcome.notes_withdrawn > 0 {
-                said += &format!(
-                    " {} note(s) withdrawn from the trend brief.",
-                    outcome.notes_withdrawn
-                );
-            }
-            for why in &outcome.notes_refused {
-                said += &format!(" A note was not offered: {why}");
-            }
-            said
-        }
-        Some(Err(e)) => e.to_string(),
+fn SyncLine(standing: Signal<Standing>, waiting: Waiting) -> impl IntoView {
+    let text = move || match standing.get() {
+        Standing::NotConnected => format!("Not connected: {}", waiting.kept()),
+        Standing::Refused => format!("This phone is no longer connected: {}", waiting.kept()),
+        Standing::Offline => format!("Offline: {}", waiting.kept()),
+        Standing::Connected => waiting.text(),
     };
-    let failed = move || matches!(action.value().get(), Some(Err(_)));
+    view! {
+        <p class="waiting" data-testid="waiting">
+            <span class=move || match standing.get() {
+                Standing::Connected => "dot ok",
+                _ => "dot off",
+            } aria-hidden="true"></span>
+            <strong>{text}</strong>
+        </p>
+    }
+}
+
+/// What one finished sync did, in a sentence ("" when there is nothing to add to the line).
+fn outcome_text(outcome: &SyncOutcome) -> String {
+    let mut said = Vec::new();
+    if !outcome.rejected.is_empty() {
+        said.push(format!(
+            "The service refused {}: {}",
+            count(outcome.rejected.len() as u64, "count", "counts"),
+            outcome
+                .rejected
+                .iter()
+                .map(|r| r.reason.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    if outcome.notes_sent > 0 {
+        said.push(format!(
+            "{} offered for the trend brief.",
+            count(outcome.notes_sent, "note", "notes")
+        ));
+    }
+    if outcome.notes_withdrawn > 0 {
+        said.push(format!(
+            "{} withdrawn from the trend brief.",
+            count(outcome.notes_withdrawn, "note", "notes")
+        ));
+    }
+    for why in &outcome.notes_refused {
+        said.push(format!("A note was not offered: {why}"));
+    }
+    said.join(" ")
+}
+
+/// The organization, the last sync, "Sync now", and what the last sync said.
+#[component]
+fn SyncStatus(org_name: String, state: SyncState, app: AppContext) -> impl IntoView {
+    let scheduler = app.scheduler();
+    let last = state.last_synced_at.as_deref().map_or_else(
+        || "never synced".to_owned(),
+        |t| format!("last synced {}", short_time(t)),
+    );
+    // Only the latest sync speaks: a success clears an earlier failure's words.
+    let result = move || {
+        scheduler.with_last(|last| match last {
+            None => String::new(),
+            Some(Ok(outcome)) => outcome_text(outcome),
+            Some(Err(e)) => e.to_string(),
+        })
+    };
+    let failed = move || scheduler.with_last(|last| matches!(last, Some(Err(_))));
     view! {
         <div class="sync-status">
-            <p class="waiting" data-testid="waiting">
-                <strong>{waiting.text()}</strong>
-                <span class="muted">{format!(" · {org_name} · {last}")}</span>
-            </p>
+            <p class="muted org-line">{format!("{org_name} · {last}")}</p>
             <button
                 type="button"
                 class="secondary"
                 on:click=move |_| scheduler.request()
-                disabled=move || action.pending().get()
+                disabled=move || scheduler.pending()
             >
-                {move || if action.pending().get() { "Syncing…" } else { "Sync now" }}
+                {move || if scheduler.pending() { "Syncing…" } else { "Sync now" }}
             </button>
             <p class="sync-result" class:error=failed role="status" aria-live="polite">
                 {result}
@@ -181,46 +231,54 @@ fn SyncStatus(
     }
 }
 
+/// A field for the code from the manager; `again` when the phone was connected before.
 #[component]
 fn EnrolForm(
-    action: Action<EnrolmentCode, Result<Credentials, SyncError>>,
+    job: Job<Result<Credentials, SyncError>>,
     code: RwSignal<String>,
-    waiting: Waiting,
+    again: bool,
 ) -> impl IntoView {
+    let app = use_app();
     let problem = RwSignal::new(None::<String>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match code.get_untracked().parse::<EnrolmentCode>() {
             Ok(parsed) => {
                 problem.set(None);
-                action.dispatch(parsed);
+                job.start(app.enrol(parsed));
             }
             Err(e) => problem.set(Some(e.to_string())),
         }
     };
     let message = move || {
-        problem.get().or_else(|| match action.value().get() {
-            Some(Err(e)) => Some(e.to_string()),
-            _ => None,
+        problem.get().or_else(|| {
+            job.with_value(|v| match v {
+                Some(Err(e)) => Some(e.to_string()),
+                _ => None,
+            })
         })
     };
     view! {
-        <form class="enrol" on:submit=on_submit>
-            <p class="waiting" data-testid="waiting">
-                <strong>{waiting.text()}</strong>
-            </p>
-            <label for="enrol-code">"Enrolment code from your manager"</label>
+        <form class="enrol" on:submit=on_submit novalidate>
+            <label for="enrol-code">
+                {if again {
+                    "New enrolment code from your manager"
+                } else {
+                    "Enrolment code from your manager"
+                }}
+            </label>
             <div class="row">
                 <input
                     id="enrol-code"
                     name="enrol-code"
                     autocomplete="off"
                     autocapitalize="characters"
-                    placeholder="K7QD-3MXR"
+                    spellcheck="false"
+                    placeholder="8 letters and digits"
                     prop:value=move || code.get()
                     on:input=move |ev| code.set(event_target_value(&ev))
                 />
-                <button type="submit" class="secondary" disabled=move || action.pending().get()>
+                <button type="submit" class="secondary" disabled=move || job.pending()>
                     "Connect"
                 </button>
             </div>

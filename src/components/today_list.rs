@@ -1,8 +1,9 @@
 //! Today's encounters on this phone, newest last.
 
-use crate::app::use_app;
 use crate::clock;
 use crate::components::entry_item::EntryItem;
+use crate::job::Job;
+use crate::state::use_app;
 use crate::store::encounters;
 use leptos::prelude::*;
 
@@ -11,7 +12,8 @@ use leptos::prelude::*;
 pub fn TodayList() -> impl IntoView {
     let app = use_app();
     let codebook = app.codebook();
-    let today = LocalResource::new(move || {
+    let today = Job::new();
+    today.follow(move || {
         app.entries_changed.track();
         let store = app.store();
         async move { encounters::on_day(&store, clock::today()).await }
@@ -19,11 +21,10 @@ pub fn TodayList() -> impl IntoView {
     view! {
         <section class="today" aria-labelledby="today-heading">
             <h2 id="today-heading">"Today"</h2>
-            <Transition fallback=|| view! { <p>"Loading today's entries…"</p> }>
                 {move || {
                     let codebook = codebook.clone();
                     today
-                        .get()
+                        .value()
                         .map(move |read| match read {
                             Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                             Ok(list) if list.is_empty() => {
@@ -49,7 +50,6 @@ pub fn TodayList() -> impl IntoView {
                             }
                         })
                 }}
-            </Transition>
         </section>
     }
 }

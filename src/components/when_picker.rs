@@ -1,7 +1,7 @@
 //! When the encounter happened: a date (today by default, back to the org's edit window) and a
 //! coarse part of the day.
 
-use crate::components::chip_picker::SingleChoice;
+use crate::components::chip_picker::{Picked, SingleChoice};
 use chrono::{Days, NaiveDate};
 use leptos::prelude::*;
 use peerpulse_core::encounter::{EditWindow, TimeBand};
@@ -16,13 +16,26 @@ pub fn parse_date_value(raw: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()
 }
 
+/// "Today", "Yesterday" or "Mon 23 Nov": the day as the form's folded "When" line says it.
+pub fn long_day(day: NaiveDate, today: NaiveDate) -> String {
+    if day == today {
+        "Today".to_owned()
+    } else if day.succ_opt() == Some(today) {
+        "Yesterday".to_owned()
+    } else {
+        day.format("%a %d %b").to_string()
+    }
+}
+
 /// Date and part of the day, with one-tap "Today" and "Yesterday".
 #[component]
 pub fn WhenPicker(
-    /// The date as typed (`YYYY-MM-DD`; empty while the worker clears it).
-    day: RwSignal<String>,
+    /// The date (set only to a whole date the field holds).
+    #[prop(into)]
+    day: Picked<NaiveDate>,
     /// The part of the day.
-    time_band: RwSignal<Option<TimeBand>>,
+    #[prop(into)]
+    time_band: Picked<Option<TimeBand>>,
     /// Today on this phone.
     today: NaiveDate,
     /// How far back the organization allows.
@@ -34,8 +47,8 @@ pub fn WhenPicker(
             <button
                 type="button"
                 class="secondary"
-                aria-pressed=move || (parse_date_value(&day.get()) == Some(date)).to_string()
-                on:click=move |_| day.set(date_value(date))
+                aria-pressed=move || (day.get() == date).to_string()
+                on:click=move |_| day.set(date)
             >
                 {label}
             </button>
@@ -52,8 +65,12 @@ pub fn WhenPicker(
                     type="date"
                     min=date_value(window.earliest(today))
                     max=date_value(today)
-                    prop:value=move || day.get()
-                    on:input=move |ev| day.set(event_target_value(&ev))
+                    prop:value=move || date_value(day.get())
+                    on:input=move |ev| {
+                        if let Some(date) = parse_date_value(&event_target_value(&ev)) {
+                            day.set(date);
+                        }
+                    }
                 />
                 {shortcut("Today", today)}
                 {(window.days() > 0).then(|| shortcut("Yesterday", yesterday))}

@@ -1,11 +1,6 @@
-//! One module per screen.
+//! One module per screen, in two folders because they are two bundles: `worker/` is the
+//! worker's app on the phone (`src/main.rs`), `org/` the organization's (`src/bin/org.rs`).
+//! Views both show live in `components/`.
 
-pub mod brief;
-pub mod capture;
-pub mod edit;
-pub mod enrol;
-pub mod history;
 pub mod org;
-pub mod phone;
-pub mod trends;
-pub mod welcome;
+pub mod worker;

@@ -6,13 +6,14 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::encounter::EditWindow;
-use peerpulse_core::usage::Usage;
+use peerpulse_core::usage::{FrequentSnapshot, Usage};
 use serde::{Deserialize, Serialize};
 
 const CREDENTIALS_KEY: &str = "credentials";
 const CODEBOOK_KEY: &str = "codebook";
 const EDIT_WINDOW_KEY: &str = "edit-window";
 pub(crate) const USAGE_KEY: &str = "usage";
+const FREQUENT_KEY: &str = "frequent";
 pub(crate) const SYNC_STATE_KEY: &str = "sync";
 
 /// What enrolment gave this device.
@@ -133,4 +134,14 @@ pub async fn save_edit_window(store: &Store, window: EditWindow) -> Result<(), S
 /// How often the worker picked each choice on this phone.
 pub async fn usage(store: &Store) -> Result<Usage, StoreError> {
     Ok(read(store, USAGE_KEY).await?.unwrap_or_default())
+}
+
+/// The choices the form marks as frequent today (none before the first snapshot).
+pub async fn frequent(store: &Store) -> Result<FrequentSnapshot, StoreError> {
+    Ok(read(store, FREQUENT_KEY).await?.unwrap_or_default())
+}
+
+/// Keeps the day's snapshot of frequent choices.
+pub async fn save_frequent(store: &Store, snapshot: &FrequentSnapshot) -> Result<(), StoreError> {
+    write(store, FREQUENT_KEY, snapshot).await
 }

@@ -7,13 +7,16 @@
 use super::crypto::{self, PBKDF2_ITERATIONS, SealedBox, Sealer};
 use super::encounters::{self, EntryRecord};
 use super::schema::{ENTRIES, META};
+use super::web_storage::{self, Kept};
 use super::{Keys, Store, StoreError};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
-use peerpulse_core::pin::Pin;
+use peerpulse_core::pin::{Pin, PinAttempts};
 use serde::{Deserialize, Serialize};
 
 const LOCK_KEY: &str = "lock";
+/// Where the wrong PINs typed in a row are counted (Web Storage, so a reload keeps them).
+const ATTEMPTS_KEY: &str = "peerpulse-pin-attempts";
 /// What the check value holds; opening it proves the PIN is right.
 const CHECK: &[u8] = b"peerpulse-pin-check";
 
@@ -43,6 +46,9 @@ pub enum LockError {
     /// The PIN does not open the lock.
     #[error("That PIN is not right. Nothing was changed: try again.")]
     WrongPin,
+    /// Too many wrong PINs in a row: no PIN is tried for this many more seconds.
+    #[error("Too many wrong PINs. Try again in {}.", crate::words::duration(*.0))]
+    Wait(u64),
     /// The operation needs the phone in another lock state.
     #[error("{0}")]
     NotNow(&'static str),
@@ -81,14 +87,42 @@ async fn key_for(pin: &Pin, record: &LockRecord) -> Result<Sealer, LockError> {
     }
 }
 
-/// Opens the lock with `pin`.
+/// The wrong PINs typed in a row on this phone.
+pub fn attempts() -> PinAttempts {
+    web_storage::get(Kept::Local, ATTEMPTS_KEY).unwrap_or_default()
+}
+
+/// Seconds before a PIN may be tried again (0: now).
+pub fn seconds_to_wait() -> u64 {
+    attempts().seconds_left(js_sys::Date::now())
+}
+
+/// Opens the lock with `pin`. After a few wrong PINs in a row each further try waits longer
+/// (see [`PinAttempts::wait`]); the count survives a reload and ends with the right PIN.
 pub async fn unlock(store: &Store, pin: &Pin) -> Result<(), LockError> {
     let Keys::Locked(record) = store.keys() else {
         return Err(LockError::NotNow("This phone is not locked."));
     };
-    let sealer = key_for(pin, &record).await?;
-    store.set_keys(Keys::Unlocked(record, sealer));
-    Ok(())
+    let wait = seconds_to_wait();
+    if wait > 0 {
+        return Err(LockError::Wait(wait));
+    }
+    match key_for(pin, &record).await {
+        Ok(sealer) => {
+            web_storage::remove(Kept::Local, ATTEMPTS_KEY);
+            store.set_keys(Keys::Unlocked(record, sealer));
+            Ok(())
+        }
+        Err(LockError::WrongPin) => {
+            let attempts = attempts().after_wrong(js_sys::Date::now());
+            web_storage::set(Kept::Local, ATTEMPTS_KEY, &attempts);
+            match attempts.seconds_left(attempts.last_wrong_ms) {
+                0 => Err(LockError::WrongPin),
+                wait => Err(LockError::Wait(wait)),
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Forgets the key: entries cannot be read until the PIN is entered again.

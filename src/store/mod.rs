@@ -8,6 +8,7 @@ pub mod lock;
 pub mod note_outbox;
 pub mod persistence;
 pub mod schema;
+pub mod web_storage;
 
 use crypto::Sealer;
 use indexed_db_futures::database::Database;

@@ -21,11 +21,12 @@ pub enum ServiceError {
         "No connection to the PeerPulse service. Your entries are safe on this phone; sync again when you have signal."
     )]
     Offline,
-    /// The service does not accept this device (revoked, or never enrolled there).
-    #[error(
-        "The service no longer accepts this phone ({0}). Ask your manager for a new enrolment code."
-    )]
-    Unauthorized(String),
+    /// The service does not accept this device's token (the phone was revoked).
+    #[error("The service no longer accepts this phone. Ask your manager for a new enrolment code.")]
+    Unauthorized,
+    /// The service refused an enrolment code; its message says why (unknown, used, expired).
+    #[error("{0}")]
+    CodeRefused(String),
     /// The service refused the request as invalid.
     #[error("The service refused the request: {0}")]
     Refused(String),
@@ -53,7 +54,18 @@ fn with_json<T: Serialize>(builder: RequestBuilder, body: &T) -> Result<Request,
 
 /// Exchanges a one-time enrolment code for device credentials.
 pub async fn enrol(request: &EnrolRequest) -> Result<EnrolResponse, ServiceError> {
-    read(with_json(Request::post(ENROL_PATH), request)?.send().await).await
+    let response = with_json(Request::post(ENROL_PATH), request)?
+        .send()
+        .await
+        .map_err(|_| ServiceError::Offline)?;
+    // No device token is involved: a refusal is about the code, never "this phone".
+    match answer(response).await {
+        Answer::Failed {
+            status: 401 | 403,
+            message,
+        } => Err(ServiceError::CodeRefused(message)),
+        other => from_answer(other),
+    }
 }
 
 /// Sends one batch of changed buckets, gzipped where the browser can (a year of counts is
@@ -153,7 +165,7 @@ fn from_answer<T>(answer: Answer<T>) -> Result<T, ServiceError> {
         Answer::Value(value) => Ok(value),
         Answer::Unreadable(why) => Err(ServiceError::BadAnswer(why)),
         Answer::Failed { status, message } => Err(match status {
-            401 | 403 => ServiceError::Unauthorized(message),
+            401 | 403 => ServiceError::Unauthorized,
             429 => ServiceError::Busy,
             400..=499 => ServiceError::Refused(message),
             _ => ServiceError::Server(status),

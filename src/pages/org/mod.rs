@@ -1,11 +1,16 @@
-//! The organization page for admins, managers and viewers: sign in, live trends, capture
-//! oversight, phones, notes to review, the codebook and people.
+//! The organization's screens (the organization's bundle). This module is the organization
+//! page for admins, managers and viewers: sign in, live trends, capture oversight, phones,
+//! notes to review, the codebook and people; the trend brief and the welcome page are beside it.
+
+pub mod brief;
+pub mod password;
+pub mod welcome;
 
 mod capture;
 mod codebook;
 mod live_trends;
 mod notes_review;
-pub mod password;
+
 mod people;
 mod phones;
 

@@ -1,19 +1,21 @@
 //! Correcting a past entry, within the edit window.
 
-use crate::app::use_app;
 use crate::clock;
 use crate::components::encounter_form::EncounterForm;
+use crate::job::Job;
+use crate::state::use_app;
 use crate::store::encounters;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use peerpulse_core::encounter::EncounterId;
+use peerpulse_core::encounter::{EncounterDraft, EncounterId};
 
 /// The form, filled with the entry named in the path.
 #[component]
 pub fn EditPage() -> impl IntoView {
     let app = use_app();
     let params = use_params_map();
-    let entry = LocalResource::new(move || {
+    let entry = Job::new();
+    entry.follow(move || {
         // Read again after an unlock: a locked phone cannot open the entry.
         app.entries_changed.track();
         let raw = params.read().get("id").unwrap_or_default();
@@ -27,11 +29,10 @@ pub fn EditPage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p role="status">"Loading the entry…"</p> }>
             {move || {
                 entry
-                    .get()
-                    .map(|read| match read {
+                    .value()
+                    .map_or_else(|| view! { <p role="status">"Loading the entry…"</p> }.into_any(), |read| match read {
                         Err(e) => view! { <p role="alert" class="error">{e}</p> }.into_any(),
                         Ok(stored) if !app.edit_window.get().allows(stored.encounter.day, clock::today()) => {
                             view! {
@@ -44,9 +45,11 @@ pub fn EditPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Ok(stored) => view! { <EncounterForm editing=stored.encounter /> }.into_any(),
+                        Ok(stored) => {
+                            let draft = EncounterDraft::from_encounter(&stored.encounter);
+                            view! { <EncounterForm editing=(stored.encounter.id, draft) /> }.into_any()
+                        }
                     })
             }}
-        </Suspense>
     }
 }

@@ -1,6 +1,7 @@
 //! This phone's own settings: the PIN lock for shared phones.
 
-use crate::app::use_app;
+use crate::job::Job;
+use crate::state::use_app;
 use crate::store::lock::{self, LockError, LockState};
 use leptos::prelude::*;
 use peerpulse_core::pin::{MIN_PIN_DIGITS, Pin, PinError};
@@ -49,28 +50,23 @@ pub fn PhonePage() -> impl IntoView {
     let again = RwSignal::new(String::new());
     let message = RwSignal::new(None::<Result<&'static str, String>>);
 
-    let apply = Action::new_local(move |change: &LockChange| {
-        let change = change.clone();
+    let apply = Job::<()>::new();
+    let change_lock = move |change: LockChange| {
         let store = app.store();
-        async move {
-            match &change {
+        apply.start(async move {
+            let result = match &change {
                 LockChange::Enable(pin) => lock::enable(&store, pin).await,
                 LockChange::Change { current, new } => lock::change(&store, current, new).await,
                 LockChange::Disable(pin) => lock::disable(&store, pin).await,
             }
-            .map(|()| change.done())
-        }
-    });
-    Effect::new(move |_| {
-        let Some(result) = apply.value().get() else {
-            return;
-        };
-        for field in [current, new, again] {
-            field.set(String::new());
-        }
-        state.set(lock::state(&app.store()));
-        message.set(Some(result.map_err(|e: LockError| e.to_string())));
-    });
+            .map(|()| change.done());
+            for field in [current, new, again] {
+                field.set(String::new());
+            }
+            state.set(lock::state(&store));
+            message.set(Some(result.map_err(|e: LockError| e.to_string())));
+        });
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let pin = |field: RwSignal<String>| Pin::parse(&field.get_untracked());
@@ -84,7 +80,7 @@ pub fn PhonePage() -> impl IntoView {
         match change {
             Ok(change) => {
                 message.set(None);
-                apply.dispatch(change);
+                change_lock(change);
             }
             Err(e) => message.set(Some(Err(e.to_string()))),
         }
@@ -122,8 +118,8 @@ pub fn PhonePage() -> impl IntoView {
                 </Show>
                 <PinField id="pin-new" label="New PIN" value=new />
                 <PinField id="pin-again" label="New PIN again" value=again />
-                <button type="submit" class="primary" disabled=move || apply.pending().get()>
-                    {move || match (apply.pending().get(), state.get()) {
+                <button type="submit" class="primary" disabled=move || apply.pending()>
+                    {move || match (apply.pending(), state.get()) {
                         (true, _) => "Working…",
                         (false, LockState::Off) => "Set PIN",
                         (false, _) => "Change or remove PIN",

@@ -1,8 +1,8 @@
 //! The page a one-time sign-in link opens: the new admin (or manager, or viewer) chooses a
 //! username and password. The link's token is after the `#`, so it never reaches server logs.
 
+use crate::address::fragment;
 use crate::org_client;
-use crate::pages::enrol::fragment;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use peerpulse_core::org_api::WelcomeRequest;

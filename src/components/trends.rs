@@ -1,13 +1,9 @@
-//! The organization's trends on the phone: every phone's counts together, for a week or a
-//! month, as the service publishes them.
+//! Views of the organization's published trends that both apps show: the intro saying what
+//! the counts are, what rose, and the tables.
 
-use crate::app::use_app;
 use crate::clock;
 use crate::components::disclosure::{DisclosureNote, not_listed};
-use crate::components::period_picker::{PeriodPicker, Recent, describe, when};
-use crate::store::device;
-use crate::sync::SyncError;
-use crate::sync::client;
+use crate::components::period_picker::{describe, when};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use peerpulse_core::aberration::Alert;
@@ -16,54 +12,6 @@ use peerpulse_core::codebook::{CodeList, Codebook};
 use peerpulse_core::privacy::free_tag::label as tag_label;
 use peerpulse_core::protocol::{AlertsResponse, TrendsResponse};
 use peerpulse_core::trend_view::ranked;
-
-/// The trends dashboard.
-#[component]
-pub fn TrendsPage() -> impl IntoView {
-    let app = use_app();
-    let period = RwSignal::new(Some(Recent::ThisMonth.period(clock::today())));
-    let trends = LocalResource::new(move || {
-        app.changed.track();
-        let store = app.store();
-        let period = period
-            .get()
-            .unwrap_or_else(|| Recent::ThisMonth.period(clock::today()));
-        async move {
-            let credentials = device::credentials(&store)
-                .await?
-                .ok_or(SyncError::NotEnrolled)?;
-            let trends = client::trends(&credentials.token, period).await?;
-            let alerts = client::alerts(&credentials.token, period).await?;
-            Ok::<_, SyncError>((trends, alerts))
-        }
-    });
-    let codebook = app.codebook();
-    view! {
-        <section class="trends" aria-labelledby="trends-heading">
-            <h1 id="trends-heading">"Trends"</h1>
-            <PeriodPicker legend="Period" name="trends-period" recent=&Recent::FOR_PHONES selected=period />
-            <button type="button" class="secondary" on:click=move |_| app.notify_changed()>
-                "Refresh"
-            </button>
-            <Transition fallback=|| view! { <p role="status">"Loading trends…"</p> }>
-                {move || {
-                    let codebook = codebook.clone();
-                    trends
-                        .get()
-                        .map(move |read| match read {
-                            Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
-                            Ok((trends, alerts)) => view! {
-                                {intro(&trends, &codebook, false)}
-                                <Rising alerts codebook=codebook.clone() />
-                                <TrendTables trends codebook />
-                            }
-                                .into_any(),
-                        })
-                }}
-            </Transition>
-        </section>
-    }
-}
 
 /// What the counts below are (whose, which period, where) and how they are protected;
 /// `with_parts` when days or weeks are shown beside the totals.

@@ -1,20 +1,22 @@
 //! The worker's history: what was logged, day by day, with filters and an export.
 
-use crate::app::use_app;
 use crate::clock;
 use crate::components::chip_picker::SingleChoice;
-use crate::components::entry_item::EntryItem;
+use crate::components::entry_item::{EntryItem, OfferState};
 use crate::download;
+use crate::job::Job;
 use crate::json;
+use crate::state::use_app;
 use crate::store::StoreError;
 use crate::store::encounters::{self, EntryPage, StoredEncounter};
-use crate::sync::scheduler::use_scheduler;
+use crate::store::note_outbox;
+use crate::words::count;
 use chrono::{Days, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
-use peerpulse_core::encounter::Encounter;
-use peerpulse_core::encounter::EncounterId;
+use peerpulse_core::encounter::{Encounter, EncounterId};
+use peerpulse_core::field_notes::NoteChange;
 use peerpulse_core::history::{Filter, day_summaries, to_csv};
 use peerpulse_core::page_window::{PageSpan, PageWindow};
 
@@ -57,11 +59,11 @@ pub fn HistoryPage() -> impl IntoView {
     let app = use_app();
     let codebook = app.codebook();
     let period = RwSignal::new(Some(Period::Week));
-    let need = RwSignal::new(None::<Code>);
-    let topic = RwSignal::new(None::<Code>);
-    let text = RwSignal::new(String::new());
+    // What the worker is looking for: one value, as core's filter defines it.
+    let filter = RwSignal::new(Filter::default());
 
-    let entries = LocalResource::new(move || {
+    let entries = Job::new();
+    entries.follow(move || {
         app.entries_changed.track();
         app.edit_window.track();
         let chosen = period.get().unwrap_or(Period::Week);
@@ -72,19 +74,33 @@ pub fn HistoryPage() -> impl IntoView {
                 entries,
                 older_before: None,
             };
-            match chosen {
+            let page = match chosen {
                 Period::Today => encounters::on_day(&store, today).await.map(whole),
                 Period::Week => encounters::between(&store, today - Days::new(6), today)
                     .await
                     .map(whole),
                 Period::Everything => encounters::page_before(&store, None, PAGE).await,
-            }
+            }?;
+            // Which offered notes are still waiting to be sent (the rest the service has).
+            let waiting: Vec<EncounterId> = note_outbox::waiting(&store)
+                .await?
+                .into_iter()
+                .filter_map(|c| match c {
+                    NoteChange::Offer(offer) => Some(offer.id),
+                    NoteChange::Withdraw(_) => None,
+                })
+                .collect();
+            Ok::<_, StoreError>((page, waiting))
         }
     });
     // What "Everything" holds: a few pages in a row (today's and the week's are one page).
     let window = RwSignal::new(None::<PageWindow<Vec<StoredEncounter>>>);
     Effect::new(move |_| {
-        if let Some(Ok(first)) = entries.get() {
+        let first = entries.with_value(|read| match read {
+            Some(Ok((first, _))) => Some(first.clone()),
+            _ => None,
+        });
+        if let Some(first) = first {
             let span = PageSpan {
                 from: first.older_before,
                 before: None,
@@ -93,9 +109,10 @@ pub fn HistoryPage() -> impl IntoView {
         }
     });
     // Each read page goes straight into the window (which ignores one that no longer fits).
-    let show_earlier = Action::new_local(move |before: &NaiveDate| {
-        let (store, before) = (app.store(), *before);
-        async move {
+    let reading = Job::<Result<(), StoreError>>::new();
+    let show_earlier = Callback::new(move |before: NaiveDate| {
+        let store = app.store();
+        reading.start(async move {
             let page = encounters::page_before(&store, Some(before), PAGE).await?;
             let span = PageSpan {
                 from: page.older_before,
@@ -106,20 +123,20 @@ pub fn HistoryPage() -> impl IntoView {
                     w.push_older(span, page.entries);
                 }
             });
-            Ok::<_, StoreError>(())
-        }
+            Ok(())
+        });
     });
-    let show_newer = Action::new_local(move |span: &PageSpan| {
-        let (store, span) = (app.store(), *span);
-        async move {
+    let show_newer = Callback::new(move |span: PageSpan| {
+        let store = app.store();
+        reading.start(async move {
             let entries = encounters::in_span(&store, span).await?;
             window.update(|w| {
                 if let Some(w) = w {
                     w.push_newer(span, entries);
                 }
             });
-            Ok::<_, StoreError>(())
-        }
+            Ok(())
+        });
     });
     let older_before =
         Signal::derive(move || window.with(|w| w.as_ref().and_then(PageWindow::older_before)));
@@ -127,10 +144,11 @@ pub fn HistoryPage() -> impl IntoView {
         Signal::derive(move || window.with(|w| w.as_ref().and_then(PageWindow::newer_span)));
     let held = move || window.with(|w| w.as_ref().map(PageWindow::held_span));
 
-    let export = Action::new_local(move |format: &Format| {
-        let format = *format;
+    let exported = Job::<Result<usize, String>>::new();
+    let export = move |format: Format| {
         let store = app.store();
-        async move {
+        let codebook = app.codebook();
+        exported.start(async move {
             let all: Vec<Encounter> = encounters::all(&store)
                 .await
                 .map_err(|e| e.to_string())?
@@ -142,7 +160,7 @@ pub fn HistoryPage() -> impl IntoView {
                 Format::Csv => download::save(
                     &format!("peerpulse-entries-{stamp}.csv"),
                     "text/csv",
-                    &to_csv(&all),
+                    &to_csv(&all, &codebook),
                 ),
                 Format::Json => {
                     let json = json::to_string_pretty(&all).map_err(|e| e.to_string())?;
@@ -154,30 +172,31 @@ pub fn HistoryPage() -> impl IntoView {
                 }
             };
             saved.map_err(|e| e.to_string()).map(|()| all.len())
-        }
-    });
+        });
+    };
 
-    let scheduler = use_scheduler();
-    let delete = Action::new_local(move |id: &EncounterId| {
-        let id = id.clone();
-        let store = app.store();
-        async move { encounters::delete(&store, &id).await }
+    let deleting = Job::<()>::new();
+    let delete = Callback::new(move |id: EncounterId| {
+        deleting.start(async move {
+            // A failed delete leaves the entry listed; nothing else to say.
+            let _ = app.delete(id).await;
+        });
     });
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = delete.value().get() {
-            app.notify_entries_changed();
-            scheduler.request();
-        }
+    // Entries whose offered note has not reached the service yet (read with the entries).
+    let offers_waiting = Signal::derive(move || {
+        entries.with_value(|read| match read {
+            Some(Ok((_, waiting))) => waiting.clone(),
+            _ => Vec::new(),
+        })
     });
+    // "Correction saved." from the edit form, shown once.
+    let notice = app.notice.get_untracked();
+    app.notice.set(None);
 
     let book = codebook.clone();
     // The entries held, oldest first, that pass the filters.
     let shown = move || {
-        let filter = Filter {
-            need: need.get(),
-            topic: topic.get(),
-            text: text.get(),
-        };
+        let filter = filter.get();
         window.with(|w| {
             w.iter()
                 .flat_map(|w| w.pages().rev().flatten())
@@ -190,6 +209,7 @@ pub fn HistoryPage() -> impl IntoView {
     view! {
         <section class="history" aria-labelledby="history-heading">
             <h1 id="history-heading">"History"</h1>
+            <p class="status saved" role="status" data-testid="notice">{notice}</p>
             <SingleChoice
                 legend="Show"
                 name="period"
@@ -200,59 +220,60 @@ pub fn HistoryPage() -> impl IntoView {
                 selected=period
             />
             <div class="filters">
-                <CodeSelect label="Need" list=CodeList::Need codebook=codebook.clone() selected=need />
-                <CodeSelect label="Topic you shared" list=CodeList::Topic codebook=codebook.clone() selected=topic />
+                <CodeSelect label="Need" list=CodeList::Need codebook=codebook.clone() set=move |code| filter.update(|f| f.need = code) />
+                <CodeSelect label="Topic you shared" list=CodeList::Topic codebook=codebook.clone() set=move |code| filter.update(|f| f.topic = code) />
                 <label class="field">
                     "Search"
                     <input
                         type="search"
                         name="search"
-                        prop:value=move || text.get()
-                        on:input=move |ev| text.set(event_target_value(&ev))
+                        prop:value=move || filter.with(|f| f.text.clone())
+                        on:input=move |ev| filter.update(|f| f.text = event_target_value(&ev))
                     />
                 </label>
             </div>
             <Show when=move || newer_span.with(Option::is_some)>
                 <div class="more">
-                    <ReadPageButton label="Show newer entries" action=show_newer next=newer_span />
+                    <ReadPageButton label="Show newer entries" job=reading read=show_newer next=newer_span />
                 </div>
             </Show>
-            <Transition fallback=|| view! { <p role="status">"Loading history…"</p> }>
-                {
+            {
+                let codebook = codebook.clone();
+                move || {
                     let codebook = codebook.clone();
-                    move || {
-                        let codebook = codebook.clone();
-                        entries
-                            .get()
-                            .map(|read| read.map(|_| shown()))
-                            .map(move |read| match read {
-                                Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
-                                Ok(list) if list.is_empty() => view! { <p class="muted">"No entries match."</p> }.into_any(),
-                                Ok(list) => view! { <Days list codebook delete /> }.into_any(),
-                            })
+                    let read = entries.with_value(|read| match read {
+                        None => None,
+                        Some(Ok(_)) => Some(Ok(())),
+                        Some(Err(e)) => Some(Err(e.to_string())),
+                    });
+                    match read.map(|read| read.map(|()| shown())) {
+                        None => view! { <p role="status">"Loading history…"</p> }.into_any(),
+                        Some(Err(e)) => view! { <p role="alert" class="error">{e}</p> }.into_any(),
+                        Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No entries match."</p> }.into_any(),
+                        Some(Ok(list)) => view! { <Days list codebook delete offers_waiting /> }.into_any(),
                     }
                 }
-            </Transition>
+            }
             <Show when=move || held().and_then(held_text).is_some()>
                 <div class="more">
                     <p class="muted" role="status">{move || held().and_then(held_text)}</p>
-                    <ReadPageButton label="Show earlier entries" action=show_earlier next=older_before />
+                    <ReadPageButton label="Show earlier entries" job=reading read=show_earlier next=older_before />
                 </div>
             </Show>
             <div class="export">
                 <h2>"Your own records"</h2>
                 <p class="muted">"Every entry on this phone, including private notes, as a file for you to keep."</p>
                 <div class="row">
-                    <button type="button" class="secondary" on:click=move |_| { export.dispatch(Format::Csv); }>
+                    <button type="button" class="secondary" on:click=move |_| export(Format::Csv)>
                         "Export CSV"
                     </button>
-                    <button type="button" class="secondary" on:click=move |_| { export.dispatch(Format::Json); }>
+                    <button type="button" class="secondary" on:click=move |_| export(Format::Json)>
                         "Export JSON"
                     </button>
                 </div>
-                <p role="status" class:error=move || matches!(export.value().get(), Some(Err(_)))>
-                    {move || match export.value().get() {
-                        Some(Ok(n)) => format!("Exported {n} entries."),
+                <p role="status" class:error=move || exported.with_value(|v| matches!(v, Some(Err(_))))>
+                    {move || match exported.value() {
+                        Some(Ok(n)) => format!("Exported {}.", count(n as u64, "entry", "entries")),
                         Some(Err(e)) => e,
                         None => String::new(),
                     }}
@@ -284,7 +305,8 @@ fn held_text(span: PageSpan) -> Option<String> {
 #[component]
 fn ReadPageButton<I: Clone + Send + Sync + 'static>(
     label: &'static str,
-    action: Action<I, Result<(), StoreError>>,
+    job: Job<Result<(), StoreError>>,
+    read: Callback<I>,
     next: Signal<Option<I>>,
 ) -> impl IntoView {
     view! {
@@ -292,10 +314,10 @@ fn ReadPageButton<I: Clone + Send + Sync + 'static>(
             <button
                 type="button"
                 class="secondary"
-                disabled=move || action.pending().get()
+                disabled=move || job.pending()
                 on:click=move |_| {
                     if let Some(page) = next.get_untracked() {
-                        action.dispatch(page);
+                        read.run(page);
                     }
                 }
             >
@@ -303,7 +325,7 @@ fn ReadPageButton<I: Clone + Send + Sync + 'static>(
             </button>
         </Show>
         {move || {
-            action.value().with(|value| match value {
+            job.with_value(|value| match value {
                 Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.to_string()}</p> }),
                 _ => None,
             })
@@ -316,7 +338,8 @@ fn ReadPageButton<I: Clone + Send + Sync + 'static>(
 fn Days(
     list: Vec<StoredEncounter>,
     codebook: Codebook,
-    delete: Action<EncounterId, Result<StoredEncounter, StoreError>>,
+    delete: Callback<EncounterId>,
+    offers_waiting: Signal<Vec<EncounterId>>,
 ) -> impl IntoView {
     let window = use_app().edit_window.get_untracked();
     let today = clock::today();
@@ -343,8 +366,13 @@ fn Days(
                             .map(|stored| {
                                 let id = stored.encounter.id.clone();
                                 let may_change = window.allows(stored.encounter.day, today);
+                                let offer = if offers_waiting.with_untracked(|w| w.contains(&id)) {
+                                    OfferState::Waiting
+                                } else {
+                                    OfferState::Sent
+                                };
                                 view! {
-                                    <EntryItem stored codebook=codebook.clone()>
+                                    <EntryItem stored codebook=codebook.clone() offer>
                                         <Show when=move || may_change>
                                             <A href=format!("/edit/{id}")>"Edit"</A>
                                             <DeleteButton id=id.clone() delete />
@@ -360,34 +388,48 @@ fn Days(
         .collect_view()
 }
 
-/// Deletes an entry after the worker confirms.
+/// Deletes an entry after the worker confirms, in the page itself: "Delete" turns into the
+/// question with "Yes, delete" and "Keep it" in its place.
 #[component]
-fn DeleteButton(
-    id: EncounterId,
-    delete: Action<EncounterId, Result<StoredEncounter, StoreError>>,
-) -> impl IntoView {
-    let confirm = move || {
-        web_sys::window()
-            .and_then(|w| {
-                w.confirm_with_message(
-                    "Delete this entry? Its counts are taken back on the next sync.",
-                )
-                .ok()
-            })
-            .unwrap_or(false)
-    };
+fn DeleteButton(id: EncounterId, delete: Callback<EncounterId>) -> impl IntoView {
+    let asking = RwSignal::new(false);
     view! {
-        <button
-            type="button"
-            class="secondary"
-            on:click=move |_| {
-                if confirm() {
-                    delete.dispatch(id.clone());
+        <Show
+            when=move || asking.get()
+            fallback=move || {
+                view! {
+                    <button type="button" class="secondary" on:click=move |_| asking.set(true)>
+                        "Delete"
+                    </button>
                 }
             }
         >
-            "Delete"
-        </button>
+            {
+                let id = id.clone();
+                view! {
+                    <span class="confirm" role="group" aria-label="Delete this entry?">
+                        <span class="confirm-question">
+                            "Delete this entry? Its counts are taken back on the next sync."
+                        </span>
+                        <button
+                            type="button"
+                            class="danger"
+                            on:click={
+                                let id = id.clone();
+                                move |_| {
+                                    delete.run(id.clone());
+                                }
+                            }
+                        >
+                            "Yes, delete"
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| asking.set(false)>
+                            "Keep it"
+                        </button>
+                    </span>
+                }
+            }
+        </Show>
     }
 }
 
@@ -397,7 +439,8 @@ fn CodeSelect(
     label: &'static str,
     list: CodeList,
     codebook: Codebook,
-    selected: RwSignal<Option<Code>>,
+    /// Takes the code chosen ("any" is none).
+    set: impl Fn(Option<Code>) + 'static,
 ) -> impl IntoView {
     let options = codebook
         .entries(list)
@@ -407,7 +450,7 @@ fn CodeSelect(
     view! {
         <label class="field">
             {label}
-            <select on:change=move |ev| selected.set(Code::new(&event_target_value(&ev)).ok())>
+            <select on:change=move |ev| set(Code::new(&event_target_value(&ev)).ok())>
                 <option value="">"Any"</option>
                 {options}
             </select>

@@ -1,0 +1,8 @@
+//! The worker's screens (the phone's bundle).
+
+pub mod capture;
+pub mod edit;
+pub mod enrol;
+pub mod history;
+pub mod phone;
+pub mod trends;

@@ -1,0 +1,238 @@
+//! The worker's app state, and the one place that changes entries.
+//!
+//! Every page reads the state through [`use_app`]. Entries change only through the mutations
+//! here ([`AppContext::save`], [`AppContext::correct`], [`AppContext::delete`],
+//! [`AppContext::undo`]): each commits through the store, raises the change for every reader
+//! and asks the sync scheduler, so no page can forget one of the three.
+
+pub mod draft;
+
+use crate::clock;
+use crate::store::device::{self, Credentials};
+use crate::store::encounters::{self, StoredEncounter};
+use crate::store::lock::{self, LockState};
+use crate::store::{Store, StoreError};
+use crate::sync::scheduler::Scheduler;
+use crate::sync::{self, SyncError, SyncOutcome, sync_now};
+use leptos::prelude::*;
+use peerpulse_core::codebook::Codebook;
+use peerpulse_core::encounter::{EditWindow, Encounter, EncounterId};
+use peerpulse_core::enrolment::EnrolmentCode;
+use peerpulse_core::usage::FrequentSnapshot;
+
+/// The IndexedDB database name.
+pub const DB_NAME: &str = "peerpulse";
+
+/// What every page shares: the open store, the codebook, the sync scheduler and ticks raised
+/// after each change.
+#[derive(Clone, Copy)]
+pub struct AppContext {
+    store: StoredValue<Store, LocalStorage>,
+    scheduler: Scheduler,
+    /// The organization's codebook as this phone last received it.
+    pub codebook: RwSignal<Codebook>,
+    /// The choices the form marks as this worker's frequent ones, fixed for the day.
+    pub frequent: StoredValue<FrequentSnapshot>,
+    /// How far back entries may be dated, edited or deleted, as the organization set it.
+    pub edit_window: RwSignal<EditWindow>,
+    /// Raised after every save or sync, so counters and trends re-read the store.
+    pub changed: RwSignal<u32>,
+    /// Raised when entries were saved, corrected, deleted or unlocked (not by a sync, which
+    /// leaves them as they are): lists of entries and the edit form re-read them, and
+    /// nothing the worker is reading or typing resets when a sync lands.
+    pub entries_changed: RwSignal<u32>,
+    /// A PIN is set and not entered: only the lock screen shows.
+    pub locked: RwSignal<bool>,
+    /// A newer version of the app took over storage in another tab: this one must reload.
+    pub outdated: RwSignal<bool>,
+    /// The browser says it has a network connection.
+    pub online: RwSignal<bool>,
+    /// A short confirmation for the next screen ("Correction saved."), taken by the screen
+    /// that shows it.
+    pub notice: RwSignal<Option<&'static str>>,
+}
+
+/// What the app reads from storage before it shows anything.
+#[derive(Clone)]
+pub struct Opened {
+    store: Store,
+    codebook: Codebook,
+    frequent: FrequentSnapshot,
+    edit_window: EditWindow,
+}
+
+impl Opened {
+    /// Opens the phone's storage and reads what every page needs. Today's frequent choices
+    /// are taken here, once a day.
+    pub async fn open() -> Result<Self, StoreError> {
+        let store = Store::open(DB_NAME).await?;
+        let codebook = device::codebook(&store).await?;
+        let edit_window = device::edit_window(&store).await?;
+        let before = device::frequent(&store).await?;
+        let frequent = before
+            .clone()
+            .for_day(clock::today(), &device::usage(&store).await?);
+        if frequent != before {
+            device::save_frequent(&store, &frequent).await?;
+        }
+        Ok(Self {
+            store,
+            codebook,
+            frequent,
+            edit_window,
+        })
+    }
+}
+
+impl AppContext {
+    /// The state of the opened storage, provided to every page below the caller, with syncing
+    /// started.
+    pub fn provide(opened: Opened) -> Self {
+        let Opened {
+            store,
+            codebook,
+            frequent,
+            edit_window,
+        } = opened;
+        let locked = lock::state(&store) == LockState::Locked;
+        let store = StoredValue::new_local(store);
+        let codebook = RwSignal::new(codebook);
+        let edit_window = RwSignal::new(edit_window);
+        let changed = RwSignal::new(0);
+        // Each finished sync is taken in where it ends, not by an effect watching for it.
+        let scheduler = Scheduler::new(move || {
+            let store = store.get_value();
+            async move {
+                let result = sync_now(&store, clock::now_rfc3339).await;
+                take_in(&result, codebook, edit_window, changed);
+                result
+            }
+        });
+        let app = Self {
+            store,
+            scheduler,
+            codebook,
+            frequent: StoredValue::new(frequent),
+            edit_window,
+            changed,
+            entries_changed: RwSignal::new(0),
+            locked: RwSignal::new(locked),
+            outdated: RwSignal::new(false),
+            online: RwSignal::new(navigator_online()),
+            notice: RwSignal::new(None),
+        };
+        provide_context(app);
+        app.follow_network();
+        scheduler.start();
+        app
+    }
+
+    /// The open store.
+    pub fn store(&self) -> Store {
+        self.store.get_value()
+    }
+
+    /// The codebook in use now (forms read it when they open).
+    pub fn codebook(&self) -> Codebook {
+        self.codebook.get_untracked()
+    }
+
+    /// The sync runner, for "Sync now" and showing progress and results.
+    pub fn scheduler(&self) -> Scheduler {
+        self.scheduler
+    }
+
+    /// Tells every reader that the store changed.
+    pub fn notify_changed(&self) {
+        self.changed.update(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Tells every reader that entries changed (and so the store).
+    pub fn notify_entries_changed(&self) {
+        self.entries_changed.update(|n| *n = n.wrapping_add(1));
+        self.notify_changed();
+    }
+
+    /// What every committed change of entries is followed by.
+    fn committed(&self) {
+        self.notify_entries_changed();
+        self.scheduler.request();
+    }
+
+    /// Saves a new encounter, counts it, and has it synced.
+    pub async fn save(self, encounter: Encounter) -> Result<StoredEncounter, StoreError> {
+        let stored = encounters::save(&self.store(), &encounter, &clock::now_rfc3339()).await?;
+        self.committed();
+        Ok(stored)
+    }
+
+    /// Replaces a past entry with its correction, moves its counts, and has it synced.
+    pub async fn correct(self, encounter: Encounter) -> Result<StoredEncounter, StoreError> {
+        let stored = encounters::replace(&self.store(), &encounter).await?;
+        self.committed();
+        Ok(stored)
+    }
+
+    /// Deletes an entry, takes back its counts, and has that synced.
+    pub async fn delete(self, id: EncounterId) -> Result<StoredEncounter, StoreError> {
+        let removed = encounters::delete(&self.store(), &id).await?;
+        self.committed();
+        Ok(removed)
+    }
+
+    /// Takes back the entry just saved (the same as deleting it).
+    pub async fn undo(self, id: EncounterId) -> Result<StoredEncounter, StoreError> {
+        self.delete(id).await
+    }
+
+    /// Connects this phone to its organization with a code, and syncs.
+    pub async fn enrol(self, code: EnrolmentCode) -> Result<Credentials, SyncError> {
+        let credentials = sync::enrol(&self.store(), code).await?;
+        self.notify_changed();
+        self.scheduler.request();
+        Ok(credentials)
+    }
+
+    /// Keeps [`AppContext::online`] true to the browser's connection.
+    fn follow_network(self) {
+        let online = self.online;
+        // The handles live as long as the app: the listeners are never removed.
+        let _on = window_event_listener(leptos::ev::online, move |_| online.set(true));
+        let _off = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    }
+}
+
+/// Takes in what a finished sync brought: new counts for every reader, the codebook and the
+/// edit window the service sent.
+fn take_in(
+    result: &Result<SyncOutcome, SyncError>,
+    codebook: RwSignal<Codebook>,
+    edit_window: RwSignal<EditWindow>,
+    changed: RwSignal<u32>,
+) {
+    // A sync that never started (no credentials) changed nothing stored.
+    if !matches!(result, Err(SyncError::NotEnrolled)) {
+        changed.update(|n| *n = n.wrapping_add(1));
+    }
+    if let Ok(outcome) = result {
+        // Every answer carries the window; readers hear of it only when it changed.
+        if let Some(window) = outcome.edit_window
+            && window != edit_window.get_untracked()
+        {
+            edit_window.set(window);
+        }
+        if let Some(new) = &outcome.codebook {
+            codebook.set(new.clone());
+        }
+    }
+}
+
+/// Whether the browser says it is online (true when it cannot tell).
+fn navigator_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// The shared state; every page of the worker's app is rendered inside it.
+pub fn use_app() -> AppContext {
+    expect_context::<AppContext>()
+}
