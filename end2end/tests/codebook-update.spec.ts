@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 
-/** Runs the service's command line against the running test service's database. */
+/** Runs the service's command line against the running test service's database, on the
+ * organization the service made at its first start (other tests add organizations). */
 function cli(...args: string[]): string {
-  return execFileSync(process.env.PEERPULSE_SERVER_BIN!, [...args, "--data-dir", process.env.PEERPULSE_DATA_DIR!], {
+  const at = ["--data-dir", process.env.PEERPULSE_DATA_DIR!, "--org", "peerpulse-demo"];
+  return execFileSync(process.env.PEERPULSE_SERVER_BIN!, [...args, ...at], {
     encoding: "utf8",
   });
 }

@@ -119,15 +119,24 @@ pub fn check(text: &str) -> Result<(), FlaggedText> {
 
 /// Accepts a free tag only when nothing in it looks identifying and it is not just a name:
 /// a tag is a need in two or three words, so "will brown" is a person even though "will" and
-/// "brown" alone are words. The phone checks a tag as typed, the service as it arrives.
+/// "brown" alone are words, and "maria" alone is a person too. A tag is a label, kept in lower
+/// case: its capitals ("Dental Cares", "WINTER COATS") are style, not the mark of a name
+/// they are in a sentence, so it is checked as it will be kept, on the phone as by the
+/// service.
 pub fn check_tag(text: &str) -> Result<(), FlaggedText> {
-    check(text)?;
-    match crate::privacy::names::whole_name(&words(Folded::new(text).as_str())) {
-        None => Ok(()),
-        Some(_) => Err(FlaggedText {
-            text: text.to_owned(),
-            findings: vec![finding(Identifier::Name, 0..text.len())],
-        }),
+    let kept = text.to_lowercase();
+    check(&kept)?;
+    let folded = Folded::new(&kept);
+    let words = words(folded.as_str());
+    let names = crate::privacy::names::whole_name(&words).is_some()
+        || crate::privacy::names::lone_name(&words);
+    if names {
+        Err(FlaggedText {
+            findings: vec![finding(Identifier::Name, 0..kept.len())],
+            text: kept,
+        })
+    } else {
+        Ok(())
     }
 }
 
@@ -391,6 +400,28 @@ fn id_numbers(words: &[Word<'_>]) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_is_checked_as_it_is_kept_so_its_capitals_are_style_not_a_name() {
+        for plain in [
+            "  Dental   CARES ",
+            "Dental Cares",
+            "WINTER COATS",
+            "Hope",
+            "dental care",
+        ] {
+            assert_eq!(check_tag(plain), Ok(()), "{plain:?}");
+        }
+        for person in [
+            "Maria",
+            "maria lopez",
+            "Maria Lopez",
+            "@jo_88",
+            "0412 345 678",
+        ] {
+            assert!(check_tag(person).is_err(), "{person:?}");
+        }
+    }
     use proptest::prelude::*;
 
     fn flagged(text: &str) -> Vec<(Identifier, &str)> {

@@ -518,6 +518,16 @@ pub(crate) fn whole_name(words: &[Word<'_>]) -> Option<Range<usize>> {
     names.then(|| first.start..last.end())
 }
 
+/// Whether `words` is one word that is a name and not also an everyday word ("maria", not
+/// "hope" or "cares"): a free tag that is a name alone.
+pub(crate) fn lone_name(words: &[Word<'_>]) -> bool {
+    let (Some(lexicon), [only]) = (lexicon(), words) else {
+        return false;
+    };
+    let kinds = lexicon.read(only.text);
+    name_shaped(only) && kinds.is_name() && !kinds.word && !kinds.not_name
+}
+
 /// A word that could be a name: letters, and apostrophes or hyphens inside.
 fn name_shaped(word: &Word<'_>) -> bool {
     word.text.chars().count() >= 2
