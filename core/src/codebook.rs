@@ -57,6 +57,17 @@ impl Code {
 
 impl Code {
     /// A code made from a label: lowercase letters and digits, words joined by hyphens.
+    /// The code's words, spaced, the first capitalized: how a free tag is read
+    /// ("dental-care" is "Dental care").
+    pub fn as_words(&self) -> String {
+        let words = self.0.replace('-', " ");
+        let mut chars = words.chars();
+        chars
+            .next()
+            .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+            .unwrap_or_default()
+    }
+
     pub fn from_label(label: &str) -> Result<Self, CodeError> {
         let slug = label
             .to_lowercase()
@@ -494,11 +505,7 @@ impl Codebook {
                 book.add(*list, code, label)?;
             }
             CodebookEdit::Promote { tag } => {
-                book.add(
-                    CodeList::Need,
-                    tag.clone(),
-                    &crate::privacy::free_tag::label(tag),
-                )?;
+                book.add(CodeList::Need, tag.clone(), &tag.as_words())?;
             }
             CodebookEdit::Rename { list, code, label } => {
                 let i = find(&mut book, *list, code)?;

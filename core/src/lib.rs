@@ -28,6 +28,7 @@ pub mod codebook;
 pub mod consistency;
 pub mod csv;
 pub mod dhis2;
+pub mod dhis2_export;
 pub mod encounter;
 pub mod enrolment;
 pub mod field_alert;

@@ -20,12 +20,7 @@ pub enum FreeTagError {
 /// What a person reads for a normalized tag: its words, spaced, the first capitalized
 /// ("Dental care").
 pub fn label(tag: &Code) -> String {
-    let words = tag.as_str().replace('-', " ");
-    let mut chars = words.chars();
-    chars
-        .next()
-        .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-        .unwrap_or_default()
+    tag.as_words()
 }
 
 /// Checks a tag that arrives as a code, as the service does: its words must not identify

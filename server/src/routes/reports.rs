@@ -13,7 +13,6 @@ use axum::extract::{Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use peerpulse_core::dhis2;
 use peerpulse_core::indicator::{self, Report};
 use peerpulse_core::org_api::{
     Dhis2Format, IndicatorBook, IndicatorsResponse, IndicatorsUpdate, ReportQuery,
@@ -22,6 +21,7 @@ use peerpulse_core::people::Permission;
 use peerpulse_core::period::{Granularity, Period};
 use peerpulse_core::privacy::DisclosureRule;
 use peerpulse_core::protocol::TrendsQuery;
+use peerpulse_core::{dhis2, dhis2_export};
 
 /// `GET /api/v1/indicators`: the organization's indicators, and the starter set.
 pub async fn list(
@@ -126,10 +126,10 @@ pub async fn dhis2_export(
     let Query(query) = query?;
     let (report, settings) = report_for(&state, &person, &query).await?;
     Ok(match query.format.unwrap_or(Dhis2Format::Json) {
-        Dhis2Format::Json => Json(dhis2::data_value_set(&report, &settings)).into_response(),
+        Dhis2Format::Json => Json(dhis2_export::data_value_set(&report, &settings)).into_response(),
         Dhis2Format::Adx => (
             [(CONTENT_TYPE, "application/adx+xml; charset=utf-8")],
-            dhis2::adx(&report, &settings),
+            dhis2_export::adx(&report, &settings),
         )
             .into_response(),
     })
