@@ -1,17 +1,21 @@
 //! The HTTP surface: the versioned API and the built PWA, on one port.
 
 mod audit;
+mod codebook;
 mod content_policy;
+mod devices;
 mod enrol;
 mod field_alerts;
 mod health;
 mod metrics;
 mod notes;
-mod people;
+mod oversight;
 mod pwa;
 mod reports;
+mod sessions;
 mod sync;
 mod trends;
+mod users;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -49,33 +53,30 @@ pub fn router(state: AppState) -> Router {
         .route(TRENDS_PATH, get(trends::trends))
         .route(ALERTS_PATH, get(trends::alerts))
         .route(EVENTS_PATH, get(trends::events))
-        .route(WELCOME_PATH, post(people::welcome))
-        .route(PASSWORD_RESET_PATH, post(people::reset_password))
+        .route(WELCOME_PATH, post(sessions::welcome))
+        .route(PASSWORD_RESET_PATH, post(sessions::reset_password))
         .route(
             SESSION_PATH,
-            post(people::sign_in)
-                .get(people::current)
-                .delete(people::sign_out),
+            post(sessions::sign_in)
+                .get(sessions::current)
+                .delete(sessions::sign_out),
         )
-        .route(
-            USERS_PATH,
-            get(people::list_users).post(people::create_user),
-        )
+        .route(USERS_PATH, get(users::list_users).post(users::create_user))
         .route(
             &format!("{USERS_PATH}/{{username}}"),
-            axum::routing::patch(people::update_user),
+            axum::routing::patch(users::update_user),
         )
         .route(
             &format!("{USERS_PATH}/{{username}}/reset-link"),
-            post(people::issue_reset_link),
+            post(users::issue_reset_link),
         )
-        .route(ENROLMENT_CODES_PATH, post(people::issue_enrolment_code))
-        .route(DEVICES_PATH, get(people::list_devices))
+        .route(ENROLMENT_CODES_PATH, post(devices::issue_enrolment_code))
+        .route(DEVICES_PATH, get(devices::list_devices))
         .route(
             &format!("{DEVICES_PATH}/{{id}}"),
-            axum::routing::patch(people::update_device),
+            axum::routing::patch(devices::update_device),
         )
-        .route(OVERSIGHT_PATH, get(people::oversight))
+        .route(OVERSIGHT_PATH, get(oversight::oversight))
         .route(INDICATORS_PATH, get(reports::list).put(reports::replace))
         .route(REPORTS_PATH, get(reports::report))
         .route(
@@ -97,10 +98,10 @@ pub fn router(state: AppState) -> Router {
             post(field_alerts::withdraw),
         )
         .route(DHIS2_EXPORT_PATH, get(reports::dhis2_export))
-        .route(MY_OVERSIGHT_PATH, get(people::my_oversight))
+        .route(MY_OVERSIGHT_PATH, get(oversight::my_oversight))
         .route(
             CODEBOOK_PATH,
-            get(people::codebook).post(people::edit_codebook),
+            get(codebook::codebook).post(codebook::edit_codebook),
         )
         .route(NOTES_PATH, get(notes::list).post(notes::offer))
         .route(AUDIT_PATH, get(audit::list))
@@ -112,7 +113,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             &format!("{DEVICES_PATH}/{{id}}/revoke"),
-            post(people::revoke_device),
+            post(devices::revoke_device),
         )
         // A wildcard never matches an empty tail: `/api` and `/api/` need their own routes, or
         // they would fall through to the PWA shell.

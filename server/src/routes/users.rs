@@ -1,0 +1,172 @@
+//! The organization's people: who may sign in and with which role, and new password links.
+//! Every query is scoped to the signed-in person's organization.
+
+use super::ApiJson;
+use super::audit;
+use crate::AppState;
+use crate::auth::require;
+use crate::connections::ClientAddress;
+use crate::db::people::{self, NewAccountError, Person};
+use crate::error::ApiError;
+use crate::passwords;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use peerpulse_core::org_api::{
+    AuditAction, NewUserRequest, ResetLinkIssued, UserSummary, UserUpdate,
+};
+use peerpulse_core::people::{Permission, Username};
+
+pub(super) fn account_error(e: NewAccountError) -> ApiError {
+    match e {
+        NewAccountError::Taken => {
+            ApiError::Conflict("Someone already has this username: choose another.".into())
+        }
+        NewAccountError::Db(e) => e.into(),
+    }
+}
+
+/// `GET /api/v1/users`: the organization's people (admins).
+pub async fn list_users(
+    State(state): State<AppState>,
+    person: Person,
+) -> Result<Json<Vec<UserSummary>>, ApiError> {
+    require(&person, Permission::ManagePeople)?;
+    Ok(Json(people::list(&state.db, person.org_id).await?))
+}
+
+/// `PATCH /api/v1/users/{username}`: an admin changes a person's role, or takes their access
+/// away (their sessions and live streams end at once) or gives it back.
+pub async fn update_user(
+    State(state): State<AppState>,
+    person: Person,
+    ClientAddress(address): ClientAddress,
+    Path(username): Path<String>,
+    ApiJson(update): ApiJson<UserUpdate>,
+) -> Result<StatusCode, ApiError> {
+    require(&person, Permission::ManagePeople)?;
+    let username = Username::new(&username)
+        .map_err(|e| ApiError::Unprocessable(format!("{username:?} is not a username: {e}.")))?;
+    match people::update(&state.db, person.org_id, &username, &update).await? {
+        people::Updated::Done => {
+            state.access_ended_in(person.org_id);
+            tracing::warn!(
+                target: "security", %address, by = %person.username, person = %username,
+                role = ?update.role, disabled = ?update.disabled, "a person's access changed"
+            );
+            let change = [
+                update.role.map(|r| format!("role {}", r.as_str())),
+                update.disabled.map(|d| {
+                    if d {
+                        "access taken away"
+                    } else {
+                        "access given back"
+                    }
+                    .to_owned()
+                }),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            audit::note(
+                &state,
+                &person,
+                ClientAddress(address),
+                AuditAction::AccessChanged,
+                Some(&format!("{username}: {change}")),
+            )
+            .await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        people::Updated::NoSuchPerson => Err(ApiError::NoSuchRecord(
+            "Your organization has nobody of that name.",
+        )),
+        people::Updated::LastAdmin => Err(ApiError::Conflict(
+            "That would leave the organization without an admin: make someone else admin first."
+                .to_owned(),
+        )),
+    }
+}
+
+/// `POST /api/v1/users`: an admin adds a person with a first password.
+pub async fn create_user(
+    State(state): State<AppState>,
+    person: Person,
+    address: ClientAddress,
+    ApiJson(request): ApiJson<NewUserRequest>,
+) -> Result<(StatusCode, Json<UserSummary>), ApiError> {
+    require(&person, Permission::ManagePeople)?;
+    let hash = passwords::hash(&request.password).await?;
+    people::create_user(
+        &state.db,
+        person.org_id,
+        &request.username,
+        request.role,
+        &hash,
+    )
+    .await
+    .map_err(account_error)?;
+    let created = people::list(&state.db, person.org_id)
+        .await?
+        .into_iter()
+        .find(|u| u.username == request.username)
+        .ok_or_else(|| ApiError::Internal("a new account vanished".into()))?;
+    audit::note(
+        &state,
+        &person,
+        address,
+        AuditAction::PersonAdded,
+        Some(&format!(
+            "{} as {}",
+            created.username,
+            request.role.as_str()
+        )),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// `POST /api/v1/users/{username}/reset-link`: an admin makes a one-time link with which a
+/// person chooses a new password. Their sessions and live views end at once.
+pub async fn issue_reset_link(
+    State(state): State<AppState>,
+    person: Person,
+    ClientAddress(address): ClientAddress,
+    Path(username): Path<String>,
+) -> Result<(StatusCode, Json<ResetLinkIssued>), ApiError> {
+    require(&person, Permission::ManagePeople)?;
+    let username = Username::new(&username)
+        .map_err(|e| ApiError::Unprocessable(format!("{username:?} is not a username: {e}.")))?;
+    let token = people::create_reset_link(&state.db, person.org_id, &username)
+        .await
+        .map_err(|e| match e {
+            people::ResetLinkError::NoSuchPerson => {
+                ApiError::NoSuchRecord("Your organization has nobody of that name.")
+            }
+            people::ResetLinkError::Disabled => ApiError::Conflict(
+                "Their access is taken away: give it back first, then make the link.".to_owned(),
+            ),
+            people::ResetLinkError::Db(e) => e.into(),
+        })?;
+    state.access_ended_in(person.org_id);
+    tracing::warn!(
+        target: "security", %address, by = %person.username, person = %username,
+        "password reset link made; their sessions ended"
+    );
+    audit::note(
+        &state,
+        &person,
+        ClientAddress(address),
+        AuditAction::ResetLinkMade,
+        Some(username.as_str()),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ResetLinkIssued {
+            link: format!("{}/password#{token}", state.public_url),
+            expires_at: crate::db::timestamp(chrono::Utc::now() + people::RESET_LINK_TTL),
+        }),
+    ))
+}
