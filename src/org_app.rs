@@ -12,6 +12,9 @@ use leptos_router::path;
 pub fn OrgApp() -> impl IntoView {
     view! {
         <Router>
+            // Past the menu, straight to the page's own content (and on the organization
+            // page, to its list of sections).
+            <a class="skip-link" href="#main" rel="external">"Skip to content"</a>
             <header class="topbar">
                 <span class="brand">"PeerPulse"</span>
                 <nav aria-label="Main">
@@ -21,7 +24,7 @@ pub fn OrgApp() -> impl IntoView {
                     <a href="/" rel="external">"Log"</a>
                 </nav>
             </header>
-            <main id="main">
+            <main id="main" tabindex="-1">
                 // The service sends this app's shell for exactly these paths
                 // (`peerpulse_core::org_api::ORG_APP_PATHS`).
                 <Routes fallback=|| view! { <p>"This page does not exist."</p> }>

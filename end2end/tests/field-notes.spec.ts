@@ -42,7 +42,7 @@ test("a worker offers an insight note, a manager approves it, the brief quotes i
   await expect(waiting).toContainText("New blue pills going round, much stronger than the last lot");
   await expect(waiting).toContainText(/Week of \d\d \w{3} \d{4}/);
   await expect(waiting).not.toContainText("van");
-  await review.getByRole("button", { name: /^Approve the note of the week of/ }).click();
+  await review.getByRole("button", { name: /^Approve the note “/ }).click();
   await expect(review.getByRole("status")).toHaveText("Approved: the note appears in the trend brief of its week.");
   await expect(review.getByText("No notes are waiting.")).toBeVisible();
 

@@ -25,8 +25,8 @@ async function ownOrg(browser: Browser, name: string, username: string) {
     /** Revokes phone `id`, as a manager does for a lost phone. */
     async revoke(id: string) {
       await admin.reload();
-      admin.once("dialog", (d) => void d.accept());
       await admin.getByRole("button", { name: `Revoke ${id}` }).click();
+      await admin.getByRole("button", { name: `Yes, revoke ${id}` }).click();
       await expect(admin.getByRole("button", { name: `Revoke ${id}` })).toHaveCount(0);
     },
   };

@@ -8,6 +8,7 @@ pub mod entry_item;
 pub mod free_tags;
 pub mod lock_screen;
 pub mod period_picker;
+pub mod phone_week;
 pub mod storage_status;
 pub mod supply_picker;
 pub mod sync_panel;

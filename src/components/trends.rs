@@ -114,7 +114,7 @@ pub fn Rising(alerts: AlertsResponse, codebook: Codebook) -> impl IntoView {
             } else {
                 view! {
                     <ul>{rising}</ul>
-                    <p class="muted">"A rise is a day well above the week before it (CDC EARS C1–C3), over all sites together and noted on at least two phones."</p>
+                    <HowRisesAreDecided />
                 }
                     .into_any()
             }}
@@ -125,6 +125,20 @@ pub fn Rising(alerts: AlertsResponse, codebook: Codebook) -> impl IntoView {
                 view! { <ul>{new_tags}</ul> }.into_any()
             }}
         </section>
+    }
+}
+
+/// How a rise is decided, in words a funder reads, behind a disclosure: the method's name
+/// comes last, for those who want to look it up.
+#[component]
+pub fn HowRisesAreDecided() -> impl IntoView {
+    view! {
+        <details class="method">
+            <summary>"How is this decided?"</summary>
+            <p>"Each day's published count is set against the week before it. A day is a rise when it is far above that week's usual level, given how much that week went up and down: a day's count more than three times the usual ups and downs above the average is flagged, and so is a rise that builds over three days."</p>
+            <p>"One of the comparisons leaves out the two days just before, so a rise that began yesterday does not hide in its own baseline. Counts are of all sites together, and a rise must be noted on at least two phones: one worker's entries never raise it alone."</p>
+            <p class="muted">"The method is the Early Aberration Reporting System (EARS C1, C2 and C3) of the US Centers for Disease Control and Prevention, used by health departments to spot outbreaks early."</p>
+        </details>
     }
 }
 

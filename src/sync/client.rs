@@ -5,6 +5,8 @@ use crate::service_http::{self, Answer, acknowledgement, answer};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH, NoteOffer, NoteOfferAnswer};
+use peerpulse_core::org_api::MY_OVERSIGHT_PATH;
+use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::period::Period;
 use peerpulse_core::protocol::{
     ALERTS_PATH, AlertsQuery, AlertsResponse, ENROL_PATH, EnrolRequest, EnrolResponse, SYNC_PATH,
@@ -150,6 +152,12 @@ pub async fn alerts(token: &str, period: Period) -> Result<AlertsResponse, Servi
     };
     let url = format!("{ALERTS_PATH}{}", query.to_query_string());
     read(bearer(Request::get(&url), token).send().await).await
+}
+
+/// Reads this phone's own row of the capture figures its managers see: the same weeks, the
+/// same published counts, and whether it is flagged as quiet.
+pub async fn my_week(token: &str) -> Result<OversightResponse, ServiceError> {
+    read(bearer(Request::get(MY_OVERSIGHT_PATH), token).send().await).await
 }
 
 async fn read<T: DeserializeOwned>(

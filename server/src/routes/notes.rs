@@ -38,6 +38,10 @@ pub async fn offer(
             )));
         }
     };
+    if stored {
+        // "Notes to review" on open dashboards reads again.
+        state.changed_in(device.org_id);
+    }
     Ok(Json(NoteOfferAnswer { stored }))
 }
 
@@ -52,6 +56,7 @@ pub async fn withdraw(
     let entry = EncounterId::new(&entry)
         .map_err(|e| ApiError::Unprocessable(format!("{entry:?} is not an entry id: {e}.")))?;
     notes::withdraw(&state.db, &device.id, &entry).await?;
+    state.changed_in(device.org_id);
     Ok(StatusCode::NO_CONTENT)
 }
 

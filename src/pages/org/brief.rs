@@ -1,27 +1,30 @@
-//! The trend brief: one printable page about a period for partners (funders, health services):
-//! top needs, what rose, what is new, how contacts were reached, what contacts told workers
-//! (in counts, and in the notes a manager approved), and the CSV of every table. Built only
-//! from published counts and approved notes, for a calendar period.
+//! The trend brief: one printed A4 page about a period and a site for partners (funders,
+//! health services). It leads with the story (what rose, what is new, notes a manager approved
+//! in workers' words), then the counts (needs, reach, what contacts told workers, supplies,
+//! referrals); a header names the period, the site and the organization, and a footer says how
+//! the counts are protected and how a rise is decided. The CSV of every table is offered on
+//! screen. Built only from published counts and approved notes, for a calendar period.
 
 use crate::clock;
 use crate::components::chart::bars::{Bar, BarChart};
-use crate::components::disclosure::{DisclosureNote, not_listed};
+use crate::components::disclosure::not_listed;
 use crate::components::period_picker::{Recent, describe, during, noun};
 use crate::components::trends::{newest_rises, rise_text};
 use crate::download;
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use peerpulse_core::bucket::{Dimension, Measure};
-use peerpulse_core::codebook::Codebook;
+use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::field_notes::{NoteStatus, NotesQuery, OfferedNote, notes_csv};
 use peerpulse_core::period::Period;
+use peerpulse_core::privacy::cell_key::NoiseTable;
 use peerpulse_core::privacy::free_tag;
 use peerpulse_core::protocol::{AlertsQuery, AlertsResponse, TrendsQuery, TrendsResponse};
 use peerpulse_core::trend_view::{alerts_csv, new_tags_csv, parts_csv, ranked, totals_csv};
 
-/// Bars per list in the brief.
-const TOP: usize = 8;
+/// Bars per list in the brief: enough to tell the story, few enough for one page.
+const TOP: usize = 5;
 
 /// Everything a brief is made of.
 #[derive(Clone)]
@@ -56,7 +59,8 @@ async fn load(query: TrendsQuery) -> Result<BriefData, OrgError> {
     })
 }
 
-/// `/brief?period=2026-11` (a day, ISO week, month or quarter; by default this month).
+/// `/brief?period=2026-11&site=van` (a day, ISO week, month or quarter; by default this
+/// month; all sites unless one is named).
 #[component]
 pub fn BriefPage() -> impl IntoView {
     let params = use_query_map();
@@ -67,17 +71,34 @@ pub fn BriefPage() -> impl IntoView {
                 .transpose()
         })
     });
+    let site = Memo::new(move |_| {
+        params.with(|p| {
+            p.get("site")
+                .filter(|raw| !raw.is_empty())
+                .map(|raw| Code::new(&raw).map_err(|e| format!("Site: {e}")))
+                .transpose()
+        })
+    });
     let data = LocalResource::new(move || {
-        let asked = asked.get();
+        let (asked, site) = (asked.get(), site.get());
         async move {
             let period = asked.map_err(OrgError::Refused)?;
+            let site = site.map_err(OrgError::Refused)?;
             load(TrendsQuery {
                 period,
+                site,
                 ..TrendsQuery::default()
             })
             .await
         }
     });
+    let sites = LocalResource::new(org_client::codebook);
+    let navigate = use_navigate();
+    let site_code = move || site.get().ok().flatten().map(|c| c.to_string());
+    let address = move |period: Period, site: Option<String>| match site {
+        Some(site) => format!("/brief?period={period}&site={site}"),
+        None => format!("/brief?period={period}"),
+    };
     let today = clock::today();
     let shown = move || {
         asked
@@ -93,7 +114,7 @@ pub fn BriefPage() -> impl IntoView {
             view! {
                 <a
                     class="chip-link"
-                    href=format!("/brief?period={period}")
+                    href=move || address(period, site_code())
                     aria-current=move || (shown() == period).then_some("page")
                 >
                     {recent.label()}
@@ -106,6 +127,29 @@ pub fn BriefPage() -> impl IntoView {
             <div class="no-print">
                 <p class="period-links-label" id="brief-period">"Period"</p>
                 <nav class="period-links" aria-labelledby="brief-period">{choices}</nav>
+                <div class="inline-field brief-site">
+                    <label for="brief-site">"Site"</label>
+                    <select
+                        id="brief-site"
+                        on:change=move |ev| {
+                            let chosen = event_target_value(&ev);
+                            let to = address(shown(), (!chosen.is_empty()).then_some(chosen));
+                            navigate(&to, Default::default());
+                        }
+                    >
+                        <option value="" selected=move || site_code().is_none()>"All sites"</option>
+                        {move || sites.get().and_then(Result::ok).map(|book| {
+                            book.entries(CodeList::Site)
+                                .iter()
+                                .map(|entry| {
+                                    let code = entry.code.to_string();
+                                    let label = entry.label.clone();
+                                    view! { <option value=code.clone() selected=move || site_code().as_deref() == Some(code.as_str())>{label}</option> }
+                                })
+                                .collect_view()
+                        })}
+                    </select>
+                </div>
                 <div class="actions">
                     <button type="button" class="primary" on:click=|_| print()>"Print or save as PDF"</button>
                 </div>
@@ -272,44 +316,60 @@ fn Brief(brief: BriefData) -> impl IntoView {
             .map(|c| c.to_uppercase().chain(chars).collect::<String>())
             .unwrap_or_default()
     };
+    let site = trends.site.as_ref().map_or_else(
+        || "All sites".to_owned(),
+        |code| {
+            codebook
+                .entries(CodeList::Site)
+                .iter()
+                .find(|e| e.code == *code)
+                .map_or_else(|| code.to_string(), |e| e.label.clone())
+        },
+    );
+    let noise = NoiseTable::reaching(threshold).max();
     view! {
-        <header>
-            <h1 id="brief-heading">{format!("Trend brief: {}", trends.org_name)}</h1>
-            <p>{format!("{}, all sites. Encounters logged by peer workers: {encounters}.", first_letter_up(period.clone()))}</p>
-            <DisclosureNote threshold parts />
+        <header class="brief-head">
+            <p class="brief-kicker">"Trend brief"</p>
+            <h1 id="brief-heading">{trends.org_name.clone()}</h1>
+            <p class="brief-scope">
+                <span>{first_letter_up(period.clone())}</span>
+                <span>{site.clone()}</span>
+                <span>{format!("Encounters logged by peer workers: {encounters}")}</span>
+            </p>
         </header>
-        {section("Top needs", Dimension::Need, "No need to show for this period.")}
-        <section class="brief-part">
-            <h2>"What rose"</h2>
-            {if rose.is_empty() {
-                view! { <p class="muted">"Nothing rose above its usual level (CDC EARS C1–C3 on daily counts)."</p> }.into_any()
-            } else {
-                view! { <ul>{rose}</ul> <p class="muted">"A rise is a day well above the week before it (CDC EARS C1–C3), over all sites together and noted on at least two phones. Each is listed once, on its latest day; the CSV has every day."</p> }.into_any()
-            }}
-        </section>
-        <section class="brief-part">
-            <h2>"What is new"</h2>
-            {if new_tags.is_empty() {
-                view! { <p class="muted">"No new need that several workers typed."</p> }.into_any()
-            } else {
-                view! { <ul>{new_tags}</ul> }.into_any()
-            }}
-        </section>
-        {section("Reach through networks", Dimension::Reach, "No way of reaching contacts to show.")}
-        {section("What contacts told workers", Dimension::Insight, "No insight to show.")}
-        <section class="brief-part">
-            <h2>"In workers' words"</h2>
-            {if quotes.is_empty() {
-                view! { <p class="muted">"No note was approved for this period."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="notes">{quotes}</ul>
-                    <p class="muted">"Notes workers offered from their encounters, with no names or places, each read and approved by a manager."</p>
-                }.into_any()
-            }}
-        </section>
-        {section("Supplies given", Dimension::Supply, "No supply to show.")}
-        {section("Referrals made", Dimension::Referral, "No referral to show.")}
+        <div class="brief-story">
+            <section class="brief-part">
+                <h2>"What rose"</h2>
+                {if rose.is_empty() {
+                    view! { <p class="muted">"Nothing rose above its usual level."</p> }.into_any()
+                } else {
+                    view! { <ul>{rose}</ul> }.into_any()
+                }}
+            </section>
+            <section class="brief-part">
+                <h2>"What is new"</h2>
+                {if new_tags.is_empty() {
+                    view! { <p class="muted">"No new need that several workers typed."</p> }.into_any()
+                } else {
+                    view! { <ul>{new_tags}</ul> }.into_any()
+                }}
+            </section>
+            <section class="brief-part brief-words">
+                <h2>"In workers' words"</h2>
+                {if quotes.is_empty() {
+                    view! { <p class="muted">"No note was approved for this period."</p> }.into_any()
+                } else {
+                    view! { <ul class="notes">{quotes}</ul> }.into_any()
+                }}
+            </section>
+        </div>
+        <div class="brief-counts">
+            {section("Top needs", Dimension::Need, "No need to show for this period.")}
+            {section("Reach through networks", Dimension::Reach, "No way of reaching contacts to show.")}
+            {section("What contacts told workers", Dimension::Insight, "No insight to show.")}
+            {section("Supplies given", Dimension::Supply, "No supply to show.")}
+            {section("Referrals made", Dimension::Referral, "No referral to show.")}
+        </div>
         <section class="brief-part no-print">
             <h2>"Tables"</h2>
             <div class="actions">{downloads}</div>
@@ -317,6 +377,16 @@ fn Brief(brief: BriefData) -> impl IntoView {
                 <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
             </Show>
         </section>
-        <footer class="muted">{format!("Made with PeerPulse on {made}.")}</footer>
+        <footer class="brief-method">
+            <p>
+                <strong>"How counts are protected. "</strong>
+                {format!("Workers log encounters on their phones with no names; only counts leave the phone. Each count is nudged up or down at random by up to {noise}, always the same way for the same figure, and counts below {threshold} are left out, so no one can be picked out and parts need not add up to totals.")}
+            </p>
+            <p>
+                <strong>"How a rise is decided. "</strong>
+                "A day rises when its count is far above the week before it (CDC's EARS C1–C3), counted over all sites together and noted on at least two phones. Notes are offered by workers and approved by a manager before they are quoted."
+            </p>
+            <p>{format!("{} · {site} · made with PeerPulse on {made}.", trends.org_name)}</p>
+        </footer>
     }
 }

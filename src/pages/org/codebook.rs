@@ -77,7 +77,7 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
         }
     };
     view! {
-        <section aria-labelledby="codebook-heading">
+        <section id="codebook" aria-labelledby="codebook-heading">
             <h2 id="codebook-heading">"Codebook"</h2>
             <SingleChoice
                 legend="List"

@@ -2,6 +2,7 @@
 //! period's totals as bars, its days (or weeks) as a line chart and a heat map; CSV of every
 //! table. Reloaded whenever a phone's sync lands.
 
+use super::changes::use_changes;
 use crate::clock;
 use crate::components::chart::bars::{Bar, BarChart};
 use crate::components::chart::heat_map::{HeatMap, HeatRow};
@@ -15,33 +16,13 @@ use leptos::prelude::*;
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::period::Period;
-use peerpulse_core::protocol::{AlertsQuery, EVENTS_PATH, TrendsQuery, TrendsResponse};
+use peerpulse_core::protocol::{AlertsQuery, TrendsQuery, TrendsResponse};
 use peerpulse_core::trend_view::{PartPoint, parts_csv, ranked, series, totals_csv};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 
 /// Lines drawn in the chart: the largest values of the dimension.
 const LINES: usize = 5;
 /// Rows of the heat map.
 const HEAT_ROWS: usize = 10;
-
-/// A counter that moves each time the service says a phone of the organization synced.
-pub fn landed_syncs() -> RwSignal<u32> {
-    let landed = RwSignal::new(0u32);
-    if let Ok(source) = web_sys::EventSource::new(EVENTS_PATH) {
-        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            landed.update(|n| *n = n.wrapping_add(1));
-        });
-        if source
-            .add_event_listener_with_callback("changed", on_change.as_ref().unchecked_ref())
-            .is_ok()
-        {
-            let kept = StoredValue::new_local((source, on_change));
-            on_cleanup(move || kept.with_value(|(source, _)| source.close()));
-        }
-    }
-    landed
-}
 
 /// The query the filters describe, or what to fix in them.
 fn query_of(period: Period, site: &str) -> Result<TrendsQuery, String> {
@@ -58,7 +39,7 @@ fn query_of(period: Period, site: &str) -> Result<TrendsQuery, String> {
 /// Filters, alerts and charts of the organization's trends, live.
 #[component]
 pub fn LiveTrends() -> impl IntoView {
-    let landed = landed_syncs();
+    let landed = use_changes();
     let this_month = Recent::ThisMonth.period(clock::today());
     let period = RwSignal::new(Some(this_month));
     let site = RwSignal::new(String::new());
@@ -101,18 +82,18 @@ pub fn LiveTrends() -> impl IntoView {
         })
     };
     view! {
-        <section aria-labelledby="live-heading">
+        <section id="trends" aria-labelledby="live-heading">
             <h2 id="live-heading">"Trends, live"</h2>
-            <form class="filters trend-filters" on:submit=|ev| ev.prevent_default()>
+            <form class="trend-filters" aria-label="Trend filters" on:submit=|ev| ev.prevent_default()>
                 <PeriodPicker legend="Period" name="trend-period" recent=&Recent::FOR_PEOPLE selected=period />
-                <div class="field">
+                <div class="inline-field">
                     <label for="trend-site">"Site"</label>
                     <select id="trend-site" on:change=move |ev| site.set(event_target_value(&ev))>
                         <option value="" selected=move || site.get().is_empty()>"All sites"</option>
                         {site_options}
                     </select>
                 </div>
-                <div class="field">
+                <div class="inline-field">
                     <label for="trend-dimension">"What to look at"</label>
                     <select
                         id="trend-dimension"
@@ -239,7 +220,10 @@ fn TrendCharts(trends: TrendsResponse, codebook: Codebook, dimension: Dimension)
         }
     });
     let (totals_name, totals_file) = (format!("{stem}-totals.csv"), totals_csv(&trends, &label));
-    let brief = format!("/brief?period={}", trends.period);
+    let brief = match &trends.site {
+        Some(site) => format!("/brief?period={}&site={site}", trends.period),
+        None => format!("/brief?period={}", trends.period),
+    };
     let nothing = format!(
         "No {} to show {}: each fewer than {threshold}, or none.",
         dimension.label().to_lowercase(),

@@ -7,7 +7,9 @@ pub mod password;
 pub mod welcome;
 
 mod capture;
+mod changes;
 mod codebook;
+mod glance;
 mod live_trends;
 mod notes_review;
 
@@ -16,7 +18,9 @@ mod phones;
 
 use crate::org_client;
 use capture::Capture;
+use changes::Changes;
 use codebook::CodebookEditor;
+use glance::AtAGlance;
 use leptos::prelude::*;
 use live_trends::LiveTrends;
 use notes_review::NotesReview;
@@ -137,20 +141,52 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         }
     });
     let role = info.role;
+    // One stream of changes for every section below.
+    Changes::listen();
+    let (may_oversee, may_review) = (
+        role.may(Permission::EnrolPhones),
+        role.may(Permission::ReviewNotes),
+    );
+    let (may_edit, may_manage) = (
+        role.may(Permission::EditCodebook),
+        role.may(Permission::ManagePeople),
+    );
+    let sections = [
+        ("glance", "At a glance", true),
+        ("trends", "Trends", true),
+        ("capture", "Captured per phone", may_oversee),
+        ("phones", "Phones", may_oversee),
+        ("notes", "Notes to review", may_review),
+        ("codebook", "Codebook", may_edit),
+        ("people", "People", may_manage),
+    ]
+    .into_iter()
+    .filter(|(_, _, shown)| *shown)
+    .map(|(id, name, _)| view! { <li><a href=format!("#{id}") rel="external">{name}</a></li> })
+    .collect_view();
     view! {
-        <h1 id="org-heading">{info.org_name.clone()}</h1>
-        <p class="muted">{format!("Signed in as {} ({})", info.username, role.label())}</p>
-        <p class="muted">
+        <div class="org-head">
+            <div>
+                <h1 id="org-heading">{info.org_name.clone()}</h1>
+                <p class="muted">{format!("Signed in as {} ({})", info.username, role.label())}</p>
+            </div>
+            <div class="actions">
+                <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(false); }>"Sign out"</button>
+                <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(true); }>"Sign me out everywhere"</button>
+            </div>
+        </div>
+        <nav class="section-nav" aria-label="Sections of this page">
+            <ul>{sections}</ul>
+        </nav>
+        <AtAGlance may_oversee may_review />
+        <LiveTrends />
+        {may_oversee.then(|| view! { <Capture /> <Phones info=info.clone() /> })}
+        {may_review.then(|| view! { <NotesReview info=info.clone() /> })}
+        {may_edit.then(|| view! { <CodebookEditor info=info.clone() /> })}
+        {may_manage.then(|| view! { <People info=info.clone() /> })}
+        <p class="muted sign-in-line">
             "Colleagues sign in at "
             <strong class="sign-in-address">{format!("{}/org?org={}", window().location().origin().unwrap_or_default(), info.org_handle)}</strong>
         </p>
-        <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(false); }>"Sign out"</button>
-        " "
-        <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(true); }>"Sign me out everywhere"</button>
-        <LiveTrends />
-        {role.may(Permission::EnrolPhones).then(|| view! { <Capture /> <Phones info=info.clone() /> })}
-        {role.may(Permission::ReviewNotes).then(|| view! { <NotesReview info=info.clone() /> })}
-        {role.may(Permission::EditCodebook).then(|| view! { <CodebookEditor info=info.clone() /> })}
-        {role.may(Permission::ManagePeople).then(|| view! { <People info=info.clone() /> })}
     }
 }

@@ -1,5 +1,6 @@
 //! Insight notes workers offered for the trend brief, for a manager to approve or keep out.
 
+use super::changes::use_changes;
 use crate::org_client;
 use leptos::prelude::*;
 use peerpulse_core::field_notes::{NoteStatus, NotesQuery, OfferedNote};
@@ -19,8 +20,10 @@ pub fn NotesReview(info: SessionInfo) -> impl IntoView {
                 .map(|()| status)
         }
     });
+    let changes = use_changes();
     let pending = LocalResource::new(move || {
-        // Read again after each decision.
+        // Read again after each decision, and when a phone offers or withdraws a note.
+        changes.track();
         review.version().get();
         async move {
             org_client::notes(&NotesQuery {
@@ -40,6 +43,8 @@ pub fn NotesReview(info: SessionInfo) -> impl IntoView {
     });
     let row = move |note: OfferedNote| {
         let week = note.week.format("%d %b %Y").to_string();
+        // The note's first words name its buttons, so two notes of one week differ.
+        let gist = gist(&note.text);
         let decide = move |status| {
             move |_| {
                 review.dispatch((note.id, status));
@@ -50,16 +55,16 @@ pub fn NotesReview(info: SessionInfo) -> impl IntoView {
                 <blockquote>{note.text}</blockquote>
                 <p class="muted">{format!("Week of {week}")}</p>
                 <div class="actions">
-                    <button type="button" class="primary" aria-label=format!("Approve the note of the week of {week}")
+                    <button type="button" class="primary" aria-label=format!("Approve the note “{gist}”")
                         disabled=move || review.pending().get() on:click=decide(NoteStatus::Approved)>"Approve"</button>
-                    <button type="button" class="secondary" aria-label=format!("Keep out the note of the week of {week}")
+                    <button type="button" class="secondary" aria-label=format!("Keep out the note “{gist}”")
                         disabled=move || review.pending().get() on:click=decide(NoteStatus::Rejected)>"Keep out"</button>
                 </div>
             </li>
         }
     };
     view! {
-        <section aria-labelledby="notes-review-heading">
+        <section id="notes" aria-labelledby="notes-review-heading">
             <h2 id="notes-review-heading">"Notes to review"</h2>
             <p class="muted">"Insight notes workers offered for the trend brief: only the words and the week arrive. Approve those that identify no one and say something worth sharing."</p>
             {move || message.get().map(|m| match m {
@@ -78,5 +83,16 @@ pub fn NotesReview(info: SessionInfo) -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// A note's first few words: "Pills sold as oxy are…".
+fn gist(text: &str) -> String {
+    const WORDS: usize = 6;
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= WORDS {
+        words.join(" ")
+    } else {
+        format!("{}…", words[..WORDS].join(" "))
     }
 }

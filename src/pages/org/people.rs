@@ -72,12 +72,13 @@ pub fn People(info: SessionInfo) -> impl IntoView {
         }
     };
     view! {
-        <section aria-labelledby="people-heading">
+        <section id="people" aria-labelledby="people-heading">
             <h2 id="people-heading">"People"</h2>
             <Transition fallback=|| view! { <p>"Loading people…"</p> }>
                 {move || people.get().map(|read| match read {
                     Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
                     Ok(list) => view! {
+                        <div class="scroll" role="region" aria-label="Accounts and roles" tabindex="0">
                         <table class="people">
                             <thead><tr>
                                 <th scope="col">"Username"</th>
@@ -88,6 +89,7 @@ pub fn People(info: SessionInfo) -> impl IntoView {
                                 {list.into_iter().map(|u| view! { <PersonRow person=u update=update reset=reset /> }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                         <Show when=move || update_problem().is_some()>
                             <p class="error" role="alert">{move || update_problem().unwrap_or_default()}</p>
                         </Show>

@@ -1,8 +1,13 @@
-//! This phone's own settings: the PIN lock for shared phones.
+//! This phone's own settings and figures: the PIN lock for shared phones, and the week's
+//! capture its managers see, shown to the worker too.
 
+use crate::components::phone_week::{Reader, status, week_cell, week_heading};
 use crate::job::Job;
 use crate::state::use_app;
+use crate::store::device;
 use crate::store::lock::{self, LockError, LockState};
+use crate::sync::SyncError;
+use crate::sync::client;
 use leptos::prelude::*;
 use peerpulse_core::pin::{MIN_PIN_DIGITS, Pin, PinError};
 
@@ -130,6 +135,60 @@ pub fn PhonePage() -> impl IntoView {
                 Ok(done) => view! { <p class="status saved" role="status">{done}</p> }.into_any(),
                 Err(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
             })}
+            <YourWeek />
+        </section>
+    }
+}
+
+/// "Your phone's week": the figures managers see about this phone (encounters per week, the
+/// days logged on, whether it went quiet against its own rhythm), as support for the worker.
+#[component]
+fn YourWeek() -> impl IntoView {
+    let app = use_app();
+    let figures = Job::new();
+    figures.follow(move || {
+        app.changed.track();
+        let store = app.store();
+        async move {
+            let credentials = device::credentials(&store)
+                .await?
+                .ok_or(SyncError::NotEnrolled)?;
+            Ok::<_, SyncError>(client::my_week(&credentials.token).await?)
+        }
+    });
+    view! {
+        <section class="own-week" aria-labelledby="own-week-heading">
+            <h2 id="own-week-heading">"Your phone's week"</h2>
+            <p class="muted">"What your organization sees about this phone: how many encounters it logged each week, on how many days, and whether it has gone quiet. Only totals, the same figures your manager has, so you can see what they see and say if something is off."</p>
+            {move || figures.value().map_or_else(
+                || view! { <p role="status">"Loading your figures…"</p> }.into_any(),
+                |read| match read {
+                    Err(SyncError::NotEnrolled) => view! { <p class="muted">"Connect this phone with an enrolment code to see its figures."</p> }.into_any(),
+                    Err(e) => view! { <p class="muted">{e.to_string()}</p> }.into_any(),
+                    Ok(grid) => match grid.devices.first() {
+                        None => view! { <p class="muted">"Nothing logged yet."</p> }.into_any(),
+                        Some(mine) => {
+                            let threshold = grid.threshold;
+                            // The last four weeks: enough to see a rhythm on a phone's width.
+                            let skip = grid.weeks.len().saturating_sub(4);
+                            let header = grid.weeks.iter().skip(skip).map(|&w| week_heading(w)).collect_view();
+                            let cells = mine.weeks.iter().skip(skip).map(|&w| week_cell(w, threshold)).collect_view();
+                            let flagged = mine.quiet.is_some();
+                            view! {
+                                <p class:quiet-note=flagged>{status(mine, Reader::Worker)}"."</p>
+                                <div class="scroll" role="region" aria-label="Your encounters per week" tabindex="0">
+                                    <table class="capture">
+                                        <caption class="visually-hidden">"Your encounters per week"</caption>
+                                        <thead><tr>{header}</tr></thead>
+                                        <tbody><tr>{cells}</tr></tbody>
+                                    </table>
+                                </div>
+                                <p class="muted">{format!("A week with fewer than {threshold} shows as \"fewer than {threshold}\", as for every phone.")}</p>
+                            }.into_any()
+                        }
+                    },
+                },
+            )}
         </section>
     }
 }
