@@ -4,10 +4,13 @@
 
 pub mod brief;
 pub mod password;
+pub mod reports;
 pub mod welcome;
 
+mod audit;
 mod capture;
 mod codebook;
+mod indicators;
 mod live_trends;
 mod notes_review;
 
@@ -152,5 +155,6 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         {role.may(Permission::ReviewNotes).then(|| view! { <NotesReview info=info.clone() /> })}
         {role.may(Permission::EditCodebook).then(|| view! { <CodebookEditor info=info.clone() /> })}
         {role.may(Permission::ManagePeople).then(|| view! { <People info=info.clone() /> })}
+        {role.may(Permission::ReadAuditLog).then(|| view! { <audit::AuditLog /> })}
     }
 }
