@@ -575,8 +575,11 @@ pub fn Indicators(
             <Dhis2SettingsForm settings=now.book.dhis2.clone() codebook=book on_save=save_settings pending=save.pending() />
         }.into_any()
     };
+    // Whether the form is open, and for a new indicator or an edit: a memo, so typing in the
+    // form (a change of the draft) does not build the form again.
+    let open = Memo::new(move |_| draft.with(|d| d.as_ref().map(|d| d.editing.is_some())));
     let form = move || {
-        let editing = draft.with(|d| d.as_ref().map(|d| d.editing.is_some()))?;
+        let editing = open.get()?;
         let book = codebook.get()?;
         Some(view! {
             <IndicatorForm editing draft problems codebook=book
@@ -777,7 +780,7 @@ fn IndicatorForm(
                     aria-invalid=invalid(problems, "indicator-denominator-label") aria-describedby="indicator-denominator-label-error"
                     prop:value=get(|d| d.denominator_label.clone()) on:input=set(|d, v| d.denominator_label = v) />
                 {problem_of(problems, "indicator-denominator-label")}
-                <label for="indicator-denominator-value">"The figure"</label>
+                <label for="indicator-denominator-value">"Value of the figure"</label>
                 <input id="indicator-denominator-value" inputmode="decimal" autocomplete="off"
                     aria-invalid=invalid(problems, "indicator-denominator-value") aria-describedby="indicator-denominator-value-error"
                     prop:value=get(|d| d.denominator_value.clone()) on:input=set(|d, v| d.denominator_value = v) />

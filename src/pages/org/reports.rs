@@ -8,6 +8,7 @@ use crate::clock;
 use crate::components::period_picker::{Recent, describe};
 use crate::download;
 use crate::org_client::{self, OrgError};
+use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use peerpulse_core::codebook::{CodeList, Codebook};
@@ -136,7 +137,7 @@ fn PeriodChooser(shown: Signal<Option<Period>>) -> impl IntoView {
     )
     .take(QUARTERS)
     .map(|q| {
-        let label = format!("{} ({})", q.to_string().replace('-', " "), describe(q));
+        let label = format!("Q{}: {}", q.first_day().month0() / 3 + 1, describe(q));
         view! { <option value=q.to_string() selected=move || shown.get() == Some(q)>{label}</option> }
     })
     .collect_view();
