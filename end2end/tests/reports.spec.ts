@@ -76,6 +76,7 @@ test("a manager adopts the starter indicators, reads this month's report, export
   await form.getByRole("button", { name: "Add the indicator" }).click();
   await expect(form.locator("#indicator-name-error")).toHaveText("Give the indicator a name funders will read.");
   await expect(form.getByLabel("Name, as funders read it")).toBeFocused();
+  await expect(page.getByText("It cannot be kept")).toHaveCount(0);
   await form.getByLabel("Name, as funders read it").fill("Syringes per person who injects");
   await form.getByLabel("Units of a supply handed out").check();
   await form.getByLabel("Supply", { exact: true }).selectOption({ label: "Needles and syringes" });
@@ -88,6 +89,7 @@ test("a manager adopts the starter indicators, reads this month's report, export
   await expect(form.locator("#indicator-denominator-value-error")).toHaveText("A number above 0, such as 1200.");
   await expect(form.locator("#indicator-data-element-error")).toContainText("11 letters and digits");
   await expect(form.locator("#indicator-name-error")).toHaveCount(0);
+  await expect(form.getByLabel("Value of the figure")).toBeFocused();
   await shot(page, "indicator-form-errors", false);
   await form.getByLabel("Value of the figure").fill("1,200");
   await form.getByLabel("DHIS2 data element UID").fill("fbfJHSPpUQD");

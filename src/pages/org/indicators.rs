@@ -827,7 +827,16 @@ fn IndicatorForm(
 
 /// Moves focus to the first input with a problem, so a keyboard or screen reader user lands on it.
 fn focus_first_problem(problems: &Problems) {
-    let Some(id) = problems.keys().find(|id| id.as_str() != "indicator-form") else {
+    const FORM_ORDER: [&str; 7] = [
+        "indicator-name",
+        "indicator-with",
+        "indicator-supply",
+        "indicator-denominator-label",
+        "indicator-denominator-value",
+        "indicator-data-element",
+        "indicator-combo",
+    ];
+    let Some(id) = FORM_ORDER.into_iter().find(|id| problems.contains_key(*id)) else {
         return;
     };
     if let Some(element) = web_sys::window()

@@ -384,7 +384,9 @@ fn ReportView(data: ReportData) -> impl IntoView {
         let note = if mapped == 0 {
             format!("No indicator is mapped to DHIS2 as {kind_of_period}: map them on the Organization page, under Indicators for funders, to fill these files.")
         } else {
-            format!("{mapped} indicators are mapped to DHIS2 as {kind_of_period}; only their shown values go in the files.")
+            let (count, verb) = if mapped == 1 { ("1 indicator", "is") } else { ("indicators", "are") };
+            let count = if mapped == 1 { count.to_owned() } else { format!("{mapped} {count}") };
+            format!("{count} {verb} mapped to DHIS2 as {kind_of_period}; only their shown values go in the files.")
         };
         view! {
             <button type="button" class="secondary" disabled=move || dhis2.pending().get()
