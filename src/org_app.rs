@@ -2,7 +2,9 @@
 //! admins, managers and viewers. It is a bundle of its own (`src/bin/org.rs`, `org.html`), so a
 //! worker's phone never downloads the dashboard, and it opens no phone storage.
 
-use crate::pages::org::{OrgPage, brief::BriefPage, password::PasswordPage, welcome::WelcomePage};
+use crate::pages::org::{
+    OrgPage, brief::BriefPage, password::PasswordPage, reports::ReportsPage, welcome::WelcomePage,
+};
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
@@ -20,6 +22,7 @@ pub fn OrgApp() -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/org">"Organization"</A>
                     <A href="/brief">"Trend brief"</A>
+                    <A href="/reports">"Reports"</A>
                     // The worker's app is another bundle: a full page load.
                     <a href="/" rel="external">"Log"</a>
                 </nav>
@@ -30,6 +33,7 @@ pub fn OrgApp() -> impl IntoView {
                 <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
                     <Route path=path!("/org") view=OrgPage />
                     <Route path=path!("/brief") view=BriefPage />
+                    <Route path=path!("/reports") view=ReportsPage />
                     <Route path=path!("/welcome") view=WelcomePage />
                     <Route path=path!("/password") view=PasswordPage />
                 </Routes>

@@ -5,14 +5,18 @@ use crate::service_http::{self, Answer, acknowledgement, answer};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery, OfferedNote};
+use peerpulse_core::indicator::Report;
 use peerpulse_core::org_api::{
-    CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest, DEVICES_PATH, DeviceSummary, DeviceUpdate,
-    ENROLMENT_CODES_PATH, EnrolmentCodeIssued, NewUserRequest, OVERSIGHT_PATH, PASSWORD_RESET_PATH,
-    PasswordResetRequest, ResetLinkIssued, SESSION_PATH, SessionInfo, SignInRequest, USERS_PATH,
-    UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
+    AUDIT_EXPORT_PATH, AUDIT_PATH, AuditPage, CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest,
+    DEVICES_PATH, DHIS2_EXPORT_PATH, DeviceSummary, DeviceUpdate, Dhis2Format,
+    ENROLMENT_CODES_PATH, EnrolmentCodeIssued, ExportKind, ExportRecord, INDICATORS_PATH,
+    IndicatorBook, IndicatorsResponse, IndicatorsUpdate, NewUserRequest, OVERSIGHT_PATH,
+    PASSWORD_RESET_PATH, PasswordResetRequest, REPORTS_PATH, ResetLinkIssued, SESSION_PATH,
+    SessionInfo, SignInRequest, USERS_PATH, UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::Username;
+use peerpulse_core::period::Period;
 use peerpulse_core::protocol::{
     ALERTS_PATH, AlertsQuery, AlertsResponse, TRENDS_PATH, TrendsQuery, TrendsResponse,
 };
@@ -30,6 +34,9 @@ pub enum OrgError {
     /// The service refused: the message says why.
     #[error("{0}")]
     Refused(String),
+    /// What was changed had changed meanwhile (HTTP 409): the message says so.
+    #[error("{0}")]
+    Changed(String),
     /// The service failed, or answered something unreadable.
     #[error("The service had a problem ({0}). Try again later.")]
     Server(String),
@@ -47,6 +54,7 @@ fn from_answer<T>(answer: Answer<T>) -> Result<T, OrgError> {
         Answer::Unreadable(why) => Err(OrgError::Server(why)),
         Answer::Failed { status, message } => Err(match status {
             401 => OrgError::SignedOut(message),
+            409 => OrgError::Changed(message),
             400..=499 => OrgError::Refused(message),
             _ => OrgError::Server(format!("HTTP {status}")),
         }),
@@ -240,4 +248,74 @@ pub async fn devices() -> Result<Vec<DeviceSummary>, OrgError> {
 pub async fn revoke(session: &SessionInfo, device_id: &str) -> Result<(), OrgError> {
     let path = format!("{DEVICES_PATH}/{device_id}/revoke");
     done(with_csrf(Request::post(&path), session).send().await).await
+}
+
+/// The organization's indicators and DHIS2 settings, and the starter set it may adopt.
+pub async fn indicators() -> Result<IndicatorsResponse, OrgError> {
+    read(Request::get(INDICATORS_PATH).send().await).await
+}
+
+/// Stores the whole indicator book as edited on `update.base_version`; the book as now
+/// stored. [`OrgError::Changed`] when someone saved another version meanwhile.
+pub async fn save_indicators(
+    session: &SessionInfo,
+    update: &IndicatorsUpdate,
+) -> Result<IndicatorBook, OrgError> {
+    read(
+        json(with_csrf(Request::put(INDICATORS_PATH), session), update)?
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// The report of the indicators for `period` (a week, a month or a quarter).
+pub async fn report(period: Period) -> Result<Report, OrgError> {
+    let url = format!("{REPORTS_PATH}?period={period}");
+    read(Request::get(&url).send().await).await
+}
+
+/// The report for `period` as DHIS2 takes it, as the file's text.
+pub async fn dhis2_export(period: Period, format: Dhis2Format) -> Result<String, OrgError> {
+    let format = match format {
+        Dhis2Format::Json => "json",
+        Dhis2Format::Adx => "adx",
+    };
+    let url = format!("{DHIS2_EXPORT_PATH}?period={period}&format={format}");
+    let response = Request::get(&url)
+        .send()
+        .await
+        .map_err(|_| OrgError::Offline)?;
+    if !response.ok() {
+        return Err(match from_answer(answer::<()>(response).await) {
+            Err(e) => e,
+            Ok(()) => OrgError::Server("an empty refusal".to_owned()),
+        });
+    }
+    response
+        .text()
+        .await
+        .map_err(|e| OrgError::Server(e.to_string()))
+}
+
+/// A page of the audit log, newest first: entries older than `before`, if given.
+pub async fn audit(before: Option<i64>) -> Result<AuditPage, OrgError> {
+    let url = match before {
+        Some(id) => format!("{AUDIT_PATH}?before={id}"),
+        None => AUDIT_PATH.to_owned(),
+    };
+    read(Request::get(&url).send().await).await
+}
+
+/// Records in the audit log that the signed-in person exported `what` from this browser.
+pub async fn record_export(session: &SessionInfo, what: ExportKind) -> Result<(), OrgError> {
+    done(
+        json(
+            with_csrf(Request::post(AUDIT_EXPORT_PATH), session),
+            &ExportRecord { what },
+        )?
+        .send()
+        .await,
+    )
+    .await
 }

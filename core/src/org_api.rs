@@ -20,7 +20,7 @@ pub const MY_OVERSIGHT_PATH: &str = "/api/v1/oversight/mine";
 pub const ENROLMENT_CODES_PATH: &str = "/api/v1/enrolment-codes";
 /// Pages of the organization's app, a bundle of its own: the service answers them with its
 /// shell (`org-app/index.html` in the build) and every other page with the worker's.
-pub const ORG_APP_PATHS: [&str; 4] = ["/org", "/brief", "/welcome", "/password"];
+pub const ORG_APP_PATHS: [&str; 5] = ["/org", "/brief", "/reports", "/welcome", "/password"];
 /// Where the organization's app's shell and assets are served from.
 pub const ORG_APP_DIR: &str = "org-app";
 /// Encounters each phone captured per day, and quiet phones (GET, managers).
@@ -417,15 +417,56 @@ pub enum ExportKind {
     TrendBrief,
     /// The oversight grid as CSV.
     OversightCsv,
+    /// An indicator report as CSV.
+    ReportCsv,
+    /// An indicator report printed (or saved as PDF).
+    ReportPrint,
+    /// An indicator report as a DHIS2 `dataValueSets` JSON document.
+    Dhis2Json,
+    /// An indicator report as DHIS2 ADX XML.
+    Dhis2Adx,
 }
 
 impl ExportKind {
+    /// Every kind, in the order above.
+    pub const ALL: [Self; 7] = [
+        Self::TrendsCsv,
+        Self::TrendBrief,
+        Self::OversightCsv,
+        Self::ReportCsv,
+        Self::ReportPrint,
+        Self::Dhis2Json,
+        Self::Dhis2Adx,
+    ];
+
     /// Its wire name.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::TrendsCsv => "trends_csv",
             Self::TrendBrief => "trend_brief",
             Self::OversightCsv => "oversight_csv",
+            Self::ReportCsv => "report_csv",
+            Self::ReportPrint => "report_print",
+            Self::Dhis2Json => "dhis2_json",
+            Self::Dhis2Adx => "dhis2_adx",
+        }
+    }
+
+    /// The kind of a wire name (as the audit log's detail holds it).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// What it is, in words: "the indicator report as CSV".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::TrendsCsv => "a trends table as CSV",
+            Self::TrendBrief => "the trend brief",
+            Self::OversightCsv => "the capture oversight as CSV",
+            Self::ReportCsv => "the indicator report as CSV",
+            Self::ReportPrint => "the indicator report, printed",
+            Self::Dhis2Json => "the indicator report for DHIS2 (JSON)",
+            Self::Dhis2Adx => "the indicator report for DHIS2 (ADX)",
         }
     }
 }
@@ -474,4 +515,19 @@ pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// Pass as `before` for the next (older) page; none on the last.
     pub next_before: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_export_kind_is_named_as_serde_names_it_and_parses_back() {
+        for kind in ExportKind::ALL {
+            let wire = serde_json::to_value(kind).unwrap();
+            assert_eq!(wire, serde_json::Value::from(kind.as_str()));
+            assert_eq!(ExportKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ExportKind::parse("my diary"), None);
+    }
 }

@@ -85,6 +85,7 @@ async fn each_shell_allows_its_own_inline_scripts_by_hash_and_no_others() {
     for path in [
         "/org",
         "/brief",
+        "/reports",
         "/welcome",
         "/org-app/",
         "/org-app/index.html",

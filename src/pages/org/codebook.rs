@@ -139,6 +139,7 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
             </form>
             <FreeTagsInUse book edit />
         </section>
+        <super::indicators::Indicators info=info.get_value() codebook=book />
     }
 }
 

@@ -4,12 +4,15 @@
 
 pub mod brief;
 pub mod password;
+pub mod reports;
 pub mod welcome;
 
+mod audit;
 mod capture;
 mod changes;
 mod codebook;
 mod glance;
+mod indicators;
 mod live_trends;
 mod notes_review;
 
@@ -147,9 +150,10 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         role.may(Permission::EnrolPhones),
         role.may(Permission::ReviewNotes),
     );
-    let (may_edit, may_manage) = (
+    let (may_edit, may_manage, may_audit) = (
         role.may(Permission::EditCodebook),
         role.may(Permission::ManagePeople),
+        role.may(Permission::ReadAuditLog),
     );
     let sections = [
         ("glance", "At a glance", true),
@@ -158,7 +162,9 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         ("phones", "Phones", may_oversee),
         ("notes", "Notes to review", may_review),
         ("codebook", "Codebook", may_edit),
+        ("indicators", "Indicators", may_edit),
         ("people", "People", may_manage),
+        ("audit", "Audit log", may_audit),
     ]
     .into_iter()
     .filter(|(_, _, shown)| *shown)
@@ -184,6 +190,7 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         {may_review.then(|| view! { <NotesReview info=info.clone() /> })}
         {may_edit.then(|| view! { <CodebookEditor info=info.clone() /> })}
         {may_manage.then(|| view! { <People info=info.clone() /> })}
+        {may_audit.then(|| view! { <audit::AuditLog /> })}
         <p class="muted sign-in-line">
             "Colleagues sign in at "
             <strong class="sign-in-address">{format!("{}/org?org={}", window().location().origin().unwrap_or_default(), info.org_handle)}</strong>
