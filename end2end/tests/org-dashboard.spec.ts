@@ -103,7 +103,9 @@ test("the organization page reads at a glance: a summary row, a sticky list of s
     "Phones",
     "Notes to review",
     "Codebook",
+    "Indicators",
     "People",
+    "Audit log",
   ]);
   await sections.getByRole("link", { name: "Phones" }).click();
   await expect(page).toHaveURL(/#phones$/);
