@@ -26,3 +26,15 @@ pub fn new_encounter_id() -> EncounterId {
         .expect("the app runs in a window with WebCrypto (secure context)");
     EncounterId::new(&uuid).expect("a UUID is a valid encounter id")
 }
+
+/// Waits `delay` (a browser timer; the app runs in a window).
+pub async fn sleep(delay: std::time::Duration) {
+    let millis = i32::try_from(delay.as_millis()).unwrap_or(i32::MAX);
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            // Without a timer the wait never ends, which is what a window-less page deserves.
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, millis);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -4,7 +4,11 @@ use crate::json;
 use crate::service_http::{self, Answer, acknowledgement, answer};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::encounter::EncounterId;
+use peerpulse_core::field_alert::PublishedAlert;
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH, NoteOffer, NoteOfferAnswer};
+use peerpulse_core::org_api::{
+    AlertReceipts, CURRENT_FIELD_ALERTS_PATH, FIELD_ALERT_RECEIPTS_PATH,
+};
 use peerpulse_core::period::Period;
 use peerpulse_core::protocol::{
     ALERTS_PATH, AlertsQuery, AlertsResponse, ENROL_PATH, EnrolRequest, EnrolResponse, SYNC_PATH,
@@ -41,6 +45,14 @@ pub enum ServiceError {
     /// The answer could not be understood (for example an old service version).
     #[error("The service's answer could not be read ({0}). Try again later or update the app.")]
     BadAnswer(String),
+}
+
+impl ServiceError {
+    /// Whether trying again by itself later may succeed (no signal, a busy or failing service),
+    /// rather than needing the worker.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Offline | Self::Busy | Self::Server(_))
+    }
 }
 
 fn bearer(builder: RequestBuilder, token: &str) -> RequestBuilder {
@@ -150,6 +162,31 @@ pub async fn alerts(token: &str, period: Period) -> Result<AlertsResponse, Servi
     };
     let url = format!("{ALERTS_PATH}{}", query.to_query_string());
     read(bearer(Request::get(&url), token).send().await).await
+}
+
+/// The alerts the organization has up now for this phone.
+pub async fn current_field_alerts(token: &str) -> Result<Vec<PublishedAlert>, ServiceError> {
+    read(
+        bearer(Request::get(CURRENT_FIELD_ALERTS_PATH), token)
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// Tells the service which alerts this phone holds and which its worker passed on.
+pub async fn report_field_alerts(
+    token: &str,
+    receipts: &AlertReceipts,
+) -> Result<(), ServiceError> {
+    let response = with_json(
+        bearer(Request::post(FIELD_ALERT_RECEIPTS_PATH), token),
+        receipts,
+    )?
+    .send()
+    .await
+    .map_err(|_| ServiceError::Offline)?;
+    from_answer(acknowledgement(response).await)
 }
 
 async fn read<T: DeserializeOwned>(
