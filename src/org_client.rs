@@ -4,12 +4,14 @@
 use crate::service_http::{self, Answer, acknowledgement, answer};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::codebook::Codebook;
+use peerpulse_core::field_alert::AlertContent;
 use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery, OfferedNote};
 use peerpulse_core::org_api::{
     CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest, DEVICES_PATH, DeviceSummary, DeviceUpdate,
-    ENROLMENT_CODES_PATH, EnrolmentCodeIssued, NewUserRequest, OVERSIGHT_PATH, PASSWORD_RESET_PATH,
-    PasswordResetRequest, ResetLinkIssued, SESSION_PATH, SessionInfo, SignInRequest, USERS_PATH,
-    UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
+    ENROLMENT_CODES_PATH, EnrolmentCodeIssued, FIELD_ALERTS_PATH, FieldAlertSummary,
+    NewUserRequest, OVERSIGHT_PATH, PASSWORD_RESET_PATH, PasswordResetRequest, ResetLinkIssued,
+    SESSION_PATH, SessionInfo, SignInRequest, USERS_PATH, UserSummary, UserUpdate, WELCOME_PATH,
+    WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::Username;
@@ -240,4 +242,63 @@ pub async fn devices() -> Result<Vec<DeviceSummary>, OrgError> {
 pub async fn revoke(session: &SessionInfo, device_id: &str) -> Result<(), OrgError> {
     let path = format!("{DEVICES_PATH}/{device_id}/revoke");
     done(with_csrf(Request::post(&path), session).send().await).await
+}
+
+/// Every alert to workers of the organization, newest first, with reach and history.
+pub async fn field_alerts() -> Result<Vec<FieldAlertSummary>, OrgError> {
+    read(Request::get(FIELD_ALERTS_PATH).send().await).await
+}
+
+/// Drafts an alert; a second person approves it.
+pub async fn draft_field_alert(
+    session: &SessionInfo,
+    content: &AlertContent,
+) -> Result<FieldAlertSummary, OrgError> {
+    read(
+        json(
+            with_csrf(Request::post(FIELD_ALERTS_PATH), session),
+            content,
+        )?
+        .send()
+        .await,
+    )
+    .await
+}
+
+/// Changes what alert `id` says: a new version, approved again (the approved one stays up).
+pub async fn update_field_alert(
+    session: &SessionInfo,
+    id: i64,
+    content: &AlertContent,
+) -> Result<FieldAlertSummary, OrgError> {
+    let path = format!("{FIELD_ALERTS_PATH}/{id}");
+    read(
+        json(with_csrf(Request::put(&path), session), content)?
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// A step in an alert's life taken with one button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldAlertStep {
+    /// Publish the current version (a second person).
+    Approve,
+    /// Take it off the phones.
+    Withdraw,
+}
+
+/// Approves or withdraws alert `id`.
+pub async fn field_alert_step(
+    session: &SessionInfo,
+    id: i64,
+    step: FieldAlertStep,
+) -> Result<FieldAlertSummary, OrgError> {
+    let step = match step {
+        FieldAlertStep::Approve => "approve",
+        FieldAlertStep::Withdraw => "withdraw",
+    };
+    let path = format!("{FIELD_ALERTS_PATH}/{id}/{step}");
+    read(with_csrf(Request::post(&path), session).send().await).await
 }

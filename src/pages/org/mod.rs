@@ -8,6 +8,7 @@ pub mod welcome;
 
 mod capture;
 mod codebook;
+mod field_alerts;
 mod live_trends;
 mod notes_review;
 
@@ -150,6 +151,7 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         <LiveTrends />
         {role.may(Permission::EnrolPhones).then(|| view! { <Capture /> <Phones info=info.clone() /> })}
         {role.may(Permission::ReviewNotes).then(|| view! { <NotesReview info=info.clone() /> })}
+        {role.may(Permission::ReviewNotes).then(|| view! { <field_alerts::FieldAlerts info=info.clone() /> })}
         {role.may(Permission::EditCodebook).then(|| view! { <CodebookEditor info=info.clone() /> })}
         {role.may(Permission::ManagePeople).then(|| view! { <People info=info.clone() /> })}
     }
