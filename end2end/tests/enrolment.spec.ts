@@ -32,7 +32,7 @@ test("a lost answer to the first enrolment: the phone says Connecting…, tries 
   await expect(page.getByRole("alert")).toHaveCount(0);
   await expect(page.getByTestId("waiting")).toContainText("Everything is synced", { timeout: 20_000 });
   expect(enrolments).toBe(2);
-  await expect(page.locator(".org-line")).toContainText("Weak Signal Outreach");
+  await expect(page.getByTestId("confirmed")).toContainText("Weak Signal Outreach · counts confirmed just now");
 
   // The service made one device for this phone, not one per try, and it has synced.
   const devices = await (await page.request.get(`${url()}/api/v1/devices`)).json();

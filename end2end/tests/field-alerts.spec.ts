@@ -50,6 +50,23 @@ test("a manager drafts, another approves, the phone shows the alert after sync i
   const scan = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
 
+  // Printed, the alert is a poster: only the alert, in large type.
+  await page.evaluate(() => {
+    (window as unknown as { printed: number }).printed = 0;
+    window.print = () => void (window as unknown as { printed: number }).printed++;
+  });
+  await card.getByRole("button", { name: "Print poster" }).click();
+  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByRole("button", { name: "Save encounter" })).toBeHidden();
+  // Hidden ancestors take the roles away in print: find the poster by its class.
+  const poster = page.locator(".alert-card.printing .alert-message");
+  await expect(poster).toBeVisible();
+  const size = await poster.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  expect(size).toBeGreaterThan(50);
+  await page.screenshot({ path: "test-results/alert-poster-print.png" });
+  await page.emulateMedia({ media: "screen" });
+
   // Offline and reloaded, the alert is still there.
   await context.setOffline(true);
   await page.reload();

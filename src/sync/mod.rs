@@ -60,7 +60,7 @@ pub struct SyncOutcome {
 ///
 /// The request carries this installation's id, so when an answer is lost on the way (a cut
 /// link, a timeout) asking again gets the same device and token: it asks again by itself with
-/// the sync backoff for as long as there is no answer, calling `retrying` with the number of
+/// the sync backoff (cut short when the network comes back) for as long as there is no answer, calling `retrying` with the number of
 /// failed tries before each wait. A refusal (a used, unknown or expired code) ends it.
 pub async fn enrol(
     store: &Store,
@@ -78,7 +78,10 @@ pub async fn enrol(
             Err(e) if e.is_transient() => {
                 failures = failures.saturating_add(1);
                 retrying(failures);
-                crate::clock::sleep(Backoff::SYNC.delay(failures, js_sys::Math::random())).await;
+                crate::clock::sleep_unless_online(
+                    Backoff::SYNC.delay(failures, js_sys::Math::random()),
+                )
+                .await;
             }
             Err(e) => return Err(e.into()),
         }
