@@ -26,3 +26,23 @@ pub fn new_encounter_id() -> EncounterId {
         .expect("the app runs in a window with WebCrypto (secure context)");
     EncounterId::new(&uuid).expect("a UUID is a valid encounter id")
 }
+
+/// Waits `delay` (a browser timer), or less if the network comes back meanwhile (the
+/// window's `online` event): a retry after lost signal need not wait out its backoff.
+pub async fn sleep_unless_online(delay: std::time::Duration) {
+    let millis = i32::try_from(delay.as_millis()).unwrap_or(i32::MAX);
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let woken = std::rc::Rc::new(std::cell::RefCell::new(None::<js_sys::Function>));
+    let keep = woken.clone();
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, millis);
+        let _ = window.add_event_listener_with_callback("online", &resolve);
+        *keep.borrow_mut() = Some(resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    if let Some(resolve) = woken.borrow_mut().take() {
+        let _ = window.remove_event_listener_with_callback("online", &resolve);
+    }
+}

@@ -4,15 +4,17 @@
 use crate::service_http::{self, Answer, acknowledgement, answer};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::codebook::Codebook;
+use peerpulse_core::field_alert::AlertContent;
 use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery, OfferedNote};
 use peerpulse_core::indicator::Report;
 use peerpulse_core::org_api::{
     AUDIT_EXPORT_PATH, AUDIT_PATH, AuditPage, CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest,
     DEVICES_PATH, DHIS2_EXPORT_PATH, DeviceSummary, DeviceUpdate, Dhis2Format,
-    ENROLMENT_CODES_PATH, EnrolmentCodeIssued, ExportKind, ExportRecord, INDICATORS_PATH,
-    IndicatorBook, IndicatorsResponse, IndicatorsUpdate, NewUserRequest, OVERSIGHT_PATH,
-    PASSWORD_RESET_PATH, PasswordResetRequest, REPORTS_PATH, ResetLinkIssued, SESSION_PATH,
-    SessionInfo, SignInRequest, USERS_PATH, UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
+    ENROLMENT_CODES_PATH, EnrolmentCodeIssued, ExportKind, ExportRecord, FIELD_ALERTS_PATH,
+    FieldAlertSummary, INDICATORS_PATH, IndicatorBook, IndicatorsResponse, IndicatorsUpdate,
+    NewUserRequest, OVERSIGHT_PATH, PASSWORD_RESET_PATH, PasswordResetRequest, REPORTS_PATH,
+    ResetLinkIssued, SESSION_PATH, SessionInfo, SignInRequest, USERS_PATH, UserSummary, UserUpdate,
+    WELCOME_PATH, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::Username;
@@ -318,4 +320,63 @@ pub async fn record_export(session: &SessionInfo, what: ExportKind) -> Result<()
         .await,
     )
     .await
+}
+
+/// Every alert to workers of the organization, newest first, with reach and history.
+pub async fn field_alerts() -> Result<Vec<FieldAlertSummary>, OrgError> {
+    read(Request::get(FIELD_ALERTS_PATH).send().await).await
+}
+
+/// Drafts an alert; a second person approves it.
+pub async fn draft_field_alert(
+    session: &SessionInfo,
+    content: &AlertContent,
+) -> Result<FieldAlertSummary, OrgError> {
+    read(
+        json(
+            with_csrf(Request::post(FIELD_ALERTS_PATH), session),
+            content,
+        )?
+        .send()
+        .await,
+    )
+    .await
+}
+
+/// Changes what alert `id` says: a new version, approved again (the approved one stays up).
+pub async fn update_field_alert(
+    session: &SessionInfo,
+    id: i64,
+    content: &AlertContent,
+) -> Result<FieldAlertSummary, OrgError> {
+    let path = format!("{FIELD_ALERTS_PATH}/{id}");
+    read(
+        json(with_csrf(Request::put(&path), session), content)?
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// A step in an alert's life taken with one button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldAlertStep {
+    /// Publish the current version (a second person).
+    Approve,
+    /// Take it off the phones.
+    Withdraw,
+}
+
+/// Approves or withdraws alert `id`.
+pub async fn field_alert_step(
+    session: &SessionInfo,
+    id: i64,
+    step: FieldAlertStep,
+) -> Result<FieldAlertSummary, OrgError> {
+    let step = match step {
+        FieldAlertStep::Approve => "approve",
+        FieldAlertStep::Withdraw => "withdraw",
+    };
+    let path = format!("{FIELD_ALERTS_PATH}/{id}/{step}");
+    read(with_csrf(Request::post(&path), session).send().await).await
 }

@@ -15,3 +15,14 @@ pub fn duration(seconds: u64) -> String {
         count(seconds.div_ceil(60), "minute", "minutes")
     }
 }
+
+/// How long ago something happened, `seconds` before now: "just now", "4 minutes ago",
+/// "2 hours ago", "3 days ago".
+pub fn ago(seconds: i64) -> String {
+    match seconds.max(0) {
+        0..60 => "just now".to_owned(),
+        s @ 60..3_600 => format!("{} ago", count((s / 60) as u64, "minute", "minutes")),
+        s @ 3_600..86_400 => format!("{} ago", count((s / 3_600) as u64, "hour", "hours")),
+        s => format!("{} ago", count((s / 86_400) as u64, "day", "days")),
+    }
+}

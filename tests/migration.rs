@@ -108,6 +108,9 @@ async fn version_1_entries_counts_and_sync_position_survive_the_upgrade() {
     let day = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap();
     assert_eq!(encounters::on_day(&store, day).await.unwrap().len(), 2);
 
+    // Version 4 gave the phone an installation id for enrolment.
+    assert!(device::installation_id(&store).await.is_ok());
+
     // The record that was never an encounter is kept aside, not lost and not in the way.
     assert_eq!(encounters::unreadable(&store).await.unwrap(), 1);
 
@@ -129,6 +132,92 @@ async fn version_1_entries_counts_and_sync_position_survive_the_upgrade() {
         .find(|r| r.key.measure == Measure::Need(Code::new("housing").unwrap()))
         .unwrap();
     assert_eq!((housing.count, housing.version), (0, 4));
+}
+
+/// A database as release 2 or 3 (schema version 2 or 3) left it: enrolled and synced.
+async fn version_2_or_3_database(name: &str, version: u32) {
+    let db = Database::open(name)
+        .with_version(version)
+        .with_on_upgrade_needed(move |_, db| {
+            let entries = db
+                .create_object_store("entries")
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+            entries
+                .create_index("by_day", KeyPath::One("day"))
+                .build()?;
+            entries
+                .create_index("by_version", KeyPath::One("version"))
+                .build()?;
+            let buckets = db
+                .create_object_store("buckets")
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+            buckets
+                .create_index("by_version", KeyPath::One("version"))
+                .build()?;
+            db.create_object_store("meta").build()?;
+            db.create_object_store("unreadable")
+                .with_auto_increment(true)
+                .build()?;
+            if version == 3 {
+                db.create_object_store("note_outbox")
+                    .with_key_path(KeyPath::One("id"))
+                    .build()?;
+            }
+            Ok(())
+        })
+        .await
+        .expect("create a version 2 or 3 database");
+    let tx = db
+        .transaction(["meta"])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    let meta = tx.object_store("meta").unwrap();
+    meta.put(json(
+        r#"{"device_id":"dev-1","token":"secret-token","org_name":"Harbour Outreach"}"#,
+    ))
+    .with_key("credentials")
+    .await
+    .unwrap();
+    meta.put(json(
+        r#"{"clock":7,"acked_through":7,"last_synced_at":"2026-11-03T22:00:00+00:00"}"#,
+    ))
+    .with_key("sync")
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn version_2_and_3_credentials_survive_and_the_phone_gets_one_installation_id_that_lasts() {
+    for version in [2, 3] {
+        upgrade_keeps_credentials_and_makes_one_installation_id(version).await;
+    }
+}
+
+async fn upgrade_keeps_credentials_and_makes_one_installation_id(version: u32) {
+    let name = format!("migrate{version}-{}", clock::new_encounter_id());
+    version_2_or_3_database(&name, version).await;
+    let store = Store::open(&name)
+        .await
+        .expect("upgrade from version 2 or 3");
+    let credentials = device::credentials(&store).await.unwrap().unwrap();
+    assert_eq!(credentials.org_name, "Harbour Outreach");
+    assert_eq!(device::sync_state(&store).await.unwrap().acked_through, 7);
+    let id = device::installation_id(&store).await.unwrap();
+    assert!(id.as_str().len() >= 22);
+    store.close();
+
+    // Opening again keeps the same id; another phone has another.
+    let again = Store::open(&name).await.unwrap();
+    assert_eq!(device::installation_id(&again).await.unwrap(), id);
+    let other = Store::open(&format!("other-{}", clock::new_encounter_id()))
+        .await
+        .unwrap();
+    assert_ne!(device::installation_id(&other).await.unwrap(), id);
 }
 
 #[wasm_bindgen_test]

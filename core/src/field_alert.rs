@@ -27,6 +27,26 @@ pub enum AlertKind {
     Safety,
 }
 
+impl AlertKind {
+    /// Every kind, in the order a form lists them.
+    pub const ALL: [Self; 4] = [
+        Self::DrugSupply,
+        Self::ServiceChange,
+        Self::Health,
+        Self::Safety,
+    ];
+
+    /// The kind in a worker's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::DrugSupply => "Drug supply",
+            Self::ServiceChange => "Service change",
+            Self::Health => "Health",
+            Self::Safety => "Safety",
+        }
+    }
+}
+
 /// How sure the organization is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -37,6 +57,24 @@ pub enum Verification {
     ConfirmedByDrugChecking,
     /// A health authority announced it.
     Official,
+}
+
+impl Verification {
+    /// Every status, least sure first.
+    pub const ALL: [Self; 3] = [
+        Self::ReportedByWorkers,
+        Self::ConfirmedByDrugChecking,
+        Self::Official,
+    ];
+
+    /// The status in a worker's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ReportedByWorkers => "Reported by workers",
+            Self::ConfirmedByDrugChecking => "Confirmed by drug checking",
+            Self::Official => "Official",
+        }
+    }
 }
 
 /// A language tag as BCP 47 writes the primary language (`en`, `es`, `fr`, `pt`, `ar`).

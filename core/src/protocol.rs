@@ -71,6 +71,24 @@ impl InstallationId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The id of 16 random bytes (128 bits), in unpadded base64url: 22 characters.
+    pub fn from_random(bytes: [u8; 16]) -> Self {
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut text = String::with_capacity(22);
+        for chunk in bytes.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+            // Three bytes give four characters; the last byte alone gives two.
+            for i in 0..=chunk.len() {
+                text.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            }
+        }
+        Self(text)
+    }
 }
 
 impl TryFrom<String> for InstallationId {
@@ -502,6 +520,19 @@ pub struct ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_installation_id_from_random_bytes_is_base64url_and_valid() {
+        // RFC 4648 test vectors, extended to 16 bytes: "foobar" + ten bytes.
+        let id = InstallationId::from_random(*b"foobar\xfb\xff\xbf\0\0\0\0\0\0\x01");
+        assert_eq!(id.as_str(), "Zm9vYmFy-_-_AAAAAAAAAQ");
+        assert_eq!(InstallationId::new(id.as_str()), Ok(id));
+        for seed in 0..=255u8 {
+            let id = InstallationId::from_random([seed; 16]);
+            assert_eq!(id.as_str().len(), 22);
+            assert!(InstallationId::new(id.as_str()).is_ok());
+        }
+    }
 
     #[test]
     fn a_trends_period_is_a_calendar_period_by_default_this_month() {

@@ -102,6 +102,7 @@ test("the organization page reads at a glance: a summary row, a sticky list of s
     "Captured per phone",
     "Phones",
     "Notes to review",
+    "Alerts to workers",
     "Codebook",
     "Indicators",
     "People",

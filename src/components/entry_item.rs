@@ -1,6 +1,8 @@
 //! One logged encounter in a list: everything that was logged, in the words of the form.
 
 use crate::components::encounter_form::short_time;
+use crate::state::AppContext;
+use crate::store::device::Receipt;
 use crate::store::encounters::StoredEncounter;
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
@@ -85,6 +87,24 @@ pub fn EntryItem(
         .as_ref()
         .map(|n| n.as_str().to_owned())
         .unwrap_or_default();
+    // Where its counts stand, from the service's acks (only inside the worker's app).
+    let version = stored.version;
+    let receipt = use_context::<AppContext>().map(|app| {
+        let receipt = move || app.sync_state.with(|s| s.receipt(version));
+        view! {
+            <span class="receipt" data-receipt=move || receipt().name()>
+                <span class="receipt-mark" aria-hidden="true">
+                    {move || match receipt() {
+                        Receipt::OnPhone => "○",
+                        Receipt::Sent => "◐",
+                        Receipt::Counted => "✓",
+                    }}
+                </span>
+                " "
+                {move || receipt().text()}
+            </span>
+        }
+    });
     let offered = (e.share_insight_note && !note.is_empty())
         .then(|| offer.map_or("Offered for the trend brief", OfferState::text));
     view! {
@@ -99,6 +119,7 @@ pub fn EntryItem(
             {part("insights", "They shared: ", labels(&codebook, CodeList::Insight, &e.insights))}
             {part("insight-note", "Note: ", note)}
             {offered.map(|text| view! { <span class="offer">{text}</span> })}
+            {receipt}
             {e.private_note.is_some().then(|| view! { <span class="private muted">"Private note kept on this phone"</span> })}
             {children.map(|c| view! { <span class="actions">{c()}</span> })}
         </li>

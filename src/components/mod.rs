@@ -5,6 +5,7 @@ pub mod chip_picker;
 pub mod disclosure;
 pub mod encounter_form;
 pub mod entry_item;
+pub mod field_alert_card;
 pub mod free_tags;
 pub mod lock_screen;
 pub mod period_picker;

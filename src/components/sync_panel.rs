@@ -2,14 +2,13 @@
 //! what is waiting; the Sync button; and a field for an enrolment code whenever the phone
 //! needs one (never connected, or no longer accepted).
 
-use crate::components::encounter_form::short_time;
 use crate::job::Job;
 use crate::state::{AppContext, use_app};
 use crate::store::device::{self, Credentials, SyncState};
 use crate::store::{StoreError, buckets, encounters};
 use crate::sync::client::ServiceError;
 use crate::sync::{SyncError, SyncOutcome};
-use crate::words::count;
+use crate::words::{ago, count};
 use leptos::prelude::*;
 use peerpulse_core::enrolment::EnrolmentCode;
 
@@ -97,6 +96,7 @@ pub fn SyncPanel() -> impl IntoView {
     // Kept here, not in the form, so a re-read of the store never wipes what was typed.
     let typed_code = RwSignal::new(String::new());
     let enrolling = Job::<Result<Credentials, SyncError>>::new();
+    let retries = RwSignal::new(0u32);
 
     view! {
         <section class="sync-panel" aria-label="Sync">
@@ -119,7 +119,7 @@ pub fn SyncPanel() -> impl IntoView {
                                     {move || match standing.get() {
                                         Standing::NotConnected | Standing::Refused => {
                                             view! {
-                                                <EnrolForm job=enrolling code=typed_code again=standing.get_untracked() == Standing::Refused />
+                                                <EnrolForm job=enrolling code=typed_code retries again=standing.get_untracked() == Standing::Refused />
                                             }
                                                 .into_any()
                                         }
@@ -200,10 +200,26 @@ fn outcome_text(outcome: &SyncOutcome) -> String {
 #[component]
 fn SyncStatus(org_name: String, state: SyncState, app: AppContext) -> impl IntoView {
     let scheduler = app.scheduler();
-    let last = state.last_synced_at.as_deref().map_or_else(
-        || "never synced".to_owned(),
-        |t| format!("last synced {}", short_time(t)),
-    );
+    // How long ago the service last confirmed this phone's counts, kept current each minute.
+    let confirmed_at = state
+        .last_synced_at
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+    let now = RwSignal::new(chrono::Utc::now());
+    if let Ok(tick) = set_interval_with_handle(
+        move || now.set(chrono::Utc::now()),
+        std::time::Duration::from_secs(30),
+    ) {
+        on_cleanup(move || tick.clear());
+    }
+    let last = move || match confirmed_at {
+        None => "no count confirmed yet".to_owned(),
+        Some(t) => format!(
+            "counts confirmed {} (at {})",
+            ago((now.get() - t.with_timezone(&chrono::Utc)).num_seconds()),
+            t.format("%H:%M")
+        ),
+    };
     // Only the latest sync speaks: a success clears an earlier failure's words.
     let result = move || {
         scheduler.with_last(|last| match last {
@@ -215,7 +231,7 @@ fn SyncStatus(org_name: String, state: SyncState, app: AppContext) -> impl IntoV
     let failed = move || scheduler.with_last(|last| matches!(last, Some(Err(_))));
     view! {
         <div class="sync-status">
-            <p class="muted org-line">{format!("{org_name} · {last}")}</p>
+            <p class="muted org-line" data-testid="confirmed">{move || format!("{org_name} · {}", last())}</p>
             <button
                 type="button"
                 class="secondary"
@@ -236,16 +252,21 @@ fn SyncStatus(org_name: String, state: SyncState, app: AppContext) -> impl IntoV
 fn EnrolForm(
     job: Job<Result<Credentials, SyncError>>,
     code: RwSignal<String>,
+    /// Tries that went unanswered, counted by the enrolment.
+    retries: RwSignal<u32>,
     again: bool,
 ) -> impl IntoView {
     let app = use_app();
     let problem = RwSignal::new(None::<String>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if job.pending_untracked() {
+            return;
+        }
         match code.get_untracked().parse::<EnrolmentCode>() {
             Ok(parsed) => {
                 problem.set(None);
-                job.start(app.enrol(parsed));
+                job.start(app.enrol(parsed, retries));
             }
             Err(e) => problem.set(Some(e.to_string())),
         }
@@ -253,7 +274,7 @@ fn EnrolForm(
     let message = move || {
         problem.get().or_else(|| {
             job.with_value(|v| match v {
-                Some(Err(e)) => Some(e.to_string()),
+                Some(Err(e)) if !job.pending() => Some(e.to_string()),
                 _ => None,
             })
         })
@@ -277,14 +298,32 @@ fn EnrolForm(
                     placeholder="8 letters and digits"
                     prop:value=move || code.get()
                     on:input=move |ev| code.set(event_target_value(&ev))
+                    readonly=move || job.pending()
                 />
-                <button type="submit" class="secondary" disabled=move || job.pending()>
-                    "Connect"
+                <button type="submit" class="secondary" aria-disabled=move || job.pending().to_string()>
+                    {move || if job.pending() { "Connecting…" } else { "Connect" }}
                 </button>
             </div>
+            <Show when=move || job.pending()>
+                <Connecting retries />
+            </Show>
             <Show when=move || message().is_some()>
                 <p class="error" role="alert">{move || message().unwrap_or_default()}</p>
             </Show>
         </form>
+    }
+}
+
+/// "Connecting…" while an enrolment waits for its answer, saying it tries again by itself
+/// once a try went unanswered: a weak signal is not the worker's error.
+#[component]
+pub fn Connecting(retries: RwSignal<u32>) -> impl IntoView {
+    view! {
+        <p role="status" class="status connecting" data-testid="connecting">
+            {move || match retries.get() {
+                0 => "Connecting…",
+                _ => "Connecting… The signal is weak: this phone keeps trying by itself, with the same code.",
+            }}
+        </p>
     }
 }

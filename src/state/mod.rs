@@ -8,8 +8,9 @@
 pub mod draft;
 
 use crate::clock;
-use crate::store::device::{self, Credentials};
+use crate::store::device::{self, Credentials, SyncState};
 use crate::store::encounters::{self, StoredEncounter};
+use crate::store::field_alerts;
 use crate::store::lock::{self, LockState};
 use crate::store::{Store, StoreError};
 use crate::sync::scheduler::Scheduler;
@@ -41,6 +42,9 @@ pub struct AppContext {
     /// leaves them as they are): lists of entries and the edit form re-read them, and
     /// nothing the worker is reading or typing resets when a sync lands.
     pub entries_changed: RwSignal<u32>,
+    /// How far the service has confirmed this phone's changes, as of the last sync: each
+    /// entry's receipt and the sync line read it.
+    pub sync_state: RwSignal<SyncState>,
     /// A PIN is set and not entered: only the lock screen shows.
     pub locked: RwSignal<bool>,
     /// A newer version of the app took over storage in another tab: this one must reload.
@@ -59,6 +63,7 @@ pub struct Opened {
     codebook: Codebook,
     frequent: FrequentSnapshot,
     edit_window: EditWindow,
+    sync_state: SyncState,
 }
 
 impl Opened {
@@ -68,6 +73,7 @@ impl Opened {
         let store = Store::open(DB_NAME).await?;
         let codebook = device::codebook(&store).await?;
         let edit_window = device::edit_window(&store).await?;
+        let sync_state = device::sync_state(&store).await?;
         let before = device::frequent(&store).await?;
         let frequent = before
             .clone()
@@ -80,6 +86,7 @@ impl Opened {
             codebook,
             frequent,
             edit_window,
+            sync_state,
         })
     }
 }
@@ -93,17 +100,23 @@ impl AppContext {
             codebook,
             frequent,
             edit_window,
+            sync_state,
         } = opened;
         let locked = lock::state(&store) == LockState::Locked;
         let store = StoredValue::new_local(store);
         let codebook = RwSignal::new(codebook);
         let edit_window = RwSignal::new(edit_window);
         let changed = RwSignal::new(0);
+        let sync_state = RwSignal::new(sync_state);
         // Each finished sync is taken in where it ends, not by an effect watching for it.
         let scheduler = Scheduler::new(move || {
             let store = store.get_value();
             async move {
                 let result = sync_now(&store, clock::now_rfc3339).await;
+                // A failed sync may have sent changes whose answer was lost: read it either way.
+                if let Ok(state) = device::sync_state(&store).await {
+                    sync_state.try_set(state);
+                }
                 take_in(&result, codebook, edit_window, changed);
                 result
             }
@@ -116,6 +129,7 @@ impl AppContext {
             edit_window,
             changed,
             entries_changed: RwSignal::new(0),
+            sync_state,
             locked: RwSignal::new(locked),
             outdated: RwSignal::new(false),
             online: RwSignal::new(navigator_online()),
@@ -185,12 +199,29 @@ impl AppContext {
         self.delete(id).await
     }
 
-    /// Connects this phone to its organization with a code, and syncs.
-    pub async fn enrol(self, code: EnrolmentCode) -> Result<Credentials, SyncError> {
-        let credentials = sync::enrol(&self.store(), code).await?;
+    /// Connects this phone to its organization with a code, and syncs. While no answer
+    /// comes it asks again by itself, counting the failed tries in `retries`.
+    pub async fn enrol(
+        self,
+        code: EnrolmentCode,
+        retries: RwSignal<u32>,
+    ) -> Result<Credentials, SyncError> {
+        retries.set(0);
+        let credentials = sync::enrol(&self.store(), code, move |n| {
+            retries.try_set(n);
+        })
+        .await?;
         self.notify_changed();
         self.scheduler.request();
         Ok(credentials)
+    }
+
+    /// Marks an alert passed on (or takes the mark back); the next sync reports it.
+    pub async fn mark_passed_on(self, id: i64, passed_on: bool) -> Result<(), StoreError> {
+        field_alerts::mark_passed_on(&self.store(), id, passed_on).await?;
+        self.notify_changed();
+        self.scheduler.request();
+        Ok(())
     }
 
     /// Keeps [`AppContext::online`] true to the browser's connection.
@@ -215,6 +246,7 @@ fn take_in(
         changed.update(|n| *n = n.wrapping_add(1));
     }
     if let Ok(outcome) = result {
+        announce(&outcome.new_alerts);
         // Every answer carries the window; readers hear of it only when it changed.
         if let Some(window) = outcome.edit_window
             && window != edit_window.get_untracked()
@@ -225,6 +257,40 @@ fn take_in(
             codebook.set(new.clone());
         }
     }
+}
+
+/// A system notification for each alert this phone had not held, when the worker allowed
+/// them: in the worker's language, one per alert.
+fn announce(new: &[peerpulse_core::field_alert::PublishedAlert]) {
+    if new.is_empty() || !crate::notification::allowed() {
+        return;
+    }
+    let language = worker_language();
+    for alert in new {
+        let title = format!("Alert: {}", alert.content.kind.label());
+        let body = alert
+            .content
+            .message_in(&language)
+            .unwrap_or_default()
+            .to_owned();
+        let tag = format!("peerpulse-alert-{}", alert.id);
+        leptos::task::spawn_local(async move {
+            crate::notification::show(&title, &body, &tag).await;
+        });
+    }
+}
+
+/// The worker's language: the browser's for now (the languages issue gives a choice).
+pub fn worker_language() -> peerpulse_core::field_alert::Language {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .and_then(|tag| {
+            let primary = tag.split('-').next().unwrap_or_default().to_owned();
+            peerpulse_core::field_alert::Language::new(&primary).ok()
+        })
+        .unwrap_or_else(|| {
+            peerpulse_core::field_alert::Language::new("en").expect("en is a language")
+        })
 }
 
 /// Whether the browser says it is online (true when it cannot tell).

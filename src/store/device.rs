@@ -1,11 +1,12 @@
 //! This device's identity on the service and its sync position.
 
-use super::schema::META;
+use super::schema::{INSTALLATION, INSTALLATION_ID_KEY, META};
 use super::{Store, StoreError};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::encounter::EditWindow;
+use peerpulse_core::protocol::InstallationId;
 use peerpulse_core::usage::{FrequentSnapshot, Usage};
 use serde::{Deserialize, Serialize};
 
@@ -34,8 +35,56 @@ pub struct SyncState {
     pub clock: u64,
     /// Every change up to this version is settled on the service.
     pub acked_through: u64,
+    /// Every change up to this version left the phone in a request (its answer may have been
+    /// lost); at least `acked_through`. Older phones stored none.
+    #[serde(default)]
+    pub sent_through: u64,
     /// When the last sync finished (RFC 3339), if ever.
     pub last_synced_at: Option<String>,
+}
+
+/// Where the counts of one change stand, as far as this phone knows from the service's acks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Receipt {
+    /// Not sent yet: only this phone has them.
+    OnPhone,
+    /// Sent, and the service has not confirmed them yet.
+    Sent,
+    /// The service confirmed it counted them.
+    Counted,
+}
+
+impl Receipt {
+    /// The words under an entry.
+    pub fn text(self) -> &'static str {
+        match self {
+            Self::OnPhone => "On this phone: not sent yet",
+            Self::Sent => "Sent: waiting for the service to confirm",
+            Self::Counted => "Counted by the service",
+        }
+    }
+
+    /// A short stable name, for styles and tests.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::OnPhone => "on-phone",
+            Self::Sent => "sent",
+            Self::Counted => "counted",
+        }
+    }
+}
+
+impl SyncState {
+    /// Where the counts of the change made at device clock `version` stand.
+    pub fn receipt(&self, version: u64) -> Receipt {
+        if version <= self.acked_through {
+            Receipt::Counted
+        } else if version <= self.sent_through {
+            Receipt::Sent
+        } else {
+            Receipt::OnPhone
+        }
+    }
 }
 
 /// One meta record, if stored.
@@ -75,9 +124,53 @@ pub async fn save_credentials(store: &Store, credentials: &Credentials) -> Resul
     write(store, CREDENTIALS_KEY, credentials).await
 }
 
+/// A new random installation id (128 bits from WebCrypto); the schema upgrade makes the one
+/// this installation keeps.
+pub(crate) fn new_installation_id() -> Result<InstallationId, String> {
+    let bytes = super::crypto::random_bytes(16).map_err(|e| e.to_string())?;
+    let bytes: [u8; 16] = bytes
+        .try_into()
+        .expect("random_bytes gives the length asked for");
+    Ok(InstallationId::from_random(bytes))
+}
+
+/// This installation's id, sent with every enrolment so a retry after a lost answer gets the
+/// same device and token.
+pub async fn installation_id(store: &Store) -> Result<InstallationId, StoreError> {
+    let tx = store.db().transaction(INSTALLATION).build()?;
+    let raw: Option<String> = tx
+        .object_store(INSTALLATION)?
+        .get(INSTALLATION_ID_KEY)
+        .serde()?
+        .await?;
+    let raw = raw.ok_or_else(|| StoreError::Corrupt("no installation id".to_owned()))?;
+    InstallationId::new(&raw).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 /// The current sync state (all zero on a new phone).
 pub async fn sync_state(store: &Store) -> Result<SyncState, StoreError> {
     Ok(read(store, SYNC_STATE_KEY).await?.unwrap_or_default())
+}
+
+/// Records that every change up to `through` is leaving the phone in a request now, so an
+/// entry can say "sent" when the answer is lost. Only moves forward, and never beyond the
+/// clock.
+pub async fn record_sent(store: &Store, through: u64) -> Result<SyncState, StoreError> {
+    let tx = store
+        .db()
+        .transaction(META)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let meta = tx.object_store(META)?;
+    let mut state: SyncState = meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default();
+    state.sent_through = state.sent_through.max(through.min(state.clock));
+    meta.put(&state)
+        .with_key(SYNC_STATE_KEY)
+        .without_key_type()
+        .serde()?
+        .await?;
+    tx.commit().await?;
+    Ok(state)
 }
 
 /// Records that the service has settled every change up to `through`, at `now` (RFC 3339).
@@ -99,6 +192,7 @@ pub async fn record_ack(store: &Store, through: u64, now: &str) -> Result<SyncSt
         )));
     }
     state.acked_through = state.acked_through.max(through);
+    state.sent_through = state.sent_through.max(state.acked_through);
     state.last_synced_at = Some(now.to_owned());
     meta.put(&state)
         .with_key(SYNC_STATE_KEY)

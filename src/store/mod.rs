@@ -4,6 +4,7 @@ pub mod buckets;
 pub mod crypto;
 pub mod device;
 pub mod encounters;
+pub mod field_alerts;
 pub mod lock;
 pub mod note_outbox;
 pub mod persistence;

@@ -6,6 +6,11 @@
 //!   Version 1 records that do not read as encounters are moved, untouched, to `unreadable`.
 //! - v3: `note_outbox`: insight notes the worker offered for the brief, until the service
 //!   has them.
+//! - v4: `installation`: this installation's random id, made once here, in the upgrade's
+//!   one exclusive transaction, so two tabs opening together cannot make two; enrolment
+//!   sends it, so a retry after a lost answer gets the same device.
+//! - v5: `field_alerts`: the organization's alerts up now, replaced by each sync, shown
+//!   offline until they expire.
 
 use super::encounters::{EntryRecord, StoredEncounter};
 use indexed_db_futures::database::Database;
@@ -25,6 +30,12 @@ pub const UNREADABLE: &str = "unreadable";
 /// Offered insight notes waiting to be sent, keyed by their entry's `id`. Plain even with a
 /// PIN: they are meant to leave the phone, and go even while it is locked.
 pub const NOTE_OUTBOX: &str = "note_outbox";
+/// This installation's id under the key [`INSTALLATION_ID_KEY`] (out-of-line keys).
+pub const INSTALLATION: &str = "installation";
+/// The key of the installation id in [`INSTALLATION`].
+pub const INSTALLATION_ID_KEY: &str = "id";
+/// The organization's alerts kept on the phone, keyed by `id`.
+pub const FIELD_ALERTS: &str = "field_alerts";
 /// Index of entries by local day.
 pub const BY_DAY: &str = "by_day";
 /// Index by device clock version (entries and buckets).
@@ -34,7 +45,7 @@ pub const BY_VERSION: &str = "by_version";
 const V1_ENCOUNTERS: &str = "encounters";
 
 /// The schema version this build expects. Every increase adds one arm to [`migrate`].
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 5;
 
 /// Opens the database, running every migration from its stored version up to [`VERSION`],
 /// all in the browser's one upgrade transaction: an upgrade lands whole or not at all.
@@ -88,7 +99,21 @@ async fn migrate(db: &Database, version: u32) -> indexed_db_futures::Result<()> 
                 .with_key_path(KeyPath::One("id"))
                 .build()?;
         }
-        _ => {}
+        4 => {
+            let installation = db.create_object_store(INSTALLATION).build()?;
+            let id = super::device::new_installation_id()
+                .map_err(|e| indexed_db_futures::error::Error::from(JsValue::from_str(&e)))?;
+            installation
+                .put(id.as_str())
+                .with_key(INSTALLATION_ID_KEY)
+                .await?;
+        }
+        5 => {
+            db.create_object_store(FIELD_ALERTS)
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+        }
+        unknown => unreachable!("no migration to schema version {unknown}"),
     }
     Ok(())
 }

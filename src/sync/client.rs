@@ -4,8 +4,11 @@ use crate::json;
 use crate::service_http::{self, Answer, acknowledgement, answer};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::encounter::EncounterId;
+use peerpulse_core::field_alert::PublishedAlert;
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH, NoteOffer, NoteOfferAnswer};
-use peerpulse_core::org_api::MY_OVERSIGHT_PATH;
+use peerpulse_core::org_api::{
+    AlertReceipts, CURRENT_FIELD_ALERTS_PATH, FIELD_ALERT_RECEIPTS_PATH, MY_OVERSIGHT_PATH,
+};
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::period::Period;
 use peerpulse_core::protocol::{
@@ -43,6 +46,14 @@ pub enum ServiceError {
     /// The answer could not be understood (for example an old service version).
     #[error("The service's answer could not be read ({0}). Try again later or update the app.")]
     BadAnswer(String),
+}
+
+impl ServiceError {
+    /// Whether trying again by itself later may succeed (no signal, a busy or failing service),
+    /// rather than needing the worker.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Offline | Self::Busy | Self::Server(_))
+    }
 }
 
 fn bearer(builder: RequestBuilder, token: &str) -> RequestBuilder {
@@ -158,6 +169,31 @@ pub async fn alerts(token: &str, period: Period) -> Result<AlertsResponse, Servi
 /// same published counts, and whether it is flagged as quiet.
 pub async fn my_week(token: &str) -> Result<OversightResponse, ServiceError> {
     read(bearer(Request::get(MY_OVERSIGHT_PATH), token).send().await).await
+}
+
+/// The alerts the organization has up now for this phone.
+pub async fn current_field_alerts(token: &str) -> Result<Vec<PublishedAlert>, ServiceError> {
+    read(
+        bearer(Request::get(CURRENT_FIELD_ALERTS_PATH), token)
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// Tells the service which alerts this phone holds and which its worker passed on.
+pub async fn report_field_alerts(
+    token: &str,
+    receipts: &AlertReceipts,
+) -> Result<(), ServiceError> {
+    let response = with_json(
+        bearer(Request::post(FIELD_ALERT_RECEIPTS_PATH), token),
+        receipts,
+    )?
+    .send()
+    .await
+    .map_err(|_| ServiceError::Offline)?;
+    from_answer(acknowledgement(response).await)
 }
 
 async fn read<T: DeserializeOwned>(

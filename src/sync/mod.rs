@@ -4,11 +4,13 @@ pub mod client;
 pub mod scheduler;
 
 use crate::store::device::{self, Credentials};
-use crate::store::{Store, StoreError, buckets, note_outbox};
+use crate::store::{Store, StoreError, buckets, field_alerts, note_outbox};
 use client::ServiceError;
+use peerpulse_core::backoff::Backoff;
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::enrolment::EnrolmentCode;
+use peerpulse_core::field_alert::{PublishedAlert, kept};
 use peerpulse_core::field_notes::NoteChange;
 use peerpulse_core::protocol::{EnrolRequest, Rejection, SyncRequest};
 
@@ -49,15 +51,41 @@ pub struct SyncOutcome {
     pub notes_withdrawn: u32,
     /// Why the service refused offered notes (each stays on the phone with its entry).
     pub notes_refused: Vec<String>,
+    /// Alerts from the organization this phone had not held before (all kept alerts are
+    /// already stored).
+    pub new_alerts: Vec<PublishedAlert>,
 }
 
 /// Enrols this phone with a code and keeps the credentials.
-pub async fn enrol(store: &Store, code: EnrolmentCode) -> Result<Credentials, SyncError> {
-    let answer = client::enrol(&EnrolRequest {
+///
+/// The request carries this installation's id, so when an answer is lost on the way (a cut
+/// link, a timeout) asking again gets the same device and token: it asks again by itself with
+/// the sync backoff (cut short when the network comes back) for as long as there is no answer, calling `retrying` with the number of
+/// failed tries before each wait. A refusal (a used, unknown or expired code) ends it.
+pub async fn enrol(
+    store: &Store,
+    code: EnrolmentCode,
+    retrying: impl Fn(u32),
+) -> Result<Credentials, SyncError> {
+    let request = EnrolRequest {
         code,
-        installation_id: None,
-    })
-    .await?;
+        installation_id: Some(device::installation_id(store).await?),
+    };
+    let mut failures = 0u32;
+    let answer = loop {
+        match client::enrol(&request).await {
+            Ok(answer) => break answer,
+            Err(e) if e.is_transient() => {
+                failures = failures.saturating_add(1);
+                retrying(failures);
+                crate::clock::sleep_unless_online(
+                    Backoff::SYNC.delay(failures, js_sys::Math::random()),
+                )
+                .await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
     let credentials = Credentials {
         device_id: answer.device_id,
         token: answer.token,
@@ -95,7 +123,23 @@ pub async fn sync_now(store: &Store, now: impl Fn() -> String) -> Result<SyncOut
         }
         note_outbox::done(store, &change).await?;
     }
+    outcome.new_alerts = take_field_alerts(store, &credentials).await?;
     Ok(outcome)
+}
+
+/// Keeps exactly the alerts the organization has up now, then reports what this phone holds
+/// and what its worker passed on (marks made offline go now). Returns the new ones.
+async fn take_field_alerts(
+    store: &Store,
+    credentials: &Credentials,
+) -> Result<Vec<PublishedAlert>, SyncError> {
+    let current = client::current_field_alerts(&credentials.token).await?;
+    let new = field_alerts::replace(store, &kept(current, chrono::Utc::now())).await?;
+    let receipts = field_alerts::receipts(store).await?;
+    if !receipts.received.is_empty() {
+        client::report_field_alerts(&credentials.token, &receipts).await?;
+    }
+    Ok(new)
 }
 
 /// Sends every bucket changed since the last ack, in bounded batches, recording each ack.
@@ -118,6 +162,12 @@ async fn send_buckets(
             buckets: batch,
             codebook_version,
         };
+        // Offline, the browser keeps the request from leaving: only a try with a network can
+        // be "sent" with its answer lost.
+        if !request.buckets.is_empty() && web_sys::window().is_some_and(|w| w.navigator().on_line())
+        {
+            device::record_sent(store, request.through()).await?;
+        }
         let answer = client::push(&credentials.token, &request).await?;
         if answer.acked_through < request.through() {
             // Without this the loop would send the same batch forever.

@@ -7,7 +7,6 @@
 //! request it made was ignored because a sync was running, and it waited for the five-minute
 //! timer. Now that request marks the running sync to go round once more.
 
-use super::client::ServiceError;
 use super::{SyncError, SyncOutcome};
 use crate::job::Job;
 use leptos::prelude::*;
@@ -122,8 +121,5 @@ impl Scheduler {
 
 /// Failures worth retrying by themselves; the others need the worker (enrol again).
 fn retryable(error: &SyncError) -> bool {
-    matches!(
-        error,
-        SyncError::Service(ServiceError::Offline | ServiceError::Busy | ServiceError::Server(_))
-    )
+    matches!(error, SyncError::Service(e) if e.is_transient())
 }

@@ -11,6 +11,7 @@ mod audit;
 mod capture;
 mod changes;
 mod codebook;
+mod field_alerts;
 mod glance;
 mod indicators;
 mod live_trends;
@@ -161,6 +162,7 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         ("capture", "Captured per phone", may_oversee),
         ("phones", "Phones", may_oversee),
         ("notes", "Notes to review", may_review),
+        ("field-alerts", "Alerts to workers", may_review),
         ("codebook", "Codebook", may_edit),
         ("indicators", "Indicators", may_edit),
         ("people", "People", may_manage),
@@ -188,6 +190,7 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         <LiveTrends />
         {may_oversee.then(|| view! { <Capture /> <Phones info=info.clone() /> })}
         {may_review.then(|| view! { <NotesReview info=info.clone() /> })}
+        {may_review.then(|| view! { <field_alerts::FieldAlerts info=info.clone() /> })}
         {may_edit.then(|| view! { <CodebookEditor info=info.clone() /> })}
         {may_manage.then(|| view! { <People info=info.clone() /> })}
         {may_audit.then(|| view! { <audit::AuditLog /> })}

@@ -1,6 +1,7 @@
-//! The worker's main screen: sync status, the encounter form, today's entries.
+//! The worker's main screen: the organization's alerts, sync status, the encounter form, today's entries.
 
 use crate::components::encounter_form::EncounterForm;
+use crate::components::field_alert_card::FieldAlerts;
 use crate::components::storage_status::StorageStatus;
 use crate::components::sync_panel::SyncPanel;
 use crate::components::today_list::TodayList;
@@ -10,6 +11,7 @@ use leptos::prelude::*;
 #[component]
 pub fn CapturePage() -> impl IntoView {
     view! {
+        <FieldAlerts />
         <SyncPanel />
         <EncounterForm />
         <TodayList />

@@ -2,6 +2,7 @@
 //! the link (after the `#`, so the code never reaches server logs).
 
 use crate::address::fragment;
+use crate::components::sync_panel::Connecting;
 use crate::job::Job;
 use crate::state::use_app;
 use leptos::prelude::*;
@@ -14,11 +15,12 @@ pub fn EnrolPage() -> impl IntoView {
     let app = use_app();
     // Enrols once, when the page opens.
     let outcome = Job::new();
+    let retries = RwSignal::new(0u32);
     outcome.start(async move {
         let code: EnrolmentCode = fragment().parse().map_err(|_| {
             "This link holds no valid enrolment code. Type the code from your manager on the Log screen instead.".to_owned()
         })?;
-        app.enrol(code).await.map_err(|e| e.to_string())
+        app.enrol(code, retries).await.map_err(|e| e.to_string())
     });
     view! {
         <section aria-labelledby="enrol-heading">
@@ -26,7 +28,7 @@ pub fn EnrolPage() -> impl IntoView {
                 {move || {
                     outcome
                         .value()
-                        .map_or_else(|| view! { <p role="status">"Connecting…"</p> }.into_any(), |result| match result {
+                        .map_or_else(|| view! { <Connecting retries /> }.into_any(), |result| match result {
                             Ok(credentials) => view! {
                                 <p role="status" class="status saved">
                                     {format!("This phone is connected to {}. It syncs by itself from now on.", credentials.org_name)}
