@@ -139,8 +139,6 @@ test("Background Sync is registered, and its wake-up makes the page sync", async
     "peerpulse-demo",
     "--data-dir",
     process.env.PEERPULSE_DATA_DIR!,
-    "--org",
-    "peerpulse-demo",
   ]).toString();
   const code = /([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(printed)![1];
   await page.getByLabel("Enrolment code from your manager").fill(code);
