@@ -29,10 +29,11 @@ pub fn new_encounter_id() -> EncounterId {
 
 /// Waits `delay` (a browser timer), or less if the network comes back meanwhile (the
 /// window's `online` event): a retry after lost signal need not wait out its backoff.
-pub async fn sleep_unless_online(delay: std::time::Duration) {
+/// Returns whether the network coming back ended the wait.
+pub async fn sleep_unless_online(delay: std::time::Duration) -> bool {
     let millis = i32::try_from(delay.as_millis()).unwrap_or(i32::MAX);
     let Some(window) = web_sys::window() else {
-        return;
+        return false;
     };
     let woken = std::rc::Rc::new(std::cell::RefCell::new(None::<js_sys::Function>));
     let keep = woken.clone();
@@ -41,8 +42,12 @@ pub async fn sleep_unless_online(delay: std::time::Duration) {
         let _ = window.add_event_listener_with_callback("online", &resolve);
         *keep.borrow_mut() = Some(resolve);
     });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    // The timer resolves with nothing, the event with itself.
+    let online = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .is_ok_and(|v| !v.is_undefined());
     if let Some(resolve) = woken.borrow_mut().take() {
         let _ = window.remove_event_listener_with_callback("online", &resolve);
     }
+    online
 }

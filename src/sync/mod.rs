@@ -78,10 +78,12 @@ pub async fn enrol(
             Err(e) if e.is_transient() => {
                 failures = failures.saturating_add(1);
                 retrying(failures);
-                crate::clock::sleep_unless_online(
-                    Backoff::SYNC.delay(failures, js_sys::Math::random()),
-                )
-                .await;
+                let delay = Backoff::SYNC.delay(failures, js_sys::Math::random());
+                // The network came back: the backoff starts over, so a try that raced the
+                // network coming up is followed by another within seconds.
+                if crate::clock::sleep_unless_online(delay).await {
+                    failures = 0;
+                }
             }
             Err(e) => return Err(e.into()),
         }

@@ -74,8 +74,11 @@ impl Scheduler {
         self.job.start(async move {
             let mut result = run().await;
             // Requests made while this sync ran: once more, at once. A failed sync is left
-            // to the retry with backoff.
-            while result.is_ok() && again.try_update_value(std::mem::take) == Some(true) {
+            // to the retry with backoff, except one that found no credentials: the request
+            // then came from the enrolment that just gave them, and nothing else would retry.
+            while matches!(result, Ok(_) | Err(SyncError::NotEnrolled))
+                && again.try_update_value(std::mem::take) == Some(true)
+            {
                 result = run().await;
             }
             result
