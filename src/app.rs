@@ -39,7 +39,17 @@ pub fn App() -> impl IntoView {
             </header>
             <main id="main">
                 {move || match opened.value() {
-                    None => view! { <OpeningStorage /> }.into_any(),
+                    // Routes even while storage opens: a tap on the nav then still moves the
+                    // address (the router writes it only once a route answers), so the page it
+                    // shows and a reload agree.
+                    None => {
+                        view! {
+                            <Routes fallback=OpeningStorage>
+                                <Route path=path!("/*any") view=OpeningStorage />
+                            </Routes>
+                        }
+                            .into_any()
+                    }
                     Some(Ok(opened)) => view! { <Ready opened /> }.into_any(),
                     Some(Err(e)) => {
                         view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any()

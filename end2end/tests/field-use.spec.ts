@@ -393,3 +393,34 @@ test("the log screen reads at 320 px: nothing wider than the screen", async ({ p
   await expect(page.getByTestId("problems")).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 });
+
+test("a tap on the nav while storage is still opening moves the address too, so a reload stays on that page", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
+  // Another tab holds the phone's database open at an older version and does not let go, so
+  // this tab's upgrade waits: the app sits at "Opening storage…" for as long as the test likes.
+  const holder = await context.newPage();
+  await holder.goto(`${url()}/manifest.webmanifest`);
+  await holder.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open("peerpulse", 1);
+        open.onsuccess = () => {
+          (window as unknown as { held: IDBDatabase }).held = open.result;
+          resolve();
+        };
+        open.onerror = () => reject(open.error);
+      }),
+  );
+  const page = await context.newPage();
+  await page.goto(url());
+  await expect(page.getByText("Opening storage…")).toBeVisible();
+  await page.getByRole("link", { name: "Phone" }).tap();
+  await expect(page).toHaveURL(/\/phone$/);
+  await holder.evaluate(() => (window as unknown as { held: IDBDatabase }).held.close());
+  await expect(page.getByRole("heading", { name: "This phone" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "This phone" })).toBeVisible();
+  await context.close();
+});
