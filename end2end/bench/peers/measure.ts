@@ -6,8 +6,10 @@ import { CPU_SLOWDOWN, onPhone } from "../phone";
 
 /** An app measured by the peers bench. */
 export interface Contender {
-  /** Short key used in figure names and results. */
+  /** Short key used in results. */
   key: string;
+  /** Its name in figure names, the same from version to version so runs compare. */
+  name: string;
   /** What it is, with its version. */
   label: string;
   /** Selector of the form's free-text note field: the input every form here has. */

@@ -5,6 +5,7 @@ import type { Load } from "./measure";
 /** The measured loads of one app. */
 export interface Measured {
   key: string;
+  name: string;
   label: string;
   loads: Load[];
 }
@@ -89,7 +90,10 @@ export function timeline(load: Load, wasmCompileMs: number | null): string[] {
     before = m.at;
   }
   if (wasmCompileMs !== null) {
-    lines.push("", `WebAssembly.compile of the same .wasm from bytes in memory, on the phone's CPU: ${ms(wasmCompileMs)} ms (median): the compile's own CPU cost, apart from the download it overlaps.`);
+    lines.push(
+      "",
+      `WebAssembly.compile of the same .wasm from bytes in memory: ${ms(wasmCompileMs)} ms (median). The CPU slowdown throttles the page's main thread only and V8 compiles wasm on background threads, lazily (a function is compiled when first called, inside main()), so this is a lower bound of what a phone spends, not the phone's figure.`,
+    );
   }
   return lines;
 }
