@@ -166,8 +166,13 @@ enum Command {
     /// this build first), in one transaction; refused while a service runs on the SQLite
     /// database. Then start the service with DATABASE_URL set to the same URL.
     MigrateTo {
-        /// The target, a postgres:// URL (the database must exist and be empty).
-        #[arg(value_name = "POSTGRES_URL")]
+        /// The target, a postgres:// URL (the database must exist and be empty). It holds a
+        /// password: PEERPULSE_MIGRATE_TO_URL keeps it off the process list.
+        #[arg(
+            value_name = "POSTGRES_URL",
+            env = "PEERPULSE_MIGRATE_TO_URL",
+            hide_env_values = true
+        )]
         postgres_url: String,
     },
     /// Show an organization's settings, or change them.
@@ -466,7 +471,7 @@ async fn run(
             }
             say(
                 "Start the service with DATABASE_URL set to that URL and the same code-key file \
-                 (enrolment codes are stored under it); the SQLite database is left as it was.",
+                 (enrolment codes are stored under it); the SQLite database keeps its rows, as a way back.",
             );
         }
         Command::Settings {

@@ -398,7 +398,7 @@ async fn a_running_service_on_the_sqlite_database_is_refused() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(service.stdout.take().unwrap()).lines();
-    while let Some(line) = lines.next() {
+    for line in lines.by_ref() {
         if line.unwrap().starts_with("PeerPulse is running") {
             break;
         }
