@@ -279,24 +279,37 @@ pub fn report(
     period: Period,
 ) -> Report {
     let previous = period.previous();
+    // One published cell: a period at one site, or at every site (`None`), as trends
+    // publish it. Units are shown only beside the encounters they were handed out in (see
+    // `publish_cells`): twenty syringes given to one person are still one person.
+    let cell_at = |measure: &Measure, period: Period, site: Option<&Code>| {
+        let cells = cells_of(counts, period, site);
+        let published = |m: &Measure| cells.get(m).and_then(|cell| rule.publish(*cell));
+        match measure {
+            Measure::SupplyUnits(item) => {
+                published(&Measure::Supply(item.clone())).and_then(|_| published(measure))
+            }
+            _ => published(measure),
+        }
+    };
     let value_at = |indicator: &Indicator, period: Period, sites: &BTreeSet<Code>| {
         let Some(measure) = indicator.counted.measure() else {
-            return Some(phones.phones_active(period, sites));
+            // Phones active is exact: shown for every site only, and only when the period's
+            // encounters are published, so that it never tells a place or a period with a
+            // few encounters from one with none.
+            return (sites.is_empty() && cell_at(&Measure::Encounters, period, None).is_some())
+                .then(|| phones.phones_active(period, sites));
         };
-        let at: Vec<SiteCount> = counts
-            .iter()
-            .filter(|c| sites.is_empty() || sites.contains(&c.site))
-            .cloned()
-            .collect();
-        let cells = cells_of(&at, period, None);
-        let published = |m: &Measure| cells.get(m).and_then(|cell| rule.publish(*cell));
-        match &measure {
-            // Units are shown only beside the encounters they were handed out in (see
-            // `publish_cells`): twenty syringes given to one person are still one person.
-            Measure::SupplyUnits(item) => {
-                published(&Measure::Supply(item.clone())).and_then(|_| published(&measure))
-            }
-            _ => published(&measure),
+        match sites.len() {
+            0 => cell_at(&measure, period, None),
+            1 => cell_at(&measure, period, sites.first()),
+            // A set of sites is no cell of its own: with noise of its own, the sets with and
+            // without a small site would each give that site's count plus fresh noise, and
+            // enough of them average the noise away. It is the sum of what its sites publish.
+            _ => sites
+                .iter()
+                .filter_map(|site| cell_at(&measure, period, Some(site)))
+                .reduce(|a, b| a.saturating_add(b)),
         }
     };
     let value = |indicator: &Indicator, sites: &BTreeSet<Code>| Value {
