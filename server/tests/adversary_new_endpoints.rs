@@ -420,16 +420,23 @@ async fn one_phone_cannot_inflate_or_probe_an_alerts_reach() {
     )
     .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let status = receipts(
-        &server,
-        &phone,
-        json!({"received": [[id, u32::MAX], [draft_only.id, 1], [i64::MAX, 1], [-1, 1]]}),
-    )
-    .await;
-    assert!(
-        status == StatusCode::NO_CONTENT || status.is_client_error(),
-        "{status}"
-    );
+    // A version never published, a draft, alerts that do not exist: ignored or refused, never
+    // a failure of the service.
+    for odd in [
+        json!({"received": [[id, u32::MAX]]}),
+        json!({"received": [[id, i32::MAX]]}),
+        json!({"received": [[id, 2]]}),
+        json!({"received": [[draft_only.id, 1]]}),
+        json!({"received": [[i64::MAX, 1]]}),
+        json!({"received": [[-1, 1]]}),
+        json!({"passed_on": [i64::MAX, -1]}),
+    ] {
+        let status = receipts(&server, &phone, odd.clone()).await;
+        assert!(
+            status == StatusCode::NO_CONTENT || status.is_client_error(),
+            "{odd}: {status}"
+        );
+    }
     let too_many: Vec<Value> = (0..501).map(|_| json!([id, 1])).collect();
     assert_eq!(
         receipts(&server, &phone, json!({"received": too_many})).await,
@@ -539,4 +546,47 @@ async fn another_organization_neither_reads_nor_steps_an_alert() {
         .await
         .unwrap();
     assert_eq!(on_phone, json!([]));
+}
+
+/// Attack: a name spelled with Cyrillic look-alike letters (`Mаria Lоpez`, two Cyrillic letters
+/// that no worker can see) went out in an alert to every phone, while its Latin spelling is
+/// refused; against the service of 2026-11-30 it was drafted (201). Safe: the guard reads such
+/// letters as the Latin ones they show, in alerts as in notes.
+#[tokio::test]
+async fn a_name_in_look_alike_letters_does_not_go_out_in_an_alert() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let mia = server.person(org, Role::Manager, "mia").await;
+    for message in [
+        "Ask Maria Lopez at the van",
+        "Ask M\u{430}ria L\u{43E}pez at the van",
+        "Ask \u{39C}ARIA LOPEZ at the van",
+        "Ask for T\u{456}na near 12 M\u{430}in Street",
+    ] {
+        let mut body = alert();
+        body["messages"] = json!({"en": message});
+        let res = server
+            .call(Method::POST, "/api/v1/field-alerts", Some(&mia), Some(body))
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{message:?} went out"
+        );
+    }
+    let mut plain = alert();
+    plain["messages"] = json!({"ru": "Проверьте вещество. Не употребляйте в одиночку."});
+    let res = server
+        .call(
+            Method::POST,
+            "/api/v1/field-alerts",
+            Some(&mia),
+            Some(plain),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "a Russian message is kept"
+    );
 }
