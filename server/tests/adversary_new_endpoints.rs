@@ -665,3 +665,35 @@ async fn a_huge_indicator_book_is_refused_and_a_full_one_reports_without_holding
         started.elapsed()
     );
 }
+
+/// Attack: `POST /api/v1/audit/export` records whatever a viewer says they exported, with no
+/// limit: one viewer's script wrote 1,000 entries in 3.6 s (about 24 million a day), burying
+/// every other entry of the log many pages down and filling the disk. Safe: a person records at
+/// most a phone's request rate; the rest are answered 429 and not written.
+#[tokio::test]
+async fn a_viewer_cannot_flood_the_audit_log_with_export_records() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let vic = server.person(org, Role::Viewer, "vic").await;
+    let mut written = 0;
+    let mut refused = 0;
+    for _ in 0..300 {
+        let res = server
+            .call(
+                Method::POST,
+                "/api/v1/audit/export",
+                Some(&vic),
+                Some(json!({"what": "report_csv"})),
+            )
+            .await;
+        match res.status() {
+            StatusCode::NO_CONTENT => written += 1,
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("{other}"),
+        }
+    }
+    assert!(
+        written <= 200 && refused >= 100,
+        "{written} export records written, {refused} refused"
+    );
+}
