@@ -379,7 +379,8 @@ async fn listed(server: &TestServer, who: &Session) -> Vec<FieldAlertSummary> {
 
 /// Refused correctly: one phone cannot inflate an alert's reach past the threshold (repeating
 /// itself, claiming versions not yet published, passing on what it never received, reporting
-/// drafts), nor can a revoked phone, so reach below the threshold stays unshown.
+/// drafts), nor can a revoked phone, so reach below the threshold stays unshown. A receipt for
+/// version 4294967295 was answered 500 on PostgreSQL (its INTEGER column) before 2026-11-30.
 #[tokio::test]
 async fn one_phone_cannot_inflate_or_probe_an_alerts_reach() {
     let server = TestServer::start(None).await;
