@@ -323,6 +323,11 @@ pub async fn record_receipts(
     let now = now();
     let mut tx = db.begin().await?;
     for (alert, version) in &receipts.received {
+        // No alert reaches a version the store cannot hold (PostgreSQL's INTEGER): such a
+        // receipt is for nothing, like one for an alert that does not exist.
+        let Ok(version) = i32::try_from(*version) else {
+            continue;
+        };
         sqlx::query(
             "INSERT INTO field_alert_receipts (alert_id, device_id, version, received_at) \
              SELECT id, $1, $2, $3 FROM field_alerts \
@@ -332,7 +337,7 @@ pub async fn record_receipts(
              WHERE field_alert_receipts.version < excluded.version",
         )
         .bind(device_id)
-        .bind(i64::from(*version))
+        .bind(i64::from(version))
         .bind(&now)
         .bind(alert)
         .bind(org_id)
