@@ -63,7 +63,7 @@ test("a manager drafts, another approves, the phone shows the alert after sync i
   const summary = card.locator("summary");
   await expect(summary).toContainText("Drug supply");
   await expect(summary).toContainText(/until \d+ \w+/);
-  expect((await summary.boundingBox())!.height).toBeLessThan(60);
+  expect((await summary.boundingBox())!.height).toBeLessThan(80);
   await expect(card.getByRole("button", { name: "Share" })).toBeHidden();
   const form = page.getByRole("button", { name: "Save encounter" }).locator("xpath=ancestor::form");
   expect((await form.boundingBox())!.y).toBeLessThan(740 - 200);
@@ -181,13 +181,16 @@ test("the worker taps “Tell me when a new alert comes”, allows it, and the n
     )
     .toEqual(["Strong batch near the market: test your supply."]);
 
-  // Two alerts stack as two folded lines, at 360 px and at 320 px, above the Log form.
+  // Two alerts stack folded, above the Log form, at 360 and 320 px: kind and date on one line,
+  // the message's start on the next.
   for (const width of [360, 320]) {
     await page.setViewportSize({ width, height: 740 });
     const summaries = page.locator(".alert-card summary");
     await expect(summaries).toHaveCount(2);
     for (const summary of await summaries.all()) {
-      expect((await summary.boundingBox())!.height).toBeLessThan(60);
+      expect((await summary.boundingBox())!.height).toBeLessThan(80);
+      const headline = summary.locator(".alert-headline");
+      expect((await headline.boundingBox())!.width).toBeGreaterThan(width / 2);
     }
     const form = page.getByRole("button", { name: "Save encounter" }).locator("xpath=ancestor::form");
     expect((await form.boundingBox())!.y).toBeLessThan(740 - 200);

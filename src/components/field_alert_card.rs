@@ -134,8 +134,8 @@ fn AlertCard(
         pass_on::print();
     };
     let message_id = format!("alert-message-{id}");
-    // Folded to one line (kind, the message's start, the day it ends), so the Log form
-    // starts on the first screen; a tap opens the rest.
+    // Folded to its kind, the day it ends and the message's start, so the Log form starts on
+    // the first screen; a tap opens the rest.
     let toggled = move |ev: leptos::ev::Event| {
         let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
         opened.update(|o| {
