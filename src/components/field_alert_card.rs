@@ -22,6 +22,9 @@ pub fn FieldAlerts() -> impl IntoView {
     });
     // Which alert the print style turns into a poster.
     let printing = RwSignal::new(None::<i64>);
+    // Alerts opened from their one-line summary; they stay open when a sync redraws the list.
+    // (A short list: a set type would add its own code to the first load.)
+    let opened = RwSignal::new(Vec::<i64>::new());
     move || {
         alerts.value().map(|read| match read {
             Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
@@ -43,6 +46,7 @@ pub fn FieldAlerts() -> impl IntoView {
                                             language=language.clone()
                                             app
                                             printing
+                                            opened
                                         />
                                     }
                                 })
@@ -79,6 +83,7 @@ fn AlertCard(
     language: Language,
     app: AppContext,
     printing: RwSignal<Option<i64>>,
+    opened: RwSignal<Vec<i64>>,
 ) -> impl IntoView {
     let id = kept.id;
     let content = &kept.alert.content;
@@ -96,11 +101,8 @@ fn AlertCard(
         .map(|s| codebook.label(CodeList::Site, s).to_owned())
         .collect::<Vec<_>>()
         .join(", ");
-    let until = content
-        .expires_at
-        .with_timezone(&chrono::Local)
-        .format("%a %-d %b, %H:%M")
-        .to_string();
+    let expires = content.expires_at.with_timezone(&chrono::Local);
+    let until = expires.format("%a %-d %b, %H:%M").to_string();
     let text = share_text(&kept, &message, &sites, &until);
     let passed_on = RwSignal::new(kept.passed_on);
     let said = RwSignal::new(None::<String>);
@@ -132,6 +134,17 @@ fn AlertCard(
         pass_on::print();
     };
     let message_id = format!("alert-message-{id}");
+    // Folded to its kind, the day it ends and the message's start, so the Log form starts on
+    // the first screen; a tap opens the rest.
+    let toggled = move |ev: leptos::ev::Event| {
+        let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+        opened.update(|o| {
+            o.retain(|&other| other != id);
+            if open {
+                o.push(id);
+            }
+        });
+    };
     view! {
         <li
             class="alert-card"
@@ -139,6 +152,15 @@ fn AlertCard(
             data-kind=format!("{:?}", content.kind)
             data-alert-id=id.to_string()
         >
+            <details prop:open=move || opened.with(|o| o.contains(&id)) on:toggle=toggled>
+            <summary class="alert-summary">
+                <span class="alert-summary-kind">
+                    <span aria-hidden="true">"⚠ "</span>
+                    {content.kind.label()}
+                </span>
+                <span class="alert-headline" lang=lang.clone()>{message.clone()}</span>
+                <span class="alert-summary-until">{expires.format("until %-d %b").to_string()}</span>
+            </summary>
             <p class="alert-kind">
                 <span aria-hidden="true">"⚠ "</span>
                 {format!("{} · {}", content.kind.label(), content.verification.label())}
@@ -165,6 +187,7 @@ fn AlertCard(
                     "Print poster"
                 </button>
             </div>
+            </details>
             <p class="alert-said" role="status">{move || said.get().unwrap_or_default()}</p>
         </li>
     }

@@ -190,6 +190,10 @@ impl AppContext {
     /// Deletes an entry, takes back its counts, and has that synced.
     pub async fn delete(self, id: EncounterId) -> Result<StoredEncounter, StoreError> {
         let removed = encounters::delete(&self.store(), &id).await?;
+        // History shows the removal waiting at once, also offline, before any sync runs.
+        if let Ok(state) = device::sync_state(&self.store()).await {
+            self.sync_state.try_set(state);
+        }
         self.committed();
         Ok(removed)
     }

@@ -2,6 +2,7 @@
 
 use super::schema::{INSTALLATION, INSTALLATION_ID_KEY, META};
 use super::{Store, StoreError};
+use chrono::NaiveDate;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::codebook::Codebook;
@@ -41,6 +42,20 @@ pub struct SyncState {
     pub sent_through: u64,
     /// When the last sync finished (RFC 3339), if ever.
     pub last_synced_at: Option<String>,
+    /// Entries deleted whose removal the service has not settled yet, so History can say so
+    /// until it is counted. Older phones stored none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removals: Vec<Removal>,
+}
+
+/// A deleted entry's removal from the counts: only its day and the version of the delete
+/// (what the entry said went with it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removal {
+    /// The day the deleted entry was logged for.
+    pub day: NaiveDate,
+    /// The device clock value of the delete.
+    pub version: u64,
 }
 
 /// Where the counts of one change stand, as far as this phone knows from the service's acks.
@@ -64,6 +79,33 @@ impl Receipt {
         }
     }
 
+    /// The words under a corrected entry: where its correction stands.
+    pub fn correction_text(self) -> &'static str {
+        match self {
+            Self::OnPhone => "Correction on this phone: not sent yet",
+            Self::Sent => "Correction sent: waiting for the service to confirm",
+            Self::Counted => "Correction counted by the service",
+        }
+    }
+
+    /// The words for a deleted entry: where its removal from the counts stands.
+    pub fn removal_text(self) -> &'static str {
+        match self {
+            Self::OnPhone => "Deleted: the removal is on this phone, not sent yet",
+            Self::Sent => "Deleted: removal sent, waiting for the service to confirm",
+            Self::Counted => "Deleted: removal counted by the service",
+        }
+    }
+
+    /// The mark before the words.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Self::OnPhone => "○",
+            Self::Sent => "◐",
+            Self::Counted => "✓",
+        }
+    }
+
     /// A short stable name, for styles and tests.
     pub fn name(self) -> &'static str {
         match self {
@@ -84,6 +126,14 @@ impl SyncState {
         } else {
             Receipt::OnPhone
         }
+    }
+
+    /// The deletes whose removal the service has not counted yet, oldest first.
+    pub fn removals_waiting(&self) -> impl Iterator<Item = Removal> + '_ {
+        self.removals
+            .iter()
+            .copied()
+            .filter(|r| r.version > self.acked_through)
     }
 }
 
@@ -193,6 +243,8 @@ pub async fn record_ack(store: &Store, through: u64, now: &str) -> Result<SyncSt
     }
     state.acked_through = state.acked_through.max(through);
     state.sent_through = state.sent_through.max(state.acked_through);
+    let settled = state.acked_through;
+    state.removals.retain(|r| r.version > settled);
     state.last_synced_at = Some(now.to_owned());
     meta.put(&state)
         .with_key(SYNC_STATE_KEY)

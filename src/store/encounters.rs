@@ -2,7 +2,7 @@
 
 use super::buckets::{self, BucketRecord};
 use super::crypto::{SealedBox, Sealer};
-use super::device::{SYNC_STATE_KEY, SyncState, USAGE_KEY};
+use super::device::{Removal, SYNC_STATE_KEY, SyncState, USAGE_KEY};
 use super::note_outbox;
 use super::schema::{BUCKETS, BY_DAY, ENTRIES, META, NOTE_OUTBOX, UNREADABLE};
 use super::{Store, StoreError};
@@ -29,6 +29,9 @@ pub struct StoredEncounter {
     pub version: u64,
     /// When it was saved (RFC 3339, local time).
     pub saved_at: String,
+    /// Whether the worker corrected it since: its receipt then speaks of the correction.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub corrected: bool,
 }
 
 /// What an entry holds besides what the indexes need.
@@ -36,6 +39,9 @@ pub struct StoredEncounter {
 struct EntryBody {
     encounter: Encounter,
     saved_at: String,
+    /// Absent from entries saved before corrections were marked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    corrected: bool,
 }
 
 /// An entry's content, readable or sealed with the PIN key.
@@ -66,6 +72,7 @@ impl EntryRecord {
             content: Content::Plain(EntryBody {
                 encounter: stored.encounter.clone(),
                 saved_at: stored.saved_at.clone(),
+                corrected: stored.corrected,
             }),
         }
     }
@@ -107,6 +114,7 @@ impl EntryRecord {
             encounter: body.encounter,
             version: self.version,
             saved_at: body.saved_at,
+            corrected: body.corrected,
         })
     }
 
@@ -179,6 +187,7 @@ async fn try_commit(
             encounter: encounter.clone(),
             version: 0,
             saved_at: saved_at.to_owned(),
+            corrected: false,
         }),
         Edit::Replace(encounter) => Some(StoredEncounter {
             encounter: encounter.clone(),
@@ -187,6 +196,7 @@ async fn try_commit(
                 .as_ref()
                 .map(|b| b.saved_at.clone())
                 .unwrap_or_default(),
+            corrected: true,
         }),
         Edit::Delete(_) => None,
     };
@@ -212,6 +222,13 @@ async fn try_commit(
     let mut state: SyncState = meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default();
     state.clock += 1;
     let version = state.clock;
+    if let (Edit::Delete(_), Some(before)) = (edit, &before) {
+        // Shown in History until the service counts the removal.
+        state.removals.push(Removal {
+            day: before.encounter.day,
+            version,
+        });
+    }
 
     let bucket_store = tx.object_store(BUCKETS)?;
     for (key, change) in changes(
