@@ -44,5 +44,6 @@ pub mod phone_label;
 pub mod pin;
 pub mod privacy;
 pub mod protocol;
+pub mod retention;
 pub mod trend_view;
 pub mod usage;

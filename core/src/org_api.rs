@@ -531,3 +531,29 @@ mod tests {
         assert_eq!(ExportKind::parse("my diary"), None);
     }
 }
+
+/// `GET` an organization's settings (people signed in); `PUT` its retention (admins).
+pub const SETTINGS_PATH: &str = "/api/v1/settings";
+
+/// `GET /api/v1/settings` answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgSettings {
+    /// No published count is smaller.
+    pub threshold: u32,
+    /// Days back a worker may date, edit or delete an entry.
+    pub edit_window_days: u16,
+    /// Months each phone's own counts of a day are kept before they fold into the
+    /// organization's totals (`None`: kept always).
+    pub keep_phone_rows_months: Option<crate::retention::KeepPhoneRows>,
+    /// The last day folded so far: a sync of that day or an earlier one is answered "closed".
+    pub closed_through: Option<chrono::NaiveDate>,
+}
+
+/// `PUT /api/v1/settings` body: how long each phone's own counts are kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionUpdate {
+    /// Months to keep them (at least [`crate::retention::MIN_KEEP_MONTHS`]); `null` keeps
+    /// them always. Days already folded stay folded.
+    pub keep_phone_rows_months: Option<crate::retention::KeepPhoneRows>,
+}

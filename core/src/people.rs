@@ -32,6 +32,8 @@ pub enum Permission {
     ReviewNotes,
     /// Read the audit log: who signed in and changed what, from where.
     ReadAuditLog,
+    /// Change the organization's settings (how long per-phone counts are kept).
+    ChangeSettings,
 }
 
 impl Role {
@@ -64,9 +66,10 @@ impl Role {
     /// Whether this role may do `permission`.
     pub fn may(self, permission: Permission) -> bool {
         match permission {
-            Permission::ManagePeople | Permission::RevokePhones | Permission::ReadAuditLog => {
-                self == Self::Admin
-            }
+            Permission::ManagePeople
+            | Permission::RevokePhones
+            | Permission::ReadAuditLog
+            | Permission::ChangeSettings => self == Self::Admin,
             Permission::EnrolPhones | Permission::EditCodebook | Permission::ReviewNotes => {
                 matches!(self, Self::Admin | Self::Manager)
             }

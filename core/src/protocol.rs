@@ -227,6 +227,15 @@ pub struct SyncResponse {
     pub unchanged: u32,
     /// Buckets refused, each with its reason.
     pub rejected: Vec<Rejection>,
+    /// Buckets of days the organization has closed (see [`crate::retention`]): the service
+    /// keeps the count it had for each before the day closed and changed nothing. They are
+    /// settled like the rest (`acked_through` covers them), so the phone does not send them
+    /// again. Phones that predate closing ignore the field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closed: Vec<BucketKey>,
+    /// The last day the organization has closed, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_through: Option<NaiveDate>,
     /// The organization's current codebook version.
     pub codebook_version: u32,
     /// The organization's codebook, when it is newer than the phone's.

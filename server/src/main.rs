@@ -5,7 +5,8 @@ use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::org_api::AuditAction;
 use peerpulse_core::people::Role;
 use peerpulse_core::privacy::SuppressionThreshold;
-use peerpulse_server::db::{self, audit, devices, enrolment, orgs, people};
+use peerpulse_core::retention::KeepPhoneRows;
+use peerpulse_server::db::{self, audit, devices, enrolment, orgs, people, retention};
 use peerpulse_server::forwarded::{ForwardedHeader, TrustedProxies, TrustedProxy};
 use peerpulse_server::secrets::CodeKey;
 use peerpulse_server::{AppState, DEFAULT_PUBLIC_URL, serve};
@@ -187,7 +188,36 @@ enum Command {
         /// view follows it from its next read.
         #[arg(long)]
         threshold: Option<u32>,
+        /// Months each phone's own counts of a day are kept (at least 3) before they fold
+        /// into the organization's totals, or `always` (the default). Published figures do
+        /// not change; syncs of folded days are answered "closed".
+        #[arg(long, value_name = "MONTHS|always", value_parser = keep_phone_rows)]
+        keep_phone_rows: Option<KeepChoice>,
     },
+    /// Fold per-phone counts older than the organization's setting into its totals now (the
+    /// service does it every hour).
+    Fold {
+        #[command(flatten)]
+        org: OrgChoice,
+    },
+}
+
+/// What `settings --keep-phone-rows` sets.
+#[derive(Clone, Copy, Debug)]
+struct KeepChoice(Option<KeepPhoneRows>);
+
+/// Reads `always` or a number of months.
+fn keep_phone_rows(text: &str) -> Result<KeepChoice, String> {
+    if text.trim().eq_ignore_ascii_case("always") {
+        return Ok(KeepChoice(None));
+    }
+    let months: u16 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is neither a number of months nor `always`"))?;
+    KeepPhoneRows::months(months)
+        .map(|keep| KeepChoice(Some(keep)))
+        .map_err(|e| e.to_string())
 }
 
 /// Which organization a management command acts on.
@@ -478,6 +508,7 @@ async fn run(
             org,
             edit_window_days,
             threshold,
+            keep_phone_rows,
         } => {
             let (pool, org) = chosen_org(location, &org).await?;
             if let Some(days) = edit_window_days {
@@ -486,6 +517,9 @@ async fn run(
             }
             if let Some(threshold) = threshold {
                 orgs::set_threshold(&pool, org, SuppressionThreshold::new(threshold)?).await?;
+            }
+            if let Some(KeepChoice(keep)) = keep_phone_rows {
+                retention::set_keep_phone_rows(&pool, org, keep).await?;
             }
             let current = orgs::get(&pool, org)
                 .await?
@@ -501,6 +535,28 @@ async fn run(
                 current.threshold.get()
             ));
             say(&format!("Codebook version: {}", current.codebook.version));
+            say(&match current.keep_phone_rows {
+                Some(keep) => format!(
+                    "Per-phone counts: kept {} months, then folded into the organization's totals",
+                    keep.get()
+                ),
+                None => "Per-phone counts: kept always".to_owned(),
+            });
+            if let Some(day) = current.closed_through {
+                say(&format!("Closed through: {day} (per-phone counts folded)"));
+            }
+        }
+        Command::Fold { org } => {
+            let (pool, org) = chosen_org(location, &org).await?;
+            match retention::fold(&pool, org, chrono::Utc::now().date_naive()).await? {
+                Some(folded) => say(&format!(
+                    "Folded {} per-phone rows: days through {} are closed.",
+                    folded.rows, folded.closed_through
+                )),
+                None => say(
+                    "This organization keeps per-phone counts always: nothing to fold (see `settings --keep-phone-rows`).",
+                ),
+            }
         }
     }
     Ok(())

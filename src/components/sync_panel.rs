@@ -178,6 +178,12 @@ fn outcome_text(outcome: &SyncOutcome) -> String {
                 .join("; ")
         ));
     }
+    if !outcome.closed.is_empty() {
+        said.push(format!(
+            "{} for days your organization has closed stay as the service counted them before.",
+            count(outcome.closed.len() as u64, "count", "counts")
+        ));
+    }
     if outcome.notes_sent > 0 {
         said.push(format!(
             "{} offered for the trend brief.",

@@ -8,12 +8,14 @@ use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::protocol::InstallationId;
+use peerpulse_core::retention::KeepEntries;
 use peerpulse_core::usage::{FrequentSnapshot, Usage};
 use serde::{Deserialize, Serialize};
 
 const CREDENTIALS_KEY: &str = "credentials";
 const CODEBOOK_KEY: &str = "codebook";
 const EDIT_WINDOW_KEY: &str = "edit-window";
+const KEEP_ENTRIES_KEY: &str = "keep-entries";
 pub(crate) const USAGE_KEY: &str = "usage";
 const FREQUENT_KEY: &str = "frequent";
 pub(crate) const SYNC_STATE_KEY: &str = "sync";
@@ -162,6 +164,17 @@ async fn write<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<(), 
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// How long this phone keeps entries whose counts the service confirmed (the worker's
+/// choice; kept always until they choose).
+pub async fn keep_entries(store: &Store) -> Result<KeepEntries, StoreError> {
+    Ok(read(store, KEEP_ENTRIES_KEY).await?.unwrap_or_default())
+}
+
+/// Keeps the worker's choice of how long entries stay once counted.
+pub async fn save_keep_entries(store: &Store, keep: KeepEntries) -> Result<(), StoreError> {
+    write(store, KEEP_ENTRIES_KEY, &keep).await
 }
 
 /// The stored credentials, if this phone is enrolled.

@@ -477,3 +477,53 @@ pub async fn unreadable(store: &Store) -> Result<u32, StoreError> {
 pub async fn waiting(store: &Store, acked_through: u64) -> Result<u32, StoreError> {
     super::changed_after(store, ENTRIES, acked_through).await
 }
+
+/// Deletes the entries that `keep` lets go on `today`: older than it allows, every change of
+/// them confirmed by the service, and no change of their insight note still waiting. Their
+/// counts stay in this phone's buckets as they are, so nothing the phone sent or will send
+/// changes. Runs in one transaction, reading the acknowledgement inside it, so an entry
+/// changed meanwhile is never dropped. Entries stay readable by day and version while sealed,
+/// so this works with the phone locked. Returns how many went.
+pub async fn drop_counted(
+    store: &Store,
+    keep: peerpulse_core::retention::KeepEntries,
+    today: NaiveDate,
+) -> Result<u32, StoreError> {
+    let Some(days) = keep.days() else {
+        return Ok(0);
+    };
+    let Some(kept_from) = today.checked_sub_days(chrono::Days::new(days)) else {
+        return Ok(0);
+    };
+    let tx = store
+        .db()
+        .transaction([ENTRIES, META, NOTE_OUTBOX])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let state: SyncState = tx
+        .object_store(META)?
+        .get(SYNC_STATE_KEY)
+        .serde()?
+        .await?
+        .unwrap_or_default();
+    let entry_store = tx.object_store(ENTRIES)?;
+    let outbox = tx.object_store(NOTE_OUTBOX)?;
+    let older: Vec<EntryRecord> = entry_store
+        .index(BY_DAY)?
+        .get_all::<EntryRecord>()
+        .with_query::<String, _>(KeyRange::UpperBound(kept_from.to_string(), true))
+        .serde()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    let mut dropped = 0u32;
+    for record in older {
+        if keep.drops(record.day, record.version, state.acked_through, today)
+            && !note_outbox::holds(&outbox, &record.id).await?
+        {
+            entry_store.delete(record.id.as_str()).primitive()?.await?;
+            dropped += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(dropped)
+}

@@ -99,8 +99,10 @@ impl ActivePhones {
         to: NaiveDate,
     ) -> Result<Self, DbError> {
         let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT DISTINCT device_id, day, site FROM device_buckets \
-             WHERE org_id = $1 AND dimension = $2 AND count > 0 AND day >= $3 AND day <= $4",
+            "SELECT device_id, day, site FROM device_buckets \
+             WHERE org_id = $1 AND dimension = $2 AND count > 0 AND day >= $3 AND day <= $4 \
+             UNION SELECT device_id, day, site FROM folded_presence \
+             WHERE org_id = $1 AND dimension = $2 AND day >= $3 AND day <= $4",
         )
         .bind(org_id)
         .bind(Dimension::Encounters.as_str())

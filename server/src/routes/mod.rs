@@ -13,6 +13,7 @@ mod oversight;
 mod pwa;
 mod reports;
 mod sessions;
+mod settings;
 mod sync;
 mod trends;
 mod users;
@@ -29,7 +30,7 @@ use peerpulse_core::org_api::{
     AUDIT_EXPORT_PATH, AUDIT_PATH, CODEBOOK_PATH, CURRENT_FIELD_ALERTS_PATH, DEVICES_PATH,
     DHIS2_EXPORT_PATH, ENROLMENT_CODES_PATH, FIELD_ALERT_RECEIPTS_PATH, FIELD_ALERTS_PATH,
     INDICATORS_PATH, MY_OVERSIGHT_PATH, OVERSIGHT_PATH, PASSWORD_RESET_PATH, REPORTS_PATH,
-    SESSION_PATH, USERS_PATH, WELCOME_PATH,
+    SESSION_PATH, SETTINGS_PATH, USERS_PATH, WELCOME_PATH,
 };
 use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
@@ -105,6 +106,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route(NOTES_PATH, get(notes::list).post(notes::offer))
         .route(AUDIT_PATH, get(audit::list))
+        .route(
+            SETTINGS_PATH,
+            get(settings::settings).put(settings::set_retention),
+        )
         .route(AUDIT_EXPORT_PATH, post(audit::record_export))
         .route(&format!("{NOTES_PATH}/{{id}}/review"), post(notes::review))
         .route(

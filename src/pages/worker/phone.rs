@@ -1,6 +1,7 @@
-//! This phone's own settings and figures: the PIN lock for shared phones, and the week's
-//! capture its managers see, shown to the worker too.
+//! This phone's own settings and figures: the PIN lock for shared phones, how long counted
+//! entries stay, and the week's capture its managers see, shown to the worker too.
 
+use super::keep_entries::KeepEntriesChoice;
 use crate::components::phone_week::{Reader, status, week_cell, week_heading};
 use crate::job::Job;
 use crate::state::use_app;
@@ -135,6 +136,7 @@ pub fn PhonePage() -> impl IntoView {
                 Ok(done) => view! { <p class="status saved" role="status">{done}</p> }.into_any(),
                 Err(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
             })}
+            <KeepEntriesChoice />
             <YourWeek />
         </section>
     }
