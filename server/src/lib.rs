@@ -7,9 +7,11 @@ pub mod common_passwords;
 pub mod connections;
 pub mod db;
 pub mod dhis2_client;
+pub mod dhis2_send;
 pub mod error;
 pub mod event_streams;
 pub mod housekeeping;
+pub mod indicator_report;
 pub mod metrics;
 pub mod passwords;
 pub mod rate_limit;
@@ -54,6 +56,8 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// The PostgreSQL every instance hears events through; none on SQLite.
     pub relay: Option<String>,
+    /// The DHIS2 server reports are sent to, if one is set up.
+    pub dhis2: Option<Arc<dhis2_client::Dhis2Server>>,
 }
 
 /// Burst of requests a device may send at once (a large backlog syncs in many batches).
@@ -85,7 +89,14 @@ impl AppState {
                 db::Location::Postgres(url) => Some(url.clone()),
                 db::Location::SqliteIn(_) => None,
             },
+            dhis2: None,
         })
+    }
+
+    /// The same state, sending reports to `server` (none: sending is not set up).
+    pub fn with_dhis2(mut self, server: Option<dhis2_client::Dhis2Server>) -> Self {
+        self.dhis2 = server.map(Arc::new);
+        self
     }
 
     /// Tells the open streams of `org_id`, on every instance, that someone's access there

@@ -27,9 +27,9 @@ use axum::routing::{any, delete, get, post};
 use peerpulse_core::field_notes::{NOTE_OF_ENTRY_PATH, NOTES_PATH};
 use peerpulse_core::org_api::{
     AUDIT_EXPORT_PATH, AUDIT_PATH, CODEBOOK_PATH, CURRENT_FIELD_ALERTS_PATH, DEVICES_PATH,
-    DHIS2_EXPORT_PATH, ENROLMENT_CODES_PATH, FIELD_ALERT_RECEIPTS_PATH, FIELD_ALERTS_PATH,
-    INDICATORS_PATH, MY_OVERSIGHT_PATH, OVERSIGHT_PATH, PASSWORD_RESET_PATH, REPORTS_PATH,
-    SESSION_PATH, USERS_PATH, WELCOME_PATH,
+    DHIS2_EXPORT_PATH, DHIS2_SEND_PATH, ENROLMENT_CODES_PATH, FIELD_ALERT_RECEIPTS_PATH,
+    FIELD_ALERTS_PATH, INDICATORS_PATH, MY_OVERSIGHT_PATH, OVERSIGHT_PATH, PASSWORD_RESET_PATH,
+    REPORTS_PATH, SESSION_PATH, USERS_PATH, WELCOME_PATH,
 };
 use peerpulse_core::protocol::{ALERTS_PATH, ENROL_PATH, EVENTS_PATH, SYNC_PATH, TRENDS_PATH};
 use serde::de::DeserializeOwned;
@@ -98,6 +98,7 @@ pub fn router(state: AppState) -> Router {
             post(field_alerts::withdraw),
         )
         .route(DHIS2_EXPORT_PATH, get(reports::dhis2_export))
+        .route(DHIS2_SEND_PATH, post(reports::send_to_dhis2))
         .route(MY_OVERSIGHT_PATH, get(oversight::my_oversight))
         .route(
             CODEBOOK_PATH,
