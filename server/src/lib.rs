@@ -13,6 +13,7 @@ pub mod event_streams;
 pub mod housekeeping;
 pub mod indicator_report;
 pub mod metrics;
+pub mod openapi;
 pub mod passwords;
 pub mod rate_limit;
 pub mod relay;
