@@ -89,5 +89,6 @@ pub async fn send_report(
 /// "2026Q4, 4 values, dry run: SUCCESS: imported 0, …": what the audit log keeps of a send.
 fn audit_detail(code: &str, values: usize, dry_run: bool, counts: &ImportCounts) -> String {
     let how = if dry_run { "dry run" } else { "sent" };
-    format!("{code}, {values} values, {how}: {}", counts.for_audit())
+    let noun = if values == 1 { "value" } else { "values" };
+    format!("{code}, {values} {noun}, {how}: {}", counts.for_audit())
 }

@@ -168,47 +168,348 @@ pub fn endpoints() -> Vec<Endpoint> {
     use Method::{Delete, Get, Patch, Post, Put};
     let alert = |path: &str| format!("{FIELD_ALERTS_PATH}/{{id}}{path}");
     vec![
-        endpoint(Get, OPENAPI_PATH, openapi_document, Doc::new("This document (OpenAPI 3.1)", Public).answers(Shape::text("application/json"))),
-        endpoint(Post, ENROL_PATH, enrol::enrol, Doc::new("Enrol a phone with a one-time enrolment code", Public).takes::<EnrolRequest>().status(201).answers(Shape::json::<EnrolResponse>())),
-        endpoint(Post, SYNC_PATH, sync::sync, Doc::new("Sync a phone's changed day buckets, exactly once", Phone).takes::<SyncRequest>().answers(Shape::json::<SyncResponse>())),
-        endpoint(Get, TRENDS_PATH, trends::trends, Doc::new("Published trends for a period, by site or for all", PhoneOrPerson).query::<TrendsQuery>().answers(Shape::json::<TrendsResponse>())),
-        endpoint(Get, ALERTS_PATH, trends::alerts, Doc::new("What rose on each day of a period, as published", PhoneOrPerson).query::<AlertsQuery>().answers(Shape::json::<AlertsResponse>())),
-        endpoint(Get, EVENTS_PATH, trends::events, Doc::new("A live stream of `changed` events when the organization's counts change", PhoneOrPerson).answers(Shape::text("text/event-stream"))),
-        endpoint(Post, WELCOME_PATH, sessions::welcome, Doc::new("Set a first password with a welcome link, and sign in", Public).takes::<WelcomeRequest>().answers(Shape::json::<SessionInfo>())),
-        endpoint(Post, PASSWORD_RESET_PATH, sessions::reset_password, Doc::new("Set a new password with a reset link, and sign in", Public).takes::<PasswordResetRequest>().answers(Shape::json::<SessionInfo>())),
-        endpoint(Post, SESSION_PATH, sessions::sign_in, Doc::new("Sign in: sets the session cookie", Public).takes::<SignInRequest>().answers(Shape::json::<SessionInfo>())),
-        endpoint(Get, SESSION_PATH, sessions::current, Doc::new("Who is signed in", Person).answers(Shape::json::<SessionInfo>())),
-        endpoint(Delete, SESSION_PATH, sessions::sign_out, Doc::new("Sign out (everywhere=true: every session of the person)", Person).query::<sessions::SignOutScope>().status(204)),
-        endpoint(Get, USERS_PATH, users::list_users, Doc::new("The organization's people (admins)", Person).answers(Shape::list::<UserSummary>())),
-        endpoint(Post, USERS_PATH, users::create_user, Doc::new("Add a person and make their welcome link (admins)", Person).takes::<NewUserRequest>().status(201).answers(Shape::json::<UserSummary>())),
-        endpoint(Patch, format!("{USERS_PATH}/{{username}}"), users::update_user, Doc::new("Change a person's role or access (admins)", Person).takes::<UserUpdate>().status(204)),
-        endpoint(Post, format!("{USERS_PATH}/{{username}}/reset-link"), users::issue_reset_link, Doc::new("Make a one-time new password link for a person (admins)", Person).status(201).answers(Shape::json::<ResetLinkIssued>())),
-        endpoint(Post, ENROLMENT_CODES_PATH, devices::issue_enrolment_code, Doc::new("Issue a one-time enrolment code for a phone (managers)", Person).status(201).answers(Shape::json::<EnrolmentCodeIssued>())),
-        endpoint(Get, DEVICES_PATH, devices::list_devices, Doc::new("The organization's phones", Person).answers(Shape::list::<DeviceSummary>())),
-        endpoint(Patch, format!("{DEVICES_PATH}/{{id}}"), devices::update_device, Doc::new("Name a phone", Person).takes::<DeviceUpdate>().answers(Shape::json::<DeviceSummary>())),
-        endpoint(Post, format!("{DEVICES_PATH}/{{id}}/revoke"), devices::revoke_device, Doc::new("Revoke a phone: its later syncs are refused", Person).status(204)),
-        endpoint(Get, OVERSIGHT_PATH, oversight::oversight, Doc::new("Capture oversight: how each phone has been logging", Person).answers(Shape::json::<OversightResponse>())),
-        endpoint(Get, MY_OVERSIGHT_PATH, oversight::my_oversight, Doc::new("The calling phone's own capture oversight", Phone).answers(Shape::json::<OversightResponse>())),
-        endpoint(Get, INDICATORS_PATH, reports::list, Doc::new("The organization's indicators and the starter set", Person).answers(Shape::json::<IndicatorsResponse>())),
-        endpoint(Put, INDICATORS_PATH, reports::replace, Doc::new("Replace the indicators and their DHIS2 mapping (managers)", Person).takes::<IndicatorsUpdate>().answers(Shape::json::<IndicatorBook>())),
-        endpoint(Get, REPORTS_PATH, reports::report, Doc::new("Every indicator for a week, month or quarter, by site and in total", Person).query::<ReportQuery>().answers(Shape::json::<Report>())),
-        endpoint(Get, DHIS2_EXPORT_PATH, reports::dhis2_export, Doc::new("A report's published, mapped values as DHIS2 dataValueSets JSON or ADX XML (managers)", Person).query::<ReportQuery>().answers(Shape::json::<DataValueSet>()).answers(Shape::text("application/adx+xml"))),
-        endpoint(Post, DHIS2_SEND_PATH, reports::send_to_dhis2, Doc::new("Send a report to the service's DHIS2 server, a dry run first (managers)", Person).takes::<Dhis2SendRequest>().answers(Shape::json::<Dhis2SendResponse>())),
-        endpoint(Get, FIELD_ALERTS_PATH, field_alerts::list, Doc::new("Every alert to workers, newest first (managers)", Person).answers(Shape::list::<FieldAlertSummary>())),
-        endpoint(Post, FIELD_ALERTS_PATH, field_alerts::draft, Doc::new("Draft an alert to workers (managers)", Person).takes::<AlertContent>().status(201).answers(Shape::json::<FieldAlertSummary>())),
-        endpoint(Put, alert(""), field_alerts::update, Doc::new("A new version of an alert (managers)", Person).takes::<AlertContent>().answers(Shape::json::<FieldAlertSummary>())),
-        endpoint(Post, alert("/approve"), field_alerts::approve, Doc::new("Approve an alert: phones get it on their next sync", Person).answers(Shape::json::<FieldAlertSummary>())),
-        endpoint(Post, alert("/withdraw"), field_alerts::withdraw, Doc::new("Withdraw an alert", Person).answers(Shape::json::<FieldAlertSummary>())),
-        endpoint(Get, CURRENT_FIELD_ALERTS_PATH, field_alerts::current, Doc::new("The alerts a phone shows now", Phone).answers(Shape::list::<PublishedAlert>())),
-        endpoint(Post, FIELD_ALERT_RECEIPTS_PATH, field_alerts::receipts, Doc::new("A phone says which alerts it received and opened", Phone).takes::<AlertReceipts>().status(204)),
-        endpoint(Get, CODEBOOK_PATH, codebook::codebook, Doc::new("The organization's codebook", PhoneOrPerson).answers(Shape::json::<Codebook>())),
-        endpoint(Post, CODEBOOK_PATH, codebook::edit_codebook, Doc::new("Change the codebook by one edit (managers)", Person).takes::<CodebookEditRequest>().answers(Shape::json::<Codebook>())),
-        endpoint(Get, NOTES_PATH, notes::list, Doc::new("Notes offered for the brief (managers)", Person).query::<NotesQuery>().answers(Shape::list::<OfferedNote>())),
-        endpoint(Post, NOTES_PATH, notes::offer, Doc::new("A phone offers a note for the brief", Phone).takes::<NoteOffer>().answers(Shape::json::<NoteOfferAnswer>())),
-        endpoint(Post, format!("{NOTES_PATH}/{{id}}/review"), notes::review, Doc::new("Approve a note for the brief or keep it out (managers)", Person).takes::<NoteReview>().status(204)),
-        endpoint(Delete, format!("{NOTE_OF_ENTRY_PATH}/{{entry}}"), notes::withdraw, Doc::new("A phone withdraws the note of one of its entries", Phone).status(204)),
-        endpoint(Get, AUDIT_PATH, audit::list, Doc::new("A page of the audit log, newest first (admins)", Person).query::<AuditQuery>().answers(Shape::json::<AuditPage>())),
-        endpoint(Post, AUDIT_EXPORT_PATH, audit::record_export, Doc::new("Record an export made in the browser", Person).takes::<ExportRecord>().status(204)),
+        endpoint(
+            Get,
+            OPENAPI_PATH,
+            openapi_document,
+            Doc::new("This document (OpenAPI 3.1)", Public)
+                .answers(Shape::text("application/json")),
+        ),
+        endpoint(
+            Post,
+            ENROL_PATH,
+            enrol::enrol,
+            Doc::new("Enrol a phone with a one-time enrolment code", Public)
+                .takes::<EnrolRequest>()
+                .status(201)
+                .answers(Shape::json::<EnrolResponse>()),
+        ),
+        endpoint(
+            Post,
+            SYNC_PATH,
+            sync::sync,
+            Doc::new("Sync a phone's changed day buckets, exactly once", Phone)
+                .takes::<SyncRequest>()
+                .answers(Shape::json::<SyncResponse>()),
+        ),
+        endpoint(
+            Get,
+            TRENDS_PATH,
+            trends::trends,
+            Doc::new(
+                "Published trends for a period, by site or for all",
+                PhoneOrPerson,
+            )
+            .query::<TrendsQuery>()
+            .answers(Shape::json::<TrendsResponse>()),
+        ),
+        endpoint(
+            Get,
+            ALERTS_PATH,
+            trends::alerts,
+            Doc::new(
+                "What rose on each day of a period, as published",
+                PhoneOrPerson,
+            )
+            .query::<AlertsQuery>()
+            .answers(Shape::json::<AlertsResponse>()),
+        ),
+        endpoint(
+            Get,
+            EVENTS_PATH,
+            trends::events,
+            Doc::new(
+                "Live `changed` events when the counts change",
+                PhoneOrPerson,
+            )
+            .answers(Shape::text("text/event-stream")),
+        ),
+        endpoint(
+            Post,
+            WELCOME_PATH,
+            sessions::welcome,
+            Doc::new(
+                "Set a first password with a welcome link, and sign in",
+                Public,
+            )
+            .takes::<WelcomeRequest>()
+            .answers(Shape::json::<SessionInfo>()),
+        ),
+        endpoint(
+            Post,
+            PASSWORD_RESET_PATH,
+            sessions::reset_password,
+            Doc::new("Set a new password with a reset link, and sign in", Public)
+                .takes::<PasswordResetRequest>()
+                .answers(Shape::json::<SessionInfo>()),
+        ),
+        endpoint(
+            Post,
+            SESSION_PATH,
+            sessions::sign_in,
+            Doc::new("Sign in: sets the session cookie", Public)
+                .takes::<SignInRequest>()
+                .answers(Shape::json::<SessionInfo>()),
+        ),
+        endpoint(
+            Get,
+            SESSION_PATH,
+            sessions::current,
+            Doc::new("Who is signed in", Person).answers(Shape::json::<SessionInfo>()),
+        ),
+        endpoint(
+            Delete,
+            SESSION_PATH,
+            sessions::sign_out,
+            Doc::new(
+                "Sign out (everywhere=true: every session of the person)",
+                Person,
+            )
+            .query::<sessions::SignOutScope>()
+            .status(204),
+        ),
+        endpoint(
+            Get,
+            USERS_PATH,
+            users::list_users,
+            Doc::new("The organization's people (admins)", Person)
+                .answers(Shape::list::<UserSummary>()),
+        ),
+        endpoint(
+            Post,
+            USERS_PATH,
+            users::create_user,
+            Doc::new("Add a person and make their welcome link (admins)", Person)
+                .takes::<NewUserRequest>()
+                .status(201)
+                .answers(Shape::json::<UserSummary>()),
+        ),
+        endpoint(
+            Patch,
+            format!("{USERS_PATH}/{{username}}"),
+            users::update_user,
+            Doc::new("Change a person's role or access (admins)", Person)
+                .takes::<UserUpdate>()
+                .status(204),
+        ),
+        endpoint(
+            Post,
+            format!("{USERS_PATH}/{{username}}/reset-link"),
+            users::issue_reset_link,
+            Doc::new(
+                "Make a one-time new password link for a person (admins)",
+                Person,
+            )
+            .status(201)
+            .answers(Shape::json::<ResetLinkIssued>()),
+        ),
+        endpoint(
+            Post,
+            ENROLMENT_CODES_PATH,
+            devices::issue_enrolment_code,
+            Doc::new(
+                "Issue a one-time enrolment code for a phone (managers)",
+                Person,
+            )
+            .status(201)
+            .answers(Shape::json::<EnrolmentCodeIssued>()),
+        ),
+        endpoint(
+            Get,
+            DEVICES_PATH,
+            devices::list_devices,
+            Doc::new("The organization's phones", Person).answers(Shape::list::<DeviceSummary>()),
+        ),
+        endpoint(
+            Patch,
+            format!("{DEVICES_PATH}/{{id}}"),
+            devices::update_device,
+            Doc::new("Name a phone", Person)
+                .takes::<DeviceUpdate>()
+                .answers(Shape::json::<DeviceSummary>()),
+        ),
+        endpoint(
+            Post,
+            format!("{DEVICES_PATH}/{{id}}/revoke"),
+            devices::revoke_device,
+            Doc::new("Revoke a phone: its later syncs are refused", Person).status(204),
+        ),
+        endpoint(
+            Get,
+            OVERSIGHT_PATH,
+            oversight::oversight,
+            Doc::new("Capture oversight: how each phone has been logging", Person)
+                .answers(Shape::json::<OversightResponse>()),
+        ),
+        endpoint(
+            Get,
+            MY_OVERSIGHT_PATH,
+            oversight::my_oversight,
+            Doc::new("The calling phone's own capture oversight", Phone)
+                .answers(Shape::json::<OversightResponse>()),
+        ),
+        endpoint(
+            Get,
+            INDICATORS_PATH,
+            reports::list,
+            Doc::new("The organization's indicators and the starter set", Person)
+                .answers(Shape::json::<IndicatorsResponse>()),
+        ),
+        endpoint(
+            Put,
+            INDICATORS_PATH,
+            reports::replace,
+            Doc::new(
+                "Replace the indicators and their DHIS2 mapping (managers)",
+                Person,
+            )
+            .takes::<IndicatorsUpdate>()
+            .answers(Shape::json::<IndicatorBook>()),
+        ),
+        endpoint(
+            Get,
+            REPORTS_PATH,
+            reports::report,
+            Doc::new("Every indicator for a period, by site and in total", Person)
+                .query::<ReportQuery>()
+                .answers(Shape::json::<Report>()),
+        ),
+        endpoint(
+            Get,
+            DHIS2_EXPORT_PATH,
+            reports::dhis2_export,
+            Doc::new(
+                "A report for DHIS2: dataValueSets JSON or ADX (managers)",
+                Person,
+            )
+            .query::<ReportQuery>()
+            .answers(Shape::json::<DataValueSet>())
+            .answers(Shape::text("application/adx+xml")),
+        ),
+        endpoint(
+            Post,
+            DHIS2_SEND_PATH,
+            reports::send_to_dhis2,
+            Doc::new("Send a report to DHIS2, a dry run first (managers)", Person)
+                .takes::<Dhis2SendRequest>()
+                .answers(Shape::json::<Dhis2SendResponse>()),
+        ),
+        endpoint(
+            Get,
+            FIELD_ALERTS_PATH,
+            field_alerts::list,
+            Doc::new("Every alert to workers, newest first (managers)", Person)
+                .answers(Shape::list::<FieldAlertSummary>()),
+        ),
+        endpoint(
+            Post,
+            FIELD_ALERTS_PATH,
+            field_alerts::draft,
+            Doc::new("Draft an alert to workers (managers)", Person)
+                .takes::<AlertContent>()
+                .status(201)
+                .answers(Shape::json::<FieldAlertSummary>()),
+        ),
+        endpoint(
+            Put,
+            alert(""),
+            field_alerts::update,
+            Doc::new("A new version of an alert (managers)", Person)
+                .takes::<AlertContent>()
+                .answers(Shape::json::<FieldAlertSummary>()),
+        ),
+        endpoint(
+            Post,
+            alert("/approve"),
+            field_alerts::approve,
+            Doc::new("Approve an alert: phones get it on their next sync", Person)
+                .answers(Shape::json::<FieldAlertSummary>()),
+        ),
+        endpoint(
+            Post,
+            alert("/withdraw"),
+            field_alerts::withdraw,
+            Doc::new("Withdraw an alert", Person).answers(Shape::json::<FieldAlertSummary>()),
+        ),
+        endpoint(
+            Get,
+            CURRENT_FIELD_ALERTS_PATH,
+            field_alerts::current,
+            Doc::new("The alerts a phone shows now", Phone)
+                .answers(Shape::list::<PublishedAlert>()),
+        ),
+        endpoint(
+            Post,
+            FIELD_ALERT_RECEIPTS_PATH,
+            field_alerts::receipts,
+            Doc::new("A phone says which alerts it received and opened", Phone)
+                .takes::<AlertReceipts>()
+                .status(204),
+        ),
+        endpoint(
+            Get,
+            CODEBOOK_PATH,
+            codebook::codebook,
+            Doc::new("The organization's codebook", PhoneOrPerson)
+                .answers(Shape::json::<Codebook>()),
+        ),
+        endpoint(
+            Post,
+            CODEBOOK_PATH,
+            codebook::edit_codebook,
+            Doc::new("Change the codebook by one edit (managers)", Person)
+                .takes::<CodebookEditRequest>()
+                .answers(Shape::json::<Codebook>()),
+        ),
+        endpoint(
+            Get,
+            NOTES_PATH,
+            notes::list,
+            Doc::new("Notes offered for the brief (managers)", Person)
+                .query::<NotesQuery>()
+                .answers(Shape::list::<OfferedNote>()),
+        ),
+        endpoint(
+            Post,
+            NOTES_PATH,
+            notes::offer,
+            Doc::new("A phone offers a note for the brief", Phone)
+                .takes::<NoteOffer>()
+                .answers(Shape::json::<NoteOfferAnswer>()),
+        ),
+        endpoint(
+            Post,
+            format!("{NOTES_PATH}/{{id}}/review"),
+            notes::review,
+            Doc::new(
+                "Approve a note for the brief or keep it out (managers)",
+                Person,
+            )
+            .takes::<NoteReview>()
+            .status(204),
+        ),
+        endpoint(
+            Delete,
+            format!("{NOTE_OF_ENTRY_PATH}/{{entry}}"),
+            notes::withdraw,
+            Doc::new("A phone withdraws the note of one of its entries", Phone).status(204),
+        ),
+        endpoint(
+            Get,
+            AUDIT_PATH,
+            audit::list,
+            Doc::new("A page of the audit log, newest first (admins)", Person)
+                .query::<AuditQuery>()
+                .answers(Shape::json::<AuditPage>()),
+        ),
+        endpoint(
+            Post,
+            AUDIT_EXPORT_PATH,
+            audit::record_export,
+            Doc::new("Record an export made in the browser", Person)
+                .takes::<ExportRecord>()
+                .status(204),
+        ),
     ]
 }
 

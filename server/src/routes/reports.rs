@@ -1,7 +1,7 @@
 //! Program indicators and their reports: `GET`/`PUT /api/v1/indicators`,
 //! `GET /api/v1/reports`, the DHIS2 export `GET /api/v1/reports/dhis2` and the send to DHIS2
-//! `POST /api/v1/reports/dhis2/send`. Every value is
-//! published by the disclosure rule; what it does not show is neither shown nor exported.
+//! `POST /api/v1/reports/dhis2/send`. Every value is published by the disclosure rule; what it
+//! does not show is neither shown nor exported.
 
 use super::{ApiJson, audit};
 use crate::AppState;

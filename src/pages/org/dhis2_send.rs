@@ -10,7 +10,12 @@ use peerpulse_core::period::Period;
 
 /// What an answer says, in words, for a request that was a dry run only or not.
 fn said(answer: &Dhis2SendResponse, dry_run: bool) -> String {
-    let what = format!("{} values for {}", answer.values, answer.period);
+    let values = if answer.values == 1 {
+        "value"
+    } else {
+        "values"
+    };
+    let what = format!("{} {values} for {}", answer.values, answer.period);
     match &answer.sent {
         Some(sent) => format!("Sent {what}. {}", sent.in_words(false)),
         None if dry_run => format!(
