@@ -11,7 +11,7 @@ use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::Code;
 use peerpulse_core::dhis2::{DataValueSet, Dhis2Mapping, Dhis2Settings, PeriodType, Uid};
 use peerpulse_core::encounter::{EncounterKind, Reach};
-use peerpulse_core::indicator::{Counted, Indicator, Report};
+use peerpulse_core::indicator::{Counted, Indicator, Report, report_csv};
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::Role;
 use peerpulse_core::period::{Granularity, Period};
@@ -926,7 +926,8 @@ async fn a_reader_combining_reports_indicators_dhis2_exports_and_trends_pins_no_
     // every report of every week, month and quarter holding those days (each with the period
     // before), every indicator in total and by site, and both DHIS2 exports, and tries every
     // difference at once: a total minus the other sites, a period minus its sub-periods, a
-    // code's encounters minus an indicator with a site filter, this quarter minus the last.
+    // code's encounters minus an indicator with a site filter, this quarter minus the last. The
+    // report CSV, made in the browser from the report, is checked to hold the same values.
     let (server, _, manager, phones) = org_with_phones(3).await;
     let today = today();
     let month_before = Period::containing(Granularity::Month, today).previous();
@@ -1075,6 +1076,40 @@ async fn a_reader_combining_reports_indicators_dhis2_exports_and_trends_pins_no_
                 }
             }
         }
+        // The CSV the browser makes of it holds its published values, in their places, and
+        // leaves a hidden one blank.
+        let csv = report_csv(&report, |site| site.to_string());
+        let mut expected = vec![];
+        for row in &report.indicators {
+            let places = std::iter::once(("all sites".to_owned(), row.total))
+                .chain(row.by_site.iter().map(|(site, v)| (site.to_string(), *v)));
+            for (place, v) in places {
+                let cell = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+                expected.push((
+                    row.indicator.name.clone(),
+                    place,
+                    cell(v.value),
+                    cell(v.previous),
+                ));
+            }
+        }
+        let rows: Vec<(String, String, String, String)> = csv
+            .lines()
+            .skip(1)
+            .map(|line| {
+                let cols: Vec<&str> = line.split(',').collect();
+                (
+                    cols[0].into(),
+                    cols[1].into(),
+                    cols[3].into(),
+                    cols[5].into(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows, expected,
+            "{period}: the CSV holds the published values only"
+        );
         // The exports hold published values of the report and nothing else.
         let published: BTreeMap<(String, String), String> = report
             .indicators
