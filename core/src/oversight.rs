@@ -26,6 +26,7 @@ pub const SOONEST_QUIET_DAYS: u32 = 3;
 
 /// One phone's capture in one week.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekActivity {
     /// Encounters logged, as published (`None`: fewer than the threshold, or none).
     pub encounters: Option<u32>,
@@ -40,6 +41,7 @@ pub struct WeekActivity {
 
 /// Why a phone is flagged: something a manager may ask a worker about, to help, not to blame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Quiet {
     /// Enrolled a while ago and never synced: maybe it was never set up, or it is lost.
@@ -59,6 +61,7 @@ pub enum Quiet {
 
 /// One phone's capture over the period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceActivity {
     /// The phone's public id.
     pub device_id: String,
@@ -84,6 +87,7 @@ pub struct DeviceActivity {
 
 /// `GET /api/v1/oversight` answer (and `/mine`, a phone's own row).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OversightResponse {
     /// The weeks of the period, oldest first (the last holds today).
     pub weeks: Vec<Period>,

@@ -5,6 +5,7 @@ use std::fmt;
 
 /// What a signed-in person may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Manages people, phones and everything a manager does.
@@ -80,6 +81,7 @@ impl Role {
 
 /// A sign-in name: 3 to 40 of a-z, 0-9, '.', '_' and '-', stored lowercase.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Username(String);
 
@@ -132,6 +134,7 @@ impl fmt::Display for Username {
 /// 0-9 and '-', not starting or ending with '-', stored lowercase. Usernames are unique
 /// within an organization only, so signing in names the organization too.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct OrgHandle(String);
 
@@ -220,6 +223,7 @@ pub const MAX_PASSWORD_CHARS: usize = 200;
 
 /// A password someone chose, long enough to resist guessing. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct NewPassword(String);
 

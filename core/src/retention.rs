@@ -19,6 +19,7 @@ pub const MAX_KEEP_MONTHS: u16 = 120;
 /// How many months an organization keeps each phone's own counts of a day; older days keep
 /// only the organization's totals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "u16", into = "u16")]
 pub struct KeepPhoneRows(u16);
 

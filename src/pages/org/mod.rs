@@ -11,6 +11,7 @@ mod audit;
 mod capture;
 mod changes;
 mod codebook;
+mod dhis2_send;
 mod field_alerts;
 mod glance;
 mod indicators;
