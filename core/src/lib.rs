@@ -35,6 +35,7 @@ pub mod field_alert;
 pub mod field_notes;
 pub mod history;
 pub mod indicator;
+pub mod language;
 pub mod org_api;
 pub mod oversight;
 pub mod page_window;
