@@ -187,6 +187,7 @@ async fn bad_language_tags_and_identifying_translations_are_refused_and_change_n
         let body: Value = res.json().await.unwrap();
         let message = body["message"].as_str().unwrap_or_default();
         assert!(message.contains(says), "{edit_body}: {message}");
+        assert!(!message.ends_with(".."), "{message}");
     }
     let book = codebook(&server, &manager).await;
     assert_eq!(book.version, 1);
