@@ -22,20 +22,20 @@ test("a translation added on the codebook page shows on a Spanish phone after sy
   // A language that is not one is refused beside its field, and nothing can be saved.
   await codebook.getByLabel("Translate the labels into").fill("spanish");
   await expect(codebook.locator("#translation-language-error")).toContainText("is not a language");
-  await expect(codebook.getByRole("button", { name: "Save the spanish label of Housing" })).toBeDisabled();
+  await expect(codebook.getByRole("button", { name: "Save translation of Housing (spanish)" })).toBeDisabled();
   await codebook.getByLabel("Translate the labels into").fill("es");
 
-  await codebook.getByLabel("Translation of Housing (es)").fill("Vivienda");
-  await codebook.getByRole("button", { name: "Save the es label of Housing" }).click();
+  await codebook.getByLabel("Translation of Housing (es)", { exact: true }).fill("Vivienda");
+  await codebook.getByRole("button", { name: "Save translation of Housing (es)" }).click();
   await expect(codebook.getByRole("status")).toHaveText(/^Saved as version 2: phones get it on their next sync\.$/);
-  await expect(codebook.getByLabel("Translation of Housing (es)")).toHaveValue("Vivienda");
+  await expect(codebook.getByLabel("Translation of Housing (es)", { exact: true })).toHaveValue("Vivienda");
 
   // A translation that names someone is refused beside it, and the codebook stays at version 2.
-  await codebook.getByLabel("Translation of Food (es)").fill("se llama Lupita");
-  await codebook.getByRole("button", { name: "Save the es label of Food" }).click();
+  await codebook.getByLabel("Translation of Food (es)", { exact: true }).fill("se llama Lupita");
+  await codebook.getByRole("button", { name: "Save translation of Food (es)" }).click();
   await expect(codebook.locator("#translation-food-error")).toContainText("looks like a name");
   await expect(codebook.getByText(/^Version 2\./)).toBeVisible();
-  await codebook.getByLabel("Translation of Food (es)").scrollIntoViewIfNeeded();
+  await codebook.getByLabel("Translation of Food (es)", { exact: true }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${shots}/codebook-translations-1280.png` });
 
   const code = await newCode(page);

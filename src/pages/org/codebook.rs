@@ -197,7 +197,7 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                                 <input id=translation_id.clone() lang=translating.get_untracked() dir="auto"
                                     aria-describedby=format!("{translation_id}-error")
                                     prop:value=move || translation.get() on:input=move |ev| translation.set(event_target_value(&ev)) />
-                                <button type="button" class="secondary" aria-label=format!("Save the {} label of {name}", translating.get_untracked())
+                                <button type="button" class="secondary" aria-label=format!("Save translation of {name} ({})", translating.get_untracked())
                                     disabled=move || edit.pending().get() || language_is_bad()
                                     on:click=save_translation>
                                     "Save translation"
