@@ -1,6 +1,9 @@
 //! The organization's codebook: the fixed vocabulary an encounter is recorded in.
 
+use crate::language::LanguageTag;
+use crate::privacy::guard::{self, FlaggedText};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -167,6 +170,38 @@ pub struct CodebookEntry {
     /// The code this one was merged into: its past counts count there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merged_into: Option<Code>,
+    /// The label in other languages than the codebook's own. Counts never see them: a code is
+    /// a code in every language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<LanguageTag, String>,
+}
+
+impl CodebookEntry {
+    /// The label to show someone who reads `languages`, best first, in a codebook written in
+    /// `own`: the first of them the code has a label in, matched exactly or by language alone
+    /// (`es-MX` reads `es`), else the label in the codebook's own language.
+    pub fn label_for(&self, languages: &[LanguageTag], own: &LanguageTag) -> &str {
+        for wanted in languages {
+            if wanted == own {
+                return &self.label;
+            }
+            if let Some(label) = self.translations.get(wanted) {
+                return label;
+            }
+            if wanted.primary() == own.primary() {
+                return &self.label;
+            }
+            let same_language = self
+                .translations
+                .iter()
+                .filter(|(tag, _)| tag.primary() == wanted.primary())
+                .min_by_key(|(tag, _)| tag.as_str().len());
+            if let Some((_, label)) = same_language {
+                return label;
+            }
+        }
+        &self.label
+    }
 }
 
 /// Most codes one list may hold, retired ones included: keeps the buckets one encounter
@@ -216,12 +251,52 @@ pub enum CodebookError {
         /// The list.
         list: CodeList,
     },
+    /// A translation is empty, too long or holds a hidden character.
+    #[error(
+        "the {language} label of {code} in the {} list {problem}",
+        list.label()
+    )]
+    BadTranslation {
+        /// The list.
+        list: CodeList,
+        /// The code.
+        code: Code,
+        /// The translation's language.
+        language: LanguageTag,
+        /// What is wrong with it.
+        problem: LabelProblem,
+    },
     /// A list offers nothing.
     #[error("the {} list needs at least one code that is not retired", list.label())]
     EmptyList {
         /// The list.
         list: CodeList,
     },
+}
+
+/// What is wrong with a label's text.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LabelProblem {
+    /// Empty or longer than [`MAX_LABEL_CHARS`].
+    #[error("must be 1 to {MAX_LABEL_CHARS} characters")]
+    Length,
+    /// A control character or an invisible one.
+    #[error(
+        "holds a hidden character (U+{:04X}), such as a zero-width space or a direction mark: type it again without it",
+        u32::from(*.0)
+    )]
+    Hidden(char),
+}
+
+impl LabelProblem {
+    /// What is wrong with `label`, if anything.
+    pub fn of(label: &str) -> Option<Self> {
+        let len = label.trim().chars().count();
+        if len == 0 || len > MAX_LABEL_CHARS {
+            return Some(Self::Length);
+        }
+        crate::privacy::fold::hidden_character(label).map(Self::Hidden)
+    }
 }
 
 /// An organization's versioned codebook.
@@ -246,6 +321,14 @@ pub struct Codebook {
     /// the default one.
     #[serde(default = "default_referrals")]
     pub referrals: Vec<CodebookEntry>,
+    /// The language the labels are written in; phones whose languages have no translation
+    /// show these. Codebooks from before translations are English, and an English one leaves
+    /// the field out, so phones that predate it still read the codebook.
+    #[serde(
+        default = "LanguageTag::english",
+        skip_serializing_if = "LanguageTag::is_english"
+    )]
+    pub language: LanguageTag,
 }
 
 impl Codebook {
@@ -309,6 +392,16 @@ impl Codebook {
                         found,
                     });
                 }
+                for (language, label) in &entry.translations {
+                    if let Some(problem) = LabelProblem::of(label) {
+                        return Err(CodebookError::BadTranslation {
+                            list,
+                            code: entry.code.clone(),
+                            language: language.clone(),
+                            problem,
+                        });
+                    }
+                }
             }
         }
         Ok(())
@@ -329,6 +422,32 @@ impl Codebook {
             .iter()
             .find(|e| &e.code == code)
             .map_or(code.as_str(), |e| e.label.as_str())
+    }
+
+    /// The label of `code` in `list` for someone who reads `languages`, best first, falling
+    /// back to the codebook's own language, then to the code itself.
+    pub fn label_for<'a>(
+        &'a self,
+        list: CodeList,
+        code: &'a Code,
+        languages: &[LanguageTag],
+    ) -> &'a str {
+        self.entries(list)
+            .iter()
+            .find(|e| &e.code == code)
+            .map_or(code.as_str(), |e| e.label_for(languages, &self.language))
+    }
+
+    /// The codebook as someone who reads `languages` sees it: every label in the best of
+    /// them it has. What a phone shows; codes, and so counts, are the same in every language.
+    pub fn shown_in(&self, languages: &[LanguageTag]) -> Self {
+        let mut shown = self.clone();
+        for list in CodeList::ALL {
+            for entry in shown.entries_mut(list) {
+                entry.label = entry.label_for(languages, &self.language).to_owned();
+            }
+        }
+        shown
     }
 
     /// The harm-reduction codebook every organization starts from.
@@ -373,6 +492,7 @@ impl Codebook {
             ]),
             supplies: default_supplies(),
             referrals: default_referrals(),
+            language: LanguageTag::english(),
         }
     }
 }
@@ -428,6 +548,33 @@ pub enum CodebookEdit {
         /// The code it is merged into, offered and not merged itself.
         into: Code,
     },
+    /// The label of a code in another language, added or replaced.
+    Translate {
+        /// The list.
+        list: CodeList,
+        /// The code.
+        code: Code,
+        /// The translation's language, not the codebook's own.
+        language: LanguageTag,
+        /// The label in that language.
+        label: String,
+    },
+    /// A code's label in one language taken away: that language shows the codebook's own.
+    Untranslate {
+        /// The list.
+        list: CodeList,
+        /// The code.
+        code: Code,
+        /// The language.
+        language: LanguageTag,
+    },
+    /// The language the labels are written in. Codes translated into it take that
+    /// translation as their label and keep the old label as a translation in the old
+    /// language; codes without one keep their label, the fallback for every language.
+    SetLanguage {
+        /// The new language.
+        language: LanguageTag,
+    },
 }
 
 impl CodebookEdit {
@@ -441,6 +588,9 @@ impl CodebookEdit {
             Self::Restore { .. } => "restore",
             Self::Promote { .. } => "promote",
             Self::Merge { .. } => "merge",
+            Self::Translate { .. } => "translate",
+            Self::Untranslate { .. } => "untranslate",
+            Self::SetLanguage { .. } => "set-language",
         }
     }
 }
@@ -477,6 +627,18 @@ pub enum CodebookEditError {
         /// The code asked for.
         into: Code,
     },
+    /// A translation in the codebook's own language: that is the label, renamed instead.
+    #[error(
+        "the codebook is written in {language}: rename the code to change its {language} label"
+    )]
+    OwnLanguage {
+        /// The codebook's language.
+        language: LanguageTag,
+    },
+    /// A new label or translation reads as something that identifies a person: labels go to
+    /// every phone.
+    #[error("{0}")]
+    Identifying(FlaggedText),
     /// The result would not be a usable codebook.
     #[error(transparent)]
     Invalid(#[from] CodebookError),
@@ -504,6 +666,15 @@ impl Codebook {
                 list,
             })
         };
+        let typed = match edit {
+            CodebookEdit::Add { label, .. }
+            | CodebookEdit::Rename { label, .. }
+            | CodebookEdit::Translate { label, .. } => Some(label),
+            _ => None,
+        };
+        if let Some(label) = typed {
+            guard::check(label).map_err(CodebookEditError::Identifying)?;
+        }
         match edit {
             CodebookEdit::Add { list, label } => {
                 let code = Code::from_label(label)?;
@@ -543,6 +714,41 @@ impl Codebook {
                     }
                 }
             }
+            CodebookEdit::Translate {
+                list,
+                code,
+                language,
+                label,
+            } => {
+                if *language == book.language {
+                    return Err(CodebookEditError::OwnLanguage {
+                        language: language.clone(),
+                    });
+                }
+                let i = find(&mut book, *list, code)?;
+                book.entries_mut(*list)[i]
+                    .translations
+                    .insert(language.clone(), label.trim().to_owned());
+            }
+            CodebookEdit::Untranslate {
+                list,
+                code,
+                language,
+            } => {
+                let i = find(&mut book, *list, code)?;
+                book.entries_mut(*list)[i].translations.remove(language);
+            }
+            CodebookEdit::SetLanguage { language } => {
+                let old = std::mem::replace(&mut book.language, language.clone());
+                for list in CodeList::ALL {
+                    for entry in book.entries_mut(list) {
+                        if let Some(label) = entry.translations.remove(language) {
+                            let before = std::mem::replace(&mut entry.label, label);
+                            entry.translations.insert(old.clone(), before);
+                        }
+                    }
+                }
+            }
         }
         book.check()?;
         Ok(book)
@@ -561,6 +767,7 @@ impl Codebook {
             label,
             retired: false,
             merged_into: None,
+            translations: BTreeMap::new(),
         });
         Ok(())
     }
@@ -599,6 +806,7 @@ fn entries(pairs: &[(&str, &str)]) -> Vec<CodebookEntry> {
             code: Code::new(code).expect("built-in codes are valid slugs"),
             label: (*label).to_owned(),
             retired: false,
+            translations: BTreeMap::new(),
         })
         .collect()
 }
@@ -904,5 +1112,189 @@ mod tests {
             };
             assert!(book.edited(&rename).is_ok(), "{label}");
         }
+    }
+
+    fn tag(raw: &str) -> LanguageTag {
+        LanguageTag::new(raw).unwrap()
+    }
+
+    fn translate(list: CodeList, code: &str, language: &str, label: &str) -> CodebookEdit {
+        CodebookEdit::Translate {
+            list,
+            code: Code::new(code).unwrap(),
+            language: tag(language),
+            label: label.into(),
+        }
+    }
+
+    #[test]
+    fn a_code_shows_in_the_best_language_it_has_and_falls_back_to_the_codebooks_own() {
+        let book = Codebook::harm_reduction_default()
+            .edited(&translate(CodeList::Need, "housing", "es", "Vivienda"))
+            .unwrap()
+            .edited(&translate(CodeList::Need, "housing", "pt-BR", "Moradia"))
+            .unwrap()
+            .edited(&translate(CodeList::Need, "housing", "ar", "سكن"))
+            .unwrap();
+        let housing = Code::new("housing").unwrap();
+        let shown = |languages: &[&str]| {
+            let languages: Vec<LanguageTag> = languages.iter().map(|l| tag(l)).collect();
+            book.label_for(CodeList::Need, &housing, &languages)
+                .to_owned()
+        };
+        assert_eq!(shown(&["es"]), "Vivienda");
+        assert_eq!(shown(&["es-MX", "en"]), "Vivienda");
+        assert_eq!(shown(&["pt-PT"]), "Moradia");
+        assert_eq!(shown(&["ar"]), "سكن");
+        assert_eq!(shown(&["fr", "es"]), "Vivienda");
+        assert_eq!(shown(&["en-GB", "es"]), "Housing");
+        assert_eq!(shown(&["fr"]), "Housing");
+        assert_eq!(shown(&[]), "Housing");
+        // A code with no translation shows its own label in every language.
+        let food = Code::new("food").unwrap();
+        assert_eq!(book.label_for(CodeList::Need, &food, &[tag("es")]), "Food");
+        let spanish = book.shown_in(&[tag("es")]);
+        assert_eq!(spanish.label(CodeList::Need, &housing), "Vivienda");
+        assert_eq!(spanish.label(CodeList::Need, &food), "Food");
+    }
+
+    #[test]
+    fn counts_never_depend_on_the_language_a_phone_shows() {
+        use crate::bucket::{BucketKey, Buckets, Measure};
+        use crate::encounter::{Encounter, EncounterId, EncounterKind, Reach, TimeBand};
+        use std::collections::BTreeSet;
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let book = Codebook::harm_reduction_default()
+            .edited(&translate(CodeList::Topic, "naloxone", "es", "Naloxona"))
+            .unwrap();
+        // Two phones, one in Spanish and one in English, each tap the label they read.
+        let mut recorded = Vec::new();
+        for (phone, languages, label) in [
+            ("es-phone", vec![tag("es")], "Naloxona"),
+            ("en-phone", vec![tag("en")], "Naloxone"),
+        ] {
+            let shown = book.shown_in(&languages);
+            let tapped = shown
+                .offered(CodeList::Topic)
+                .find(|e| e.label == label)
+                .expect("the phone shows the label");
+            recorded.push(Encounter {
+                id: EncounterId::new(phone).unwrap(),
+                day,
+                time_band: TimeBand::Evening,
+                site: Code::new("van").unwrap(),
+                kind: EncounterKind::Outreach,
+                reach: Reach::WalkIn,
+                topics: [tapped.code.clone()].into(),
+                insights: BTreeSet::new(),
+                needs: BTreeSet::new(),
+                free_tags: BTreeSet::new(),
+                supplies: Vec::new(),
+                referrals: BTreeSet::new(),
+                insight_note: None,
+                share_insight_note: false,
+                private_note: None,
+                codebook_version: book.version,
+            });
+        }
+        assert_eq!(recorded[0].counts(), recorded[1].counts());
+        let naloxone = BucketKey {
+            day,
+            site: Code::new("van").unwrap(),
+            measure: Measure::Topic(Code::new("naloxone").unwrap()),
+        };
+        assert_eq!(Buckets::of(&recorded).get(&naloxone), 2);
+    }
+
+    #[test]
+    fn translations_pass_the_checks_labels_pass() {
+        let book = Codebook::harm_reduction_default();
+        for (label, problem) in [
+            ("", LabelProblem::Length),
+            (&*"x".repeat(MAX_LABEL_CHARS + 1), LabelProblem::Length),
+            ("Vivi\u{200B}enda", LabelProblem::Hidden('\u{200B}')),
+        ] {
+            let refused = book.edited(&translate(CodeList::Need, "housing", "es", label));
+            assert!(
+                matches!(
+                    &refused,
+                    Err(CodebookEditError::Invalid(CodebookError::BadTranslation { problem: p, .. }))
+                        if *p == problem
+                ),
+                "{label:?}: {refused:?}"
+            );
+        }
+        for identifying in ["se llama Lupita", "llamar al 612 34 56 78", "اسمه يوسف"] {
+            let refused = book.edited(&translate(CodeList::Need, "housing", "es", identifying));
+            assert!(
+                matches!(refused, Err(CodebookEditError::Identifying(_))),
+                "{identifying}"
+            );
+        }
+        let renamed = book.edited(&CodebookEdit::Rename {
+            list: CodeList::Need,
+            code: Code::new("housing").unwrap(),
+            label: "Maria Lopez".into(),
+        });
+        assert!(matches!(renamed, Err(CodebookEditError::Identifying(_))));
+        assert!(matches!(
+            book.edited(&translate(CodeList::Need, "nowhere", "es", "Nada")),
+            Err(CodebookEditError::Missing { .. })
+        ));
+        assert_eq!(
+            book.edited(&translate(CodeList::Need, "housing", "en", "Homes")),
+            Err(CodebookEditError::OwnLanguage {
+                language: LanguageTag::english()
+            })
+        );
+    }
+
+    #[test]
+    fn a_new_default_language_swaps_in_its_translations_and_keeps_the_old_labels() {
+        let book = Codebook::harm_reduction_default()
+            .edited(&translate(CodeList::Need, "housing", "es", "Vivienda"))
+            .unwrap()
+            .edited(&CodebookEdit::SetLanguage {
+                language: tag("es"),
+            })
+            .unwrap();
+        let housing = Code::new("housing").unwrap();
+        assert_eq!(book.language, tag("es"));
+        assert_eq!(book.label(CodeList::Need, &housing), "Vivienda");
+        assert_eq!(
+            book.label_for(CodeList::Need, &housing, &[tag("en")]),
+            "Housing"
+        );
+        let untranslated = book
+            .edited(&CodebookEdit::Untranslate {
+                list: CodeList::Need,
+                code: housing.clone(),
+                language: tag("en"),
+            })
+            .unwrap();
+        assert_eq!(
+            untranslated.label_for(CodeList::Need, &housing, &[tag("en")]),
+            "Vivienda"
+        );
+    }
+
+    #[test]
+    fn codebooks_stored_before_translations_read_as_english_and_english_ones_write_as_before() {
+        let mut old = serde_json::to_value(Codebook::harm_reduction_default()).unwrap();
+        assert!(old.get("language").is_none());
+        assert!(old["needs"][0].get("translations").is_none());
+        old.as_object_mut().unwrap().remove("supplies");
+        let book: Codebook = serde_json::from_value(old).unwrap();
+        assert_eq!(book.language, LanguageTag::english());
+        let translated = book
+            .edited(&translate(CodeList::Need, "housing", "fr", "Logement"))
+            .unwrap();
+        let json = serde_json::to_value(&translated).unwrap();
+        assert_eq!(json["needs"][0]["translations"]["fr"], "Logement");
+        let back: Codebook = serde_json::from_value(json).unwrap();
+        assert_eq!(back, translated);
+        let mut bad = serde_json::to_value(&translated).unwrap();
+        bad["needs"][0]["translations"]["french"] = "Logement".into();
+        assert!(serde_json::from_value::<Codebook>(bad).is_err());
     }
 }

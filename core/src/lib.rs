@@ -36,6 +36,7 @@ pub mod field_notes;
 pub mod history;
 pub mod indicator;
 pub mod indicator_change;
+pub mod language;
 pub mod org_api;
 pub mod oversight;
 pub mod page_window;

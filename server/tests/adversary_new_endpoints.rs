@@ -84,6 +84,7 @@ async fn add_sites(server: &TestServer, org: i64, sites: &[&str]) {
             label: format!("Site {site}"),
             retired: false,
             merged_into: None,
+            translations: Default::default(),
         });
     }
     orgs::set_codebook(&server.state.db, org, codebook, None)

@@ -548,6 +548,7 @@ async fn a_new_org_codebook_reaches_phones_once_and_governs_validation() {
         label: "Dental care".into(),
         retired: false,
         merged_into: None,
+        translations: Default::default(),
     });
     book.needs
         .iter_mut()

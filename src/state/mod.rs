@@ -5,9 +5,11 @@
 //! [`AppContext::undo`]): each commits through the store, raises the change for every reader
 //! and asks the sync scheduler, so no page can forget one of the three.
 
+pub mod codebook_language;
 pub mod draft;
 
 use crate::clock;
+use crate::state::codebook_language::codebook_languages;
 use crate::store::device::{self, Credentials, SyncState};
 use crate::store::encounters::{self, StoredEncounter};
 use crate::store::field_alerts;
@@ -30,7 +32,8 @@ pub const DB_NAME: &str = "peerpulse";
 pub struct AppContext {
     store: StoredValue<Store, LocalStorage>,
     scheduler: Scheduler,
-    /// The organization's codebook as this phone last received it.
+    /// The organization's codebook as this phone last received it, its labels in the worker's
+    /// codebook languages ([`codebook_languages`]).
     pub codebook: RwSignal<Codebook>,
     /// The choices the form marks as this worker's frequent ones, fixed for the day.
     pub frequent: StoredValue<FrequentSnapshot>,
@@ -105,7 +108,7 @@ impl AppContext {
         } = opened;
         let locked = lock::state(&store) == LockState::Locked;
         let store = StoredValue::new_local(store);
-        let codebook = RwSignal::new(codebook);
+        let codebook = RwSignal::new(codebook.shown_in(&codebook_languages()));
         let edit_window = RwSignal::new(edit_window);
         let changed = RwSignal::new(0);
         let sync_state = RwSignal::new(sync_state);
@@ -274,7 +277,7 @@ fn take_in(
             edit_window.set(window);
         }
         if let Some(new) = &outcome.codebook {
-            codebook.set(new.clone());
+            codebook.set(new.shown_in(&codebook_languages()));
         }
     }
 }

@@ -8,6 +8,7 @@
 //! split by zero-width characters, a fullwidth `＠` or a bidi override hide nothing from it. The
 //! phone and the service both come through [`check`], so both read the same.
 
+use crate::privacy::arabic;
 use crate::privacy::fold::{Folded, RIGHT_TO_LEFT_OVERRIDE};
 use crate::privacy::identifiers::{handles, national_ids, profile_links, vehicle_plates};
 use crate::privacy::names::names;
@@ -183,6 +184,7 @@ fn findings(text: &str) -> Vec<Finding> {
     found.extend(vehicle_plates(&words));
     found.extend(id_numbers(&words));
     found.extend(names(text, &words));
+    found.extend(arabic::findings(text, &words));
     found
 }
 
@@ -237,7 +239,34 @@ fn birth_year(year: u32) -> bool {
     }
 }
 
-const BIRTH_CUES: [&str; 5] = ["born", "dob", "d.o.b", "birthday", "birthdate"];
+/// Words after which a number is a birth date, in English, Spanish, French and Portuguese
+/// (Arabic ones are in [`super::arabic`]).
+const BIRTH_CUES: &[&str] = &[
+    "born",
+    "dob",
+    "d.o.b",
+    "birthday",
+    "birthdate",
+    "nació",
+    "nacio",
+    "nacido",
+    "nacida",
+    "nacimiento",
+    "cumpleaños",
+    "cumple",
+    "né",
+    "née",
+    "naissance",
+    "anniversaire",
+    "anniv",
+    "nasceu",
+    "nascido",
+    "nascida",
+    "nascimento",
+    "aniversário",
+    "aniversario",
+    "niver",
+];
 
 fn dates_of_birth(words: &[Word<'_>]) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -257,7 +286,8 @@ fn dates_of_birth(words: &[Word<'_>]) -> Vec<Finding> {
     out
 }
 
-const STREET_WORDS: [&str; 34] = [
+/// Street words written after the house number: "12 Main St", "12 rue Oberkampf".
+const STREET_WORDS: &[&str] = &[
     "street",
     "st",
     "road",
@@ -292,13 +322,60 @@ const STREET_WORDS: [&str; 34] = [
     "rua",
     "calle",
     "avenida",
+    "bd",
+    "impasse",
+    "allée",
+    "allee",
+    "chemin",
+    "quai",
 ];
 /// Street words written before the street's name and number, in Spanish, French and Portuguese.
-const STREET_FIRST_WORDS: [&str; 12] = [
-    "calle", "c/", "avenida", "av", "avda", "paseo", "carrera", "rue", "rua", "travessa", "praça",
+const STREET_FIRST_WORDS: &[&str] = &[
+    "calle",
+    "c/",
+    "avenida",
+    "av",
+    "avda",
+    "paseo",
+    "carrera",
+    "rue",
+    "rua",
+    "travessa",
+    "praça",
     "plaza",
+    "pasaje",
+    "callejón",
+    "camino",
+    "alameda",
+    "estrada",
+    "beco",
 ];
-const DWELLING_WORDS: [&str; 6] = ["apt", "apartment", "unit", "flat", "room", "suite"];
+/// Words for a flat, room or building, before its number, in English, Spanish, French and
+/// Portuguese: "apt 4", "departamento 4B", "appartement 14", "apto 42".
+const DWELLING_WORDS: &[&str] = &[
+    "apt",
+    "apartment",
+    "unit",
+    "flat",
+    "room",
+    "suite",
+    "depto",
+    "dpto",
+    "departamento",
+    "apartamento",
+    "habitación",
+    "habitacion",
+    "appartement",
+    "appart",
+    "appt",
+    "bâtiment",
+    "chambre",
+    "apto",
+    "ap",
+    "quarto",
+];
+/// What may stand between a dwelling word and its number: "room no 5", "piso nº 2".
+const NUMBER_WORDS: &[&str] = &["no", "nº", "n°", "número", "numero", "numéro"];
 
 fn is_house_number(w: &Word<'_>) -> bool {
     w.text.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -332,8 +409,13 @@ fn addresses(words: &[Word<'_>]) -> Vec<Finding> {
                 out.push(finding(Identifier::StreetAddress, w.start..number.end()));
             }
         }
+        let skip = usize::from(
+            words
+                .get(i + 1)
+                .is_some_and(|n| NUMBER_WORDS.contains(&n.lower().as_str())),
+        );
         if DWELLING_WORDS.contains(&w.lower().as_str())
-            && let Some(number) = words.get(i + 1).filter(|n| n.digits() > 0)
+            && let Some(number) = words.get(i + 1 + skip).filter(|n| n.digits() > 0)
         {
             out.push(finding(Identifier::StreetAddress, w.start..number.end()));
         }

@@ -5,11 +5,13 @@
 //! - [`suppression`]: the organization's threshold, below which nothing is published.
 //! - [`guard`]: free text is checked for names, contact details and other identifiers before it is saved.
 //! - [`names`]: names, with cue words in four languages or from a lexicon of given and family names.
+//! - [`arabic`]: names, addresses and birth dates in Arabic script, which has no capitals to go by.
 //! - [`identifiers`]: handles, profile links, vehicle plates and national ID numbers.
 //! - [`words`]: the words of a text as the guard reads them.
 //! - [`fold`]: look-alike and invisible characters folded away, so the guard reads through them.
 //! - [`free_tag`]: the worker's own need tags, normalized so the same need is counted once.
 
+pub(crate) mod arabic;
 pub mod cell_key;
 pub mod disclosure;
 pub mod fold;

@@ -261,11 +261,17 @@ const CUES: &[(&[&str], Case)] = &[
     (&["alias"], Case::Any),
     (&["s'appelle"], Case::Any),
     (&["l'appelle"], Case::Any),
+    (&["on", "appelle"], Case::Capitalized),
+    (&["qu'on", "appelle"], Case::Capitalized),
     (&["chama-se"], Case::Any),
     (&["se", "chama"], Case::Any),
     (&["conhecido", "como"], Case::Any),
     (&["conhecida", "como"], Case::Any),
     (&["vulgo"], Case::Any),
+    (&["chamam", "ele"], Case::Capitalized),
+    (&["chamam", "ela"], Case::Capitalized),
+    (&["chamam-no"], Case::Capitalized),
+    (&["chamam-na"], Case::Capitalized),
     (&["named"], Case::Capitalized),
     (&["called"], Case::Capitalized),
     (&["nicknamed"], Case::Capitalized),
@@ -478,6 +484,11 @@ fn after_cues(text: &str, words: &[Word<'_>]) -> Vec<Finding> {
         let Some((mut after, mut case)) = cue_at(text, words, i) else {
             continue;
         };
+        // "apelidado de Baiano", "chamam ele de Neguinho".
+        if lower_is(words.get(after), &["de"]) {
+            after += 1;
+            case = Case::Capitalized;
+        }
         if lower_is(words.get(after), &ARTICLES) {
             after += 1;
             case = Case::Capitalized;

@@ -56,10 +56,14 @@ pub async fn edit_codebook(
             ));
         }
     }
-    let edited = org
-        .codebook
-        .edited(&request.edit)
-        .map_err(|e| ApiError::Unprocessable(format!("This change cannot be made: {e}.")))?;
+    let edited = org.codebook.edited(&request.edit).map_err(|e| {
+        // Some reasons end in a sentence of their own ("Please rephrase…").
+        let why = e.to_string();
+        ApiError::Unprocessable(format!(
+            "This change cannot be made: {}.",
+            why.trim_end_matches('.')
+        ))
+    })?;
     orgs::set_codebook(&state.db, person.org_id, edited, Some(request.base_version))
         .await
         .map_err(|e| match e {

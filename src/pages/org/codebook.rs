@@ -7,6 +7,7 @@ use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::{Code, CodeList, Codebook, CodebookEdit};
+use peerpulse_core::language::LanguageTag;
 use peerpulse_core::org_api::{CodebookEditRequest, SessionInfo};
 use peerpulse_core::privacy::free_tag;
 use peerpulse_core::protocol::TrendsQuery;
@@ -26,8 +27,18 @@ fn list_heading(list: CodeList) -> &'static str {
     }
 }
 
-/// The co-produced codebook: add, rename, retire, restore and merge codes, promote free tags
-/// into needs; each change is the next version, which phones get on their next sync.
+/// Where a refused edit's reason shows: beside the field it came from, or at the top.
+#[derive(Clone, PartialEq)]
+enum ErrorAt {
+    /// The field with this id.
+    Field(String),
+    /// The top of the editor.
+    Top,
+}
+
+/// The co-produced codebook: add, rename, retire, restore and merge codes, translate their
+/// labels and choose the codebook's language, promote free tags into needs; each change is
+/// the next version, which phones get on their next sync.
 #[component]
 pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
     let info = StoredValue::new(info);
@@ -35,9 +46,17 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
     let list = RwSignal::new(Some(CodeList::Need));
     let new_label = RwSignal::new(String::new());
     let message = RwSignal::new(None::<Result<String, String>>);
+    // The field the edit on its way came from, and a refusal shown beside it.
+    let editing = RwSignal::new(ErrorAt::Top);
+    let field_error = RwSignal::new(None::<(String, String)>);
+    let translating = RwSignal::new("es".to_owned());
+    let default_language = RwSignal::new(String::new());
     let loaded = LocalResource::new(org_client::codebook);
     Effect::new(move |_| match loaded.get() {
-        Some(Ok(current)) => book.set(Some(current)),
+        Some(Ok(current)) => {
+            default_language.set(current.language.to_string());
+            book.set(Some(current));
+        }
         Some(Err(e)) => message.set(Some(Err(e.to_string()))),
         None => {}
     });
@@ -62,13 +81,38 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                 stored.version
             ))));
             new_label.set(String::new());
+            field_error.set(None);
+            default_language.set(stored.language.to_string());
             book.set(Some(stored));
         }
-        Some(Err(e)) => message.set(Some(Err(e.to_string()))),
+        Some(Err(e)) => match editing.get_untracked() {
+            ErrorAt::Field(id) => {
+                message.set(None);
+                field_error.set(Some((id, e.to_string())));
+            }
+            ErrorAt::Top => message.set(Some(Err(e.to_string()))),
+        },
         None => {}
     });
+    // An edit from a field: its refusal shows beside it, or the field's own check fails first.
+    let dispatch_from = move |id: String, change: Result<CodebookEdit, String>| match change {
+        Ok(change) => {
+            editing.set(ErrorAt::Field(id));
+            edit.dispatch(change);
+        }
+        Err(why) => field_error.set(Some((id, why))),
+    };
+    let language_is_bad = move || LanguageTag::new(&translating.get()).is_err();
+    let set_default = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let change = LanguageTag::new(&default_language.get_untracked())
+            .map(|language| CodebookEdit::SetLanguage { language })
+            .map_err(|e| e.to_string());
+        dispatch_from("codebook-language".to_owned(), change);
+    };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        editing.set(ErrorAt::Top);
         if let Some(list) = list.get_untracked() {
             edit.dispatch(CodebookEdit::Add {
                 list,
@@ -85,6 +129,21 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                 options=CodeList::ALL.into_iter().map(|l| (l, list_heading(l).to_owned())).collect()
                 selected=list
             />
+            <form class="stack-form" on:submit=set_default novalidate>
+                <label for="codebook-language">"Default language of the labels (es, fr, pt, ar, en…)"</label>
+                <input id="codebook-language" autocomplete="off" aria-describedby="codebook-language-error"
+                    prop:value=move || default_language.get() on:input=move |ev| default_language.set(event_target_value(&ev)) />
+                <button type="submit" class="secondary" disabled=move || edit.pending().get()>"Set default language"</button>
+                <FieldError id="codebook-language".to_owned() errors=field_error />
+            </form>
+            <div class="stack-form">
+                <label for="translation-language">"Translate the labels into"</label>
+                <input id="translation-language" autocomplete="off" aria-describedby="translation-language-error"
+                    prop:value=move || translating.get() on:input=move |ev| translating.set(event_target_value(&ev)) />
+                {move || LanguageTag::new(&translating.get()).err().map(|e| view! {
+                    <p class="error" id="translation-language-error" role="alert">{e.to_string()}</p>
+                })}
+            </div>
             {move || message.get().map(|m| match m {
                 Ok(done) => view! { <p class="status saved" role="status">{done}</p> }.into_any(),
                 Err(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
@@ -93,8 +152,31 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                 let (Some(current), Some(chosen)) = (book.get(), list.get()) else {
                     return view! { <p>"Loading the codebook…"</p> }.into_any();
                 };
+                let language = LanguageTag::new(&translating.get()).ok();
                 let rows = current.entries(chosen).iter().map(|entry| {
                     let label = RwSignal::new(entry.label.clone());
+                    let translation = RwSignal::new(
+                        language.as_ref().and_then(|l| entry.translations.get(l)).cloned().unwrap_or_default(),
+                    );
+                    let had_translation = language.as_ref().is_some_and(|l| entry.translations.contains_key(l));
+                    let translate_code = entry.code.clone();
+                    let translation_id = format!("translation-{}", entry.code);
+                    let shown_language = language.clone();
+                    let save_translation = {
+                        let id = translation_id.clone();
+                        move |_| {
+                            let Some(language) = shown_language.clone() else {
+                                return;
+                            };
+                            let (code, text) = (translate_code.clone(), translation.get_untracked());
+                            let change = if text.trim().is_empty() && had_translation {
+                                CodebookEdit::Untranslate { list: chosen, code, language }
+                            } else {
+                                CodebookEdit::Translate { list: chosen, code, language, label: text }
+                            };
+                            dispatch_from(id.clone(), Ok(change));
+                        }
+                    };
                     let (code, retired) = (entry.code.clone(), entry.retired);
                     let (rename_code, toggle_code) = (code.clone(), code.clone());
                     let name = entry.label.clone();
@@ -109,6 +191,18 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                                 <label class="visually-hidden" for=format!("label-{code}")>{format!("Label of {code}")}</label>
                                 <input id=format!("label-{code}") prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
                                 <span class="muted">{format!("{code}{state}")}</span>
+                            </td>
+                            <td>
+                                <label class="visually-hidden" for=translation_id.clone()>{format!("Translation of {name} ({})", translating.get_untracked())}</label>
+                                <input id=translation_id.clone() lang=translating.get_untracked() dir="auto"
+                                    aria-describedby=format!("{translation_id}-error")
+                                    prop:value=move || translation.get() on:input=move |ev| translation.set(event_target_value(&ev)) />
+                                <button type="button" class="secondary" aria-label=format!("Save translation of {name} ({})", translating.get_untracked())
+                                    disabled=move || edit.pending().get() || language_is_bad()
+                                    on:click=save_translation>
+                                    "Save translation"
+                                </button>
+                                <FieldError id=translation_id.clone() errors=field_error />
                             </td>
                             <td>
                                 <button type="button" class="secondary" aria-label=format!("Rename {name}")
@@ -128,7 +222,14 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                 }).collect_view();
                 view! {
                     <p class="muted">{format!("Version {}. Codes are never deleted: retired ones stop being offered, and past counts keep their meaning.", current.version)}</p>
-                    <table class="codebook"><tbody>{rows}</tbody></table>
+                    <table class="codebook">
+                        <thead><tr>
+                            <th scope="col">{format!("Label ({})", current.language)}</th>
+                            <th scope="col">{format!("Label in {}", translating.get_untracked())}</th>
+                            <th scope="col"><span class="visually-hidden">"Changes"</span></th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
                     <MergeForm book=current list=chosen edit />
                 }.into_any()
             }}
@@ -140,6 +241,18 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
             <FreeTagsInUse book edit />
         </section>
         <super::indicators::Indicators info=info.get_value() codebook=book />
+    }
+}
+
+/// A refused edit's reason, beside the field `id` it came from.
+#[component]
+fn FieldError(id: String, errors: RwSignal<Option<(String, String)>>) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    move || {
+        errors
+            .get()
+            .filter(|(at, _)| *at == id)
+            .map(|(_, why)| view! { <p class="error" id=error_id.clone() role="alert">{why}</p> })
     }
 }
 
