@@ -12,9 +12,10 @@ use peerpulse_core::org_api::{
     DEVICES_PATH, DHIS2_EXPORT_PATH, DHIS2_SEND_PATH, DeviceSummary, DeviceUpdate, Dhis2Format,
     Dhis2SendRequest, Dhis2SendResponse, ENROLMENT_CODES_PATH, EnrolmentCodeIssued, ExportKind,
     ExportRecord, FIELD_ALERTS_PATH, FieldAlertSummary, INDICATORS_PATH, IndicatorBook,
-    IndicatorsResponse, IndicatorsUpdate, NewUserRequest, OVERSIGHT_PATH, PASSWORD_RESET_PATH,
-    PasswordResetRequest, REPORTS_PATH, ResetLinkIssued, SESSION_PATH, SessionInfo, SignInRequest,
-    USERS_PATH, UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
+    IndicatorsResponse, IndicatorsUpdate, NewUserRequest, OVERSIGHT_PATH, OrgSettings,
+    PASSWORD_RESET_PATH, PasswordResetRequest, REPORTS_PATH, ResetLinkIssued, RetentionUpdate,
+    SESSION_PATH, SETTINGS_PATH, SessionInfo, SignInRequest, USERS_PATH, UserSummary, UserUpdate,
+    WELCOME_PATH, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::Username;
@@ -253,6 +254,24 @@ pub async fn revoke(session: &SessionInfo, device_id: &str) -> Result<(), OrgErr
 }
 
 /// The organization's indicators and DHIS2 settings, and the starter set it may adopt.
+/// The organization's settings.
+pub async fn settings() -> Result<OrgSettings, OrgError> {
+    read(Request::get(SETTINGS_PATH).send().await).await
+}
+
+/// Sets how long each phone's own counts are kept (admins); the settings as now stored.
+pub async fn set_retention(
+    session: &SessionInfo,
+    update: &RetentionUpdate,
+) -> Result<OrgSettings, OrgError> {
+    read(
+        json(with_csrf(Request::put(SETTINGS_PATH), session), update)?
+            .send()
+            .await,
+    )
+    .await
+}
+
 pub async fn indicators() -> Result<IndicatorsResponse, OrgError> {
     read(Request::get(INDICATORS_PATH).send().await).await
 }

@@ -427,11 +427,13 @@ pub enum AuditAction {
     IndicatorsChanged,
     /// Sent a report to DHIS2 (or checked it with a dry run).
     SentToDhis2,
+    /// Changed how long each phone's own counts are kept.
+    RetentionChanged,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::SignedIn,
         Self::Exported,
         Self::CodebookChanged,
@@ -443,6 +445,7 @@ impl AuditAction {
         Self::ResetLinkMade,
         Self::IndicatorsChanged,
         Self::SentToDhis2,
+        Self::RetentionChanged,
     ];
 
     /// Its stored and wire name (`signed_in`), the one serde uses.
@@ -459,6 +462,7 @@ impl AuditAction {
             Self::ResetLinkMade => "reset_link_made",
             Self::IndicatorsChanged => "indicators_changed",
             Self::SentToDhis2 => "sent_to_dhis2",
+            Self::RetentionChanged => "retention_changed",
         }
     }
 

@@ -107,6 +107,7 @@ test("the organization page reads at a glance: a summary row, a sticky list of s
     "Indicators",
     "People",
     "Audit log",
+    "Keeping data",
   ]);
   await sections.getByRole("link", { name: "Phones" }).click();
   await expect(page).toHaveURL(/#phones$/);

@@ -8,7 +8,7 @@ mod support;
 use chrono::{Days, NaiveDate};
 use peerpulse_core::bucket::{BucketKey, Measure};
 use peerpulse_core::indicator::{Counted, Indicator};
-use peerpulse_core::org_api::{IndicatorsResponse, OrgSettings};
+use peerpulse_core::org_api::{AuditAction, AuditPage, IndicatorsResponse, OrgSettings};
 use peerpulse_core::people::Role;
 use peerpulse_core::period::{Granularity, Period};
 use peerpulse_core::protocol::{BucketUpdate, SyncResponse};
@@ -478,4 +478,21 @@ async fn only_admins_set_the_retention_and_never_below_three_months() {
         .await
         .unwrap();
     assert_eq!(off.keep_phone_rows_months, None);
+    // The audit log holds each change made, by whom, and none of the refused ones.
+    let audit: AuditPage =
+        serde_json::from_value(get_json(&server, "/api/v1/audit?limit=50", Some(&admin)).await)
+            .unwrap();
+    let changes: Vec<(&str, Option<&str>)> = audit
+        .entries
+        .iter()
+        .filter(|e| e.action == AuditAction::RetentionChanged)
+        .map(|e| (e.who.as_str(), e.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("ada", Some("per-phone counts kept always")),
+            ("ada", Some("per-phone counts kept 6 months")),
+        ]
+    );
 }

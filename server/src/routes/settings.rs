@@ -1,15 +1,16 @@
 //! `GET /api/v1/settings`: an organization's settings, for anyone signed in to it;
 //! `PUT /api/v1/settings`: how long each phone's own counts are kept (admins).
 
-use super::ApiJson;
+use super::{ApiJson, audit};
 use crate::AppState;
 use crate::auth::require;
+use crate::connections::ClientAddress;
 use crate::db::people::Person;
 use crate::db::{orgs, retention};
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::State;
-use peerpulse_core::org_api::{OrgSettings, RetentionUpdate};
+use peerpulse_core::org_api::{AuditAction, OrgSettings, RetentionUpdate};
 use peerpulse_core::people::Permission;
 
 /// The settings of `org`, as the API shows them.
@@ -31,13 +32,27 @@ pub async fn settings(
 }
 
 /// `PUT /api/v1/settings`: sets how long per-phone counts are kept; the next fold (hourly,
-/// or `peerpulse-server fold`) applies it.
+/// or `peerpulse-server fold`) applies it. The audit log records the new setting.
 pub async fn set_retention(
     State(state): State<AppState>,
     person: Person,
+    address: ClientAddress,
     ApiJson(update): ApiJson<RetentionUpdate>,
 ) -> Result<Json<OrgSettings>, ApiError> {
     require(&person, Permission::ChangeSettings)?;
-    retention::set_keep_phone_rows(&state.db, person.org_id, update.keep_phone_rows_months).await?;
+    let keep = update.keep_phone_rows_months;
+    retention::set_keep_phone_rows(&state.db, person.org_id, keep).await?;
+    let detail = match keep {
+        Some(months) => format!("per-phone counts kept {} months", months.get()),
+        None => "per-phone counts kept always".to_owned(),
+    };
+    audit::note(
+        &state,
+        &person,
+        address,
+        AuditAction::RetentionChanged,
+        Some(&detail),
+    )
+    .await?;
     Ok(Json(shown(super::org_of(&state, person.org_id).await?)))
 }

@@ -31,6 +31,7 @@ fn what(entry: &AuditEntry) -> String {
         AuditAction::ResetLinkMade => with("Made a new password link"),
         AuditAction::IndicatorsChanged => with("Changed the indicators"),
         AuditAction::SentToDhis2 => with("Sent a report to DHIS2"),
+        AuditAction::RetentionChanged => with("Changed how long each phone's counts are kept"),
     }
 }
 

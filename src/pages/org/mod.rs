@@ -15,6 +15,7 @@ mod dhis2_send;
 mod field_alerts;
 mod glance;
 mod indicators;
+mod keeping;
 mod live_trends;
 mod notes_review;
 
@@ -156,10 +157,11 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         role.may(Permission::EnrolPhones),
         role.may(Permission::ReviewNotes),
     );
-    let (may_edit, may_manage, may_audit) = (
+    let (may_edit, may_manage, may_audit, may_settle) = (
         role.may(Permission::EditCodebook),
         role.may(Permission::ManagePeople),
         role.may(Permission::ReadAuditLog),
+        role.may(Permission::ChangeSettings),
     );
     let sections = [
         ("glance", "At a glance", true),
@@ -172,6 +174,7 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         ("indicators", "Indicators", may_edit),
         ("people", "People", may_manage),
         ("audit", "Audit log", may_audit),
+        ("keeping", "Keeping data", may_settle),
     ]
     .into_iter()
     .filter(|(_, _, shown)| *shown)
@@ -199,6 +202,7 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         {may_edit.then(|| view! { <CodebookEditor info=info.clone() /> })}
         {may_manage.then(|| view! { <People info=info.clone() /> })}
         {may_audit.then(|| view! { <audit::AuditLog /> })}
+        {may_settle.then(|| view! { <keeping::Keeping info=info.clone() /> })}
         <p class="muted sign-in-line">
             "Colleagues sign in at "
             <strong class="sign-in-address">{format!("{}/org?org={}", window().location().origin().unwrap_or_default(), info.org_handle)}</strong>
