@@ -7,6 +7,8 @@
 //! - [`encounter`]: one anonymous encounter and its validation.
 //! - [`field_notes`]: insight notes a worker offers for the brief, and their review.
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
+//! - [`language`]: the interface's languages and how a browser's preferences pick one.
+//! - [`translations`]: checks of the translation files against English.
 //! - [`history`]: the worker's own day summaries, filters and exports.
 //! - [`oversight`]: encounters each phone captured per week, for managers, under the disclosure rule.
 //! - [`period`]: the calendar periods counts are published for.
@@ -35,6 +37,7 @@ pub mod field_alert;
 pub mod field_notes;
 pub mod history;
 pub mod indicator;
+pub mod language;
 pub mod org_api;
 pub mod oversight;
 pub mod page_window;
@@ -44,5 +47,6 @@ pub mod phone_label;
 pub mod pin;
 pub mod privacy;
 pub mod protocol;
+pub mod translations;
 pub mod trend_view;
 pub mod usage;

@@ -55,12 +55,12 @@ pub enum Receipt {
 }
 
 impl Receipt {
-    /// The words under an entry.
-    pub fn text(self) -> &'static str {
+    /// The key of the words under an entry (`locales/*.json`).
+    pub fn key(self) -> &'static str {
         match self {
-            Self::OnPhone => "On this phone: not sent yet",
-            Self::Sent => "Sent: waiting for the service to confirm",
-            Self::Counted => "Counted by the service",
+            Self::OnPhone => "receipt.on_phone",
+            Self::Sent => "receipt.sent",
+            Self::Counted => "receipt.counted",
         }
     }
 
