@@ -103,19 +103,16 @@ pub fn time_of_day(language: Language, rfc3339: &str) -> String {
     call(format, &date)
 }
 
-/// How long ago, `seconds` before now: "just now"-like for under a minute, then minutes,
-/// hours, days ("4 minutes ago", "hace 2 horas", "منذ 3 أيام").
+/// How long ago, `seconds` before now: "just now" under a minute, then minutes, hours,
+/// days ("4 minutes ago", "hace 2 horas", "منذ 3 أيام").
 pub fn ago(language: Language, seconds: i64) -> String {
     let (value, unit) = match seconds.max(0) {
-        s @ 0..60 => (s, "second"),
+        0..60 => return super::text("time.just_now"),
         s @ 60..3_600 => (s / 60, "minute"),
         s @ 3_600..86_400 => (s / 3_600, "hour"),
         s => (s / 86_400, "day"),
     };
-    let format =
-        Intl::RelativeTimeFormat::new(&locales(language), &options(&[("numeric", "auto")]));
-    // Under a minute reads as "now" in every language.
-    let value = if unit == "second" { 0 } else { value };
+    let format = Intl::RelativeTimeFormat::new(&locales(language), &Object::new());
     format.format(-(value as f64), unit).into()
 }
 
