@@ -13,9 +13,9 @@ use crate::codebook::{Code, CodeList, Codebook};
 use crate::dhis2::Dhis2Mapping;
 use crate::period::Period;
 use crate::privacy::DisclosureRule;
-use crate::privacy::disclosure::{SiteCount, cells_of};
+use crate::privacy::disclosure::{Cells, SiteCount, cells_of};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What an indicator counts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +101,9 @@ pub enum IndicatorError {
     /// Two indicators have the same id.
     #[error("two indicators are called {0:?}")]
     Duplicate(String),
+    /// More indicators than a book holds.
+    #[error("a book holds at most {MAX_INDICATORS} indicators")]
+    TooMany,
     /// The DHIS2 mapping is wrong.
     #[error(transparent)]
     Dhis2(#[from] crate::dhis2::MappingError),
@@ -108,6 +111,9 @@ pub enum IndicatorError {
 
 /// Most characters in an indicator's name.
 pub const MAX_NAME_CHARS: usize = 80;
+
+/// Most indicators in a book: a program reports tens; every reader's report computes each.
+pub const MAX_INDICATORS: usize = 100;
 
 impl Indicator {
     /// Checks it against `codebook`: every code and site it names exists there.
@@ -155,6 +161,9 @@ impl Indicator {
 
 /// Checks a whole set: each indicator, and no id twice.
 pub fn check_all(indicators: &[Indicator], codebook: &Codebook) -> Result<(), IndicatorError> {
+    if indicators.len() > MAX_INDICATORS {
+        return Err(IndicatorError::TooMany);
+    }
     let mut ids = BTreeSet::new();
     for indicator in indicators {
         indicator.check(codebook)?;
@@ -279,24 +288,54 @@ pub fn report(
     period: Period,
 ) -> Report {
     let previous = period.previous();
+    // Every cell a report reads, summed once: the two periods at every site and at each site,
+    // whatever the number of indicators (a book of thousands summed them once per indicator
+    // and site, and three reports held the service for a minute).
+    let mut summed: BTreeMap<(Period, Option<&Code>), Cells<'_>> = BTreeMap::new();
+    for p in [period, previous] {
+        summed.insert((p, None), cells_of(counts, p, None));
+        for entry in &codebook.sites {
+            summed.insert(
+                (p, Some(&entry.code)),
+                cells_of(counts, p, Some(&entry.code)),
+            );
+        }
+    }
+    // One published cell: a period at one site, or at every site (`None`), as trends
+    // publish it. Units are shown only beside the encounters they were handed out in (see
+    // `publish_cells`): twenty syringes given to one person are still one person.
+    let cell_at = |measure: &Measure, period: Period, site: Option<&Code>| {
+        let cells = summed.get(&(period, site));
+        let published = |m: &Measure| {
+            cells
+                .and_then(|cells| cells.get(m))
+                .and_then(|cell| rule.publish(*cell))
+        };
+        match measure {
+            Measure::SupplyUnits(item) => {
+                published(&Measure::Supply(item.clone())).and_then(|_| published(measure))
+            }
+            _ => published(measure),
+        }
+    };
     let value_at = |indicator: &Indicator, period: Period, sites: &BTreeSet<Code>| {
         let Some(measure) = indicator.counted.measure() else {
-            return Some(phones.phones_active(period, sites));
+            // Phones active is exact: shown for every site only, and only when the period's
+            // encounters are published, so that it never tells a place or a period with a
+            // few encounters from one with none.
+            return (sites.is_empty() && cell_at(&Measure::Encounters, period, None).is_some())
+                .then(|| phones.phones_active(period, sites));
         };
-        let at: Vec<SiteCount> = counts
-            .iter()
-            .filter(|c| sites.is_empty() || sites.contains(&c.site))
-            .cloned()
-            .collect();
-        let cells = cells_of(&at, period, None);
-        let published = |m: &Measure| cells.get(m).and_then(|cell| rule.publish(*cell));
-        match &measure {
-            // Units are shown only beside the encounters they were handed out in (see
-            // `publish_cells`): twenty syringes given to one person are still one person.
-            Measure::SupplyUnits(item) => {
-                published(&Measure::Supply(item.clone())).and_then(|_| published(&measure))
-            }
-            _ => published(&measure),
+        match sites.len() {
+            0 => cell_at(&measure, period, None),
+            1 => cell_at(&measure, period, sites.first()),
+            // A set of sites is no cell of its own: with noise of its own, the sets with and
+            // without a small site would each give that site's count plus fresh noise, and
+            // enough of them average the noise away. It is the sum of what its sites publish.
+            _ => sites
+                .iter()
+                .filter_map(|site| cell_at(&measure, period, Some(site)))
+                .reduce(|a, b| a.saturating_add(b)),
         }
     };
     let value = |indicator: &Indicator, sites: &BTreeSet<Code>| Value {

@@ -489,8 +489,8 @@ pub struct AuditEntry {
     pub at: String,
     /// Who: a username, or `command line` for the service's management commands.
     pub who: String,
-    /// The address the request came from (behind a reverse proxy, the proxy's); none for a
-    /// management command.
+    /// The address the request came from (behind a trusted reverse proxy, the client it names);
+    /// none for a management command.
     pub address: Option<String>,
     /// What they did.
     pub action: AuditAction,

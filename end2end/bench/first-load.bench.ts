@@ -2,10 +2,9 @@
 // slow 4G link through the DevTools protocol, time to the form being usable.
 import { expect, test, type Page } from "@playwright/test";
 import { percentile, record } from "./figures";
+import { onPhone } from "./phone";
 
 const RUNS = 5;
-// Chrome DevTools' "Slow 4G" preset.
-const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.4 * 1024 * 1024) / 8, uploadThroughput: (675 * 1024) / 8 };
 
 /**
  * Records in the page, as `window.usableAt`, the moment the Save button is first there and
@@ -39,10 +38,7 @@ test("first load and offline reload, phone profile", async ({ browser }) => {
     const page = await context.newPage();
     await page.addInitScript(watchForUsable);
     const cdp = await context.newCDPSession(page);
-    await cdp.send("Network.enable");
-    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-    await cdp.send("Network.emulateNetworkConditions", SLOW_4G);
-    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    await onPhone(cdp);
     await page.goto(process.env.PEERPULSE_URL!);
     first.push(await timeToUsable(page));
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));

@@ -398,14 +398,21 @@ test("a tap on the nav while storage is still opening moves the address too, so 
   browser,
 }) => {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
-  // Another tab holds the phone's database open at an older version and does not let go, so
+  // Another tab, of an older release, holds the phone's database open and does not let go, so
   // this tab's upgrade waits: the app sits at "Opening storage…" for as long as the test likes.
   const holder = await context.newPage();
   await holder.goto(`${url()}/manifest.webmanifest`);
   await holder.evaluate(
     () =>
       new Promise<void>((resolve, reject) => {
+        // Schema version 1 as the first release made it (src/store/schema.rs).
         const open = indexedDB.open("peerpulse", 1);
+        open.onupgradeneeded = () => {
+          const db = open.result;
+          db.createObjectStore("encounters", { keyPath: "id" });
+          db.createObjectStore("buckets", { keyPath: "id" }).createIndex("by_version", "version");
+          db.createObjectStore("meta");
+        };
         open.onsuccess = () => {
           (window as unknown as { held: IDBDatabase }).held = open.result;
           resolve();
@@ -418,6 +425,8 @@ test("a tap on the nav while storage is still opening moves the address too, so 
   await expect(page.getByText("Opening storage…")).toBeVisible();
   await page.getByRole("link", { name: "Phone" }).tap();
   await expect(page).toHaveURL(/\/phone$/);
+  // The wait is explained, and the page tapped survives it.
+  await expect(page.getByRole("alert")).toContainText("if PeerPulse is open in another tab or window, close it");
   await holder.evaluate(() => (window as unknown as { held: IDBDatabase }).held.close());
   await expect(page.getByRole("heading", { name: "This phone" })).toBeVisible();
   await page.reload();

@@ -2,6 +2,7 @@
 //! connections overall and per address, a deadline to send the request head, and a graceful
 //! end on shutdown. (Bodies have their own deadline, set in `routes`.)
 
+use crate::forwarded::TrustedProxies;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::Request;
@@ -18,14 +19,14 @@ use tokio::net::TcpListener;
 
 /// Most connections open at once.
 pub const MAX_CONNECTIONS: usize = 1024;
-/// Most connections open at once from one address. Behind a reverse proxy every client has
-/// the proxy's address: raise it there, or let the proxy limit clients.
+/// Most connections open at once from one address. A trusted reverse proxy, which carries
+/// every client's connections, is held to [`MAX_CONNECTIONS`] only: it limits its clients.
 pub const MAX_PER_ADDRESS: usize = 128;
 /// How long a client has to send a request's head once it connected or sent the last one.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The address a request came from (the peer of its connection; behind a reverse proxy,
-/// the proxy's).
+/// The address a request came from: the peer of its connection, or behind a trusted reverse
+/// proxy the client the proxy names (see [`crate::forwarded`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ClientAddress(pub IpAddr);
 
@@ -52,11 +53,12 @@ struct Admitted {
 }
 
 impl Open {
-    /// Admits a connection from `address`, unless a cap is reached.
-    fn admit(&self, address: IpAddr) -> Option<Admitted> {
+    /// Admits a connection from `address`, unless a cap is reached (for a `proxy`, the
+    /// overall cap only).
+    fn admit(&self, address: IpAddr, proxy: bool) -> Option<Admitted> {
         let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let from_address = open.1.get(&address).copied().unwrap_or(0);
-        if open.0 >= MAX_CONNECTIONS || from_address >= MAX_PER_ADDRESS {
+        if open.0 >= MAX_CONNECTIONS || (from_address >= MAX_PER_ADDRESS && !proxy) {
             return None;
         }
         open.0 += 1;
@@ -82,9 +84,11 @@ impl Drop for Admitted {
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight end.
+/// Connections from the `trusted` proxies are held to the overall cap only.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
+    trusted: &TrustedProxies,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
     let open = Open::default();
@@ -106,7 +110,7 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let Some(admitted) = open.admit(peer.ip()) else {
+        let Some(admitted) = open.admit(peer.ip(), trusted.trusts(peer.ip())) else {
             tracing::warn!(address = %peer.ip(), "connection refused: too many open");
             continue;
         };
@@ -141,12 +145,19 @@ mod tests {
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
         let held: Vec<Admitted> = (0..MAX_PER_ADDRESS)
-            .map(|_| open.admit(a).unwrap())
+            .map(|_| open.admit(a, false).unwrap())
             .collect();
-        assert!(open.admit(a).is_none(), "one address cannot take more");
-        assert!(open.admit(b).is_some(), "another still can");
+        assert!(
+            open.admit(a, false).is_none(),
+            "one address cannot take more"
+        );
+        assert!(open.admit(b, false).is_some(), "another still can");
+        assert!(
+            open.admit(a, true).is_some(),
+            "a trusted proxy carries many clients"
+        );
         drop(held);
-        assert!(open.admit(a).is_some());
+        assert!(open.admit(a, false).is_some());
         assert_eq!(
             open.0.lock().unwrap().1.len(),
             0,

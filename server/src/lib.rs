@@ -9,8 +9,10 @@ pub mod db;
 pub mod dhis2_client;
 pub mod error;
 pub mod event_streams;
+pub mod forwarded;
 pub mod housekeeping;
 pub mod metrics;
+pub mod migrate_to;
 pub mod passwords;
 pub mod rate_limit;
 pub mod relay;
@@ -54,6 +56,9 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// The PostgreSQL every instance hears events through; none on SQLite.
     pub relay: Option<String>,
+    /// The reverse proxies whose forwarding headers name a request's client (none: the
+    /// headers are ignored).
+    pub trusted_proxies: Arc<forwarded::TrustedProxies>,
 }
 
 /// Burst of requests a device may send at once (a large backlog syncs in many batches).
@@ -85,6 +90,7 @@ impl AppState {
                 db::Location::Postgres(url) => Some(url.clone()),
                 db::Location::SqliteIn(_) => None,
             },
+            trusted_proxies: Arc::default(),
         })
     }
 
@@ -129,6 +135,13 @@ impl AppState {
         self
     }
 
+    /// The same state, behind the reverse proxies `trusted`: their forwarding headers name
+    /// each request's client, for the audit log and the failed-attempt limits.
+    pub fn with_trusted_proxies(mut self, trusted: forwarded::TrustedProxies) -> Self {
+        self.trusted_proxies = Arc::new(trusted);
+        self
+    }
+
     /// The same state, reached at `url` (no trailing slash needed).
     pub fn with_public_url(mut self, url: &str) -> Self {
         self.public_url = url.trim_end_matches('/').to_owned();
@@ -156,7 +169,9 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
             state.access_ended.clone(),
         )))
     });
-    let served = connections::serve(listener, routes::router(state), shutdown_signal()).await;
+    let trusted = state.trusted_proxies.clone();
+    let served =
+        connections::serve(listener, routes::router(state), &trusted, shutdown_signal()).await;
     sweeping.abort();
     served
 }

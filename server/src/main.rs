@@ -5,10 +5,11 @@ use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::org_api::AuditAction;
 use peerpulse_core::people::Role;
 use peerpulse_core::privacy::SuppressionThreshold;
-use peerpulse_server::backup;
 use peerpulse_server::db::{self, audit, devices, enrolment, orgs, people};
+use peerpulse_server::forwarded::{ForwardedHeader, TrustedProxies, TrustedProxy};
 use peerpulse_server::secrets::CodeKey;
 use peerpulse_server::{AppState, DEFAULT_PUBLIC_URL, serve};
+use peerpulse_server::{backup, migrate_to};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -105,6 +106,25 @@ enum Command {
         /// e.g. round robin).
         #[arg(long, env = "PEERPULSE_INSTANCES", default_value_t = 1)]
         instances: u32,
+        /// An address or network (10.0.0.5, 10.0.0.0/24, ::1) a TLS-terminating reverse proxy
+        /// connects from; repeat it, or separate several with commas. Requests from there name
+        /// their client in the forwarding header, for the audit log and the failed-attempt
+        /// limits, and may bring their request id. Without it those headers are ignored.
+        #[arg(
+            long = "trusted-proxy",
+            value_name = "CIDR",
+            env = "PEERPULSE_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<TrustedProxy>,
+        /// The header the trusted proxies name the client in.
+        #[arg(
+            long,
+            env = "PEERPULSE_FORWARDED_HEADER",
+            value_enum,
+            default_value_t = ForwardedHeader::XForwardedFor
+        )]
+        forwarded_header: ForwardedHeader,
     },
     /// Print a new one-time enrolment code for an organization.
     EnrolCode {
@@ -141,6 +161,19 @@ enum Command {
     Restore {
         /// A backup `backup` made.
         file: PathBuf,
+    },
+    /// Copy everything from the SQLite database to an empty PostgreSQL database (migrated by
+    /// this build first), in one transaction; refused while a service runs on the SQLite
+    /// database. Then start the service with DATABASE_URL set to the same URL.
+    MigrateTo {
+        /// The target, a postgres:// URL (the database must exist and be empty). It holds a
+        /// password: PEERPULSE_MIGRATE_TO_URL keeps it off the process list.
+        #[arg(
+            value_name = "POSTGRES_URL",
+            env = "PEERPULSE_MIGRATE_TO_URL",
+            hide_env_values = true
+        )]
+        postgres_url: String,
     },
     /// Show an organization's settings, or change them.
     Settings {
@@ -271,6 +304,8 @@ async fn run(
             org_name,
             metrics_token,
             instances,
+            trusted_proxies,
+            forwarded_header,
         } => {
             // Held until the process ends: no restore replaces the database under it.
             let _lock = match location {
@@ -287,7 +322,11 @@ async fn run(
                 .await?
                 .with_public_url(&public_url)
                 .with_metrics_token(metrics_token.as_deref())
-                .with_instances(instances);
+                .with_instances(instances)
+                .with_trusted_proxies(TrustedProxies {
+                    proxies: trusted_proxies,
+                    header: forwarded_header,
+                });
             if orgs::first(&state.db).await?.is_none() {
                 let org = orgs::create(&state.db, &org_name).await?;
                 let code =
@@ -417,6 +456,23 @@ async fn run(
                     replaced.display()
                 ));
             }
+        }
+        Command::MigrateTo { postgres_url } => {
+            let db::Location::SqliteIn(data_dir) = location else {
+                return Err(
+                    "migrate-to copies from the SQLite database under --data-dir: unset DATABASE_URL"
+                        .into(),
+                );
+            };
+            let copied = migrate_to::migrate_to(data_dir, &postgres_url).await?;
+            say("Copied to PostgreSQL, in one transaction:");
+            for (table, rows) in &copied {
+                say(&format!("  {table}: {rows} rows"));
+            }
+            say(
+                "Start the service with DATABASE_URL set to that URL and the same code-key file \
+                 (enrolment codes are stored under it); the SQLite database keeps its rows, as a way back.",
+            );
         }
         Command::Settings {
             org,

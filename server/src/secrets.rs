@@ -124,7 +124,9 @@ impl CodeKey {
 
     /// The stored form of `code`: HMAC-SHA-256 under this key, as hex.
     pub fn seal(&self, code: &EnrolmentCode) -> String {
-        self.mac(&[code.canonical().as_bytes()])
+        let mut mac = self.hmac();
+        mac.update(code.canonical().as_bytes());
+        hex(&mac.finalize().into_bytes())
     }
 
     /// The token of device `device_id` enrolled by `installation`: the same each time it is
@@ -139,20 +141,19 @@ impl CodeKey {
         ])
     }
 
-    /// HMAC-SHA-256 under this key of `parts`, each after its length, as hex.
+    /// HMAC-SHA-256 under this key of `parts`, each after its length (so no two lists of
+    /// parts run together into the same input), as hex.
     fn mac(&self, parts: &[&[u8]]) -> String {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
-        if let [only] = parts {
-            // A code alone, as codes were sealed from the start.
-            mac.update(only);
-        } else {
-            for part in parts {
-                mac.update(&(part.len() as u64).to_be_bytes());
-                mac.update(part);
-            }
+        let mut mac = self.hmac();
+        for part in parts {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
         }
         hex(&mac.finalize().into_bytes())
+    }
+
+    fn hmac(&self) -> Hmac<Sha256> {
+        Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length")
     }
 }
 
@@ -180,6 +181,19 @@ mod tests {
         assert_eq!(
             hash("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn a_code_is_sealed_as_plain_hmac_sha256_of_its_canonical_form_as_from_the_start() {
+        // Codes already stored were sealed this way: a change here would orphan them.
+        let key =
+            CodeKey::parse("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
+                .unwrap();
+        let code: EnrolmentCode = "acde-3467".parse().unwrap();
+        assert_eq!(
+            key.seal(&code),
+            "1ae4d690684fe7b68e7b12b7b6c67bb15bc0f8b1b4290d5803af94e63cbf1a46"
         );
     }
 

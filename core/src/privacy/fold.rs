@@ -17,6 +17,7 @@
 //!   circled digits become ASCII digits;
 //! - fullwidth ASCII (U+FF01–U+FF5E), small form variants (`﹫`), mathematical letters (`𝐒𝐭`)
 //!   and ideographic full stops become ASCII;
+//! - Cyrillic and Greek letters that look like Latin ones (`а`, `о`, `р`, `Μ`) become those;
 //! - every space becomes a space and every dash a hyphen-minus.
 //!
 //! Each character folds to at most one character. A right-to-left override (U+202E) shows the
@@ -153,10 +154,75 @@ pub fn fold(c: char) -> Option<char> {
             Some(folded) => folded,
             None if is_space(c) => ' ',
             None if is_dash(c) => '-',
-            None => c,
+            None => latin_look_alike(c).unwrap_or(c),
         },
     })
 }
+
+/// The Latin letter that Cyrillic or Greek `c` cannot be told from in most fonts, so that
+/// `M\u{430}ria L\u{43E}pez` (two Cyrillic letters) is read as the name it shows.
+fn latin_look_alike(c: char) -> Option<char> {
+    LOOK_ALIKES
+        .binary_search_by_key(&c, |&(from, _)| from)
+        .ok()
+        .map(|i| LOOK_ALIKES[i].1)
+}
+
+/// Cyrillic and Greek letters (and the Latin script g) and the ASCII letters they look like, in
+/// code point order.
+const LOOK_ALIKES: [(char, char); 51] = [
+    ('\u{0261}', 'g'),
+    ('\u{0391}', 'A'),
+    ('\u{0392}', 'B'),
+    ('\u{0395}', 'E'),
+    ('\u{0396}', 'Z'),
+    ('\u{0397}', 'H'),
+    ('\u{0399}', 'I'),
+    ('\u{039A}', 'K'),
+    ('\u{039C}', 'M'),
+    ('\u{039D}', 'N'),
+    ('\u{039F}', 'O'),
+    ('\u{03A1}', 'P'),
+    ('\u{03A4}', 'T'),
+    ('\u{03A5}', 'Y'),
+    ('\u{03A7}', 'X'),
+    ('\u{03B9}', 'i'),
+    ('\u{03BD}', 'v'),
+    ('\u{03BF}', 'o'),
+    ('\u{0405}', 'S'),
+    ('\u{0406}', 'I'),
+    ('\u{0408}', 'J'),
+    ('\u{0410}', 'A'),
+    ('\u{0412}', 'B'),
+    ('\u{0415}', 'E'),
+    ('\u{041A}', 'K'),
+    ('\u{041C}', 'M'),
+    ('\u{041D}', 'H'),
+    ('\u{041E}', 'O'),
+    ('\u{0420}', 'P'),
+    ('\u{0421}', 'C'),
+    ('\u{0422}', 'T'),
+    ('\u{0423}', 'Y'),
+    ('\u{0425}', 'X'),
+    ('\u{0430}', 'a'),
+    ('\u{0435}', 'e'),
+    ('\u{043E}', 'o'),
+    ('\u{0440}', 'p'),
+    ('\u{0441}', 'c'),
+    ('\u{0443}', 'y'),
+    ('\u{0445}', 'x'),
+    ('\u{0455}', 's'),
+    ('\u{0456}', 'i'),
+    ('\u{0458}', 'j'),
+    ('\u{04AE}', 'Y'),
+    ('\u{04BB}', 'h'),
+    ('\u{04CF}', 'l'),
+    ('\u{0501}', 'd'),
+    ('\u{051A}', 'Q'),
+    ('\u{051B}', 'q'),
+    ('\u{051C}', 'W'),
+    ('\u{051D}', 'w'),
+];
 
 /// Whether `c` shows nothing by itself, or only changes how its neighbours show: every format
 /// character (general category Cf: zero-width spaces and joiners, bidi controls, the soft
@@ -354,6 +420,14 @@ mod tests {
         assert_eq!(folded("𝐧𝐚𝐦𝐞𝐝 𝐃𝐚𝐯𝐞"), "named Dave");
         assert_eq!(folded("ＡＢ１２３４５６"), "AB123456");
         assert_eq!(folded("so\u{00AD}fa\u{FE0F}\u{2066}x\u{2069}"), "sofax");
+    }
+
+    #[test]
+    fn cyrillic_and_greek_look_alikes_read_as_the_latin_letters_they_show() {
+        assert!(LOOK_ALIKES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(folded("M\u{430}ria L\u{43E}pez"), "Maria Lopez");
+        assert_eq!(folded("\u{39C}\u{391}RIA"), "MARIA");
+        assert_eq!(folded("J\u{43E}\u{455}\u{435}"), "Jose");
     }
 
     #[test]

@@ -172,45 +172,34 @@ pub async fn step(
     let json = serde_json::to_string(&content).expect("alert content serializes");
     let expires_at = super::timestamp(content.expires_at);
     // Approving puts this version on the phones; an update waits for approval while the last
-    // approved version stays up; withdrawing takes it down.
-    let (published_version, published_content, published_expires_at, published_at) = if next
-        == AlertStatus::Published
-    {
-        (
-            Some(i64::from(version)),
-            Some(json.clone()),
-            Some(expires_at.clone()),
-            Some(now()),
-        )
+    // approved version stays up (its `published_*` columns are left as they are); withdrawing
+    // takes it down by its status.
+    let publishes = next == AlertStatus::Published;
+    let published = if publishes {
+        ", published_version = $1, published_content = $3, published_expires_at = $4, \
+         published_at = $9"
     } else {
-        let stored: (Option<i64>, Option<String>, Option<String>, Option<String>) = sqlx::query_as(
-            "SELECT published_version, published_content, published_expires_at, \
-                       published_at FROM field_alerts WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(DbError::from)?;
-        stored
+        ""
     };
-    let written = sqlx::query(
+    let sql = format!(
         "UPDATE field_alerts SET version = $1, status = $2, content = $3, expires_at = $4, \
-           author = $5, published_version = $6, published_content = $7, \
-           published_expires_at = $8, published_at = $9 \
-         WHERE id = $10 AND version = $11 AND status = $12",
-    )
-    .bind(i64::from(version))
-    .bind(status_name(next))
-    .bind(json)
-    .bind(expires_at)
-    .bind(&author)
-    .bind(published_version)
-    .bind(published_content)
-    .bind(published_expires_at)
-    .bind(published_at)
-    .bind(id)
-    .bind(row.version)
-    .bind(&row.status)
+           author = $5{published} \
+         WHERE id = $6 AND version = $7 AND status = $8"
+    );
+    let written = sqlx::query(&sql)
+        .bind(i64::from(version))
+        .bind(status_name(next))
+        .bind(json)
+        .bind(expires_at)
+        .bind(&author)
+        .bind(id)
+        .bind(row.version)
+        .bind(&row.status);
+    let written = if publishes {
+        written.bind(now())
+    } else {
+        written
+    }
     .execute(&mut *tx)
     .await
     .map_err(DbError::from)?;
@@ -334,6 +323,11 @@ pub async fn record_receipts(
     let now = now();
     let mut tx = db.begin().await?;
     for (alert, version) in &receipts.received {
+        // No alert reaches a version the store cannot hold (PostgreSQL's INTEGER): such a
+        // receipt is for nothing, like one for an alert that does not exist.
+        let Ok(version) = i32::try_from(*version) else {
+            continue;
+        };
         sqlx::query(
             "INSERT INTO field_alert_receipts (alert_id, device_id, version, received_at) \
              SELECT id, $1, $2, $3 FROM field_alerts \
@@ -343,7 +337,7 @@ pub async fn record_receipts(
              WHERE field_alert_receipts.version < excluded.version",
         )
         .bind(device_id)
-        .bind(i64::from(*version))
+        .bind(i64::from(version))
         .bind(&now)
         .bind(alert)
         .bind(org_id)

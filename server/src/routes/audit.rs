@@ -57,6 +57,15 @@ pub async fn record_export(
     ApiJson(record): ApiJson<ExportRecord>,
 ) -> Result<StatusCode, ApiError> {
     require(&person, Permission::ReadTrends)?;
+    // Each record is a row of the log: a person records at most as many as a phone may sync
+    // (a script of one viewer wrote 280 a second, burying the log and filling the disk).
+    state
+        .rate_limit
+        .take(
+            &format!("audit-export:{}", person.user_id),
+            std::time::Instant::now(),
+        )
+        .map_err(ApiError::TooManyRequests)?;
     note(
         &state,
         &person,

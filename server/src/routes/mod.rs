@@ -156,10 +156,16 @@ pub fn router(state: AppState) -> Router {
             .make_span_with(request_span)
             .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
     )
-    // Every request gets an id (or keeps the one a proxy gave it), answered back in
+    // Every request gets an id (or keeps the one a trusted proxy gave it), answered back in
     // `x-request-id` so a person's report can be found in the logs.
     .layer(PropagateRequestIdLayer::x_request_id())
     .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+    // Before the id is set and anything is logged: whom the request came from, and whether
+    // its forwarding headers and request id are believed.
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::forwarded::resolve_client,
+    ))
     // Outermost, so that answers made by the layers before it carry them too. A browser never
     // guesses a type other than the one sent (a JSON answer run as a script), and no page
     // of ours tells another site where a person came from (links hold enrolment codes).

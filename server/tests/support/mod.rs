@@ -184,6 +184,15 @@ impl TestServer {
         Self::start_on(self.db, None).await
     }
 
+    /// Kills the service and hands back its database, closed, for another to use.
+    pub async fn stop(self) -> TestDb {
+        self.task.abort();
+        let _ = self.task.await;
+        self.state.db.close().await;
+        std::sync::Arc::try_unwrap(self.db)
+            .unwrap_or_else(|_| panic!("another instance still runs on this database"))
+    }
+
     /// A fresh service with one organization named `org_name` and one enrolled device:
     /// the service, the org id and the device token.
     pub async fn with_device(org_name: &str) -> (Self, i64, String) {
