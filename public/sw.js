@@ -33,6 +33,18 @@ async function refreshShell() {
     .filter((path) => path.startsWith(LOCALES));
   const assets = [...assetsOf(html), ...LATER, ...kept];
   await cache.addAll(assets);
+  // The page fetches its language before this worker controls it, so the first time the
+  // translations for the browser's languages are fetched here; a language PeerPulse lacks
+  // answers with the shell, not JSON, and is left out.
+  for (const tag of new Set(self.navigator.languages.map((t) => t.split("-")[0].toLowerCase()))) {
+    const path = `${LOCALES}${tag}.json`;
+    if (tag === "en" || assets.includes(path)) continue;
+    const response = await fetch(path, { cache: "no-cache" }).catch(() => null);
+    if (response && response.ok && (response.headers.get("content-type") || "").includes("json")) {
+      await cache.put(path, response);
+      assets.push(path);
+    }
+  }
   await cache.put(SHELL, response);
   const keep = new Set([SHELL, ...assets].map((u) => new URL(u, self.location.origin).href));
   for (const request of await cache.keys()) {

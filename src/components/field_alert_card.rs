@@ -70,7 +70,10 @@ fn share_text(kept: &KeptAlert, message: &str, sites: &str, until: &str) -> Stri
         "alerts.share_text",
         &[
             ("kind", &labels::alert_kind(content.kind)),
-            ("status", &labels::verification(content.verification)),
+            (
+                "status",
+                &labels::verification(content.verification).to_lowercase(),
+            ),
             ("message", &message),
         ],
     );

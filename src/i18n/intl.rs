@@ -97,7 +97,7 @@ pub fn time_of_day(language: Language, rfc3339: &str) -> String {
     }
     let format = Intl::DateTimeFormat::new(
         &locales(language),
-        &options(&[("hour", "numeric"), ("minute", "2-digit")]),
+        &options(&[("hour", "2-digit"), ("minute", "2-digit")]),
     )
     .format();
     call(format, &date)
@@ -143,7 +143,7 @@ pub fn moment(language: Language, rfc3339: &str) -> String {
         ("weekday", "short"),
         ("day", "numeric"),
         ("month", "short"),
-        ("hour", "numeric"),
+        ("hour", "2-digit"),
         ("minute", "2-digit"),
     ];
     let format = Intl::DateTimeFormat::new(&locales(language), &options(&style)).format();
