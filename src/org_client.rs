@@ -9,12 +9,12 @@ use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery
 use peerpulse_core::indicator::Report;
 use peerpulse_core::org_api::{
     AUDIT_EXPORT_PATH, AUDIT_PATH, AuditPage, CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest,
-    DEVICES_PATH, DHIS2_EXPORT_PATH, DeviceSummary, DeviceUpdate, Dhis2Format,
-    ENROLMENT_CODES_PATH, EnrolmentCodeIssued, ExportKind, ExportRecord, FIELD_ALERTS_PATH,
-    FieldAlertSummary, INDICATORS_PATH, IndicatorBook, IndicatorsResponse, IndicatorsUpdate,
-    NewUserRequest, OVERSIGHT_PATH, PASSWORD_RESET_PATH, PasswordResetRequest, REPORTS_PATH,
-    ResetLinkIssued, SESSION_PATH, SessionInfo, SignInRequest, USERS_PATH, UserSummary, UserUpdate,
-    WELCOME_PATH, WelcomeRequest,
+    DEVICES_PATH, DHIS2_EXPORT_PATH, DHIS2_SEND_PATH, DeviceSummary, DeviceUpdate, Dhis2Format,
+    Dhis2SendRequest, Dhis2SendResponse, ENROLMENT_CODES_PATH, EnrolmentCodeIssued, ExportKind,
+    ExportRecord, FIELD_ALERTS_PATH, FieldAlertSummary, INDICATORS_PATH, IndicatorBook,
+    IndicatorsResponse, IndicatorsUpdate, NewUserRequest, OVERSIGHT_PATH, PASSWORD_RESET_PATH,
+    PasswordResetRequest, REPORTS_PATH, ResetLinkIssued, SESSION_PATH, SessionInfo, SignInRequest,
+    USERS_PATH, UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::Username;
@@ -298,6 +298,26 @@ pub async fn dhis2_export(period: Period, format: Dhis2Format) -> Result<String,
         .text()
         .await
         .map_err(|e| OrgError::Server(e.to_string()))
+}
+
+/// Sends the report of `request.period` to the service's DHIS2 server (a dry run only, or a
+/// dry run and then for real); what DHIS2 counted. DHIS2's own refusals (HTTP 502) keep the
+/// service's words.
+pub async fn send_to_dhis2(
+    session: &SessionInfo,
+    request: &Dhis2SendRequest,
+) -> Result<Dhis2SendResponse, OrgError> {
+    let response = json(with_csrf(Request::post(DHIS2_SEND_PATH), session), request)?
+        .send()
+        .await
+        .map_err(|_| OrgError::Offline)?;
+    match answer(response).await {
+        Answer::Failed {
+            status: 502,
+            message,
+        } => Err(OrgError::Refused(message)),
+        other => from_answer(other),
+    }
 }
 
 /// A page of the audit log, newest first: entries older than `before`, if given.

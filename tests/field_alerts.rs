@@ -91,6 +91,7 @@ fn a_change_is_on_the_phone_then_sent_then_counted() {
         acked_through: 5,
         sent_through: 7,
         last_synced_at: None,
+        removals: Vec::new(),
     };
     assert_eq!(state.receipt(5), Receipt::Counted);
     assert_eq!(state.receipt(6), Receipt::Sent);

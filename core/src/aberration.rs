@@ -32,6 +32,7 @@ pub const MIN_SIGMA: f64 = 0.5;
 
 /// Which EARS method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Baseline: the 7 days before.
@@ -44,6 +45,7 @@ pub enum Method {
 
 /// The EARS statistics of the last day of a series.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ears {
     /// C1 statistic.
     pub c1: f64,
@@ -116,6 +118,7 @@ pub const WATCHED: [Dimension; 3] = [Dimension::Need, Dimension::Insight, Dimens
 
 /// A measure rising above its baseline on a day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alert {
     /// The day it rose on.
     pub day: NaiveDate,

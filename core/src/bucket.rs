@@ -14,6 +14,7 @@ use std::str::FromStr;
 
 /// What a bucket counts, without its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Dimension {
     /// Encounters in total.
@@ -113,6 +114,7 @@ impl fmt::Display for Dimension {
 ///
 /// In JSON: `{"dimension": "need", "value": "housing"}` or `{"dimension": "encounters"}`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "dimension", content = "value", rename_all = "kebab-case")]
 pub enum Measure {
     /// Encounters in total.
@@ -268,6 +270,7 @@ impl Measure {
 
 /// The address of one trend bucket.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BucketKey {
     /// Local date of the encounters counted.
     pub day: NaiveDate,
@@ -329,6 +332,7 @@ impl Encounter {
 
 /// One device's count in one bucket, stamped with the device clock at its last change.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tally {
     /// Encounters counted.
     pub count: u32,

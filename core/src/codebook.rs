@@ -11,6 +11,7 @@ pub const MAX_CODE_LEN: usize = 40;
 ///
 /// Codes are what travels to the service; labels stay in the codebook.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Code(String);
 
@@ -111,6 +112,7 @@ impl fmt::Display for Code {
 
 /// The lists a codebook holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum CodeList {
     /// Sites and outreach areas.
@@ -153,6 +155,7 @@ impl CodeList {
 
 /// One code with the label a person reads.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodebookEntry {
     /// The stable code.
     pub code: Code,
@@ -223,6 +226,7 @@ pub enum CodebookError {
 
 /// An organization's versioned codebook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Codebook {
     /// Raised on every change, so phones know when to fetch it again.
@@ -375,6 +379,7 @@ impl Codebook {
 
 /// One change a manager makes to the codebook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "edit", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum CodebookEdit {
     /// A new code in `list`, its code made from the label.

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 /// A DHIS2 identifier: 11 characters, a letter then letters and digits.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Uid(String);
 
@@ -54,6 +55,7 @@ impl From<Uid> for String {
 
 /// How often DHIS2 takes a data element's values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PeriodType {
     /// ISO weeks (`2026W48`).
@@ -77,6 +79,7 @@ impl PeriodType {
 
 /// Where one indicator goes in DHIS2.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dhis2Mapping {
     /// The data element.
     pub data_element: Uid,
@@ -105,6 +108,7 @@ impl Dhis2Mapping {
 /// An organization's DHIS2 settings: which organisation unit each site reports as, and the
 /// unit for the organization as a whole.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dhis2Settings {
     /// The organisation unit of the totals over every site, if they are reported.
     #[serde(default)]
@@ -144,6 +148,7 @@ pub fn adx_period(period: Period) -> String {
 
 /// One value of a `dataValueSets` document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DataValue {
     /// The data element.
@@ -161,6 +166,7 @@ pub struct DataValue {
 
 /// A `dataValueSets` document (`POST /api/dataValueSets`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DataValueSet {
     /// The data set, if named.
@@ -168,6 +174,98 @@ pub struct DataValueSet {
     pub data_set: Option<String>,
     /// The values.
     pub data_values: Vec<DataValue>,
+}
+
+/// How DHIS2 says an import went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ImportStatus {
+    /// Every value was taken.
+    Success,
+    /// Some values were taken, others ignored (see the conflicts).
+    Warning,
+    /// Nothing was taken.
+    Error,
+}
+
+impl ImportStatus {
+    /// The status of DHIS2's word for it; a word it does not use reads as an error, so that
+    /// nothing is sent on an answer nobody understood.
+    pub fn from_dhis2(word: &str) -> Self {
+        match word {
+            "SUCCESS" | "OK" => Self::Success,
+            "WARNING" => Self::Warning,
+            _ => Self::Error,
+        }
+    }
+}
+
+/// What DHIS2 counted of an import (its `importCount` and `conflicts`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportCounts {
+    /// How it went.
+    pub status: ImportStatus,
+    /// Values created.
+    pub imported: u64,
+    /// Values changed.
+    pub updated: u64,
+    /// Values left out (DHIS2 says why in `conflicts`).
+    pub ignored: u64,
+    /// Values deleted.
+    pub deleted: u64,
+    /// Each conflict's message, as DHIS2 wrote it.
+    pub conflicts: Vec<String>,
+}
+
+impl ImportCounts {
+    /// The counts in plain words, for a dry run ("would import") or a real send.
+    pub fn in_words(&self, dry_run: bool) -> String {
+        let (import, update, ignore) = if dry_run {
+            ("would import", "update", "ignore")
+        } else {
+            ("imported", "updated", "ignored")
+        };
+        let values = |n: u64| if n == 1 { "value" } else { "values" };
+        let mut words = format!(
+            "DHIS2 {import} {} new {}, {update} {} and {ignore} {}",
+            self.imported,
+            values(self.imported),
+            self.updated,
+            self.ignored,
+        );
+        if self.deleted > 0 {
+            words.push_str(&format!(", and deleted {}", self.deleted));
+        }
+        match self.conflicts.len() {
+            0 => words.push_str("; no conflicts."),
+            1 => words.push_str(&format!("; 1 conflict: {}.", self.conflicts[0])),
+            n => words.push_str(&format!("; {n} conflicts: {}.", self.conflicts.join("; "))),
+        }
+        if self.status == ImportStatus::Error {
+            words.push_str(" DHIS2 refused the import.");
+        }
+        words
+    }
+
+    /// Names and numbers only, for the audit log ("SUCCESS: imported 2, updated 0, ignored
+    /// 0, deleted 0, conflicts 0"): conflicts are counted, not quoted.
+    pub fn for_audit(&self) -> String {
+        let status = match self.status {
+            ImportStatus::Success => "SUCCESS",
+            ImportStatus::Warning => "WARNING",
+            ImportStatus::Error => "ERROR",
+        };
+        format!(
+            "{status}: imported {}, updated {}, ignored {}, deleted {}, conflicts {}",
+            self.imported,
+            self.updated,
+            self.ignored,
+            self.deleted,
+            self.conflicts.len()
+        )
+    }
 }
 
 #[cfg(test)]
@@ -205,5 +303,35 @@ mod tests {
             assert!(Uid::new(bad).is_err(), "{bad}");
         }
         assert!(serde_json::from_str::<Uid>("\"short\"").is_err());
+    }
+
+    #[test]
+    fn import_counts_read_in_plain_words() {
+        let mut counts = ImportCounts {
+            status: ImportStatus::Success,
+            imported: 1,
+            updated: 2,
+            ignored: 0,
+            deleted: 0,
+            conflicts: vec![],
+        };
+        assert_eq!(
+            counts.in_words(true),
+            "DHIS2 would import 1 new value, update 2 and ignore 0; no conflicts."
+        );
+        counts.status = ImportStatus::Warning;
+        counts.ignored = 1;
+        counts.conflicts = vec!["Data element not found: dEContacts1".into()];
+        assert_eq!(
+            counts.in_words(false),
+            "DHIS2 imported 1 new value, updated 2 and ignored 1; 1 conflict: Data element not \
+             found: dEContacts1."
+        );
+        assert_eq!(
+            counts.for_audit(),
+            "WARNING: imported 1, updated 2, ignored 1, deleted 0, conflicts 1"
+        );
+        assert_eq!(ImportStatus::from_dhis2("OK"), ImportStatus::Success);
+        assert_eq!(ImportStatus::from_dhis2("SOMETHING"), ImportStatus::Error);
     }
 }

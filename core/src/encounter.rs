@@ -9,6 +9,7 @@ use std::fmt;
 
 /// A random identifier the phone gives each encounter; it never leaves the phone.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct EncounterId(String);
 
@@ -56,6 +57,7 @@ impl fmt::Display for EncounterId {
 
 /// How the encounter happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum EncounterKind {
     /// At a fixed site such as a drop-in or a needle and syringe program.
@@ -105,6 +107,7 @@ impl EncounterKind {
 
 /// How the contact was reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Reach {
     /// Came in on their own.
@@ -149,6 +152,7 @@ impl Reach {
 
 /// The part of the day an encounter happened in: coarse on purpose, so a time cannot single anyone out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum TimeBand {
     /// 00:00 to 05:59.
@@ -195,6 +199,7 @@ impl TimeBand {
 
 /// How many days back an entry may be dated, edited or deleted on the phone: an org setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "u16", into = "u16")]
 pub struct EditWindow(u16);
 
@@ -256,6 +261,7 @@ pub const MAX_QUANTITY: u16 = 500;
 
 /// How many of one supply were handed out: 1 to [`MAX_QUANTITY`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "u16", into = "u16")]
 pub struct Quantity(u16);
 
@@ -326,6 +332,7 @@ impl From<Quantity> for u16 {
 
 /// One supply handed out, with how many.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupplyGiven {
     /// The supply's code.
     pub item: Code,
@@ -346,6 +353,7 @@ pub const MAX_PRIVATE_NOTE_CHARS: usize = 1_000;
 /// Reading a stored note does not re-run the guard: a later, stricter guard must not make old
 /// entries unreadable.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Note(String);
 
@@ -411,6 +419,7 @@ fn private_note(raw: &str, keep_flagged: bool) -> Result<Option<String>, NoteErr
 
 /// A validated, anonymous encounter as the phone stores it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Encounter {
     /// The phone's id for this entry.
     pub id: EncounterId,
@@ -458,6 +467,7 @@ pub struct Encounter {
 /// The form keeps exactly one of these; it is also what a half-filled entry is kept as across
 /// a reload (on the phone only).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct EncounterDraft {
     /// Local date of the encounter (the form starts at today).

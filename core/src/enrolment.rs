@@ -13,6 +13,7 @@ const LEN: usize = 8;
 
 /// A one-time enrolment code such as `K7QD-3MXR`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct EnrolmentCode(String);
 

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// What an alert is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum AlertKind {
     /// The drug supply: a strong or contaminated batch, a new substance.
@@ -49,6 +50,7 @@ impl AlertKind {
 
 /// How sure the organization is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Verification {
     /// Several workers heard it.
@@ -79,6 +81,7 @@ impl Verification {
 
 /// A language tag as BCP 47 writes the primary language (`en`, `es`, `fr`, `pt`, `ar`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Language(String);
 
@@ -119,6 +122,7 @@ impl From<Language> for String {
 
 /// What an alert says, as its author wrote it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AlertContent {
     /// What it is about.
@@ -200,6 +204,7 @@ impl AlertContent {
 
 /// Where an alert is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum AlertStatus {
     /// Written, waiting for a second person (or for its author, when one is enough).
@@ -271,6 +276,7 @@ pub fn may(
 
 /// An alert as phones receive it: published and not expired.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedAlert {
     /// Its id.
     pub id: i64,

@@ -27,6 +27,7 @@ pub fn week_of(day: NaiveDate) -> NaiveDate {
 
 /// What a phone sends for one entry whose insight note the worker offered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NoteOffer {
     /// The entry's id on the phone: sending it again stores nothing new.
@@ -121,6 +122,7 @@ impl NoteChange {
 
 /// What the service says to an offer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoteOfferAnswer {
     /// False when the service already had these words for this entry: nothing changed.
     pub stored: bool,
@@ -128,6 +130,7 @@ pub struct NoteOfferAnswer {
 
 /// Where an offered note stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum NoteStatus {
     /// Waiting for a manager.
@@ -173,6 +176,7 @@ impl FromStr for NoteStatus {
 
 /// An offered note as people see it: no phone, no entry id.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfferedNote {
     /// The service's id for it.
     pub id: i64,
@@ -187,6 +191,7 @@ pub struct OfferedNote {
 /// `GET /api/v1/notes` query: notes of one status (managers may ask for any; viewers see
 /// approved ones only), optionally only those whose week overlaps `from..=to`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NotesQuery {
     /// Which notes (default: approved).
@@ -229,6 +234,7 @@ impl NotesQuery {
 
 /// `POST /api/v1/notes/{id}/review` body: a manager's decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NoteReview {
     /// Approved or rejected; a decision can be changed later.

@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// What an indicator counts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Counted {
     /// Encounters (contacts).
@@ -53,6 +54,7 @@ impl Counted {
 /// A figure an indicator is divided by, entered by a manager: for example the estimated
 /// number of people who inject in the area, for syringes per person per year.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Denominator {
     /// What it is ("people who inject in the area (2025 estimate)").
     pub label: String,
@@ -65,6 +67,7 @@ pub struct Denominator {
 
 /// One indicator of an organization.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicator {
     /// Its stable id, made from its first name.
     pub id: Code,
@@ -228,6 +231,7 @@ pub fn starter_set(codebook: &Codebook) -> Vec<Indicator> {
 
 /// An indicator's value for one period at one place, as published.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Value {
     /// The published value (`None`: below the threshold, so not shown and not exported).
     pub value: Option<u32>,
@@ -244,6 +248,7 @@ impl Value {
 
 /// One indicator in a report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorReport {
     /// The indicator.
     pub indicator: Indicator,
@@ -257,6 +262,7 @@ pub struct IndicatorReport {
 
 /// A report: every indicator for a period and the one before.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     /// The period reported.
     pub period: Period,

@@ -40,6 +40,7 @@ pub const SESSION_COOKIE: &str = "pp_session";
 
 /// `POST /api/v1/welcome` body: the link's token and the account to create.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WelcomeRequest {
     /// The token from the one-time link.
@@ -52,6 +53,7 @@ pub struct WelcomeRequest {
 
 /// `POST /api/v1/password-reset` body: the reset link's token and the new password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetRequest {
     /// The token from the one-time reset link.
@@ -63,6 +65,7 @@ pub struct PasswordResetRequest {
 /// `POST /api/v1/users/{username}/reset-link` answer: a one-time link an admin hands to the
 /// person, who chooses a new password with it. Issuing it ended their sessions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetLinkIssued {
     /// The link to hand over (its token is after the `#`).
     pub link: String,
@@ -72,6 +75,7 @@ pub struct ResetLinkIssued {
 
 /// `POST /api/v1/session` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
     /// The organization's sign-in name: usernames are unique within it only.
@@ -84,6 +88,7 @@ pub struct SignInRequest {
 
 /// Who is signed in, and the token their changing requests must carry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// The person's name.
     pub username: Username,
@@ -99,6 +104,7 @@ pub struct SessionInfo {
 
 /// `POST /api/v1/users` body: an admin adds a person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
     /// The name they sign in with.
@@ -111,6 +117,7 @@ pub struct NewUserRequest {
 
 /// One person of the organization, as admins see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     /// Their name.
     pub username: Username,
@@ -126,6 +133,7 @@ pub struct UserSummary {
 /// `PATCH /api/v1/users/{username}` body: an admin changes a person's role, or takes their
 /// access away (ending every session they have at once) or gives it back.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     /// Their new role.
@@ -136,6 +144,7 @@ pub struct UserUpdate {
 
 /// `POST /api/v1/enrolment-codes` answer: a one-time code for a phone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolmentCodeIssued {
     /// The code to type in.
     pub code: EnrolmentCode,
@@ -149,6 +158,7 @@ pub struct EnrolmentCodeIssued {
 
 /// One phone of the organization.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceSummary {
     /// The public device id.
     pub id: String,
@@ -166,6 +176,7 @@ pub struct DeviceSummary {
 /// `PATCH /api/v1/devices/{id}` body: a manager names a phone, or (with `null`) takes its
 /// name away.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DeviceUpdate {
     /// The phone's new label.
@@ -174,6 +185,7 @@ pub struct DeviceUpdate {
 
 /// `POST /api/v1/codebook` body: one edit to the version the editor saw.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CodebookEditRequest {
     /// The version the edit was made on; a newer stored one refuses it.
@@ -189,8 +201,40 @@ pub const REPORTS_PATH: &str = "/api/v1/reports";
 /// A report in DHIS2's forms (GET, managers and admins): `?period=2026-11&format=json|adx`.
 pub const DHIS2_EXPORT_PATH: &str = "/api/v1/reports/dhis2";
 
+/// Sends a report to the DHIS2 server the service is set up with (POST, managers and
+/// admins): always a dry run first, then, unless asked for the dry run only or DHIS2 refused
+/// it, for real.
+pub const DHIS2_SEND_PATH: &str = "/api/v1/reports/dhis2/send";
+
+/// `POST /api/v1/reports/dhis2/send` body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Dhis2SendRequest {
+    /// The week, month or quarter to send (`2026-Q4`).
+    pub period: crate::period::Period,
+    /// Only check it with DHIS2 (nothing is stored there).
+    pub dry_run: bool,
+}
+
+/// `POST /api/v1/reports/dhis2/send` answer: what DHIS2 said of the dry run, and of the real
+/// send when there was one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dhis2SendResponse {
+    /// The period as DHIS2 writes it (`2026Q4`).
+    pub period: String,
+    /// How many values went.
+    pub values: usize,
+    /// The dry run's counts.
+    pub dry_run: crate::dhis2::ImportCounts,
+    /// The real send's counts (none when only a dry run was asked for, or DHIS2 refused it).
+    pub sent: Option<crate::dhis2::ImportCounts>,
+}
+
 /// An organization's indicators and how they go to DHIS2, at a version.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorBook {
     /// Raised by each change; a change made on an older one is refused.
     pub version: u32,
@@ -204,6 +248,7 @@ pub struct IndicatorBook {
 /// `GET /api/v1/indicators` answer: the stored book, and the starter set a manager can
 /// adopt (what of it the codebook has codes for).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorsResponse {
     /// The organization's indicators.
     pub book: IndicatorBook,
@@ -213,6 +258,7 @@ pub struct IndicatorsResponse {
 
 /// `PUT /api/v1/indicators` body: the whole book as edited on version `base_version`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorsUpdate {
     /// The version the edit was made on.
@@ -226,6 +272,7 @@ pub struct IndicatorsUpdate {
 
 /// `GET /api/v1/reports` and `/reports/dhis2` query.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
     /// A week, month or quarter (`2026-W48`, `2026-11`, `2026-Q4`); this month by default.
@@ -237,6 +284,7 @@ pub struct ReportQuery {
 
 /// The form of a DHIS2 export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Dhis2Format {
     /// A `dataValueSets` JSON document.
@@ -255,6 +303,7 @@ pub const FIELD_ALERT_RECEIPTS_PATH: &str = "/api/v1/field-alerts/receipts";
 
 /// One step in an alert's life, for its audit trail.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertEvent {
     /// `drafted`, `updated`, `approved` or `withdrawn`.
     pub action: AlertEventAction,
@@ -268,6 +317,7 @@ pub struct AlertEvent {
 
 /// What was done to an alert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum AlertEventAction {
     /// Written.
@@ -302,6 +352,7 @@ impl AlertEventAction {
 
 /// How far an alert reached, under the threshold: `None` is fewer than it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertReach {
     /// Phones that received its current version.
     pub received: Option<u32>,
@@ -313,6 +364,7 @@ pub struct AlertReach {
 
 /// One alert as managers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldAlertSummary {
     /// Its id.
     pub id: i64,
@@ -337,6 +389,7 @@ pub struct FieldAlertSummary {
 
 /// `POST /api/v1/field-alerts/receipts` body: what a phone holds and what its worker passed on.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AlertReceipts {
     /// Alerts (id and version) the phone holds.
@@ -349,6 +402,7 @@ pub struct AlertReceipts {
 
 /// What an audit log entry says someone did. Stored by the name serde gives it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     /// Signed in (with a password, a welcome link or a reset link).
@@ -369,11 +423,15 @@ pub enum AuditAction {
     AccessChanged,
     /// Made a one-time new password link for a person.
     ResetLinkMade,
+    /// Changed the indicators or their DHIS2 mapping.
+    IndicatorsChanged,
+    /// Sent a report to DHIS2 (or checked it with a dry run).
+    SentToDhis2,
 }
 
 impl AuditAction {
     /// Every action, in the order above.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::SignedIn,
         Self::Exported,
         Self::CodebookChanged,
@@ -383,6 +441,8 @@ impl AuditAction {
         Self::PersonAdded,
         Self::AccessChanged,
         Self::ResetLinkMade,
+        Self::IndicatorsChanged,
+        Self::SentToDhis2,
     ];
 
     /// Its stored and wire name (`signed_in`), the one serde uses.
@@ -397,6 +457,8 @@ impl AuditAction {
             Self::PersonAdded => "person_added",
             Self::AccessChanged => "access_changed",
             Self::ResetLinkMade => "reset_link_made",
+            Self::IndicatorsChanged => "indicators_changed",
+            Self::SentToDhis2 => "sent_to_dhis2",
         }
     }
 
@@ -409,6 +471,7 @@ impl AuditAction {
 /// What was exported (`POST /api/v1/audit/export`): the browser makes the file, the service
 /// records that it was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ExportKind {
     /// A trends table as CSV.
@@ -473,6 +536,7 @@ impl ExportKind {
 
 /// `POST /api/v1/audit/export` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExportRecord {
     /// What was exported.
@@ -482,6 +546,7 @@ pub struct ExportRecord {
 /// One entry of the audit log. It holds names and ids only: never a note's words, a free tag,
 /// a token or a password.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Its id; entries are listed newest (highest) first.
     pub id: i64,
@@ -500,6 +565,7 @@ pub struct AuditEntry {
 
 /// `GET /api/v1/audit` query.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only entries older than this id (the previous page's `next_before`).
@@ -510,6 +576,7 @@ pub struct AuditQuery {
 
 /// `GET /api/v1/audit` answer: a page of entries, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     /// The entries.
     pub entries: Vec<AuditEntry>,
@@ -522,6 +589,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_audit_action_is_named_as_serde_names_it_and_parses_back() {
+        for action in AuditAction::ALL {
+            let wire = serde_json::to_value(action).unwrap();
+            assert_eq!(wire, serde_json::Value::from(action.as_str()));
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+        }
+    }
+
+    #[test]
     fn every_export_kind_is_named_as_serde_names_it_and_parses_back() {
         for kind in ExportKind::ALL {
             let wire = serde_json::to_value(kind).unwrap();
@@ -530,4 +606,32 @@ mod tests {
         }
         assert_eq!(ExportKind::parse("my diary"), None);
     }
+}
+
+/// `GET` an organization's settings (people signed in); `PUT` its retention (admins).
+pub const SETTINGS_PATH: &str = "/api/v1/settings";
+
+/// `GET /api/v1/settings` answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgSettings {
+    /// No published count is smaller.
+    pub threshold: u32,
+    /// Days back a worker may date, edit or delete an entry.
+    pub edit_window_days: u16,
+    /// Months each phone's own counts of a day are kept before they fold into the
+    /// organization's totals (`None`: kept always).
+    pub keep_phone_rows_months: Option<crate::retention::KeepPhoneRows>,
+    /// The last day folded so far: a sync of that day or an earlier one is answered "closed".
+    pub closed_through: Option<chrono::NaiveDate>,
+}
+
+/// `PUT /api/v1/settings` body: how long each phone's own counts are kept.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionUpdate {
+    /// Months to keep them (at least [`crate::retention::MIN_KEEP_MONTHS`]); `null` keeps
+    /// them always. Days already folded stay folded.
+    pub keep_phone_rows_months: Option<crate::retention::KeepPhoneRows>,
 }

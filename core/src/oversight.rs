@@ -26,15 +26,22 @@ pub const SOONEST_QUIET_DAYS: u32 = 3;
 
 /// One phone's capture in one week.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekActivity {
     /// Encounters logged, as published (`None`: fewer than the threshold, or none).
     pub encounters: Option<u32>,
     /// Days with at least one encounter.
     pub days_active: u8,
+    /// The organization folded some or all of this week's per-phone counts into its totals
+    /// (see [`crate::retention`]): what this phone logged that week is no longer known here,
+    /// so `encounters` and `days_active` say nothing, rather than zero.
+    #[serde(default)]
+    pub folded: bool,
 }
 
 /// Why a phone is flagged: something a manager may ask a worker about, to help, not to blame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Quiet {
     /// Enrolled a while ago and never synced: maybe it was never set up, or it is lost.
@@ -54,6 +61,7 @@ pub enum Quiet {
 
 /// One phone's capture over the period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceActivity {
     /// The phone's public id.
     pub device_id: String,
@@ -79,6 +87,7 @@ pub struct DeviceActivity {
 
 /// `GET /api/v1/oversight` answer (and `/mine`, a phone's own row).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OversightResponse {
     /// The weeks of the period, oldest first (the last holds today).
     pub weeks: Vec<Period>,
@@ -87,6 +96,9 @@ pub struct OversightResponse {
     /// Every phone not revoked, and revoked ones with counts in the weeks shown; flagged ones
     /// first.
     pub devices: Vec<DeviceActivity>,
+    /// The last day whose per-phone counts the organization folded into its totals, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folded_through: Option<NaiveDate>,
 }
 
 /// The median of the gaps between consecutive `days` (sorted), in days.
@@ -142,7 +154,8 @@ fn quiet(
 }
 
 /// The oversight grid of the `weeks` ISO weeks ending with the one holding `today`, from each
-/// phone's daily encounter cells (device, day, count and key over every site).
+/// phone's daily encounter cells (device, day, count and key over every site). Weeks that
+/// begin on or before `folded_through` are marked folded, never shown as empty.
 pub fn oversight(
     rule: DisclosureRule,
     totals: &[(String, NaiveDate, KeyedCount)],
@@ -150,6 +163,7 @@ pub fn oversight(
     today: NaiveDate,
     weeks: u32,
     now: DateTime<Utc>,
+    folded_through: Option<NaiveDate>,
 ) -> OversightResponse {
     let mut period = vec![Period::containing(Granularity::Week, today)];
     for _ in 1..weeks.max(1) {
@@ -175,11 +189,18 @@ pub fn oversight(
         .map(|d| {
             let weeks = (0..period.len())
                 .map(|slot| {
+                    if folded_through.is_some_and(|f| period[slot].first_day() <= f) {
+                        return WeekActivity {
+                            folded: true,
+                            ..WeekActivity::default()
+                        };
+                    }
                     cells
                         .get(&(d.id.as_str(), slot))
                         .map(|(cell, days)| WeekActivity {
                             encounters: rule.publish(*cell),
                             days_active: u8::try_from(days.len()).unwrap_or(7),
+                            folded: false,
                         })
                         .unwrap_or_default()
                 })
@@ -209,6 +230,7 @@ pub fn oversight(
         weeks: period,
         threshold: rule.threshold().get(),
         devices: activity,
+        folded_through,
     }
 }
 
@@ -255,7 +277,7 @@ mod tests {
             device("dev-b", Some("2026-11-24T09:00:00Z"), false),
         ];
         let rule = DisclosureRule::default();
-        let grid = oversight(rule, &totals, &devices, today(), 4, now());
+        let grid = oversight(rule, &totals, &devices, today(), 4, now(), None);
         let weeks: Vec<String> = grid.weeks.iter().map(ToString::to_string).collect();
         assert_eq!(weeks, ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]);
         let a = &grid.devices[0];
@@ -267,7 +289,8 @@ mod tests {
             a.weeks[2],
             WeekActivity {
                 encounters: None,
-                days_active: 1
+                days_active: 1,
+                folded: false,
             }
         );
         assert_eq!(grid.devices[1].weeks[3].encounters, None);
@@ -304,6 +327,7 @@ mod tests {
             today(),
             8,
             now(),
+            None,
         );
         let quiet: BTreeMap<&str, (Option<Quiet>, Option<u32>)> = grid
             .devices
@@ -333,7 +357,15 @@ mod tests {
     fn a_new_phone_is_not_flagged_before_it_had_a_chance() {
         let mut new = device("new", None, false);
         new.enrolled_at = "2026-11-23T10:00:00Z".into();
-        let grid = oversight(DisclosureRule::default(), &[], &[new], today(), 8, now());
+        let grid = oversight(
+            DisclosureRule::default(),
+            &[],
+            &[new],
+            today(),
+            8,
+            now(),
+            None,
+        );
         assert_eq!(grid.devices[0].quiet, None);
     }
 
@@ -351,6 +383,7 @@ mod tests {
             today(),
             8,
             now(),
+            None,
         );
         let ids: Vec<_> = grid.devices.iter().map(|d| d.device_id.as_str()).collect();
         assert_eq!(ids, ["gone"]);
@@ -359,5 +392,29 @@ mod tests {
             grid.devices[0].quiet, None,
             "a revoked phone is not asked after"
         );
+    }
+
+    #[test]
+    fn weeks_whose_phone_counts_were_folded_say_so_rather_than_nothing() {
+        let day = |back| today() - Days::new(back);
+        let totals = vec![("dev-a".to_owned(), day(1), cell(40, 1))];
+        let devices = [device("dev-a", Some("2026-11-24T17:00:00Z"), false)];
+        // Folded through Tuesday of W46: W45 and W46 are folded, W47 and W48 are not.
+        let folded = Some(day(14));
+        let grid = oversight(
+            DisclosureRule::default(),
+            &totals,
+            &devices,
+            today(),
+            4,
+            now(),
+            folded,
+        );
+        assert_eq!(grid.folded_through, folded);
+        let weeks = &grid.devices[0].weeks;
+        assert!(weeks[0].folded && weeks[1].folded);
+        assert_eq!(weeks[0].encounters, None);
+        assert!(!weeks[2].folded && !weeks[3].folded);
+        assert!(weeks[3].encounters.is_some());
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 
 /// What a signed-in person may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Manages people, phones and everything a manager does.
@@ -32,6 +33,8 @@ pub enum Permission {
     ReviewNotes,
     /// Read the audit log: who signed in and changed what, from where.
     ReadAuditLog,
+    /// Change the organization's settings (how long per-phone counts are kept).
+    ChangeSettings,
 }
 
 impl Role {
@@ -64,9 +67,10 @@ impl Role {
     /// Whether this role may do `permission`.
     pub fn may(self, permission: Permission) -> bool {
         match permission {
-            Permission::ManagePeople | Permission::RevokePhones | Permission::ReadAuditLog => {
-                self == Self::Admin
-            }
+            Permission::ManagePeople
+            | Permission::RevokePhones
+            | Permission::ReadAuditLog
+            | Permission::ChangeSettings => self == Self::Admin,
             Permission::EnrolPhones | Permission::EditCodebook | Permission::ReviewNotes => {
                 matches!(self, Self::Admin | Self::Manager)
             }
@@ -77,6 +81,7 @@ impl Role {
 
 /// A sign-in name: 3 to 40 of a-z, 0-9, '.', '_' and '-', stored lowercase.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Username(String);
 
@@ -129,6 +134,7 @@ impl fmt::Display for Username {
 /// 0-9 and '-', not starting or ending with '-', stored lowercase. Usernames are unique
 /// within an organization only, so signing in names the organization too.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct OrgHandle(String);
 
@@ -217,6 +223,7 @@ pub const MAX_PASSWORD_CHARS: usize = 200;
 
 /// A password someone chose, long enough to resist guessing. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct NewPassword(String);
 

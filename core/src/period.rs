@@ -15,6 +15,7 @@ use std::str::FromStr;
 
 /// How long a period is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Granularity {
     /// One day.
@@ -214,6 +215,23 @@ impl From<Period> for String {
         p.to_string()
     }
 }
+
+/// On the wire a period is a string.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Period {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "A calendar day, ISO week, month or quarter: 2026-11-30, 2026-W48, 2026-11, 2026-Q4",
+            ))
+            .pattern(Some(r"^[0-9]{4}-([0-9]{2}-[0-9]{2}|W[0-9]{2}|[0-9]{2}|Q[1-4])$"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Period {}
 
 #[cfg(test)]
 mod tests {

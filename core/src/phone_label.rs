@@ -9,6 +9,7 @@ use std::fmt;
 /// A phone's label: 1 to 40 characters with no control characters, passing the guard.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhoneLabel(String);
 
 /// Why text cannot be a phone's label.

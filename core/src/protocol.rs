@@ -31,6 +31,7 @@ pub const MAX_AGE_DAYS: u64 = 400;
 
 /// `POST /api/v1/enrol` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnrolRequest {
     /// The code the manager handed out.
@@ -45,6 +46,7 @@ pub struct EnrolRequest {
 /// letters, digits, '-' and '_' (128 bits or more, as the phone makes it). It never names a
 /// person; the service keeps only its hash.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct InstallationId(String);
 
@@ -106,6 +108,7 @@ impl From<InstallationId> for String {
 
 /// `POST /api/v1/enrol` answer: the device's credentials.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolResponse {
     /// The device's public id (shown to managers, never linked to a person).
     pub device_id: String,
@@ -117,6 +120,7 @@ pub struct EnrolResponse {
 
 /// One device's current count in one bucket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BucketUpdate {
     /// Day of the bucket.
@@ -159,6 +163,7 @@ pub struct SyncRequest {
 
 /// Why the service refused one bucket (the rest of the request still lands).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum RejectionReason {
     /// The count is beyond what one device can record in one bucket.
@@ -206,6 +211,7 @@ pub enum RejectionReason {
 
 /// One refused bucket.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rejection {
     /// The bucket.
     #[serde(flatten)]
@@ -217,6 +223,7 @@ pub struct Rejection {
 
 /// `POST /api/v1/sync` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncResponse {
     /// Every change with a version up to this one is settled on the service (stored, already
     /// superseded, or rejected below): the phone need not send it again.
@@ -227,6 +234,15 @@ pub struct SyncResponse {
     pub unchanged: u32,
     /// Buckets refused, each with its reason.
     pub rejected: Vec<Rejection>,
+    /// Buckets of days the organization has closed (see [`crate::retention`]): the service
+    /// keeps the count it had for each before the day closed and changed nothing. They are
+    /// settled like the rest (`acked_through` covers them), so the phone does not send them
+    /// again. Phones that predate closing ignore the field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closed: Vec<BucketKey>,
+    /// The last day the organization has closed, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_through: Option<NaiveDate>,
     /// The organization's current codebook version.
     pub codebook_version: u32,
     /// The organization's codebook, when it is newer than the phone's.
@@ -344,6 +360,7 @@ pub fn whole_versions(mut batch: Vec<BucketUpdate>, limit: usize) -> Vec<BucketU
 /// `GET /api/v1/trends` query: a period (by default the month holding today), and
 /// optionally one site and one dimension.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TrendsQuery {
     /// A day, an ISO week, a month or a quarter: `2026-11-24`, `2026-W48`, `2026-11`,
@@ -411,6 +428,7 @@ impl TrendsQuery {
 /// A count that may be published (see [`crate::privacy::disclosure`]): perturbed, and at or
 /// above the organization's threshold. A measure without one counted fewer, or none.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedCount {
     /// What is counted.
     #[serde(flatten)]
@@ -421,6 +439,7 @@ pub struct PublishedCount {
 
 /// One part of a published period (a day of a week or month, a week of a quarter).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrendPart {
     /// The part.
     pub period: Period,
@@ -430,6 +449,7 @@ pub struct TrendPart {
 
 /// `GET /api/v1/trends` answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrendsResponse {
     /// The organization's name.
     pub org_name: String,
@@ -458,6 +478,7 @@ impl TrendsResponse {
 
 /// A free tag several workers started using in a period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewFreeTag {
     /// The tag.
     pub tag: crate::codebook::Code,
@@ -469,6 +490,7 @@ pub struct NewFreeTag {
 
 /// `GET /api/v1/alerts` answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertsResponse {
     /// The period tested.
     pub period: Period,
@@ -482,6 +504,7 @@ pub struct AlertsResponse {
 
 /// `GET /api/v1/alerts` query: the days to test, by default today.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AlertsQuery {
     /// A day, week, month or quarter (default: today).
@@ -510,6 +533,7 @@ impl AlertsQuery {
 
 /// The JSON body of every error answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// A stable machine-readable code such as `unauthorized`.
     pub error: String,

@@ -1,16 +1,16 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { newOrgAdmin } from "../support/org";
 import { adminOf, newManager, publish, withdraw } from "../support/field-alerts";
 
 const url = () => process.env.PEERPULSE_URL!;
 
+/** Enrols the page's browser as a phone of the admin's organization. */
 /** The phone's words the tests look for, in the language its browser speaks. */
 const ENGLISH = { code: "Enrolment code from your manager", connect: "Connect", synced: "Everything is synced", syncNow: "Sync now" };
 const SPANISH = { code: "Código de conexión de tu responsable", connect: "Conectar", synced: "Todo está sincronizado", syncNow: "Sincronizar ahora" };
 type Words = typeof ENGLISH;
 
-/** Enrols the page's browser as a phone of the admin's organization. */
 async function enrolPhone(page: Page, words: Words = ENGLISH) {
   await page.getByRole("button", { name: "New enrolment code" }).click();
   const code = (await page.locator(".issued-code").textContent())!.trim();
@@ -24,6 +24,19 @@ async function syncNow(page: Page, words: Words = ENGLISH) {
   await page.getByRole("button", { name: words.syncNow }).click();
   await expect(page.getByRole("button", { name: words.syncNow })).toBeEnabled();
   await expect(page.getByTestId("waiting")).toContainText(words.synced);
+}
+
+/** Opens a folded alert card by a tap on its one-line summary. */
+async function unfold(card: Locator) {
+  await card.locator("summary").click();
+  await expect(card.locator(".alert-actions")).toBeVisible();
+}
+
+/** Whether `inner` lies inside the padding box of `outer`, and scrolls nothing sideways. */
+async function fitsInside(inner: Locator, outer: Locator) {
+  const [box, frame] = [(await inner.boundingBox())!, (await outer.boundingBox())!];
+  const overflow = await inner.evaluate((e) => e.scrollWidth - e.clientWidth);
+  return overflow <= 0 && box.x >= frame.x && box.x + box.width <= frame.x + frame.width + 0.5;
 }
 
 test.describe("a Spanish-speaking phone", () => {
@@ -53,7 +66,16 @@ test.describe("a Spanish-speaking phone", () => {
     await expect(card.locator(".alert-message")).toHaveAttribute("lang", "es");
     await expect(card).toContainText("Sustancias en circulación · Avisado por compañeros");
     await expect(card).toContainText("Dónde: Outreach van");
+    // Folded to one line (kind, message, expiry), so the Log form starts on the first screen.
+    const summary = card.locator("summary");
+    await expect(summary).toContainText("Sustancias en circulación");
+    await expect(summary).toContainText(/hasta el \d+ \w+/);
+    expect((await summary.boundingBox())!.height).toBeLessThan(80);
+    await expect(card.getByRole("button", { name: "Compartir" })).toBeHidden();
+    const form = page.getByRole("button", { name: "Guardar encuentro" }).locator("xpath=ancestor::form");
+    expect((await form.boundingBox())!.y).toBeLessThan(740 - 200);
     await page.screenshot({ path: "test-results/log-with-alert-360.png" });
+    await unfold(card);
     const scan = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     expect(scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
 
@@ -69,9 +91,16 @@ test.describe("a Spanish-speaking phone", () => {
     // Hidden ancestors take the roles away in print: find the poster by its class.
     const poster = page.locator(".alert-card.printing .alert-message");
     await expect(poster).toBeVisible();
+    // Printed from a 360 px phone, the large type stays inside the poster's border.
+    expect(await fitsInside(poster, page.locator(".alert-card.printing"))).toBe(true);
+    await page.screenshot({ path: "test-results/alert-poster-print-360.png" });
+    // On A4 paper, the type is large: over 40 pt.
+    await page.pdf({ path: "test-results/alert-poster.pdf", format: "A4" });
+    await page.setViewportSize({ width: 794, height: 1123 });
     const size = await poster.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
-    expect(size).toBeGreaterThan(50);
-    await page.screenshot({ path: "test-results/alert-poster-print.png" });
+    expect(size).toBeGreaterThan(53);
+    expect(await fitsInside(poster, page.locator(".alert-card.printing"))).toBe(true);
+    await page.setViewportSize({ width: 360, height: 740 });
     await page.emulateMedia({ media: "screen" });
 
     // Offline and reloaded, the alert is still there.
@@ -80,6 +109,7 @@ test.describe("a Spanish-speaking phone", () => {
     await expect(card.locator(".alert-message")).toContainText("Lote fuerte");
 
     // Marked passed on while offline, it is reported on the next sync.
+    await unfold(card);
     await card.getByRole("button", { name: "Marcar como pasada" }).click();
     await expect(card.getByRole("button", { name: "✓ Ya la pasé" })).toHaveAttribute("aria-pressed", "true");
     const reported = page.waitForRequest(
@@ -113,6 +143,7 @@ test("with no Web Share, Share copies the alert as text to the clipboard", async
   await publish(ben, admin, { en: "The van is closed tonight: naloxone at the drop-in until 22:00." });
   await syncNow(page);
   const card = page.getByRole("region", { name: "Alerts from your organization" }).getByRole("listitem");
+  await unfold(card);
   await card.getByRole("button", { name: "Share" }).click();
   await expect(card.getByRole("status")).toHaveText("Copied: paste it into a message.");
   const copied = await page.evaluate(() => navigator.clipboard.readText());
@@ -121,7 +152,7 @@ test("with no Web Share, Share copies the alert as text to the clipboard", async
   );
 });
 
-test("once the worker allows notifications, a new alert shows a system notification through the service worker", async ({
+test("the worker taps “Tell me when a new alert comes”, allows it, and the next new alert shows a system notification through the service worker", async ({
   page,
   context,
 }) => {
@@ -133,8 +164,18 @@ test("once the worker allows notifications, a new alert shows a system notificat
   await expect(page.getByRole("button", { name: "Tell me when a new alert comes" })).toHaveCount(0);
   await publish(cleo, admin, { en: "Wound clinic moved to the church hall this week." }, { kind: "service-change" });
   await syncNow(page);
-  await context.grantPermissions(["notifications"]);
   await page.evaluate(() => navigator.serviceWorker.ready);
+  // Asked from the alert in front of the worker; the browser's prompt answers "allow".
+  const offer = page.getByRole("button", { name: "Tell me when a new alert comes" });
+  await expect(offer).toBeVisible();
+  await context.grantPermissions(["notifications"]);
+  await offer.click();
+  await expect(page.getByText("This phone will tell you when a new alert comes.")).toBeVisible();
+  await expect(offer).toHaveCount(0);
+  // The alert the worker already sees is not announced again.
+  expect(
+    await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).length),
+  ).toBe(0);
 
   await publish(cleo, admin, { en: "Strong batch near the market: test your supply." });
   await syncNow(page);
@@ -147,4 +188,20 @@ test("once the worker allows notifications, a new alert shows a system notificat
       }),
     )
     .toEqual(["Strong batch near the market: test your supply."]);
+
+  // Two alerts stack folded, above the Log form, at 360 and 320 px: kind and date on one line,
+  // the message's start on the next.
+  for (const width of [360, 320]) {
+    await page.setViewportSize({ width, height: 740 });
+    const summaries = page.locator(".alert-card summary");
+    await expect(summaries).toHaveCount(2);
+    for (const summary of await summaries.all()) {
+      expect((await summary.boundingBox())!.height).toBeLessThan(80);
+      const headline = summary.locator(".alert-headline");
+      expect((await headline.boundingBox())!.width).toBeGreaterThan(width / 2);
+    }
+    const form = page.getByRole("button", { name: "Save encounter" }).locator("xpath=ancestor::form");
+    expect((await form.boundingBox())!.y).toBeLessThan(740 - 200);
+    await page.screenshot({ path: `test-results/log-with-two-alerts-${width}.png` });
+  }
 });

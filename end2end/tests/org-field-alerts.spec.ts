@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { newOrgAdmin } from "../support/org";
 import { adminOf, newManager } from "../support/field-alerts";
 
@@ -68,4 +68,111 @@ test("on the organization page a manager drafts an alert, another person approve
   await expect(steps.nth(2)).toContainText("Updated (version 2) by ada-desk");
   await expect(steps.nth(3)).toContainText("Withdrawn (version 2) by ada-desk");
   await page.screenshot({ path: "test-results/org-alerts-1280.png", fullPage: false });
+});
+
+function day(back: number): string {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() - back);
+  return d.toISOString().slice(0, 10);
+}
+
+/** A new phone of the organization whose admin is on `page`, enrolled through the API. */
+async function phoneToken(page: Page, request: APIRequestContext): Promise<string> {
+  const shown = page.locator(".issued-code");
+  const before = (await shown.count()) > 0 ? (await shown.textContent())!.trim() : null;
+  await page.getByRole("button", { name: "New enrolment code" }).click();
+  await expect(shown).toBeVisible();
+  if (before) await expect(shown).not.toHaveText(before);
+  const code = (await page.locator(".issued-code").textContent())!.trim();
+  const enrolled = await request.post(`${url()}/api/v1/enrol`, { data: { code } });
+  expect(enrolled.ok(), await enrolled.text()).toBeTruthy();
+  return (await enrolled.json()).token;
+}
+
+async function sync(request: APIRequestContext, token: string, buckets: object[]) {
+  const res = await request.post(`${url()}/api/v1/sync`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: { buckets, codebook_version: 1 },
+  });
+  expect(res.ok(), await res.text()).toBeTruthy();
+}
+
+const housing = (d: string, count: number) => ({ day: d, site: "van", dimension: "need", value: "housing", count, version: 1 });
+
+test("a manager opens a draft alert from a rise in the trends and from an approved worker note, prefilled; the guard still checks the edited words; a viewer is offered neither", async ({
+  page,
+  request,
+  browser,
+}) => {
+  await newOrgAdmin(page, "Draft Outreach", "dora-draft");
+  const admin = await adminOf(page);
+  // Housing rises today, counted on two phones.
+  const [first, second] = [await phoneToken(page, request), await phoneToken(page, request)];
+  const history = [];
+  for (let back = 1; back < 12; back++) history.push(housing(day(back), 3));
+  history.push(housing(day(0), 20));
+  await sync(request, first, history);
+  await sync(request, second, [housing(day(0), 20)]);
+  // A worker offers a note, which the manager approves below.
+  const monday = new Date();
+  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+  const offered = await request.post(`${url()}/api/v1/notes`, {
+    headers: { authorization: `Bearer ${first}` },
+    data: { id: "entry-with-note-1", week: monday.toISOString().slice(0, 10), text: "Pills sold as oxy are much stronger this week" },
+  });
+  expect(offered.ok(), await offered.text()).toBeTruthy();
+  await page.reload();
+
+  // From the rise: a drug-supply alert for the site the trends show, naming what rose and when.
+  await page.locator("#trend-site").selectOption("van");
+  const rising = page.getByRole("region", { name: /What rose/ });
+  await rising.getByRole("button", { name: "Draft an alert about Housing" }).click();
+  const desk = page.getByRole("region", { name: "Alerts to workers" });
+  const message = desk.getByLabel("Message in English, with what to do");
+  await expect(message).toBeFocused();
+  await expect(message).toHaveValue("Housing: workers report more than usual today. What to do: ");
+  await expect(desk.getByLabel("Kind")).toHaveValue("DrugSupply");
+  await expect(desk.getByRole("checkbox", { name: "Outreach van" })).toBeChecked();
+  await expect(desk.getByRole("checkbox", { name: "Drop-in centre" })).not.toBeChecked();
+  await expect(desk.getByText("From the rise of Housing today.")).toBeVisible();
+  await page.screenshot({ path: "test-results/org-alert-from-rise-1280.png" });
+  await message.pressSequentially("ask at the van.");
+  await desk.getByRole("button", { name: "Save as a draft" }).click();
+  await expect(desk.getByRole("status")).toContainText("Saved as a draft");
+  await expect(desk.getByRole("listitem").filter({ hasText: "Housing: workers report more than usual today. What to do: ask at the van." })).toContainText(
+    "Draft: waiting for approval",
+  );
+
+  // From an approved note: its words start the message, for the manager to edit.
+  const review = page.getByRole("region", { name: "Notes to review" });
+  await review.getByRole("button", { name: "Approve the note “Pills sold as oxy are much…”" }).click();
+  await review.getByRole("button", { name: "Draft an alert from the note “Pills sold as oxy are much…”" }).click();
+  await expect(message).toBeFocused();
+  await expect(message).toHaveValue("Pills sold as oxy are much stronger this week");
+  await expect(desk.getByRole("checkbox", { name: "Outreach van" })).not.toBeChecked();
+  // Words that name someone are refused as ever, next to the form, and nothing is lost.
+  await message.fill("Pills sold as oxy are much stronger this week: call Dave on 0412 345 678.");
+  await desk.getByRole("button", { name: "Save as a draft" }).click();
+  await expect(desk.getByRole("alert")).toContainText("cannot go out");
+  await expect(message).toHaveValue("Pills sold as oxy are much stronger this week: call Dave on 0412 345 678.");
+  await message.fill("Pills sold as oxy are much stronger this week: test them, don't use alone.");
+  await desk.getByRole("button", { name: "Save as a draft" }).click();
+  await expect(desk.getByRole("status")).toContainText("Saved as a draft");
+  await expect(desk.getByRole("listitem").filter({ hasText: "Pills sold as oxy are much stronger this week: test them" })).toHaveCount(1);
+
+  // A viewer sees the rise, and no way to draft.
+  const added = await admin.api.post(`${url()}/api/v1/users`, {
+    headers: { "x-csrf-token": admin.csrf },
+    data: { username: "vic-draft", role: "viewer", password: "a viewer's long secret" },
+  });
+  expect(added.ok(), await added.text()).toBeTruthy();
+  const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const viewer = await viewerContext.newPage();
+  await viewer.goto(`${url()}/org?org=${admin.org}`);
+  await viewer.getByLabel("Username").fill("vic-draft");
+  await viewer.getByLabel("Password").fill("a viewer's long secret");
+  await viewer.getByRole("button", { name: "Sign in" }).click();
+  await expect(viewer.getByRole("region", { name: /What rose/ })).toContainText("Housing");
+  await expect(viewer.getByRole("button", { name: /Draft an alert/ })).toHaveCount(0);
+  await viewerContext.close();
 });

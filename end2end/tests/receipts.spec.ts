@@ -53,7 +53,7 @@ test("each entry says whether its counts are on the phone, sent or counted, thro
   await expect(page.getByTestId("waiting")).toContainText("Everything is synced", { timeout: 20_000 });
   for (const need of ["Housing", "Food", "Detox"]) await expect(receipt(need)).toHaveText(/Counted by the service/);
 
-  // A correction made offline is on the phone again until the next sync, in History too.
+  // A correction made offline says so, and is on the phone until the next sync, in History too.
   await context.setOffline(true);
   await page.getByRole("link", { name: "History" }).click();
   const history = page.locator(".history .entry");
@@ -62,8 +62,42 @@ test("each entry says whether its counts are on the phone, sent or counted, thro
   await page.getByRole("button", { name: "Save correction" }).click();
   await expect(page.getByRole("heading", { name: "History" })).toBeVisible();
   const corrected = history.filter({ hasText: "Housing" }).locator(".receipt");
-  await expect(corrected).toHaveText(/On this phone: not sent yet/);
-  await expect(history.filter({ hasText: "Detox" }).locator(".receipt")).toHaveText(/Counted by the service/);
+  await expect(corrected).toHaveText(/Correction on this phone: not sent yet/);
+  await expect(corrected).toHaveAttribute("data-receipt", "on-phone");
+  await expect(history.filter({ hasText: "Detox" }).locator(".receipt")).toHaveText(/^. Counted by the service$/);
+
+  // Its sync's answer is lost: the correction is sent, not yet confirmed.
+  await page.route("**/api/v1/sync", async (route) => {
+    await route.fetch().catch(() => undefined);
+    await route.abort("connectionreset").catch(() => undefined);
+  });
   await context.setOffline(false);
-  await expect(corrected).toHaveText(/Counted by the service/, { timeout: 20_000 });
+  await expect(corrected).toHaveText(/Correction sent: waiting for the service to confirm/, { timeout: 20_000 });
+
+  // A delete, offline: the removal is listed as on the phone, then sent, then it is gone once counted.
+  await context.setOffline(true);
+  const detox = history.filter({ hasText: "Detox" });
+  await detox.getByRole("button", { name: "Delete" }).click();
+  await detox.getByRole("button", { name: "Yes, delete" }).click();
+  await expect(history.filter({ hasText: "Detox" })).toHaveCount(0);
+  const removals = page.getByRole("region", { name: "Deleted, not yet counted" });
+  const removal = removals.locator(".receipt");
+  await expect(removal).toHaveText(/Deleted: the removal is on this phone, not sent yet/);
+  await expect(removals.locator(".entry")).toContainText(new Date().toLocaleDateString("en-GB", { weekday: "long" }));
+  // Only the day goes with it: nothing of what the entry said.
+  await expect(removals).not.toContainText("Detox");
+  await page.screenshot({ path: "test-results/history-removal-360.png" });
+  await context.setOffline(false);
+  await expect(removal).toHaveText(/Deleted: removal sent, waiting for the service to confirm/, { timeout: 20_000 });
+
+  // The link works again: the correction and the removal are counted, and the removal leaves the list.
+  await page.unroute("**/api/v1/sync");
+  await context.setOffline(true);
+  await context.setOffline(false);
+  await expect(removals).toHaveCount(0, { timeout: 20_000 });
+  await expect(corrected).toHaveText(/Correction counted by the service/, { timeout: 20_000 });
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "History" })).toBeVisible();
+  await expect(corrected).toHaveText(/Correction counted by the service/);
+  await expect(removals).toHaveCount(0);
 });

@@ -170,6 +170,24 @@ test("a manager adopts the starter indicators, reads this month's report, export
   await expect(audit.getByRole("row", { name: /Signed in/ })).toHaveCount(1);
   await audit.scrollIntoViewIfNeeded();
   await shot(page, "audit", false);
+
+  // Sent to DHIS2 (a stand-in, see server.ts): a dry run first, its counts in words, then for real.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reports" }).click();
+  const dhis2 = page.getByRole("group", { name: "Send to DHIS2" });
+  await expect(dhis2.getByRole("button", { name: "Send to DHIS2" })).toBeDisabled();
+  await dhis2.getByRole("button", { name: "Check with DHIS2 (dry run)" }).click();
+  const code = month.replace("-", "");
+  await expect(dhis2.getByRole("status")).toHaveText(
+    `Dry run of 1 value for ${code}: DHIS2 would import 0 new values, update 0 and ignore 0; no conflicts. Nothing is stored in DHIS2 until you press \u201cSend to DHIS2\u201d.`,
+  );
+  await shot(page, "dhis2-dry-run", false);
+  await dhis2.getByRole("button", { name: "Send to DHIS2" }).click();
+  await expect(dhis2.getByRole("status")).toHaveText(
+    `Sent 1 value for ${code}. DHIS2 imported 1 new value, updated 0 and ignored 0; no conflicts.`,
+  );
+  await shot(page, "dhis2-sent", false);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Organization" }).click();
+  await expect(audit.getByRole("row").nth(1)).toContainText(`Sent a report to DHIS2: ${code}, 1 value, sent: SUCCESS: imported 1`);
 });
 
 test("the report page has no serious accessibility problem", async ({ page }) => {

@@ -1,10 +1,11 @@
 //! Sending a report to a DHIS2 server: `POST {base}/api/dataValueSets` with basic auth, as
 //! DHIS2's Web API documents it ("Data values" → "Sending data values"), first as a dry run
 //! (`dryRun=true`: DHIS2 checks and counts, stores nothing), then for real. DHIS2's import
-//! summary is handed back as it came, with its counts read out.
+//! summary is read into its counts and conflicts.
 
-use peerpulse_core::dhis2::DataValueSet;
+use peerpulse_core::dhis2::{DataValueSet, ImportCounts, ImportStatus};
 use serde_json::Value;
+use std::path::Path;
 use std::time::Duration;
 
 /// Where and as whom to send.
@@ -27,23 +28,59 @@ impl std::fmt::Debug for Dhis2Server {
     }
 }
 
-/// What DHIS2 said of an import.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ImportSummary {
-    /// `SUCCESS`, `WARNING` or `ERROR`, as DHIS2 put it.
-    pub status: String,
-    /// Values created.
-    pub imported: u64,
-    /// Values changed.
-    pub updated: u64,
-    /// Values left out (DHIS2 says why in `conflicts`).
-    pub ignored: u64,
-    /// Values deleted.
-    pub deleted: u64,
-    /// Each conflict's message.
-    pub conflicts: Vec<String>,
-    /// The whole answer, as DHIS2 sent it.
-    pub raw: Value,
+/// Why the DHIS2 settings cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Dhis2SettingsError {
+    /// Some of the URL, user and password file are given, not all.
+    #[error(
+        "a DHIS2 server needs its URL, a user name and a password file (--dhis2-url, --dhis2-username, --dhis2-password-file), all three"
+    )]
+    Incomplete,
+    /// The URL is not http(s).
+    #[error("the DHIS2 URL {0:?} does not start with https:// or http://")]
+    Url(String),
+    /// The password file cannot be read, or is empty.
+    #[error("cannot read the DHIS2 password from {path}: {reason}")]
+    PasswordFile {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Dhis2Server {
+    /// The server the settings name, if any: its URL, its user, and the file holding the
+    /// password (a file, so that the password never shows in the process list); its first
+    /// line is the password.
+    pub fn from_settings(
+        base_url: Option<&str>,
+        username: Option<&str>,
+        password_file: Option<&Path>,
+    ) -> Result<Option<Self>, Dhis2SettingsError> {
+        let (base_url, username, password_file) = match (base_url, username, password_file) {
+            (None, None, None) => return Ok(None),
+            (Some(url), Some(user), Some(file)) => (url, user, file),
+            _ => return Err(Dhis2SettingsError::Incomplete),
+        };
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            return Err(Dhis2SettingsError::Url(base_url.to_owned()));
+        }
+        let unreadable = |reason: String| Dhis2SettingsError::PasswordFile {
+            path: password_file.display().to_string(),
+            reason,
+        };
+        let text = std::fs::read_to_string(password_file).map_err(|e| unreadable(e.to_string()))?;
+        let password = text.lines().next().unwrap_or_default();
+        if password.is_empty() {
+            return Err(unreadable("its first line is empty".into()));
+        }
+        Ok(Some(Self {
+            base_url: base_url.to_owned(),
+            username: username.to_owned(),
+            password: password.to_owned(),
+        }))
+    }
 }
 
 /// Why a send failed.
@@ -72,11 +109,11 @@ pub enum Dhis2Error {
 
 /// Reads an import summary in the shapes DHIS2 versions send: bare (2.36 and before) or
 /// inside a web message's `response` (2.37 and later).
-fn summary_of(raw: Value) -> Option<ImportSummary> {
+fn summary_of(raw: &Value) -> Option<ImportCounts> {
     let summary = raw
         .get("response")
         .filter(|r| r.get("importCount").is_some())
-        .unwrap_or(&raw);
+        .unwrap_or(raw);
     let count = summary.get("importCount")?;
     let number = |key: &str| count.get(key).and_then(Value::as_u64).unwrap_or(0);
     let conflicts = summary
@@ -93,18 +130,18 @@ fn summary_of(raw: Value) -> Option<ImportSummary> {
                 .collect()
         })
         .unwrap_or_default();
-    Some(ImportSummary {
-        status: summary
-            .get("status")
-            .and_then(Value::as_str)
-            .unwrap_or("UNKNOWN")
-            .to_owned(),
+    Some(ImportCounts {
+        status: ImportStatus::from_dhis2(
+            summary
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+        ),
         imported: number("imported"),
         updated: number("updated"),
         ignored: number("ignored"),
         deleted: number("deleted"),
         conflicts,
-        raw,
     })
 }
 
@@ -113,7 +150,7 @@ pub async fn send(
     server: &Dhis2Server,
     set: &DataValueSet,
     dry_run: bool,
-) -> Result<ImportSummary, Dhis2Error> {
+) -> Result<ImportCounts, Dhis2Error> {
     let url = format!(
         "{}/api/dataValueSets?dryRun={dry_run}&importStrategy=CREATE_AND_UPDATE",
         server.base_url.trim_end_matches('/')
@@ -142,7 +179,7 @@ pub async fn send(
     // DHIS2 answers 409 with an import summary when some values conflict: still a summary.
     serde_json::from_str(&text)
         .ok()
-        .and_then(summary_of)
+        .and_then(|raw| summary_of(&raw))
         .ok_or_else(|| Dhis2Error::Refused {
             status,
             body: text.chars().take(500).collect(),
@@ -161,15 +198,18 @@ mod tests {
             "response": {"responseType": "ImportSummary", "status": "WARNING",
                 "importCount": {"imported": 1, "updated": 0, "ignored": 1, "deleted": 0},
                 "conflicts": [{"object": "dEContacts1", "value": "Data element not found"}]}});
-        let bare = summary_of(bare).unwrap();
+        let bare = summary_of(&bare).unwrap();
         assert_eq!(
-            (bare.status.as_str(), bare.imported, bare.updated),
-            ("SUCCESS", 2, 1)
+            (bare.status, bare.imported, bare.updated),
+            (ImportStatus::Success, 2, 1)
         );
-        let wrapped = summary_of(wrapped).unwrap();
-        assert_eq!((wrapped.status.as_str(), wrapped.ignored), ("WARNING", 1));
+        let wrapped = summary_of(&wrapped).unwrap();
+        assert_eq!(
+            (wrapped.status, wrapped.ignored),
+            (ImportStatus::Warning, 1)
+        );
         assert_eq!(wrapped.conflicts, ["Data element not found"]);
-        assert!(summary_of(json!({"message": "Not found"})).is_none());
+        assert!(summary_of(&json!({"message": "Not found"})).is_none());
     }
 
     #[test]
@@ -180,5 +220,37 @@ mod tests {
             password: "hunter2-secret".into(),
         };
         assert!(!format!("{server:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn settings_are_all_or_nothing_and_the_password_comes_from_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("dhis2-password");
+        std::fs::write(&file, "district\n").unwrap();
+        let url = Some("https://dhis2.example.org");
+        let server = Dhis2Server::from_settings(url, Some("pulse"), Some(&file))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (server.username.as_str(), server.password.as_str()),
+            ("pulse", "district")
+        );
+        assert!(
+            Dhis2Server::from_settings(None, None, None)
+                .unwrap()
+                .is_none()
+        );
+        assert!(matches!(
+            Dhis2Server::from_settings(url, None, Some(&file)),
+            Err(Dhis2SettingsError::Incomplete)
+        ));
+        assert!(matches!(
+            Dhis2Server::from_settings(Some("dhis2.example.org"), Some("pulse"), Some(&file)),
+            Err(Dhis2SettingsError::Url(_))
+        ));
+        assert!(matches!(
+            Dhis2Server::from_settings(url, Some("pulse"), Some(&dir.path().join("none"))),
+            Err(Dhis2SettingsError::PasswordFile { .. })
+        ));
     }
 }

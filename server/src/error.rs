@@ -91,6 +91,15 @@ pub enum ApiError {
     /// Every password hashing thread is taken: try again in a moment.
     #[error("Too many people are signing in at once. Try again in a moment.")]
     Busy,
+    /// No DHIS2 server is set up for this service.
+    #[error(
+        "No DHIS2 server is set up for this service: whoever runs it starts it with --dhis2-url, --dhis2-username and --dhis2-password-file."
+    )]
+    Dhis2NotSetUp,
+    /// DHIS2 could not be reached, refused the credentials or answered without an import
+    /// summary: nothing was sent after the failure.
+    #[error("{0}.")]
+    Dhis2(#[source] crate::dhis2_client::Dhis2Error),
 }
 
 impl ApiError {
@@ -116,6 +125,8 @@ impl ApiError {
             }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable(_) | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Dhis2NotSetUp => StatusCode::CONFLICT,
+            Self::Dhis2(_) => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -148,6 +159,8 @@ impl ApiError {
             Self::Internal(_) => "internal",
             Self::Unavailable(_) => "unavailable",
             Self::Busy => "busy",
+            Self::Dhis2NotSetUp => "dhis2_not_set_up",
+            Self::Dhis2(_) => "dhis2_failed",
         }
     }
 }
@@ -229,6 +242,29 @@ impl From<crate::passwords::NewHashError> for ApiError {
             crate::passwords::NewHashError::Failed(e) => Self::Internal(e.to_string()),
         }
     }
+}
+
+impl From<crate::dhis2_send::SendError> for ApiError {
+    fn from(e: crate::dhis2_send::SendError) -> Self {
+        use crate::dhis2_send::SendError;
+        use crate::indicator_report::ReportError;
+        match e {
+            SendError::Report(ReportError::NotAReportPeriod) | SendError::NothingToSend => {
+                Self::Unprocessable(format!("{}.", capitalized(&e.to_string())))
+            }
+            SendError::Report(ReportError::Db(e)) | SendError::Db(e) => e.into(),
+            SendError::Dhis2(e) => Self::Dhis2(e),
+        }
+    }
+}
+
+/// `text` with its first letter in capitals.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// How long a client is asked to wait after a 503.

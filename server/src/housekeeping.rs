@@ -1,7 +1,8 @@
 //! What the service keeps no longer than it needs: expired sessions, enrolment codes and
 //! sign-in links that expired or were used, and phones that enrolled but never synced once
 //! their code's life is over (a retried enrolment can no longer reach them), are deleted every
-//! hour.
+//! hour; in the same round, organizations that keep per-phone counts for a limited time fold
+//! the older ones into their totals (see `db::retention`).
 
 use crate::db::{Db, DbError, now};
 use std::time::Duration;
@@ -67,6 +68,14 @@ pub fn spawn(db: Db) -> tokio::task::JoinHandle<()> {
             match sweep(&db).await {
                 Ok(swept) => tracing::info!(?swept, "expired sessions, codes and links deleted"),
                 Err(e) => tracing::warn!("the hourly sweep failed: {e}"),
+            }
+            match crate::db::retention::fold_all(&db, chrono::Utc::now().date_naive()).await {
+                Ok(folded) => {
+                    for f in folded.iter().filter(|f| f.rows > 0) {
+                        tracing::info!(org = f.org_id, rows = f.rows, closed_through = %f.closed_through, "per-phone counts folded");
+                    }
+                }
+                Err(e) => tracing::warn!("folding per-phone counts failed: {e}"),
             }
         }
     })

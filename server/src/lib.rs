@@ -7,12 +7,15 @@ pub mod common_passwords;
 pub mod connections;
 pub mod db;
 pub mod dhis2_client;
+pub mod dhis2_send;
 pub mod error;
 pub mod event_streams;
 pub mod forwarded;
 pub mod housekeeping;
+pub mod indicator_report;
 pub mod metrics;
 pub mod migrate_to;
+pub mod openapi;
 pub mod passwords;
 pub mod rate_limit;
 pub mod relay;
@@ -59,6 +62,8 @@ pub struct AppState {
     /// The reverse proxies whose forwarding headers name a request's client (none: the
     /// headers are ignored).
     pub trusted_proxies: Arc<forwarded::TrustedProxies>,
+    /// The DHIS2 server reports are sent to, if one is set up.
+    pub dhis2: Option<Arc<dhis2_client::Dhis2Server>>,
 }
 
 /// Burst of requests a device may send at once (a large backlog syncs in many batches).
@@ -91,7 +96,14 @@ impl AppState {
                 db::Location::SqliteIn(_) => None,
             },
             trusted_proxies: Arc::default(),
+            dhis2: None,
         })
+    }
+
+    /// The same state, sending reports to `server` (none: sending is not set up).
+    pub fn with_dhis2(mut self, server: Option<dhis2_client::Dhis2Server>) -> Self {
+        self.dhis2 = server.map(Arc::new);
+        self
     }
 
     /// Tells the open streams of `org_id`, on every instance, that someone's access there

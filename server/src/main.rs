@@ -4,8 +4,12 @@ use clap::{Parser, Subcommand};
 use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::org_api::AuditAction;
 use peerpulse_core::people::Role;
+use peerpulse_core::period::Period;
 use peerpulse_core::privacy::SuppressionThreshold;
-use peerpulse_server::db::{self, audit, devices, enrolment, orgs, people};
+use peerpulse_core::retention::KeepPhoneRows;
+use peerpulse_server::db::{self, audit, devices, enrolment, orgs, people, retention};
+use peerpulse_server::dhis2_client::{Dhis2Server, Dhis2SettingsError};
+use peerpulse_server::dhis2_send::{Sender, send_report};
 use peerpulse_server::forwarded::{ForwardedHeader, TrustedProxies, TrustedProxy};
 use peerpulse_server::secrets::CodeKey;
 use peerpulse_server::{AppState, DEFAULT_PUBLIC_URL, serve};
@@ -125,6 +129,22 @@ enum Command {
             default_value_t = ForwardedHeader::XForwardedFor
         )]
         forwarded_header: ForwardedHeader,
+        #[command(flatten)]
+        dhis2: Dhis2Options,
+    },
+    /// Send an organization's indicator report for a period to DHIS2: a dry run first, then
+    /// for real (unless --dry-run, or DHIS2 refused the dry run); prints DHIS2's counts.
+    Dhis2Send {
+        #[command(flatten)]
+        org: OrgChoice,
+        /// The week, month or quarter: 2026-W48, 2026-11, 2026-Q4.
+        #[arg(long)]
+        period: Period,
+        /// Only check the report with DHIS2; nothing is stored there.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        dhis2: Dhis2Options,
     },
     /// Print a new one-time enrolment code for an organization.
     EnrolCode {
@@ -187,7 +207,62 @@ enum Command {
         /// view follows it from its next read.
         #[arg(long)]
         threshold: Option<u32>,
+        /// Months each phone's own counts of a day are kept (at least 3) before they fold
+        /// into the organization's totals, or `always` (the default). Published figures do
+        /// not change; syncs of folded days are answered "closed".
+        #[arg(long, value_name = "MONTHS|always", value_parser = keep_phone_rows)]
+        keep_phone_rows: Option<KeepChoice>,
     },
+    /// Fold per-phone counts older than the organization's setting into its totals now (the
+    /// service does it every hour).
+    Fold {
+        #[command(flatten)]
+        org: OrgChoice,
+    },
+}
+
+/// What `settings --keep-phone-rows` sets.
+#[derive(Clone, Copy, Debug)]
+struct KeepChoice(Option<KeepPhoneRows>);
+
+/// Reads `always` or a number of months.
+fn keep_phone_rows(text: &str) -> Result<KeepChoice, String> {
+    if text.trim().eq_ignore_ascii_case("always") {
+        return Ok(KeepChoice(None));
+    }
+    let months: u16 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is neither a number of months nor `always`"))?;
+    KeepPhoneRows::months(months)
+        .map(|keep| KeepChoice(Some(keep)))
+        .map_err(|e| e.to_string())
+}
+
+/// The DHIS2 server reports are sent to. The password is read from a file, never given on
+/// the command line, where the process list would show it.
+#[derive(clap::Args)]
+struct Dhis2Options {
+    /// The DHIS2 server's base URL (https://dhis2.example.org, without /api).
+    #[arg(long, env = "PEERPULSE_DHIS2_URL")]
+    dhis2_url: Option<String>,
+    /// The DHIS2 user reports are sent as.
+    #[arg(long, env = "PEERPULSE_DHIS2_USERNAME")]
+    dhis2_username: Option<String>,
+    /// A file whose first line is that user's password (readable by the service only).
+    #[arg(long, env = "PEERPULSE_DHIS2_PASSWORD_FILE")]
+    dhis2_password_file: Option<PathBuf>,
+}
+
+impl Dhis2Options {
+    /// The server these options name, if any.
+    fn server(&self) -> Result<Option<Dhis2Server>, Dhis2SettingsError> {
+        Dhis2Server::from_settings(
+            self.dhis2_url.as_deref(),
+            self.dhis2_username.as_deref(),
+            self.dhis2_password_file.as_deref(),
+        )
+    }
 }
 
 /// Which organization a management command acts on.
@@ -306,7 +381,9 @@ async fn run(
             instances,
             trusted_proxies,
             forwarded_header,
+            dhis2,
         } => {
+            let dhis2 = dhis2.server()?;
             // Held until the process ends: no restore replaces the database under it.
             let _lock = match location {
                 db::Location::SqliteIn(dir) => Some(backup::DataDirLock::for_service(dir)?.ok_or(
@@ -326,7 +403,8 @@ async fn run(
                 .with_trusted_proxies(TrustedProxies {
                     proxies: trusted_proxies,
                     header: forwarded_header,
-                });
+                })
+                .with_dhis2(dhis2);
             if orgs::first(&state.db).await?.is_none() {
                 let org = orgs::create(&state.db, &org_name).await?;
                 let code =
@@ -357,6 +435,35 @@ async fn run(
             say(&format!(
                 "Enrolment code for a phone: {code} (one-time, expires in 7 days)"
             ));
+        }
+        Command::Dhis2Send {
+            org,
+            period,
+            dry_run,
+            dhis2,
+        } => {
+            let server = dhis2.server()?.ok_or(Dhis2SettingsError::Incomplete)?;
+            let (pool, org) = chosen_org(location, &org).await?;
+            let org = orgs::get(&pool, org)
+                .await?
+                .ok_or("the organization vanished")?;
+            let sender = Sender {
+                who: audit::COMMAND_LINE,
+                address: None,
+            };
+            let answer = send_report(&pool, &server, &org, period, dry_run, sender).await?;
+            say(&format!(
+                "{} values for {} to {}.",
+                answer.values, answer.period, server.base_url
+            ));
+            say(&format!("Dry run: {}", answer.dry_run.in_words(true)));
+            match &answer.sent {
+                Some(sent) => say(&format!("Sent: {}", sent.in_words(false))),
+                None if dry_run => say("Nothing was sent: this was a dry run only."),
+                None => {
+                    return Err("DHIS2 refused the dry run, so nothing was sent.".into());
+                }
+            }
         }
         Command::Codebook { action, org } => {
             let (pool, org) = chosen_org(location, &org).await?;
@@ -478,6 +585,7 @@ async fn run(
             org,
             edit_window_days,
             threshold,
+            keep_phone_rows,
         } => {
             let (pool, org) = chosen_org(location, &org).await?;
             if let Some(days) = edit_window_days {
@@ -486,6 +594,9 @@ async fn run(
             }
             if let Some(threshold) = threshold {
                 orgs::set_threshold(&pool, org, SuppressionThreshold::new(threshold)?).await?;
+            }
+            if let Some(KeepChoice(keep)) = keep_phone_rows {
+                retention::set_keep_phone_rows(&pool, org, keep).await?;
             }
             let current = orgs::get(&pool, org)
                 .await?
@@ -501,6 +612,28 @@ async fn run(
                 current.threshold.get()
             ));
             say(&format!("Codebook version: {}", current.codebook.version));
+            say(&match current.keep_phone_rows {
+                Some(keep) => format!(
+                    "Per-phone counts: kept {} months, then folded into the organization's totals",
+                    keep.get()
+                ),
+                None => "Per-phone counts: kept always".to_owned(),
+            });
+            if let Some(day) = current.closed_through {
+                say(&format!("Closed through: {day} (per-phone counts folded)"));
+            }
+        }
+        Command::Fold { org } => {
+            let (pool, org) = chosen_org(location, &org).await?;
+            match retention::fold(&pool, org, chrono::Utc::now().date_naive()).await? {
+                Some(folded) => say(&format!(
+                    "Folded {} per-phone rows: days through {} are closed.",
+                    folded.rows, folded.closed_through
+                )),
+                None => say(
+                    "This organization keeps per-phone counts always: nothing to fold (see `settings --keep-phone-rows`).",
+                ),
+            }
         }
     }
     Ok(())

@@ -37,6 +37,8 @@ pub enum BucketOutcome {
     Unchanged,
     /// Invalid: refused alone.
     Rejected,
+    /// Of a day the organization closed: kept as counted before.
+    Closed,
 }
 
 impl BucketOutcome {
@@ -45,6 +47,7 @@ impl BucketOutcome {
             Self::Applied => "applied",
             Self::Unchanged => "unchanged",
             Self::Rejected => "rejected",
+            Self::Closed => "closed",
         }
     }
 }

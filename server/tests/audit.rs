@@ -299,3 +299,66 @@ async fn only_admins_read_the_audit_log_and_only_their_own_organizations() {
         ["sam"]
     );
 }
+
+#[tokio::test]
+async fn indicator_changes_are_logged_by_who_and_which_indicators_and_refused_ones_are_not() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let admin = server.person(org, Role::Admin, "ada").await;
+    let manager = server.person(org, Role::Manager, "max").await;
+    let offered: serde_json::Value = server
+        .call(Method::GET, "/api/v1/indicators", Some(&manager), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let starter = offered["starter"].as_array().unwrap().clone();
+    let put = |base: u32, indicators: serde_json::Value| {
+        server.call(
+            Method::PUT,
+            "/api/v1/indicators",
+            Some(&manager),
+            Some(json!({"base_version": base, "indicators": indicators})),
+        )
+    };
+    let res = put(0, json!(starter[..2])).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut edited = starter[1].clone();
+    edited["name"] = json!("Syringes given out");
+    edited["denominator"] = json!({"label": "estimate from the outreach diary", "value": 900.0});
+    let res = put(1, json!([edited, starter[2]])).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // Refused changes (an old version, an unknown code) are not logged as changes.
+    assert_eq!(put(1, json!([])).await.status(), StatusCode::CONFLICT);
+    let mut unknown = starter[0].clone();
+    unknown["sites"] = json!(["the-moon"]);
+    assert_eq!(
+        put(2, json!([unknown])).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    let changes: Vec<(String, Option<String>)> = server
+        .audit_log(&admin, 50)
+        .await
+        .into_iter()
+        .filter(|e| e.action == AuditAction::IndicatorsChanged)
+        .map(|e| (e.who, e.detail))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (
+                "max".to_owned(),
+                Some(
+                    "version 2: added Naloxone kits distributed; removed Contacts; changed \
+                     Syringes and needles distributed → Syringes given out"
+                        .to_owned()
+                )
+            ),
+            (
+                "max".to_owned(),
+                Some("version 1: added Contacts, Syringes and needles distributed".to_owned())
+            ),
+        ]
+    );
+}

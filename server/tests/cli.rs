@@ -97,7 +97,7 @@ fn enrol_code_without_an_org_explains_what_to_do() {
 }
 
 #[test]
-fn settings_show_and_change_the_edit_window_and_refuse_absurd_ones() {
+fn settings_show_and_change_the_edit_window_and_retention_and_refuse_absurd_ones() {
     let db = fresh_db();
     let run = |args: &[&str]| service(&db).args(args).output().unwrap();
     // The service creates the organization on its first start.
@@ -113,6 +113,27 @@ fn settings_show_and_change_the_edit_window_and_refuse_absurd_ones() {
     assert!(err.contains("0 to 60 days"), "{err}");
     let kept = String::from_utf8(run(&["settings"]).stdout).unwrap();
     assert!(kept.contains("Edit window: 14 days"), "{kept}");
+
+    // Per-phone counts: kept always until an admin says otherwise, three months at least.
+    assert!(kept.contains("Per-phone counts: kept always"), "{kept}");
+    let nothing = String::from_utf8(run(&["fold"]).stdout).unwrap();
+    assert!(nothing.contains("nothing to fold"), "{nothing}");
+    let short = run(&["settings", "--keep-phone-rows", "2"]);
+    assert!(!short.status.success());
+    let err = String::from_utf8(short.stderr).unwrap();
+    assert!(err.contains("3 to 120 months"), "{err}");
+    let set = String::from_utf8(run(&["settings", "--keep-phone-rows", "6"]).stdout).unwrap();
+    assert!(set.contains("Per-phone counts: kept 6 months"), "{set}");
+    let folded = String::from_utf8(run(&["fold"]).stdout).unwrap();
+    assert!(
+        folded.contains("Folded 0 per-phone rows: days through"),
+        "{folded}"
+    );
+    let shown = String::from_utf8(run(&["settings"]).stdout).unwrap();
+    assert!(shown.contains("Closed through: "), "{shown}");
+    let always =
+        String::from_utf8(run(&["settings", "--keep-phone-rows", "always"]).stdout).unwrap();
+    assert!(always.contains("Per-phone counts: kept always"), "{always}");
 }
 
 #[test]

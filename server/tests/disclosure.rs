@@ -1,19 +1,24 @@
 //! The disclosure rule against a determined reader, over real HTTP on a real database: each
 //! attack that recovered hidden counts from the earlier small-cell suppression, done again,
 //! and an inference check (`support::adversary`) that fails if anything a reader can read
-//! pins a hidden count down to one value.
+//! pins a hidden count down to one value, over trends and over indicator reports and their
+//! DHIS2 exports together.
 
 mod support;
 
 use chrono::{Days, NaiveDate};
 use peerpulse_core::bucket::{Dimension, Measure};
+use peerpulse_core::codebook::Code;
+use peerpulse_core::dhis2::{DataValueSet, Dhis2Mapping, Dhis2Settings, PeriodType, Uid};
 use peerpulse_core::encounter::{EncounterKind, Reach};
+use peerpulse_core::indicator::{Counted, Indicator, Report, report_csv};
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::Role;
 use peerpulse_core::period::{Granularity, Period};
 use peerpulse_core::protocol::{AlertsResponse, BucketUpdate, TrendsResponse};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
 use support::adversary::Reader;
 use support::people::Session;
 use support::{THRESHOLD, TestServer, code, day_at, today};
@@ -795,4 +800,447 @@ async fn a_new_threshold_applies_to_every_view_at_once() {
     }
     assert!(after.totals.iter().all(|c| c.count >= 11), "{after:?}");
     assert!(peerpulse_core::privacy::SuppressionThreshold::new(2).is_err());
+}
+
+/// The cells `indicator`'s value at `sites` (all when empty) in `period` sums, if the reader
+/// models what it counts.
+fn indicator_cells(
+    reader: &Reader,
+    indicator: &Indicator,
+    period: Period,
+    sites: &BTreeSet<Code>,
+) -> Option<Vec<usize>> {
+    let measure = match &indicator.counted {
+        Counted::Encounters => Measure::Encounters,
+        Counted::EncountersWith { measure } => measure.clone(),
+        Counted::SupplyUnits { .. } | Counted::PhonesActive => return None,
+    };
+    if sites.is_empty() {
+        return Some(reader.select(period, None, &measure));
+    }
+    Some(
+        sites
+            .iter()
+            .flat_map(|site| reader.select(period, Some(site), &measure))
+            .collect(),
+    )
+}
+
+/// Tells `reader` every value of `report`, this period's and the one before, in total and
+/// by site, published or not.
+fn read_report(reader: &mut Reader, report: &Report) {
+    for row in &report.indicators {
+        let places = std::iter::once((row.indicator.sites.clone(), row.total)).chain(
+            row.by_site
+                .iter()
+                .map(|(site, value)| (BTreeSet::from([site.clone()]), *value)),
+        );
+        for (sites, value) in places {
+            for (period, shown) in [
+                (report.period, value.value),
+                (report.previous, value.previous),
+            ] {
+                let Some(cells) = indicator_cells(reader, &row.indicator, period, &sites) else {
+                    continue;
+                };
+                match shown {
+                    Some(n) => reader.published(cells, n),
+                    None => reader.hidden(cells),
+                }
+            }
+        }
+    }
+}
+
+/// The indicators the combining reader reads: contacts and housing needs, everywhere and at
+/// some sites, mapped to DHIS2 by week, month and quarter.
+fn reader_indicators() -> (Vec<Indicator>, Dhis2Settings) {
+    let indicator =
+        |id: &str, counted: Counted, sites: &[&str], element: &str, period_type| Indicator {
+            id: code(id),
+            name: id.replace('-', " "),
+            counted,
+            sites: sites.iter().map(|s| code(s)).collect(),
+            denominator: None,
+            dhis2: Some(Dhis2Mapping {
+                data_element: Uid::new(element).unwrap(),
+                category_option_combo: None,
+                period_type,
+            }),
+        };
+    let housing = || Counted::EncountersWith {
+        measure: need("housing"),
+    };
+    let indicators = vec![
+        indicator(
+            "contacts",
+            Counted::Encounters,
+            &[],
+            "dEContacts1",
+            PeriodType::Monthly,
+        ),
+        indicator(
+            "van-contacts",
+            Counted::Encounters,
+            &["van"],
+            "dEContactV1",
+            PeriodType::Quarterly,
+        ),
+        indicator("housing", housing(), &[], "dEHousing01", PeriodType::Weekly),
+        indicator(
+            "housing-on-foot",
+            housing(),
+            &["street", "drop-in"],
+            "dEHousing02",
+            PeriodType::Monthly,
+        ),
+        indicator(
+            "phone-contacts",
+            Counted::EncountersWith {
+                measure: Measure::Kind(EncounterKind::Phone),
+            },
+            &[],
+            "dEPhoneCon1",
+            PeriodType::Quarterly,
+        ),
+    ];
+    let settings = Dhis2Settings {
+        org_unit: Some(Uid::new("OrgUnitAll1").unwrap()),
+        site_org_units: [
+            ("van", "OrgUnitVan1"),
+            ("street", "OrgUnitStr1"),
+            ("drop-in", "OrgUnitDro1"),
+        ]
+        .into_iter()
+        .map(|(site, unit)| (code(site), Uid::new(unit).unwrap()))
+        .collect(),
+        data_set: None,
+    };
+    (indicators, settings)
+}
+
+#[tokio::test]
+async fn a_reader_combining_reports_indicators_dhis2_exports_and_trends_pins_no_hidden_count() {
+    // Small and large counts on days of this week, last month and last quarter, at three
+    // sites. The reader reads every trend (day, week, month, quarter, each site and all),
+    // every report of every week, month and quarter holding those days (each with the period
+    // before), every indicator in total and by site, and both DHIS2 exports, and tries every
+    // difference at once: a total minus the other sites, a period minus its sub-periods, a
+    // code's encounters minus an indicator with a site filter, this quarter minus the last. The
+    // report CSV, made in the browser from the report, is checked to hold the same values.
+    let (server, _, manager, phones) = org_with_phones(3).await;
+    let today = today();
+    let month_before = Period::containing(Granularity::Month, today).previous();
+    let quarter_before = Period::containing(Granularity::Quarter, today).previous();
+    let mut days: Vec<NaiveDate> = [
+        today,
+        today - Days::new(1),
+        today - Days::new(2),
+        month_before.last_day(),
+        month_before.last_day() - Days::new(1),
+        quarter_before.last_day(),
+        quarter_before.last_day() - Days::new(1),
+    ]
+    .into();
+    days.sort();
+    days.dedup();
+    let sites = ["van", "street", "drop-in"];
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = |below: u32| -> u32 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        u32::try_from(seed % u64::from(below)).unwrap()
+    };
+    let measures = [
+        Measure::Encounters,
+        Measure::Kind(EncounterKind::Outreach),
+        Measure::Kind(EncounterKind::Phone),
+        need("housing"),
+    ];
+    let mut truth: BTreeMap<(NaiveDate, &str, Measure), u32> = BTreeMap::new();
+    for (p, token) in phones.iter().enumerate() {
+        let mut state = Vec::new();
+        for day in &days {
+            for site in sites {
+                if next(3) == 0 {
+                    continue;
+                }
+                // The van is busy; on foot, counts are small.
+                let outreach = next(if site == "van" && p == 0 { 14 } else { 4 });
+                let phone = next(3);
+                let n = outreach + phone;
+                let housing = next(n + 1);
+                for (m, k) in [
+                    (Measure::Encounters, n),
+                    (Measure::Kind(EncounterKind::Outreach), outreach),
+                    (Measure::Kind(EncounterKind::Phone), phone),
+                    (need("housing"), housing),
+                ] {
+                    *truth.entry((*day, site, m)).or_default() += k;
+                }
+                state.extend(counts(
+                    *day,
+                    site,
+                    &[
+                        (EncounterKind::Outreach, outreach),
+                        (EncounterKind::Phone, phone),
+                    ],
+                    &[(need("housing"), housing)],
+                    1,
+                ));
+            }
+        }
+        server.sync(token, state).await;
+    }
+    let (indicators, settings) = reader_indicators();
+    let res = server
+        .call(
+            Method::PUT,
+            "/api/v1/indicators",
+            Some(&manager),
+            Some(json!({"base_version": 0, "indicators": indicators, "dhis2": settings})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let mut reader = Reader::new(THRESHOLD, &days, &sites, &measures);
+    let trends = read_everything(&server, &manager, &mut reader, &days, &sites).await;
+    let mut periods: Vec<Period> = days
+        .iter()
+        .flat_map(|d| {
+            [Granularity::Week, Granularity::Month, Granularity::Quarter]
+                .map(|g| Period::containing(g, *d))
+        })
+        .collect();
+    periods.sort();
+    periods.dedup();
+    // What trends published of each period, site and measure: a report's value of the same
+    // cell must read the same (a value computed another way, say exactly, would not).
+    let mut by_trends: BTreeMap<(Period, Option<Code>, Measure), Option<u32>> = BTreeMap::new();
+    for answer in &trends {
+        for measure in &measures {
+            let shown = answer
+                .totals
+                .iter()
+                .find(|c| &c.measure == measure)
+                .map(|c| c.count);
+            by_trends.insert((answer.period, answer.site.clone(), measure.clone()), shown);
+        }
+    }
+    let mut compared = 0;
+    let mut exported = 0;
+    for period in &periods {
+        let get = |path: String| {
+            let (server, manager) = (&server, &manager);
+            async move {
+                let res = server.call(Method::GET, &path, Some(manager), None).await;
+                assert_eq!(res.status(), StatusCode::OK, "{path}");
+                res
+            }
+        };
+        let report: Report = get(format!("/api/v1/reports?period={period}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        read_report(&mut reader, &report);
+        for row in &report.indicators {
+            let measure = match &row.indicator.counted {
+                Counted::Encounters => Measure::Encounters,
+                Counted::EncountersWith { measure } => measure.clone(),
+                _ => continue,
+            };
+            let places = std::iter::once((row.indicator.sites.clone(), row.total)).chain(
+                row.by_site
+                    .iter()
+                    .map(|(site, v)| (BTreeSet::from([site.clone()]), *v)),
+            );
+            for (sites, value) in places {
+                if sites.len() > 1 {
+                    continue;
+                }
+                let site = sites.into_iter().next();
+                for (p, shown) in [
+                    (report.period, value.value),
+                    (report.previous, value.previous),
+                ] {
+                    if let Some(trend) = by_trends.get(&(p, site.clone(), measure.clone())) {
+                        assert_eq!(
+                            shown, *trend,
+                            "{} at {site:?} in {p}: the report and trends disagree",
+                            row.indicator.name
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        // The CSV the browser makes of it holds its published values, in their places, and
+        // leaves a hidden one blank.
+        let csv = report_csv(&report, |site| site.to_string());
+        let mut expected = vec![];
+        for row in &report.indicators {
+            let places = std::iter::once(("all sites".to_owned(), row.total))
+                .chain(row.by_site.iter().map(|(site, v)| (site.to_string(), *v)));
+            for (place, v) in places {
+                let cell = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+                expected.push((
+                    row.indicator.name.clone(),
+                    place,
+                    cell(v.value),
+                    cell(v.previous),
+                ));
+            }
+        }
+        let rows: Vec<(String, String, String, String)> = csv
+            .lines()
+            .skip(1)
+            .map(|line| {
+                let cols: Vec<&str> = line.split(',').collect();
+                (
+                    cols[0].into(),
+                    cols[1].into(),
+                    cols[3].into(),
+                    cols[5].into(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows, expected,
+            "{period}: the CSV holds the published values only"
+        );
+        // The exports hold published values of the report and nothing else.
+        let published: BTreeMap<(String, String), String> = report
+            .indicators
+            .iter()
+            .filter(|row| {
+                row.indicator
+                    .dhis2
+                    .as_ref()
+                    .unwrap()
+                    .period_type
+                    .granularity()
+                    == period.granularity()
+            })
+            .flat_map(|row| {
+                let element = row.indicator.dhis2.as_ref().unwrap().data_element.as_str();
+                let total = settings.org_unit.as_ref().map(|u| (u, row.total));
+                let by_site = row
+                    .by_site
+                    .iter()
+                    .filter_map(|(site, v)| settings.site_org_units.get(site).map(|u| (u, *v)));
+                total
+                    .into_iter()
+                    .chain(by_site)
+                    .filter_map(move |(unit, v)| {
+                        v.value.map(|n| {
+                            (
+                                (element.to_owned(), unit.as_str().to_owned()),
+                                n.to_string(),
+                            )
+                        })
+                    })
+            })
+            .collect();
+        let set: DataValueSet = get(format!("/api/v1/reports/dhis2?period={period}&format=json"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let json_values: BTreeMap<(String, String), String> = set
+            .data_values
+            .iter()
+            .map(|v| {
+                (
+                    (v.data_element.clone(), v.org_unit.clone()),
+                    v.value.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            json_values, published,
+            "{period}: JSON export = published values"
+        );
+        let adx = get(format!("/api/v1/reports/dhis2?period={period}&format=adx"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let mut adx_values: Vec<&str> = adx
+            .split("value=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap())
+            .collect();
+        let mut json_list: Vec<&str> = published.values().map(String::as_str).collect();
+        adx_values.sort();
+        json_list.sort();
+        assert_eq!(
+            adx_values, json_list,
+            "{period}: ADX export = published values"
+        );
+        exported += set.data_values.len();
+    }
+
+    // Every hidden sum — a day, a week, a month or a quarter; a site, the sites on foot or
+    // all — stays hidden.
+    let site_sets: Vec<Vec<&str>> = vec![
+        vec![],
+        vec!["van"],
+        vec!["street"],
+        vec!["drop-in"],
+        vec!["street", "drop-in"],
+    ];
+    let all_periods: Vec<Period> = days
+        .iter()
+        .map(|d| Period::Day(*d))
+        .chain(periods.iter().copied())
+        .collect();
+    let mut checked = 0;
+    for period in &all_periods {
+        for at in &site_sets {
+            for measure in &measures {
+                let n: u32 = truth
+                    .iter()
+                    .filter(|((day, site, m), _)| {
+                        period.contains(*day)
+                            && (at.is_empty() || at.contains(site))
+                            && m == measure
+                    })
+                    .map(|(_, k)| k)
+                    .sum();
+                if n == 0 || n >= THRESHOLD {
+                    continue;
+                }
+                let cells: Vec<usize> = if at.is_empty() {
+                    reader.select(*period, None, measure)
+                } else {
+                    at.iter()
+                        .flat_map(|site| reader.select(*period, Some(&code(site)), measure))
+                        .collect()
+                };
+                assert_not_pinned(
+                    &reader,
+                    &cells,
+                    i64::from(n),
+                    &format!("{measure:?} at {at:?} in {period}"),
+                );
+                checked += 1;
+            }
+        }
+    }
+    println!(
+        "{checked} hidden sums checked against {} trend answers, {} reports ({compared} values the same as trends) and {exported} exported values: none pinned",
+        trends.len(),
+        periods.len()
+    );
+    assert!(
+        compared > 50,
+        "reports were compared with trends: {compared}"
+    );
+    assert!(
+        checked > 15,
+        "the scenario has small counts to protect: {checked}"
+    );
+    assert!(exported > 10, "the scenario exports values: {exported}");
 }

@@ -10,7 +10,9 @@ use chrono::{Days, Utc};
 use peerpulse_core::org_api::FieldAlertSummary;
 use peerpulse_core::people::Role;
 use peerpulse_core::period::{Granularity, Period};
+use peerpulse_core::retention::KeepPhoneRows;
 use peerpulse_server::db::Location;
+use peerpulse_server::db::retention;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::io::{BufRead, BufReader};
@@ -176,6 +178,21 @@ async fn a_service_moved_to_postgresql_answers_as_it_did_on_sqlite() {
     server.sync(&second, day_at_van(6, 1, &[])).await;
     server.sync(&lost.token, day_at_van(3, 1, &[])).await;
     server.sync(&elsewhere, day_at_van(8, 1, &[])).await;
+    // Hills keeps per-phone rows for three months: a day long ago folds into its totals.
+    server
+        .sync(
+            &elsewhere,
+            day_at(today() - Days::new(200), "van", 5, 2, &[]),
+        )
+        .await;
+    let three_months = KeepPhoneRows::months(3).expect("three months is allowed");
+    retention::set_keep_phone_rows(&server.state.db, hills, Some(three_months))
+        .await
+        .unwrap();
+    let folded = retention::fold(&server.state.db, hills, today())
+        .await
+        .unwrap();
+    assert!(folded.is_some_and(|f| f.rows > 0), "the old day folds");
     let revoked = server
         .call(
             Method::POST,

@@ -1,7 +1,10 @@
 //! Exactly-once under a hostile network: phones sync through an HTTP proxy on its own port that
 //! loses requests and answers, duplicates requests, and holds some back to deliver them late,
-//! out of order; the service is killed and restarted mid-sync. Afterwards the service must hold
-//! exactly what the phones hold, in every randomized run.
+//! out of order; the service is killed and restarted mid-sync. Phones enrol through the same
+//! network, which loses half the enrolment answers after the service acted: each phone asks again
+//! with its code and installation id until an answer arrives. Afterwards each phone has one
+//! device, the service holds exactly what the phones hold, in every randomized run, and the used
+//! codes are worth nothing to another installation.
 
 mod support;
 
@@ -17,7 +20,7 @@ use peerpulse_core::encounter::{
     Quantity, Reach, TimeBand,
 };
 use peerpulse_core::protocol::{
-    BucketUpdate, MAX_BATCH, SyncRequest, SyncResponse, whole_versions,
+    BucketUpdate, EnrolResponse, MAX_BATCH, SyncRequest, SyncResponse, whole_versions,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -141,6 +144,8 @@ fn random_encounter(rng: &mut Rng, book: &Codebook, n: u64) -> Encounter {
 #[derive(Default, Debug, Clone, Copy)]
 struct Faults {
     requests: u64,
+    /// Enrolment answers lost after the service had acted on them.
+    lost_enrolment_answers: u64,
     lost_requests: u64,
     lost_answers: u64,
     duplicated: u64,
@@ -170,8 +175,40 @@ async fn post(
     res.json().await.ok()
 }
 
+/// Enrols through `base` with `code` as the installation `installation`, asking again after
+/// every lost request or answer (as the phone's backoff does) until the service answers.
+async fn enrol_until_answered(
+    client: &reqwest::Client,
+    base: &str,
+    code: &str,
+    installation: &str,
+) -> EnrolResponse {
+    let body = serde_json::json!({ "code": code, "installation_id": installation });
+    for _ in 0..100 {
+        let Ok(res) = client
+            .post(format!("{base}/api/v1/enrol"))
+            .json(&body)
+            .send()
+            .await
+        else {
+            continue;
+        };
+        if res.status() == StatusCode::BAD_GATEWAY {
+            continue;
+        }
+        assert_eq!(
+            res.status(),
+            StatusCode::CREATED,
+            "a retry is never refused"
+        );
+        return res.json().await.expect("an enrolment answer");
+    }
+    panic!("100 enrolment attempts, no answer")
+}
+
 /// A request the network holds back, to deliver after later ones.
 struct Held {
+    path: String,
     auth: HeaderValue,
     body: Bytes,
 }
@@ -190,10 +227,15 @@ struct Network {
 
 impl Network {
     /// Delivers a request to the service; the answer, or nothing if the service is down.
-    async fn deliver(&self, auth: &HeaderValue, body: &Bytes) -> Option<(StatusCode, Bytes)> {
+    async fn deliver(
+        &self,
+        path: &str,
+        auth: &HeaderValue,
+        body: &Bytes,
+    ) -> Option<(StatusCode, Bytes)> {
         let answer = self
             .client
-            .post(format!("{}/api/v1/sync", self.upstream))
+            .post(format!("{}{path}", self.upstream))
             .header(AUTHORIZATION, auth)
             .header("content-type", "application/json")
             .body(body.clone())
@@ -210,7 +252,7 @@ impl Network {
             let late = self
                 .held
                 .remove(self.rng.below(self.held.len() as u64) as usize);
-            self.deliver(&late.auth, &late.body).await;
+            self.deliver(&late.path, &late.auth, &late.body).await;
         }
     }
 }
@@ -220,11 +262,12 @@ fn no_answer() -> Response {
     (StatusCode::BAD_GATEWAY, "lost in the network").into_response()
 }
 
-/// The proxy's one route: every sync request passes through the faulty network.
+/// The proxy's one route: every sync and enrolment request passes through the faulty network.
 async fn through_the_network(
     State(network): State<Arc<Mutex<Network>>>,
     request: Request,
 ) -> Response {
+    let path = request.uri().path().to_owned();
     let auth = request
         .headers()
         .get(AUTHORIZATION)
@@ -236,7 +279,7 @@ async fn through_the_network(
     let mut guard = network.lock().await;
     let net = &mut *guard;
     if net.healed {
-        return match net.deliver(&auth, &body).await {
+        return match net.deliver(&path, &auth, &body).await {
             Some((status, answer)) => (status, answer).into_response(),
             None => no_answer(),
         };
@@ -249,6 +292,7 @@ async fn through_the_network(
     if net.rng.chance(15) {
         net.faults.replayed_late += 1;
         net.held.push(Held {
+            path: path.clone(),
             auth: auth.clone(),
             body: body.clone(),
         });
@@ -256,14 +300,19 @@ async fn through_the_network(
     if !net.held.is_empty() && net.rng.chance(20) {
         let index = net.rng.below(net.held.len() as u64) as usize;
         let late = net.held.remove(index);
-        net.deliver(&late.auth, &late.body).await;
+        net.deliver(&late.path, &late.auth, &late.body).await;
     }
-    let answer = net.deliver(&auth, &body).await;
+    let answer = net.deliver(&path, &auth, &body).await;
     if net.rng.chance(15) {
         net.faults.duplicated += 1;
-        net.deliver(&auth, &body).await;
+        net.deliver(&path, &auth, &body).await;
     }
     match answer {
+        // The service made the device and used the code; the phone hears nothing.
+        Some(_) if path == "/api/v1/enrol" && net.rng.chance(50) => {
+            net.faults.lost_enrolment_answers += 1;
+            no_answer()
+        }
         Some(_) if net.rng.chance(15) => {
             net.faults.lost_answers += 1;
             no_answer()
@@ -308,6 +357,7 @@ async fn sync_once(client: &reqwest::Client, proxy: &str, phone: &mut Phone, rng
 impl Faults {
     fn absorb(&mut self, run: &Faults) {
         self.requests += run.requests;
+        self.lost_enrolment_answers += run.lost_enrolment_answers;
         self.lost_requests += run.lost_requests;
         self.lost_answers += run.lost_answers;
         self.duplicated += run.duplicated;
@@ -358,8 +408,12 @@ async fn org_totals_equal_what_the_phones_hold_after_drops_duplicates_reordering
         let client = reqwest::Client::new();
         let org = server.org("Org").await;
         let mut phones = Vec::new();
-        for _ in 0..2 {
-            let enrolled = server.enrol(org).await;
+        let mut codes = Vec::new();
+        for n in 0..2 {
+            let code = server.code(org).await;
+            let installation = format!("run{run:02}-phone{n}-installation-0001");
+            let enrolled = enrol_until_answered(&client, &proxy, &code, &installation).await;
+            codes.push(code);
             phones.push(Phone {
                 token: enrolled.token,
                 device_id: enrolled.device_id,
@@ -419,6 +473,30 @@ async fn org_totals_equal_what_the_phones_hold_after_drops_duplicates_reordering
                 phone.acked = answer.acked_through;
             }
         }
+        // One device per phone, however many answers were lost or requests replayed.
+        let mut devices: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM devices WHERE org_id = $1")
+                .bind(org)
+                .fetch_all(&server.state.db)
+                .await
+                .expect("read devices");
+        devices.sort();
+        let mut enrolled: Vec<String> = phones.iter().map(|p| p.device_id.clone()).collect();
+        enrolled.sort();
+        if devices != enrolled {
+            mismatches += 1;
+            eprintln!("run {run}: devices {devices:?}, phones hold {enrolled:?}");
+        }
+        // A used code is worth nothing to another installation.
+        for code in &codes {
+            let stolen = client
+                .post(format!("{}/api/v1/enrol", server.url))
+                .json(&serde_json::json!({ "code": code, "installation_id": format!("run{run:02}-someone-else-000001") }))
+                .send()
+                .await
+                .expect("enrol request");
+            assert_eq!(stolen.status(), StatusCode::FORBIDDEN, "run {run}");
+        }
         for phone in &phones {
             let (stored, held_by_phone) = (
                 stored_counts(&server, &phone.device_id).await,
@@ -452,8 +530,9 @@ async fn org_totals_equal_what_the_phones_hold_after_drops_duplicates_reordering
         }
     }
     println!(
-        "fault runs: {RUNS}, sync requests: {}, lost requests: {}, lost answers: {}, duplicated: {}, replayed late: {}, restarts mid-sync: {}, mismatches: {mismatches}",
+        "fault runs: {RUNS}, requests: {}, lost enrolment answers: {}, lost requests: {}, lost answers: {}, duplicated: {}, replayed late: {}, restarts mid-sync: {}, mismatches: {mismatches}",
         faults.requests,
+        faults.lost_enrolment_answers,
         faults.lost_requests,
         faults.lost_answers,
         faults.duplicated,
@@ -462,4 +541,5 @@ async fn org_totals_equal_what_the_phones_hold_after_drops_duplicates_reordering
     );
     assert_eq!(mismatches, 0, "{faults:?}");
     assert!(faults.lost_answers > 0 && faults.duplicated > 0 && faults.replayed_late > 0);
+    assert!(faults.lost_enrolment_answers > 0);
 }

@@ -4,7 +4,6 @@ use crate::components::encounter_form::short_time;
 use crate::i18n::intl::forward_arrow;
 use crate::i18n::{labels, t, text};
 use crate::state::AppContext;
-use crate::store::device::Receipt;
 use crate::store::encounters::StoredEncounter;
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
@@ -92,20 +91,22 @@ pub fn EntryItem(
         .map(|n| n.as_str().to_owned())
         .unwrap_or_default();
     // Where its counts stand, from the service's acks (only inside the worker's app).
-    let version = stored.version;
+    // A correction's counts stand on their own: it says so.
+    let (version, corrected) = (stored.version, stored.corrected);
     let receipt = use_context::<AppContext>().map(|app| {
         let receipt = move || app.sync_state.with(|s| s.receipt(version));
+        let words = move || {
+            text(if corrected {
+                receipt().correction_key()
+            } else {
+                receipt().key()
+            })
+        };
         view! {
             <span class="receipt" data-receipt=move || receipt().name()>
-                <span class="receipt-mark" aria-hidden="true">
-                    {move || match receipt() {
-                        Receipt::OnPhone => "○",
-                        Receipt::Sent => "◐",
-                        Receipt::Counted => "✓",
-                    }}
-                </span>
+                <span class="receipt-mark" aria-hidden="true">{move || receipt().mark()}</span>
                 " "
-                {move || text(receipt().key())}
+                {words}
             </span>
         }
     });

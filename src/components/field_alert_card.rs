@@ -24,6 +24,9 @@ pub fn FieldAlerts() -> impl IntoView {
     });
     // Which alert the print style turns into a poster.
     let printing = RwSignal::new(None::<i64>);
+    // Alerts opened from their one-line summary; they stay open when a sync redraws the list.
+    // (A short list: a set type would add its own code to the first load.)
+    let opened = RwSignal::new(Vec::<i64>::new());
     move || {
         alerts.value().map(|read| match read {
             Err(e) => {
@@ -49,6 +52,7 @@ pub fn FieldAlerts() -> impl IntoView {
                                             language=language.clone()
                                             app
                                             printing
+                                            opened
                                         />
                                     }
                                 })
@@ -114,6 +118,7 @@ fn AlertCard(
     language: Language,
     app: AppContext,
     printing: RwSignal<Option<i64>>,
+    opened: RwSignal<Vec<i64>>,
 ) -> impl IntoView {
     let id = kept.id;
     let content = &kept.alert.content;
@@ -132,6 +137,13 @@ fn AlertCard(
         .collect::<Vec<_>>()
         .join(", ");
     let until = intl::moment(i18n::language(), &content.expires_at.to_rfc3339());
+    let until_day = fill(
+        "alerts.until_day",
+        &[(
+            "day",
+            &intl::moment_day(i18n::language(), &content.expires_at.to_rfc3339()),
+        )],
+    );
     let to_share = share_text(&kept, &message, &sites, &until);
     let passed_on = RwSignal::new(kept.passed_on);
     let said = RwSignal::new(None::<Said>);
@@ -163,6 +175,17 @@ fn AlertCard(
         pass_on::print();
     };
     let message_id = format!("alert-message-{id}");
+    // Folded to its kind, the day it ends and the message's start, so the Log form starts on
+    // the first screen; a tap opens the rest.
+    let toggled = move |ev: leptos::ev::Event| {
+        let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+        opened.update(|o| {
+            o.retain(|&other| other != id);
+            if open {
+                o.push(id);
+            }
+        });
+    };
     view! {
         <li
             class="alert-card"
@@ -170,6 +193,15 @@ fn AlertCard(
             data-kind=format!("{:?}", content.kind)
             data-alert-id=id.to_string()
         >
+            <details prop:open=move || opened.with(|o| o.contains(&id)) on:toggle=toggled>
+            <summary class="alert-summary">
+                <span class="alert-summary-kind">
+                    <span aria-hidden="true">"⚠ "</span>
+                    {labels::alert_kind(content.kind)}
+                </span>
+                <span class="alert-headline" lang=lang.clone()>{message.clone()}</span>
+                <span class="alert-summary-until">{until_day}</span>
+            </summary>
             <p class="alert-kind">
                 <span aria-hidden="true">"⚠ "</span>
                 {format!("{} · {}", labels::alert_kind(content.kind), labels::verification(content.verification))}
@@ -196,6 +228,7 @@ fn AlertCard(
                     {t("alerts.print")}
                 </button>
             </div>
+            </details>
             <p class="alert-said" role="status">{move || said.with(|s| s.as_ref().map(Said::words))}</p>
         </li>
     }

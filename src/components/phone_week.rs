@@ -77,8 +77,17 @@ pub fn week_heading(week: Period) -> impl IntoView {
 }
 
 /// One phone's week: its published count (or "fewer than"), and the days it logged on,
-/// shaded by those days so gaps stand out.
-pub fn week_cell(week: WeekActivity, threshold: u32) -> impl IntoView {
+/// shaded by those days so gaps stand out; a week whose per-phone counts the organization
+/// folded into its totals says so, never "none".
+pub fn week_cell(week: WeekActivity, threshold: u32) -> AnyView {
+    if week.folded {
+        return view! {
+            <td class="heat folded">
+                <span class="week-count">"not kept per phone"</span>
+            </td>
+        }
+        .into_any();
+    }
     let level = match week.days_active {
         0 => 0,
         1..=2 => 1,
@@ -100,4 +109,5 @@ pub fn week_cell(week: WeekActivity, threshold: u32) -> impl IntoView {
             })}
         </td>
     }
+    .into_any()
 }

@@ -179,6 +179,9 @@ fn outcome_text(outcome: &SyncOutcome) -> String {
             &[("reasons", &reasons)],
         ));
     }
+    if !outcome.closed.is_empty() {
+        said.push(count("sync.closed_days", outcome.closed.len() as u64, &[]));
+    }
     if outcome.notes_sent > 0 {
         said.push(count("sync.notes_sent", u64::from(outcome.notes_sent), &[]));
     }

@@ -95,18 +95,34 @@ pub fn rise_text(alert: &Alert, days: usize, today: NaiveDate, period: &str) -> 
 }
 
 /// What rose on the days of a period (CDC EARS on daily counts) and the free tags first used
-/// in it, as published.
+/// in it, as published; with `draft`, each rise offers to draft an alert about it.
 #[component]
-pub fn Rising(alerts: AlertsResponse, codebook: Codebook) -> impl IntoView {
+pub fn Rising(
+    alerts: AlertsResponse,
+    codebook: Codebook,
+    #[prop(optional_no_strip)] draft: Option<Callback<Alert>>,
+) -> impl IntoView {
     let today = clock::today();
     let period = when(alerts.period, today);
     let rising: Vec<_> = newest_rises(&alerts.alerts)
         .into_iter()
         .map(|(alert, days)| {
+            let label = labels::measure(&alert.measure, &codebook);
+            let offer = draft.map(|draft| {
+                let alert = alert.clone();
+                view! {
+                    <button type="button" class="secondary draft-from-rise"
+                        aria-label=format!("Draft an alert about {label}")
+                        on:click=move |_| draft.run(alert.clone())>
+                        "Draft an alert"
+                    </button>
+                }
+            });
             view! {
                 <li>
-                    <strong>{labels::measure(&alert.measure, &codebook)}</strong>
+                    <strong>{label.clone()}</strong>
                     {rise_text(alert, days, today, &period)}
+                    {offer}
                 </li>
             }
         })

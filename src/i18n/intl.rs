@@ -158,3 +158,14 @@ pub fn forward_arrow() -> &'static str {
         peerpulse_core::language::Direction::Rtl => "←",
     }
 }
+
+/// The day of a moment (RFC 3339) in the phone's time zone, short: "29 Nov".
+pub fn moment_day(language: Language, rfc3339: &str) -> String {
+    let date = Date::new(&JsValue::from_str(rfc3339));
+    if date.get_time().is_nan() {
+        return String::new();
+    }
+    let style = [("day", "numeric"), ("month", "short")];
+    let format = Intl::DateTimeFormat::new(&locales(language), &options(&style)).format();
+    call(format, &date)
+}

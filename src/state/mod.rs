@@ -73,6 +73,7 @@ impl Opened {
         let store = Store::open(DB_NAME).await?;
         let codebook = device::codebook(&store).await?;
         let edit_window = device::edit_window(&store).await?;
+        drop_counted_entries(&store).await;
         let sync_state = device::sync_state(&store).await?;
         let before = device::frequent(&store).await?;
         let frequent = before
@@ -113,6 +114,9 @@ impl AppContext {
             let store = store.get_value();
             async move {
                 let result = sync_now(&store, clock::now_rfc3339).await;
+                if result.is_ok() {
+                    drop_counted_entries(&store).await;
+                }
                 // A failed sync may have sent changes whose answer was lost: read it either way.
                 if let Ok(state) = device::sync_state(&store).await {
                     sync_state.try_set(state);
@@ -190,6 +194,10 @@ impl AppContext {
     /// Deletes an entry, takes back its counts, and has that synced.
     pub async fn delete(self, id: EncounterId) -> Result<StoredEncounter, StoreError> {
         let removed = encounters::delete(&self.store(), &id).await?;
+        // History shows the removal waiting at once, also offline, before any sync runs.
+        if let Ok(state) = device::sync_state(&self.store()).await {
+            self.sync_state.try_set(state);
+        }
         self.committed();
         Ok(removed)
     }
@@ -230,6 +238,18 @@ impl AppContext {
         // The handles live as long as the app: the listeners are never removed.
         let _on = window_event_listener(leptos::ev::online, move |_| online.set(true));
         let _off = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    }
+}
+
+/// Deletes the entries the worker lets go once counted (see [`encounters::drop_counted`]):
+/// at start and after each sync. A failure keeps every entry and stops nothing else.
+async fn drop_counted_entries(store: &Store) {
+    let dropped = match device::keep_entries(store).await {
+        Ok(keep) => encounters::drop_counted(store, keep, clock::today()).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = dropped {
+        leptos::logging::warn!("could not drop counted entries: {e}");
     }
 }
 

@@ -2,17 +2,20 @@
 
 use super::schema::{INSTALLATION, INSTALLATION_ID_KEY, META};
 use super::{Store, StoreError};
+use chrono::NaiveDate;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::protocol::InstallationId;
+use peerpulse_core::retention::KeepEntries;
 use peerpulse_core::usage::{FrequentSnapshot, Usage};
 use serde::{Deserialize, Serialize};
 
 const CREDENTIALS_KEY: &str = "credentials";
 const CODEBOOK_KEY: &str = "codebook";
 const EDIT_WINDOW_KEY: &str = "edit-window";
+const KEEP_ENTRIES_KEY: &str = "keep-entries";
 pub(crate) const USAGE_KEY: &str = "usage";
 const FREQUENT_KEY: &str = "frequent";
 pub(crate) const SYNC_STATE_KEY: &str = "sync";
@@ -41,6 +44,20 @@ pub struct SyncState {
     pub sent_through: u64,
     /// When the last sync finished (RFC 3339), if ever.
     pub last_synced_at: Option<String>,
+    /// Entries deleted whose removal the service has not settled yet, so History can say so
+    /// until it is counted. Older phones stored none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removals: Vec<Removal>,
+}
+
+/// A deleted entry's removal from the counts: only its day and the version of the delete
+/// (what the entry said went with it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removal {
+    /// The day the deleted entry was logged for.
+    pub day: NaiveDate,
+    /// The device clock value of the delete.
+    pub version: u64,
 }
 
 /// Where the counts of one change stand, as far as this phone knows from the service's acks.
@@ -64,6 +81,33 @@ impl Receipt {
         }
     }
 
+    /// The key of the words under a corrected entry: where its correction stands.
+    pub fn correction_key(self) -> &'static str {
+        match self {
+            Self::OnPhone => "receipt.correction.on_phone",
+            Self::Sent => "receipt.correction.sent",
+            Self::Counted => "receipt.correction.counted",
+        }
+    }
+
+    /// The key of the words for a deleted entry: where its removal from the counts stands.
+    pub fn removal_key(self) -> &'static str {
+        match self {
+            Self::OnPhone => "receipt.removal.on_phone",
+            Self::Sent => "receipt.removal.sent",
+            Self::Counted => "receipt.removal.counted",
+        }
+    }
+
+    /// The mark before the words.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Self::OnPhone => "○",
+            Self::Sent => "◐",
+            Self::Counted => "✓",
+        }
+    }
+
     /// A short stable name, for styles and tests.
     pub fn name(self) -> &'static str {
         match self {
@@ -84,6 +128,14 @@ impl SyncState {
         } else {
             Receipt::OnPhone
         }
+    }
+
+    /// The deletes whose removal the service has not counted yet, oldest first.
+    pub fn removals_waiting(&self) -> impl Iterator<Item = Removal> + '_ {
+        self.removals
+            .iter()
+            .copied()
+            .filter(|r| r.version > self.acked_through)
     }
 }
 
@@ -112,6 +164,17 @@ async fn write<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<(), 
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// How long this phone keeps entries whose counts the service confirmed (the worker's
+/// choice; kept always until they choose).
+pub async fn keep_entries(store: &Store) -> Result<KeepEntries, StoreError> {
+    Ok(read(store, KEEP_ENTRIES_KEY).await?.unwrap_or_default())
+}
+
+/// Keeps the worker's choice of how long entries stay once counted.
+pub async fn save_keep_entries(store: &Store, keep: KeepEntries) -> Result<(), StoreError> {
+    write(store, KEEP_ENTRIES_KEY, &keep).await
 }
 
 /// The stored credentials, if this phone is enrolled.
@@ -193,6 +256,8 @@ pub async fn record_ack(store: &Store, through: u64, now: &str) -> Result<SyncSt
     }
     state.acked_through = state.acked_through.max(through);
     state.sent_through = state.sent_through.max(state.acked_through);
+    let settled = state.acked_through;
+    state.removals.retain(|r| r.version > settled);
     state.last_synced_at = Some(now.to_owned());
     meta.put(&state)
         .with_key(SYNC_STATE_KEY)

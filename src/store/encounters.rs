@@ -2,7 +2,7 @@
 
 use super::buckets::{self, BucketRecord};
 use super::crypto::{SealedBox, Sealer};
-use super::device::{SYNC_STATE_KEY, SyncState, USAGE_KEY};
+use super::device::{Removal, SYNC_STATE_KEY, SyncState, USAGE_KEY};
 use super::note_outbox;
 use super::schema::{BUCKETS, BY_DAY, ENTRIES, META, NOTE_OUTBOX, UNREADABLE};
 use super::{Store, StoreError};
@@ -29,6 +29,9 @@ pub struct StoredEncounter {
     pub version: u64,
     /// When it was saved (RFC 3339, local time).
     pub saved_at: String,
+    /// Whether the worker corrected it since: its receipt then speaks of the correction.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub corrected: bool,
 }
 
 /// What an entry holds besides what the indexes need.
@@ -36,6 +39,9 @@ pub struct StoredEncounter {
 struct EntryBody {
     encounter: Encounter,
     saved_at: String,
+    /// Absent from entries saved before corrections were marked.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    corrected: bool,
 }
 
 /// An entry's content, readable or sealed with the PIN key.
@@ -66,6 +72,7 @@ impl EntryRecord {
             content: Content::Plain(EntryBody {
                 encounter: stored.encounter.clone(),
                 saved_at: stored.saved_at.clone(),
+                corrected: stored.corrected,
             }),
         }
     }
@@ -107,6 +114,7 @@ impl EntryRecord {
             encounter: body.encounter,
             version: self.version,
             saved_at: body.saved_at,
+            corrected: body.corrected,
         })
     }
 
@@ -179,6 +187,7 @@ async fn try_commit(
             encounter: encounter.clone(),
             version: 0,
             saved_at: saved_at.to_owned(),
+            corrected: false,
         }),
         Edit::Replace(encounter) => Some(StoredEncounter {
             encounter: encounter.clone(),
@@ -187,6 +196,7 @@ async fn try_commit(
                 .as_ref()
                 .map(|b| b.saved_at.clone())
                 .unwrap_or_default(),
+            corrected: true,
         }),
         Edit::Delete(_) => None,
     };
@@ -212,6 +222,13 @@ async fn try_commit(
     let mut state: SyncState = meta.get(SYNC_STATE_KEY).serde()?.await?.unwrap_or_default();
     state.clock += 1;
     let version = state.clock;
+    if let (Edit::Delete(_), Some(before)) = (edit, &before) {
+        // Shown in History until the service counts the removal.
+        state.removals.push(Removal {
+            day: before.encounter.day,
+            version,
+        });
+    }
 
     let bucket_store = tx.object_store(BUCKETS)?;
     for (key, change) in changes(
@@ -459,4 +476,54 @@ pub async fn unreadable(store: &Store) -> Result<u32, StoreError> {
 /// How many encounters changed since the service last acknowledged this device.
 pub async fn waiting(store: &Store, acked_through: u64) -> Result<u32, StoreError> {
     super::changed_after(store, ENTRIES, acked_through).await
+}
+
+/// Deletes the entries that `keep` lets go on `today`: older than it allows, every change of
+/// them confirmed by the service, and no change of their insight note still waiting. Their
+/// counts stay in this phone's buckets as they are, so nothing the phone sent or will send
+/// changes. Runs in one transaction, reading the acknowledgement inside it, so an entry
+/// changed meanwhile is never dropped. Entries stay readable by day and version while sealed,
+/// so this works with the phone locked. Returns how many went.
+pub async fn drop_counted(
+    store: &Store,
+    keep: peerpulse_core::retention::KeepEntries,
+    today: NaiveDate,
+) -> Result<u32, StoreError> {
+    let Some(days) = keep.days() else {
+        return Ok(0);
+    };
+    let Some(kept_from) = today.checked_sub_days(chrono::Days::new(days)) else {
+        return Ok(0);
+    };
+    let tx = store
+        .db()
+        .transaction([ENTRIES, META, NOTE_OUTBOX])
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let state: SyncState = tx
+        .object_store(META)?
+        .get(SYNC_STATE_KEY)
+        .serde()?
+        .await?
+        .unwrap_or_default();
+    let entry_store = tx.object_store(ENTRIES)?;
+    let outbox = tx.object_store(NOTE_OUTBOX)?;
+    let older: Vec<EntryRecord> = entry_store
+        .index(BY_DAY)?
+        .get_all::<EntryRecord>()
+        .with_query::<String, _>(KeyRange::UpperBound(kept_from.to_string(), true))
+        .serde()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    let mut dropped = 0u32;
+    for record in older {
+        if keep.drops(record.day, record.version, state.acked_through, today)
+            && !note_outbox::holds(&outbox, &record.id).await?
+        {
+            entry_store.delete(record.id.as_str()).primitive()?.await?;
+            dropped += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(dropped)
 }

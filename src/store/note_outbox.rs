@@ -59,6 +59,12 @@ pub(crate) async fn put(outbox: &ObjectStore<'_>, change: &NoteChange) -> Result
     Ok(())
 }
 
+/// Whether a change of the entry `id` still waits in `outbox`, in the caller's transaction.
+pub(crate) async fn holds(outbox: &ObjectStore<'_>, id: &EncounterId) -> Result<bool, StoreError> {
+    let stored: Option<Record> = outbox.get(id.as_str()).serde()?.await?;
+    Ok(stored.is_some())
+}
+
 /// Removes `change` from the outbox once the service has it (or refused it for good), unless
 /// the entry changed again meanwhile: then the newer change still waits.
 pub async fn done(store: &Store, change: &NoteChange) -> Result<(), StoreError> {

@@ -7,6 +7,7 @@ use crate::store::device::{self, Credentials};
 use crate::store::{Store, StoreError, buckets, field_alerts, note_outbox};
 use client::ServiceError;
 use peerpulse_core::backoff::Backoff;
+use peerpulse_core::bucket::BucketKey;
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::enrolment::EnrolmentCode;
@@ -41,6 +42,9 @@ pub struct SyncOutcome {
     pub unchanged: u32,
     /// Buckets the service refused.
     pub rejected: Vec<Rejection>,
+    /// Buckets of days the organization closed: the service keeps what it counted of them
+    /// before, and they are settled like the rest.
+    pub closed: Vec<BucketKey>,
     /// A newer codebook the service sent, already stored.
     pub codebook: Option<Codebook>,
     /// The organization's edit window, as the last answer gave it (already stored).
@@ -184,6 +188,7 @@ async fn send_buckets(
         outcome.applied += answer.applied;
         outcome.unchanged += answer.unchanged;
         outcome.rejected.extend(answer.rejected);
+        outcome.closed.extend(answer.closed);
         if let Some(codebook) = answer.codebook {
             device::save_codebook(store, &codebook).await?;
             codebook_version = codebook.version;

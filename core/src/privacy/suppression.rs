@@ -7,6 +7,7 @@ pub const MIN_THRESHOLD: u32 = 3;
 
 /// Counts below this are never shown or exported (see [`super::disclosure`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "u32", into = "u32")]
 pub struct SuppressionThreshold(u32);
 

@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SyncRequest))]
 #[serde(deny_unknown_fields)]
 pub(super) struct SyncRequestWire {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -32,7 +33,9 @@ pub(super) struct SyncRequestWire {
     codebook_version: u32,
 }
 
+/// One save's buckets: they share its version, day and site.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SyncSave))]
 #[serde(deny_unknown_fields)]
 struct Save {
     version: u64,
@@ -43,6 +46,7 @@ struct Save {
 
 /// `[dimension, value, count]`; the value is "" for the encounters total.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = SyncCount))]
 struct Count(Dimension, String, u32);
 
 impl From<SyncRequest> for SyncRequestWire {
@@ -97,6 +101,30 @@ impl TryFrom<SyncRequestWire> for SyncRequest {
             buckets,
             codebook_version: wire.codebook_version,
         })
+    }
+}
+
+/// A sync request's schema is its wire form's.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for SyncRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <SyncRequestWire as utoipa::PartialSchema>::schema()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for SyncRequest {
+    fn name() -> std::borrow::Cow<'static, str> {
+        <SyncRequestWire as utoipa::ToSchema>::name()
+    }
+
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <SyncRequestWire as utoipa::ToSchema>::schemas(schemas);
     }
 }
 

@@ -4,7 +4,7 @@ use super::devices::Device;
 use super::orgs::CellKeySecret;
 use super::{Db, DbError, now};
 use chrono::NaiveDate;
-use peerpulse_core::bucket::{Dimension, Measure};
+use peerpulse_core::bucket::{BucketKey, Dimension, Measure};
 use peerpulse_core::codebook::{Code, Codebook};
 use peerpulse_core::consistency::{self, Inconsistency};
 use peerpulse_core::privacy::cell_key::{CellKey, KeyedCount};
@@ -15,12 +15,16 @@ use sqlx::Connection;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What applying a batch did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Applied {
     /// Buckets whose stored state changed.
     pub applied: u32,
     /// Buckets already stored at this version or newer.
     pub unchanged: u32,
+    /// Buckets of days the organization has closed: nothing of them was stored.
+    pub closed: Vec<BucketKey>,
+    /// The last closed day, if any.
+    pub closed_through: Option<NaiveDate>,
 }
 
 /// Why a batch was not stored.
@@ -89,7 +93,9 @@ pub fn bucket_key(
 /// Stores each update whose version is newer than the device's stored one, all in one
 /// transaction, and records the sync time. Replaying a batch, or an older one, changes nothing.
 /// A batch whose counts of a day and site contradict each other (see [`consistency`]) is
-/// refused whole.
+/// refused whole. Updates of days the organization has closed (see [`super::retention`])
+/// are stored nowhere and returned as closed: their folded totals already hold what the
+/// service had of them, so storing them would count them twice.
 pub async fn apply(
     db: &Db,
     secret: &CellKeySecret,
@@ -109,20 +115,36 @@ pub async fn apply(
         )
     });
     let mut conn = db.acquire().await.map_err(DbError::from)?;
-    let written = write(&mut conn, secret, device, &rows).await;
+    let postgres = super::is_postgres(db);
+    let written = write(&mut conn, secret, device, &rows, postgres).await;
     if written.is_err() {
         // Never hand out again a connection whose transaction failed: the database may have
         // left it open (a full disk does), and it would hold the write lock.
         let _ = conn.close().await;
     }
-    let applied = written?;
+    let Written {
+        applied,
+        closed,
+        closed_through,
+    } = written?;
     let applied = u32::try_from(applied).unwrap_or(u32::MAX);
+    let closed_count = u32::try_from(closed.len()).unwrap_or(u32::MAX);
     Ok(Applied {
         applied,
         unchanged: u32::try_from(updates.len())
             .unwrap_or(u32::MAX)
-            .saturating_sub(applied),
+            .saturating_sub(applied)
+            .saturating_sub(closed_count),
+        closed,
+        closed_through,
     })
+}
+
+/// What one sync transaction wrote.
+struct Written {
+    applied: u64,
+    closed: Vec<BucketKey>,
+    closed_through: Option<NaiveDate>,
 }
 
 /// Writes `rows` and the device's sync time in one transaction on `conn`: what is
@@ -132,9 +154,36 @@ async fn write(
     secret: &CellKeySecret,
     device: &Device,
     rows: &[&BucketUpdate],
-) -> Result<u64, DbError> {
+    postgres: bool,
+) -> Result<Written, DbError> {
     let now = now();
     let mut tx = conn.begin().await?;
+    // A write first: on SQLite it takes the write lock, so a fold (which writes the org's
+    // row) runs wholly before or after this transaction.
+    sqlx::query("UPDATE devices SET last_sync_at = $1 WHERE id = $2 AND org_id = $3")
+        .bind(&now)
+        .bind(&device.id)
+        .bind(device.org_id)
+        .execute(&mut *tx)
+        .await?;
+    // On PostgreSQL the org's row, shared with other syncs and waited for by a fold.
+    let closed_through: Option<String> = sqlx::query_scalar(if postgres {
+        "SELECT closed_through FROM orgs WHERE id = $1 FOR SHARE"
+    } else {
+        "SELECT closed_through FROM orgs WHERE id = $1"
+    })
+    .bind(device.org_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let closed_through = closed_through
+        .map(|day| {
+            day.parse::<NaiveDate>()
+                .map_err(|e| DbError::Corrupt(format!("closed day {day:?}: {e}")))
+        })
+        .transpose()?;
+    let (closed, rows): (Vec<&BucketUpdate>, Vec<&BucketUpdate>) = rows
+        .iter()
+        .partition(|u| closed_through.is_some_and(|through| u.day <= through));
     let mut applied: u64 = 0;
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let values = (0..chunk.len())
@@ -190,15 +239,12 @@ async fn write(
         }
         applied += query.execute(&mut *tx).await?.rows_affected();
     }
-
-    sqlx::query("UPDATE devices SET last_sync_at = $1 WHERE id = $2 AND org_id = $3")
-        .bind(&now)
-        .bind(&device.id)
-        .bind(device.org_id)
-        .execute(&mut *tx)
-        .await?;
     tx.commit().await?;
-    Ok(applied)
+    Ok(Written {
+        applied,
+        closed: closed.into_iter().map(BucketUpdate::key).collect(),
+        closed_through,
+    })
 }
 
 /// Refuses a batch whose counts of a day and site contradict each other.
@@ -328,9 +374,12 @@ async fn phones_counting(
 ) -> Result<BTreeSet<(NaiveDate, Measure, String)>, DbError> {
     let mut counted = BTreeSet::new();
     for dimension in dimensions {
+        // Folded days keep who counted what (see `retention`), without the counts.
         let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT DISTINCT day, device_id, value FROM device_buckets \
-             WHERE org_id = $1 AND dimension = $2 AND day >= $3 AND day <= $4 AND count > 0",
+            "SELECT day, device_id, value FROM device_buckets \
+             WHERE org_id = $1 AND dimension = $2 AND day >= $3 AND day <= $4 AND count > 0 \
+             UNION SELECT day, device_id, value FROM folded_presence \
+             WHERE org_id = $1 AND dimension = $2 AND day >= $3 AND day <= $4",
         )
         .bind(org_id)
         .bind(dimension.as_str())
@@ -396,8 +445,11 @@ pub async fn free_tags_on_two_phones(
 /// How many phones of `org_id` ever used the free tag `tag`.
 pub async fn phones_using_free_tag(db: &Db, org_id: i64, tag: &Code) -> Result<u32, DbError> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT CAST(COUNT(DISTINCT device_id) AS BIGINT) FROM device_buckets \
-         WHERE org_id = $1 AND dimension = $2 AND value = $3 AND count > 0",
+        "SELECT CAST(COUNT(DISTINCT device_id) AS BIGINT) FROM ( \
+           SELECT device_id FROM device_buckets \
+           WHERE org_id = $1 AND dimension = $2 AND value = $3 AND count > 0 \
+           UNION SELECT device_id FROM folded_presence \
+           WHERE org_id = $1 AND dimension = $2 AND value = $3) AS phones",
     )
     .bind(org_id)
     .bind(Dimension::FreeTag.as_str())
@@ -414,8 +466,12 @@ pub async fn free_tags_first_used(
     until: NaiveDate,
 ) -> Result<Vec<(Code, NaiveDate)>, DbError> {
     let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT value, MIN(day) FROM device_buckets \
-         WHERE org_id = $1 AND dimension = $2 AND count > 0 AND day <= $3 GROUP BY value",
+        "SELECT value, MIN(day) FROM ( \
+           SELECT value, day FROM device_buckets \
+           WHERE org_id = $1 AND dimension = $2 AND count > 0 AND day <= $3 \
+           UNION ALL SELECT value, day FROM folded_presence \
+           WHERE org_id = $1 AND dimension = $2 AND day <= $3) AS uses \
+         GROUP BY value",
     )
     .bind(org_id)
     .bind(Dimension::FreeTag.as_str())

@@ -52,14 +52,23 @@ pub enum SetError {
     Db(#[from] DbError),
 }
 
+/// A book stored over another.
+#[derive(Clone, Debug)]
+pub struct Replaced {
+    /// The book it replaced.
+    pub previous: IndicatorBook,
+    /// The book as stored, at its new version.
+    pub stored: IndicatorBook,
+}
+
 /// Stores `book` as the version after `base`, by compare-and-set on the stored text: of two
-/// changes made on one version, one is stored and the other refused. Returns the stored book.
+/// changes made on one version, one is stored and the other refused.
 pub async fn set(
     db: &Db,
     org_id: i64,
     base: u32,
     mut book: IndicatorBook,
-) -> Result<IndicatorBook, SetError> {
+) -> Result<Replaced, SetError> {
     let (text, current) = stored(db, org_id).await?.ok_or(SetError::NoOrg)?;
     if current.version != base {
         return Err(SetError::Changed {
@@ -82,7 +91,10 @@ pub async fn set(
             now: get(db, org_id).await?.version,
         });
     }
-    Ok(book)
+    Ok(Replaced {
+        previous: current,
+        stored: book,
+    })
 }
 
 /// Which phone logged encounters on which day at which site, from `from` to `to`: what
@@ -99,8 +111,10 @@ impl ActivePhones {
         to: NaiveDate,
     ) -> Result<Self, DbError> {
         let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT DISTINCT device_id, day, site FROM device_buckets \
-             WHERE org_id = $1 AND dimension = $2 AND count > 0 AND day >= $3 AND day <= $4",
+            "SELECT device_id, day, site FROM device_buckets \
+             WHERE org_id = $1 AND dimension = $2 AND count > 0 AND day >= $3 AND day <= $4 \
+             UNION SELECT device_id, day, site FROM folded_presence \
+             WHERE org_id = $1 AND dimension = $2 AND day >= $3 AND day <= $4",
         )
         .bind(org_id)
         .bind(Dimension::Encounters.as_str())

@@ -11,6 +11,7 @@ pub mod indicators;
 pub mod notes;
 pub mod orgs;
 pub mod people;
+pub mod retention;
 
 use chrono::{SecondsFormat, Utc};
 use sqlx::any::AnyPoolOptions;

@@ -1,10 +1,12 @@
 //! Organizations.
 
 use super::{Db, DbError, now};
+use chrono::NaiveDate;
 use peerpulse_core::codebook::{Codebook, CodebookError};
 use peerpulse_core::encounter::EditWindow;
 use peerpulse_core::people::OrgHandle;
 use peerpulse_core::privacy::SuppressionThreshold;
+use peerpulse_core::retention::KeepPhoneRows;
 
 /// An organization as the API needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +25,10 @@ pub struct Org {
     pub edit_window: EditWindow,
     /// The secret its buckets' cell keys are derived from.
     pub cell_key_secret: CellKeySecret,
+    /// How long each phone's own counts are kept before they fold (`None`: always).
+    pub keep_phone_rows: Option<KeepPhoneRows>,
+    /// The last day folded: syncs of it and earlier days are answered "closed".
+    pub closed_through: Option<NaiveDate>,
 }
 
 /// The secret an organization's cell keys are derived from: whoever knows it could compute
@@ -232,13 +238,15 @@ struct OrgRow {
     codebook: Option<String>,
     edit_window_days: i64,
     cell_key_secret: Option<String>,
+    keep_phone_rows_months: Option<i64>,
+    closed_through: Option<String>,
 }
 
 /// One organization by id.
 pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, DbError> {
     let row: Option<OrgRow> = sqlx::query_as(
         "SELECT id, name, handle, suppression_threshold, codebook, edit_window_days, \
-           cell_key_secret \
+           cell_key_secret, keep_phone_rows_months, closed_through \
          FROM orgs WHERE id = $1",
     )
     .bind(id)
@@ -252,6 +260,8 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, DbError> {
         codebook,
         edit_window_days: window,
         cell_key_secret: secret,
+        keep_phone_rows_months: keep,
+        closed_through,
     }) = row
     else {
         return Ok(None);
@@ -299,6 +309,22 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<Org>, DbError> {
                 EditWindow::default()
             }),
         cell_key_secret,
+        keep_phone_rows: keep
+            .map(|months| {
+                u16::try_from(months)
+                    .ok()
+                    .and_then(|m| KeepPhoneRows::months(m).ok())
+                    .ok_or_else(|| {
+                        DbError::Corrupt(format!("org {id} keeps phone rows {months} months"))
+                    })
+            })
+            .transpose()?,
+        closed_through: closed_through
+            .map(|day| {
+                day.parse()
+                    .map_err(|e| DbError::Corrupt(format!("org {id} closed day {day:?}: {e}")))
+            })
+            .transpose()?,
     }))
 }
 

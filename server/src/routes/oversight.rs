@@ -31,6 +31,7 @@ pub async fn oversight(
         today,
         OVERSIGHT_WEEKS,
         chrono::Utc::now(),
+        org.closed_through,
     )))
 }
 
@@ -58,6 +59,7 @@ pub async fn my_oversight(
         today,
         OVERSIGHT_WEEKS,
         chrono::Utc::now(),
+        org.closed_through,
     )))
 }
 

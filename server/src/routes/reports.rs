@@ -1,25 +1,30 @@
 //! Program indicators and their reports: `GET`/`PUT /api/v1/indicators`,
-//! `GET /api/v1/reports` and the DHIS2 export `GET /api/v1/reports/dhis2`. Every value is
-//! published by the disclosure rule; what it does not show is neither shown nor exported.
+//! `GET /api/v1/reports`, the DHIS2 export `GET /api/v1/reports/dhis2` and the send to DHIS2
+//! `POST /api/v1/reports/dhis2/send`. Every value is published by the disclosure rule; what it
+//! does not show is neither shown nor exported.
 
-use super::{ApiJson, trends::coded_counts};
+use super::{ApiJson, audit};
 use crate::AppState;
 use crate::auth::require;
-use crate::db::indicators::{self, ActivePhones, SetError};
+use crate::connections::ClientAddress;
+use crate::db::indicators::{self, SetError};
 use crate::db::people::Person;
+use crate::dhis2_send::{Sender, send_report};
 use crate::error::ApiError;
+use crate::indicator_report::{ReportError, report_of};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use peerpulse_core::indicator::{self, Report};
+use peerpulse_core::indicator_change::IndicatorChange;
 use peerpulse_core::org_api::{
-    Dhis2Format, IndicatorBook, IndicatorsResponse, IndicatorsUpdate, ReportQuery,
+    AuditAction, Dhis2Format, Dhis2SendRequest, Dhis2SendResponse, IndicatorBook,
+    IndicatorsResponse, IndicatorsUpdate, ReportQuery,
 };
 use peerpulse_core::people::Permission;
 use peerpulse_core::period::{Granularity, Period};
-use peerpulse_core::privacy::DisclosureRule;
 use peerpulse_core::protocol::TrendsQuery;
 use peerpulse_core::{dhis2, dhis2_export};
 
@@ -36,10 +41,12 @@ pub async fn list(
     }))
 }
 
-/// `PUT /api/v1/indicators`: the whole book as a manager edited it on `base_version`.
+/// `PUT /api/v1/indicators`: the whole book as a manager edited it on `base_version`. The
+/// audit log records who changed which indicators (by name: nothing else a manager typed).
 pub async fn replace(
     State(state): State<AppState>,
     person: Person,
+    address: ClientAddress,
     ApiJson(update): ApiJson<IndicatorsUpdate>,
 ) -> Result<Json<IndicatorBook>, ApiError> {
     require(&person, Permission::EditCodebook)?;
@@ -51,16 +58,25 @@ pub async fn replace(
         indicators: update.indicators,
         dhis2: update.dhis2,
     };
-    indicators::set(&state.db, org.id, update.base_version, book)
+    let replaced = indicators::set(&state.db, org.id, update.base_version, book)
         .await
-        .map(Json)
         .map_err(|e| match e {
             SetError::Changed { now } => ApiError::Conflict(format!(
                 "The indicators changed meanwhile (now version {now}): reload them and make the change again."
             )),
             SetError::NoOrg => ApiError::Internal("an organization vanished".into()),
             SetError::Db(e) => e.into(),
-        })
+        })?;
+    let change = IndicatorChange::between(&replaced.previous, &replaced.stored);
+    audit::note(
+        &state,
+        &person,
+        address,
+        AuditAction::IndicatorsChanged,
+        Some(&change.to_string()),
+    )
+    .await?;
+    Ok(Json(replaced.stored))
 }
 
 /// The report of the organization's indicators for the query's period (a week, a month or a
@@ -81,26 +97,13 @@ async fn report_for(
     }
     .period(today)
     .map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
-    if period.granularity() == Granularity::Day {
-        return Err(ApiError::InvalidQuery(
-            "a report covers a week, a month or a quarter (2026-W48, 2026-11, 2026-Q4)".into(),
-        ));
-    }
     let org = super::org_of(state, person.org_id).await?;
-    let book = indicators::get(&state.db, org.id).await?;
-    let previous = period.previous();
-    let counts = coded_counts(state, &org, previous.first_day(), period.last_day()).await?;
-    let phones =
-        ActivePhones::read(&state.db, org.id, previous.first_day(), period.last_day()).await?;
-    let report = indicator::report(
-        DisclosureRule::new(org.threshold),
-        &book.indicators,
-        &org.codebook,
-        &counts,
-        &phones,
-        period,
-    );
-    Ok((report, book.dhis2))
+    report_of(&state.db, &org, period)
+        .await
+        .map_err(|e| match e {
+            ReportError::NotAReportPeriod => ApiError::InvalidQuery(e.to_string()),
+            ReportError::Db(e) => e.into(),
+        })
 }
 
 /// `GET /api/v1/reports`: every indicator for a period, by site and in total, with the period
@@ -133,4 +136,33 @@ pub async fn dhis2_export(
         )
             .into_response(),
     })
+}
+
+/// `POST /api/v1/reports/dhis2/send`: sends the period's report to the service's DHIS2
+/// server (managers and admins), a dry run first; answers what DHIS2 counted.
+pub async fn send_to_dhis2(
+    State(state): State<AppState>,
+    person: Person,
+    address: ClientAddress,
+    ApiJson(request): ApiJson<Dhis2SendRequest>,
+) -> Result<Json<Dhis2SendResponse>, ApiError> {
+    require(&person, Permission::EditCodebook)?;
+    let server = state.dhis2.clone().ok_or(ApiError::Dhis2NotSetUp)?;
+    let org = super::org_of(&state, person.org_id).await?;
+    let address = address.0.to_string();
+    let sender = Sender {
+        who: person.username.as_str(),
+        address: Some(&address),
+    };
+    Ok(Json(
+        send_report(
+            &state.db,
+            &server,
+            &org,
+            request.period,
+            request.dry_run,
+            sender,
+        )
+        .await?,
+    ))
 }

@@ -183,7 +183,7 @@ pub async fn sign_out(
 
 /// `DELETE /api/v1/session` query: `?everywhere=true` ends every session of the person, not
 /// only this one.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignOutScope {
     /// End every session of the person.

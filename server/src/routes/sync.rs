@@ -1,4 +1,5 @@
-//! `POST /api/v1/sync`: a device's changed buckets, applied only when newer.
+//! `POST /api/v1/sync`: a device's changed buckets, applied only when newer, and answered
+//! "closed" for days the organization folded.
 
 use super::ApiJson;
 use crate::AppState;
@@ -43,6 +44,7 @@ pub async fn sync(
     metrics.buckets(BucketOutcome::Applied, u64::from(applied.applied));
     metrics.buckets(BucketOutcome::Unchanged, u64::from(applied.unchanged));
     metrics.buckets(BucketOutcome::Rejected, rejected.len() as u64);
+    metrics.buckets(BucketOutcome::Closed, applied.closed.len() as u64);
     if !rejected.is_empty() {
         tracing::info!(device = %device.id, count = rejected.len(), "buckets rejected");
     }
@@ -51,6 +53,8 @@ pub async fn sync(
         applied: applied.applied,
         unchanged: applied.unchanged,
         rejected,
+        closed: applied.closed,
+        closed_through: applied.closed_through,
         codebook_version: org.codebook.version,
         codebook: (request.codebook_version < org.codebook.version).then_some(org.codebook),
         edit_window: org.edit_window,

@@ -111,7 +111,7 @@ fn span(period: Period, parts: Option<Granularity>) -> (NaiveDate, NaiveDate) {
 
 /// The organization's counts from `from` to `to` as its codebook codes them now, so merges and
 /// promotions apply to the past too.
-pub(super) async fn coded_counts(
+async fn coded_counts(
     state: &AppState,
     org: &Org,
     from: NaiveDate,

@@ -119,6 +119,12 @@ impl TestServer {
         Self::start_on(std::sync::Arc::new(db), None).await
     }
 
+    /// What `--data-dir` and `DATABASE_URL` must be for the service binary to use its
+    /// database.
+    pub fn cli_args(&self) -> (std::ffi::OsString, Option<String>) {
+        self.db.cli_args()
+    }
+
     /// Where its database is.
     pub fn location(&self) -> &Location {
         &self.db.location

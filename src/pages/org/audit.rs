@@ -29,6 +29,8 @@ fn what(entry: &AuditEntry) -> String {
         AuditAction::PersonAdded => with("Added a person"),
         AuditAction::AccessChanged => with("Changed a person's access"),
         AuditAction::ResetLinkMade => with("Made a new password link"),
+        AuditAction::IndicatorsChanged => with("Changed the indicators"),
+        AuditAction::SentToDhis2 => with("Sent a report to DHIS2"),
     }
 }
 

@@ -1,9 +1,10 @@
 //! Alerts to workers: a manager drafts one (kind, sites, message per language, how sure,
 //! expiry), a second person approves it, it goes to the phones on their next sync; updates
 //! and withdrawals follow the same way. Reach shows only from the disclosure threshold.
+//! A rise in the trends or an approved worker note opens a draft, prefilled ([`AlertDesk`]).
 
 use crate::org_client::{self, FieldAlertStep};
-use chrono::{DateTime, Local, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::field_alert::{
@@ -11,12 +12,15 @@ use peerpulse_core::field_alert::{
 };
 use peerpulse_core::org_api::{AlertEventAction, AlertReach, FieldAlertSummary, SessionInfo};
 use std::collections::{BTreeMap, BTreeSet};
+use wasm_bindgen::JsCast;
 
 /// What the draft form holds: one value, not a signal per field.
 #[derive(Clone, Debug, PartialEq)]
-struct Draft {
+pub struct Draft {
     /// The alert being updated, or `None` for a new one.
     updating: Option<i64>,
+    /// What the draft was opened from ("the rise of Wound care on Tue 3 Nov"), if anything.
+    from: Option<String>,
     kind: AlertKind,
     sites: BTreeSet<Code>,
     /// The first language's message (English).
@@ -33,6 +37,7 @@ impl Draft {
     fn new() -> Self {
         Self {
             updating: None,
+            from: None,
             kind: AlertKind::DrugSupply,
             sites: BTreeSet::new(),
             message: String::new(),
@@ -51,6 +56,7 @@ impl Draft {
         let other = content.messages.iter().find(|(l, _)| **l != en);
         Self {
             updating: Some(alert.id),
+            from: None,
             kind: content.kind,
             sites: content.sites.clone(),
             message: content.messages.get(&en).cloned().unwrap_or_default(),
@@ -99,11 +105,66 @@ impl Draft {
     }
 }
 
+/// The draft being written in "Alerts to workers", shared so that a rise in the trends or an
+/// approved worker note can open one, prefilled. Provided only to people who may draft.
+#[derive(Clone, Copy)]
+pub struct AlertDesk(RwSignal<Draft>);
+
+impl AlertDesk {
+    /// Makes the desk for this page's sections.
+    pub fn provide() {
+        provide_context(Self(RwSignal::new(Draft::new())));
+    }
+
+    /// The desk, for someone who may draft alerts; `None` for anyone else.
+    pub fn of_page() -> Option<Self> {
+        use_context()
+    }
+
+    /// Opens a new draft about a rise of `label` on `day`: a drug-supply alert for `site`
+    /// (none: everywhere) with a message to finish.
+    pub fn draft_from_rise(self, label: &str, day: NaiveDate, site: Option<Code>) {
+        let when = if day == crate::clock::today() {
+            "today".to_owned()
+        } else {
+            format!("on {}", day.format("%a %-d %b"))
+        };
+        self.open(Draft {
+            from: Some(format!("the rise of {label} {when}")),
+            sites: site.into_iter().collect(),
+            message: format!("{label}: workers report more than usual {when}. What to do: "),
+            ..Draft::new()
+        });
+    }
+
+    /// Opens a new draft whose message starts as a worker's approved note, to edit.
+    pub fn draft_from_note(self, text: &str) {
+        self.open(Draft {
+            from: Some("a worker's note: edit it into what to do".to_owned()),
+            message: text.to_owned(),
+            ..Draft::new()
+        });
+    }
+
+    /// Puts `draft` in the form and takes the manager to its message.
+    fn open(self, draft: Draft) {
+        self.0.set(draft);
+        if let Some(field) = document()
+            .get_element_by_id("alert-message")
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = field.focus();
+        }
+    }
+}
+
 /// The section "Alerts to workers".
 #[component]
 pub fn FieldAlerts(info: SessionInfo) -> impl IntoView {
     let info = StoredValue::new(info);
-    let draft = RwSignal::new(Draft::new());
+    let draft = AlertDesk::of_page()
+        .expect("the page provides the alert desk to those who see this section")
+        .0;
     let message = RwSignal::new(None::<Result<String, String>>);
     let save = Action::new_local(move |draft: &Draft| {
         let (info, draft) = (info.get_value(), draft.clone());
@@ -206,6 +267,9 @@ fn DraftForm(
                 None => "Draft an alert".to_owned(),
                 Some(id) => format!("Update alert {id}"),
             }}</h3>
+            {move || draft.with(|d| d.from.clone()).map(|from| view! {
+                <p class="muted alert-draft-from">{format!("From {from}.")}</p>
+            })}
             <label for="alert-kind">"Kind"</label>
             <select id="alert-kind" on:change=move |ev| {
                 let chosen = event_target_value(&ev);
@@ -265,6 +329,9 @@ fn DraftForm(
                 </button>
                 <Show when=move || draft.with(|d| d.updating.is_some())>
                     <button type="button" class="secondary" on:click=move |_| draft.set(Draft::new())>"Cancel the update"</button>
+                </Show>
+                <Show when=move || draft.with(|d| d.from.is_some())>
+                    <button type="button" class="secondary" on:click=move |_| draft.set(Draft::new())>"Start from nothing"</button>
                 </Show>
             </div>
         </form>

@@ -3,6 +3,7 @@
 //! table. Reloaded whenever a phone's sync lands.
 
 use super::changes::use_changes;
+use super::field_alerts::AlertDesk;
 use crate::clock;
 use crate::components::chart::bars::{Bar, BarChart};
 use crate::components::chart::heat_map::{HeatMap, HeatRow};
@@ -13,6 +14,7 @@ use crate::components::trends::{Rising, intro};
 use crate::download;
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
+use peerpulse_core::aberration::Alert;
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::period::Period;
@@ -65,6 +67,15 @@ pub fn LiveTrends() -> impl IntoView {
                 .map_err(|e: OrgError| e.to_string())
         }
     });
+    // Someone who may draft alerts gets "Draft an alert" beside each rise, for the site chosen.
+    let draft = move |book: Codebook| {
+        AlertDesk::of_page().map(|desk| {
+            Callback::new(move |rise: Alert| {
+                let site = Code::new(&site.get_untracked()).ok();
+                desk.draft_from_rise(&rise.measure.label(&book), rise.day, site);
+            })
+        })
+    };
     let site_options = move || {
         codebook.get().and_then(Result::ok).map(|book| {
             book.entries(CodeList::Site)
@@ -120,7 +131,7 @@ pub fn LiveTrends() -> impl IntoView {
                         Err(e) => view! { <p role="alert" class="error">{e}</p> }.into_any(),
                         Ok((trends, alerts)) => view! {
                             {intro(&trends, &book, true)}
-                            <Rising alerts codebook=book.clone() />
+                            <Rising alerts codebook=book.clone() draft=draft(book.clone()) />
                             <TrendCharts trends codebook=book dimension=dimension.get() />
                         }
                             .into_any(),

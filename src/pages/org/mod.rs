@@ -11,6 +11,7 @@ mod audit;
 mod capture;
 mod changes;
 mod codebook;
+mod dhis2_send;
 mod field_alerts;
 mod glance;
 mod indicators;
@@ -147,6 +148,10 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
     let role = info.role;
     // One stream of changes for every section below.
     Changes::listen();
+    if role.may(Permission::ReviewNotes) {
+        // Rises and approved notes open drafts in "Alerts to workers".
+        field_alerts::AlertDesk::provide();
+    }
     let (may_oversee, may_review) = (
         role.may(Permission::EnrolPhones),
         role.may(Permission::ReviewNotes),

@@ -1,10 +1,15 @@
-//! Insight notes workers offered for the trend brief, for a manager to approve or keep out.
+//! Insight notes workers offered for the trend brief, for a manager to approve or keep out;
+//! an approved note of the last weeks can open a draft alert.
 
 use super::changes::use_changes;
+use super::field_alerts::AlertDesk;
 use crate::org_client;
 use leptos::prelude::*;
 use peerpulse_core::field_notes::{NoteStatus, NotesQuery, OfferedNote};
 use peerpulse_core::org_api::SessionInfo;
+
+/// How far back approved notes are offered for an alert: what workers said lately.
+const RECENT_DAYS: u64 = 28;
 
 /// The notes waiting for review, each with Approve and Keep out; approved ones appear in the
 /// trend brief of their week.
@@ -28,6 +33,18 @@ pub fn NotesReview(info: SessionInfo) -> impl IntoView {
         async move {
             org_client::notes(&NotesQuery {
                 status: Some(NoteStatus::Pending),
+                ..NotesQuery::default()
+            })
+            .await
+        }
+    });
+    let approved = LocalResource::new(move || {
+        changes.track();
+        review.version().get();
+        async move {
+            org_client::notes(&NotesQuery {
+                status: Some(NoteStatus::Approved),
+                from: Some(crate::clock::today() - chrono::Days::new(RECENT_DAYS)),
                 ..NotesQuery::default()
             })
             .await
@@ -82,7 +99,45 @@ pub fn NotesReview(info: SessionInfo) -> impl IntoView {
                     }.into_any(),
                 })}
             </Transition>
+            {AlertDesk::of_page().map(|desk| view! { <ApprovedNotes approved desk /> })}
         </section>
+    }
+}
+
+/// Notes approved lately, each with "Draft an alert" that starts an alert from its words.
+#[component]
+fn ApprovedNotes(
+    approved: LocalResource<Result<Vec<OfferedNote>, org_client::OrgError>>,
+    desk: AlertDesk,
+) -> impl IntoView {
+    let row = move |note: OfferedNote| {
+        let week = note.week.format("%d %b %Y").to_string();
+        let gist = gist(&note.text);
+        let text = note.text.clone();
+        view! {
+            <li>
+                <blockquote>{note.text}</blockquote>
+                <p class="muted">{format!("Week of {week}")}</p>
+                <div class="actions">
+                    <button type="button" class="secondary" aria-label=format!("Draft an alert from the note “{gist}”")
+                        on:click=move |_| desk.draft_from_note(&text)>"Draft an alert"</button>
+                </div>
+            </li>
+        }
+    };
+    view! {
+        <h3 id="notes-approved-heading">"Approved lately"</h3>
+        <Transition fallback=|| ()>
+            {move || approved.get().map(|read| match read {
+                Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                Ok(notes) if notes.is_empty() => view! { <p class="muted">"No note approved in the last four weeks."</p> }.into_any(),
+                Ok(notes) => view! {
+                    <ul class="notes" aria-labelledby="notes-approved-heading">
+                        {notes.into_iter().map(row).collect_view()}
+                    </ul>
+                }.into_any(),
+            })}
+        </Transition>
     }
 }
 

@@ -3,6 +3,7 @@
 //! one page, as CSV, and for managers as DHIS2 `dataValueSets` JSON and ADX. Every value is
 //! published by the service's disclosure rule; what it does not show is in no file either.
 
+use super::dhis2_send::SendToDhis2;
 use super::indicators::describe_counted;
 use crate::clock;
 use crate::components::period_picker::{Recent, describe};
@@ -394,6 +395,7 @@ fn ReportView(data: ReportData) -> impl IntoView {
             <button type="button" class="secondary" disabled=move || dhis2.pending().get()
                 on:click=move |_| { dhis2.dispatch(Dhis2Format::Adx); }>"DHIS2 ADX (XML)"</button>
             <p class="muted dhis2-note">{note}</p>
+            <SendToDhis2 session=session.clone() period=period/>
         }
     });
     let body = if report.indicators.is_empty() {

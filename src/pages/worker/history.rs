@@ -235,6 +235,7 @@ pub fn HistoryPage() -> impl IntoView {
                     />
                 </label>
             </div>
+            <RemovalsWaiting />
             <Show when=move || newer_span.with(Option::is_some)>
                 <div class="more">
                     <ReadPageButton label="history.newer" job=reading read=show_newer next=newer_span />
@@ -358,6 +359,40 @@ fn ReadPageButton<I: Clone + Send + Sync + 'static>(
                 _ => None,
             })
         }}
+    }
+}
+
+/// Deleted entries whose removal the service has not counted yet: each goes once it has.
+#[component]
+fn RemovalsWaiting() -> impl IntoView {
+    let app = use_app();
+    move || {
+        app.sync_state.with(|state| {
+            let rows: Vec<_> = state
+                .removals_waiting()
+                .map(|removal| {
+                    let receipt = state.receipt(removal.version);
+                    view! {
+                        <li class="entry removal">
+                            <span class="time">{removal.day.format("%A %d %B").to_string()}</span>
+                            <span class="receipt" data-receipt=receipt.name()>
+                                <span class="receipt-mark" aria-hidden="true">{receipt.mark()}</span>
+                                " "
+                                {text(receipt.removal_key())}
+                            </span>
+                        </li>
+                    }
+                })
+                .collect();
+            (!rows.is_empty()).then(|| {
+                view! {
+                    <section class="removals" aria-labelledby="removals-heading">
+                        <h2 id="removals-heading">"Deleted, not yet counted"</h2>
+                        <ul class="entries">{rows}</ul>
+                    </section>
+                }
+            })
+        })
     }
 }
 

@@ -1,6 +1,7 @@
-//! This phone's own settings and figures: the PIN lock for shared phones, and the week's
-//! capture its managers see, shown to the worker too.
+//! This phone's own settings and figures: the PIN lock for shared phones, how long counted
+//! entries stay, and the week's capture its managers see, shown to the worker too.
 
+use super::keep_entries::KeepEntriesChoice;
 use crate::components::phone_week::{Reader, status, week_cell, week_heading};
 use crate::i18n::choice::{self, Choice};
 use crate::i18n::errors::{self, PinProblem};
@@ -139,6 +140,7 @@ pub fn PhonePage() -> impl IntoView {
                 Ok(done) => view! { <p class="status saved" role="status">{t(done)}</p> }.into_any(),
                 Err(why) => view! { <p class="error" role="alert">{move || errors::pin_problem(&why)}</p> }.into_any(),
             })}
+            <KeepEntriesChoice />
             <YourWeek />
         </section>
     }
