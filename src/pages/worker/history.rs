@@ -387,7 +387,7 @@ fn RemovalsWaiting() -> impl IntoView {
             (!rows.is_empty()).then(|| {
                 view! {
                     <section class="removals" aria-labelledby="removals-heading">
-                        <h2 id="removals-heading">"Deleted, not yet counted"</h2>
+                        <h2 id="removals-heading">{t("history.removals")}</h2>
                         <ul class="entries">{rows}</ul>
                     </section>
                 }
