@@ -64,11 +64,11 @@ test.describe("a Spanish-speaking phone", () => {
     // The browser speaks Spanish: the Spanish message, marked as Spanish.
     await expect(card.locator(".alert-message")).toHaveText("Lote fuerte en la estación: analiza lo que usas, no consumas solo.");
     await expect(card.locator(".alert-message")).toHaveAttribute("lang", "es");
-    await expect(card).toContainText("Sustancias en circulación · Avisado por compañeros");
+    await expect(card).toContainText("Sustancias · Avisado por compañeros");
     await expect(card).toContainText("Dónde: Outreach van");
     // Folded to one line (kind, message, expiry), so the Log form starts on the first screen.
     const summary = card.locator("summary");
-    await expect(summary).toContainText("Sustancias en circulación");
+    await expect(summary).toContainText("Sustancias");
     await expect(summary).toContainText(/hasta el \d+ \w+/);
     expect((await summary.boundingBox())!.height).toBeLessThan(80);
     await expect(card.getByRole("button", { name: "Compartir" })).toBeHidden();
