@@ -25,6 +25,9 @@ export default defineConfig({
     // A small phone held upright, driven by touch (issue #4 asks for 360 × 740).
     ...devices["Pixel 7"],
     viewport: { width: 360, height: 740 },
+    // The app follows the browser's languages: the tests read British English unless a test
+    // picks another language.
+    locale: "en-GB",
     browserName: "chromium",
     launchOptions: { executablePath: "/usr/bin/chromium", args: chromiumArgs },
     trace: "off",

@@ -4,7 +4,13 @@
 // at once when online. Built assets carry a content hash in their name, so they are cache-first:
 // a name never changes meaning. Each time the shell is fetched, the assets it references are
 // cached and assets no longer referenced are dropped. API calls are never cached.
-const CACHE = "peerpulse-shell-v2";
+//
+// Translations (/locales/<tag>.json) are fetched only when a worker's language needs one, so
+// the English first load never carries them. Once fetched, one is kept like the shell: asked
+// of the network first (a deploy's corrections arrive at once), from the cache when offline,
+// and fetched again with each new shell.
+const CACHE = "peerpulse-shell-v3";
+const LOCALES = "/locales/";
 const SHELL = "/";
 // Fetched by the app after its first screen, not referenced by the shell: cached with it.
 const LATER = ["/names.txt"];
@@ -22,8 +28,23 @@ async function refreshShell() {
   if (!response.ok) throw new Error("shell fetch failed: " + response.status);
   const html = await response.clone().text();
   const cache = await caches.open(CACHE);
-  const assets = [...assetsOf(html), ...LATER];
+  const kept = (await cache.keys())
+    .map((request) => new URL(request.url).pathname)
+    .filter((path) => path.startsWith(LOCALES));
+  const assets = [...assetsOf(html), ...LATER, ...kept];
   await cache.addAll(assets);
+  // The page fetches its language before this worker controls it, so the first time the
+  // translations for the browser's languages are fetched here; a language PeerPulse lacks
+  // answers with the shell, not JSON, and is left out.
+  for (const tag of new Set(self.navigator.languages.map((t) => t.split("-")[0].toLowerCase()))) {
+    const path = `${LOCALES}${tag}.json`;
+    if (tag === "en" || assets.includes(path)) continue;
+    const response = await fetch(path, { cache: "no-cache" }).catch(() => null);
+    if (response && response.ok && (response.headers.get("content-type") || "").includes("json")) {
+      await cache.put(path, response);
+      assets.push(path);
+    }
+  }
   await cache.put(SHELL, response);
   const keep = new Set([SHELL, ...assets].map((u) => new URL(u, self.location.origin).href));
   for (const request of await cache.keys()) {
@@ -58,6 +79,20 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/")) return;
+  if (url.pathname.startsWith(LOCALES)) {
+    event.respondWith(
+      fetch(event.request)
+        .then((response) => {
+          if (response.ok) {
+            const copy = response.clone();
+            event.waitUntil(caches.open(CACHE).then((cache) => cache.put(event.request, copy)));
+          }
+          return response;
+        })
+        .catch(() => caches.match(event.request).then((cached) => cached || Response.error())),
+    );
+    return;
+  }
   if (event.request.mode === "navigate") {
     event.respondWith(
       fetch(event.request)

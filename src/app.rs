@@ -3,6 +3,7 @@
 //! (`crate::org_app`).
 
 use crate::components::lock_screen::LockScreen;
+use crate::i18n::{errors, t};
 use crate::idle_lock;
 use crate::job::Job;
 use crate::pages::worker::{
@@ -30,11 +31,11 @@ pub fn App() -> impl IntoView {
         <Router>
             <header class="topbar">
                 <span class="brand">"PeerPulse"</span>
-                <nav aria-label="Main">
-                    <A href="/">"Log"</A>
-                    <A href="/history">"History"</A>
-                    <A href="/trends">"Trends"</A>
-                    <A href="/phone">"Phone"</A>
+                <nav aria-label=t("nav.label")>
+                    <A href="/">{t("nav.log")}</A>
+                    <A href="/history">{t("nav.history")}</A>
+                    <A href="/trends">{t("nav.trends")}</A>
+                    <A href="/phone">{t("nav.phone")}</A>
                 </nav>
             </header>
             <main id="main">
@@ -52,7 +53,7 @@ pub fn App() -> impl IntoView {
                     }
                     Some(Ok(opened)) => view! { <Ready opened /> }.into_any(),
                     Some(Err(e)) => {
-                        view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any()
+                        view! { <p role="alert" class="error">{move || errors::store(&e)}</p> }.into_any()
                     }
                 }}
             </main>
@@ -66,10 +67,10 @@ fn OpeningStorage() -> impl IntoView {
     let slow = RwSignal::new(false);
     set_timeout(move || slow.set(true), std::time::Duration::from_secs(3));
     view! {
-        <p role="status">"Opening storage…"</p>
+        <p role="status">{t("app.opening_storage")}</p>
         <Show when=move || slow.get()>
             <p role="alert">
-                "This is taking long: if PeerPulse is open in another tab or window, close it so this update can finish. Your entries are kept."
+                {t("app.opening_slow")}
             </p>
         </Show>
     }
@@ -89,15 +90,15 @@ fn Ready(opened: Opened) -> impl IntoView {
     view! {
         <Show when=move || app.outdated.get()>
             <div class="error" role="alert">
-                <p>"PeerPulse was updated in another tab. Reload this one to go on: your entries are kept."</p>
-                <button type="button" class="primary" on:click=|_| reload()>"Reload"</button>
+                <p>{t("app.updated_elsewhere")}</p>
+                <button type="button" class="primary" on:click=|_| reload()>{t("app.reload")}</button>
             </div>
         </Show>
         <Show when=move || app.locked.get()>
             <LockScreen />
         </Show>
         <div hidden=move || app.locked.get()>
-            <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
+            <Routes fallback=|| view! { <p>{t("app.no_such_page")}</p> }>
                 <Route path=path!("/") view=CapturePage />
                 <Route path=path!("/history") view=HistoryPage />
                 <Route path=path!("/edit/:id") view=EditPage />

@@ -18,22 +18,6 @@ pub struct DaySummary {
     pub new_needs: usize,
 }
 
-impl DaySummary {
-    /// "12 encounters, 3 needs noted, 1 new need".
-    pub fn sentence(&self) -> String {
-        let plural =
-            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let mut parts = vec![plural(self.encounters, "encounter", "encounters")];
-        if self.needs_noted > 0 {
-            parts.push(plural(self.needs_noted, "need noted", "needs noted"));
-        }
-        if self.new_needs > 0 {
-            parts.push(plural(self.new_needs, "new need", "new needs"));
-        }
-        parts.join(", ")
-    }
-}
-
 /// Summaries per day, newest day first.
 pub fn day_summaries<'a>(encounters: impl IntoIterator<Item = &'a Encounter>) -> Vec<DaySummary> {
     let mut by_day: BTreeMap<NaiveDate, DaySummary> = BTreeMap::new();
@@ -237,8 +221,9 @@ mod tests {
         ];
         let summaries = day_summaries(&all);
         assert_eq!(summaries.len(), 2);
-        assert_eq!(summaries[0].sentence(), "2 encounters, 3 needs noted");
-        assert_eq!(summaries[1].sentence(), "1 encounter, 1 new need");
+        let counts = |s: &DaySummary| (s.encounters, s.needs_noted, s.new_needs);
+        assert_eq!(counts(&summaries[0]), (2, 3, 0));
+        assert_eq!(counts(&summaries[1]), (1, 0, 1));
     }
 
     #[test]

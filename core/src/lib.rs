@@ -7,6 +7,8 @@
 //! - [`encounter`]: one anonymous encounter and its validation.
 //! - [`field_notes`]: insight notes a worker offers for the brief, and their review.
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
+//! - [`language`]: the interface's languages and how a browser's preferences pick one.
+//! - [`translations`]: checks of the translation files against English.
 //! - [`history`]: the worker's own day summaries, filters and exports.
 //! - [`oversight`]: encounters each phone captured per week, for managers, under the disclosure rule.
 //! - [`period`]: the calendar periods counts are published for.
@@ -47,5 +49,6 @@ pub mod pin;
 pub mod privacy;
 pub mod protocol;
 pub mod retention;
+pub mod translations;
 pub mod trend_view;
 pub mod usage;

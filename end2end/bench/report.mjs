@@ -23,7 +23,24 @@ function weight() {
     { name: "PWA weight, raw", value: raw / 1024, unit: "KiB", method },
     { name: "PWA weight, gzip -9", value: gzip / 1024, unit: "KiB", method },
     { name: "PWA weight, brotli 11", value: brotli / 1024, unit: "KiB", method },
+    ...languages(),
   ];
+}
+
+// The first load carries English only; another language is one more file, fetched when a
+// worker's language needs it (locales/<tag>.json, sent brotli-compressed).
+function languages() {
+  const dir = join(distDir, "locales");
+  const method = "dist/locales/<tag>.json.br: the extra bytes a worker in that language downloads once after the first load (English is built into the wasm)";
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json") && f !== "en.json")
+    .sort()
+    .map((f) => ({
+      name: `language ${f.replace(".json", "")}, extra over the first load, brotli 11`,
+      value: statSync(join(dir, `${f}.br`)).size / 1024,
+      unit: "KiB",
+      method,
+    }));
 }
 
 const measured = readFileSync(figuresFile, "utf8")

@@ -6,19 +6,24 @@ import { adminOf, newManager, publish, withdraw } from "../support/field-alerts"
 const url = () => process.env.PEERPULSE_URL!;
 
 /** Enrols the page's browser as a phone of the admin's organization. */
-async function enrolPhone(page: Page) {
+/** The phone's words the tests look for, in the language its browser speaks. */
+const ENGLISH = { code: "Enrolment code from your manager", connect: "Connect", synced: "Everything is synced", syncNow: "Sync now" };
+const SPANISH = { code: "Código de conexión de tu responsable", connect: "Conectar", synced: "Todo está sincronizado", syncNow: "Sincronizar ahora" };
+type Words = typeof ENGLISH;
+
+async function enrolPhone(page: Page, words: Words = ENGLISH) {
   await page.getByRole("button", { name: "New enrolment code" }).click();
   const code = (await page.locator(".issued-code").textContent())!.trim();
   await page.goto(url());
-  await page.getByLabel("Enrolment code from your manager").fill(code);
-  await page.getByRole("button", { name: "Connect" }).click();
-  await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
+  await page.getByLabel(words.code).fill(code);
+  await page.getByRole("button", { name: words.connect }).click();
+  await expect(page.getByTestId("waiting")).toContainText(words.synced);
 }
 
-async function syncNow(page: Page) {
-  await page.getByRole("button", { name: "Sync now" }).click();
-  await expect(page.getByRole("button", { name: "Sync now" })).toBeEnabled();
-  await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
+async function syncNow(page: Page, words: Words = ENGLISH) {
+  await page.getByRole("button", { name: words.syncNow }).click();
+  await expect(page.getByRole("button", { name: words.syncNow })).toBeEnabled();
+  await expect(page.getByTestId("waiting")).toContainText(words.synced);
 }
 
 /** Opens a folded alert card by a tap on its one-line summary. */
@@ -34,92 +39,95 @@ async function fitsInside(inner: Locator, outer: Locator) {
   return overflow <= 0 && box.x >= frame.x && box.x + box.width <= frame.x + frame.width + 0.5;
 }
 
-test.use({ locale: "es-ES" });
+test.describe("a Spanish-speaking phone", () => {
+  // The browser speaks Spanish: the app, and the alert, speak it too.
+  test.use({ locale: "es-ES" });
 
-test("a manager drafts, another approves, the phone shows the alert after sync in its language, also offline after a reload; passed on is reported; a withdrawal removes it", async ({
-  page,
-  context,
-}) => {
-  await newOrgAdmin(page, "Alerts Outreach", "alma");
-  const admin = await adminOf(page);
-  const mia = await newManager(admin, "mia-alerts");
-  await enrolPhone(page);
-  const alerts = page.getByRole("region", { name: "Alerts from your organization" });
-  await expect(alerts).toHaveCount(0);
+  test("a manager drafts, another approves, the phone shows the alert after sync in its language, also offline after a reload; passed on is reported; a withdrawal removes it", async ({
+    page,
+    context,
+  }) => {
+    await newOrgAdmin(page, "Alerts Outreach", "alma");
+    const admin = await adminOf(page);
+    const mia = await newManager(admin, "mia-alerts");
+    await enrolPhone(page, SPANISH);
+    const alerts = page.getByRole("region", { name: "Alertas de tu organización" });
+    await expect(alerts).toHaveCount(0);
 
-  const id = await publish(mia, admin, {
-    en: "Strong batch going round the station: test your supply, don't use alone.",
-    es: "Lote fuerte en la estación: analiza lo que usas, no consumas solo.",
-  }, { sites: ["van"] });
-  await syncNow(page);
-  const card = alerts.getByRole("listitem");
-  await expect(card).toHaveCount(1);
-  // The browser speaks Spanish: the Spanish message, marked as Spanish.
-  await expect(card.locator(".alert-message")).toHaveText("Lote fuerte en la estación: analiza lo que usas, no consumas solo.");
-  await expect(card.locator(".alert-message")).toHaveAttribute("lang", "es");
-  await expect(card).toContainText("Drug supply · Reported by workers");
-  await expect(card).toContainText("Where: Outreach van");
-  // Folded to one line (kind, message, expiry), so the Log form starts on the first screen.
-  const summary = card.locator("summary");
-  await expect(summary).toContainText("Drug supply");
-  await expect(summary).toContainText(/until \d+ \w+/);
-  expect((await summary.boundingBox())!.height).toBeLessThan(80);
-  await expect(card.getByRole("button", { name: "Share" })).toBeHidden();
-  const form = page.getByRole("button", { name: "Save encounter" }).locator("xpath=ancestor::form");
-  expect((await form.boundingBox())!.y).toBeLessThan(740 - 200);
-  await page.screenshot({ path: "test-results/log-with-alert-360.png" });
-  await unfold(card);
-  const scan = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  expect(scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    const id = await publish(mia, admin, {
+      en: "Strong batch going round the station: test your supply, don't use alone.",
+      es: "Lote fuerte en la estación: analiza lo que usas, no consumas solo.",
+    }, { sites: ["van"] });
+    await syncNow(page, SPANISH);
+    const card = alerts.getByRole("listitem");
+    await expect(card).toHaveCount(1);
+    // The browser speaks Spanish: the Spanish message, marked as Spanish.
+    await expect(card.locator(".alert-message")).toHaveText("Lote fuerte en la estación: analiza lo que usas, no consumas solo.");
+    await expect(card.locator(".alert-message")).toHaveAttribute("lang", "es");
+    await expect(card).toContainText("Sustancias · Avisado por compañeros");
+    await expect(card).toContainText("Dónde: Outreach van");
+    // Folded to one line (kind, message, expiry), so the Log form starts on the first screen.
+    const summary = card.locator("summary");
+    await expect(summary).toContainText("Sustancias");
+    await expect(summary).toContainText(/hasta el \d+ \w+/);
+    expect((await summary.boundingBox())!.height).toBeLessThan(80);
+    await expect(card.getByRole("button", { name: "Compartir" })).toBeHidden();
+    const form = page.getByRole("button", { name: "Guardar encuentro" }).locator("xpath=ancestor::form");
+    expect((await form.boundingBox())!.y).toBeLessThan(740 - 200);
+    await page.screenshot({ path: "test-results/log-with-alert-360.png" });
+    await unfold(card);
+    const scan = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    expect(scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
 
-  // Printed, the alert is a poster: only the alert, in large type.
-  await page.evaluate(() => {
-    (window as unknown as { printed: number }).printed = 0;
-    window.print = () => void (window as unknown as { printed: number }).printed++;
+    // Printed, the alert is a poster: only the alert, in large type.
+    await page.evaluate(() => {
+      (window as unknown as { printed: number }).printed = 0;
+      window.print = () => void (window as unknown as { printed: number }).printed++;
+    });
+    await card.getByRole("button", { name: "Imprimir cartel" }).click();
+    expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+    await page.emulateMedia({ media: "print" });
+    await expect(page.getByRole("button", { name: "Guardar encuentro" })).toBeHidden();
+    // Hidden ancestors take the roles away in print: find the poster by its class.
+    const poster = page.locator(".alert-card.printing .alert-message");
+    await expect(poster).toBeVisible();
+    // Printed from a 360 px phone, the large type stays inside the poster's border.
+    expect(await fitsInside(poster, page.locator(".alert-card.printing"))).toBe(true);
+    await page.screenshot({ path: "test-results/alert-poster-print-360.png" });
+    // On A4 paper, the type is large: over 40 pt.
+    await page.pdf({ path: "test-results/alert-poster.pdf", format: "A4" });
+    await page.setViewportSize({ width: 794, height: 1123 });
+    const size = await poster.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+    expect(size).toBeGreaterThan(53);
+    expect(await fitsInside(poster, page.locator(".alert-card.printing"))).toBe(true);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.emulateMedia({ media: "screen" });
+
+    // Offline and reloaded, the alert is still there.
+    await context.setOffline(true);
+    await page.reload();
+    await expect(card.locator(".alert-message")).toContainText("Lote fuerte");
+
+    // Marked passed on while offline, it is reported on the next sync.
+    await unfold(card);
+    await card.getByRole("button", { name: "Marcar como pasada" }).click();
+    await expect(card.getByRole("button", { name: "✓ Ya la pasé" })).toHaveAttribute("aria-pressed", "true");
+    const reported = page.waitForRequest(
+      (r) => r.url().endsWith("/api/v1/field-alerts/receipts") && r.postDataJSON().passed_on.includes(id),
+      { timeout: 20_000 },
+    );
+    await context.setOffline(false);
+    expect((await reported).postDataJSON().received).toEqual([[id, 1]]);
+    await expect(page.getByTestId("waiting")).toContainText(SPANISH.synced);
+
+    // Withdrawn, it leaves the phone on the next sync.
+    await withdraw(admin, id);
+    await syncNow(page, SPANISH);
+    await expect(alerts).toHaveCount(0);
+    await page.reload();
+    await expect(page.getByTestId("waiting")).toBeVisible();
+    await expect(alerts).toHaveCount(0);
   });
-  await card.getByRole("button", { name: "Print poster" }).click();
-  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
-  await page.emulateMedia({ media: "print" });
-  await expect(page.getByRole("button", { name: "Save encounter" })).toBeHidden();
-  // Hidden ancestors take the roles away in print: find the poster by its class.
-  const poster = page.locator(".alert-card.printing .alert-message");
-  await expect(poster).toBeVisible();
-  // Printed from a 360 px phone, the large type stays inside the poster's border.
-  expect(await fitsInside(poster, page.locator(".alert-card.printing"))).toBe(true);
-  await page.screenshot({ path: "test-results/alert-poster-print-360.png" });
-  // On A4 paper, the type is large: over 40 pt.
-  await page.pdf({ path: "test-results/alert-poster.pdf", format: "A4" });
-  await page.setViewportSize({ width: 794, height: 1123 });
-  const size = await poster.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
-  expect(size).toBeGreaterThan(53);
-  expect(await fitsInside(poster, page.locator(".alert-card.printing"))).toBe(true);
-  await page.setViewportSize({ width: 360, height: 740 });
-  await page.emulateMedia({ media: "screen" });
-
-  // Offline and reloaded, the alert is still there.
-  await context.setOffline(true);
-  await page.reload();
-  await expect(card.locator(".alert-message")).toContainText("Lote fuerte");
-
-  // Marked passed on while offline, it is reported on the next sync.
-  await unfold(card);
-  await card.getByRole("button", { name: "Mark passed on" }).click();
-  await expect(card.getByRole("button", { name: "✓ Passed on" })).toHaveAttribute("aria-pressed", "true");
-  const reported = page.waitForRequest(
-    (r) => r.url().endsWith("/api/v1/field-alerts/receipts") && r.postDataJSON().passed_on.includes(id),
-    { timeout: 20_000 },
-  );
-  await context.setOffline(false);
-  expect((await reported).postDataJSON().received).toEqual([[id, 1]]);
-  await expect(page.getByTestId("waiting")).toContainText("Everything is synced");
-
-  // Withdrawn, it leaves the phone on the next sync.
-  await withdraw(admin, id);
-  await syncNow(page);
-  await expect(alerts).toHaveCount(0);
-  await page.reload();
-  await expect(page.getByTestId("waiting")).toBeVisible();
-  await expect(alerts).toHaveCount(0);
 });
 
 test("with no Web Share, Share copies the alert as text to the clipboard", async ({ page, context }) => {

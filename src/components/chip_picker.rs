@@ -3,6 +3,7 @@
 //! worker's frequent choices are marked where they stand (a star drawn by the style sheet, with
 //! "frequent" as its spoken text).
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use peerpulse_core::codebook::Code;
 use std::collections::BTreeSet;
@@ -67,7 +68,7 @@ impl<T: Send + Sync> From<(Signal<T>, SignalSetter<T>)> for Picked<T> {
 /// Pick exactly one of `options`.
 #[component]
 pub fn SingleChoice<T>(
-    /// The question, read as the group's name.
+    /// The key of the question, read as the group's name.
     legend: &'static str,
     /// The form field name shared by the radio buttons; also the fieldset's id.
     name: &'static str,
@@ -85,7 +86,7 @@ where
 {
     view! {
         <fieldset class="chips" id=name>
-            <legend>{legend}</legend>
+            <legend>{t(legend)}</legend>
             {options
                 .into_iter()
                 .map(|(value, label)| {
@@ -113,7 +114,7 @@ where
 /// Pick any number of codebook codes.
 #[component]
 pub fn MultiChoice(
-    /// The question, read as the group's name.
+    /// The key of the question, read as the group's name.
     legend: &'static str,
     /// The form field name shared by the checkboxes; also the fieldset's id.
     name: &'static str,
@@ -128,7 +129,7 @@ pub fn MultiChoice(
 ) -> impl IntoView {
     view! {
         <fieldset class="chips" id=name>
-            <legend>{legend}</legend>
+            <legend>{t(legend)}</legend>
             {options
                 .into_iter()
                 .map(|(code, label)| {
@@ -164,7 +165,7 @@ pub fn MultiChoice(
 /// that sit among chips.
 #[component]
 pub fn ToggleChip(
-    /// What is turned on, read as the button's name.
+    /// The key of what is turned on, read as the button's name.
     label: &'static str,
     /// The element id.
     id: &'static str,
@@ -181,7 +182,7 @@ pub fn ToggleChip(
             on:click=move |_| on.set(!on.get_untracked())
         >
             <span class="toggle-box" aria-hidden="true">{move || if on.get() { "✓" } else { "" }}</span>
-            {label}
+            {t(label)}
         </button>
     }
 }

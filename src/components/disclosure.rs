@@ -1,7 +1,7 @@
 //! What every view of published counts says about them: that they are nudged at random and
 //! small ones are left out, and which values of a table are not listed.
 
-use crate::components::period_picker::noun;
+use crate::i18n::{fill, labels, text};
 use leptos::prelude::*;
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::{CodeList, Codebook};
@@ -20,16 +20,20 @@ pub fn DisclosureNote(
     parts: Option<Granularity>,
 ) -> impl IntoView {
     let noise = NoiseTable::reaching(threshold).max();
-    let mut text = format!(
-        "Numbers are nudged up or down at random by up to {noise}, and numbers below {threshold} are left out, so no one can be picked out."
+    let mut said = fill(
+        "disclosure.note",
+        &[("noise", &noise), ("threshold", &threshold)],
     );
     if let Some(parts) = parts {
-        text.push_str(&format!(
-            " So the {}s need not add up to the total.",
-            noun(parts)
-        ));
+        said.push(' ');
+        said.push_str(&text(match parts {
+            Granularity::Day => "disclosure.parts.day",
+            Granularity::Week => "disclosure.parts.week",
+            Granularity::Month => "disclosure.parts.month",
+            Granularity::Quarter => "disclosure.parts.quarter",
+        }));
     }
-    view! { <p class="muted disclosure">{text}</p> }
+    view! { <p class="muted disclosure">{said}</p> }
 }
 
 /// Every value of `dimension` a person could expect in a table, when they can be named
@@ -60,7 +64,13 @@ fn listed(names: &[String]) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => fill(
+            "list.and",
+            &[
+                ("rest", &rest.join(&text("list.separator"))),
+                ("last", last),
+            ],
+        ),
     }
 }
 
@@ -77,29 +87,32 @@ pub fn not_listed(
     let shown = |m: &Measure| trends.total(m).is_some();
     match dimension {
         Dimension::Encounters => (!shown(&Measure::Encounters))
-            .then(|| format!("Encounters: fewer than {threshold}, or none.")),
+            .then(|| fill("disclosure.encounters_fewer", &[("threshold", &threshold)])),
         Dimension::FreeTag => {
             let any = trends
                 .totals
                 .iter()
                 .any(|c| c.measure.dimension() == Dimension::FreeTag);
-            Some(if any {
-                format!("Other new needs: fewer than {threshold} each, or none.")
-            } else {
-                format!("New needs typed by workers: fewer than {threshold} each, or none.")
-            })
+            Some(fill(
+                if any {
+                    "disclosure.other_new_needs_fewer"
+                } else {
+                    "disclosure.new_needs_fewer"
+                },
+                &[("threshold", &threshold)],
+            ))
         }
         _ => {
             let missing: Vec<String> = nameable(dimension, codebook)
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|m| !shown(m))
-                .map(|m| m.label(codebook))
+                .map(|m| labels::measure(&m, codebook))
                 .collect();
             (!missing.is_empty()).then(|| {
-                format!(
-                    "Fewer than {threshold} each, or none: {}.",
-                    listed(&missing)
+                fill(
+                    "disclosure.fewer_each",
+                    &[("threshold", &threshold), ("names", &listed(&missing))],
                 )
             })
         }

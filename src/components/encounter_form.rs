@@ -9,14 +9,16 @@ use crate::components::chip_picker::{MultiChoice, Picked, SingleChoice, ToggleCh
 use crate::components::free_tags::FreeTags;
 use crate::components::supply_picker::SupplyPicker;
 use crate::components::when_picker::{WhenPicker, long_day};
+use crate::i18n::{count, errors, fill, intl, labels, language, t, text};
 use crate::job::Job;
 use crate::state::{draft, use_app};
+use crate::store::StoreError;
 use crate::store::lock::{self, LockState};
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::{
-    Encounter, EncounterDraft, EncounterError, EncounterId, EncounterKind, NoteError,
-    QuantityFieldError, Reach,
+    Encounter, EncounterDraft, EncounterError, EncounterId, EncounterKind, MAX_QUANTITY, NoteError,
+    Reach,
 };
 use peerpulse_core::usage::{Choice, FrequentSnapshot};
 use std::collections::BTreeSet;
@@ -27,18 +29,18 @@ use wasm_bindgen::JsCast;
 const UNDO_WINDOW: Duration = Duration::from_secs(10);
 
 /// What happened to the last save or undo.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 enum Outcome {
     /// Committed to storage at this time of day.
     Saved(String),
     /// The last entry was removed again.
     Undone,
-    /// Storage refused; the message says why.
-    Failed(String),
+    /// Storage refused.
+    Failed(StoreError),
 }
 
 /// One problem that stops a save, and the id of the field to fix it in.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 struct Problem {
     field: String,
     text: String,
@@ -220,10 +222,12 @@ pub fn EncounterForm(
                 .iter()
                 .map(|c| Problem {
                     field: format!("supply-{c}"),
-                    text: format!(
-                        "Supplies given, {}: {}.",
-                        codebook.label(CodeList::Supply, c),
-                        QuantityFieldError
+                    text: fill(
+                        "form.supply_not_a_count",
+                        &[
+                            ("item", &codebook.label(CodeList::Supply, c)),
+                            ("max", &MAX_QUANTITY),
+                        ],
                     ),
                 })
                 .collect()
@@ -239,7 +243,7 @@ pub fn EncounterForm(
                 .any(|e| matches!(e, EncounterError::PrivateNote(NoteError::Identifying(_))));
             problems.extend(invalid.0.iter().map(|e| Problem {
                 field: field_of(e).to_owned(),
-                text: e.to_string(),
+                text: errors::encounter(e, &codebook),
             }));
         }
         (validated, problems, flagged)
@@ -274,7 +278,7 @@ pub fn EncounterForm(
             undoable.set(None);
             last.set(Some(match result {
                 Ok(_) => Outcome::Undone,
-                Err(e) => Outcome::Failed(e.to_string()),
+                Err(e) => Outcome::Failed(e),
             }));
         });
     };
@@ -290,14 +294,14 @@ pub fn EncounterForm(
                 app.save(encounter).await
             };
             last.set(Some(match &result {
-                Ok(stored) => Outcome::Saved(short_time(&stored.saved_at)),
-                Err(e) => Outcome::Failed(e.to_string()),
+                Ok(stored) => Outcome::Saved(stored.saved_at.clone()),
+                Err(e) => Outcome::Failed(e.clone()),
             }));
             let Ok(stored) = result else {
                 return;
             };
             if is_edit {
-                app.notice.set(Some("Correction saved."));
+                app.notice.set(Some("form.correction_saved"));
                 navigate("/history", Default::default());
                 return;
             }
@@ -337,15 +341,19 @@ pub fn EncounterForm(
 
     let status = move || {
         if save.pending() {
-            ("status", "Saving…".to_owned())
+            ("status", text("form.saving"))
         } else {
             match last.get() {
-                Some(Outcome::Saved(at)) if is_edit => {
-                    ("status saved", format!("Correction saved at {at}"))
-                }
-                Some(Outcome::Saved(at)) => ("status saved", format!("Saved at {at}")),
-                Some(Outcome::Undone) => ("status", "Undone: the entry was removed.".to_owned()),
-                Some(Outcome::Failed(why)) => ("status error", why),
+                Some(Outcome::Saved(at)) if is_edit => (
+                    "status saved",
+                    fill("form.correction_saved_at", &[("time", &short_time(&at))]),
+                ),
+                Some(Outcome::Saved(at)) => (
+                    "status saved",
+                    fill("form.saved_at", &[("time", &short_time(&at))]),
+                ),
+                Some(Outcome::Undone) => ("status", text("form.undone")),
+                Some(Outcome::Failed(why)) => ("status error", errors::store(&why)),
                 None => ("status", String::new()),
             }
         }
@@ -354,10 +362,12 @@ pub fn EncounterForm(
     let book = app.codebook;
     let when_text = move || {
         let d = draft.with(|d| (d.day, d.time_band));
-        format!(
-            "{}, {}",
-            long_day(d.0, clock::today()),
-            d.1.label().to_lowercase()
+        fill(
+            "form.when_line",
+            &[
+                ("day", &long_day(d.0, clock::today())),
+                ("part", &labels::time_band(d.1).to_lowercase()),
+            ],
         )
     };
     let frequent_kinds: Vec<EncounterKind> = EncounterKind::ALL
@@ -377,20 +387,20 @@ pub fn EncounterForm(
             // The Log tab already says where the worker is: the heading is for screen readers,
             // and its height goes to the choices. A correction shows its heading.
             <h1 class:visually-hidden=!is_edit>
-                {if is_edit { "Correct an entry" } else { "Log an encounter" }}
+                {t(if is_edit { "form.correct_title" } else { "form.log_title" })}
             </h1>
             <details class="when-fold" open=when_open>
                 <summary>
-                    <span class="muted">"When: "</span>
+                    <span class="muted">{t("form.when")}</span>" "
                     <strong data-testid="when">{when_text}</strong>
-                    <span class="change">"Change"</span>
+                    <span class="change">{t("form.change")}</span>
                 </summary>
                 <WhenPicker day time_band today window />
             </details>
             {move || {
                 view! {
                     <SingleChoice
-                        legend="Site or area"
+                        legend="form.site"
                         name="site"
                         options=code_options(&book.get(), CodeList::Site)
                         frequent=frequent_sites.clone()
@@ -398,26 +408,30 @@ pub fn EncounterForm(
                     />
                 }
             }}
-            <SingleChoice
-                legend="How it happened"
-                name="kind"
-                options=EncounterKind::ALL.into_iter().map(|k| (k, k.label().to_owned())).collect()
-                frequent=frequent_kinds
-                selected=kind
-            />
-            <SingleChoice
-                legend="How the contact was reached"
-                name="reach"
-                options=Reach::ALL.into_iter().map(|r| (r, r.label().to_owned())).collect()
-                frequent=frequent_reaches
-                selected=reach
-            />
+            {move || view! {
+                <SingleChoice
+                    legend="form.kind"
+                    name="kind"
+                    options=EncounterKind::ALL.into_iter().map(|k| (k, labels::kind(k))).collect()
+                    frequent=frequent_kinds.clone()
+                    selected=kind
+                />
+            }}
+            {move || view! {
+                <SingleChoice
+                    legend="form.reach"
+                    name="reach"
+                    options=Reach::ALL.into_iter().map(|r| (r, labels::reach(r))).collect()
+                    frequent=frequent_reaches.clone()
+                    selected=reach
+                />
+            }}
             {
                 let frequent = frequent.clone();
                 move || {
                     view! {
                         <MultiChoice
-                            legend="Needs"
+                            legend="form.needs"
                             name="needs"
                             options=code_options(&book.get(), CodeList::Need)
                             frequent=frequent_codes(&frequent, CodeList::Need)
@@ -445,7 +459,7 @@ pub fn EncounterForm(
                 move || {
                     view! {
                         <MultiChoice
-                            legend="You shared"
+                            legend="form.you_shared"
                             name="topics"
                             options=code_options(&book.get(), CodeList::Topic)
                             frequent=frequent_codes(&frequent, CodeList::Topic)
@@ -459,7 +473,7 @@ pub fn EncounterForm(
                 move || {
                     view! {
                         <MultiChoice
-                            legend="They shared"
+                            legend="form.they_shared"
                             name="insights"
                             options=code_options(&book.get(), CodeList::Insight)
                             frequent=frequent_codes(&frequent, CodeList::Insight)
@@ -469,7 +483,7 @@ pub fn EncounterForm(
                 }
             }
             <div class="note">
-                <label for="insight-note">"Note on what they shared (optional)"</label>
+                <label for="insight-note">{t("form.insight_note")}</label>
                 <textarea
                     id="insight-note"
                     name="insight-note"
@@ -479,15 +493,15 @@ pub fn EncounterForm(
                     on:input=move |ev| draft.update(|d| d.insight_note = event_target_value(&ev))
                 ></textarea>
                 <p id="insight-note-hint" class="hint muted">
-                    "No names, numbers or addresses: describe what, not who."
+                    {t("form.insight_note_hint")}
                 </p>
                 <ToggleChip
                     id="offer-note"
-                    label="Offer this note for the trend brief"
+                    label="form.offer_note"
                     on=share_note
                 />
                 <p class="hint muted">
-                    "Only its words and week are sent, and a manager reads it first."
+                    {t("form.offer_note_hint")}
                 </p>
             </div>
             {
@@ -495,7 +509,7 @@ pub fn EncounterForm(
                 move || {
                     view! {
                         <MultiChoice
-                            legend="Referred to"
+                            legend="form.referrals"
                             name="referrals"
                             options=code_options(&book.get(), CodeList::Referral)
                             frequent=frequent_codes(&frequent, CodeList::Referral)
@@ -505,7 +519,7 @@ pub fn EncounterForm(
                 }
             }
             <div class="note">
-                <label for="private-note">"Private note (stays on this phone)"</label>
+                <label for="private-note">{t("form.private_note")}</label>
                 <textarea
                     id="private-note"
                     name="private-note"
@@ -522,7 +536,7 @@ pub fn EncounterForm(
                 <Show when=move || private_flagged() || keep_flagged.get()>
                     <ToggleChip
                         id="keep-private-note"
-                        label="Keep this note anyway: it never leaves this phone"
+                        label="form.keep_private_note"
                         on=keep_flagged
                     />
                 </Show>
@@ -532,10 +546,7 @@ pub fn EncounterForm(
                     <div class="problems" role="alert" data-testid="problems">
                         <p class="problems-title">
                             {move || {
-                                match found().0.len() {
-                                    1 => "Not saved: fix this first.".to_owned(),
-                                    n => format!("Not saved: fix these {n} things first."),
-                                }
+                                count("form.not_saved", found().0.len() as u64, &[])
                             }}
                         </p>
                         <ul>
@@ -565,7 +576,7 @@ pub fn EncounterForm(
                 </Show>
                 <div class="save-row">
                     <button type="submit" class="primary" disabled=move || save.pending()>
-                        {if is_edit { "Save correction" } else { "Save encounter" }}
+                        {t(if is_edit { "form.save_correction" } else { "form.save" })}
                     </button>
                     <Show when=move || undoable.with(Option::is_some)>
                         <button
@@ -578,7 +589,7 @@ pub fn EncounterForm(
                                 }
                             }
                         >
-                            "Undo"
+                            {t("form.undo")}
                         </button>
                     </Show>
                 </div>
@@ -590,9 +601,7 @@ pub fn EncounterForm(
     }
 }
 
-/// "21:04" from an RFC 3339 timestamp.
+/// "21:04" (or "9:04 PM", as the language writes it) from an RFC 3339 timestamp.
 pub fn short_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| t.format("%H:%M").to_string())
-        .unwrap_or_default()
+    intl::time_of_day(language(), rfc3339)
 }

@@ -1,6 +1,8 @@
 //! One logged encounter in a list: everything that was logged, in the words of the form.
 
 use crate::components::encounter_form::short_time;
+use crate::i18n::intl::forward_arrow;
+use crate::i18n::{labels, t, text};
 use crate::state::AppContext;
 use crate::store::encounters::StoredEncounter;
 use leptos::prelude::*;
@@ -19,15 +21,15 @@ pub enum OfferState {
 }
 
 impl OfferState {
-    fn text(self) -> &'static str {
+    fn key(self) -> &'static str {
         match self {
-            Self::Waiting => "Offered for the trend brief: waiting to be sent",
-            Self::Sent => "Offered for the trend brief: sent, a manager reviews it",
+            Self::Waiting => "entry.offer_waiting",
+            Self::Sent => "entry.offer_sent",
         }
     }
 }
 
-fn labels(codebook: &Codebook, list: CodeList, codes: &BTreeSet<Code>) -> String {
+fn code_labels(codebook: &Codebook, list: CodeList, codes: &BTreeSet<Code>) -> String {
     codes
         .iter()
         .map(|c| codebook.label(list, c))
@@ -64,19 +66,21 @@ pub fn EntryItem(
                 s.quantity.get()
             )
         })
-        .chain(
-            e.referrals
-                .iter()
-                .map(|r| format!("→ {}", codebook.label(CodeList::Referral, r))),
-        )
+        .chain(e.referrals.iter().map(|r| {
+            format!(
+                "{} {}",
+                forward_arrow(),
+                codebook.label(CodeList::Referral, r)
+            )
+        }))
         .collect::<Vec<_>>()
         .join(", ");
-    let part = |class: &'static str, label: &'static str, text: String| {
-        (!text.is_empty()).then(|| {
+    let part = |class: &'static str, label: &'static str, shown: String| {
+        (!shown.is_empty()).then(|| {
             view! {
                 <span class="part">
-                    <span class="part-label">{label}</span>
-                    <span class=class>{text}</span>
+                    <span class="part-label">{t(label)}" "</span>
+                    <span class=class>{shown}</span>
                 </span>
             }
         })
@@ -92,11 +96,11 @@ pub fn EntryItem(
     let receipt = use_context::<AppContext>().map(|app| {
         let receipt = move || app.sync_state.with(|s| s.receipt(version));
         let words = move || {
-            if corrected {
-                receipt().correction_text()
+            text(if corrected {
+                receipt().correction_key()
             } else {
-                receipt().text()
-            }
+                receipt().key()
+            })
         };
         view! {
             <span class="receipt" data-receipt=move || receipt().name()>
@@ -107,21 +111,21 @@ pub fn EntryItem(
         }
     });
     let offered = (e.share_insight_note && !note.is_empty())
-        .then(|| offer.map_or("Offered for the trend brief", OfferState::text));
+        .then(|| offer.map_or("entry.offered", OfferState::key));
     view! {
         <li class="entry">
             <span class="time">{short_time(&stored.saved_at)}</span>
             <span class="site">{codebook.label(CodeList::Site, &e.site).to_owned()}</span>
-            <span class="kind">{e.kind.label()}</span>
-            <span class="reach">{e.reach.label()}</span>
-            {part("needs", "Needs: ", needs)}
-            {part("given", "Given: ", given)}
-            {part("topics", "You shared: ", labels(&codebook, CodeList::Topic, &e.topics))}
-            {part("insights", "They shared: ", labels(&codebook, CodeList::Insight, &e.insights))}
-            {part("insight-note", "Note: ", note)}
-            {offered.map(|text| view! { <span class="offer">{text}</span> })}
+            <span class="kind">{labels::kind(e.kind)}</span>
+            <span class="reach">{labels::reach(e.reach)}</span>
+            {part("needs", "entry.needs", needs)}
+            {part("given", "entry.given", given)}
+            {part("topics", "entry.you_shared", code_labels(&codebook, CodeList::Topic, &e.topics))}
+            {part("insights", "entry.they_shared", code_labels(&codebook, CodeList::Insight, &e.insights))}
+            {part("insight-note", "entry.note", note)}
+            {offered.map(|key| view! { <span class="offer">{t(key)}</span> })}
             {receipt}
-            {e.private_note.is_some().then(|| view! { <span class="private muted">"Private note kept on this phone"</span> })}
+            {e.private_note.is_some().then(|| view! { <span class="private muted">{t("entry.private_note")}</span> })}
             {children.map(|c| view! { <span class="actions">{c()}</span> })}
         </li>
     }

@@ -1,10 +1,12 @@
 //! The organization's alerts at the top of the Log screen, kept on the phone and shown offline
 //! until they expire: in the worker's language, to share, mark passed on, or print as a poster.
 
+use crate::i18n::{self, errors, fill, intl, labels, t, text};
 use crate::job::Job;
 use crate::notification;
 use crate::pass_on::{self, Shared};
-use crate::state::{AppContext, use_app, worker_language};
+use crate::state::{AppContext, use_app};
+use crate::store::StoreError;
 use crate::store::field_alerts::{self, KeptAlert};
 use leptos::prelude::*;
 use peerpulse_core::codebook::{CodeList, Codebook};
@@ -27,14 +29,18 @@ pub fn FieldAlerts() -> impl IntoView {
     let opened = RwSignal::new(Vec::<i64>::new());
     move || {
         alerts.value().map(|read| match read {
-            Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+            Err(e) => {
+                view! { <p role="alert" class="error">{move || errors::store(&e)}</p> }.into_any()
+            }
             Ok(list) if list.is_empty() => ().into_any(),
             Ok(list) => {
                 let codebook = app.codebook.get();
-                let language = worker_language();
+                // The shown language: a switch redraws the alerts in it.
+                let language = Language::new(i18n::language().tag())
+                    .expect("every interface language is a tag");
                 view! {
                     <section class="field-alerts" aria-labelledby="field-alerts-heading">
-                        <h2 id="field-alerts-heading">"Alerts from your organization"</h2>
+                        <h2 id="field-alerts-heading">{t("alerts.title")}</h2>
                         <ul class="alert-list">
                             {list
                                 .into_iter()
@@ -64,16 +70,45 @@ pub fn FieldAlerts() -> impl IntoView {
 /// The alert as text to pass on: kind, how sure, the message, where and until when.
 fn share_text(kept: &KeptAlert, message: &str, sites: &str, until: &str) -> String {
     let content = &kept.alert.content;
-    let mut text = format!(
-        "ALERT ({}, {}): {message}",
-        content.kind.label(),
-        content.verification.label().to_lowercase()
+    let mut text = fill(
+        "alerts.share_text",
+        &[
+            ("kind", &labels::alert_kind(content.kind)),
+            (
+                "status",
+                &labels::verification(content.verification).to_lowercase(),
+            ),
+            ("message", &message),
+        ],
     );
     if !sites.is_empty() {
-        text.push_str(&format!(" Where: {sites}."));
+        text.push(' ');
+        text.push_str(&fill("alerts.share_where", &[("sites", &sites)]));
     }
-    text.push_str(&format!(" Until {until}."));
+    text.push(' ');
+    text.push_str(&fill("alerts.share_until", &[("until", &until)]));
     text
+}
+
+/// What the card says after an action.
+#[derive(Clone, Debug, PartialEq)]
+enum Said {
+    /// A fixed text, by key.
+    Text(&'static str),
+    /// Sharing and copying both failed, for this reason.
+    ShareFailed(String),
+    /// Marking it passed on failed.
+    Store(StoreError),
+}
+
+impl Said {
+    fn words(&self) -> String {
+        match self {
+            Self::Text(key) => text(key),
+            Self::ShareFailed(why) => fill("alerts.share_failed", &[("why", why)]),
+            Self::Store(e) => errors::store(e),
+        }
+    }
 }
 
 #[component]
@@ -101,22 +136,28 @@ fn AlertCard(
         .map(|s| codebook.label(CodeList::Site, s).to_owned())
         .collect::<Vec<_>>()
         .join(", ");
-    let expires = content.expires_at.with_timezone(&chrono::Local);
-    let until = expires.format("%a %-d %b, %H:%M").to_string();
-    let text = share_text(&kept, &message, &sites, &until);
+    let until = intl::moment(i18n::language(), &content.expires_at.to_rfc3339());
+    let until_day = fill(
+        "alerts.until_day",
+        &[(
+            "day",
+            &intl::moment_day(i18n::language(), &content.expires_at.to_rfc3339()),
+        )],
+    );
+    let to_share = share_text(&kept, &message, &sites, &until);
     let passed_on = RwSignal::new(kept.passed_on);
-    let said = RwSignal::new(None::<String>);
+    let said = RwSignal::new(None::<Said>);
     let sharing = Job::new();
     let share = move |_| {
-        let text = text.clone();
+        let to_share = to_share.clone();
         sharing.start(async move {
-            let words = match pass_on::share(&text).await {
-                Ok(Shared::Shared) => "Shared.".to_owned(),
-                Ok(Shared::Copied) => "Copied: paste it into a message.".to_owned(),
-                Ok(Shared::Cancelled) => String::new(),
-                Err(why) => format!("Could not share or copy it ({why})."),
+            let words = match pass_on::share(&to_share).await {
+                Ok(Shared::Shared) => Some(Said::Text("alerts.shared")),
+                Ok(Shared::Copied) => Some(Said::Text("alerts.copied")),
+                Ok(Shared::Cancelled) => None,
+                Err(why) => Some(Said::ShareFailed(why.to_string())),
             };
-            said.try_set(Some(words));
+            said.try_set(words);
         });
     };
     let toggle = move |_| {
@@ -125,7 +166,7 @@ fn AlertCard(
         leptos::task::spawn_local(async move {
             if let Err(e) = app.mark_passed_on(id, now).await {
                 passed_on.try_set(!now);
-                said.try_set(Some(e.to_string()));
+                said.try_set(Some(Said::Store(e)));
             }
         });
     };
@@ -156,23 +197,23 @@ fn AlertCard(
             <summary class="alert-summary">
                 <span class="alert-summary-kind">
                     <span aria-hidden="true">"⚠ "</span>
-                    {content.kind.label()}
+                    {labels::alert_kind(content.kind)}
                 </span>
                 <span class="alert-headline" lang=lang.clone()>{message.clone()}</span>
-                <span class="alert-summary-until">{expires.format("until %-d %b").to_string()}</span>
+                <span class="alert-summary-until">{until_day}</span>
             </summary>
             <p class="alert-kind">
                 <span aria-hidden="true">"⚠ "</span>
-                {format!("{} · {}", content.kind.label(), content.verification.label())}
+                {format!("{} · {}", labels::alert_kind(content.kind), labels::verification(content.verification))}
             </p>
             <p class="alert-message" id=message_id.clone() lang=lang>{message}</p>
             <p class="alert-meta">
-                {(!sites.is_empty()).then(|| format!("Where: {sites} · "))}
-                {format!("Until {until}")}
+                {(!sites.is_empty()).then(|| fill("alerts.where", &[("sites", &sites)]))}
+                {fill("alerts.until", &[("until", &until)])}
             </p>
             <div class="alert-actions">
                 <button type="button" class="secondary" aria-describedby=message_id.clone() on:click=share>
-                    "Share"
+                    {t("alerts.share")}
                 </button>
                 <button
                     type="button"
@@ -181,14 +222,14 @@ fn AlertCard(
                     aria-describedby=message_id.clone()
                     on:click=toggle
                 >
-                    {move || if passed_on.get() { "✓ Passed on" } else { "Mark passed on" }}
+                    {move || text(if passed_on.get() { "alerts.passed_on" } else { "alerts.mark_passed_on" })}
                 </button>
                 <button type="button" class="secondary" aria-describedby=message_id on:click=print>
-                    "Print poster"
+                    {t("alerts.print")}
                 </button>
             </div>
             </details>
-            <p class="alert-said" role="status">{move || said.get().unwrap_or_default()}</p>
+            <p class="alert-said" role="status">{move || said.with(|s| s.as_ref().map(Said::words))}</p>
         </li>
     }
 }
@@ -204,18 +245,18 @@ fn NotifyOffer() -> impl IntoView {
             let allowed = notification::ask().await;
             offer.try_set(false);
             said.try_set(Some(if allowed {
-                "This phone will tell you when a new alert comes."
+                "alerts.notify_on"
             } else {
-                "No notifications: new alerts still show here."
+                "alerts.notify_off"
             }));
         });
     };
     view! {
         <Show when=move || offer.get()>
             <button type="button" class="secondary notify" on:click=ask>
-                "Tell me when a new alert comes"
+                {t("alerts.notify_offer")}
             </button>
         </Show>
-        <p class="alert-said" role="status">{move || said.get().unwrap_or_default()}</p>
+        <p class="alert-said" role="status">{move || said.get().map(text)}</p>
     }
 }

@@ -1,9 +1,10 @@
 //! Needs the codebook does not know yet: typed, normalized, shown as removable chips.
 
 use crate::components::chip_picker::Picked;
+use crate::i18n::{errors, fill, t};
 use leptos::prelude::*;
 use peerpulse_core::codebook::Code;
-use peerpulse_core::privacy::free_tag;
+use peerpulse_core::privacy::free_tag::{self, FreeTagError};
 use std::collections::BTreeSet;
 
 /// The free-tag field under the codebook needs.
@@ -14,7 +15,7 @@ pub fn FreeTags(
     tags: Picked<BTreeSet<Code>>,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<FreeTagError>);
     let add = move || match free_tag::normalize(&typed.get_untracked()) {
         Ok(tag) => {
             let mut all = tags.get_untracked();
@@ -23,11 +24,11 @@ pub fn FreeTags(
             typed.set(String::new());
             problem.set(None);
         }
-        Err(e) => problem.set(Some(e.to_string())),
+        Err(e) => problem.set(Some(e)),
     };
     view! {
         <div class="free-tags">
-            <label for="free-tag">"Another need (not in the list)"</label>
+            <label for="free-tag">{t("form.free_tag")}</label>
             <div class="row">
                 <input
                     id="free-tag"
@@ -44,19 +45,22 @@ pub fn FreeTags(
                     }
                 />
                 <button type="button" class="secondary" on:click=move |_| add()>
-                    "Add need"
+                    {t("form.add_need")}
                 </button>
             </div>
             <Show when=move || problem.with(Option::is_some)>
-                <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+                <p class="error" role="alert">{move || problem.with(|p| p.as_ref().map(errors::free_tag))}</p>
             </Show>
-            <ul class="tag-list" aria-label="Needs you added">
+            <ul class="tag-list" aria-label=t("form.needs_added")>
                 {move || {
                     tags.get()
                         .into_iter()
                         .map(|tag| {
                             let label = free_tag::label(&tag);
-                            let remove_label = format!("Remove {label}");
+                            let remove_label = {
+                                let label = label.clone();
+                                move || fill("form.remove_tag", &[("tag", &label)])
+                            };
                             view! {
                                 <li class="tag">
                                     <span>{label}</span>

@@ -1,9 +1,10 @@
 //! What a locked phone shows: only a PIN field. The form behind it keeps what was typed.
 
+use crate::i18n::errors::{self, PinProblem};
+use crate::i18n::{fill, intl, language, t, text};
 use crate::job::Job;
 use crate::state::use_app;
 use crate::store::lock;
-use crate::words::duration;
 use leptos::prelude::*;
 use peerpulse_core::pin::Pin;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use std::time::Duration;
 pub fn LockScreen() -> impl IntoView {
     let app = use_app();
     let typed = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<PinProblem>);
     // After several wrong PINs, seconds before the next try (kept across reloads by the store).
     let wait = RwSignal::new(lock::seconds_to_wait());
     if let Ok(ticking) = set_interval_with_handle(
@@ -36,7 +37,7 @@ pub fn LockScreen() -> impl IntoView {
                 Err(e) => {
                     typed.set(String::new());
                     wait.set(lock::seconds_to_wait());
-                    problem.set(Some(e.to_string()));
+                    problem.set(Some(PinProblem::Lock(e)));
                 }
             }
         });
@@ -48,14 +49,14 @@ pub fn LockScreen() -> impl IntoView {
                 problem.set(None);
                 try_pin(pin);
             }
-            Err(e) => problem.set(Some(e.to_string())),
+            Err(e) => problem.set(Some(PinProblem::Shape(e))),
         }
     };
     view! {
         <form class="lock-screen" on:submit=on_submit>
-            <h1>"PeerPulse is locked"</h1>
-            <p class="muted">"Enter this phone's PIN to see and log entries. Syncing goes on while it is locked."</p>
-            <label for="unlock-pin">"PIN"</label>
+            <h1>{t("lock.title")}</h1>
+            <p class="muted">{t("lock.explain")}</p>
+            <label for="unlock-pin">{t("lock.pin")}</label>
             <input
                 id="unlock-pin"
                 type="password"
@@ -66,11 +67,11 @@ pub fn LockScreen() -> impl IntoView {
                 on:input=move |ev| typed.set(event_target_value(&ev))
             />
             <Show when=move || problem.with(Option::is_some) && wait.get() == 0>
-                <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+                <p class="error" role="alert">{move || problem.with(|p| p.as_ref().map(errors::pin_problem))}</p>
             </Show>
             <Show when=move || { wait.get() > 0 }>
                 <p class="error" role="alert" data-testid="pin-wait">
-                    {move || format!("Too many wrong PINs. Try again in {}.", duration(wait.get()))}
+                    {move || fill("error.lock.wait", &[("wait", &intl::duration(language(), wait.get()))])}
                 </p>
             </Show>
             <button
@@ -78,7 +79,7 @@ pub fn LockScreen() -> impl IntoView {
                 class="primary"
                 disabled=move || { unlock.pending() || wait.get() > 0 }
             >
-                {move || if unlock.pending() { "Checking…" } else { "Unlock" }}
+                {move || text(if unlock.pending() { "lock.checking" } else { "lock.unlock" })}
             </button>
         </form>
     }

@@ -4,7 +4,8 @@
 
 use crate::clock;
 use crate::components::chip_picker::SingleChoice;
-use chrono::{Datelike, NaiveDate};
+use crate::i18n::{fill, intl, language, text};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use peerpulse_core::period::{Granularity, Period};
 
@@ -47,17 +48,22 @@ impl Recent {
         Self::LastMonth,
     ];
 
-    /// What the chip says.
-    pub fn label(self) -> &'static str {
+    /// Its stable name, which its texts' keys end in.
+    fn name(self) -> &'static str {
         match self {
-            Self::Today => "Today",
-            Self::ThisWeek => "This week",
-            Self::LastWeek => "Last week",
-            Self::ThisMonth => "This month",
-            Self::LastMonth => "Last month",
-            Self::ThisQuarter => "This quarter",
-            Self::LastQuarter => "Last quarter",
+            Self::Today => "today",
+            Self::ThisWeek => "this_week",
+            Self::LastWeek => "last_week",
+            Self::ThisMonth => "this_month",
+            Self::LastMonth => "last_month",
+            Self::ThisQuarter => "this_quarter",
+            Self::LastQuarter => "last_quarter",
         }
+    }
+
+    /// What the chip says.
+    pub fn label(self) -> String {
+        text(&format!("period.{}", self.name()))
     }
 
     /// The period it names on `today`.
@@ -75,13 +81,13 @@ impl Recent {
     }
 }
 
-/// How `period` is called from `today` ("today", "this week", "last month"), if it is one of
-/// the periods people choose from.
+/// How `period` is called from `today` in a sentence ("today", "this week", "last month"),
+/// if it is one of the periods people choose from.
 pub fn named_from(period: Period, today: NaiveDate) -> Option<String> {
     Recent::FOR_PEOPLE
         .into_iter()
         .find(|r| r.period(today) == period)
-        .map(|r| r.label().to_lowercase())
+        .map(|r| text(&format!("period.in_sentence.{}", r.name())))
 }
 
 /// `period` after a verb, by its name from `today` when it has one ("this week"), else by
@@ -94,76 +100,87 @@ pub fn when(period: Period, today: NaiveDate) -> String {
 pub fn choices(recent: &[Recent], today: NaiveDate) -> Vec<(Period, String)> {
     recent
         .iter()
-        .map(|r| (r.period(today), r.label().to_owned()))
+        .map(|r| (r.period(today), r.label()))
         .collect()
 }
 
+const LONG_DAY: [(&str, &str); 3] = [("day", "numeric"), ("month", "long"), ("year", "numeric")];
+const MONTH_YEAR: [(&str, &str); 2] = [("month", "long"), ("year", "numeric")];
+
 /// How `period` reads in a sentence: "Sunday 29 November 2026", "the week of 23 to 29
-/// November 2026", "November 2026", "October to December 2026".
+/// November 2026", "November 2026", "October to December 2026" (in the language shown).
 pub fn describe(period: Period) -> String {
     let (first, last) = (period.first_day(), period.last_day());
+    let shown = language();
     match period.granularity() {
-        Granularity::Day => first.format("%A %-d %B %Y").to_string(),
-        Granularity::Week => {
-            let start = if first.year() != last.year() {
-                first.format("%-d %B %Y")
-            } else if first.month() != last.month() {
-                first.format("%-d %B")
-            } else {
-                first.format("%-d")
-            };
-            format!("the week of {start} to {}", last.format("%-d %B %Y"))
-        }
-        Granularity::Month => first.format("%B %Y").to_string(),
-        Granularity::Quarter => format!("{} to {}", first.format("%B"), last.format("%B %Y")),
+        Granularity::Day => intl::day(shown, first, &[("dateStyle", "full")]),
+        Granularity::Week => fill(
+            "period.week_of",
+            &[("days", &intl::day_range(shown, first, last, &LONG_DAY))],
+        ),
+        Granularity::Month => intl::day(shown, first, &MONTH_YEAR),
+        Granularity::Quarter => intl::day_range(shown, first, last, &MONTH_YEAR),
     }
 }
 
 /// `period` after a verb: "on Sunday 29 November 2026", "in November 2026", "from October to
 /// December 2026".
 pub fn during(period: Period) -> String {
-    let preposition = match period.granularity() {
-        Granularity::Day => "on",
-        Granularity::Week | Granularity::Month => "in",
-        Granularity::Quarter => "from",
+    let key = match period.granularity() {
+        Granularity::Day => "period.during_day",
+        Granularity::Week => "period.during_week",
+        Granularity::Month => "period.during_month",
+        Granularity::Quarter => "period.during_quarter",
     };
-    format!("{preposition} {}", describe(period))
+    fill(key, &[("period", &describe(period))])
 }
 
 /// A part's short name for an axis tick or a column heading: "29" or "Sun 29" for a day (the
 /// weekday when `with_weekday`), "5 Oct" for a week (its Monday).
 pub fn part_label(part: Period, with_weekday: bool) -> String {
     let first = part.first_day();
-    match part.granularity() {
-        Granularity::Day if with_weekday => first.format("%a %-d").to_string(),
-        Granularity::Day => first.format("%-d").to_string(),
-        _ => first.format("%-d %b").to_string(),
-    }
+    let style: &[(&str, &str)] = match part.granularity() {
+        Granularity::Day if with_weekday => &[("weekday", "short"), ("day", "numeric")],
+        Granularity::Day => &[("day", "numeric")],
+        _ => &[("day", "numeric"), ("month", "short")],
+    };
+    intl::day(language(), first, style)
 }
 
 /// A part's full name, for a text alternative: "Sunday 29 November", "the week of 5 October".
 pub fn part_name(part: Period) -> String {
     let first = part.first_day();
+    let long = intl::day(
+        language(),
+        first,
+        &[("weekday", "long"), ("day", "numeric"), ("month", "long")],
+    );
     match part.granularity() {
-        Granularity::Day => first.format("%A %-d %B").to_string(),
-        _ => format!("the week of {}", first.format("%-d %B")),
+        Granularity::Day => long,
+        _ => fill(
+            "period.week_starting",
+            &[(
+                "day",
+                &intl::day(language(), first, &[("day", "numeric"), ("month", "long")]),
+            )],
+        ),
     }
 }
 
 /// A period of `granularity` as a person counts it: "day", "week", "month", "quarter".
-pub fn noun(granularity: Granularity) -> &'static str {
-    match granularity {
-        Granularity::Day => "day",
-        Granularity::Week => "week",
-        Granularity::Month => "month",
-        Granularity::Quarter => "quarter",
-    }
+pub fn noun(granularity: Granularity) -> String {
+    text(match granularity {
+        Granularity::Day => "period.noun.day",
+        Granularity::Week => "period.noun.week",
+        Granularity::Month => "period.noun.month",
+        Granularity::Quarter => "period.noun.quarter",
+    })
 }
 
 /// Radio chips of the periods in `recent`, as of today.
 #[component]
 pub fn PeriodPicker(
-    /// The question, read as the group's name.
+    /// The key of the question, read as the group's name.
     legend: &'static str,
     /// The form field name shared by the radio buttons.
     name: &'static str,

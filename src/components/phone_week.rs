@@ -2,7 +2,7 @@
 //! flagged against its own rhythm. The organization's "Captured per phone" and the worker's
 //! "Your phone's week" show the same figures, told to a manager or to the worker.
 
-use chrono::{DateTime, Local};
+use crate::i18n::{count, fill, intl, language, text};
 use leptos::prelude::*;
 use peerpulse_core::oversight::{DeviceActivity, Quiet, WeekActivity};
 use peerpulse_core::period::Period;
@@ -17,51 +17,44 @@ pub enum Reader {
 }
 
 /// A moment the service sent (RFC 3339) as a reader says it: "Sun 29 Nov, 21:34" in this
-/// browser's time, or `never` when there is none.
+/// browser's time and language, or "never" when there is none.
 pub fn moment(at: Option<&str>) -> String {
-    match at.map(DateTime::parse_from_rfc3339) {
-        None => "never".to_owned(),
-        Some(Ok(at)) => at
-            .with_timezone(&Local)
-            .format("%a %-d %b, %H:%M")
-            .to_string(),
-        Some(Err(_)) => at.unwrap_or_default().to_owned(),
-    }
-}
-
-/// "1 day", "3 days".
-pub fn days(n: impl Into<u32>) -> String {
-    match n.into() {
-        1 => "1 day".to_owned(),
-        n => format!("{n} days"),
+    match at {
+        None => text("week.never"),
+        Some(at) => {
+            let shown = intl::moment(language(), at);
+            if shown.is_empty() {
+                at.to_owned()
+            } else {
+                shown
+            }
+        }
     }
 }
 
 /// Why a phone is flagged, against its own rhythm, or when it last synced, in plain words.
 pub fn status(device: &DeviceActivity, reader: Reader) -> String {
     let synced = moment(device.last_sync_at.as_deref());
-    let (it, logs) = match reader {
-        Reader::Manager => ("it", "logs"),
-        Reader::Worker => ("you", "log"),
+    let who = match reader {
+        Reader::Manager => "week.manager",
+        Reader::Worker => "week.worker",
     };
+    let key = |what: &str| format!("{who}.{what}");
     let rhythm = device
         .usual_gap_days
-        .map(|g| match g {
-            0 | 1 => format!(" ({it} usually {logs} every day)"),
-            g => format!(" ({it} usually {logs} every {})", days(g)),
-        })
+        .map(|g| count(&key("usually_every"), u64::from(g.max(1)), &[]))
         .unwrap_or_default();
     match device.quiet {
-        _ if device.revoked => "Revoked: its counts stay".to_owned(),
-        Some(Quiet::NeverSynced) => "Never synced since it enrolled".to_owned(),
+        _ if device.revoked => text("week.revoked"),
+        Some(Quiet::NeverSynced) => text("week.never_synced"),
         Some(Quiet::NotSynced { days: n }) => {
-            format!("Not synced for {}: last sync {synced}", days(n))
+            count("week.not_synced", u64::from(n), &[("synced", &synced)])
         }
         Some(Quiet::NothingLogged { days: Some(n) }) => {
-            format!("Nothing logged for {}{rhythm}", days(n))
+            count("week.nothing_logged", u64::from(n), &[("rhythm", &rhythm)])
         }
-        Some(Quiet::NothingLogged { days: None }) => "Nothing logged in these 8 weeks".to_owned(),
-        None => format!("Last sync {synced}"),
+        Some(Quiet::NothingLogged { days: None }) => text("week.nothing_in_8_weeks"),
+        None => fill("week.last_sync", &[("synced", &synced)]),
     }
 }
 
@@ -69,8 +62,16 @@ pub fn status(device: &DeviceActivity, reader: Reader) -> String {
 pub fn week_heading(week: Period) -> impl IntoView {
     let monday = week.first_day();
     view! {
-        <th scope="col" abbr=format!("Week of {}", monday.format("%A %-d %B"))>
-            <span class="week-date">{monday.format("%-d %b").to_string()}</span>
+        <th
+            scope="col"
+            abbr=move || fill(
+                "week.of",
+                &[("day", &intl::day(language(), monday, &[("weekday", "long"), ("day", "numeric"), ("month", "long")]))],
+            )
+        >
+            <span class="week-date">
+                {move || intl::day(language(), monday, &[("day", "numeric"), ("month", "short")])}
+            </span>
         </th>
     }
 }
@@ -94,15 +95,18 @@ pub fn week_cell(week: WeekActivity, threshold: u32) -> AnyView {
         5..=6 => 3,
         _ => 4,
     };
-    let (count, active) = match (week.days_active, week.encounters) {
-        (0, _) => ("none".to_owned(), None),
-        (d, Some(n)) => (n.to_string(), Some(days(d))),
-        (d, None) => (format!("fewer than {threshold}"), Some(days(d))),
+    let figure = move || match (week.days_active, week.encounters) {
+        (0, _) => text("week.none"),
+        (_, Some(n)) => intl::number(language(), f64::from(n)),
+        (_, None) => count("week.fewer_than", u64::from(threshold), &[]),
     };
+    let active = week.days_active;
     view! {
         <td class=format!("heat heat-{level}")>
-            <span class="week-count">{count}</span>
-            {active.map(|d| view! { <span class="week-days">{d}</span> })}
+            <span class="week-count">{figure}</span>
+            {(active > 0).then(|| view! {
+                <span class="week-days">{move || count("week.days", u64::from(active), &[])}</span>
+            })}
         </td>
     }
     .into_any()

@@ -1,11 +1,16 @@
 //! Whether this phone's entries are safe from the browser clearing them, and how full storage is.
 
+use crate::i18n::{errors, fill, intl, language, text};
 use crate::job::Job;
 use crate::store::persistence;
 use leptos::prelude::*;
 
 fn megabytes(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1_000_000.0)
+    let rounded = (bytes / 100_000.0).round() / 10.0;
+    fill(
+        "storage.megabytes",
+        &[("n", &intl::number(language(), rounded))],
+    )
 }
 
 /// A line under today's entries; a warning when entries could be lost.
@@ -19,24 +24,25 @@ pub fn StorageStatus() -> impl IntoView {
                 health
                     .value()
                     .map(|read| match read {
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{move || errors::store(&e)}</p> }.into_any(),
                         Ok(h) => {
+                            let warn = !h.persisted || h.nearly_full();
+                            let line = move || {
                             let usage = match (h.usage, h.quota) {
-                                (Some(u), Some(q)) => format!("Using {} of {}.", megabytes(u), megabytes(q)),
+                                (Some(u), Some(q)) => fill("storage.using", &[("used", &megabytes(u)), ("quota", &megabytes(q))]),
                                 _ => String::new(),
                             };
-                            let safety = if h.persisted {
-                                "Entries on this phone are protected from automatic clearing."
+                            let safety = text(if h.persisted {
+                                "storage.persisted"
                             } else {
-                                "This browser may clear entries when space runs low: connect and sync often."
+                                "storage.not_persisted"
+                            });
+                            let full = h.nearly_full().then(|| text("storage.nearly_full"));
+                            [safety, usage, full.unwrap_or_default()].join(" ").trim().to_owned()
                             };
-                            let warn = !h.persisted || h.nearly_full();
-                            let full = h
-                                .nearly_full()
-                                .then_some(" Storage is nearly full: sync, then free some space.");
                             view! {
                                 <p class="storage muted" class:error=warn data-testid="storage">
-                                    {format!("{safety} {usage}{}", full.unwrap_or_default())}
+                                    {line}
                                 </p>
                             }
                                 .into_any()

@@ -3,6 +3,7 @@
 //! worker's frequent ones, fixed for the day.
 
 use crate::components::chip_picker::Picked;
+use crate::i18n::{count, fill, t, text};
 use leptos::prelude::*;
 use peerpulse_core::codebook::Code;
 use peerpulse_core::encounter::{MAX_QUANTITY, Quantity};
@@ -50,7 +51,7 @@ pub fn SupplyPicker(
     let expanded = RwSignal::new(false);
     view! {
         <fieldset class="supplies" id="supplies">
-            <legend>"Supplies given"</legend>
+            <legend>{t("form.supplies")}</legend>
             {options
                 .into_iter()
                 .enumerate()
@@ -69,7 +70,10 @@ pub fn SupplyPicker(
                             <button
                                 type="button"
                                 class="step"
-                                aria-label=format!("One less: {label}")
+                                aria-label={
+                                    let label = label.clone();
+                                    move || fill("form.one_less", &[("item", &label)])
+                                }
                                 on:click=move |_| set(&c2, Quantity::step(selected.with_untracked(|s| s.get(&c2).copied()), false))
                             >
                                 "−"
@@ -94,7 +98,10 @@ pub fn SupplyPicker(
                             <button
                                 type="button"
                                 class="step"
-                                aria-label=format!("One more: {label}")
+                                aria-label={
+                                    let label = label.clone();
+                                    move || fill("form.one_more", &[("item", &label)])
+                                }
                                 on:click=move |_| set(&c5, Quantity::step(selected.with_untracked(|s| s.get(&c5).copied()), true))
                             >
                                 "+"
@@ -110,7 +117,7 @@ pub fn SupplyPicker(
                     aria-expanded=move || expanded.get().to_string()
                     on:click=move |_| expanded.update(|e| *e = !*e)
                 >
-                    {move || if expanded.get() { "Fewer supplies".to_owned() } else { format!("All supplies ({total})") }}
+                    {move || if expanded.get() { text("form.fewer_supplies") } else { count("form.all_supplies", total as u64, &[]) }}
                 </button>
             </Show>
         </fieldset>

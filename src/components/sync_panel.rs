@@ -2,15 +2,15 @@
 //! what is waiting; the Sync button; and a field for an enrolment code whenever the phone
 //! needs one (never connected, or no longer accepted).
 
+use crate::i18n::{count, errors, fill, intl, language, t, text};
 use crate::job::Job;
 use crate::state::{AppContext, use_app};
 use crate::store::device::{self, Credentials, SyncState};
 use crate::store::{StoreError, buckets, encounters};
 use crate::sync::client::ServiceError;
 use crate::sync::{SyncError, SyncOutcome};
-use crate::words::{ago, count};
 use leptos::prelude::*;
-use peerpulse_core::enrolment::EnrolmentCode;
+use peerpulse_core::enrolment::{EnrolmentCode, InvalidEnrolmentCode};
 
 /// Everything the panel shows, read from the store in one go.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,18 +33,18 @@ impl Waiting {
     /// "Everything is synced", "3 waiting to sync": only true of a connected phone.
     fn text(self) -> String {
         match (self.entries, self.buckets) {
-            (0, 0) => "Everything is synced".to_owned(),
-            (0, _) => "Changes waiting to sync".to_owned(),
-            (n, _) => format!("{n} waiting to sync"),
+            (0, 0) => text("sync.all_synced"),
+            (0, _) => text("sync.changes_waiting"),
+            (n, _) => count("sync.waiting", u64::from(n), &[]),
         }
     }
 
     /// What waits on a phone that cannot sync now: "3 entries kept on this phone".
     fn kept(self) -> String {
         match (self.entries, self.buckets) {
-            (0, 0) => "nothing waiting".to_owned(),
-            (0, _) => "changes kept on this phone".to_owned(),
-            (n, _) => format!("{} kept on this phone", count(n, "entry", "entries")),
+            (0, 0) => text("sync.nothing_waiting"),
+            (0, _) => text("sync.changes_kept"),
+            (n, _) => count("sync.entries_kept", u64::from(n), &[]),
         }
     }
 }
@@ -99,12 +99,12 @@ pub fn SyncPanel() -> impl IntoView {
     let retries = RwSignal::new(0u32);
 
     view! {
-        <section class="sync-panel" aria-label="Sync">
+        <section class="sync-panel" aria-label=t("sync.label")>
                 {move || {
                     snapshot
                         .value()
-                        .map_or_else(|| view! { <p>"Checking what is waiting…"</p> }.into_any(), |read| match read {
-                            Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                        .map_or_else(|| view! { <p>{t("sync.checking")}</p> }.into_any(), |read| match read {
+                            Err(e) => view! { <p role="alert" class="error">{move || errors::store(&e)}</p> }.into_any(),
                             Ok(view) => {
                                 let enrolled = view.credentials.is_some();
                                 let standing = Signal::derive(move || match (enrolled, refused(), app.online.get()) {
@@ -147,9 +147,9 @@ pub fn SyncPanel() -> impl IntoView {
 #[component]
 fn SyncLine(standing: Signal<Standing>, waiting: Waiting) -> impl IntoView {
     let text = move || match standing.get() {
-        Standing::NotConnected => format!("Not connected: {}", waiting.kept()),
-        Standing::Refused => format!("This phone is no longer connected: {}", waiting.kept()),
-        Standing::Offline => format!("Offline: {}", waiting.kept()),
+        Standing::NotConnected => fill("sync.not_connected", &[("kept", &waiting.kept())]),
+        Standing::Refused => fill("sync.refused", &[("kept", &waiting.kept())]),
+        Standing::Offline => fill("sync.offline", &[("kept", &waiting.kept())]),
         Standing::Connected => waiting.text(),
     };
     view! {
@@ -167,37 +167,33 @@ fn SyncLine(standing: Signal<Standing>, waiting: Waiting) -> impl IntoView {
 fn outcome_text(outcome: &SyncOutcome) -> String {
     let mut said = Vec::new();
     if !outcome.rejected.is_empty() {
-        said.push(format!(
-            "The service refused {}: {}",
-            count(outcome.rejected.len() as u64, "count", "counts"),
-            outcome
-                .rejected
-                .iter()
-                .map(|r| r.reason.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
+        let reasons = outcome
+            .rejected
+            .iter()
+            .map(|r| r.reason.to_string())
+            .collect::<Vec<_>>()
+            .join("; ");
+        said.push(count(
+            "sync.refused_counts",
+            outcome.rejected.len() as u64,
+            &[("reasons", &reasons)],
         ));
     }
     if !outcome.closed.is_empty() {
-        said.push(format!(
-            "{} for days your organization has closed stay as the service counted them before.",
-            count(outcome.closed.len() as u64, "count", "counts")
-        ));
+        said.push(count("sync.closed_days", outcome.closed.len() as u64, &[]));
     }
     if outcome.notes_sent > 0 {
-        said.push(format!(
-            "{} offered for the trend brief.",
-            count(outcome.notes_sent, "note", "notes")
-        ));
+        said.push(count("sync.notes_sent", u64::from(outcome.notes_sent), &[]));
     }
     if outcome.notes_withdrawn > 0 {
-        said.push(format!(
-            "{} withdrawn from the trend brief.",
-            count(outcome.notes_withdrawn, "note", "notes")
+        said.push(count(
+            "sync.notes_withdrawn",
+            u64::from(outcome.notes_withdrawn),
+            &[],
         ));
     }
     for why in &outcome.notes_refused {
-        said.push(format!("A note was not offered: {why}"));
+        said.push(fill("sync.note_refused", &[("why", why)]));
     }
     said.join(" ")
 }
@@ -219,11 +215,19 @@ fn SyncStatus(org_name: String, state: SyncState, app: AppContext) -> impl IntoV
         on_cleanup(move || tick.clear());
     }
     let last = move || match confirmed_at {
-        None => "no count confirmed yet".to_owned(),
-        Some(t) => format!(
-            "counts confirmed {} (at {})",
-            ago((now.get() - t.with_timezone(&chrono::Utc)).num_seconds()),
-            t.format("%H:%M")
+        None => text("sync.none_confirmed"),
+        Some(t) => fill(
+            "sync.confirmed",
+            &[
+                (
+                    "ago",
+                    &intl::ago(
+                        language(),
+                        (now.get() - t.with_timezone(&chrono::Utc)).num_seconds(),
+                    ),
+                ),
+                ("time", &intl::time_of_day(language(), &t.to_rfc3339())),
+            ],
         ),
     };
     // Only the latest sync speaks: a success clears an earlier failure's words.
@@ -231,7 +235,7 @@ fn SyncStatus(org_name: String, state: SyncState, app: AppContext) -> impl IntoV
         scheduler.with_last(|last| match last {
             None => String::new(),
             Some(Ok(outcome)) => outcome_text(outcome),
-            Some(Err(e)) => e.to_string(),
+            Some(Err(e)) => errors::sync(e),
         })
     };
     let failed = move || scheduler.with_last(|last| matches!(last, Some(Err(_))));
@@ -244,7 +248,7 @@ fn SyncStatus(org_name: String, state: SyncState, app: AppContext) -> impl IntoV
                 on:click=move |_| scheduler.request()
                 disabled=move || scheduler.pending()
             >
-                {move || if scheduler.pending() { "Syncing…" } else { "Sync now" }}
+                {move || text(if scheduler.pending() { "sync.syncing" } else { "sync.now" })}
             </button>
             <p class="sync-result" class:error=failed role="status" aria-live="polite">
                 {result}
@@ -263,7 +267,7 @@ fn EnrolForm(
     again: bool,
 ) -> impl IntoView {
     let app = use_app();
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<InvalidEnrolmentCode>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if job.pending_untracked() {
@@ -274,25 +278,23 @@ fn EnrolForm(
                 problem.set(None);
                 job.start(app.enrol(parsed, retries));
             }
-            Err(e) => problem.set(Some(e.to_string())),
+            Err(e) => problem.set(Some(e)),
         }
     };
     let message = move || {
-        problem.get().or_else(|| {
-            job.with_value(|v| match v {
-                Some(Err(e)) if !job.pending() => Some(e.to_string()),
-                _ => None,
+        problem
+            .with(|p| p.as_ref().map(errors::enrolment_code))
+            .or_else(|| {
+                job.with_value(|v| match v {
+                    Some(Err(e)) if !job.pending() => Some(errors::sync(e)),
+                    _ => None,
+                })
             })
-        })
     };
     view! {
         <form class="enrol" on:submit=on_submit novalidate>
             <label for="enrol-code">
-                {if again {
-                    "New enrolment code from your manager"
-                } else {
-                    "Enrolment code from your manager"
-                }}
+                {t(if again { "enrol.code_again" } else { "enrol.code" })}
             </label>
             <div class="row">
                 <input
@@ -301,13 +303,13 @@ fn EnrolForm(
                     autocomplete="off"
                     autocapitalize="characters"
                     spellcheck="false"
-                    placeholder="8 letters and digits"
+                    placeholder=t("enrol.placeholder")
                     prop:value=move || code.get()
                     on:input=move |ev| code.set(event_target_value(&ev))
                     readonly=move || job.pending()
                 />
                 <button type="submit" class="secondary" aria-disabled=move || job.pending().to_string()>
-                    {move || if job.pending() { "Connecting…" } else { "Connect" }}
+                    {move || text(if job.pending() { "enrol.connecting" } else { "enrol.connect" })}
                 </button>
             </div>
             <Show when=move || job.pending()>
@@ -326,10 +328,10 @@ fn EnrolForm(
 pub fn Connecting(retries: RwSignal<u32>) -> impl IntoView {
     view! {
         <p role="status" class="status connecting" data-testid="connecting">
-            {move || match retries.get() {
-                0 => "Connecting…",
-                _ => "Connecting… The signal is weak: this phone keeps trying by itself, with the same code.",
-            }}
+            {move || text(match retries.get() {
+                0 => "enrol.connecting",
+                _ => "enrol.weak_signal",
+            })}
         </p>
     }
 }

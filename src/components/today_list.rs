@@ -2,6 +2,7 @@
 
 use crate::clock;
 use crate::components::entry_item::EntryItem;
+use crate::i18n::{self, errors, t};
 use crate::job::Job;
 use crate::state::use_app;
 use crate::store::encounters;
@@ -20,21 +21,21 @@ pub fn TodayList() -> impl IntoView {
     });
     view! {
         <section class="today" aria-labelledby="today-heading">
-            <h2 id="today-heading">"Today"</h2>
+            <h2 id="today-heading">{t("when.today")}</h2>
                 {move || {
                     let codebook = codebook.clone();
                     today
                         .value()
                         .map(move |read| match read {
-                            Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                            Err(e) => view! { <p role="alert" class="error">{move || errors::store(&e)}</p> }.into_any(),
                             Ok(list) if list.is_empty() => {
-                                view! { <p class="muted">"Nothing logged yet today."</p> }.into_any()
+                                view! { <p class="muted">{t("today.nothing")}</p> }.into_any()
                             }
                             Ok(list) => {
                                 let count = list.len();
                                 view! {
                                     <p class="muted" data-testid="today-count">
-                                        {format!("{count} logged today")}
+                                        {move || i18n::count("today.logged", count as u64, &[])}
                                     </p>
                                     <ul class="entries">
                                         {list

@@ -4,11 +4,13 @@
 use crate::clock;
 use crate::components::disclosure::{DisclosureNote, not_listed};
 use crate::components::period_picker::{describe, when};
+use crate::i18n::{count, fill, intl, labels, language, t, text};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use peerpulse_core::aberration::Alert;
 use peerpulse_core::bucket::Dimension;
 use peerpulse_core::codebook::{CodeList, Codebook};
+use peerpulse_core::period::{Granularity, Period};
 use peerpulse_core::privacy::free_tag::label as tag_label;
 use peerpulse_core::protocol::{AlertsResponse, TrendsResponse};
 use peerpulse_core::trend_view::ranked;
@@ -17,7 +19,7 @@ use peerpulse_core::trend_view::ranked;
 /// `with_parts` when days or weeks are shown beside the totals.
 pub fn intro(trends: &TrendsResponse, codebook: &Codebook, with_parts: bool) -> impl IntoView {
     let place = trends.site.as_ref().map_or_else(
-        || "all sites".to_owned(),
+        || text("trends.all_sites"),
         |site| codebook.label(CodeList::Site, site).to_owned(),
     );
     let parts = trends
@@ -27,7 +29,10 @@ pub fn intro(trends: &TrendsResponse, codebook: &Codebook, with_parts: bool) -> 
         .map(|p| p.period.granularity());
     view! {
         <p class="trends-intro">
-            {format!("{}, {}, {place}.", trends.org_name, describe(trends.period))}
+            {fill(
+                "trends.intro",
+                &[("org", &trends.org_name), ("period", &describe(trends.period)), ("place", &place)],
+            )}
         </p>
         <DisclosureNote threshold=trends.threshold parts />
     }
@@ -57,18 +62,36 @@ pub fn newest_rises(alerts: &[Alert]) -> Vec<(&Alert, usize)> {
 /// than one day of the period (`period` as in "this month"), on how many.
 pub fn rise_text(alert: &Alert, days: usize, today: NaiveDate, period: &str) -> String {
     let on = if alert.day == today {
-        "today".to_owned()
+        text("period.in_sentence.today")
     } else {
-        format!("on {}", alert.day.format("%a %-d %b"))
+        fill(
+            "period.during_day",
+            &[(
+                "period",
+                &intl::day(
+                    language(),
+                    alert.day,
+                    &[("weekday", "short"), ("day", "numeric"), ("month", "short")],
+                ),
+            )],
+        )
     };
-    let mut text = format!(
-        ": {} {on}, usually about {} a day",
-        alert.count, alert.usual_per_day
+    let mut said = fill(
+        "trends.rise",
+        &[
+            ("count", &alert.count),
+            ("on", &on),
+            ("usual", &alert.usual_per_day),
+        ],
     );
     if days > 1 {
-        text.push_str(&format!(" (rose on {days} days {period})"));
+        said.push_str(&count(
+            "trends.rose_on_days",
+            days as u64,
+            &[("period", &period)],
+        ));
     }
-    text
+    said
 }
 
 /// What rose on the days of a period (CDC EARS on daily counts) and the free tags first used
@@ -84,7 +107,7 @@ pub fn Rising(
     let rising: Vec<_> = newest_rises(&alerts.alerts)
         .into_iter()
         .map(|(alert, days)| {
-            let label = alert.measure.label(&codebook);
+            let label = labels::measure(&alert.measure, &codebook);
             let offer = draft.map(|draft| {
                 let alert = alert.clone();
                 view! {
@@ -111,22 +134,30 @@ pub fn Rising(
             view! {
                 <li>
                     <strong>{tag_label(&t.tag)}</strong>
-                    {format!(": {} {period}, first noted {}", t.count, t.first_seen.format("%a %-d %b"))}
+                    {fill(
+                        "trends.new_tag",
+                        &[
+                            ("count", &t.count),
+                            ("period", &period),
+                            ("first", &intl::day(language(), t.first_seen, &[("weekday", "short"), ("day", "numeric"), ("month", "short")])),
+                        ],
+                    )}
                 </li>
             }
         })
         .collect_view();
     let (none_rising, no_tags) = (rising.is_empty(), alerts.new_free_tags.is_empty());
-    let heading = if period == "today" {
-        "Rising today".to_owned()
+    let is_today = alerts.period == Period::containing(Granularity::Day, today);
+    let heading = if is_today {
+        text("trends.rising_today")
     } else {
-        format!("What rose {period}")
+        fill("trends.what_rose", &[("period", &period)])
     };
     view! {
         <section class="rising" aria-labelledby="rising-heading">
             <h2 id="rising-heading">{heading}</h2>
             {if none_rising {
-                view! { <p class="muted">{format!("Nothing rose above its usual level {period}.")}</p> }.into_any()
+                view! { <p class="muted">{fill("trends.nothing_rose", &[("period", &period)])}</p> }.into_any()
             } else {
                 view! {
                     <ul>{rising}</ul>
@@ -134,9 +165,9 @@ pub fn Rising(
                 }
                     .into_any()
             }}
-            <h2>{format!("New needs {period}")}</h2>
+            <h2>{fill("trends.new_needs", &[("period", &period)])}</h2>
             {if no_tags {
-                view! { <p class="muted">"No new need that several workers typed."</p> }.into_any()
+                view! { <p class="muted">{t("trends.no_new_needs")}</p> }.into_any()
             } else {
                 view! { <ul>{new_tags}</ul> }.into_any()
             }}
@@ -150,10 +181,10 @@ pub fn Rising(
 pub fn HowRisesAreDecided() -> impl IntoView {
     view! {
         <details class="method">
-            <summary>"How is this decided?"</summary>
-            <p>"Each day's published count is set against the week before it. A day is a rise when it is far above that week's usual level, given how much that week went up and down: a day's count more than three times the usual ups and downs above the average is flagged, and so is a rise that builds over three days."</p>
-            <p>"One of the comparisons leaves out the two days just before, so a rise that began yesterday does not hide in its own baseline. Counts are of all sites together, and a rise must be noted on at least two phones: one worker's entries never raise it alone."</p>
-            <p class="muted">"The method is the Early Aberration Reporting System (EARS C1, C2 and C3) of the US Centers for Disease Control and Prevention, used by health departments to spot outbreaks early."</p>
+            <summary>{t("trends.how_decided")}</summary>
+            <p>{t("trends.how_1")}</p>
+            <p>{t("trends.how_2")}</p>
+            <p class="muted">{t("trends.how_method")}</p>
         </details>
     }
 }
@@ -167,7 +198,7 @@ pub fn TrendTables(trends: TrendsResponse, codebook: Codebook) -> impl IntoView 
         .filter_map(|dimension| {
             let totals = ranked(&trends, dimension);
             if totals.is_empty() {
-                nothing_shown.push(dimension.label());
+                nothing_shown.push(labels::dimension(dimension));
                 return None;
             }
             let body = totals
@@ -175,8 +206,8 @@ pub fn TrendTables(trends: TrendsResponse, codebook: Codebook) -> impl IntoView 
                 .map(|c| {
                     view! {
                         <tr>
-                            <th scope="row">{c.measure.label(&codebook)}</th>
-                            <td class="count">{c.count}</td>
+                            <th scope="row">{labels::measure(&c.measure, &codebook)}</th>
+                            <td class="count">{intl::number(language(), f64::from(c.count))}</td>
                         </tr>
                     }
                 })
@@ -185,11 +216,11 @@ pub fn TrendTables(trends: TrendsResponse, codebook: Codebook) -> impl IntoView 
                 .map(|line| view! { <p class="muted not-listed">{line}</p> });
             Some(view! {
                 <table data-dimension=dimension.as_str()>
-                    <caption>{dimension.label()}</caption>
+                    <caption>{labels::dimension(dimension)}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"What"</th>
-                            <th scope="col" class="count">"Count"</th>
+                            <th scope="col">{t("trends.what")}</th>
+                            <th scope="col" class="count">{t("trends.count")}</th>
                         </tr>
                     </thead>
                     <tbody>{body}</tbody>
@@ -201,11 +232,14 @@ pub fn TrendTables(trends: TrendsResponse, codebook: Codebook) -> impl IntoView 
     let threshold = trends.threshold;
     let rest = (!nothing_shown.is_empty()).then(|| {
         let what = if trends.totals.is_empty() {
-            format!("Nothing to show yet: each count is below {threshold}, or none was synced.")
+            fill("trends.nothing_yet", &[("threshold", &threshold)])
         } else {
-            format!(
-                "Nothing to show, each below {threshold} or none: {}.",
-                nothing_shown.join("; ")
+            fill(
+                "trends.nothing_for",
+                &[
+                    ("threshold", &threshold),
+                    ("what", &nothing_shown.join("; ")),
+                ],
             )
         };
         view! { <p class="muted not-listed">{what}</p> }

@@ -2,6 +2,7 @@
 //! coarse part of the day.
 
 use crate::components::chip_picker::{Picked, SingleChoice};
+use crate::i18n::{intl, labels, language, t, text};
 use chrono::{Days, NaiveDate};
 use leptos::prelude::*;
 use peerpulse_core::encounter::{EditWindow, TimeBand};
@@ -19,11 +20,15 @@ pub fn parse_date_value(raw: &str) -> Option<NaiveDate> {
 /// "Today", "Yesterday" or "Mon 23 Nov": the day as the form's folded "When" line says it.
 pub fn long_day(day: NaiveDate, today: NaiveDate) -> String {
     if day == today {
-        "Today".to_owned()
+        text("when.today")
     } else if day.succ_opt() == Some(today) {
-        "Yesterday".to_owned()
+        text("when.yesterday")
     } else {
-        day.format("%a %d %b").to_string()
+        intl::day(
+            language(),
+            day,
+            &[("weekday", "short"), ("day", "numeric"), ("month", "short")],
+        )
     }
 }
 
@@ -50,15 +55,15 @@ pub fn WhenPicker(
                 aria-pressed=move || (day.get() == date).to_string()
                 on:click=move |_| day.set(date)
             >
-                {label}
+                {t(label)}
             </button>
         }
     };
     view! {
         <fieldset class="when">
-            <legend>"When"</legend>
+            <legend>{t("when.legend")}</legend>
             <div class="row">
-                <label for="encounter-day" class="visually-hidden">"Date"</label>
+                <label for="encounter-day" class="visually-hidden">{t("when.date")}</label>
                 <input
                     id="encounter-day"
                     name="day"
@@ -72,18 +77,20 @@ pub fn WhenPicker(
                         }
                     }
                 />
-                {shortcut("Today", today)}
-                {(window.days() > 0).then(|| shortcut("Yesterday", yesterday))}
+                {shortcut("when.today", today)}
+                {(window.days() > 0).then(|| shortcut("when.yesterday", yesterday))}
             </div>
-            <SingleChoice
-                legend="Part of the day"
-                name="time-band"
-                options=[TimeBand::Morning, TimeBand::Afternoon, TimeBand::Evening, TimeBand::Night]
-                    .into_iter()
-                    .map(|b| (b, b.label().to_owned()))
-                    .collect()
-                selected=time_band
-            />
+            {move || view! {
+                <SingleChoice
+                    legend="when.part_of_day"
+                    name="time-band"
+                    options=[TimeBand::Morning, TimeBand::Afternoon, TimeBand::Evening, TimeBand::Night]
+                        .into_iter()
+                        .map(|b| (b, labels::time_band(b)))
+                        .collect()
+                    selected=time_band
+                />
+            }}
         </fieldset>
     }
 }

@@ -54,8 +54,8 @@ pub struct AppContext {
     pub outdated: RwSignal<bool>,
     /// The browser says it has a network connection.
     pub online: RwSignal<bool>,
-    /// A short confirmation for the next screen ("Correction saved."), taken by the screen
-    /// that shows it.
+    /// The key of a short confirmation for the next screen ("Correction saved."), taken by
+    /// the screen that shows it.
     pub notice: RwSignal<Option<&'static str>>,
 }
 
@@ -290,7 +290,10 @@ fn announce(new: &[peerpulse_core::field_alert::PublishedAlert]) {
     }
     let language = worker_language();
     for alert in new {
-        let title = format!("Alert: {}", alert.content.kind.label());
+        let title = crate::i18n::fill(
+            "alerts.notification_title",
+            &[("kind", &crate::i18n::labels::alert_kind(alert.content.kind))],
+        );
         let body = alert
             .content
             .message_in(&language)
@@ -303,17 +306,10 @@ fn announce(new: &[peerpulse_core::field_alert::PublishedAlert]) {
     }
 }
 
-/// The worker's language: the browser's for now (the languages issue gives a choice).
+/// The worker's language, as chosen on the Phone page (the browser's when none was chosen).
 pub fn worker_language() -> peerpulse_core::field_alert::Language {
-    web_sys::window()
-        .and_then(|w| w.navigator().language())
-        .and_then(|tag| {
-            let primary = tag.split('-').next().unwrap_or_default().to_owned();
-            peerpulse_core::field_alert::Language::new(&primary).ok()
-        })
-        .unwrap_or_else(|| {
-            peerpulse_core::field_alert::Language::new("en").expect("en is a language")
-        })
+    let tag = crate::i18n::choice::resolve(crate::i18n::choice::kept()).tag();
+    peerpulse_core::field_alert::Language::new(tag).expect("every interface language is a tag")
 }
 
 /// Whether the browser says it is online (true when it cannot tell).

@@ -72,30 +72,30 @@ pub enum Receipt {
 }
 
 impl Receipt {
-    /// The words under an entry.
-    pub fn text(self) -> &'static str {
+    /// The key of the words under an entry (`locales/*.json`).
+    pub fn key(self) -> &'static str {
         match self {
-            Self::OnPhone => "On this phone: not sent yet",
-            Self::Sent => "Sent: waiting for the service to confirm",
-            Self::Counted => "Counted by the service",
+            Self::OnPhone => "receipt.on_phone",
+            Self::Sent => "receipt.sent",
+            Self::Counted => "receipt.counted",
         }
     }
 
-    /// The words under a corrected entry: where its correction stands.
-    pub fn correction_text(self) -> &'static str {
+    /// The key of the words under a corrected entry: where its correction stands.
+    pub fn correction_key(self) -> &'static str {
         match self {
-            Self::OnPhone => "Correction on this phone: not sent yet",
-            Self::Sent => "Correction sent: waiting for the service to confirm",
-            Self::Counted => "Correction counted by the service",
+            Self::OnPhone => "receipt.correction.on_phone",
+            Self::Sent => "receipt.correction.sent",
+            Self::Counted => "receipt.correction.counted",
         }
     }
 
-    /// The words for a deleted entry: where its removal from the counts stands.
-    pub fn removal_text(self) -> &'static str {
+    /// The key of the words for a deleted entry: where its removal from the counts stands.
+    pub fn removal_key(self) -> &'static str {
         match self {
-            Self::OnPhone => "Deleted: the removal is on this phone, not sent yet",
-            Self::Sent => "Deleted: removal sent, waiting for the service to confirm",
-            Self::Counted => "Deleted: removal counted by the service",
+            Self::OnPhone => "receipt.removal.on_phone",
+            Self::Sent => "receipt.removal.sent",
+            Self::Counted => "receipt.removal.counted",
         }
     }
 

@@ -40,6 +40,23 @@ pub enum LockState {
     Unlocked,
 }
 
+/// The lock state an operation needed and did not find.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NotNow {
+    /// Unlocking a phone that is not locked.
+    #[error("This phone is not locked.")]
+    NotLocked,
+    /// Setting a PIN on a phone that has one.
+    #[error("This phone already has a PIN.")]
+    HasPin,
+    /// Changing the PIN of a locked phone.
+    #[error("Unlock the phone first.")]
+    Locked,
+    /// Removing a PIN that is not set.
+    #[error("This phone has no PIN.")]
+    NoPin,
+}
+
 /// Why a lock operation did not happen; nothing was changed.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum LockError {
@@ -47,11 +64,11 @@ pub enum LockError {
     #[error("That PIN is not right. Nothing was changed: try again.")]
     WrongPin,
     /// Too many wrong PINs in a row: no PIN is tried for this many more seconds.
-    #[error("Too many wrong PINs. Try again in {}.", crate::words::duration(*.0))]
+    #[error("Too many wrong PINs. Try again in {0} seconds.")]
     Wait(u64),
     /// The operation needs the phone in another lock state.
     #[error("{0}")]
-    NotNow(&'static str),
+    NotNow(NotNow),
     /// Storage or encryption failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -101,7 +118,7 @@ pub fn seconds_to_wait() -> u64 {
 /// (see [`PinAttempts::wait`]); the count survives a reload and ends with the right PIN.
 pub async fn unlock(store: &Store, pin: &Pin) -> Result<(), LockError> {
     let Keys::Locked(record) = store.keys() else {
-        return Err(LockError::NotNow("This phone is not locked."));
+        return Err(LockError::NotNow(NotNow::NotLocked));
     };
     let wait = seconds_to_wait();
     if wait > 0 {
@@ -148,7 +165,7 @@ async fn new_lock(pin: &Pin) -> Result<(LockRecord, Sealer), LockError> {
 /// Sets a PIN on an unlocked phone without one, sealing every entry.
 pub async fn enable(store: &Store, pin: &Pin) -> Result<(), LockError> {
     if !matches!(store.keys(), Keys::Open) {
-        return Err(LockError::NotNow("This phone already has a PIN."));
+        return Err(LockError::NotNow(NotNow::HasPin));
     }
     let (record, sealer) = new_lock(pin).await?;
     reseal_all(store, None, Some(&sealer), Some(&record)).await?;
@@ -159,7 +176,7 @@ pub async fn enable(store: &Store, pin: &Pin) -> Result<(), LockError> {
 /// Replaces the PIN of an unlocked phone, after checking the current one again.
 pub async fn change(store: &Store, current: &Pin, new: &Pin) -> Result<(), LockError> {
     let Keys::Unlocked(record, _) = store.keys() else {
-        return Err(LockError::NotNow("Unlock the phone first."));
+        return Err(LockError::NotNow(NotNow::Locked));
     };
     let old = key_for(current, &record).await?;
     let (record, sealer) = new_lock(new).await?;
@@ -171,7 +188,7 @@ pub async fn change(store: &Store, current: &Pin, new: &Pin) -> Result<(), LockE
 /// Removes the PIN after checking it, storing every entry unsealed again.
 pub async fn disable(store: &Store, pin: &Pin) -> Result<(), LockError> {
     let (Keys::Unlocked(record, _) | Keys::Locked(record)) = store.keys() else {
-        return Err(LockError::NotNow("This phone has no PIN."));
+        return Err(LockError::NotNow(NotNow::NoPin));
     };
     let sealer = key_for(pin, &record).await?;
     reseal_all(store, Some(&sealer), None, None).await?;

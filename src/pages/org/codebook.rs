@@ -124,7 +124,7 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
         <section id="codebook" aria-labelledby="codebook-heading">
             <h2 id="codebook-heading">"Codebook"</h2>
             <SingleChoice
-                legend="List"
+                legend="org.codebook.list"
                 name="codebook-list"
                 options=CodeList::ALL.into_iter().map(|l| (l, list_heading(l).to_owned())).collect()
                 selected=list

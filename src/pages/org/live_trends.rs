@@ -96,7 +96,7 @@ pub fn LiveTrends() -> impl IntoView {
         <section id="trends" aria-labelledby="live-heading">
             <h2 id="live-heading">"Trends, live"</h2>
             <form class="trend-filters" aria-label="Trend filters" on:submit=|ev| ev.prevent_default()>
-                <PeriodPicker legend="Period" name="trend-period" recent=&Recent::FOR_PEOPLE selected=period />
+                <PeriodPicker legend="trends.period" name="trend-period" recent=&Recent::FOR_PEOPLE selected=period />
                 <div class="inline-field">
                     <label for="trend-site">"Site"</label>
                     <select id="trend-site" on:change=move |ev| site.set(event_target_value(&ev))>

@@ -102,7 +102,7 @@ pub fn People(info: SessionInfo) -> impl IntoView {
                 <label for="new-username">"Username"</label>
                 <input id="new-username" autocomplete="off" prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
                 <SingleChoice
-                    legend="Role"
+                    legend="org.people.role"
                     name="new-role"
                     options=Role::ALL.into_iter().map(|r| (r, r.label().to_owned())).collect()
                     selected=role

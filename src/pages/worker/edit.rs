@@ -2,6 +2,7 @@
 
 use crate::clock;
 use crate::components::encounter_form::EncounterForm;
+use crate::i18n::{count, errors, t, text};
 use crate::job::Job;
 use crate::state::use_app;
 use crate::store::encounters;
@@ -21,26 +22,23 @@ pub fn EditPage() -> impl IntoView {
         let raw = params.read().get("id").unwrap_or_default();
         let store = app.store();
         async move {
-            let id = EncounterId::new(&raw).map_err(|e| e.to_string())?;
+            let id = EncounterId::new(&raw).map_err(|_| text("edit.gone"))?;
             encounters::get(&store, &id)
                 .await
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| "This entry is no longer on this phone.".to_owned())
+                .map_err(|e| errors::store(&e))?
+                .ok_or_else(|| text("edit.gone"))
         }
     });
     view! {
             {move || {
                 entry
                     .value()
-                    .map_or_else(|| view! { <p role="status">"Loading the entry…"</p> }.into_any(), |read| match read {
+                    .map_or_else(|| view! { <p role="status">{t("edit.loading")}</p> }.into_any(), |read| match read {
                         Err(e) => view! { <p role="alert" class="error">{e}</p> }.into_any(),
                         Ok(stored) if !app.edit_window.get().allows(stored.encounter.day, clock::today()) => {
                             view! {
                                 <p role="alert" class="error">
-                                    {format!(
-                                        "Entries older than {} days can no longer be changed: your organization set this limit.",
-                                        app.edit_window.get().days()
-                                    )}
+                                    {count("edit.too_old", u64::from(app.edit_window.get().days()), &[])}
                                 </p>
                             }
                                 .into_any()

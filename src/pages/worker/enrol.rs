@@ -3,6 +3,7 @@
 
 use crate::address::fragment;
 use crate::components::sync_panel::Connecting;
+use crate::i18n::{errors, fill, t, text};
 use crate::job::Job;
 use crate::state::use_app;
 use leptos::prelude::*;
@@ -17,28 +18,26 @@ pub fn EnrolPage() -> impl IntoView {
     let outcome = Job::new();
     let retries = RwSignal::new(0u32);
     outcome.start(async move {
-        let code: EnrolmentCode = fragment().parse().map_err(|_| {
-            "This link holds no valid enrolment code. Type the code from your manager on the Log screen instead.".to_owned()
-        })?;
-        app.enrol(code, retries).await.map_err(|e| e.to_string())
+        let code: EnrolmentCode = fragment().parse().map_err(|_| text("enrol.bad_link"))?;
+        app.enrol(code, retries).await.map_err(|e| errors::sync(&e))
     });
     view! {
         <section aria-labelledby="enrol-heading">
-            <h1 id="enrol-heading">"Connecting this phone"</h1>
+            <h1 id="enrol-heading">{t("enrol.title")}</h1>
                 {move || {
                     outcome
                         .value()
                         .map_or_else(|| view! { <Connecting retries /> }.into_any(), |result| match result {
                             Ok(credentials) => view! {
                                 <p role="status" class="status saved">
-                                    {format!("This phone is connected to {}. It syncs by itself from now on.", credentials.org_name)}
+                                    {fill("enrol.connected", &[("org", &credentials.org_name)])}
                                 </p>
                             }
                                 .into_any(),
                             Err(why) => view! { <p role="alert" class="error">{why}</p> }.into_any(),
                         })
                 }}
-            <A href="/">"Start logging"</A>
+            <A href="/">{t("enrol.start")}</A>
         </section>
     }
 }

@@ -4,20 +4,20 @@ use crate::clock;
 use crate::components::chip_picker::SingleChoice;
 use crate::components::entry_item::{EntryItem, OfferState};
 use crate::download;
+use crate::i18n::{count, errors, fill, intl, language, t, text};
 use crate::job::Job;
 use crate::json;
 use crate::state::use_app;
 use crate::store::StoreError;
 use crate::store::encounters::{self, EntryPage, StoredEncounter};
 use crate::store::note_outbox;
-use crate::words::count;
 use chrono::{Days, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::encounter::{Encounter, EncounterId};
 use peerpulse_core::field_notes::NoteChange;
-use peerpulse_core::history::{Filter, day_summaries, to_csv};
+use peerpulse_core::history::{DaySummary, Filter, day_summaries, to_csv};
 use peerpulse_core::page_window::{PageSpan, PageWindow};
 
 /// Entries read at a time when the history goes back through everything: whole days holding
@@ -37,12 +37,12 @@ enum Period {
 }
 
 impl Period {
-    fn label(self) -> &'static str {
-        match self {
-            Self::Today => "Today",
-            Self::Week => "Last 7 days",
-            Self::Everything => "Everything",
-        }
+    fn label(self) -> String {
+        text(match self {
+            Self::Today => "when.today",
+            Self::Week => "history.week",
+            Self::Everything => "history.everything",
+        })
     }
 }
 
@@ -144,14 +144,14 @@ pub fn HistoryPage() -> impl IntoView {
         Signal::derive(move || window.with(|w| w.as_ref().and_then(PageWindow::newer_span)));
     let held = move || window.with(|w| w.as_ref().map(PageWindow::held_span));
 
-    let exported = Job::<Result<usize, String>>::new();
+    let exported = Job::<Result<usize, ExportError>>::new();
     let export = move |format: Format| {
         let store = app.store();
         let codebook = app.codebook();
         exported.start(async move {
             let all: Vec<Encounter> = encounters::all(&store)
                 .await
-                .map_err(|e| e.to_string())?
+                .map_err(ExportError::Store)?
                 .into_iter()
                 .map(|s| s.encounter)
                 .collect();
@@ -163,7 +163,8 @@ pub fn HistoryPage() -> impl IntoView {
                     &to_csv(&all, &codebook),
                 ),
                 Format::Json => {
-                    let json = json::to_string_pretty(&all).map_err(|e| e.to_string())?;
+                    let json = json::to_string_pretty(&all)
+                        .map_err(|e| ExportError::File(e.to_string()))?;
                     download::save(
                         &format!("peerpulse-entries-{stamp}.json"),
                         "application/json",
@@ -171,7 +172,9 @@ pub fn HistoryPage() -> impl IntoView {
                     )
                 }
             };
-            saved.map_err(|e| e.to_string()).map(|()| all.len())
+            saved
+                .map_err(|e| ExportError::File(e.to_string()))
+                .map(|()| all.len())
         });
     };
 
@@ -208,22 +211,22 @@ pub fn HistoryPage() -> impl IntoView {
 
     view! {
         <section class="history" aria-labelledby="history-heading">
-            <h1 id="history-heading">"History"</h1>
-            <p class="status saved" role="status" data-testid="notice">{notice}</p>
+            <h1 id="history-heading">{t("nav.history")}</h1>
+            <p class="status saved" role="status" data-testid="notice">{notice.map(text)}</p>
             <SingleChoice
-                legend="Show"
+                legend="history.show"
                 name="period"
                 options=[Period::Today, Period::Week, Period::Everything]
                     .into_iter()
-                    .map(|p| (p, p.label().to_owned()))
+                    .map(|p| (p, p.label()))
                     .collect()
                 selected=period
             />
             <div class="filters">
-                <CodeSelect label="Need" list=CodeList::Need codebook=codebook.clone() set=move |code| filter.update(|f| f.need = code) />
-                <CodeSelect label="Topic you shared" list=CodeList::Topic codebook=codebook.clone() set=move |code| filter.update(|f| f.topic = code) />
+                <CodeSelect label="history.need" list=CodeList::Need codebook=codebook.clone() set=move |code| filter.update(|f| f.need = code) />
+                <CodeSelect label="history.topic" list=CodeList::Topic codebook=codebook.clone() set=move |code| filter.update(|f| f.topic = code) />
                 <label class="field">
-                    "Search"
+                    {t("history.search")}
                     <input
                         type="search"
                         name="search"
@@ -235,7 +238,7 @@ pub fn HistoryPage() -> impl IntoView {
             <RemovalsWaiting />
             <Show when=move || newer_span.with(Option::is_some)>
                 <div class="more">
-                    <ReadPageButton label="Show newer entries" job=reading read=show_newer next=newer_span />
+                    <ReadPageButton label="history.newer" job=reading read=show_newer next=newer_span />
                 </div>
             </Show>
             {
@@ -245,12 +248,12 @@ pub fn HistoryPage() -> impl IntoView {
                     let read = entries.with_value(|read| match read {
                         None => None,
                         Some(Ok(_)) => Some(Ok(())),
-                        Some(Err(e)) => Some(Err(e.to_string())),
+                        Some(Err(e)) => Some(Err(errors::store(e))),
                     });
                     match read.map(|read| read.map(|()| shown())) {
-                        None => view! { <p role="status">"Loading history…"</p> }.into_any(),
+                        None => view! { <p role="status">{t("history.loading")}</p> }.into_any(),
                         Some(Err(e)) => view! { <p role="alert" class="error">{e}</p> }.into_any(),
-                        Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"No entries match."</p> }.into_any(),
+                        Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t("history.no_match")}</p> }.into_any(),
                         Some(Ok(list)) => view! { <Days list codebook delete offers_waiting /> }.into_any(),
                     }
                 }
@@ -258,24 +261,25 @@ pub fn HistoryPage() -> impl IntoView {
             <Show when=move || held().and_then(held_text).is_some()>
                 <div class="more">
                     <p class="muted" role="status">{move || held().and_then(held_text)}</p>
-                    <ReadPageButton label="Show earlier entries" job=reading read=show_earlier next=older_before />
+                    <ReadPageButton label="history.earlier" job=reading read=show_earlier next=older_before />
                 </div>
             </Show>
             <div class="export">
-                <h2>"Your own records"</h2>
-                <p class="muted">"Every entry on this phone, including private notes, as a file for you to keep."</p>
+                <h2>{t("history.records")}</h2>
+                <p class="muted">{t("history.records_explain")}</p>
                 <div class="row">
                     <button type="button" class="secondary" on:click=move |_| export(Format::Csv)>
-                        "Export CSV"
+                        {t("history.export_csv")}
                     </button>
                     <button type="button" class="secondary" on:click=move |_| export(Format::Json)>
-                        "Export JSON"
+                        {t("history.export_json")}
                     </button>
                 </div>
                 <p role="status" class:error=move || exported.with_value(|v| matches!(v, Some(Err(_))))>
                     {move || match exported.value() {
-                        Some(Ok(n)) => format!("Exported {}.", count(n as u64, "entry", "entries")),
-                        Some(Err(e)) => e,
+                        Some(Ok(n)) => count("history.exported", n as u64, &[]),
+                        Some(Err(ExportError::Store(e))) => errors::store(&e),
+                        Some(Err(ExportError::File(why))) => fill("history.export_failed", &[("why", &why)]),
                         None => String::new(),
                     }}
                 </p>
@@ -284,19 +288,43 @@ pub fn HistoryPage() -> impl IntoView {
     }
 }
 
+/// Why the export did not happen.
+#[derive(Clone, Debug, PartialEq)]
+enum ExportError {
+    /// The entries could not be read.
+    Store(StoreError),
+    /// The file could not be written or handed to the browser.
+    File(String),
+}
+
+/// "12 encounters, 3 needs noted, 1 new need".
+fn summary_sentence(summary: &DaySummary) -> String {
+    let mut parts = vec![count("history.encounters", summary.encounters as u64, &[])];
+    if summary.needs_noted > 0 {
+        parts.push(count(
+            "history.needs_noted",
+            summary.needs_noted as u64,
+            &[],
+        ));
+    }
+    if summary.new_needs > 0 {
+        parts.push(count("history.new_needs", summary.new_needs as u64, &[]));
+    }
+    parts.join(&text("list.separator"))
+}
+
 /// Which days the listed pages cover, when that is not every day: "Showing entries from 9
 /// August 2025 on." (`None` when everything is listed).
 fn held_text(span: PageSpan) -> Option<String> {
-    let long = |day: NaiveDate| day.format("%d %B %Y").to_string();
+    let long = |day: NaiveDate| intl::day(language(), day, &[("dateStyle", "long")]);
     let last = |before: NaiveDate| long(before.pred_opt().unwrap_or(before));
     match (span.from, span.before) {
-        (Some(from), None) => Some(format!("Showing entries from {} on.", long(from))),
-        (Some(from), Some(before)) => Some(format!(
-            "Showing entries from {} to {}.",
-            long(from),
-            last(before)
+        (Some(from), None) => Some(fill("history.from", &[("from", &long(from))])),
+        (Some(from), Some(before)) => Some(fill(
+            "history.from_to",
+            &[("from", &long(from)), ("to", &last(before))],
         )),
-        (None, Some(before)) => Some(format!("Showing entries up to {}.", last(before))),
+        (None, Some(before)) => Some(fill("history.up_to", &[("to", &last(before))])),
         (None, None) => None,
     }
 }
@@ -322,12 +350,12 @@ fn ReadPageButton<I: Clone + Send + Sync + 'static>(
                     }
                 }
             >
-                {label}
+                {t(label)}
             </button>
         </Show>
         {move || {
             job.with_value(|value| match value {
-                Some(Err(e)) => Some(view! { <p role="alert" class="error">{e.to_string()}</p> }),
+                Some(Err(e)) => Some(view! { <p role="alert" class="error">{errors::store(e)}</p> }),
                 _ => None,
             })
         }}
@@ -346,11 +374,11 @@ fn RemovalsWaiting() -> impl IntoView {
                     let receipt = state.receipt(removal.version);
                     view! {
                         <li class="entry removal">
-                            <span class="time">{removal.day.format("%A %d %B").to_string()}</span>
+                            <span class="time">{intl::day(language(), removal.day, &[("weekday", "long"), ("day", "numeric"), ("month", "long")])}</span>
                             <span class="receipt" data-receipt=receipt.name()>
                                 <span class="receipt-mark" aria-hidden="true">{receipt.mark()}</span>
                                 " "
-                                {receipt.removal_text()}
+                                {text(receipt.removal_key())}
                             </span>
                         </li>
                     }
@@ -359,7 +387,7 @@ fn RemovalsWaiting() -> impl IntoView {
             (!rows.is_empty()).then(|| {
                 view! {
                     <section class="removals" aria-labelledby="removals-heading">
-                        <h2 id="removals-heading">"Deleted, not yet counted"</h2>
+                        <h2 id="removals-heading">{t("history.removals")}</h2>
                         <ul class="entries">{rows}</ul>
                     </section>
                 }
@@ -392,8 +420,8 @@ fn Days(
             view! {
                 <section class="day" data-testid="history-day">
                     <h2>
-                        {summary.day.format("%A %d %B").to_string()}
-                        <span class="summary">{summary.sentence()}</span>
+                        {intl::day(language(), summary.day, &[("weekday", "long"), ("day", "numeric"), ("month", "long")])}
+                        <span class="summary">{summary_sentence(&summary)}</span>
                     </h2>
                     <ul class="entries">
                         {day_entries
@@ -409,7 +437,7 @@ fn Days(
                                 view! {
                                     <EntryItem stored codebook=codebook.clone() offer>
                                         <Show when=move || may_change>
-                                            <A href=format!("/edit/{id}")>"Edit"</A>
+                                            <A href=format!("/edit/{id}")>{t("history.edit")}</A>
                                             <DeleteButton id=id.clone() delete />
                                         </Show>
                                     </EntryItem>
@@ -434,7 +462,7 @@ fn DeleteButton(id: EncounterId, delete: Callback<EncounterId>) -> impl IntoView
             fallback=move || {
                 view! {
                     <button type="button" class="secondary" on:click=move |_| asking.set(true)>
-                        "Delete"
+                        {t("history.delete")}
                     </button>
                 }
             }
@@ -442,9 +470,9 @@ fn DeleteButton(id: EncounterId, delete: Callback<EncounterId>) -> impl IntoView
             {
                 let id = id.clone();
                 view! {
-                    <span class="confirm" role="group" aria-label="Delete this entry?">
+                    <span class="confirm" role="group" aria-label=t("history.delete_question")>
                         <span class="confirm-question">
-                            "Delete this entry? Its counts are taken back on the next sync."
+                            {t("history.delete_explain")}
                         </span>
                         <button
                             type="button"
@@ -456,10 +484,10 @@ fn DeleteButton(id: EncounterId, delete: Callback<EncounterId>) -> impl IntoView
                                 }
                             }
                         >
-                            "Yes, delete"
+                            {t("history.yes_delete")}
                         </button>
                         <button type="button" class="secondary" on:click=move |_| asking.set(false)>
-                            "Keep it"
+                            {t("history.keep_it")}
                         </button>
                     </span>
                 }
@@ -484,9 +512,9 @@ fn CodeSelect(
         .collect_view();
     view! {
         <label class="field">
-            {label}
+            {t(label)}
             <select on:change=move |ev| set(Code::new(&event_target_value(&ev)).ok())>
-                <option value="">"Any"</option>
+                <option value="">{t("history.any")}</option>
                 {options}
             </select>
         </label>

@@ -2,6 +2,7 @@
 //! counted them. Their counts stay as they are; only the entries themselves go.
 
 use crate::clock;
+use crate::i18n::{count, errors, t, text};
 use crate::job::Job;
 use crate::state::use_app;
 use crate::store::{StoreError, device, encounters};
@@ -47,23 +48,27 @@ pub fn KeepEntriesChoice() -> impl IntoView {
                     disabled=move || chosen.get().is_none()
                     on:change=move |_| choose(keep)
                 />
-                {keep.label()}
+                {t(match keep {
+                    KeepEntries::Always => "keep.always",
+                    KeepEntries::Week => "keep.week",
+                    KeepEntries::Month => "keep.month",
+                    KeepEntries::Quarter => "keep.quarter",
+                })}
             </label>
         }
     };
     view! {
         <fieldset class="keep-entries" aria-describedby="keep-entries-help">
-            <legend>"Delete entries from this phone after sending"</legend>
+            <legend>{t("keep.legend")}</legend>
             <p id="keep-entries-help" class="muted">
-                "Older entries are deleted from this phone once the service has counted them. Your counts stay as they were sent; entries not yet counted are never deleted."
+                {t("keep.help")}
             </p>
             {KeepEntries::ALL.into_iter().map(choice).collect_view()}
             <p role="status" class="status" data-testid="keep-entries-status">
                 {move || match (load.value(), save.value()) {
-                    (Some(Err(e)), _) | (_, Some(Err(e))) => e.to_string(),
-                    (_, Some(Ok(0))) => "Saved.".to_owned(),
-                    (_, Some(Ok(1))) => "Saved: 1 counted entry deleted from this phone.".to_owned(),
-                    (_, Some(Ok(n))) => format!("Saved: {n} counted entries deleted from this phone."),
+                    (Some(Err(e)), _) | (_, Some(Err(e))) => errors::store(&e),
+                    (_, Some(Ok(0))) => text("keep.saved"),
+                    (_, Some(Ok(n))) => count("keep.saved_deleted", u64::from(n), &[]),
                     _ => String::new(),
                 }}
             </p>

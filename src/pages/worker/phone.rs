@@ -3,13 +3,17 @@
 
 use super::keep_entries::KeepEntriesChoice;
 use crate::components::phone_week::{Reader, status, week_cell, week_heading};
+use crate::i18n::choice::{self, Choice};
+use crate::i18n::errors::{self, PinProblem};
+use crate::i18n::{count, t, text};
 use crate::job::Job;
 use crate::state::use_app;
 use crate::store::device;
-use crate::store::lock::{self, LockError, LockState};
+use crate::store::lock::{self, LockState};
 use crate::sync::SyncError;
 use crate::sync::client;
 use leptos::prelude::*;
+use peerpulse_core::language::Language;
 use peerpulse_core::pin::{MIN_PIN_DIGITS, Pin, PinError};
 
 /// One change to the PIN lock.
@@ -21,11 +25,12 @@ enum LockChange {
 }
 
 impl LockChange {
+    /// The key of what the worker reads once it is done.
     fn done(&self) -> &'static str {
         match self {
-            Self::Enable(_) => "PIN set: entries on this phone are now encrypted.",
-            Self::Change { .. } => "PIN changed.",
-            Self::Disable(_) => "PIN removed: entries are stored without encryption again.",
+            Self::Enable(_) => "phone.pin_set",
+            Self::Change { .. } => "phone.pin_changed",
+            Self::Disable(_) => "phone.pin_removed",
         }
     }
 }
@@ -34,7 +39,7 @@ impl LockChange {
 #[component]
 fn PinField(id: &'static str, label: &'static str, value: RwSignal<String>) -> impl IntoView {
     view! {
-        <label for=id>{label}</label>
+        <label for=id>{t(label)}</label>
         <input
             id=id
             type="password"
@@ -54,7 +59,7 @@ pub fn PhonePage() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<Result<&'static str, String>>);
+    let message = RwSignal::new(None::<Result<&'static str, PinProblem>>);
 
     let apply = Job::<()>::new();
     let change_lock = move |change: LockChange| {
@@ -70,7 +75,7 @@ pub fn PhonePage() -> impl IntoView {
                 field.set(String::new());
             }
             state.set(lock::state(&store));
-            message.set(Some(result.map_err(|e: LockError| e.to_string())));
+            message.set(Some(result.map_err(PinProblem::Lock)));
         });
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -88,7 +93,7 @@ pub fn PhonePage() -> impl IntoView {
                 message.set(None);
                 change_lock(change);
             }
-            Err(e) => message.set(Some(Err(e.to_string()))),
+            Err(e) => message.set(Some(Err(PinProblem::Shape(e)))),
         }
     };
     let lock_now = move |_| {
@@ -98,43 +103,42 @@ pub fn PhonePage() -> impl IntoView {
 
     view! {
         <section class="phone" aria-labelledby="phone-heading">
-            <h1 id="phone-heading">"This phone"</h1>
+            <h1 id="phone-heading">{t("phone.title")}</h1>
+            <LanguagePicker />
             <p>
-                <a href="/org" rel="external">"Manager, viewer or admin? Sign in to your organization"</a>
+                <a href="/org" rel="external">{t("phone.org_sign_in")}</a>
             </p>
-            <h2>"PIN lock"</h2>
+            <h2>{t("phone.pin_lock")}</h2>
             {move || match state.get() {
                 LockState::Off => view! {
                     <p class="muted">
-                        {format!(
-                            "For a phone others use too: entries are encrypted with a PIN of at least {MIN_PIN_DIGITS} digits and the app locks after 5 idle minutes. Syncing goes on while it is locked. A forgotten PIN cannot be recovered, so export your entries first."
-                        )}
+                        {move || count("phone.pin_explain", MIN_PIN_DIGITS as u64, &[])}
                     </p>
                 }
                     .into_any(),
                 _ => view! {
-                    <p class="muted">"Entries on this phone are encrypted. To remove the PIN, enter it and leave the new PIN fields empty."</p>
-                    <button type="button" class="secondary" on:click=lock_now>"Lock now"</button>
+                    <p class="muted">{t("phone.pin_on_explain")}</p>
+                    <button type="button" class="secondary" on:click=lock_now>{t("phone.lock_now")}</button>
                 }
                     .into_any(),
             }}
             <form class="pin-form" on:submit=submit novalidate>
                 <Show when=move || state.get() != LockState::Off>
-                    <PinField id="pin-current" label="Current PIN" value=current />
+                    <PinField id="pin-current" label="phone.current_pin" value=current />
                 </Show>
-                <PinField id="pin-new" label="New PIN" value=new />
-                <PinField id="pin-again" label="New PIN again" value=again />
+                <PinField id="pin-new" label="phone.new_pin" value=new />
+                <PinField id="pin-again" label="phone.new_pin_again" value=again />
                 <button type="submit" class="primary" disabled=move || apply.pending()>
-                    {move || match (apply.pending(), state.get()) {
-                        (true, _) => "Working…",
-                        (false, LockState::Off) => "Set PIN",
-                        (false, _) => "Change or remove PIN",
-                    }}
+                    {move || text(match (apply.pending(), state.get()) {
+                        (true, _) => "phone.working",
+                        (false, LockState::Off) => "phone.set_pin",
+                        (false, _) => "phone.change_pin",
+                    })}
                 </button>
             </form>
             {move || message.get().map(|m| match m {
-                Ok(done) => view! { <p class="status saved" role="status">{done}</p> }.into_any(),
-                Err(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
+                Ok(done) => view! { <p class="status saved" role="status">{t(done)}</p> }.into_any(),
+                Err(why) => view! { <p class="error" role="alert">{move || errors::pin_problem(&why)}</p> }.into_any(),
             })}
             <KeepEntriesChoice />
             <YourWeek />
@@ -160,15 +164,15 @@ fn YourWeek() -> impl IntoView {
     });
     view! {
         <section class="own-week" aria-labelledby="own-week-heading">
-            <h2 id="own-week-heading">"Your phone's week"</h2>
-            <p class="muted">"What your organization sees about this phone: how many encounters it logged each week, on how many days, and whether it has gone quiet. Only totals, the same figures your manager has, so you can see what they see and say if something is off."</p>
+            <h2 id="own-week-heading">{t("phone.week_title")}</h2>
+            <p class="muted">{t("phone.week_explain")}</p>
             {move || figures.value().map_or_else(
-                || view! { <p role="status">"Loading your figures…"</p> }.into_any(),
+                || view! { <p role="status">{t("phone.week_loading")}</p> }.into_any(),
                 |read| match read {
-                    Err(SyncError::NotEnrolled) => view! { <p class="muted">"Connect this phone with an enrolment code to see its figures."</p> }.into_any(),
-                    Err(e) => view! { <p class="muted">{e.to_string()}</p> }.into_any(),
+                    Err(SyncError::NotEnrolled) => view! { <p class="muted">{t("phone.week_not_enrolled")}</p> }.into_any(),
+                    Err(e) => view! { <p class="muted">{move || errors::sync(&e)}</p> }.into_any(),
                     Ok(grid) => match grid.devices.first() {
-                        None => view! { <p class="muted">"Nothing logged yet."</p> }.into_any(),
+                        None => view! { <p class="muted">{t("phone.week_nothing")}</p> }.into_any(),
                         Some(mine) => {
                             let threshold = grid.threshold;
                             // The last four weeks: enough to see a rhythm on a phone's width.
@@ -178,19 +182,66 @@ fn YourWeek() -> impl IntoView {
                             let flagged = mine.quiet.is_some();
                             view! {
                                 <p class:quiet-note=flagged>{status(mine, Reader::Worker)}"."</p>
-                                <div class="scroll" role="region" aria-label="Your encounters per week" tabindex="0">
+                                <div class="scroll" role="region" aria-label=t("phone.week_table") tabindex="0">
                                     <table class="capture">
-                                        <caption class="visually-hidden">"Your encounters per week"</caption>
+                                        <caption class="visually-hidden">{t("phone.week_table")}</caption>
                                         <thead><tr>{header}</tr></thead>
                                         <tbody><tr>{cells}</tr></tbody>
                                     </table>
                                 </div>
-                                <p class="muted">{format!("A week with fewer than {threshold} shows as \"fewer than {threshold}\", as for every phone.")}</p>
+                                <p class="muted">{move || count("phone.week_threshold", threshold as u64, &[])}</p>
                             }.into_any()
                         }
                     },
                 },
             )}
         </section>
+    }
+}
+
+/// The interface's language: the browser's by default, or one the worker picks. The choice is
+/// kept on this phone; a half-filled entry stays as it is.
+#[component]
+fn LanguagePicker() -> impl IntoView {
+    let switching = Job::<Result<(), choice::LoadError>>::new();
+    let chosen = RwSignal::new(choice::kept());
+    let pick = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let wanted = value
+            .parse::<Language>()
+            .map_or(Choice::Browser, Choice::Chosen);
+        switching.start(async move {
+            let result = choice::apply(wanted).await;
+            if result.is_ok() {
+                chosen.set(wanted);
+            }
+            result
+        });
+    };
+    let option = move |value: &'static str, label: String, is: Choice| {
+        view! { <option value=value selected=move || chosen.get() == is>{label}</option> }
+    };
+    view! {
+        <div class="language">
+            <label for="language">{t("phone.language")}</label>
+            <select id="language" on:change=pick aria-describedby="language-status">
+                {option("", text("phone.language_browser"), Choice::Browser)}
+                {Language::ALL
+                    .into_iter()
+                    .map(|l| view! {
+                        <option value=l.tag() lang=l.tag() selected=move || chosen.get() == Choice::Chosen(l)>
+                            {l.own_name()}
+                        </option>
+                    })
+                    .collect_view()}
+            </select>
+            <p id="language-status" role="status" class="hint muted">
+                {move || match switching.value() {
+                    _ if switching.pending() => text("phone.language_loading"),
+                    Some(Err(_)) => text("phone.language_failed"),
+                    _ => String::new(),
+                }}
+            </p>
+        </div>
     }
 }

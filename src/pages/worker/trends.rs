@@ -4,6 +4,7 @@
 use crate::clock;
 use crate::components::period_picker::{PeriodPicker, Recent};
 use crate::components::trends::{Rising, TrendTables, intro};
+use crate::i18n::{errors, t};
 use crate::job::Job;
 use crate::state::use_app;
 use crate::store::device;
@@ -35,17 +36,17 @@ pub fn TrendsPage() -> impl IntoView {
     let codebook = app.codebook();
     view! {
         <section class="trends" aria-labelledby="trends-heading">
-            <h1 id="trends-heading">"Trends"</h1>
-            <PeriodPicker legend="Period" name="trends-period" recent=&Recent::FOR_PHONES selected=period />
+            <h1 id="trends-heading">{t("nav.trends")}</h1>
+            <PeriodPicker legend="trends.period" name="trends-period" recent=&Recent::FOR_PHONES selected=period />
             <button type="button" class="secondary" on:click=move |_| app.notify_changed()>
-                "Refresh"
+                {t("trends.refresh")}
             </button>
                 {move || {
                     let codebook = codebook.clone();
                     trends
                         .value()
-                        .map_or_else(|| view! { <p role="status">"Loading trends…"</p> }.into_any(), move |read| match read {
-                            Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                        .map_or_else(|| view! { <p role="status">{t("trends.loading")}</p> }.into_any(), move |read| match read {
+                            Err(e) => view! { <p role="alert" class="error">{errors::sync(&e)}</p> }.into_any(),
                             Ok((trends, alerts)) => view! {
                                 {intro(&trends, &codebook, false)}
                                 <Rising alerts codebook=codebook.clone() />

@@ -1,0 +1,128 @@
+//! The interface in the worker's language.
+//!
+//! Texts live in `locales/<tag>.json` (see `peerpulse_core::translations` for the layout and
+//! its checks), which a translator edits without touching Rust. English is built into the
+//! app; every other language is one small file fetched when chosen (and cached by the
+//! service worker for offline use), so the English first load carries no translation.
+//! Plural forms come from the browser's `Intl.PluralRules` and numbers, dates and times from
+//! `Intl`: the CLDR data is already on the phone and costs the app no bytes.
+//!
+//! Views ask for texts with [`t`] (a reactive text for a view), [`text`], [`fill`] and
+//! [`count`]; each reads the language shown, so a switch redraws every text in place and
+//! nothing typed is lost.
+
+pub mod choice;
+pub mod errors;
+pub mod intl;
+pub mod labels;
+
+use js_sys::{Object, Reflect};
+use leptos::prelude::*;
+use peerpulse_core::language::Language;
+use std::cell::RefCell;
+use std::fmt::Display;
+use wasm_bindgen::JsValue;
+
+/// One language's texts, as the browser parsed its file.
+#[derive(Clone)]
+struct Catalog(Object);
+
+impl Catalog {
+    fn parse(json: &str) -> Result<Self, JsValue> {
+        js_sys::JSON::parse(json).map(|v| Self(Object::from(v)))
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        Reflect::get(&self.0, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_string())
+    }
+}
+
+thread_local! {
+    static ENGLISH: Catalog = Catalog::parse(include_str!("../../locales/en.json"))
+        .expect("locales/en.json is JSON (core/tests/translations.rs reads it)");
+    /// The other language loaded, if any.
+    static LOADED: RefCell<Option<(Language, Catalog)>> = const { RefCell::new(None) };
+    /// The language shown: reference counted, not owned by any view, so it lives as long as
+    /// the page.
+    static SHOWN: ArcRwSignal<Language> = ArcRwSignal::new(Language::En);
+}
+
+/// The language the interface is shown in (tracked: a view reading it redraws on a switch).
+pub fn language() -> Language {
+    SHOWN.with(|shown| shown.get())
+}
+
+/// The language shown, read without tracking.
+pub fn language_untracked() -> Language {
+    SHOWN.with(|shown| shown.get_untracked())
+}
+
+/// Shows the interface in `language`, whose catalog (unless English) was just parsed.
+fn show(language: Language, catalog: Option<Catalog>) {
+    if let Some(catalog) = catalog {
+        LOADED.with(|loaded| *loaded.borrow_mut() = Some((language, catalog)));
+    }
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", language.tag());
+        let _ = root.set_attribute("dir", language.direction().as_str());
+    }
+    SHOWN.with(|shown| shown.set(language));
+}
+
+/// The raw text of `key` in the language shown, falling back to English; the key itself
+/// (which a test looks for) when even English lacks it.
+fn lookup(key: &str) -> Option<String> {
+    let shown = language();
+    let translated = LOADED.with(|loaded| match &*loaded.borrow() {
+        Some((language, catalog)) if *language == shown => catalog.get(key),
+        _ => None,
+    });
+    translated.or_else(|| ENGLISH.with(|english| english.get(key)))
+}
+
+/// The text of `key` in the language shown.
+pub fn text(key: &str) -> String {
+    lookup(key).unwrap_or_else(|| {
+        leptos::logging::warn!("no text for \"{key}\"");
+        key.to_owned()
+    })
+}
+
+/// The text of `key` as a view's reactive text: it follows the language shown.
+pub fn t(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    move || text(key)
+}
+
+/// `text` with each `{{name}}` replaced by its value.
+fn replace(mut text: String, values: &[(&str, &dyn Display)]) -> String {
+    for (name, value) in values {
+        text = text.replace(&format!("{{{{{name}}}}}"), &value.to_string());
+    }
+    text
+}
+
+/// The text of `key` with its placeholders filled: `fill("saved", &[("time", &at)])`.
+pub fn fill(key: &str, values: &[(&str, &dyn Display)]) -> String {
+    replace(text(key), values)
+}
+
+/// The form of the counted phrase `key` for `n` (`{{count}}` is `n` written the language's
+/// way), with any other placeholders filled.
+pub fn count(key: &str, n: u64, values: &[(&str, &dyn Display)]) -> String {
+    let shown = language();
+    let form = format!("{key}_{}", intl::plural_category(shown, n));
+    let message = lookup(&form).or_else(|| lookup(&format!("{key}_other")));
+    let Some(message) = message else {
+        leptos::logging::warn!("no text for \"{key}\"");
+        return key.to_owned();
+    };
+    let number = intl::number(shown, n as f64);
+    let mut all: Vec<(&str, &dyn Display)> = vec![("count", &number)];
+    all.extend_from_slice(values);
+    replace(message, &all)
+}
