@@ -42,10 +42,11 @@ test("a translation added on the codebook page shows on a Spanish phone after sy
   const context = await browser.newContext({ locale: "es-ES", viewport: { width: 360, height: 740 } });
   const phone = await context.newPage();
   await phone.goto(`${process.env.PEERPULSE_URL}/enrol#${code}`);
-  await expect(phone.getByRole("status")).toContainText("This phone is connected to Lenguas Outreach");
+  // The interface speaks the browser's Spanish too (issue #18).
+  await expect(phone.getByRole("status")).toContainText("Este teléfono está conectado a Lenguas Outreach");
   await phone.goto(process.env.PEERPULSE_URL!);
-  await expect(phone.getByTestId("waiting")).toContainText("Everything is synced");
-  const needs = phone.getByRole("group", { name: "Needs" });
+  await expect(phone.getByTestId("waiting")).toContainText("Todo está sincronizado");
+  const needs = phone.getByRole("group", { name: "Necesidades" });
   await expect(needs.getByRole("checkbox", { name: "Vivienda" })).toBeVisible();
   await expect(needs.getByRole("checkbox", { name: "Housing" })).toHaveCount(0);
   // Not translated: the codebook's own label.

@@ -201,7 +201,7 @@ test("the trend brief is one printable page for a calendar period, with what ros
   // Another calendar period: today alone.
   await page.getByRole("link", { name: "Today" }).click();
   await expect(page).toHaveURL(new RegExp(`/brief\\?period=${day(0)}$`));
-  await expect(page.locator(".brief-scope")).toContainText(/^\w+day \d+ \w+ \d{4}All sites/);
+  await expect(page.locator(".brief-scope")).toContainText(/^\w+day,? \d+ \w+ \d{4}All sites/);
   await expectShownAbout(bar(topNeeds, "Housing"), 40);
 
   // Printed, the brief has no navigation or controls.
