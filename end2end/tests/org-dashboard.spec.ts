@@ -109,6 +109,10 @@ test("the organization page reads at a glance: a summary row, a sticky list of s
     "Audit log",
     "Keeping data",
   ]);
+  // Every one in view at 1280 px: none hidden behind a sideways scroll.
+  for (const link of await sections.getByRole("link").all()) {
+    await expect(link).toBeInViewport({ ratio: 1 });
+  }
   await sections.getByRole("link", { name: "Phones" }).click();
   await expect(page).toHaveURL(/#phones$/);
   await expect(page.getByRole("heading", { name: "Phones", exact: true })).toBeInViewport();
