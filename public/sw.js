@@ -3,7 +3,9 @@
 // Pages (navigations) are network-first with the cached shell as fallback, so a deploy shows up
 // at once when online. Built assets carry a content hash in their name, so they are cache-first:
 // a name never changes meaning. Each time the shell is fetched, the assets it references are
-// cached and assets no longer referenced are dropped. API calls are never cached.
+// cached and assets no longer referenced are dropped; a hashed asset already cached is kept as
+// it is, not downloaded again (a deploy that changes only the CSS costs the CSS, not the wasm).
+// API calls are never cached.
 //
 // Translations (/locales/<tag>.json) are fetched only when a worker's language needs one, so
 // the English first load never carries them. Once fetched, one is kept like the shell: asked
@@ -14,6 +16,8 @@ const LOCALES = "/locales/";
 const SHELL = "/";
 // Fetched by the app after its first screen, not referenced by the shell: cached with it.
 const LATER = ["/names.txt"];
+// trunk's hashed names: `peerpulse-<16 hex>.js`, `…_bg.wasm`, `app-<16 hex>.css`.
+const HASHED = /-[0-9a-f]{16}(?:_bg)?\.(?:js|wasm|css)$/;
 
 function assetsOf(html) {
   const urls = new Set();
@@ -28,11 +32,10 @@ async function refreshShell() {
   if (!response.ok) throw new Error("shell fetch failed: " + response.status);
   const html = await response.clone().text();
   const cache = await caches.open(CACHE);
-  const kept = (await cache.keys())
-    .map((request) => new URL(request.url).pathname)
-    .filter((path) => path.startsWith(LOCALES));
+  const cached = new Set((await cache.keys()).map((request) => new URL(request.url).pathname));
+  const kept = [...cached].filter((path) => path.startsWith(LOCALES));
   const assets = [...assetsOf(html), ...LATER, ...kept];
-  await cache.addAll(assets);
+  await cache.addAll(assets.filter((path) => !(HASHED.test(path) && cached.has(path))));
   // The page fetches its language before this worker controls it, so the first time the
   // translations for the browser's languages are fetched here; a language PeerPulse lacks
   // answers with the shell, not JSON, and is left out.

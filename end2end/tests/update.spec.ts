@@ -1,0 +1,55 @@
+// An update downloads what changed, not the whole app again: after a deploy that changes only
+// the stylesheet (every file re-copied, so every modification time is new), a phone with the
+// app installed fetches the new stylesheet and the shell, never the wasm or its JavaScript,
+// which its service worker already holds under the same hashed names (public/sw.js).
+// The service runs here on its own copy of dist/, behind a proxy that sees every request the
+// page, the service worker and the browser make (support/next-version.ts; the bench
+// bench/update.bench.ts measures the bytes).
+import { expect, test } from "@playwright/test";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { cachedVersionIs, CountingProxy, deploy, nextVersion, openApp, startService } from "../support/next-version";
+
+test("a CSS-only update fetches the new stylesheet, not the unchanged wasm and JavaScript", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const root = mkdtempSync(join(tmpdir(), "peerpulse-update-test-"));
+  const current = join(root, "current");
+  cpSync(resolve(__dirname, "../../dist"), current, { recursive: true });
+  const next = join(root, "next");
+  const changed = nextVersion(current, next, "css");
+  const site = join(root, "site");
+  mkdirSync(site);
+  const now = Math.floor(Date.now() / 1000);
+  deploy(current, site, now - 2 * 24 * 3600);
+  const { child, port } = await startService(site, join(root, "data"));
+  const proxy = new CountingProxy(port);
+  const url = await proxy.listen();
+  const context = await browser.newContext({ locale: "en-GB", serviceWorkers: "allow" });
+  try {
+    const page = await context.newPage();
+    await openApp(page, url);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await cachedVersionIs(page, readFileSync(join(current, "index.html"), "utf8"));
+    await proxy.quiet(1500);
+
+    deploy(next, site, now - 24 * 3600);
+    proxy.reset();
+    await openApp(page, url);
+    await cachedVersionIs(page, readFileSync(join(next, "index.html"), "utf8"));
+    await proxy.quiet(1500);
+
+    const downloaded = proxy.fetched.filter((f) => f.status === 200).map((f) => f.path);
+    const unchanged = readdirSync(current)
+      .filter((f) => /^peerpulse-[0-9a-f]{16}(_bg\.wasm|\.js)$/.test(f))
+      .map((f) => `/${f}`);
+    expect(unchanged).toHaveLength(2);
+    expect(downloaded).toContain(`/${changed.find((f) => f.endsWith(".css"))}`);
+    for (const path of unchanged) expect(downloaded).not.toContain(path);
+  } finally {
+    await context.close();
+    proxy.close();
+    child.kill("SIGTERM");
+    rmSync(root, { recursive: true, force: true });
+  }
+});
