@@ -5,7 +5,7 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const COMPRESSIBLE = /\.(wasm|js|css|html|svg|webmanifest|json)$/;
+const COMPRESSIBLE = /\.(wasm|js|css|html|svg|webmanifest|json|txt)$/;
 
 function precompress(dir) {
   let raw = 0;
