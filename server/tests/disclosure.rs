@@ -830,7 +830,26 @@ fn indicator_cells(
 /// by site, published or not.
 fn read_report(reader: &mut Reader, report: &Report) {
     for row in &report.indicators {
-        let places = std::iter::once((row.indicator.sites.clone(), row.total)).chain(
+        // An indicator over several sites is no cell of its own: it totals what its sites
+        // publish, so it tells the reader nothing the sites' values do not (and a hidden site
+        // adds nothing to it).
+        let over_a_set = row.indicator.sites.len() > 1;
+        if over_a_set {
+            let sum = |of: fn(&peerpulse_core::indicator::Value) -> Option<u32>| {
+                row.by_site
+                    .iter()
+                    .filter_map(|(_, v)| of(v))
+                    .reduce(|a, b| a + b)
+            };
+            assert_eq!(
+                (row.total.value, row.total.previous),
+                (sum(|v| v.value), sum(|v| v.previous)),
+                "{}: a set of sites totals what its sites publish",
+                row.indicator.name
+            );
+        }
+        let total = (!over_a_set).then(|| (row.indicator.sites.clone(), row.total));
+        let places = total.into_iter().chain(
             row.by_site
                 .iter()
                 .map(|(site, value)| (BTreeSet::from([site.clone()]), *value)),
