@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { newOrgAdmin } from "../support/org";
+import { pagesOf } from "../support/pdf";
 import { adminOf, newManager, publish, withdraw } from "../support/field-alerts";
 
 const url = () => process.env.PEERPULSE_URL!;
@@ -95,7 +96,8 @@ test.describe("a Spanish-speaking phone", () => {
     expect(await fitsInside(poster, page.locator(".alert-card.printing"))).toBe(true);
     await page.screenshot({ path: "test-results/alert-poster-print-360.png" });
     // On A4 paper, the type is large: over 40 pt.
-    await page.pdf({ path: "test-results/alert-poster.pdf", format: "A4" });
+    // One sheet: the rest of the page takes no room on paper.
+    expect(pagesOf(await page.pdf({ path: "test-results/alert-poster.pdf", format: "A4" }))).toBe(1);
     await page.setViewportSize({ width: 794, height: 1123 });
     const size = await poster.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
     expect(size).toBeGreaterThan(53);

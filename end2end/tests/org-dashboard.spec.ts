@@ -5,6 +5,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { newOrgAdmin } from "../support/org";
+import { pagesOf } from "../support/pdf";
 import { expectPublished, firstNumber } from "../support/published";
 
 const url = () => process.env.PEERPULSE_URL!;
@@ -280,7 +281,6 @@ test("figures a funder understands: the rise method in words, named buttons, and
 });
 
 /** Pages of a PDF: its page objects (`/Type /Page`, not `/Pages`). */
-const pagesOf = (pdf: Buffer) => (pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
 
 test("the trend brief is one A4 page that leads with the story, names period, site and organization, and follows the site filter", async ({
   page,
