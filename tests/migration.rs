@@ -10,7 +10,7 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use peerpulse::clock;
-use peerpulse::store::{Store, buckets, device, encounters};
+use peerpulse::store::{Store, StoreError, buckets, device, encounters};
 use peerpulse_core::bucket::Measure;
 use peerpulse_core::codebook::Code;
 use wasm_bindgen::JsValue;
@@ -245,4 +245,61 @@ async fn an_open_phone_steps_aside_when_a_newer_version_upgrades() {
         .expect("the newer version upgrades");
     assert!(yielded.get());
     newer.close();
+}
+
+#[wasm_bindgen_test]
+async fn an_upgrade_that_fails_says_which_step_and_leaves_the_phone_as_it_was() {
+    // A version 1 database that lost its encounter store (as a browser's storage clean-up
+    // might leave it): step 2, which moves the encounters, cannot run.
+    let name = format!("migrate-{}", clock::new_encounter_id());
+    let db = Database::open(name.as_str())
+        .with_version(1u32)
+        .with_on_upgrade_needed(|_, db| {
+            db.create_object_store("buckets")
+                .with_key_path(KeyPath::One("id"))
+                .build()?;
+            db.create_object_store("meta").build()?;
+            Ok(())
+        })
+        .await
+        .expect("create a damaged version 1 database");
+    let tx = db
+        .transaction("meta")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store("meta")
+        .unwrap()
+        .put(json(r#"{"clock":3,"acked_through":1}"#))
+        .with_key("sync")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    db.close();
+
+    let Err(error) = Store::open(&name).await else {
+        panic!("the upgrade cannot succeed without the encounter store");
+    };
+    let StoreError::Upgrade { version, cause } = &error else {
+        panic!("a failed upgrade is told as one, not as {error:?}");
+    };
+    assert_eq!(*version, 2);
+    assert!(
+        cause.contains("NotFoundError"),
+        "the browser's reason: {cause}"
+    );
+    assert!(error.to_string().contains("version 2"), "{error}");
+
+    // Nothing of the failed upgrade stayed: the database is version 1, as it was.
+    let db = Database::open(name.as_str()).await.unwrap();
+    assert_eq!(db.version() as u32, 1);
+    let mut stores: Vec<String> = db.object_store_names().collect();
+    stores.sort();
+    assert_eq!(stores, ["buckets", "meta"]);
+    let kept: Option<JsValue> = {
+        let tx = db.transaction("meta").build().unwrap();
+        tx.object_store("meta").unwrap().get("sync").await.unwrap()
+    };
+    assert!(kept.is_some(), "the sync position is kept");
+    db.close();
 }

@@ -23,6 +23,12 @@ pub fn store(error: &StoreError) -> String {
         StoreError::Inconsistent(d) => ("error.store.inconsistent", d.as_str()),
         StoreError::Locked => ("error.store.locked", ""),
         StoreError::Crypto(d) => ("error.store.crypto", d.as_str()),
+        StoreError::Upgrade { version, cause } => {
+            return fill(
+                "error.store.upgrade",
+                &[("version", version), ("detail", cause)],
+            );
+        }
     };
     fill(key, &[("detail", &detail)])
 }

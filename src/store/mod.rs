@@ -127,6 +127,17 @@ pub enum StoreError {
         "This phone's storage could not be opened ({0}). Close other PeerPulse tabs, leave private browsing, then reload."
     )]
     Open(String),
+    /// Bringing the stored data to this version of the app failed at one step; the browser
+    /// rolled the whole upgrade back, so the data is as the earlier version left it.
+    #[error(
+        "This phone's storage could not be updated to version {version} ({cause}). Nothing was changed: your entries are kept as they were; please report this."
+    )]
+    Upgrade {
+        /// The schema version whose migration failed.
+        version: u32,
+        /// The browser's reason.
+        cause: String,
+    },
     /// A read or write failed (for example the storage quota is full).
     #[error(
         "This phone's storage refused the change ({0}). Nothing was saved: free some space and try again."

@@ -12,11 +12,15 @@
 //! - v5: `field_alerts`: the organization's alerts up now, replaced by each sync, shown
 //!   offline until they expire.
 
+use super::StoreError;
 use super::encounters::{EntryRecord, StoredEncounter};
+use indexed_db_futures::KeyPath;
 use indexed_db_futures::database::Database;
+use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionRef;
-use indexed_db_futures::{KeyPath, error::OpenDbError};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 /// Encounter envelopes, keyed by `id`; they never leave the phone.
@@ -48,20 +52,51 @@ const V1_ENCOUNTERS: &str = "encounters";
 pub const VERSION: u32 = 5;
 
 /// Opens the database, running every migration from its stored version up to [`VERSION`],
-/// all in the browser's one upgrade transaction: an upgrade lands whole or not at all.
-pub async fn open(name: &str) -> Result<Database, OpenDbError> {
-    Database::open(name)
+/// all in the browser's one upgrade transaction: an upgrade lands whole or not at all. A
+/// migration that fails is told as [`StoreError::Upgrade`] with its step and the browser's
+/// reason (the library would only say its future was "polled unexpectedly").
+pub async fn open(name: &str) -> Result<Database, StoreError> {
+    let failed: Rc<RefCell<Option<(u32, String)>>> = Rc::default();
+    let failed_at = Rc::clone(&failed);
+    let opened = Database::open(name)
         .with_version(VERSION)
-        .with_on_upgrade_needed_fut(|event, db| async move {
+        .with_on_upgrade_needed_fut(move |event, db| async move {
             // Versions are small integers stored as f64 by the browser.
             let from = event.old_version() as u32;
             for version in from + 1..=VERSION {
-                migrate(&db, version).await?;
+                if let Err(e) = migrate(&db, version).await {
+                    *failed_at.borrow_mut() = Some((version, e.to_string()));
+                    abort_upgrade(&db);
+                    return Err(e);
+                }
             }
             Ok(())
         })
-        .await
+        .await;
+    opened.map_err(|e| match failed.take() {
+        Some((version, cause)) => StoreError::Upgrade { version, cause },
+        None => e.into(),
+    })
 }
+
+/// Rolls the upgrade back, so the database stays as the earlier version left it.
+///
+/// IndexedDB aborts an upgrade by itself only when a request in it fails unhandled or its
+/// event handler throws; a migration runs after that handler has returned, and a step that
+/// throws (creating a store, say) leaves the transaction to commit what came before, with the
+/// new version number. The library gives no handle on the upgrade transaction, but every
+/// store made in it belongs to it, so a scratch store gives one. When the transaction has
+/// already ended in an abort, making the store fails, and there is nothing left to do.
+fn abort_upgrade(db: &Database) {
+    if let Ok(scratch) = db.create_object_store(UPGRADE_ABORT).build()
+        && let Err(e) = scratch.transaction().as_sys().abort()
+    {
+        leptos::logging::warn!("the failed upgrade could not be rolled back: {e:?}");
+    }
+}
+
+/// The scratch store [`abort_upgrade`] makes, never committed.
+const UPGRADE_ABORT: &str = "upgrade_abort";
 
 /// Applies the migration that brings the schema to `version`.
 async fn migrate(db: &Database, version: u32) -> indexed_db_futures::Result<()> {
