@@ -101,6 +101,8 @@ mod tests {
             "ana@example.org",
             "Maria Lopez",
             "@jo_88",
+            // Cyrillic look-alikes: "Maria Lopez" to the eye.
+            "\u{41c}\u{430}ria L\u{43e}pez",
         ] {
             assert!(
                 matches!(
