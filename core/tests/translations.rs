@@ -1,4 +1,5 @@
-//! The translation files under `locales/` against English, and the keys the app asks for
+//! The translation files under `locales/` (the worker app's, and the service's messages in
+//! `locales/service/`) against English, and the keys the app asks for
 //! against the English file: a missing, extra or mistyped key, a lost placeholder or a
 //! missing plural form fails here, before any worker sees a raw key.
 
@@ -12,7 +13,11 @@ fn root() -> PathBuf {
 }
 
 fn file(language: Language) -> BTreeMap<String, String> {
-    let path = root().join(format!("locales/{}.json", language.tag()));
+    file_in("locales", language)
+}
+
+fn file_in(dir: &str, language: Language) -> BTreeMap<String, String> {
+    let path = root().join(format!("{dir}/{}.json", language.tag()));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -23,6 +28,18 @@ fn every_language_has_every_message_in_every_plural_form_with_the_same_placehold
     let problems: Vec<String> = Language::ALL
         .into_iter()
         .flat_map(|language| check(&english, language, &file(language)))
+        .map(|p| p.to_string())
+        .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_language_has_every_message_of_the_service_in_every_plural_form() {
+    let english = file_in("locales/service", Language::En);
+    assert!(english.len() > 100, "only {} messages", english.len());
+    let problems: Vec<String> = Language::ALL
+        .into_iter()
+        .flat_map(|language| check(&english, language, &file_in("locales/service", language)))
         .map(|p| p.to_string())
         .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
