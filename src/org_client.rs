@@ -1,7 +1,7 @@
 //! How signed-in people talk to the service: the session cookie travels by itself (same
 //! origin), and every change carries the session's CSRF token.
 
-use crate::service_http::{self, Answer, acknowledgement, answer};
+use crate::service_http::{self, Answer, acknowledgement, answer, to_service};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::field_alert::AlertContent;
@@ -79,7 +79,7 @@ fn json<T: serde::Serialize>(builder: RequestBuilder, body: &T) -> Result<Reques
 
 /// Who is signed in on this browser, if anyone.
 pub async fn current() -> Result<Option<SessionInfo>, OrgError> {
-    match read(Request::get(SESSION_PATH).send().await).await {
+    match read(to_service::get(SESSION_PATH).send().await).await {
         Ok(info) => Ok(Some(info)),
         Err(OrgError::SignedOut(_)) => Ok(None),
         Err(e) => Err(e),
@@ -88,18 +88,18 @@ pub async fn current() -> Result<Option<SessionInfo>, OrgError> {
 
 /// Signs in.
 pub async fn sign_in(request: &SignInRequest) -> Result<SessionInfo, OrgError> {
-    read(json(Request::post(SESSION_PATH), request)?.send().await).await
+    read(json(to_service::post(SESSION_PATH), request)?.send().await).await
 }
 
 /// Creates the account a one-time link offers, signed in.
 pub async fn welcome(request: &WelcomeRequest) -> Result<SessionInfo, OrgError> {
-    read(json(Request::post(WELCOME_PATH), request)?.send().await).await
+    read(json(to_service::post(WELCOME_PATH), request)?.send().await).await
 }
 
 /// Chooses a new password with a one-time reset link, signed in.
 pub async fn reset_password(request: &PasswordResetRequest) -> Result<SessionInfo, OrgError> {
     read(
-        json(Request::post(PASSWORD_RESET_PATH), request)?
+        json(to_service::post(PASSWORD_RESET_PATH), request)?
             .send()
             .await,
     )
@@ -112,7 +112,7 @@ pub async fn issue_reset_link(
     username: &Username,
 ) -> Result<ResetLinkIssued, OrgError> {
     let path = format!("{USERS_PATH}/{username}/reset-link");
-    read(with_csrf(Request::post(&path), session).send().await).await
+    read(with_csrf(to_service::post(&path), session).send().await).await
 }
 
 /// Signs out here, or on every device when `everywhere`.
@@ -122,12 +122,12 @@ pub async fn sign_out(session: &SessionInfo, everywhere: bool) -> Result<(), Org
     } else {
         SESSION_PATH.to_owned()
     };
-    done(with_csrf(Request::delete(&path), session).send().await).await
+    done(with_csrf(to_service::delete(&path), session).send().await).await
 }
 
 /// The organization's people.
 pub async fn users() -> Result<Vec<UserSummary>, OrgError> {
-    read(Request::get(USERS_PATH).send().await).await
+    read(to_service::get(USERS_PATH).send().await).await
 }
 
 /// Adds a person.
@@ -136,7 +136,7 @@ pub async fn create_user(
     request: &NewUserRequest,
 ) -> Result<UserSummary, OrgError> {
     read(
-        json(with_csrf(Request::post(USERS_PATH), session), request)?
+        json(with_csrf(to_service::post(USERS_PATH), session), request)?
             .send()
             .await,
     )
@@ -151,7 +151,7 @@ pub async fn update_user(
 ) -> Result<(), OrgError> {
     let path = format!("{USERS_PATH}/{username}");
     done(
-        json(with_csrf(Request::patch(&path), session), update)?
+        json(with_csrf(to_service::patch(&path), session), update)?
             .send()
             .await,
     )
@@ -166,7 +166,7 @@ pub async fn name_device(
 ) -> Result<DeviceSummary, OrgError> {
     let path = format!("{DEVICES_PATH}/{id}");
     read(
-        json(with_csrf(Request::patch(&path), session), update)?
+        json(with_csrf(to_service::patch(&path), session), update)?
             .send()
             .await,
     )
@@ -176,7 +176,7 @@ pub async fn name_device(
 /// A new one-time code for a phone.
 pub async fn issue_code(session: &SessionInfo) -> Result<EnrolmentCodeIssued, OrgError> {
     read(
-        with_csrf(Request::post(ENROLMENT_CODES_PATH), session)
+        with_csrf(to_service::post(ENROLMENT_CODES_PATH), session)
             .send()
             .await,
     )
@@ -186,19 +186,19 @@ pub async fn issue_code(session: &SessionInfo) -> Result<EnrolmentCodeIssued, Or
 /// The organization's published trends for a period, site and dimension.
 pub async fn trends(query: &TrendsQuery) -> Result<TrendsResponse, OrgError> {
     let url = format!("{TRENDS_PATH}{}", query.to_query_string());
-    read(Request::get(&url).send().await).await
+    read(to_service::get(&url).send().await).await
 }
 
 /// What rose on each day of a period (by default today), and free tags first used in it.
 pub async fn alerts(query: &AlertsQuery) -> Result<AlertsResponse, OrgError> {
     let url = format!("{ALERTS_PATH}{}", query.to_query_string());
-    read(Request::get(&url).send().await).await
+    read(to_service::get(&url).send().await).await
 }
 
 /// Offered insight notes of one status, in a period.
 pub async fn notes(query: &NotesQuery) -> Result<Vec<OfferedNote>, OrgError> {
     let url = format!("{NOTES_PATH}{}", query.to_query_string());
-    read(Request::get(&url).send().await).await
+    read(to_service::get(&url).send().await).await
 }
 
 /// Approves note `id` for the brief, or keeps it out.
@@ -210,7 +210,7 @@ pub async fn review_note(
     let path = format!("{NOTES_PATH}/{id}/review");
     done(
         json(
-            with_csrf(Request::post(&path), session),
+            with_csrf(to_service::post(&path), session),
             &NoteReview { status },
         )?
         .send()
@@ -221,7 +221,7 @@ pub async fn review_note(
 
 /// The organization's current codebook.
 pub async fn codebook() -> Result<Codebook, OrgError> {
-    read(Request::get(CODEBOOK_PATH).send().await).await
+    read(to_service::get(CODEBOOK_PATH).send().await).await
 }
 
 /// Makes one codebook edit; the codebook as now stored.
@@ -230,7 +230,7 @@ pub async fn edit_codebook(
     request: &CodebookEditRequest,
 ) -> Result<Codebook, OrgError> {
     read(
-        json(with_csrf(Request::post(CODEBOOK_PATH), session), request)?
+        json(with_csrf(to_service::post(CODEBOOK_PATH), session), request)?
             .send()
             .await,
     )
@@ -239,24 +239,24 @@ pub async fn edit_codebook(
 
 /// Encounters each phone captured per week over the last eight weeks, and quiet phones.
 pub async fn oversight() -> Result<OversightResponse, OrgError> {
-    read(Request::get(OVERSIGHT_PATH).send().await).await
+    read(to_service::get(OVERSIGHT_PATH).send().await).await
 }
 
 /// The organization's phones.
 pub async fn devices() -> Result<Vec<DeviceSummary>, OrgError> {
-    read(Request::get(DEVICES_PATH).send().await).await
+    read(to_service::get(DEVICES_PATH).send().await).await
 }
 
 /// Stops a phone from syncing.
 pub async fn revoke(session: &SessionInfo, device_id: &str) -> Result<(), OrgError> {
     let path = format!("{DEVICES_PATH}/{device_id}/revoke");
-    done(with_csrf(Request::post(&path), session).send().await).await
+    done(with_csrf(to_service::post(&path), session).send().await).await
 }
 
 /// The organization's indicators and DHIS2 settings, and the starter set it may adopt.
 /// The organization's settings.
 pub async fn settings() -> Result<OrgSettings, OrgError> {
-    read(Request::get(SETTINGS_PATH).send().await).await
+    read(to_service::get(SETTINGS_PATH).send().await).await
 }
 
 /// Sets how long each phone's own counts are kept (admins); the settings as now stored.
@@ -265,7 +265,7 @@ pub async fn set_retention(
     update: &RetentionUpdate,
 ) -> Result<OrgSettings, OrgError> {
     read(
-        json(with_csrf(Request::put(SETTINGS_PATH), session), update)?
+        json(with_csrf(to_service::put(SETTINGS_PATH), session), update)?
             .send()
             .await,
     )
@@ -273,7 +273,7 @@ pub async fn set_retention(
 }
 
 pub async fn indicators() -> Result<IndicatorsResponse, OrgError> {
-    read(Request::get(INDICATORS_PATH).send().await).await
+    read(to_service::get(INDICATORS_PATH).send().await).await
 }
 
 /// Stores the whole indicator book as edited on `update.base_version`; the book as now
@@ -283,7 +283,7 @@ pub async fn save_indicators(
     update: &IndicatorsUpdate,
 ) -> Result<IndicatorBook, OrgError> {
     read(
-        json(with_csrf(Request::put(INDICATORS_PATH), session), update)?
+        json(with_csrf(to_service::put(INDICATORS_PATH), session), update)?
             .send()
             .await,
     )
@@ -293,7 +293,7 @@ pub async fn save_indicators(
 /// The report of the indicators for `period` (a week, a month or a quarter).
 pub async fn report(period: Period) -> Result<Report, OrgError> {
     let url = format!("{REPORTS_PATH}?period={period}");
-    read(Request::get(&url).send().await).await
+    read(to_service::get(&url).send().await).await
 }
 
 /// The report for `period` as DHIS2 takes it, as the file's text.
@@ -303,7 +303,7 @@ pub async fn dhis2_export(period: Period, format: Dhis2Format) -> Result<String,
         Dhis2Format::Adx => "adx",
     };
     let url = format!("{DHIS2_EXPORT_PATH}?period={period}&format={format}");
-    let response = Request::get(&url)
+    let response = to_service::get(&url)
         .send()
         .await
         .map_err(|_| OrgError::Offline)?;
@@ -326,10 +326,13 @@ pub async fn send_to_dhis2(
     session: &SessionInfo,
     request: &Dhis2SendRequest,
 ) -> Result<Dhis2SendResponse, OrgError> {
-    let response = json(with_csrf(Request::post(DHIS2_SEND_PATH), session), request)?
-        .send()
-        .await
-        .map_err(|_| OrgError::Offline)?;
+    let response = json(
+        with_csrf(to_service::post(DHIS2_SEND_PATH), session),
+        request,
+    )?
+    .send()
+    .await
+    .map_err(|_| OrgError::Offline)?;
     match answer(response).await {
         Answer::Failed {
             status: 502,
@@ -345,14 +348,14 @@ pub async fn audit(before: Option<i64>) -> Result<AuditPage, OrgError> {
         Some(id) => format!("{AUDIT_PATH}?before={id}"),
         None => AUDIT_PATH.to_owned(),
     };
-    read(Request::get(&url).send().await).await
+    read(to_service::get(&url).send().await).await
 }
 
 /// Records in the audit log that the signed-in person exported `what` from this browser.
 pub async fn record_export(session: &SessionInfo, what: ExportKind) -> Result<(), OrgError> {
     done(
         json(
-            with_csrf(Request::post(AUDIT_EXPORT_PATH), session),
+            with_csrf(to_service::post(AUDIT_EXPORT_PATH), session),
             &ExportRecord { what },
         )?
         .send()
@@ -363,7 +366,7 @@ pub async fn record_export(session: &SessionInfo, what: ExportKind) -> Result<()
 
 /// Every alert to workers of the organization, newest first, with reach and history.
 pub async fn field_alerts() -> Result<Vec<FieldAlertSummary>, OrgError> {
-    read(Request::get(FIELD_ALERTS_PATH).send().await).await
+    read(to_service::get(FIELD_ALERTS_PATH).send().await).await
 }
 
 /// Drafts an alert; a second person approves it.
@@ -373,7 +376,7 @@ pub async fn draft_field_alert(
 ) -> Result<FieldAlertSummary, OrgError> {
     read(
         json(
-            with_csrf(Request::post(FIELD_ALERTS_PATH), session),
+            with_csrf(to_service::post(FIELD_ALERTS_PATH), session),
             content,
         )?
         .send()
@@ -390,7 +393,7 @@ pub async fn update_field_alert(
 ) -> Result<FieldAlertSummary, OrgError> {
     let path = format!("{FIELD_ALERTS_PATH}/{id}");
     read(
-        json(with_csrf(Request::put(&path), session), content)?
+        json(with_csrf(to_service::put(&path), session), content)?
             .send()
             .await,
     )
@@ -417,5 +420,5 @@ pub async fn field_alert_step(
         FieldAlertStep::Withdraw => "withdraw",
     };
     let path = format!("{FIELD_ALERTS_PATH}/{id}/{step}");
-    read(with_csrf(Request::post(&path), session).send().await).await
+    read(with_csrf(to_service::post(&path), session).send().await).await
 }

@@ -7,6 +7,42 @@ use peerpulse_core::protocol::ErrorBody;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// Requests to the service. Each says which language the interface is shown in
+/// (`Accept-Language`), so that what the service writes back (a refused code, a refused
+/// change) comes in the person's language.
+pub mod to_service {
+    use gloo_net::http::{Request, RequestBuilder};
+
+    fn in_language(builder: RequestBuilder) -> RequestBuilder {
+        builder.header("Accept-Language", crate::i18n::language_untracked().tag())
+    }
+
+    /// A GET to `url`.
+    pub fn get(url: &str) -> RequestBuilder {
+        in_language(Request::get(url))
+    }
+
+    /// A POST to `url`.
+    pub fn post(url: &str) -> RequestBuilder {
+        in_language(Request::post(url))
+    }
+
+    /// A PUT to `url`.
+    pub fn put(url: &str) -> RequestBuilder {
+        in_language(Request::put(url))
+    }
+
+    /// A PATCH to `url`.
+    pub fn patch(url: &str) -> RequestBuilder {
+        in_language(Request::patch(url))
+    }
+
+    /// A DELETE to `url`.
+    pub fn delete(url: &str) -> RequestBuilder {
+        in_language(Request::delete(url))
+    }
+}
+
 /// `builder` carrying `body` as JSON; why not, if it cannot be written or sent that way.
 pub fn with_json<T: Serialize>(builder: RequestBuilder, body: &T) -> Result<Request, String> {
     let text = json::to_string(body).map_err(|e| e.to_string())?;

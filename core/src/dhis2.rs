@@ -19,6 +19,13 @@ pub struct Uid(String);
 #[error("{0:?} is not a DHIS2 UID: 11 letters and digits, starting with a letter")]
 pub struct InvalidUid(String);
 
+impl InvalidUid {
+    /// The text that is not a UID.
+    pub fn given(&self) -> &str {
+        &self.0
+    }
+}
+
 impl Uid {
     /// Parses a UID as DHIS2 shows it.
     pub fn new(raw: &str) -> Result<Self, InvalidUid> {

@@ -134,6 +134,44 @@ impl Language {
         }
     }
 
+    /// The plural category of a whole number `n` in this language (CLDR's cardinal rules
+    /// for integers, the ones [`Self::plural_categories`] lists): which form of a counted
+    /// message the service writes, as `Intl.PluralRules` picks it on the phone.
+    pub fn plural_category(self, n: u64) -> PluralCategory {
+        use PluralCategory::*;
+        let millions = n != 0 && n.is_multiple_of(1_000_000);
+        match self {
+            Self::En => {
+                if n == 1 {
+                    One
+                } else {
+                    Other
+                }
+            }
+            Self::Es | Self::Fr | Self::Pt => {
+                let one = match self {
+                    Self::Es => n == 1,
+                    _ => n <= 1,
+                };
+                if one {
+                    One
+                } else if millions {
+                    Many
+                } else {
+                    Other
+                }
+            }
+            Self::Ar => match (n, n % 100) {
+                (0, _) => Zero,
+                (1, _) => One,
+                (2, _) => Two,
+                (_, 3..=10) => Few,
+                (_, 11..=99) => Many,
+                _ => Other,
+            },
+        }
+    }
+
     /// The language a BCP 47 tag asks for, by its primary subtag: `pt-BR` and `es-419` are
     /// Portuguese and Spanish.
     pub fn from_tag(tag: &str) -> Option<Self> {
@@ -295,6 +333,48 @@ pub fn preferred(tags: impl IntoIterator<Item = impl AsRef<str>>) -> Vec<Languag
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_take_cldr_plural_forms() {
+        use PluralCategory::*;
+        let forms = |language: Language, numbers: &[u64]| -> Vec<PluralCategory> {
+            numbers
+                .iter()
+                .map(|n| language.plural_category(*n))
+                .collect()
+        };
+        assert_eq!(
+            forms(Language::En, &[0, 1, 2, 1_000_000]),
+            [Other, One, Other, Other]
+        );
+        assert_eq!(
+            forms(Language::Es, &[0, 1, 2, 1_000_000]),
+            [Other, One, Other, Many]
+        );
+        assert_eq!(
+            forms(Language::Fr, &[0, 1, 2, 2_000_000]),
+            [One, One, Other, Many]
+        );
+        assert_eq!(
+            forms(Language::Pt, &[0, 1, 2, 1_000_001]),
+            [One, One, Other, Other]
+        );
+        assert_eq!(
+            forms(Language::Ar, &[0, 1, 2, 3, 10, 11, 99, 100, 102, 103, 111]),
+            [
+                Zero, One, Two, Few, Few, Many, Many, Other, Other, Few, Many
+            ]
+        );
+        for language in Language::ALL {
+            for n in 0..2_000 {
+                let category = language.plural_category(n);
+                assert!(
+                    language.plural_categories().contains(&category),
+                    "{language} {n}: {category:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_regional_tag_chooses_its_language() {

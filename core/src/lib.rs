@@ -8,6 +8,7 @@
 //! - [`field_notes`]: insight notes a worker offers for the brief, and their review.
 //! - [`enrolment`]: one-time codes that connect a phone to an organization.
 //! - [`language`]: the interface's languages and how a browser's preferences pick one.
+//! - [`accept_language`]: which language an HTTP client reads, from its `Accept-Language`.
 //! - [`translations`]: checks of the translation files against English.
 //! - [`history`]: the worker's own day summaries, filters and exports.
 //! - [`oversight`]: encounters each phone captured per week, for managers, under the disclosure rule.
@@ -24,6 +25,7 @@
 //! - [`privacy`]: the disclosure rule (cell-key perturbation and the threshold), the free-text guard and free-tag normalization.
 
 pub mod aberration;
+pub mod accept_language;
 pub mod backoff;
 pub mod bucket;
 pub mod codebook;

@@ -1,5 +1,6 @@
-//! The translation files under `locales/` (the worker catalog) and `locales/org/` (the
-//! organization app's, every key `org.`) against English, and the keys the apps ask for
+//! The translation files under `locales/` (the worker catalog), `locales/org/` (the
+//! organization app's, every key `org.`) and `locales/service/` (the service's messages)
+//! against English, and the keys the apps ask for
 //! against the English files: a missing, extra or mistyped key, a lost placeholder or a
 //! missing plural form fails here, before anyone sees a raw key.
 
@@ -12,8 +13,9 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The two catalogs' folders under `locales/`: the worker's, and the organization app's.
-const CATALOGS: [&str; 2] = ["", "org/"];
+/// The catalogs' folders under `locales/`: the worker's, the organization app's and the
+/// service's.
+const CATALOGS: [&str; 3] = ["", "org/", "service/"];
 
 fn file(language: Language) -> BTreeMap<String, String> {
     catalog("", language)
@@ -50,6 +52,12 @@ fn the_organization_catalog_holds_only_org_keys_and_the_worker_catalog_none() {
         )
         .collect();
     assert!(misplaced.is_empty(), "misplaced keys: {misplaced:?}");
+}
+
+#[test]
+fn the_service_catalog_holds_the_service_messages() {
+    let english = catalog("service/", Language::En);
+    assert!(english.len() > 100, "only {} messages", english.len());
 }
 
 /// The string literals of the app's sources that look like message keys ("form.save") and

@@ -4,6 +4,7 @@ use crate::AppState;
 use crate::db::devices;
 use crate::db::people::{self, Person};
 use crate::error::ApiError;
+use crate::messages::Message;
 use crate::secrets;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -22,9 +23,7 @@ impl FromRequestParts<AppState> for Device {
         let token = bearer_token(parts)?;
         let device = devices::by_token_hash(&state.db, &secrets::hash(&token))
             .await?
-            .ok_or(ApiError::Unauthorized(
-                "This device token is unknown or revoked: enrol the phone again with a new code.",
-            ))?;
+            .ok_or(ApiError::Unauthorized(Message::DeviceTokenUnknown))?;
         state
             .rate_limit
             .take(&device.id, Instant::now())
@@ -35,9 +34,10 @@ impl FromRequestParts<AppState> for Device {
 
 /// The device token of an `Authorization: Bearer` header.
 fn bearer_token(parts: &Parts) -> Result<String, ApiError> {
-    let header = parts.headers.get(AUTHORIZATION).ok_or(ApiError::Unauthorized(
-        "This request needs the device token: send \"Authorization: Bearer <token>\" (enrol the phone first).",
-    ))?;
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .ok_or(ApiError::Unauthorized(Message::DeviceTokenMissing))?;
     header
         .to_str()
         .ok()
@@ -46,9 +46,7 @@ fn bearer_token(parts: &Parts) -> Result<String, ApiError> {
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("Bearer"))
         .map(|(_, token)| token.trim().to_owned())
         .filter(|t| !t.is_empty())
-        .ok_or(ApiError::Unauthorized(
-            "The Authorization header must be \"Bearer <token>\".",
-        ))
+        .ok_or(ApiError::Unauthorized(Message::AuthorizationMalformed))
 }
 
 /// The session cookie as it is named and marked where the service is reached at its public
@@ -124,9 +122,7 @@ impl FromRequestParts<AppState> for Person {
                 .unwrap_or_default();
             let matches: bool = sent.as_bytes().ct_eq(person.csrf_token.as_bytes()).into();
             if !matches {
-                return Err(ApiError::Forbidden(
-                    "This change needs the x-csrf-token header from your session: reload the page and try again.",
-                ));
+                return Err(ApiError::Forbidden(Message::CsrfTokenMissing));
             }
         }
         Ok(person)
@@ -138,9 +134,7 @@ pub fn require(person: &Person, permission: Permission) -> Result<(), ApiError> 
     if person.role.may(permission) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(
-            "Your role does not allow this: ask an admin of your organization.",
-        ))
+        Err(ApiError::Forbidden(Message::RoleNotAllowed))
     }
 }
 

@@ -1,105 +1,109 @@
 //! The one error type every handler returns: a status and a JSON body saying what is wrong.
 
 use crate::db::DbError;
+use crate::messages::Message;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use peerpulse_core::language::Language;
 use peerpulse_core::protocol::{ErrorBody, SyncRequestError};
+use std::fmt;
 
-/// Why a request failed.
-#[derive(Debug, thiserror::Error)]
+/// Why a request failed. Each variant has its status and stable `error` code; what it says to
+/// a person is a [`Message`], written in the reader's language only when the answer leaves
+/// (see [`crate::answer_language`]). `Display` is the English message, for logs.
+#[derive(Debug)]
 pub enum ApiError {
-    /// No valid device token.
-    #[error("{0}")]
-    Unauthorized(&'static str),
+    /// No valid device token (or metrics token).
+    Unauthorized(Message),
     /// No valid session cookie.
-    #[error("Sign in first: this needs a manager, viewer or admin account.")]
     SignInRequired,
     /// Organization, username or password wrong (which one is not said).
-    #[error(
-        "That organization, username and password do not match an account. Check all three and try again."
-    )]
     BadCredentials,
     /// The signed-in person's role does not allow this, or the CSRF token is missing.
-    #[error("{0}")]
-    Forbidden(&'static str),
+    Forbidden(Message),
     /// The sign-in link is unknown, used or expired.
-    #[error("This sign-in link is unknown, already used or expired: ask your admin for a new one.")]
     SignInLinkInvalid,
     /// The request is well-formed but cannot be carried out.
-    #[error("{0}")]
-    Unprocessable(String),
+    Unprocessable(Message),
     /// The request conflicts with what is stored.
-    #[error("{0}")]
-    Conflict(String),
+    Conflict(Message),
     /// A new password is on the list of common breached passwords.
-    #[error(
-        "This password is one of the most common in leaked password lists, so attackers try it first: choose another. A few unrelated words work well."
-    )]
     CommonPassword,
     /// A sync batch would leave a device's counts contradicting each other: nothing of it
     /// was stored.
-    #[error("{0}. Nothing of this batch was stored.")]
-    InconsistentCounts(String),
+    InconsistentCounts(Message),
     /// The enrolment code is unknown, used or expired.
-    #[error(
-        "This enrolment code is unknown, already used or expired: ask your manager for a new one."
-    )]
     EnrolmentCodeInvalid,
     /// The body is not the JSON the endpoint expects.
-    #[error("{message}")]
     InvalidBody {
         /// 400, 413, 415 or 422, as the rejection says.
         status: StatusCode,
-        /// The parser's explanation.
-        message: String,
+        /// What is wrong with it.
+        message: Message,
     },
     /// The query string is wrong.
-    #[error("{0}")]
-    InvalidQuery(String),
+    InvalidQuery(Message),
     /// The sync request is wrong as a whole.
-    #[error("{0}")]
-    InvalidSync(#[from] SyncRequestError),
+    InvalidSync(SyncRequestError),
     /// The organization has no such record (or it belongs to another one).
-    #[error("{0}")]
-    NoSuchRecord(&'static str),
+    NoSuchRecord(Message),
     /// No such API endpoint.
-    #[error("There is no API endpoint at this path: check the URL and the API version (/api/v1).")]
     NotFound,
     /// The endpoint exists but not for this method.
-    #[error("This endpoint does not accept this HTTP method.")]
     MethodNotAllowed,
     /// The device sent more requests than its limit.
-    #[error("This phone is sending too many requests: it will retry by itself in {} s.", .0.as_secs().max(1))]
     TooManyRequests(std::time::Duration),
-    /// Something failed inside the service.
-    #[error("The service had an internal problem; nothing was changed. Try again later.")]
+    /// Something failed inside the service (the detail goes to the log only).
     Internal(String),
     /// The database cannot take writes for now (its disk is full, it is locked or its
     /// connection dropped): nothing was stored, and the client should try again.
-    #[error(
-        "The service cannot store this right now (its storage is full or busy); nothing was stored. Try again in a little while."
-    )]
-    Unavailable(#[source] DbError),
+    Unavailable(DbError),
     /// Too many failed attempts from this address or at this account: wait.
-    #[error("Too many failed attempts: wait {} s and try again.", .0.as_secs().max(1))]
     TooManyAttempts(std::time::Duration),
     /// The phone or session holds as many live event streams as it may.
-    #[error("Too many live views are open with this sign-in or phone: close some tabs.")]
     TooManyStreams,
     /// Every password hashing thread is taken: try again in a moment.
-    #[error("Too many people are signing in at once. Try again in a moment.")]
     Busy,
     /// No DHIS2 server is set up for this service.
-    #[error(
-        "No DHIS2 server is set up for this service: whoever runs it starts it with --dhis2-url, --dhis2-username and --dhis2-password-file."
-    )]
     Dhis2NotSetUp,
     /// DHIS2 could not be reached, refused the credentials or answered without an import
     /// summary: nothing was sent after the failure.
-    #[error("{0}.")]
-    Dhis2(#[source] crate::dhis2_client::Dhis2Error),
+    Dhis2(crate::dhis2_client::Dhis2Error),
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Unavailable(e) => Some(e),
+            Self::Dhis2(e) => Some(e),
+            Self::InvalidSync(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<SyncRequestError> for ApiError {
+    fn from(e: SyncRequestError) -> Self {
+        Self::InvalidSync(e)
+    }
+}
+
+/// The message of an error answer, left on the response for [`crate::answer_language`] to
+/// write in the reader's language.
+#[derive(Clone, Debug)]
+pub struct ErrorMessage {
+    /// The answer's `error` code.
+    pub code: &'static str,
+    /// What it says.
+    pub message: Message,
 }
 
 impl ApiError {
@@ -127,6 +131,37 @@ impl ApiError {
             Self::Unavailable(_) | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Dhis2NotSetUp => StatusCode::CONFLICT,
             Self::Dhis2(_) => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    /// What the answer says to a person.
+    pub fn message(&self) -> Message {
+        let wait = |d: &std::time::Duration| d.as_secs().max(1);
+        match self {
+            Self::Unauthorized(m)
+            | Self::Forbidden(m)
+            | Self::Unprocessable(m)
+            | Self::Conflict(m)
+            | Self::InconsistentCounts(m)
+            | Self::InvalidBody { message: m, .. }
+            | Self::InvalidQuery(m)
+            | Self::NoSuchRecord(m) => m.clone(),
+            Self::SignInRequired => Message::SignInRequired,
+            Self::BadCredentials => Message::BadCredentials,
+            Self::SignInLinkInvalid => Message::SignInLinkInvalid,
+            Self::CommonPassword => Message::CommonPassword,
+            Self::EnrolmentCodeInvalid => Message::EnrolmentCodeInvalid,
+            Self::InvalidSync(e) => Message::SyncRefused(e.clone()),
+            Self::NotFound => Message::NotFound,
+            Self::MethodNotAllowed => Message::MethodNotAllowed,
+            Self::TooManyRequests(d) => Message::TooManyRequests { seconds: wait(d) },
+            Self::Internal(_) => Message::Internal,
+            Self::Unavailable(_) => Message::Unavailable,
+            Self::TooManyAttempts(d) => Message::TooManyAttempts { seconds: wait(d) },
+            Self::TooManyStreams => Message::TooManyStreams,
+            Self::Busy => Message::Busy,
+            Self::Dhis2NotSetUp => Message::Dhis2NotSetUp,
+            Self::Dhis2(e) => Message::of_dhis2(e),
         }
     }
 
@@ -173,11 +208,16 @@ impl IntoResponse for ApiError {
         if let Self::Unavailable(cause) = &self {
             tracing::warn!("answering 503: {cause}");
         }
+        let written = ErrorMessage {
+            code: self.code(),
+            message: self.message(),
+        };
         let body = ErrorBody {
-            error: self.code().to_owned(),
-            message: self.to_string(),
+            error: written.code.to_owned(),
+            message: written.message.render(Language::En),
         };
         let mut response = (self.status(), Json(body)).into_response();
+        response.extensions_mut().insert(written);
         let retry_after = match self {
             Self::TooManyRequests(wait) | Self::TooManyAttempts(wait) => Some(wait),
             Self::Unavailable(_) => Some(UNAVAILABLE_RETRY),
@@ -199,13 +239,18 @@ impl IntoResponse for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         let status = rejection.status();
-        let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            format!(
-                "The request body is larger than {} KiB: send fewer buckets per request.",
-                crate::BODY_LIMIT / 1024
-            )
-        } else {
-            rejection.body_text()
+        let message = match &rejection {
+            _ if status == StatusCode::PAYLOAD_TOO_LARGE => Message::BodyTooLarge {
+                kib: (crate::BODY_LIMIT / 1024) as u64,
+            },
+            JsonRejection::JsonDataError(e) => Message::BodyNotUnderstood {
+                detail: parser_detail(&e.body_text()),
+            },
+            JsonRejection::JsonSyntaxError(e) => Message::BodyNotJson {
+                detail: parser_detail(&e.body_text()),
+            },
+            JsonRejection::MissingJsonContentType(_) => Message::BodyNotDeclaredJson,
+            _ => Message::BodyUnreadable,
         };
         Self::InvalidBody { status, message }
     }
@@ -213,15 +258,26 @@ impl From<JsonRejection> for ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        Self::InvalidQuery(rejection.body_text())
+        Self::InvalidQuery(Message::QueryNotUnderstood {
+            detail: parser_detail(&rejection.body_text()),
+        })
     }
+}
+
+/// The parser's own words of an axum rejection (`missing field `day` at line 1 column 2`),
+/// without axum's English preamble: the message around them is the catalog's.
+fn parser_detail(body_text: &str) -> String {
+    body_text
+        .split_once(": ")
+        .map_or(body_text, |(_, detail)| detail)
+        .to_owned()
 }
 
 impl From<crate::db::buckets::ApplyError> for ApiError {
     fn from(e: crate::db::buckets::ApplyError) -> Self {
         match e {
-            crate::db::buckets::ApplyError::Inconsistent { .. } => {
-                Self::InconsistentCounts(e.to_string())
+            crate::db::buckets::ApplyError::Inconsistent { day, site, why } => {
+                Self::InconsistentCounts(Message::InconsistentCounts { day, site, why })
             }
             crate::db::buckets::ApplyError::Db(e) => e.into(),
         }
@@ -249,22 +305,14 @@ impl From<crate::dhis2_send::SendError> for ApiError {
         use crate::dhis2_send::SendError;
         use crate::indicator_report::ReportError;
         match e {
-            SendError::Report(ReportError::NotAReportPeriod) | SendError::NothingToSend => {
-                Self::Unprocessable(format!("{}.", capitalized(&e.to_string())))
+            SendError::Report(ReportError::NotAReportPeriod) => {
+                Self::Unprocessable(Message::NotAReportPeriod)
             }
+            SendError::NothingToSend => Self::Unprocessable(Message::NothingToSend),
             SendError::Report(ReportError::Db(e)) | SendError::Db(e) => e.into(),
             SendError::Dhis2(e) => Self::Dhis2(e),
         }
     }
-}
-
-/// `text` with its first letter in capitals.
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// How long a client is asked to wait after a 503.

@@ -1,5 +1,6 @@
 //! PeerPulse service: device enrolment, exactly-once trend sync, suppressed trends, and the PWA.
 
+pub mod answer_language;
 pub mod attempts;
 pub mod auth;
 pub mod backup;
@@ -13,6 +14,7 @@ pub mod event_streams;
 pub mod forwarded;
 pub mod housekeeping;
 pub mod indicator_report;
+pub mod messages;
 pub mod metrics;
 pub mod migrate_to;
 pub mod openapi;

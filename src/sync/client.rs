@@ -1,7 +1,7 @@
 //! How the phone talks to the service: one function per API call, typed errors.
 
 use crate::json;
-use crate::service_http::{self, Answer, acknowledgement, answer};
+use crate::service_http::{self, Answer, acknowledgement, answer, to_service};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::field_alert::PublishedAlert;
@@ -67,7 +67,7 @@ fn with_json<T: Serialize>(builder: RequestBuilder, body: &T) -> Result<Request,
 
 /// Exchanges a one-time enrolment code for device credentials.
 pub async fn enrol(request: &EnrolRequest) -> Result<EnrolResponse, ServiceError> {
-    let response = with_json(Request::post(ENROL_PATH), request)?
+    let response = with_json(to_service::post(ENROL_PATH), request)?
         .send()
         .await
         .map_err(|_| ServiceError::Offline)?;
@@ -88,7 +88,7 @@ pub async fn push(token: &str, request: &SyncRequest) -> Result<SyncResponse, Se
         .map_err(|e| ServiceError::BadAnswer(e.to_string()))?
         .into_bytes();
     let builder =
-        bearer(Request::post(SYNC_PATH), token).header("Content-Type", "application/json");
+        bearer(to_service::post(SYNC_PATH), token).header("Content-Type", "application/json");
     let req = match gzip(&json).await {
         Ok(packed) => builder
             .header("Content-Encoding", "gzip")
@@ -128,7 +128,7 @@ async fn gzip(bytes: &[u8]) -> Result<Vec<u8>, wasm_bindgen::JsValue> {
 /// Offers one entry's insight note for the trend brief; offering it again is harmless.
 pub async fn offer_note(token: &str, offer: &NoteOffer) -> Result<NoteOfferAnswer, ServiceError> {
     read(
-        with_json(bearer(Request::post(NOTES_PATH), token), offer)?
+        with_json(bearer(to_service::post(NOTES_PATH), token), offer)?
             .send()
             .await,
     )
@@ -138,7 +138,7 @@ pub async fn offer_note(token: &str, offer: &NoteOffer) -> Result<NoteOfferAnswe
 /// Withdraws the note offered for entry `id`; withdrawing one the service lacks is harmless.
 pub async fn withdraw_note(token: &str, id: &EncounterId) -> Result<(), ServiceError> {
     let url = format!("{NOTE_OF_ENTRY_PATH}/{}", id.as_str());
-    let response = bearer(Request::delete(&url), token)
+    let response = bearer(to_service::delete(&url), token)
         .send()
         .await
         .map_err(|_| ServiceError::Offline)?;
@@ -153,7 +153,7 @@ pub async fn trends(token: &str, period: Period) -> Result<TrendsResponse, Servi
         ..TrendsQuery::default()
     };
     let url = format!("{TRENDS_PATH}{}", query.to_query_string());
-    read(bearer(Request::get(&url), token).send().await).await
+    read(bearer(to_service::get(&url), token).send().await).await
 }
 
 /// Reads what rose on each day of `period` and the free tags first used in it.
@@ -162,19 +162,24 @@ pub async fn alerts(token: &str, period: Period) -> Result<AlertsResponse, Servi
         period: Some(period),
     };
     let url = format!("{ALERTS_PATH}{}", query.to_query_string());
-    read(bearer(Request::get(&url), token).send().await).await
+    read(bearer(to_service::get(&url), token).send().await).await
 }
 
 /// Reads this phone's own row of the capture figures its managers see: the same weeks, the
 /// same published counts, and whether it is flagged as quiet.
 pub async fn my_week(token: &str) -> Result<OversightResponse, ServiceError> {
-    read(bearer(Request::get(MY_OVERSIGHT_PATH), token).send().await).await
+    read(
+        bearer(to_service::get(MY_OVERSIGHT_PATH), token)
+            .send()
+            .await,
+    )
+    .await
 }
 
 /// The alerts the organization has up now for this phone.
 pub async fn current_field_alerts(token: &str) -> Result<Vec<PublishedAlert>, ServiceError> {
     read(
-        bearer(Request::get(CURRENT_FIELD_ALERTS_PATH), token)
+        bearer(to_service::get(CURRENT_FIELD_ALERTS_PATH), token)
             .send()
             .await,
     )
@@ -187,7 +192,7 @@ pub async fn report_field_alerts(
     receipts: &AlertReceipts,
 ) -> Result<(), ServiceError> {
     let response = with_json(
-        bearer(Request::post(FIELD_ALERT_RECEIPTS_PATH), token),
+        bearer(to_service::post(FIELD_ALERT_RECEIPTS_PATH), token),
         receipts,
     )?
     .send()

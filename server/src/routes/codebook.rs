@@ -8,6 +8,7 @@ use crate::connections::ClientAddress;
 use crate::db::people::Person;
 use crate::db::{buckets, orgs};
 use crate::error::ApiError;
+use crate::messages::Message;
 use axum::Json;
 use axum::extract::State;
 use peerpulse_core::codebook::{Codebook, CodebookEdit};
@@ -25,9 +26,7 @@ pub async fn codebook(
 
 /// The answer to a codebook edit made on a version no longer current.
 fn codebook_changed(now: u32) -> ApiError {
-    ApiError::Conflict(format!(
-        "The codebook changed meanwhile (now version {now}): reload it and make the change again."
-    ))
+    ApiError::Conflict(Message::CodebookChanged { now })
 }
 
 /// `POST /api/v1/codebook`: one edit, stored as the next version; phones get it on their next
@@ -50,20 +49,13 @@ pub async fn edit_codebook(
         if phones < 2 {
             // Said the same of a word used on one phone and of one used on none, so a
             // guessed word learns nothing.
-            return Err(ApiError::Unprocessable(
-                "Only a free tag that at least two phones used can become a need: pick one from \"Free tags in use\"."
-                    .to_owned(),
-            ));
+            return Err(ApiError::Unprocessable(Message::FreeTagTooRare));
         }
     }
-    let edited = org.codebook.edited(&request.edit).map_err(|e| {
-        // Some reasons end in a sentence of their own ("Please rephrase…").
-        let why = e.to_string();
-        ApiError::Unprocessable(format!(
-            "This change cannot be made: {}.",
-            why.trim_end_matches('.')
-        ))
-    })?;
+    let edited = org
+        .codebook
+        .edited(&request.edit)
+        .map_err(|e| ApiError::Unprocessable(Message::CodebookEditRefused(e)))?;
     orgs::set_codebook(&state.db, person.org_id, edited, Some(request.base_version))
         .await
         .map_err(|e| match e {

@@ -8,6 +8,7 @@ use crate::connections::ClientAddress;
 use crate::db::people::Person;
 use crate::db::{devices, enrolment};
 use crate::error::ApiError;
+use crate::messages::Message;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -103,14 +104,10 @@ pub async fn update_device(
 ) -> Result<Json<DeviceSummary>, ApiError> {
     require(&person, Permission::EnrolPhones)?;
     if !devices::set_label(&state.db, person.org_id, &id, update.label.as_ref()).await? {
-        return Err(ApiError::NoSuchRecord(
-            "Your organization has no such phone.",
-        ));
+        return Err(ApiError::NoSuchRecord(Message::NoSuchPhone));
     }
     let named = devices::summary(&state.db, person.org_id, &id)
         .await?
-        .ok_or(ApiError::NoSuchRecord(
-            "Your organization has no such phone.",
-        ))?;
+        .ok_or(ApiError::NoSuchRecord(Message::NoSuchPhone))?;
     Ok(Json(named))
 }

@@ -8,6 +8,7 @@ use crate::auth::{Device, require};
 use crate::db::field_alerts::{self, StepError};
 use crate::db::people::Person;
 use crate::error::ApiError;
+use crate::messages::Message;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -20,7 +21,7 @@ use peerpulse_core::people::Permission;
 fn checked(content: &AlertContent) -> Result<(), ApiError> {
     content
         .check(Utc::now())
-        .map_err(|e| ApiError::Unprocessable(format!("This alert cannot go out as it is: {e}.")))
+        .map_err(|e| ApiError::Unprocessable(Message::AlertRefused(e)))
 }
 
 /// `GET /api/v1/field-alerts`: every alert of the organization, newest first.
@@ -59,9 +60,9 @@ fn unknown_sites(
         .iter()
         .find(|s| !codebook.knows(peerpulse_core::codebook::CodeList::Site, s))
     {
-        Some(site) => Err(ApiError::Unprocessable(format!(
-            "{site:?} is not a site of your codebook."
-        ))),
+        Some(site) => Err(ApiError::Unprocessable(Message::AlertUnknownSite {
+            site: site.to_string(),
+        })),
         None => Ok(()),
     }
 }
@@ -75,9 +76,7 @@ async fn summary(
         .await?
         .into_iter()
         .find(|a| a.id == id)
-        .ok_or(ApiError::NoSuchRecord(
-            "Your organization has no such alert.",
-        ))
+        .ok_or(ApiError::NoSuchRecord(Message::NoSuchAlert))
 }
 
 async fn step(
@@ -90,7 +89,7 @@ async fn step(
     require(person, Permission::ReviewNotes)?;
     let id: i64 = id
         .parse()
-        .map_err(|_| ApiError::NoSuchRecord("Your organization has no such alert."))?;
+        .map_err(|_| ApiError::NoSuchRecord(Message::NoSuchAlert))?;
     let org = super::org_of(state, person.org_id).await?;
     if let Some(content) = content {
         checked(content)?;
@@ -108,11 +107,9 @@ async fn step(
     )
     .await
     .map_err(|e| match e {
-        StepError::NoSuchAlert => ApiError::NoSuchRecord("Your organization has no such alert."),
-        StepError::Lifecycle(e) => ApiError::Conflict(format!("{e}.")),
-        StepError::Changed => ApiError::Conflict(
-            "Someone changed this alert meanwhile: reload it and try again.".to_owned(),
-        ),
+        StepError::NoSuchAlert => ApiError::NoSuchRecord(Message::NoSuchAlert),
+        StepError::Lifecycle(e) => ApiError::Conflict(Message::AlertStep(e)),
+        StepError::Changed => ApiError::Conflict(Message::AlertChanged),
         StepError::Db(e) => e.into(),
     })?;
     if action == AlertAction::Withdraw || action == AlertAction::Approve {
@@ -170,9 +167,9 @@ pub async fn receipts(
     ApiJson(receipts): ApiJson<AlertReceipts>,
 ) -> Result<StatusCode, ApiError> {
     if receipts.received.len() > 500 || receipts.passed_on.len() > 500 {
-        return Err(ApiError::Unprocessable(
-            "At most 500 alerts a request.".to_owned(),
-        ));
+        return Err(ApiError::Unprocessable(Message::TooManyReceipts {
+            max: 500,
+        }));
     }
     field_alerts::record_receipts(&state.db, device.org_id, &device.id, &receipts).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::messages::Message;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::Method;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
@@ -34,9 +35,7 @@ pub async fn scrape(
         .map(|(_, token)| token.trim())
         .unwrap_or_default();
     if !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
-        return Err(ApiError::Unauthorized(
-            "Metrics need \"Authorization: Bearer <the metrics token>\" as the service was started with.",
-        ));
+        return Err(ApiError::Unauthorized(Message::MetricsTokenWrong));
     }
     let metrics = &state.metrics;
     metrics.db_connections.set(i64::from(state.db.size()));

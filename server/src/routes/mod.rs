@@ -91,7 +91,9 @@ pub fn router(state: AppState) -> Router {
             CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    let api = api.merge(operations);
+    let api = api.merge(operations).layer(axum::middleware::from_fn(
+        crate::answer_language::in_readers_language,
+    ));
     let app = match state.static_dir.as_deref() {
         Some(dir) => api.merge(pwa::router(dir)),
         None => api,

@@ -7,6 +7,7 @@ use crate::auth::{Device, require};
 use crate::db::notes;
 use crate::db::people::Person;
 use crate::error::ApiError;
+use crate::messages::Message;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -27,15 +28,14 @@ pub async fn offer(
 ) -> Result<Json<NoteOfferAnswer>, ApiError> {
     offer
         .check(Utc::now().date_naive())
-        .map_err(|e| ApiError::Unprocessable(format!("This note cannot be offered: {e}.")))?;
+        .map_err(|e| ApiError::Unprocessable(Message::NoteRefused(e)))?;
     let stored = match notes::offer(&state.db, device.org_id, &device.id, &offer).await? {
         notes::Offered::Stored => true,
         notes::Offered::Unchanged => false,
         notes::Offered::TooMany => {
-            return Err(ApiError::Unprocessable(format!(
-                "This phone has {} notes waiting for review already: this one waits on the phone until some are reviewed.",
-                notes::MAX_PENDING_PER_DEVICE
-            )));
+            return Err(ApiError::Unprocessable(Message::TooManyNotesWaiting {
+                max: notes::MAX_PENDING_PER_DEVICE.unsigned_abs(),
+            }));
         }
     };
     if stored {
@@ -53,8 +53,11 @@ pub async fn withdraw(
     device: Device,
     Path(entry): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let entry = EncounterId::new(&entry)
-        .map_err(|e| ApiError::Unprocessable(format!("{entry:?} is not an entry id: {e}.")))?;
+    let entry = EncounterId::new(&entry).map_err(|_| {
+        ApiError::Unprocessable(Message::NotAnEntryId {
+            given: entry.clone(),
+        })
+    })?;
     notes::withdraw(&state.db, &device.id, &entry).await?;
     state.changed_in(device.org_id);
     Ok(StatusCode::NO_CONTENT)
@@ -80,9 +83,10 @@ pub async fn list(
     if let (Some(from), Some(to)) = (query.from, query.to)
         && from > to
     {
-        return Err(ApiError::InvalidQuery(format!(
-            "from {from} is after to {to}: swap them"
-        )));
+        return Err(ApiError::InvalidQuery(Message::FromAfterTo {
+            from: from.to_string(),
+            to: to.to_string(),
+        }));
     }
     Ok(Json(
         notes::list(&state.db, person.org_id, status, query.weeks()).await?,
@@ -98,15 +102,12 @@ pub async fn review(
     ApiJson(review): ApiJson<NoteReview>,
 ) -> Result<StatusCode, ApiError> {
     require(&person, Permission::ReviewNotes)?;
-    let missing =
-        ApiError::NoSuchRecord("Your organization has no note with this id: reload the list.");
+    let missing = ApiError::NoSuchRecord(Message::NoSuchNote);
     let Ok(Path(id)) = id else {
         return Err(missing);
     };
     if review.status == NoteStatus::Pending {
-        return Err(ApiError::Unprocessable(
-            "A review approves or rejects a note: send \"approved\" or \"rejected\".".to_owned(),
-        ));
+        return Err(ApiError::Unprocessable(Message::ReviewNeedsDecision));
     }
     if notes::review(&state.db, person.org_id, id, review.status).await? {
         let decided = if review.status == NoteStatus::Approved {

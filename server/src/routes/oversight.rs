@@ -6,6 +6,7 @@ use crate::auth::{Device, require};
 use crate::db::people::Person;
 use crate::db::{buckets, devices};
 use crate::error::ApiError;
+use crate::messages::Message;
 use axum::Json;
 use axum::extract::State;
 use peerpulse_core::oversight::OversightResponse;
@@ -49,9 +50,7 @@ pub async fn my_oversight(
     totals.retain(|(id, _, _)| *id == device.id);
     let me = devices::summary(&state.db, device.org_id, &device.id)
         .await?
-        .ok_or(ApiError::Unauthorized(
-            "This device token is unknown or revoked: enrol the phone again with a new code.",
-        ))?;
+        .ok_or(ApiError::Unauthorized(Message::DeviceTokenUnknown))?;
     Ok(Json(peerpulse_core::oversight::oversight(
         DisclosureRule::new(org.threshold),
         &totals,

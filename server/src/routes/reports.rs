@@ -12,6 +12,7 @@ use crate::db::people::Person;
 use crate::dhis2_send::{Sender, send_report};
 use crate::error::ApiError;
 use crate::indicator_report::{ReportError, report_of};
+use crate::messages::Message;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header::CONTENT_TYPE;
@@ -52,7 +53,7 @@ pub async fn replace(
     require(&person, Permission::EditCodebook)?;
     let org = super::org_of(&state, person.org_id).await?;
     indicator::check_all(&update.indicators, &org.codebook)
-        .map_err(|e| ApiError::Unprocessable(format!("These indicators cannot be kept: {e}.")))?;
+        .map_err(|e| ApiError::Unprocessable(Message::IndicatorsRefused(e)))?;
     let book = IndicatorBook {
         version: update.base_version,
         indicators: update.indicators,
@@ -61,9 +62,7 @@ pub async fn replace(
     let replaced = indicators::set(&state.db, org.id, update.base_version, book)
         .await
         .map_err(|e| match e {
-            SetError::Changed { now } => ApiError::Conflict(format!(
-                "The indicators changed meanwhile (now version {now}): reload them and make the change again."
-            )),
+            SetError::Changed { now } => ApiError::Conflict(Message::IndicatorsChanged { now }),
             SetError::NoOrg => ApiError::Internal("an organization vanished".into()),
             SetError::Db(e) => e.into(),
         })?;
@@ -96,12 +95,12 @@ async fn report_for(
         ..TrendsQuery::default()
     }
     .period(today)
-    .map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
+    .map_err(|e| ApiError::InvalidQuery(Message::PeriodRefused(e)))?;
     let org = super::org_of(state, person.org_id).await?;
     report_of(&state.db, &org, period)
         .await
         .map_err(|e| match e {
-            ReportError::NotAReportPeriod => ApiError::InvalidQuery(e.to_string()),
+            ReportError::NotAReportPeriod => ApiError::InvalidQuery(Message::NotAReportPeriod),
             ReportError::Db(e) => e.into(),
         })
 }

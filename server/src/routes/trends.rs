@@ -7,6 +7,7 @@ use crate::db::buckets;
 use crate::db::orgs::Org;
 use crate::error::ApiError;
 use crate::event_streams;
+use crate::messages::Message;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -39,14 +40,14 @@ pub async fn trends(
     let Query(query) = query?;
     let period = query
         .period(Utc::now().date_naive())
-        .map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
+        .map_err(|e| ApiError::InvalidQuery(Message::PeriodRefused(e)))?;
     let parts = match reader.kind {
         ReaderKind::Person => period.parts_granularity(),
         ReaderKind::Phone => match period.granularity() {
             Granularity::Day => {
-                return Err(ApiError::InvalidQuery(
-                    PeriodError::TooFineForAPhone.to_string(),
-                ));
+                return Err(ApiError::InvalidQuery(Message::PeriodRefused(
+                    PeriodError::TooFineForAPhone,
+                )));
             }
             Granularity::Week => None,
             Granularity::Month | Granularity::Quarter => Some(Granularity::Week),
@@ -56,9 +57,9 @@ pub async fn trends(
     if let Some(site) = &query.site
         && !org.codebook.knows(CodeList::Site, site)
     {
-        return Err(ApiError::InvalidQuery(format!(
-            "site {site:?} is not in the codebook: use one of its site codes"
-        )));
+        return Err(ApiError::InvalidQuery(Message::QueryUnknownSite {
+            site: site.to_string(),
+        }));
     }
     // Parts may reach beyond the period (the weeks of a quarter): read them all.
     let (from, to) = span(period, parts);
@@ -135,7 +136,7 @@ pub async fn alerts(
     let today = Utc::now().date_naive();
     let period = query
         .period(today)
-        .map_err(|e| ApiError::InvalidQuery(e.to_string()))?;
+        .map_err(|e| ApiError::InvalidQuery(Message::PeriodRefused(e)))?;
     let org = super::org_of(&state, reader.org_id).await?;
     let rule = DisclosureRule::new(org.threshold);
     let last = period.last_day().min(today + Days::new(1));

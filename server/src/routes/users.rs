@@ -8,6 +8,7 @@ use crate::auth::require;
 use crate::connections::ClientAddress;
 use crate::db::people::{self, NewAccountError, Person};
 use crate::error::ApiError;
+use crate::messages::Message;
 use crate::passwords;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -19,9 +20,7 @@ use peerpulse_core::people::{Permission, Username};
 
 pub(super) fn account_error(e: NewAccountError) -> ApiError {
     match e {
-        NewAccountError::Taken => {
-            ApiError::Conflict("Someone already has this username: choose another.".into())
-        }
+        NewAccountError::Taken => ApiError::Conflict(Message::UsernameTaken),
         NewAccountError::Db(e) => e.into(),
     }
 }
@@ -45,8 +44,11 @@ pub async fn update_user(
     ApiJson(update): ApiJson<UserUpdate>,
 ) -> Result<StatusCode, ApiError> {
     require(&person, Permission::ManagePeople)?;
-    let username = Username::new(&username)
-        .map_err(|e| ApiError::Unprocessable(format!("{username:?} is not a username: {e}.")))?;
+    let username = Username::new(&username).map_err(|_| {
+        ApiError::Unprocessable(Message::NotAUsername {
+            given: username.clone(),
+        })
+    })?;
     match people::update(&state.db, person.org_id, &username, &update).await? {
         people::Updated::Done => {
             state.access_ended_in(person.org_id);
@@ -79,13 +81,8 @@ pub async fn update_user(
             .await?;
             Ok(StatusCode::NO_CONTENT)
         }
-        people::Updated::NoSuchPerson => Err(ApiError::NoSuchRecord(
-            "Your organization has nobody of that name.",
-        )),
-        people::Updated::LastAdmin => Err(ApiError::Conflict(
-            "That would leave the organization without an admin: make someone else admin first."
-                .to_owned(),
-        )),
+        people::Updated::NoSuchPerson => Err(ApiError::NoSuchRecord(Message::NoSuchPerson)),
+        people::Updated::LastAdmin => Err(ApiError::Conflict(Message::LastAdmin)),
     }
 }
 
@@ -136,17 +133,16 @@ pub async fn issue_reset_link(
     Path(username): Path<String>,
 ) -> Result<(StatusCode, Json<ResetLinkIssued>), ApiError> {
     require(&person, Permission::ManagePeople)?;
-    let username = Username::new(&username)
-        .map_err(|e| ApiError::Unprocessable(format!("{username:?} is not a username: {e}.")))?;
+    let username = Username::new(&username).map_err(|_| {
+        ApiError::Unprocessable(Message::NotAUsername {
+            given: username.clone(),
+        })
+    })?;
     let token = people::create_reset_link(&state.db, person.org_id, &username)
         .await
         .map_err(|e| match e {
-            people::ResetLinkError::NoSuchPerson => {
-                ApiError::NoSuchRecord("Your organization has nobody of that name.")
-            }
-            people::ResetLinkError::Disabled => ApiError::Conflict(
-                "Their access is taken away: give it back first, then make the link.".to_owned(),
-            ),
+            people::ResetLinkError::NoSuchPerson => ApiError::NoSuchRecord(Message::NoSuchPerson),
+            people::ResetLinkError::Disabled => ApiError::Conflict(Message::AccessTakenAway),
             people::ResetLinkError::Db(e) => e.into(),
         })?;
     state.access_ended_in(person.org_id);

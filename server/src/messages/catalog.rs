@@ -1,0 +1,101 @@
+//! The service's words in each language: `locales/service/<tag>.json`, built into the binary,
+//! in the flat i18next layout of the apps' files (a counted text has one key per CLDR plural
+//! form, `_one`, `_other`, ...), checked against English by `core::translations`.
+
+use super::{Arg, Text};
+use peerpulse_core::language::Language;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// One language's texts by key.
+pub type Catalog = BTreeMap<String, String>;
+
+/// The file of `language`, as written.
+pub fn source(language: Language) -> &'static str {
+    match language {
+        Language::En => include_str!("../../../locales/service/en.json"),
+        Language::Es => include_str!("../../../locales/service/es.json"),
+        Language::Fr => include_str!("../../../locales/service/fr.json"),
+        Language::Pt => include_str!("../../../locales/service/pt.json"),
+        Language::Ar => include_str!("../../../locales/service/ar.json"),
+    }
+}
+
+static CATALOGS: LazyLock<BTreeMap<Language, Catalog>> = LazyLock::new(|| {
+    Language::ALL
+        .into_iter()
+        .map(|language| {
+            let catalog = serde_json::from_str(source(language)).expect(
+                "the service's translation files are checked JSON (core/tests/translations.rs)",
+            );
+            (language, catalog)
+        })
+        .collect()
+});
+
+/// The catalog of `language`.
+pub fn catalog(language: Language) -> &'static Catalog {
+    CATALOGS
+        .get(&language)
+        .expect("every language has a catalog")
+}
+
+/// The template of `key` in `language` for the count `count`: the plain text, or the plural
+/// form the count takes; English's when the language lacks it (a test keeps that from
+/// happening), and the key itself as the last resort, never a panic.
+fn template(key: &str, count: Option<u64>, language: Language) -> String {
+    let lookup = |language: Language| {
+        let texts = catalog(language);
+        texts.get(key).cloned().or_else(|| {
+            let form = language.plural_category(count.unwrap_or(0));
+            texts.get(&format!("{key}_{}", form.as_str())).cloned()
+        })
+    };
+    lookup(language)
+        .or_else(|| lookup(Language::En))
+        .unwrap_or_else(|| key.to_owned())
+}
+
+/// `text` in `language`. Placeholders are filled in one pass over the template, so what an
+/// argument holds (a name someone typed, a parser's words) is never read as a placeholder.
+pub fn render(text: &Text, language: Language) -> String {
+    let count = text.args.iter().find_map(|(_, arg)| match arg {
+        Arg::Count(n) => Some(*n),
+        _ => None,
+    });
+    let template = template(text.key, count, language);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template.as_str();
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            rest = &rest[start..];
+            break;
+        };
+        let name = after[..end].trim();
+        match text.args.iter().find(|(n, _)| *n == name) {
+            Some((_, arg)) => out.push_str(&argument(arg, language)),
+            None => out.push_str(&rest[start..start + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn argument(arg: &Arg, language: Language) -> String {
+    match arg {
+        Arg::Count(n) | Arg::Number(n) => n.to_string(),
+        Arg::Verbatim(value) => value.clone(),
+        Arg::Text(inner) => render(inner, language),
+        Arg::Texts(texts) => {
+            let separator = template("list.separator", None, language);
+            texts
+                .iter()
+                .map(|t| render(t, language))
+                .collect::<Vec<_>>()
+                .join(&separator)
+        }
+    }
+}
