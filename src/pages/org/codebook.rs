@@ -202,7 +202,8 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                     };
                     let language_now = translating.get_untracked();
                     let named = move |key: &'static str, name: String, language: String| {
-                        move || fill(key, &[("name", &name), ("language", &language)])
+                        // What a person typed goes in last, so a "{{…}}" in it stays as typed.
+                        move || fill(key, &[("language", &language), ("name", &name)])
                     };
                     view! {
                         <tr class:retired=retired>
@@ -411,9 +412,9 @@ fn FreeTagsInUse(book: RwSignal<Option<Codebook>>, edit: EditAction) -> impl Int
                 let counts = fill(
                     "org.codebook.free_tag_counts",
                     &[
-                        ("tag", &label),
                         ("this", &quarter_count(this, threshold)),
                         ("last", &quarter_count(last, threshold)),
+                        ("tag", &label),
                     ],
                 );
                 view! {

@@ -140,8 +140,8 @@ fn ResetLinkShown(reset: ResetLink) -> impl IntoView {
                     <p>{move || fill(
                         "org.people.reset_link",
                         &[
-                            ("name", &username),
                             ("until", &intl::moment(language(), &until)),
+                            ("name", &username),
                         ],
                     )}</p>
                     <p class="issued-link">{issued.link}</p>
