@@ -3,7 +3,7 @@
 use crate::clock;
 use crate::components::chip_picker::SingleChoice;
 use crate::components::period_picker::Recent;
-use crate::i18n::{count, fill, org_errors, org_labels, t, text};
+use crate::i18n::{count, fill, intl, language, org_errors, org_labels, t, text};
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::bucket::{Dimension, Measure};
@@ -348,7 +348,7 @@ fn MergeForm(book: Codebook, list: CodeList, edit: EditAction) -> impl IntoView 
 fn quarter_count(counted: Option<u32>, threshold: u32) -> String {
     counted.map_or_else(
         || count("week.fewer_than", u64::from(threshold), &[]),
-        |n| n.to_string(),
+        |n| intl::number(language(), f64::from(n)),
     )
 }
 
