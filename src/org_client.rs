@@ -25,7 +25,9 @@ use peerpulse_core::protocol::{
 };
 use serde::de::DeserializeOwned;
 
-/// Why a call did not succeed, phrased for the person using the page.
+/// Why a call did not succeed. The English `Display` is for logs; a page says it in the
+/// language shown with [`crate::i18n::org_errors::call`]. The service's own reasons (the
+/// `String`s) arrive in the person's language and are shown as they are.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OrgError {
     /// No connection.

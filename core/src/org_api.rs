@@ -523,19 +523,6 @@ impl ExportKind {
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
-
-    /// What it is, in words: "the indicator report as CSV".
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::TrendsCsv => "a trends table as CSV",
-            Self::TrendBrief => "the trend brief",
-            Self::OversightCsv => "the capture oversight as CSV",
-            Self::ReportCsv => "the indicator report as CSV",
-            Self::ReportPrint => "the indicator report, printed",
-            Self::Dhis2Json => "the indicator report for DHIS2 (JSON)",
-            Self::Dhis2Adx => "the indicator report for DHIS2 (ADX)",
-        }
-    }
 }
 
 /// `POST /api/v1/audit/export` body.

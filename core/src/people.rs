@@ -50,15 +50,6 @@ impl Role {
         }
     }
 
-    /// What a person reads.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Admin => "Admin",
-            Self::Manager => "Manager",
-            Self::Viewer => "Viewer",
-        }
-    }
-
     /// The role stored as `name`, if any.
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == name)

@@ -18,6 +18,8 @@ pub mod choice;
 pub mod errors;
 pub mod intl;
 pub mod labels;
+pub mod org_errors;
+pub mod org_labels;
 
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;

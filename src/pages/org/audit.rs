@@ -1,6 +1,7 @@
 //! The audit log for admins: who did what, when and from where, newest first, a page at a
 //! time ("Older entries"). Entries hold names and ids only, never a note's words or a secret.
 
+use crate::i18n::{fill, intl, language, org_errors, org_labels, t, text};
 use crate::org_client::{self, OrgError};
 use chrono::{DateTime, Local, NaiveDate};
 use leptos::prelude::*;
@@ -8,46 +9,56 @@ use peerpulse_core::org_api::{AuditAction, AuditEntry, AuditPage, ExportKind};
 
 /// What an entry says was done, in words.
 fn what(entry: &AuditEntry) -> String {
-    let detail = entry.detail.as_deref();
-    let with = |text: &str| match detail {
-        Some(d) => format!("{text}: {d}"),
-        None => text.to_owned(),
+    let done = org_labels::audit_action(entry.action);
+    let Some(detail) = entry.detail.as_deref() else {
+        return done;
     };
-    match entry.action {
-        AuditAction::SignedIn => match detail {
-            Some(how) => format!("Signed in ({how})"),
-            None => "Signed in".to_owned(),
-        },
-        AuditAction::Exported => match detail.and_then(ExportKind::parse) {
-            Some(kind) => format!("Exported {}", kind.label()),
-            None => with("Exported"),
-        },
-        AuditAction::CodebookChanged => with("Changed the codebook"),
-        AuditAction::NoteReviewed => with("Reviewed a note"),
-        AuditAction::EnrolmentCodeIssued => with("Issued an enrolment code for a phone"),
-        AuditAction::PhoneRevoked => with("Revoked a phone"),
-        AuditAction::PersonAdded => with("Added a person"),
-        AuditAction::AccessChanged => with("Changed a person's access"),
-        AuditAction::ResetLinkMade => with("Made a new password link"),
-        AuditAction::IndicatorsChanged => with("Changed the indicators"),
-        AuditAction::SentToDhis2 => with("Sent a report to DHIS2"),
-        AuditAction::RetentionChanged => with("Changed how long each phone's counts are kept"),
+    let exported = ExportKind::parse(detail).filter(|_| entry.action == AuditAction::Exported);
+    match (entry.action, exported) {
+        (AuditAction::SignedIn, _) => fill("org.audit.signed_in_how", &[("how", &detail)]),
+        (_, Some(kind)) => fill(
+            "org.audit.exported_kind",
+            &[("what", &org_labels::export_kind(kind))],
+        ),
+        _ => fill(
+            "org.audit.with_detail",
+            &[("done", &done), ("detail", &detail)],
+        ),
     }
 }
 
-/// When, in this browser's local time and in words: "Today at 14:05", "Yesterday at 09:12",
-/// "Tuesday at 18:40" (this week), "Mon 2 November 2026 at 10:00".
+/// When, in this browser's local time and the language shown: "Today at 14:05", "Yesterday
+/// at 09:12", "Tuesday at 18:40" (this week), "Mon 2 November 2026 at 10:00".
 fn when(at: &str, today: NaiveDate) -> String {
     let Ok(utc) = DateTime::parse_from_rfc3339(at) else {
         return at.to_owned();
     };
-    let local = utc.with_timezone(&Local);
-    let (day, time) = (local.date_naive(), local.format("%H:%M"));
+    let shown = language();
+    let day = utc.with_timezone(&Local).date_naive();
+    let time = intl::time_of_day(shown, at);
+    let on = |style: &[(&str, &str)]| intl::day(shown, day, style);
     match (today - day).num_days() {
-        0 => format!("Today at {time}"),
-        1 => format!("Yesterday at {time}"),
-        2..=6 => format!("{} at {time}", local.format("%A")),
-        _ => format!("{} at {time}", local.format("%a %-d %B %Y")),
+        0 => fill("org.audit.today_at", &[("time", &time)]),
+        1 => fill("org.audit.yesterday_at", &[("time", &time)]),
+        2..=6 => fill(
+            "org.audit.day_at",
+            &[("day", &on(&[("weekday", "long")])), ("time", &time)],
+        ),
+        _ => fill(
+            "org.audit.day_at",
+            &[
+                (
+                    "day",
+                    &on(&[
+                        ("weekday", "short"),
+                        ("day", "numeric"),
+                        ("month", "long"),
+                        ("year", "numeric"),
+                    ]),
+                ),
+                ("time", &time),
+            ],
+        ),
     }
 }
 
@@ -84,7 +95,7 @@ pub fn AuditLog() -> impl IntoView {
                             <td><time datetime=e.at.clone()>{when(&e.at, today)}</time></td>
                             <td>{e.who.clone()}</td>
                             <td>{what(e)}</td>
-                            <td>{e.address.clone().unwrap_or_else(|| "on the server".to_owned())}</td>
+                            <td>{e.address.clone().unwrap_or_else(|| text("org.audit.on_the_server"))}</td>
                         </tr>
                     }
                 })
@@ -93,27 +104,27 @@ pub fn AuditLog() -> impl IntoView {
     };
     view! {
         <section id="audit" class="audit" aria-labelledby="audit-heading">
-            <h2 id="audit-heading">"Audit log"</h2>
-            <p class="muted">"Who signed in, exported, changed the codebook, reviewed notes, issued codes, revoked phones or changed people's access; newest first, in this computer's local time. \u{201c}From\u{201d} is the address the request came from."</p>
+            <h2 id="audit-heading">{t("org.audit.title")}</h2>
+            <p class="muted">{t("org.audit.explain")}</p>
             <div class="table-scroll">
                 <table class="audit-log">
-                    <caption class="visually-hidden">"Audit log, newest first"</caption>
+                    <caption class="visually-hidden">{t("org.audit.caption")}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"When"</th>
-                            <th scope="col">"Who"</th>
-                            <th scope="col">"What"</th>
-                            <th scope="col">"From"</th>
+                            <th scope="col">{t("org.audit.when")}</th>
+                            <th scope="col">{t("org.audit.who")}</th>
+                            <th scope="col">{t("org.audit.what")}</th>
+                            <th scope="col">{t("org.audit.from")}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
-            {move || problem.get().map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })}
-            {move || read.pending().get().then(|| view! { <p role="status">"Reading the log…"</p> })}
+            {move || problem.get().map(|e| view! { <p class="error" role="alert">{org_errors::call(&e)}</p> })}
+            {move || read.pending().get().then(|| view! { <p role="status">{t("org.audit.reading")}</p> })}
             <Show when=move || older.get().is_some()>
                 <button type="button" class="secondary" disabled=move || read.pending().get()
-                    on:click=move |_| { read.dispatch(older.get_untracked()); }>"Older entries"</button>
+                    on:click=move |_| { read.dispatch(older.get_untracked()); }>{t("org.audit.older")}</button>
             </Show>
         </section>
     }

@@ -3,6 +3,7 @@
 use super::changes::use_changes;
 use crate::components::disclosure::DisclosureNote;
 use crate::components::phone_week::{Reader, status, week_cell, week_heading};
+use crate::i18n::{org_errors, t};
 use crate::org_client;
 use leptos::prelude::*;
 
@@ -17,11 +18,11 @@ pub fn Capture() -> impl IntoView {
     });
     view! {
         <section id="capture" aria-labelledby="capture-heading">
-            <h2 id="capture-heading">"Captured per phone"</h2>
-            <Transition fallback=|| view! { <p>"Loading captures…"</p> }>
+            <h2 id="capture-heading">{t("org.capture.title")}</h2>
+            <Transition fallback=|| view! { <p>{t("org.capture.loading")}</p> }>
                 {move || grid.get().map(|read| match read {
-                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
-                    Ok(grid) if grid.devices.is_empty() => view! { <p class="muted">"No phone has enrolled yet."</p> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="error">{move || org_errors::call(&e)}</p> }.into_any(),
+                    Ok(grid) if grid.devices.is_empty() => view! { <p class="muted">{t("org.capture.none")}</p> }.into_any(),
                     Ok(grid) => {
                         let threshold = grid.threshold;
                         let header = grid.weeks.iter().map(|&w| week_heading(w)).collect_view();
@@ -38,12 +39,12 @@ pub fn Capture() -> impl IntoView {
                             }
                         }).collect_view();
                         view! {
-                            <p class="muted">"Encounters each phone logged in each of the last 8 weeks (columns start on the Monday shown), and on how many days. Totals only, nothing about any contact."</p>
+                            <p class="muted">{t("org.capture.explain")}</p>
                             <DisclosureNote threshold parts=None />
-                            <div class="scroll" role="region" aria-label="Encounters per phone and week" tabindex="0">
+                            <div class="scroll" role="region" aria-label=t("org.capture.table") tabindex="0">
                                 <table class="capture">
-                                    <caption class="visually-hidden">"Encounters per phone and week"</caption>
-                                    <thead><tr><th scope="col">"Phone"</th>{header}</tr></thead>
+                                    <caption class="visually-hidden">{t("org.capture.table")}</caption>
+                                    <thead><tr><th scope="col">{t("org.capture.phone")}</th>{header}</tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table>
                             </div>

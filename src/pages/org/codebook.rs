@@ -3,11 +3,12 @@
 use crate::clock;
 use crate::components::chip_picker::SingleChoice;
 use crate::components::period_picker::Recent;
+use crate::i18n::{count, fill, intl, language, org_errors, org_labels, t, text};
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::{Code, CodeList, Codebook, CodebookEdit};
-use peerpulse_core::language::LanguageTag;
+use peerpulse_core::language::{LanguageTag, LanguageTagError};
 use peerpulse_core::org_api::{CodebookEditRequest, SessionInfo};
 use peerpulse_core::privacy::free_tag;
 use peerpulse_core::protocol::TrendsQuery;
@@ -16,14 +17,23 @@ use std::collections::BTreeMap;
 /// A codebook change on its way to the service.
 type EditAction = Action<CodebookEdit, Result<Codebook, OrgError>>;
 
-fn list_heading(list: CodeList) -> &'static str {
-    match list {
-        CodeList::Site => "Sites",
-        CodeList::Topic => "Topics",
-        CodeList::Insight => "Insights",
-        CodeList::Need => "Needs",
-        CodeList::Supply => "Supplies",
-        CodeList::Referral => "Referrals",
+/// Why an edit from a field did not happen: kept typed, so its words follow a language
+/// switch.
+#[derive(Clone, Debug, PartialEq)]
+enum Refusal {
+    /// The language typed is no language tag.
+    Language(LanguageTagError),
+    /// The service did not take the edit.
+    Service(OrgError),
+}
+
+impl Refusal {
+    /// In the language shown.
+    fn say(&self) -> String {
+        match self {
+            Self::Language(e) => org_errors::language_tag(e),
+            Self::Service(e) => org_errors::call(e),
+        }
     }
 }
 
@@ -45,10 +55,11 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
     let book = RwSignal::new(None::<Codebook>);
     let list = RwSignal::new(Some(CodeList::Need));
     let new_label = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<Result<String, String>>);
+    // The version just saved, or why the codebook could not be read or changed.
+    let message = RwSignal::new(None::<Result<u32, OrgError>>);
     // The field the edit on its way came from, and a refusal shown beside it.
     let editing = RwSignal::new(ErrorAt::Top);
-    let field_error = RwSignal::new(None::<(String, String)>);
+    let field_error = RwSignal::new(None::<(String, Refusal)>);
     let translating = RwSignal::new("es".to_owned());
     let default_language = RwSignal::new(String::new());
     let loaded = LocalResource::new(org_client::codebook);
@@ -57,7 +68,7 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
             default_language.set(current.language.to_string());
             book.set(Some(current));
         }
-        Some(Err(e)) => message.set(Some(Err(e.to_string()))),
+        Some(Err(e)) => message.set(Some(Err(e))),
         None => {}
     });
     let edit = Action::new_local(move |change: &CodebookEdit| {
@@ -76,10 +87,7 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
     });
     Effect::new(move |_| match edit.value().get() {
         Some(Ok(stored)) => {
-            message.set(Some(Ok(format!(
-                "Saved as version {}: phones get it on their next sync.",
-                stored.version
-            ))));
+            message.set(Some(Ok(stored.version)));
             new_label.set(String::new());
             field_error.set(None);
             default_language.set(stored.language.to_string());
@@ -88,14 +96,14 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
         Some(Err(e)) => match editing.get_untracked() {
             ErrorAt::Field(id) => {
                 message.set(None);
-                field_error.set(Some((id, e.to_string())));
+                field_error.set(Some((id, Refusal::Service(e))));
             }
-            ErrorAt::Top => message.set(Some(Err(e.to_string()))),
+            ErrorAt::Top => message.set(Some(Err(e))),
         },
         None => {}
     });
     // An edit from a field: its refusal shows beside it, or the field's own check fails first.
-    let dispatch_from = move |id: String, change: Result<CodebookEdit, String>| match change {
+    let dispatch_from = move |id: String, change: Result<CodebookEdit, Refusal>| match change {
         Ok(change) => {
             editing.set(ErrorAt::Field(id));
             edit.dispatch(change);
@@ -107,7 +115,7 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
         ev.prevent_default();
         let change = LanguageTag::new(&default_language.get_untracked())
             .map(|language| CodebookEdit::SetLanguage { language })
-            .map_err(|e| e.to_string());
+            .map_err(Refusal::Language);
         dispatch_from("codebook-language".to_owned(), change);
     };
     let add = move |ev: leptos::ev::SubmitEvent| {
@@ -122,35 +130,38 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
     };
     view! {
         <section id="codebook" aria-labelledby="codebook-heading">
-            <h2 id="codebook-heading">"Codebook"</h2>
-            <SingleChoice
-                legend="org.codebook.list"
-                name="codebook-list"
-                options=CodeList::ALL.into_iter().map(|l| (l, list_heading(l).to_owned())).collect()
-                selected=list
-            />
+            <h2 id="codebook-heading">{t("org.codebook.title")}</h2>
+            // Drawn again in a language switch; the choice is kept in `list`.
+            {move || view! {
+                <SingleChoice
+                    legend="org.codebook.list"
+                    name="codebook-list"
+                    options=CodeList::ALL.into_iter().map(|l| (l, org_labels::code_list(l))).collect()
+                    selected=list
+                />
+            }}
             <form class="stack-form" on:submit=set_default novalidate>
-                <label for="codebook-language">"Default language of the labels (es, fr, pt, ar, en…)"</label>
+                <label for="codebook-language">{t("org.codebook.default_language")}</label>
                 <input id="codebook-language" autocomplete="off" aria-describedby="codebook-language-error"
                     prop:value=move || default_language.get() on:input=move |ev| default_language.set(event_target_value(&ev)) />
-                <button type="submit" class="secondary" disabled=move || edit.pending().get()>"Set default language"</button>
+                <button type="submit" class="secondary" disabled=move || edit.pending().get()>{t("org.codebook.set_default_language")}</button>
                 <FieldError id="codebook-language".to_owned() errors=field_error />
             </form>
             <div class="stack-form">
-                <label for="translation-language">"Translate the labels into"</label>
+                <label for="translation-language">{t("org.codebook.translate_into")}</label>
                 <input id="translation-language" autocomplete="off" aria-describedby="translation-language-error"
                     prop:value=move || translating.get() on:input=move |ev| translating.set(event_target_value(&ev)) />
                 {move || LanguageTag::new(&translating.get()).err().map(|e| view! {
-                    <p class="error" id="translation-language-error" role="alert">{e.to_string()}</p>
+                    <p class="error" id="translation-language-error" role="alert">{org_errors::language_tag(&e)}</p>
                 })}
             </div>
             {move || message.get().map(|m| match m {
-                Ok(done) => view! { <p class="status saved" role="status">{done}</p> }.into_any(),
-                Err(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
+                Ok(version) => view! { <p class="status saved" role="status">{fill("org.codebook.saved", &[("version", &version)])}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{org_errors::call(&e)}</p> }.into_any(),
             })}
             {move || {
                 let (Some(current), Some(chosen)) = (book.get(), list.get()) else {
-                    return view! { <p>"Loading the codebook…"</p> }.into_any();
+                    return view! { <p>{t("org.codebook.loading")}</p> }.into_any();
                 };
                 let language = LanguageTag::new(&translating.get()).ok();
                 let rows = current.entries(chosen).iter().map(|entry| {
@@ -180,53 +191,71 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                     let (code, retired) = (entry.code.clone(), entry.retired);
                     let (rename_code, toggle_code) = (code.clone(), code.clone());
                     let name = entry.label.clone();
-                    let state = match &entry.merged_into {
-                        Some(into) => format!(" (merged into {})", current.label(chosen, into)),
-                        None if retired => " (retired)".to_owned(),
-                        None => String::new(),
+                    let merged_into = entry.merged_into.as_ref().map(|into| current.label(chosen, into).to_string());
+                    let state = {
+                        let code = code.clone();
+                        move || match &merged_into {
+                            Some(into) => fill("org.codebook.merged_into", &[("code", &code), ("label", into)]),
+                            None if retired => fill("org.codebook.retired", &[("code", &code)]),
+                            None => code.to_string(),
+                        }
+                    };
+                    let language_now = translating.get_untracked();
+                    let named = move |key: &'static str, name: String, language: String| {
+                        // What a person typed goes in last, so a "{{…}}" in it stays as typed.
+                        move || fill(key, &[("language", &language), ("name", &name)])
                     };
                     view! {
                         <tr class:retired=retired>
                             <td>
-                                <label class="visually-hidden" for=format!("label-{code}")>{format!("Label of {code}")}</label>
+                                <label class="visually-hidden" for=format!("label-{code}")>{named("org.codebook.label_of", code.to_string(), language_now.clone())}</label>
                                 <input id=format!("label-{code}") prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
-                                <span class="muted">{format!("{code}{state}")}</span>
+                                <span class="muted">{state}</span>
                             </td>
                             <td>
-                                <label class="visually-hidden" for=translation_id.clone()>{format!("Translation of {name} ({})", translating.get_untracked())}</label>
+                                <label class="visually-hidden" for=translation_id.clone()>{named("org.codebook.translation_of", name.clone(), language_now.clone())}</label>
                                 <input id=translation_id.clone() lang=translating.get_untracked() dir="auto"
                                     aria-describedby=format!("{translation_id}-error")
                                     prop:value=move || translation.get() on:input=move |ev| translation.set(event_target_value(&ev)) />
-                                <button type="button" class="secondary" aria-label=format!("Save translation of {name} ({})", translating.get_untracked())
+                                <button type="button" class="secondary" aria-label=named("org.codebook.save_translation_of", name.clone(), language_now.clone())
                                     disabled=move || edit.pending().get() || language_is_bad()
                                     on:click=save_translation>
-                                    "Save translation"
+                                    {t("org.codebook.save_translation")}
                                 </button>
                                 <FieldError id=translation_id.clone() errors=field_error />
                             </td>
                             <td>
-                                <button type="button" class="secondary" aria-label=format!("Rename {name}")
+                                <button type="button" class="secondary" aria-label=named("org.codebook.rename_name", name.clone(), String::new())
                                     on:click=move |_| { edit.dispatch(CodebookEdit::Rename { list: chosen, code: rename_code.clone(), label: label.get_untracked() }); }>
-                                    "Rename"
+                                    {t("org.codebook.rename")}
                                 </button>
-                                <button type="button" class="secondary" aria-label=format!("{} {name}", if retired { "Restore" } else { "Retire" })
+                                <button type="button" class="secondary" aria-label=named(if retired { "org.codebook.restore_name" } else { "org.codebook.retire_name" }, name.clone(), String::new())
                                     on:click=move |_| {
                                         let code = toggle_code.clone();
                                         edit.dispatch(if retired { CodebookEdit::Restore { list: chosen, code } } else { CodebookEdit::Retire { list: chosen, code } });
                                     }>
-                                    {if retired { "Restore" } else { "Retire" }}
+                                    {if retired { t("org.codebook.restore") } else { t("org.codebook.retire") }}
                                 </button>
                             </td>
                         </tr>
                     }
                 }).collect_view();
                 view! {
-                    <p class="muted">{format!("Version {}. Codes are never deleted: retired ones stop being offered, and past counts keep their meaning.", current.version)}</p>
+                    <p class="muted">{
+                        let version = current.version;
+                        move || fill("org.codebook.version", &[("version", &version)])
+                    }</p>
                     <table class="codebook">
                         <thead><tr>
-                            <th scope="col">{format!("Label ({})", current.language)}</th>
-                            <th scope="col">{format!("Label in {}", translating.get_untracked())}</th>
-                            <th scope="col"><span class="visually-hidden">"Changes"</span></th>
+                            <th scope="col">{
+                                let language = current.language.to_string();
+                                move || fill("org.codebook.label_column", &[("language", &language)])
+                            }</th>
+                            <th scope="col">{
+                                let language = translating.get_untracked();
+                                move || fill("org.codebook.translation_column", &[("language", &language)])
+                            }</th>
+                            <th scope="col"><span class="visually-hidden">{t("org.codebook.changes")}</span></th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
@@ -234,9 +263,9 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                 }.into_any()
             }}
             <form class="stack-form" on:submit=add novalidate>
-                <label for="new-code-label">"New entry in this list"</label>
+                <label for="new-code-label">{t("org.codebook.new_entry")}</label>
                 <input id="new-code-label" autocomplete="off" prop:value=move || new_label.get() on:input=move |ev| new_label.set(event_target_value(&ev)) />
-                <button type="submit" class="primary" disabled=move || edit.pending().get()>"Add"</button>
+                <button type="submit" class="primary" disabled=move || edit.pending().get()>{t("org.codebook.add")}</button>
             </form>
             <FreeTagsInUse book edit />
         </section>
@@ -246,13 +275,12 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
 
 /// A refused edit's reason, beside the field `id` it came from.
 #[component]
-fn FieldError(id: String, errors: RwSignal<Option<(String, String)>>) -> impl IntoView {
+fn FieldError(id: String, errors: RwSignal<Option<(String, Refusal)>>) -> impl IntoView {
     let error_id = format!("{id}-error");
     move || {
-        errors
-            .get()
-            .filter(|(at, _)| *at == id)
-            .map(|(_, why)| view! { <p class="error" id=error_id.clone() role="alert">{why}</p> })
+        errors.get().filter(|(at, _)| *at == id).map(
+            |(_, why)| view! { <p class="error" id=error_id.clone() role="alert">{why.say()}</p> },
+        )
     }
 }
 
@@ -301,24 +329,27 @@ fn MergeForm(book: Codebook, list: CodeList, edit: EditAction) -> impl IntoView 
     };
     Some(view! {
         <form class="stack-form" on:submit=merge novalidate>
-            <h3>"Merge two entries"</h3>
-            <p class="muted">"When two entries mean the same, merge one into the other: it stops being offered and every count it has, past ones too, counts as the other. Restoring it undoes the merge."</p>
-            <label for="merge-from">"Merge this entry"</label>
+            <h3>{t("org.codebook.merge_title")}</h3>
+            <p class="muted">{t("org.codebook.merge_explain")}</p>
+            <label for="merge-from">{t("org.codebook.merge_from")}</label>
             <select id="merge-from" on:change=choose(from)>
                 {options(mergeable, from)}
             </select>
-            <label for="merge-into">"into this one"</label>
+            <label for="merge-into">{t("org.codebook.merge_into")}</label>
             <select id="merge-into" on:change=choose(into)>
                 {options(targets, into)}
             </select>
-            <button type="submit" class="primary" disabled=move || edit.pending().get()>"Merge"</button>
+            <button type="submit" class="primary" disabled=move || edit.pending().get()>{t("org.codebook.merge")}</button>
         </form>
     })
 }
 
 /// How a free tag's count over a quarter reads: "12" or "fewer than 5".
-fn quarter_count(count: Option<u32>, threshold: u32) -> String {
-    count.map_or_else(|| format!("fewer than {threshold}"), |n| n.to_string())
+fn quarter_count(counted: Option<u32>, threshold: u32) -> String {
+    counted.map_or_else(
+        || count("week.fewer_than", u64::from(threshold), &[]),
+        |n| intl::number(language(), f64::from(n)),
+    )
 }
 
 /// Free tags workers typed this quarter or last, as the service publishes them (in enough
@@ -347,7 +378,7 @@ fn FreeTagsInUse(book: RwSignal<Option<Codebook>>, edit: EditAction) -> impl Int
             Ok(both) => both,
             Err(e) => {
                 return Some(
-                    view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                    view! { <p role="alert" class="error">{org_errors::call(&e)}</p> }.into_any(),
                 );
             }
         };
@@ -367,8 +398,8 @@ fn FreeTagsInUse(book: RwSignal<Option<Codebook>>, edit: EditAction) -> impl Int
         }
         if shown.is_empty() {
             return Some(view! {
-                <h3>"Free tags in use"</h3>
-                <p class="muted">{format!("No free tag was used in {threshold} or more encounters, by two or more phones, this quarter or last.")}</p>
+                <h3>{text("org.codebook.free_tags")}</h3>
+                <p class="muted">{count("org.codebook.no_free_tags", u64::from(threshold), &[])}</p>
             }.into_any());
         }
         let mut shown: Vec<_> = shown.into_iter().collect();
@@ -378,26 +409,29 @@ fn FreeTagsInUse(book: RwSignal<Option<Codebook>>, edit: EditAction) -> impl Int
             .map(|(tag, (this, last))| {
                 let label = free_tag::label(&tag);
                 let promote = tag.clone();
-                let counts = format!(
-                    "{label}: {} encounters this quarter, {} last quarter",
-                    quarter_count(this, threshold),
-                    quarter_count(last, threshold)
+                let counts = fill(
+                    "org.codebook.free_tag_counts",
+                    &[
+                        ("this", &quarter_count(this, threshold)),
+                        ("last", &quarter_count(last, threshold)),
+                        ("tag", &label),
+                    ],
                 );
                 view! {
                     <li>
                         <span>{counts}</span>
-                        <button type="button" class="secondary" aria-label=format!("Add {label} to needs")
+                        <button type="button" class="secondary" aria-label=fill("org.codebook.add_tag_to_needs", &[("tag", &label)])
                             disabled=move || edit.pending().get()
                             on:click=move |_| { edit.dispatch(CodebookEdit::Promote { tag: promote.clone() }); }>
-                            "Add to needs"
+                            {text("org.codebook.add_to_needs")}
                         </button>
                     </li>
                 }
             })
             .collect_view();
         Some(view! {
-            <h3 id="free-tags-heading">"Free tags in use"</h3>
-            <p class="muted">{format!("Words workers typed for needs the codebook lacks, this quarter and last; only those in {threshold} or more encounters, typed on two or more phones. Adding one to needs keeps its counts, past ones too.")}</p>
+            <h3 id="free-tags-heading">{text("org.codebook.free_tags")}</h3>
+            <p class="muted">{count("org.codebook.free_tags_explain", u64::from(threshold), &[])}</p>
             <ul class="free-tags" aria-labelledby="free-tags-heading">{items}</ul>
         }.into_any())
     }

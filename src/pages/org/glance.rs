@@ -6,9 +6,11 @@ use super::changes::use_changes;
 use crate::clock;
 use crate::components::period_picker::Recent;
 use crate::components::trends::newest_rises;
+use crate::i18n::{count, fill, intl, labels, language, org_errors, t, text};
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::bucket::Measure;
+use peerpulse_core::codebook::Codebook;
 use peerpulse_core::field_notes::{NoteStatus, NotesQuery};
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::protocol::{AlertsQuery, TrendsQuery, TrendsResponse};
@@ -18,7 +20,8 @@ use peerpulse_core::protocol::{AlertsQuery, TrendsQuery, TrendsResponse};
 struct Glance {
     this_week: TrendsResponse,
     last_week: TrendsResponse,
-    rising: Vec<String>,
+    rising: Vec<Measure>,
+    codebook: Codebook,
     phones: Option<OversightResponse>,
     notes_waiting: Option<usize>,
 }
@@ -38,7 +41,7 @@ async fn load(may_oversee: bool, may_review: bool) -> Result<Glance, OrgError> {
     let codebook = org_client::codebook().await?;
     let rising = newest_rises(&alerts.alerts)
         .into_iter()
-        .map(|(alert, _)| alert.measure.label(&codebook))
+        .map(|(alert, _)| alert.measure.clone())
         .collect();
     let phones = if may_oversee {
         Some(org_client::oversight().await?)
@@ -61,6 +64,7 @@ async fn load(may_oversee: bool, may_review: bool) -> Result<Glance, OrgError> {
         this_week,
         last_week,
         rising,
+        codebook,
         phones,
         notes_waiting,
     })
@@ -69,24 +73,20 @@ async fn load(may_oversee: bool, may_review: bool) -> Result<Glance, OrgError> {
 /// A published total as a reader says it: the number, or "fewer than 5".
 fn shown(trends: &TrendsResponse) -> String {
     trends.total(&Measure::Encounters).map_or_else(
-        || format!("fewer than {}", trends.threshold),
-        |n| n.to_string(),
+        || count("week.fewer_than", u64::from(trends.threshold), &[]),
+        |n| intl::number(language(), f64::from(n)),
     )
 }
 
 /// One figure of the row: what it is, the figure, a line that puts it in context, and the
 /// section that tells more.
-fn card(
-    term: &'static str,
-    figure: String,
-    context: String,
-    section: &'static str,
-) -> impl IntoView {
+fn card(term: String, figure: String, context: String, section: &'static str) -> impl IntoView {
+    let about = fill("org.glance.about", &[("what", &term.to_lowercase())]);
     view! {
         <div class="glance-card">
             <dt>{term}</dt>
             <dd class="glance-figure">{figure}</dd>
-            <dd class="glance-context">{context} " " <a href=format!("#{section}") rel="external">"See more"<span class="visually-hidden">{format!(" about {}", term.to_lowercase())}</span></a></dd>
+            <dd class="glance-context">{context} " " <a href=format!("#{section}") rel="external">{text("org.glance.see_more")}<span class="visually-hidden">" "{about}</span></a></dd>
         </div>
     }
 }
@@ -101,51 +101,52 @@ pub fn AtAGlance(may_oversee: bool, may_review: bool) -> impl IntoView {
     });
     view! {
         <section id="glance" class="glance" aria-labelledby="glance-heading">
-            <h2 id="glance-heading">"At a glance"</h2>
-            <Transition fallback=|| view! { <p>"Loading the summary…"</p> }>
+            <h2 id="glance-heading">{t("org.glance.title")}</h2>
+            <Transition fallback=|| view! { <p>{t("org.glance.loading")}</p> }>
                 {move || glance.get().map(|read| match read {
-                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="error">{org_errors::call(&e)}</p> }.into_any(),
                     Ok(g) => {
                         let encounters = card(
-                            "Encounters this week",
+                            text("org.glance.encounters"),
                             shown(&g.this_week),
-                            format!("Last week: {}.", shown(&g.last_week)),
+                            fill("org.glance.last_week", &[("count", &shown(&g.last_week))]),
                             "trends",
                         );
+                        let names: Vec<String> = g.rising.iter().map(|m| labels::measure(m, &g.codebook)).collect();
                         let rising = card(
-                            "Rising today",
-                            match g.rising.len() {
-                                0 => "Nothing".to_owned(),
-                                n => n.to_string(),
+                            text("org.glance.rising"),
+                            match names.len() {
+                                0 => text("org.glance.nothing"),
+                                n => intl::number(language(), n as f64),
                             },
-                            if g.rising.is_empty() {
-                                "Nothing is above its usual level.".to_owned()
+                            if names.is_empty() {
+                                text("org.glance.nothing_rising")
                             } else {
-                                format!("{}.", g.rising.join(", "))
+                                fill("org.glance.rising_names", &[("names", &names.join(&text("list.separator")))])
                             },
                             "trends",
                         );
                         let phones = g.phones.map(|grid| {
                             let current: Vec<_> = grid.devices.iter().filter(|d| !d.revoked).collect();
                             let quiet = current.iter().filter(|d| d.quiet.is_some()).count();
+                            let number = |n: usize| intl::number(language(), n as f64);
                             card(
-                                "Phones logging as usual",
-                                format!("{} of {}", current.len() - quiet, current.len()),
+                                text("org.glance.phones"),
+                                fill("org.glance.of", &[("part", &number(current.len() - quiet)), ("all", &number(current.len()))]),
                                 match quiet {
-                                    0 => "None has gone quiet.".to_owned(),
-                                    1 => "1 has gone quiet: a chance to check in.".to_owned(),
-                                    n => format!("{n} have gone quiet: a chance to check in."),
+                                    0 => text("org.glance.none_quiet"),
+                                    n => count("org.glance.gone_quiet", n as u64, &[]),
                                 },
                                 "capture",
                             )
                         });
                         let notes = g.notes_waiting.map(|n| {
                             card(
-                                "Notes waiting",
-                                n.to_string(),
+                                text("org.glance.notes"),
+                                intl::number(language(), n as f64),
                                 match n {
-                                    0 => "Nothing to review.".to_owned(),
-                                    _ => "Offered by workers for the trend brief.".to_owned(),
+                                    0 => text("org.glance.nothing_to_review"),
+                                    _ => text("org.glance.notes_offered"),
                                 },
                                 "notes",
                             )

@@ -1,6 +1,7 @@
 //! Keeping data (admins): how long each phone's own counts are kept before they fold into the
 //! organization's totals, and what that leaves as it was.
 
+use crate::i18n::{count, fill, intl, language, org_errors, t, text};
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::org_api::{OrgSettings, RetentionUpdate, SessionInfo};
@@ -26,20 +27,13 @@ pub fn Keeping(info: SessionInfo) -> impl IntoView {
         save.version().track();
         org_client::settings()
     });
-    // The choice on screen: "always" or a number of months.
-    let chosen = RwSignal::new(String::new());
     view! {
         <section id="keeping" aria-labelledby="keeping-heading">
-            <h2 id="keeping-heading">"Keeping data"</h2>
-            <p class="muted">
-                "Each phone's own counts of a day show who captured what (oversight). After the months chosen here, they fold into the organization's totals: every published figure stays exactly as it was, and a phone's late correction of such a day is not counted again."
-            </p>
+            <h2 id="keeping-heading">{t("org.keeping.title")}</h2>
+            <p class="muted">{t("org.keeping.explain")}</p>
             {move || settings.get().map(|loaded| match loaded {
-                Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
-                Ok(now) => {
-                    chosen.set(choice_of(&now));
-                    view! { <KeepingForm now chosen save /> }.into_any()
-                }
+                Err(e) => view! { <p role="alert" class="error">{move || org_errors::call(&e)}</p> }.into_any(),
+                Ok(now) => view! { <KeepingForm now save /> }.into_any(),
             })}
         </section>
     }
@@ -48,17 +42,26 @@ pub fn Keeping(info: SessionInfo) -> impl IntoView {
 #[component]
 fn KeepingForm(
     now: OrgSettings,
-    chosen: RwSignal<String>,
     save: Action<Option<KeepPhoneRows>, Result<OrgSettings, OrgError>>,
 ) -> impl IntoView {
+    // The choice on screen, "always" or a number of months: the form's own draft, started
+    // from the settings it shows.
+    let chosen = RwSignal::new(choice_of(&now));
     // A setting made from the command line may be a number of months not offered here.
     let stored = now.keep_phone_rows_months.map(KeepPhoneRows::get);
     let mut months = MONTHS.to_vec();
     months.extend(stored.filter(|m| !MONTHS.contains(m)));
     months.sort_unstable();
-    let options = std::iter::once(("always".to_owned(), "Always".to_owned()))
-        .chain(months.into_iter().map(|m| (m.to_string(), format!("{m} months"))))
-        .map(|(value, text)| view! { <option value=value.clone() selected=chosen.get_untracked() == value>{text}</option> })
+    let always = view! {
+        <option value="always" selected=chosen.get_untracked() == "always">{t("org.keeping.always")}</option>
+    };
+    let options = months
+        .into_iter()
+        .map(|m| {
+            let value = m.to_string();
+            let selected = chosen.get_untracked() == value;
+            view! { <option value=value selected=selected>{move || count("org.keeping.months", u64::from(m), &[])}</option> }
+        })
         .collect_view();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -69,40 +72,45 @@ fn KeepingForm(
             .and_then(|m| KeepPhoneRows::months(m).ok());
         save.dispatch(keep);
     };
+    let (threshold, window) = (now.threshold, now.edit_window_days);
     let closed = now.closed_through.map(|day| {
-        format!(
-            "Days up to {} are kept as the organization's totals only.",
-            day.format("%-d %B %Y")
-        )
+        move || {
+            fill(
+                "org.keeping.closed_through",
+                &[("day", &intl::day(language(), day, &[("dateStyle", "long")]))],
+            )
+        }
     });
     view! {
         <form class="keeping-form" on:submit=on_submit>
-            <label for="keep-phone-rows">"Keep each phone's own counts for"</label>
+            <label for="keep-phone-rows">{t("org.keeping.label")}</label>
             <div class="row">
                 <select
                     id="keep-phone-rows"
                     on:change=move |ev| chosen.set(event_target_value(&ev))
                 >
+                    {always}
                     {options}
                 </select>
                 <button type="submit" class="primary" disabled=move || save.pending().get()>
-                    "Save"
+                    {t("org.keeping.save")}
                 </button>
             </div>
             <p class="status" role="status">
                 {move || match save.value().get() {
-                    _ if save.pending().get() => "Saving…".to_owned(),
-                    Some(Ok(_)) => "Saved. The next fold, within the hour, applies it.".to_owned(),
+                    _ if save.pending().get() => text("org.keeping.saving"),
+                    Some(Ok(_)) => text("org.keeping.saved"),
                     _ => String::new(),
                 }}
             </p>
             {move || save.value().get().and_then(Result::err).map(|e| view! {
-                <p role="alert" class="error">{e.to_string()}</p>
+                <p role="alert" class="error">{org_errors::call(&e)}</p>
             })}
             <p class="muted">
-                {format!(
-                    "Counts smaller than {} are never published. Workers may date, correct or delete an entry up to {} days back.",
-                    now.threshold, now.edit_window_days
+                {move || count(
+                    "org.keeping.rules",
+                    u64::from(window),
+                    &[("threshold", &intl::number(language(), f64::from(threshold)))],
                 )}
             </p>
             {closed.map(|text| view! { <p class="muted">{text}</p> })}

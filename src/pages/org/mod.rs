@@ -22,6 +22,8 @@ mod notes_review;
 mod people;
 mod phones;
 
+use crate::i18n::org_errors::{self, AccountProblem};
+use crate::i18n::{fill, org_labels, t};
 use crate::org_client;
 use capture::Capture;
 use changes::Changes;
@@ -56,10 +58,10 @@ pub fn OrgPage() -> impl IntoView {
     });
     view! {
         <section class="org" aria-labelledby="org-heading">
-            <Suspense fallback=|| view! { <p role="status">"Checking your session…"</p> }>
+            <Suspense fallback=|| view! { <p role="status">{t("org.home.checking")}</p> }>
                 {move || {
                     checked.get().map(|read| match (read, session.get()) {
-                        (Err(e), _) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                        (Err(e), _) => view! { <p role="alert" class="error">{move || org_errors::call(&e)}</p> }.into_any(),
                         (Ok(_), None) => view! { <SignIn session organization /> }.into_any(),
                         (Ok(_), Some(info)) => view! { <OrgHome info session /> }.into_any(),
                     })
@@ -84,24 +86,24 @@ fn org_in_address() -> Option<String> {
 fn SignIn(session: RwSignal<Option<SessionInfo>>, organization: RwSignal<String>) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<AccountProblem>);
     let sign_in = Action::new_local(|request: &SignInRequest| {
         let request = request.clone();
         async move { org_client::sign_in(&request).await }
     });
     Effect::new(move |_| match sign_in.value().get() {
         Some(Ok(info)) => session.set(Some(info)),
-        Some(Err(e)) => problem.set(Some(e.to_string())),
+        Some(Err(e)) => problem.set(Some(AccountProblem::Call(e))),
         None => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let parsed = OrgHandle::new(&organization.get_untracked())
-            .map_err(|e| format!("Organization: {e}."))
+            .map_err(AccountProblem::Organization)
             .and_then(|org| {
                 Username::new(&username.get_untracked())
                     .map(|name| (org, name))
-                    .map_err(|e| format!("Username: {e}."))
+                    .map_err(AccountProblem::Username)
             });
         match parsed {
             Ok((organization, username)) => {
@@ -116,20 +118,20 @@ fn SignIn(session: RwSignal<Option<SessionInfo>>, organization: RwSignal<String>
         }
     };
     view! {
-        <h1 id="org-heading">"Sign in"</h1>
-        <p class="muted">"For managers, viewers and admins. Peer workers need no account: their phones log without one."</p>
+        <h1 id="org-heading">{t("org.sign_in.title")}</h1>
+        <p class="muted">{t("org.sign_in.who")}</p>
         <form class="stack-form" on:submit=submit novalidate>
-            <label for="sign-in-org">"Organization"</label>
-            <p class="muted" id="sign-in-org-hint">"Its sign-in name, such as harbour-outreach: your admin has it."</p>
+            <label for="sign-in-org">{t("org.sign_in.organization")}</label>
+            <p class="muted" id="sign-in-org-hint">{t("org.sign_in.organization_hint")}</p>
             <input id="sign-in-org" aria-describedby="sign-in-org-hint" autocomplete="organization" autocapitalize="none" spellcheck="false" prop:value=move || organization.get() on:input=move |ev| organization.set(event_target_value(&ev)) />
-            <label for="sign-in-username">"Username"</label>
+            <label for="sign-in-username">{t("org.sign_in.username")}</label>
             <input id="sign-in-username" autocomplete="username" prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
-            <label for="sign-in-password">"Password"</label>
+            <label for="sign-in-password">{t("org.sign_in.password")}</label>
             <input id="sign-in-password" type="password" autocomplete="current-password" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
             <Show when=move || problem.with(Option::is_some)>
-                <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+                <p class="error" role="alert">{move || problem.with(|p| p.as_ref().map(org_errors::account))}</p>
             </Show>
-            <button type="submit" class="primary" disabled=move || sign_in.pending().get()>"Sign in"</button>
+            <button type="submit" class="primary" disabled=move || sign_in.pending().get()>{t("org.sign_in.submit")}</button>
         </form>
     }
 }
@@ -164,17 +166,17 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         role.may(Permission::ChangeSettings),
     );
     let sections = [
-        ("glance", "At a glance", true),
-        ("trends", "Trends", true),
-        ("capture", "Captured per phone", may_oversee),
-        ("phones", "Phones", may_oversee),
-        ("notes", "Notes to review", may_review),
-        ("field-alerts", "Alerts to workers", may_review),
-        ("codebook", "Codebook", may_edit),
-        ("indicators", "Indicators", may_edit),
-        ("people", "People", may_manage),
-        ("audit", "Audit log", may_audit),
-        ("keeping", "Keeping data", may_settle),
+        ("glance", t("org.sections.glance"), true),
+        ("trends", t("org.sections.trends"), true),
+        ("capture", t("org.sections.capture"), may_oversee),
+        ("phones", t("org.sections.phones"), may_oversee),
+        ("notes", t("org.sections.notes"), may_review),
+        ("field-alerts", t("org.sections.field_alerts"), may_review),
+        ("codebook", t("org.sections.codebook"), may_edit),
+        ("indicators", t("org.sections.indicators"), may_edit),
+        ("people", t("org.sections.people"), may_manage),
+        ("audit", t("org.sections.audit"), may_audit),
+        ("keeping", t("org.sections.keeping"), may_settle),
     ]
     .into_iter()
     .filter(|(_, _, shown)| *shown)
@@ -184,14 +186,14 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         <div class="org-head">
             <div>
                 <h1 id="org-heading">{info.org_name.clone()}</h1>
-                <p class="muted">{format!("Signed in as {} ({})", info.username, role.label())}</p>
+                <p class="muted">{move || fill("org.home.signed_in_as", &[("name", &signed_in.with_value(|i| i.username.clone())), ("role", &org_labels::role(role))])}</p>
             </div>
             <div class="actions">
-                <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(false); }>"Sign out"</button>
-                <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(true); }>"Sign me out everywhere"</button>
+                <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(false); }>{t("org.home.sign_out")}</button>
+                <button type="button" class="secondary" on:click=move |_| { sign_out.dispatch(true); }>{t("org.home.sign_out_everywhere")}</button>
             </div>
         </div>
-        <nav class="section-nav" aria-label="Sections of this page">
+        <nav class="section-nav" aria-label=t("org.sections.label")>
             <ul>{sections}</ul>
         </nav>
         <AtAGlance may_oversee may_review />
@@ -204,7 +206,8 @@ fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl In
         {may_audit.then(|| view! { <audit::AuditLog /> })}
         {may_settle.then(|| view! { <keeping::Keeping info=info.clone() /> })}
         <p class="muted sign-in-line">
-            "Colleagues sign in at "
+            {t("org.home.colleagues_sign_in_at")}
+            " "
             <strong class="sign-in-address">{format!("{}/org?org={}", window().location().origin().unwrap_or_default(), info.org_handle)}</strong>
         </p>
     }

@@ -3,7 +3,9 @@
 
 use super::changes::use_changes;
 use super::field_alerts::AlertDesk;
-use crate::org_client;
+use crate::i18n::{fill, intl, language, org_errors, t, text};
+use crate::org_client::{self, OrgError};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use peerpulse_core::field_notes::{NoteStatus, NotesQuery, OfferedNote};
 use peerpulse_core::org_api::SessionInfo;
@@ -16,7 +18,7 @@ const RECENT_DAYS: u64 = 28;
 #[component]
 pub fn NotesReview(info: SessionInfo) -> impl IntoView {
     let info = StoredValue::new(info);
-    let message = RwSignal::new(None::<Result<String, String>>);
+    let message = RwSignal::new(None::<Result<NoteStatus, OrgError>>);
     let review = Action::new_local(move |(id, status): &(i64, NoteStatus)| {
         let (info, id, status) = (info.get_value(), *id, *status);
         async move {
@@ -50,18 +52,16 @@ pub fn NotesReview(info: SessionInfo) -> impl IntoView {
             .await
         }
     });
-    Effect::new(move |_| match review.value().get() {
-        Some(Ok(NoteStatus::Approved)) => message.set(Some(Ok(
-            "Approved: the note appears in the trend brief of its week.".to_owned(),
-        ))),
-        Some(Ok(_)) => message.set(Some(Ok("Kept out of the brief.".to_owned()))),
-        Some(Err(e)) => message.set(Some(Err(e.to_string()))),
-        None => {}
+    Effect::new(move |_| {
+        if let Some(done) = review.value().get() {
+            message.set(Some(done));
+        }
     });
     let row = move |note: OfferedNote| {
-        let week = note.week.format("%d %b %Y").to_string();
+        let week = note.week;
         // The note's first words name its buttons, so two notes of one week differ.
         let gist = gist(&note.text);
+        let (approve_gist, keep_out_gist) = (gist.clone(), gist);
         let decide = move |status| {
             move |_| {
                 review.dispatch((note.id, status));
@@ -70,28 +70,29 @@ pub fn NotesReview(info: SessionInfo) -> impl IntoView {
         view! {
             <li>
                 <blockquote>{note.text}</blockquote>
-                <p class="muted">{format!("Week of {week}")}</p>
+                <p class="muted">{move || week_of(week)}</p>
                 <div class="actions">
-                    <button type="button" class="primary" aria-label=format!("Approve the note “{gist}”")
-                        disabled=move || review.pending().get() on:click=decide(NoteStatus::Approved)>"Approve"</button>
-                    <button type="button" class="secondary" aria-label=format!("Keep out the note “{gist}”")
-                        disabled=move || review.pending().get() on:click=decide(NoteStatus::Rejected)>"Keep out"</button>
+                    <button type="button" class="primary" aria-label=move || fill("org.notes.approve_note", &[("gist", &approve_gist)])
+                        disabled=move || review.pending().get() on:click=decide(NoteStatus::Approved)>{t("org.notes.approve")}</button>
+                    <button type="button" class="secondary" aria-label=move || fill("org.notes.keep_out_note", &[("gist", &keep_out_gist)])
+                        disabled=move || review.pending().get() on:click=decide(NoteStatus::Rejected)>{t("org.notes.keep_out")}</button>
                 </div>
             </li>
         }
     };
     view! {
         <section id="notes" aria-labelledby="notes-review-heading">
-            <h2 id="notes-review-heading">"Notes to review"</h2>
-            <p class="muted">"Insight notes workers offered for the trend brief: only the words and the week arrive. Approve those that identify no one and say something worth sharing."</p>
+            <h2 id="notes-review-heading">{t("org.notes.title")}</h2>
+            <p class="muted">{t("org.notes.explain")}</p>
             {move || message.get().map(|m| match m {
-                Ok(done) => view! { <p class="status saved" role="status">{done}</p> }.into_any(),
-                Err(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
+                Ok(NoteStatus::Approved) => view! { <p class="status saved" role="status">{text("org.notes.approved")}</p> }.into_any(),
+                Ok(_) => view! { <p class="status saved" role="status">{text("org.notes.kept_out")}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{org_errors::call(&e)}</p> }.into_any(),
             })}
-            <Transition fallback=|| view! { <p>"Loading notes…"</p> }>
+            <Transition fallback=|| view! { <p>{t("org.notes.loading")}</p> }>
                 {move || pending.get().map(|read| match read {
-                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
-                    Ok(notes) if notes.is_empty() => view! { <p>"No notes are waiting."</p> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="error">{move || org_errors::call(&e)}</p> }.into_any(),
+                    Ok(notes) if notes.is_empty() => view! { <p>{t("org.notes.none_waiting")}</p> }.into_any(),
                     Ok(notes) => view! {
                         <ul class="notes" aria-labelledby="notes-review-heading">
                             {notes.into_iter().map(row).collect_view()}
@@ -107,30 +108,30 @@ pub fn NotesReview(info: SessionInfo) -> impl IntoView {
 /// Notes approved lately, each with "Draft an alert" that starts an alert from its words.
 #[component]
 fn ApprovedNotes(
-    approved: LocalResource<Result<Vec<OfferedNote>, org_client::OrgError>>,
+    approved: LocalResource<Result<Vec<OfferedNote>, OrgError>>,
     desk: AlertDesk,
 ) -> impl IntoView {
     let row = move |note: OfferedNote| {
-        let week = note.week.format("%d %b %Y").to_string();
+        let week = note.week;
         let gist = gist(&note.text);
         let text = note.text.clone();
         view! {
             <li>
                 <blockquote>{note.text}</blockquote>
-                <p class="muted">{format!("Week of {week}")}</p>
+                <p class="muted">{move || week_of(week)}</p>
                 <div class="actions">
-                    <button type="button" class="secondary" aria-label=format!("Draft an alert from the note “{gist}”")
-                        on:click=move |_| desk.draft_from_note(&text)>"Draft an alert"</button>
+                    <button type="button" class="secondary" aria-label=move || fill("org.notes.draft_alert_from", &[("gist", &gist)])
+                        on:click=move |_| desk.draft_from_note(&text)>{t("org.notes.draft_alert")}</button>
                 </div>
             </li>
         }
     };
     view! {
-        <h3 id="notes-approved-heading">"Approved lately"</h3>
+        <h3 id="notes-approved-heading">{t("org.notes.approved_lately")}</h3>
         <Transition fallback=|| ()>
             {move || approved.get().map(|read| match read {
-                Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
-                Ok(notes) if notes.is_empty() => view! { <p class="muted">"No note approved in the last four weeks."</p> }.into_any(),
+                Err(e) => view! { <p role="alert" class="error">{move || org_errors::call(&e)}</p> }.into_any(),
+                Ok(notes) if notes.is_empty() => view! { <p class="muted">{t("org.notes.none_approved")}</p> }.into_any(),
                 Ok(notes) => view! {
                     <ul class="notes" aria-labelledby="notes-approved-heading">
                         {notes.into_iter().map(row).collect_view()}
@@ -139,6 +140,16 @@ fn ApprovedNotes(
             })}
         </Transition>
     }
+}
+
+/// The week a note was offered in: "Week of 02 Nov 2026", in the language shown.
+fn week_of(monday: NaiveDate) -> String {
+    let day = intl::day(
+        language(),
+        monday,
+        &[("day", "2-digit"), ("month", "short"), ("year", "numeric")],
+    );
+    fill("week.of", &[("day", &day)])
 }
 
 /// A note's first few words: "Pills sold as oxy are…".

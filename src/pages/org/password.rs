@@ -2,6 +2,8 @@
 //! signed in. The link's token is after the `#`, so it never reaches server logs.
 
 use crate::address::fragment;
+use crate::i18n::org_errors::{self, AccountProblem};
+use crate::i18n::t;
 use crate::org_client;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -14,28 +16,28 @@ pub fn PasswordPage() -> impl IntoView {
     let navigate = use_navigate();
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<AccountProblem>);
     let reset = Action::new_local(|request: &PasswordResetRequest| {
         let request = request.clone();
         async move { org_client::reset_password(&request).await }
     });
     Effect::new(move |_| match reset.value().get() {
         Some(Ok(_)) => navigate("/org", Default::default()),
-        Some(Err(e)) => problem.set(Some(e.to_string())),
+        Some(Err(e)) => problem.set(Some(AccountProblem::Call(e))),
         None => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let first = password.get_untracked();
         let request = if first != again.get_untracked() {
-            Err("The two passwords are not the same: type it twice.".to_owned())
+            Err(AccountProblem::Mismatch)
         } else {
             NewPassword::new(&first)
                 .map(|password| PasswordResetRequest {
                     token: fragment(),
                     password,
                 })
-                .map_err(|e| format!("Password: {e}."))
+                .map_err(AccountProblem::Password)
         };
         match request {
             Ok(request) => {
@@ -45,30 +47,36 @@ pub fn PasswordPage() -> impl IntoView {
             Err(why) => problem.set(Some(why)),
         }
     };
-    let field = |id: &'static str, label: &'static str, value: RwSignal<String>| {
-        view! {
-            <label for=id>{label}</label>
-            <input
-                id=id
-                type="password"
-                autocomplete="new-password"
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        }
-    };
     view! {
         <form class="stack-form" on:submit=submit novalidate>
-            <h1>"Choose a new password"</h1>
-            <p class="muted">"Your admin made this link for you. It works once; your old password stops working."</p>
-            {field("reset-password", "New password (at least 10 characters)", password)}
-            {field("reset-again", "New password again", again)}
+            <h1>{t("org.password.title")}</h1>
+            <p class="muted">{t("org.password.explain")}</p>
+            {field("reset-password", t("org.password.new"), password)}
+            {field("reset-again", t("org.password.new_again"), again)}
             <Show when=move || problem.with(Option::is_some)>
-                <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+                <p class="error" role="alert">{move || problem.with(|p| p.as_ref().map(org_errors::account))}</p>
             </Show>
             <button type="submit" class="primary" disabled=move || reset.pending().get()>
-                "Save my new password"
+                {t("org.password.submit")}
             </button>
         </form>
+    }
+}
+
+/// One labelled new-password field.
+fn field(
+    id: &'static str,
+    label: impl Fn() -> String + Send + Sync + 'static,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            type="password"
+            autocomplete="new-password"
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
     }
 }

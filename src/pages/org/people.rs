@@ -1,6 +1,8 @@
 //! People of the organization: who may sign in, and with which role.
 
 use crate::components::chip_picker::SingleChoice;
+use crate::i18n::org_errors::{self, AccountProblem};
+use crate::i18n::{fill, intl, language, org_labels, t};
 use crate::org_client;
 use leptos::prelude::*;
 use peerpulse_core::org_api::{
@@ -15,7 +17,7 @@ pub fn People(info: SessionInfo) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let role = RwSignal::new(Some(Role::Viewer));
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<AccountProblem>);
     let create = Action::new_local(move |request: &NewUserRequest| {
         let (info, request) = (info.get_value(), request.clone());
         async move { org_client::create_user(&info, &request).await }
@@ -38,7 +40,7 @@ pub fn People(info: SessionInfo) -> impl IntoView {
         org_client::users()
     });
     let update_problem = move || match update.value().get() {
-        Some(Err(e)) => Some(e.to_string()),
+        Some(Err(e)) => Some(org_errors::call(&e)),
         _ => None,
     };
     Effect::new(move |_| match create.value().get() {
@@ -47,16 +49,16 @@ pub fn People(info: SessionInfo) -> impl IntoView {
             password.set(String::new());
             problem.set(None);
         }
-        Some(Err(e)) => problem.set(Some(e.to_string())),
+        Some(Err(e)) => problem.set(Some(AccountProblem::Call(e))),
         None => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = Username::new(&username.get_untracked())
-            .map_err(|e| format!("Username: {e}."))
+            .map_err(AccountProblem::Username)
             .and_then(|username| {
                 NewPassword::new(&password.get_untracked())
-                    .map_err(|e| format!("First password: {e}."))
+                    .map_err(AccountProblem::FirstPassword)
                     .map(|password| NewUserRequest {
                         username,
                         role: role.get_untracked().unwrap_or(Role::Viewer),
@@ -73,17 +75,17 @@ pub fn People(info: SessionInfo) -> impl IntoView {
     };
     view! {
         <section id="people" aria-labelledby="people-heading">
-            <h2 id="people-heading">"People"</h2>
-            <Transition fallback=|| view! { <p>"Loading people…"</p> }>
+            <h2 id="people-heading">{t("org.people.title")}</h2>
+            <Transition fallback=|| view! { <p>{t("org.people.loading")}</p> }>
                 {move || people.get().map(|read| match read {
-                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="error">{move || org_errors::call(&e)}</p> }.into_any(),
                     Ok(list) => view! {
-                        <div class="scroll" role="region" aria-label="Accounts and roles" tabindex="0">
+                        <div class="scroll" role="region" aria-label=t("org.people.table") tabindex="0">
                         <table class="people">
                             <thead><tr>
-                                <th scope="col">"Username"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Access"</th>
+                                <th scope="col">{t("org.people.username")}</th>
+                                <th scope="col">{t("org.people.role")}</th>
+                                <th scope="col">{t("org.people.access")}</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|u| view! { <PersonRow person=u update=update reset=reset /> }).collect_view()}
@@ -98,21 +100,24 @@ pub fn People(info: SessionInfo) -> impl IntoView {
                 })}
             </Transition>
             <form class="stack-form" on:submit=submit novalidate>
-                <h3>"Add a person"</h3>
-                <label for="new-username">"Username"</label>
+                <h3>{t("org.people.add_title")}</h3>
+                <label for="new-username">{t("org.people.username")}</label>
                 <input id="new-username" autocomplete="off" prop:value=move || username.get() on:input=move |ev| username.set(event_target_value(&ev)) />
-                <SingleChoice
-                    legend="org.people.role"
-                    name="new-role"
-                    options=Role::ALL.into_iter().map(|r| (r, r.label().to_owned())).collect()
-                    selected=role
-                />
-                <label for="new-password">"First password (hand it over in person)"</label>
+                // Drawn again in a language switch; the choice is kept in `role`.
+                {move || view! {
+                    <SingleChoice
+                        legend="org.people.role"
+                        name="new-role"
+                        options=Role::ALL.into_iter().map(|r| (r, org_labels::role(r))).collect()
+                        selected=role
+                    />
+                }}
+                <label for="new-password">{t("org.people.first_password")}</label>
                 <input id="new-password" type="password" autocomplete="new-password" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev)) />
                 <Show when=move || problem.with(Option::is_some)>
-                    <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+                    <p class="error" role="alert">{move || problem.with(|p| p.as_ref().map(org_errors::account))}</p>
                 </Show>
-                <button type="submit" class="primary" disabled=move || create.pending().get()>"Add person"</button>
+                <button type="submit" class="primary" disabled=move || create.pending().get()>{t("org.people.add")}</button>
             </form>
         </section>
     }
@@ -128,17 +133,23 @@ type ResetLink = Action<Username, Result<(Username, ResetLinkIssued), org_client
 fn ResetLinkShown(reset: ResetLink) -> impl IntoView {
     move || {
         reset.value().get().map(|made| match made {
-            Ok((username, issued)) => view! {
+            Ok((username, issued)) => {
+                let until = issued.expires_at.clone();
+                view! {
                 <div class="reset-link" role="status">
-                    <p>{format!(
-                        "{username} is signed out everywhere. Hand them this link in person or by a private message: it works once, until {}.",
-                        issued.expires_at.replace('T', " ").trim_end_matches('Z'),
+                    <p>{move || fill(
+                        "org.people.reset_link",
+                        &[
+                            ("until", &intl::moment(language(), &until)),
+                            ("name", &username),
+                        ],
                     )}</p>
                     <p class="issued-link">{issued.link}</p>
                 </div>
+                }
+                .into_any()
             }
-            .into_any(),
-            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+            Err(e) => view! { <p class="error" role="alert">{org_errors::call(&e)}</p> }.into_any(),
         })
     }
 }
@@ -186,21 +197,24 @@ fn PersonRow(person: UserSummary, update: PersonChange, reset: ResetLink) -> imp
         <tr>
             <th scope="row">{name.clone()}</th>
             <td>
-                <label class="visually-hidden" for=select_id.clone()>{format!("Role of {name}")}</label>
+                <label class="visually-hidden" for=select_id.clone()>{
+                    let name = name.clone();
+                    move || fill("org.people.role_of", &[("name", &name)])
+                }</label>
                 <select id=select_id on:change=change_role disabled=move || update.pending().get()>
                     {Role::ALL.into_iter().map(|r| view! {
-                        <option value=r.as_str() selected=r == role>{r.label()}</option>
+                        <option value=r.as_str() selected=r == role>{move || org_labels::role(r)}</option>
                     }).collect_view()}
                 </select>
             </td>
             <td class="access">
-                <span>{if disabled { "Access taken away" } else { "Can sign in" }}</span>
+                <span>{if disabled { t("org.people.access_taken_away") } else { t("org.people.can_sign_in") }}</span>
                 <button type="button" class="secondary" on:click=toggle disabled=move || update.pending().get()>
-                    {if disabled { "Give access back" } else { "Take access away" }}
+                    {if disabled { t("org.people.give_access_back") } else { t("org.people.take_access_away") }}
                 </button>
                 {(!disabled).then(|| view! {
                     <button type="button" class="secondary" on:click=new_password disabled=move || reset.pending().get()>
-                        "New password link"
+                        {t("org.people.new_password_link")}
                     </button>
                 })}
             </td>

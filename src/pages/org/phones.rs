@@ -2,11 +2,12 @@
 
 use super::changes::use_changes;
 use crate::components::phone_week::moment;
+use crate::i18n::{fill, org_errors, t};
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::org_api::{DeviceSummary, DeviceUpdate, SessionInfo};
 use peerpulse_core::people::Permission;
-use peerpulse_core::phone_label::PhoneLabel;
+use peerpulse_core::phone_label::{InvalidPhoneLabel, PhoneLabel};
 
 /// Enrolled phones, a new enrolment code, and revocation for admins.
 #[component]
@@ -49,40 +50,44 @@ pub fn Phones(info: SessionInfo) -> impl IntoView {
     });
     view! {
         <section id="phones" aria-labelledby="phones-heading">
-            <h2 id="phones-heading">"Phones"</h2>
+            <h2 id="phones-heading">{t("org.phones.title")}</h2>
             <button type="button" class="primary" disabled=move || issue.pending().get() on:click=move |_| { issue.dispatch(()); }>
-                "New enrolment code"
+                {t("org.phones.new_code")}
             </button>
             // While a new code is on its way the previous one (perhaps used up) is not shown.
             <Show when=move || issue.pending().get()>
-                <p role="status">"Issuing a new code…"</p>
+                <p role="status">{t("org.phones.issuing")}</p>
             </Show>
             {move || issue.value().get().filter(|_| !issue.pending().get()).map(|result| match result {
-                Ok(issued) => view! {
-                    <div class="issued" role="status">
-                        <p>"Type this code on the phone, or scan the QR code with its camera:"</p>
-                        <p class="issued-code">{issued.code.to_string()}</p>
-                        <div class="qr" role="img" aria-label=format!("QR code for {}", issued.enrol_url) inner_html=issued.qr_svg.clone()></div>
-                        <p class="muted">{format!("Works once, until {}.", moment(Some(&issued.expires_at)))}</p>
-                    </div>
-                }.into_any(),
-                Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
+                Ok(issued) => {
+                    let (url, until) = (issued.enrol_url.clone(), issued.expires_at.clone());
+                    view! {
+                        <div class="issued" role="status">
+                            <p>{t("org.phones.type_or_scan")}</p>
+                            <p class="issued-code">{issued.code.to_string()}</p>
+                            <div class="qr" role="img" aria-label=move || fill("org.phones.qr", &[("link", &url)]) inner_html=issued.qr_svg.clone()></div>
+                            <p class="muted">{move || fill("org.phones.works_until", &[("until", &moment(Some(&until)))])}</p>
+                        </div>
+                    }.into_any()
+                }
+                Err(e) => view! { <p role="alert" class="error">{org_errors::call(&e)}</p> }.into_any(),
             })}
-            {move || revoke.value().get().and_then(Result::err).map(|e: OrgError| view! { <p role="alert" class="error">{e.to_string()}</p> })}
-            {move || rename.value().get().and_then(Result::err).map(|e: OrgError| view! { <p role="alert" class="error">{e.to_string()}</p> })}
-            <Transition fallback=|| view! { <p>"Loading phones…"</p> }>
+            {move || revoke.value().get().and_then(Result::err).map(|e: OrgError| view! { <p role="alert" class="error">{org_errors::call(&e)}</p> })}
+            {move || rename.value().get().and_then(Result::err).map(|e: OrgError| view! { <p role="alert" class="error">{org_errors::call(&e)}</p> })}
+            <Transition fallback=|| view! { <p>{t("org.phones.loading")}</p> }>
                 {move || devices.get().map(|read| match read {
-                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="muted">"No phone has enrolled yet."</p> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="error">{move || org_errors::call(&e)}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">{t("org.phones.none")}</p> }.into_any(),
                     Ok(list) => view! {
-                        <div class="scroll" role="region" aria-label="Enrolled devices" tabindex="0">
+                        <div class="scroll" role="region" aria-label=t("org.phones.table") tabindex="0">
                         <table>
-                            <thead><tr><th scope="col">"Phone"</th><th scope="col">"Name (an alias or a team, never a legal name)"</th><th scope="col">"Last sync"</th><th scope="col">"Status"</th></tr></thead>
+                            <thead><tr><th scope="col">{t("org.phones.phone")}</th><th scope="col">{t("org.phones.name")}</th><th scope="col">{t("org.phones.last_sync")}</th><th scope="col">{t("org.phones.status")}</th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|d| {
                                     let id = d.id.clone();
                                     let name = d.label.as_ref().map_or_else(|| d.id.clone(), ToString::to_string);
                                     let active = d.revoked_at.is_none();
+                                    let last_sync = d.last_sync_at.clone();
                                     let asked = {
                                         let id = id.clone();
                                         move || confirming.with(|c| c.as_deref() == Some(id.as_str()))
@@ -91,34 +96,35 @@ pub fn Phones(info: SessionInfo) -> impl IntoView {
                                         <tr>
                                             <td class="phone-id">{d.id.clone()}</td>
                                             <td><PhoneName device=d.clone() name=name.clone() rename /></td>
-                                            <td class="when">{moment(d.last_sync_at.as_deref())}</td>
+                                            <td class="when">{move || moment(last_sync.as_deref())}</td>
                                             <td class="phone-state">
-                                                {if active { "Active" } else { "Revoked" }}
+                                                {if active { t("org.phones.active") } else { t("org.phones.revoked") }}
                                                 {(active && may_revoke).then(|| {
                                                     let (ask_id, yes_id) = (id.clone(), id.clone());
                                                     let (asked_now, asked_then) = (asked.clone(), asked);
                                                     let (asking, confirmed) = (name.clone(), name.clone());
+                                                    let named = move |key: &'static str, name: String| move || fill(key, &[("name", &name)]);
                                                     view! {
                                                         <Show when=move || !asked_now()>
-                                                            <button type="button" class="secondary" aria-label=format!("Revoke {asking}")
+                                                            <button type="button" class="secondary" aria-label=named("org.phones.revoke_name", asking.clone())
                                                                 on:click={
                                                                     let ask_id = ask_id.clone();
                                                                     move |_| confirming.set(Some(ask_id.clone()))
-                                                                }>"Revoke"</button>
+                                                                }>{t("org.phones.revoke")}</button>
                                                         </Show>
                                                         <Show when=asked_then.clone()>
-                                                            <div class="confirm" role="group" aria-label=format!("Revoke {confirmed}?")>
-                                                                <p>{format!("Revoke {confirmed}? It can no longer sync; its past counts stay.")}</p>
-                                                                <button type="button" class="danger" aria-label=format!("Yes, revoke {confirmed}")
+                                                            <div class="confirm" role="group" aria-label=named("org.phones.revoke_question", confirmed.clone())>
+                                                                <p>{named("org.phones.revoke_explain", confirmed.clone())}</p>
+                                                                <button type="button" class="danger" aria-label=named("org.phones.yes_revoke_name", confirmed.clone())
                                                                     on:click={
                                                                         let yes_id = yes_id.clone();
                                                                         move |_| {
                                                                             confirming.set(None);
                                                                             revoke.dispatch(yes_id.clone());
                                                                         }
-                                                                    }>"Yes, revoke"</button>
-                                                                <button type="button" class="secondary" aria-label=format!("Keep {confirmed}")
-                                                                    on:click=move |_| confirming.set(None)>"Keep it"</button>
+                                                                    }>{t("org.phones.yes_revoke")}</button>
+                                                                <button type="button" class="secondary" aria-label=named("org.phones.keep_name", confirmed.clone())
+                                                                    on:click=move |_| confirming.set(None)>{t("org.phones.keep")}</button>
                                                             </div>
                                                         </Show>
                                                     }
@@ -150,7 +156,7 @@ fn PhoneName(device: DeviceSummary, name: String, rename: Rename) -> impl IntoVi
             .map(ToString::to_string)
             .unwrap_or_default(),
     );
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<InvalidPhoneLabel>);
     let id = device.id;
     let input_id = format!("name-of-{id}");
     let save = {
@@ -168,17 +174,20 @@ fn PhoneName(device: DeviceSummary, name: String, rename: Rename) -> impl IntoVi
                     problem.set(None);
                     rename.dispatch((id.clone(), DeviceUpdate { label }));
                 }
-                Err(e) => problem.set(Some(format!("{e}."))),
+                Err(e) => problem.set(Some(e)),
             }
         }
     };
     view! {
         <form class="phone-name" on:submit=save novalidate>
-            <label class="visually-hidden" for=input_id.clone()>{format!("Name for {name}")}</label>
+            <label class="visually-hidden" for=input_id.clone()>{
+                let name = name.clone();
+                move || fill("org.phones.name_for", &[("name", &name)])
+            }</label>
             <input id=input_id maxlength="40" autocomplete="off" prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
-            <button type="submit" class="secondary" aria-label=format!("Save the name of {name}") disabled=move || rename.pending().get()>"Save"</button>
+            <button type="submit" class="secondary" aria-label=move || fill("org.phones.save_name_of", &[("name", &name)]) disabled=move || rename.pending().get()>{t("org.phones.save")}</button>
             <Show when=move || problem.with(Option::is_some)>
-                <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+                <p class="error" role="alert">{move || problem.with(|p| p.as_ref().map(|e| format!("{}.", org_errors::phone_label(e))))}</p>
             </Show>
         </form>
     }

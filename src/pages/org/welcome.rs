@@ -2,6 +2,8 @@
 //! username and password. The link's token is after the `#`, so it never reaches server logs.
 
 use crate::address::fragment;
+use crate::i18n::org_errors::{self, AccountProblem};
+use crate::i18n::t;
 use crate::org_client;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -15,26 +17,26 @@ pub fn WelcomePage() -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<AccountProblem>);
     let create = Action::new_local(|request: &WelcomeRequest| {
         let request = request.clone();
         async move { org_client::welcome(&request).await }
     });
     Effect::new(move |_| match create.value().get() {
         Some(Ok(_)) => navigate("/org", Default::default()),
-        Some(Err(e)) => problem.set(Some(e.to_string())),
+        Some(Err(e)) => problem.set(Some(AccountProblem::Call(e))),
         None => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = (|| {
             let username =
-                Username::new(&username.get_untracked()).map_err(|e| format!("Username: {e}."))?;
+                Username::new(&username.get_untracked()).map_err(AccountProblem::Username)?;
             let first = password.get_untracked();
             if first != again.get_untracked() {
-                return Err("The two passwords are not the same: type it twice.".to_owned());
+                return Err(AccountProblem::Mismatch);
             }
-            let password = NewPassword::new(&first).map_err(|e| format!("Password: {e}."))?;
+            let password = NewPassword::new(&first).map_err(AccountProblem::Password)?;
             Ok(WelcomeRequest {
                 token: fragment(),
                 username,
@@ -49,32 +51,38 @@ pub fn WelcomePage() -> impl IntoView {
             Err(why) => problem.set(Some(why)),
         }
     };
-    let field =
-        |id: &'static str, label: &'static str, kind: &'static str, value: RwSignal<String>| {
-            view! {
-                <label for=id>{label}</label>
-                <input
-                    id=id
-                    type=kind
-                    autocomplete=if kind == "password" { "new-password" } else { "username" }
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-            }
-        };
     view! {
         <form class="stack-form" on:submit=submit novalidate>
-            <h1>"Welcome to PeerPulse"</h1>
-            <p class="muted">"Choose how you will sign in. This link works once."</p>
-            {field("welcome-username", "Username", "text", username)}
-            {field("welcome-password", "Password (at least 10 characters)", "password", password)}
-            {field("welcome-again", "Password again", "password", again)}
+            <h1>{t("org.welcome.title")}</h1>
+            <p class="muted">{t("org.welcome.explain")}</p>
+            {field("welcome-username", t("org.welcome.username"), "text", username)}
+            {field("welcome-password", t("org.welcome.password"), "password", password)}
+            {field("welcome-again", t("org.welcome.password_again"), "password", again)}
             <Show when=move || problem.with(Option::is_some)>
-                <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
+                <p class="error" role="alert">{move || problem.with(|p| p.as_ref().map(org_errors::account))}</p>
             </Show>
             <button type="submit" class="primary" disabled=move || create.pending().get()>
-                "Create my account"
+                {t("org.welcome.submit")}
             </button>
         </form>
+    }
+}
+
+/// One labelled field of the form.
+fn field(
+    id: &'static str,
+    label: impl Fn() -> String + Send + Sync + 'static,
+    kind: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            type=kind
+            autocomplete=if kind == "password" { "new-password" } else { "username" }
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
     }
 }
