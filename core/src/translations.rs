@@ -78,6 +78,29 @@ pub fn placeholders(text: &str) -> BTreeSet<String> {
     found
 }
 
+/// `template` with each `{{name}}` replaced by `value(name)`, in one pass: what a value holds
+/// (a label someone typed, a parser's words) is never read again as a placeholder, and a
+/// placeholder with no value stays as written.
+pub fn fill(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            rest = &rest[start..];
+            break;
+        };
+        match value(after[..end].trim()) {
+            Some(filled) => out.push_str(&filled),
+            None => out.push_str(&rest[start..start + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A key split into its message and plural form: `a.b_one` is form `one` of `a.b`.
 pub fn split_plural(key: &str) -> (&str, Option<PluralCategory>) {
     key.rsplit_once('_')
@@ -186,6 +209,21 @@ fn full_key(key: &str, form: Option<PluralCategory>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled_once_and_a_typed_brace_stays_as_typed() {
+        let values = |name: &str| match name {
+            "label" => Some("Meals {{count}}".to_owned()),
+            "count" => Some("3".to_owned()),
+            _ => None,
+        };
+        assert_eq!(
+            fill("{{count}} of {{ label }}: {{unknown}} {{", values),
+            "3 of Meals {{count}}: {{unknown}} {{"
+        );
+        assert_eq!(fill("no placeholders", values), "no placeholders");
+        assert_eq!(fill("{{label}}}}", values), "Meals {{count}}}}");
+    }
 
     fn file(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs

@@ -155,12 +155,15 @@ pub fn t(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'stati
     move || text(key)
 }
 
-/// `text` with each `{{name}}` replaced by its value.
-fn replace(mut text: String, values: &[(&str, &dyn Display)]) -> String {
-    for (name, value) in values {
-        text = text.replace(&format!("{{{{{name}}}}}"), &value.to_string());
-    }
-    text
+/// `text` with each `{{name}}` replaced by its value, in one pass (a `{{…}}` typed into a
+/// value stays as typed).
+fn replace(text: String, values: &[(&str, &dyn Display)]) -> String {
+    peerpulse_core::translations::fill(&text, |name| {
+        values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, value)| value.to_string())
+    })
 }
 
 /// The text of `key` with its placeholders filled: `fill("saved", &[("time", &at)])`.

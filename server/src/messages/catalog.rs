@@ -64,24 +64,12 @@ pub fn render(text: &Text, language: Language) -> String {
         _ => None,
     });
     let template = template(text.key, count, language);
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template.as_str();
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else {
-            rest = &rest[start..];
-            break;
-        };
-        let name = after[..end].trim();
-        match text.args.iter().find(|(n, _)| *n == name) {
-            Some((_, arg)) => out.push_str(&argument(arg, language)),
-            None => out.push_str(&rest[start..start + 2 + end + 2]),
-        }
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    out
+    peerpulse_core::translations::fill(&template, |name| {
+        text.args
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, arg)| argument(arg, language))
+    })
 }
 
 fn argument(arg: &Arg, language: Language) -> String {
