@@ -252,3 +252,56 @@ async fn over_plain_http_the_session_cookie_keeps_its_bare_name() {
         .unwrap();
     assert_eq!(prefixed.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// A deploy copies every file anew, so every file gets a new time; the service worker asks
+/// again for the files without a hash in their name (the name lexicon, the icons), and a phone
+/// must not download them again unless their bytes changed.
+#[tokio::test]
+async fn a_file_deployed_again_unchanged_is_not_sent_again_and_a_changed_one_is() {
+    use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
+    let dist = dist();
+    let server = TestServer::start(Some(dist.path().to_path_buf())).await;
+    let first = get(&server, "/app.js").await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let tag = first.headers()[ETAG].clone();
+    let time = first.headers()[LAST_MODIFIED].clone();
+    let file = dist.path().join("app.js");
+    let deploy = |body: &str| {
+        std::fs::write(&file, body).unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+    };
+    let revalidate = || {
+        server
+            .client
+            .get(server.at("/app.js"))
+            .header(IF_NONE_MATCH, tag.clone())
+            .header(IF_MODIFIED_SINCE, time.clone())
+            .send()
+    };
+
+    deploy("export default 1;");
+    let same = revalidate().await.unwrap();
+    assert_eq!(same.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(same.headers()[ETAG], tag);
+    assert_eq!(same.bytes().await.unwrap().len(), 0);
+
+    deploy("export default 2;");
+    let changed = revalidate().await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_ne!(changed.headers()[ETAG], tag);
+    assert_eq!(changed.text().await.unwrap(), "export default 2;");
+
+    // The shells are never answered 304: a 304's headers replace the cached ones, and its
+    // policy would not carry the shell's script hashes.
+    for path in ["/", "/index.html", "/history", "/org-app/"] {
+        let res = get(&server, path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert!(res.headers().get(ETAG).is_none(), "{path}");
+    }
+}
