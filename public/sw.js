@@ -4,7 +4,8 @@
 // at once when online. Built assets carry a content hash in their name, so they are cache-first:
 // a name never changes meaning. Each time the shell is fetched, the assets it references are
 // cached and assets no longer referenced are dropped; a hashed asset already cached is kept as
-// it is, not downloaded again (a deploy that changes only the CSS costs the CSS, not the wasm).
+// it is, not downloaded again (a deploy that changes only the CSS costs the CSS, not the wasm),
+// while its bytes match the integrity hash the shell gives for it.
 // API calls are never cached.
 //
 // Translations (/locales/<tag>.json) are fetched only when a worker's language needs one, so
@@ -27,6 +28,24 @@ function assetsOf(html) {
   return [...urls];
 }
 
+// Each asset's Subresource Integrity hash as the shell gives it (trunk writes sha384).
+function integritiesOf(html) {
+  const found = new Map();
+  for (const [tag] of html.matchAll(/<link\b[^>]*>/g)) {
+    const href = /\bhref="(\/[^"]*)"/.exec(tag);
+    const sri = /\bintegrity="(sha384-[^"]+)"/.exec(tag);
+    if (href && sri) found.set(href[1], sri[1]);
+  }
+  return found;
+}
+
+async function integrityOf(response) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-384", await response.arrayBuffer()));
+  let binary = "";
+  for (const byte of digest) binary += String.fromCharCode(byte);
+  return "sha384-" + btoa(binary);
+}
+
 async function refreshShell() {
   const response = await fetch(SHELL, { cache: "no-cache" });
   if (!response.ok) throw new Error("shell fetch failed: " + response.status);
@@ -35,7 +54,17 @@ async function refreshShell() {
   const cached = new Set((await cache.keys()).map((request) => new URL(request.url).pathname));
   const kept = [...cached].filter((path) => path.startsWith(LOCALES));
   const assets = [...assetsOf(html), ...LATER, ...kept];
-  await cache.addAll(assets.filter((path) => !(HASHED.test(path) && cached.has(path))));
+  // A hashed name is trusted to mean its bytes only while they match the shell's integrity:
+  // trunk takes the hash before wasm-opt, so a rebuild with another wasm-opt setting keeps the
+  // name and changes the bytes.
+  const integrity = integritiesOf(html);
+  const current = new Set();
+  for (const path of assets) {
+    if (!HASHED.test(path) || !cached.has(path)) continue;
+    const copy = await cache.match(path);
+    if (copy && (!integrity.has(path) || (await integrityOf(copy)) === integrity.get(path))) current.add(path);
+  }
+  await cache.addAll(assets.filter((path) => !current.has(path)));
   // The page fetches its language before this worker controls it, so the first time the
   // translations for the browser's languages are fetched here; a language PeerPulse lacks
   // answers with the shell, not JSON, and is left out.

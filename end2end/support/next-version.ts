@@ -10,6 +10,9 @@
 //         name, index.html their new names and Subresource Integrity hashes. CSS, icons,
 //         names.txt and locales unchanged.
 //   css   a CSS-only change: a comment appended to the stylesheet, new hashed name and SRI.
+//   same-names  a rebuild that changes the wasm but not its name, as trunk does when only the
+//         wasm-opt setting changes (its hash is taken before wasm-opt): new bytes and SRI,
+//         the same hashed name.
 import { expect, type Page } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -62,7 +65,7 @@ export function removeBuilt(path: string) {
   for (const p of [path, `${path}.br`, `${path}.gz`]) rmSync(p, { force: true });
 }
 
-export type Kind = "code" | "css";
+export type Kind = "code" | "css" | "same-names";
 
 /** Copies `from` to `to` as the next version of kind `kind`; answers the files that changed. */
 export function nextVersion(from: string, to: string, kind: Kind): string[] {
@@ -87,6 +90,14 @@ export function nextVersion(from: string, to: string, kind: Kind): string[] {
     writeBuilt(join(to, `${newStem}_bg.wasm`), newWasm);
     html = html.split(sri(oldJs)).join(sri(newJs)).split(sri(oldWasm)).join(sri(newWasm)).split(stem).join(newStem);
     changed.push(`${newStem}.js`, `${newStem}_bg.wasm`);
+  } else if (kind === "same-names") {
+    const wasm = files.find((f) => /^peerpulse-[0-9a-f]{16}_bg\.wasm$/.test(f))!;
+    const oldWasm = readFileSync(join(to, wasm));
+    const newWasm = Buffer.concat([oldWasm, customSection("peerpulse-bench", `rebuilt, ${new Date().toISOString()}`)]);
+    removeBuilt(join(to, wasm));
+    writeBuilt(join(to, wasm), newWasm);
+    html = html.split(sri(oldWasm)).join(sri(newWasm));
+    changed.push(wasm);
   } else {
     const css = files.find((f) => /^app-[0-9a-f]{16}\.css$/.test(f))!;
     const oldCss = readFileSync(join(to, css));
