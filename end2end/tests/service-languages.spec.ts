@@ -1,21 +1,24 @@
-// What the service writes comes in the phone's language: a Spanish phone that enters a used
-// enrolment code reads the service's refusal in Spanish, because the app sends the language it
-// shows as Accept-Language.
+// What the service writes comes in the phone's language: a phone whose worker chose Spanish
+// (in a browser set to British English) enters a used enrolment code and reads the service's
+// refusal in Spanish, because the app sends the language it shows as Accept-Language.
 import { expect, test } from "@playwright/test";
 import { newOrgAdmin } from "../support/org";
 
 const url = () => process.env.PEERPULSE_URL!;
 
-test("a Spanish phone is told in Spanish that its enrolment code is used up", async ({ page, browser }) => {
+test("a phone shown in Spanish is told in Spanish that its enrolment code is used up", async ({ page, browser }) => {
   await newOrgAdmin(page, "Servicio en Español", "sofia");
   await page.getByRole("button", { name: "New enrolment code" }).click();
   const code = (await page.locator(".issued-code").textContent())!.trim();
   const first = await page.request.post(`${url()}/api/v1/enrol`, { data: { code } });
   expect(first.status()).toBe(201);
 
-  const phone = await browser.newContext({ locale: "es", viewport: { width: 360, height: 740 } });
+  const phone = await browser.newContext({ locale: "en-GB", viewport: { width: 360, height: 740 } });
   const worker = await phone.newPage();
   await worker.goto(url());
+  await worker.getByRole("link", { name: "Phone" }).click();
+  await worker.getByLabel("Language").selectOption("es");
+  await worker.getByRole("link", { name: "Registrar", exact: true }).click();
   await worker.getByLabel("Código de conexión de tu responsable").fill(code);
   const sent = worker.waitForRequest("**/api/v1/enrol");
   await worker.getByRole("button", { name: "Conectar", exact: true }).click();
