@@ -137,10 +137,11 @@ test("a manager adopts the starter indicators, reads this month's report, export
   ]);
   expect(csvFile.suggestedFilename()).toBe(`peerpulse-report-${month}.csv`);
   const csv = readFileSync((await csvFile.path())!, "utf8");
-  expect(csv.startsWith("indicator,site,period,value,previous_period,previous_value,change\r\n")).toBeTruthy();
-  const total = new RegExp(`^Contacts,all sites,${month},(\\d+),`, "m").exec(csv);
+  // Each place by its code, then its name.
+  expect(csv.startsWith("indicator,site,site_label,period,value,previous_period,previous_value,change\r\n")).toBeTruthy();
+  const total = new RegExp(`^Contacts,all,All sites,${month},(\\d+),`, "m").exec(csv);
   expect(total, csv).not.toBeNull();
-  expect(csv).toMatch(new RegExp(`^Contacts,Drop-in centre,${month},,`, "m"));
+  expect(csv).toMatch(new RegExp(`^Contacts,drop-in,Drop-in centre,${month},,`, "m"));
 
   // For DHIS2: the mapped indicator's total, as dataValueSets JSON.
   const [jsonFile] = await Promise.all([

@@ -112,9 +112,9 @@ pub fn Rising(
                 let alert = alert.clone();
                 view! {
                     <button type="button" class="secondary draft-from-rise"
-                        aria-label=format!("Draft an alert about {label}")
+                        aria-label=fill("org.trends.draft_about", &[("what", &label)])
                         on:click=move |_| draft.run(alert.clone())>
-                        "Draft an alert"
+                        {t("org.trends.draft")}
                     </button>
                 }
             });

@@ -18,6 +18,7 @@ pub mod choice;
 pub mod errors;
 pub mod intl;
 pub mod labels;
+pub mod org_errors;
 
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;
