@@ -511,7 +511,12 @@ pub fn Indicators(
                 );
                 let dhis2 = indicator.dhis2.as_ref().map_or_else(
                     || text("org.indicators.not_sent"),
-                    |m| format!("{} ({})", m.data_element.as_str(), period_type_value(m.period_type)),
+                    |m| {
+                        fill(
+                            &format!("org.indicators.dhis2_cell.{}", period_type_value(m.period_type)),
+                            &[("uid", &m.data_element.as_str())],
+                        )
+                    },
                 );
                 view! {
                     <tr>
@@ -695,7 +700,7 @@ fn IndicatorForm(
                 .into_iter()
                 .map(|m| {
                     let value = measure_value(&m);
-                    let label = m.label(&codebook);
+                    let label = labels::measure(&m, &codebook);
                     let chosen = value.clone();
                     view! { <option value=value selected=move || draft.with(|d| d.as_ref().is_some_and(|d| d.with == chosen))>{label}</option> }
                 })
