@@ -3,9 +3,10 @@
 //! values stay machine-readable (ISO dates, period ids, codes, with labels beside them).
 
 /// A column of the organization's exports (trends, brief, indicator report). Its [`name`]
-/// is the header when no language is asked for, and the stable name of its translation.
+/// is the header when no language is asked for; its [`key`] names its translation.
 ///
 /// [`name`]: Column::name
+/// [`key`]: Column::key
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Column {
     /// A period id (`2026-11`, `2026-W47`, `2026-Q4`, `2026-11-29`).
@@ -16,8 +17,10 @@ pub enum Column {
     SiteLabel,
     /// What a count is of: a dimension's code.
     Dimension,
-    /// A value's code.
+    /// A value's code (what a count is of).
     Value,
+    /// A published figure of a report (its header is also `value`).
+    Figure,
     /// A value's label, beside its code.
     Label,
     /// A published count.
@@ -48,12 +51,13 @@ pub enum Column {
 
 impl Column {
     /// Every column.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::Period,
         Self::Site,
         Self::SiteLabel,
         Self::Dimension,
         Self::Value,
+        Self::Figure,
         Self::Label,
         Self::Count,
         Self::Day,
@@ -69,6 +73,15 @@ impl Column {
         Self::Change,
     ];
 
+    /// The stable name of its translation: its machine name, but for a report's figure,
+    /// whose header shares the name `value` with a value's code.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Figure => "figure",
+            other => other.name(),
+        }
+    }
+
     /// Its stable machine name, the header in no particular language.
     pub fn name(self) -> &'static str {
         match self {
@@ -76,7 +89,7 @@ impl Column {
             Self::Site => "site",
             Self::SiteLabel => "site_label",
             Self::Dimension => "dimension",
-            Self::Value => "value",
+            Self::Value | Self::Figure => "value",
             Self::Label => "label",
             Self::Count => "count",
             Self::Day => "day",
@@ -159,10 +172,9 @@ mod tests {
     }
 
     #[test]
-    fn column_names_are_distinct() {
-        let names: std::collections::BTreeSet<&str> =
-            Column::ALL.iter().map(|c| c.name()).collect();
-        assert_eq!(names.len(), Column::ALL.len());
+    fn column_keys_are_distinct() {
+        let keys: std::collections::BTreeSet<&str> = Column::ALL.iter().map(|c| c.key()).collect();
+        assert_eq!(keys.len(), Column::ALL.len());
     }
 
     #[test]

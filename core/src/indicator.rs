@@ -421,7 +421,7 @@ pub fn report_csv(
             Column::Site,
             Column::SiteLabel,
             Column::Period,
-            Column::Value,
+            Column::Figure,
             Column::PreviousPeriod,
             Column::PreviousValue,
             Column::Change,

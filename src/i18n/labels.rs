@@ -60,5 +60,5 @@ pub fn measure(measure: &Measure, codebook: &Codebook) -> String {
 
 /// A column's header in the organization's CSV exports; its values stay codes and ISO dates.
 pub fn csv_column(column: Column) -> String {
-    text(&format!("org.csv.{}", column.name()))
+    text(&format!("org.csv.{}", column.key()))
 }
