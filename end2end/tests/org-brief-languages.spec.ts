@@ -38,9 +38,19 @@ async function expectLanguage(page: Page, tag: string, dir: string) {
   await expect(page.locator("html")).toHaveAttribute("dir", dir);
 }
 
-/** This month's name in `tag`, as the browser's Intl writes it ("noviembre", "نوفمبر"). */
-async function monthName(page: Page, tag: string): Promise<string> {
-  return page.evaluate((tag) => new Intl.DateTimeFormat(tag, { month: "long" }).format(new Date()), tag);
+/** This month's name in `tag`, as the browser's Intl writes it ("noviembre", "نوفمبر"), in
+ * any case (a sentence may start with it). */
+async function monthName(page: Page, tag: string): Promise<RegExp> {
+  const name = await page.evaluate((tag) => new Intl.DateTimeFormat(tag, { month: "long" }).format(new Date()), tag);
+  return new RegExp(name, "i");
+}
+
+/** A screenshot to look at, when PEERPULSE_SHOTS names a directory. */
+async function shot(page: Page, name: string) {
+  const dir = process.env.PEERPULSE_SHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
 }
 
 /** No sideways scroll: the page is no wider than the window. */
@@ -123,6 +133,7 @@ for (const language of LANGUAGES) {
       await expect(page.locator(section)).toBeVisible();
     }
     expect(await rawKeys(page), "/org").toEqual([]);
+    await shot(page, `org-${language.tag}`);
     if (language.dir === "rtl") await expectNoOverflow(page, "/org");
 
     await page.goto(`${url()}/brief`);
@@ -132,6 +143,7 @@ for (const language of LANGUAGES) {
     await expect(page.locator(".brief-method")).toContainText(month);
     await expect(page.locator(".brief-part").first().locator("li").first()).toBeVisible();
     expect(await rawKeys(page), "/brief").toEqual([]);
+    await shot(page, `brief-${language.tag}`);
     if (language.dir === "rtl") await expectNoOverflow(page, "/brief");
 
     await page.goto(`${url()}/reports`);
@@ -140,6 +152,7 @@ for (const language of LANGUAGES) {
     await expect(page.locator(".report-table")).toBeVisible();
     await expect(page.locator(".report-period")).toContainText(month);
     expect(await rawKeys(page), "/reports").toEqual([]);
+    await shot(page, `reports-${language.tag}`);
     if (language.dir === "rtl") await expectNoOverflow(page, "/reports");
   });
 }

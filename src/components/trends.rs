@@ -79,9 +79,12 @@ pub fn rise_text(alert: &Alert, days: usize, today: NaiveDate, period: &str) -> 
     let mut said = fill(
         "trends.rise",
         &[
-            ("count", &alert.count),
+            ("count", &intl::number(language(), f64::from(alert.count))),
             ("on", &on),
-            ("usual", &alert.usual_per_day),
+            (
+                "usual",
+                &intl::number(language(), f64::from(alert.usual_per_day)),
+            ),
         ],
     );
     if days > 1 {
@@ -137,7 +140,7 @@ pub fn Rising(
                     {fill(
                         "trends.new_tag",
                         &[
-                            ("count", &t.count),
+                            ("count", &intl::number(language(), f64::from(t.count))),
                             ("period", &period),
                             ("first", &intl::day(language(), t.first_seen, &[("weekday", "short"), ("day", "numeric"), ("month", "short")])),
                         ],
