@@ -131,6 +131,8 @@ for (const language of LANGUAGES) {
     await expect(page.locator("#field-alerts form")).toBeVisible();
     for (const section of ["#trends", "#indicators", "#field-alerts"]) {
       await expect(page.locator(section)).toBeVisible();
+      const dir = process.env.PEERPULSE_SHOTS;
+      if (dir) await page.locator(section).screenshot({ path: `${dir}/org-${language.tag}-${section.slice(1)}.png` });
     }
     expect(await rawKeys(page), "/org").toEqual([]);
     await shot(page, `org-${language.tag}`);
