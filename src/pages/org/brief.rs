@@ -260,7 +260,8 @@ fn Brief(brief: BriefData) -> impl IntoView {
                         &[
                             ("count", &intl::number(shown, f64::from(t.count))),
                             ("period", &during(trends.period)),
-                            ("first", &intl::day(shown, t.first_seen, &[("weekday", "short"), ("day", "numeric"), ("month", "short")])),
+                            // The month in full: the sentence's full stop follows, and a short month may end in one ("nov.").
+                            ("first", &intl::day(shown, t.first_seen, &[("weekday", "short"), ("day", "numeric"), ("month", "long")])),
                         ],
                     )}"."
                 </li>
