@@ -8,6 +8,7 @@
 //! new words for review again; unticking it or deleting the entry withdraws it from the
 //! service, whatever its review said.
 
+use crate::csv::Column;
 use crate::encounter::{Encounter, EncounterId, Note, NoteError};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -242,9 +243,10 @@ pub struct NoteReview {
 }
 
 /// Approved notes as CSV: week and text, text defused for spreadsheets.
-pub fn notes_csv(notes: &[OfferedNote]) -> String {
-    crate::csv::table(
-        ["week_of", "note"],
+pub fn notes_csv(notes: &[OfferedNote], heading: impl Fn(Column) -> String) -> String {
+    crate::csv::headed(
+        [Column::WeekOf, Column::Note],
+        heading,
         notes.iter().map(|n| [n.week.to_string(), n.text.clone()]),
     )
 }
@@ -375,7 +377,10 @@ mod tests {
             status: NoteStatus::Approved,
         };
         assert_eq!(
-            notes_csv(&[note("pink pills, stronger"), note("=1+1 \"quoted\"")]),
+            notes_csv(
+                &[note("pink pills, stronger"), note("=1+1 \"quoted\"")],
+                |c| c.name().to_owned()
+            ),
             "week_of,note\r\n2026-11-23,\"pink pills, stronger\"\r\n2026-11-23,\"'=1+1 \"\"quoted\"\"\"\r\n"
         );
     }

@@ -10,6 +10,7 @@
 
 use crate::bucket::Measure;
 use crate::codebook::{Code, CodeList, Codebook};
+use crate::csv::Column;
 use crate::dhis2::Dhis2Mapping;
 use crate::period::Period;
 use crate::privacy::DisclosureRule;
@@ -386,18 +387,25 @@ pub fn report(
     }
 }
 
-/// A report as CSV: one row per indicator and place (the total first), with the period, the
-/// value, the period before and the change; values that may not be shown are empty.
-pub fn report_csv(report: &Report, site_label: impl Fn(&Code) -> String) -> String {
+/// A report as CSV: one row per indicator and place (the total first, site `all`), the
+/// site's code beside its name as `site_label` writes it, with the period, the value, the
+/// period before and the change, under headers `heading` writes; values that may not be
+/// shown are empty.
+pub fn report_csv(
+    report: &Report,
+    site_label: impl Fn(Option<&Code>) -> String,
+    heading: impl Fn(Column) -> String,
+) -> String {
     let cell = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
     let rows = report.indicators.iter().flat_map(|r| {
-        let total = ("all sites".to_owned(), r.total);
+        let total = (None, r.total);
         std::iter::once(total)
-            .chain(r.by_site.iter().map(|(s, v)| (site_label(s), *v)))
-            .map(|(place, v)| {
+            .chain(r.by_site.iter().map(|(s, v)| (Some(s), *v)))
+            .map(|(site, v)| {
                 [
                     r.indicator.name.clone(),
-                    place,
+                    site.map_or_else(|| "all".to_owned(), ToString::to_string),
+                    site_label(site),
                     report.period.to_string(),
                     cell(v.value),
                     report.previous.to_string(),
@@ -407,16 +415,18 @@ pub fn report_csv(report: &Report, site_label: impl Fn(&Code) -> String) -> Stri
             })
             .collect::<Vec<_>>()
     });
-    crate::csv::table(
+    crate::csv::headed(
         [
-            "indicator",
-            "site",
-            "period",
-            "value",
-            "previous_period",
-            "previous_value",
-            "change",
+            Column::Indicator,
+            Column::Site,
+            Column::SiteLabel,
+            Column::Period,
+            Column::Figure,
+            Column::PreviousPeriod,
+            Column::PreviousValue,
+            Column::Change,
         ],
+        heading,
         rows,
     )
 }
@@ -563,15 +573,18 @@ mod tests {
         let phones = report.indicators.last().unwrap();
         assert_eq!(phones.total.value, Some(4));
         assert_eq!(phones.total.change(), Some(0));
-        let csv = report_csv(&report, |s| s.to_string());
-        assert!(
-            csv.starts_with(
-                "indicator,site,period,value,previous_period,previous_value,change\r\n"
-            )
+        let csv = report_csv(
+            &report,
+            |s| s.map_or_else(|| "All".to_owned(), |s| s.to_string().to_uppercase()),
+            |c| c.name().to_owned(),
         );
+        assert!(csv.starts_with(
+            "indicator,site,site_label,period,value,previous_period,previous_value,change\r\n"
+        ));
         assert!(
-            csv.contains("Contacts,street,2026-11,,2026-10,,\r\n"),
+            csv.contains("Contacts,street,STREET,2026-11,,2026-10,,\r\n"),
             "{csv}"
         );
+        assert!(csv.contains("Contacts,all,All,2026-11,"), "{csv}");
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::aberration::Alert;
 use crate::bucket::{Dimension, Measure};
+use crate::csv::Column;
 use crate::period::Period;
 use crate::protocol::{NewFreeTag, PublishedCount, TrendsResponse};
 
@@ -63,12 +64,27 @@ fn site_column(trends: &TrendsResponse) -> String {
         .map_or_else(|| "all".to_owned(), ToString::to_string)
 }
 
-/// The parts' published counts as CSV: period, site, dimension, value code, label, count.
-/// Counts that may not be published have no row.
-pub fn parts_csv(trends: &TrendsResponse, label: impl Fn(&Measure) -> String) -> String {
+/// The columns of a counts export.
+const COUNT_COLUMNS: [Column; 6] = [
+    Column::Period,
+    Column::Site,
+    Column::Dimension,
+    Column::Value,
+    Column::Label,
+    Column::Count,
+];
+
+/// The parts' published counts as CSV: period, site, dimension, value code, label, count,
+/// under headers `heading` writes. Counts that may not be published have no row.
+pub fn parts_csv(
+    trends: &TrendsResponse,
+    label: impl Fn(&Measure) -> String,
+    heading: impl Fn(Column) -> String,
+) -> String {
     let site = site_column(trends);
-    crate::csv::table(
-        ["period", "site", "dimension", "value", "label", "count"],
+    crate::csv::headed(
+        COUNT_COLUMNS,
+        heading,
         trends.parts.iter().flat_map(|part| {
             let site = site.clone();
             let label = &label;
@@ -86,11 +102,17 @@ pub fn parts_csv(trends: &TrendsResponse, label: impl Fn(&Measure) -> String) ->
     )
 }
 
-/// The period's published totals as CSV: period, site, dimension, value code, label, count.
-pub fn totals_csv(trends: &TrendsResponse, label: impl Fn(&Measure) -> String) -> String {
+/// The period's published totals as CSV: period, site, dimension, value code, label, count,
+/// under headers `heading` writes.
+pub fn totals_csv(
+    trends: &TrendsResponse,
+    label: impl Fn(&Measure) -> String,
+    heading: impl Fn(Column) -> String,
+) -> String {
     let site = site_column(trends);
-    crate::csv::table(
-        ["period", "site", "dimension", "value", "label", "count"],
+    crate::csv::headed(
+        COUNT_COLUMNS,
+        heading,
         trends.totals.iter().map(|c| {
             [
                 trends.period.to_string(),
@@ -105,18 +127,23 @@ pub fn totals_csv(trends: &TrendsResponse, label: impl Fn(&Measure) -> String) -
 }
 
 /// Alerts as CSV: the day, what rose, its published count, about how many a day it usually
-/// was, and the methods.
-pub fn alerts_csv(alerts: &[Alert], label: impl Fn(&Measure) -> String) -> String {
-    crate::csv::table(
+/// was, and the methods, under headers `heading` writes.
+pub fn alerts_csv(
+    alerts: &[Alert],
+    label: impl Fn(&Measure) -> String,
+    heading: impl Fn(Column) -> String,
+) -> String {
+    crate::csv::headed(
         [
-            "day",
-            "dimension",
-            "value",
-            "label",
-            "count",
-            "usual_per_day",
-            "methods",
+            Column::Day,
+            Column::Dimension,
+            Column::Value,
+            Column::Label,
+            Column::Count,
+            Column::UsualPerDay,
+            Column::Methods,
         ],
+        heading,
         alerts.iter().map(|a| {
             [
                 a.day.to_string(),
@@ -135,10 +162,12 @@ pub fn alerts_csv(alerts: &[Alert], label: impl Fn(&Measure) -> String) -> Strin
     )
 }
 
-/// New free tags as CSV: the tag, its published count over the period, and since when.
-pub fn new_tags_csv(tags: &[NewFreeTag]) -> String {
-    crate::csv::table(
-        ["tag", "label", "count", "first_seen"],
+/// New free tags as CSV: the tag, its published count over the period, and since when,
+/// under headers `heading` writes.
+pub fn new_tags_csv(tags: &[NewFreeTag], heading: impl Fn(Column) -> String) -> String {
+    crate::csv::headed(
+        [Column::Tag, Column::Label, Column::Count, Column::FirstSeen],
+        heading,
         tags.iter().map(|t| {
             [
                 t.tag.to_string(),
@@ -156,6 +185,11 @@ mod tests {
     use crate::codebook::Code;
     use crate::protocol::TrendPart;
     use chrono::NaiveDate;
+
+    /// Headers in no language: each column's machine name.
+    fn machine(column: Column) -> String {
+        column.name().to_owned()
+    }
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
@@ -225,7 +259,7 @@ mod tests {
     fn csv_exports_hold_the_published_counts_with_codes_beside_labels() {
         let trends = trends();
         let label = |m: &Measure| m.value().to_uppercase();
-        let parts = parts_csv(&trends, label);
+        let parts = parts_csv(&trends, label, machine);
         assert_eq!(
             parts,
             "period,site,dimension,value,label,count\r\n\
@@ -233,7 +267,7 @@ mod tests {
              2026-11-22,all,need,food,FOOD,29\r\n\
              2026-11-22,all,need,housing,HOUSING,13\r\n"
         );
-        let totals = totals_csv(&trends, label);
+        let totals = totals_csv(&trends, label, machine);
         assert!(
             totals.contains("2026-W47,all,need,housing,HOUSING,24\r\n"),
             "{totals}"
@@ -241,6 +275,31 @@ mod tests {
         assert!(
             totals.contains("2026-W47,all,encounters,,,60\r\n"),
             "{totals}"
+        );
+    }
+
+    #[test]
+    fn csv_headers_follow_the_language_asked_for_while_values_stay_codes_and_iso_dates() {
+        let trends = trends();
+        let spanish = |c: Column| {
+            match c {
+                Column::Period => "periodo",
+                Column::Site => "lugar",
+                Column::Dimension => "dimensión",
+                Column::Value => "código",
+                Column::Label => "etiqueta",
+                _ => "recuento",
+            }
+            .to_owned()
+        };
+        let parts = parts_csv(&trends, |m| m.value().to_uppercase(), spanish);
+        assert_eq!(
+            parts.lines().next(),
+            Some("periodo,lugar,dimensión,código,etiqueta,recuento")
+        );
+        assert!(
+            parts.contains("\r\n2026-11-22,all,need,food,FOOD,29\r\n"),
+            "{parts}"
         );
     }
 
@@ -253,16 +312,19 @@ mod tests {
             usual_per_day: 3,
             methods: vec![crate::aberration::Method::C1, crate::aberration::Method::C3],
         };
-        let csv = alerts_csv(&[alert], |m| m.value().to_uppercase());
+        let csv = alerts_csv(&[alert], |m| m.value().to_uppercase(), machine);
         assert_eq!(
             csv,
             "day,dimension,value,label,count,usual_per_day,methods\r\n2026-11-22,need,housing,HOUSING,14,3,C1;C3\r\n"
         );
-        let tags = new_tags_csv(&[NewFreeTag {
-            tag: Code::new("dental-care").unwrap(),
-            count: 12,
-            first_seen: day(20),
-        }]);
+        let tags = new_tags_csv(
+            &[NewFreeTag {
+                tag: Code::new("dental-care").unwrap(),
+                count: 12,
+                first_seen: day(20),
+            }],
+            machine,
+        );
         assert!(
             tags.ends_with("dental-care,Dental care,12,2026-11-20\r\n"),
             "{tags}"

@@ -97,7 +97,8 @@ test("a manager adopts the starter indicators, reads this month's report, export
   await expect(indicators.getByRole("status")).toContainText("Added \u201cSyringes per person who injects\u201d");
   const own = indicators.getByRole("row", { name: /Syringes per person who injects/ });
   await expect(own).toContainText("Units of Needles and syringes handed out");
-  await expect(own).toContainText("1200 people who inject in the area (2025 estimate), per year");
+  // The figure is written the language's way (en-GB here).
+  await expect(own).toContainText("1,200 people who inject in the area (2025 estimate), per year");
   await expect(own).toContainText("fbfJHSPpUQD (monthly)");
 
   // Totals go to the organization's DHIS2 unit.
@@ -119,7 +120,7 @@ test("a manager adopts the starter indicators, reads this month's report, export
   await expect(contacts.getByRole("row", { name: /^Drop-in centre/ }).getByRole("cell").first()).toHaveText(`fewer than ${THRESHOLD}`);
   await expect(contacts.locator("tr.total td").nth(1)).toHaveText(`fewer than ${THRESHOLD}`);
   const syringes = page.locator(".report-table tbody").filter({ has: page.locator("tr.indicator th", { hasText: /^Syringes per person/ }) });
-  await expect(syringes.locator("tr.rate")).toContainText(/Rate: [\d.]+ per year for each of 1200 people who inject in the area/);
+  await expect(syringes.locator("tr.rate")).toContainText(/Rate: [\d.,]+ per year for each of 1,200 people who inject in the area/);
   const protection = page.getByRole("region", { name: "How these values are protected" });
   await expect(protection).toContainText(`nudged up or down at random by up to ${THRESHOLD}`);
   await expect(protection).toContainText("need not equal the sum");
@@ -137,10 +138,11 @@ test("a manager adopts the starter indicators, reads this month's report, export
   ]);
   expect(csvFile.suggestedFilename()).toBe(`peerpulse-report-${month}.csv`);
   const csv = readFileSync((await csvFile.path())!, "utf8");
-  expect(csv.startsWith("indicator,site,period,value,previous_period,previous_value,change\r\n")).toBeTruthy();
-  const total = new RegExp(`^Contacts,all sites,${month},(\\d+),`, "m").exec(csv);
+  // Each place by its code, then its name.
+  expect(csv.startsWith("indicator,site,site_label,period,value,previous_period,previous_value,change\r\n")).toBeTruthy();
+  const total = new RegExp(`^Contacts,all,All sites,${month},(\\d+),`, "m").exec(csv);
   expect(total, csv).not.toBeNull();
-  expect(csv).toMatch(new RegExp(`^Contacts,Drop-in centre,${month},,`, "m"));
+  expect(csv).toMatch(new RegExp(`^Contacts,drop-in,Drop-in centre,${month},,`, "m"));
 
   // For DHIS2: the mapped indicator's total, as dataValueSets JSON.
   const [jsonFile] = await Promise.all([

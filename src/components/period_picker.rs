@@ -177,6 +177,17 @@ pub fn noun(granularity: Granularity) -> String {
     })
 }
 
+/// A part's name in a file name, the same in every language ("per-day"), so a file's name
+/// does not change with the language it was saved in.
+pub fn file_noun(granularity: Granularity) -> &'static str {
+    match granularity {
+        Granularity::Day => "day",
+        Granularity::Week => "week",
+        Granularity::Month => "month",
+        Granularity::Quarter => "quarter",
+    }
+}
+
 /// Radio chips of the periods in `recent`, as of today.
 #[component]
 pub fn PeriodPicker(

@@ -79,9 +79,12 @@ pub fn rise_text(alert: &Alert, days: usize, today: NaiveDate, period: &str) -> 
     let mut said = fill(
         "trends.rise",
         &[
-            ("count", &alert.count),
+            ("count", &intl::number(language(), f64::from(alert.count))),
             ("on", &on),
-            ("usual", &alert.usual_per_day),
+            (
+                "usual",
+                &intl::number(language(), f64::from(alert.usual_per_day)),
+            ),
         ],
     );
     if days > 1 {
@@ -112,9 +115,9 @@ pub fn Rising(
                 let alert = alert.clone();
                 view! {
                     <button type="button" class="secondary draft-from-rise"
-                        aria-label=format!("Draft an alert about {label}")
+                        aria-label=fill("org.trends.draft_about", &[("what", &label)])
                         on:click=move |_| draft.run(alert.clone())>
-                        "Draft an alert"
+                        {t("org.trends.draft")}
                     </button>
                 }
             });
@@ -137,7 +140,7 @@ pub fn Rising(
                     {fill(
                         "trends.new_tag",
                         &[
-                            ("count", &t.count),
+                            ("count", &intl::number(language(), f64::from(t.count))),
                             ("period", &period),
                             ("first", &intl::day(language(), t.first_seen, &[("weekday", "short"), ("day", "numeric"), ("month", "short")])),
                         ],

@@ -169,3 +169,28 @@ pub fn moment_day(language: Language, rfc3339: &str) -> String {
     let format = Intl::DateTimeFormat::new(&locales(language), &options(&style)).format();
     call(format, &date)
 }
+
+/// A `NumberFormat` of `language` with options, some of them numbers.
+fn number_format(language: Language, style: &[(&str, &str)], digits: u8) -> Function {
+    let options = options(style);
+    let _ = Reflect::set(
+        &options,
+        &"maximumFractionDigits".into(),
+        &JsValue::from_f64(f64::from(digits)),
+    );
+    Intl::NumberFormat::new(&locales(language), &options).format()
+}
+
+/// `n` with at most `digits` decimals, none when whole, the language's way ("1,234.5",
+/// "1 234,5").
+pub fn decimal(language: Language, n: f64, digits: u8) -> String {
+    call(number_format(language, &[], digits), &JsValue::from_f64(n))
+}
+
+/// A fraction as a whole percentage the language's way ("8%", "8 %", "٨٪").
+pub fn percent(language: Language, fraction: f64) -> String {
+    call(
+        number_format(language, &[("style", "percent")], 0),
+        &JsValue::from_f64(fraction),
+    )
+}

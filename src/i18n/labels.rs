@@ -4,6 +4,7 @@
 use super::text;
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::Codebook;
+use peerpulse_core::csv::Column;
 use peerpulse_core::encounter::{EncounterKind, Reach, TimeBand};
 use peerpulse_core::field_alert::{AlertKind, Verification};
 
@@ -55,4 +56,9 @@ pub fn measure(measure: &Measure, codebook: &Codebook) -> String {
         Measure::Reach(r) => reach(*r),
         other => other.label(codebook),
     }
+}
+
+/// A column's header in the organization's CSV exports; its values stay codes and ISO dates.
+pub fn csv_column(column: Column) -> String {
+    text(&format!("org.csv.{}", column.key()))
 }

@@ -5,11 +5,15 @@
 
 use super::errors::flagged;
 use super::{count, fill, text};
+use crate::download::DownloadError;
 use crate::org_client::OrgError;
+use peerpulse_core::dhis2::MappingError;
+use peerpulse_core::indicator::{IndicatorError, MAX_INDICATORS, MAX_NAME_CHARS};
 use peerpulse_core::language::LanguageTagError;
 use peerpulse_core::people::{
     InvalidOrgHandle, InvalidUsername, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, WeakPassword,
 };
+use peerpulse_core::period::InvalidPeriod;
 use peerpulse_core::phone_label::{InvalidPhoneLabel, PhoneLabel};
 
 /// A call to the service that did not succeed.
@@ -99,5 +103,32 @@ pub fn account(problem: &AccountProblem) -> String {
         AccountProblem::FirstPassword(e) => field("org.error.field.first_password", password(e)),
         AccountProblem::Mismatch => text("org.error.password_mismatch"),
         AccountProblem::Call(e) => call(e),
+    }
+}
+
+/// A file the browser would not save (its detail is the browser's, for the log).
+pub fn download(_: &DownloadError) -> String {
+    text("org.error.download")
+}
+
+/// A period in an address that is not one.
+pub fn period(error: &InvalidPeriod) -> String {
+    fill("org.error.period", &[("period", &error.0)])
+}
+
+/// Why an indicator cannot be kept, as core's check says.
+pub fn indicator(error: &IndicatorError) -> String {
+    match error {
+        IndicatorError::Name => count("org.error.indicator.name", MAX_NAME_CHARS as u64, &[]),
+        IndicatorError::UnknownCode(code) => {
+            fill("org.error.indicator.unknown_code", &[("code", code)])
+        }
+        IndicatorError::FreeTag => text("org.error.indicator.free_tag"),
+        IndicatorError::Denominator => text("org.error.indicator.denominator"),
+        IndicatorError::Duplicate(name) => fill("org.error.indicator.duplicate", &[("name", name)]),
+        IndicatorError::TooMany => {
+            count("org.error.indicator.too_many", MAX_INDICATORS as u64, &[])
+        }
+        IndicatorError::Dhis2(MappingError::Uid(_)) => text("org.indicators.problem.uid"),
     }
 }

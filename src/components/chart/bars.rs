@@ -1,5 +1,6 @@
 //! Bars of each value's published total over a period, largest first.
 
+use crate::i18n::{intl, language};
 use leptos::prelude::*;
 
 /// One bar: what it counts, and its published total.
@@ -30,7 +31,7 @@ pub fn BarChart(
                     <span class="bar-track" aria-hidden="true">
                         <span class="bar" style:width=format!("{width:.1}%")></span>
                     </span>
-                    <span class="bar-value">{bar.count}</span>
+                    <span class="bar-value">{intl::number(language(), f64::from(bar.count))}</span>
                 </li>
             }
         })

@@ -1,6 +1,7 @@
 //! A heat map of values by part of a period: a table whose cells shade with the count.
 
 use crate::components::period_picker::{part_label, part_name};
+use crate::i18n::{fill, intl, language, t, text};
 use leptos::prelude::*;
 use peerpulse_core::period::Granularity;
 use peerpulse_core::trend_view::PartPoint;
@@ -52,7 +53,7 @@ pub fn HeatMap(
         .first()
         .and_then(|r| r.points.first())
         .is_some_and(|p| p.period.granularity() == Granularity::Week);
-    let fewer = format!("fewer than {threshold}, or none");
+    let fewer = fill("org.chart.fewer_or_none", &[("threshold", &threshold)]);
     let body = rows
         .into_iter()
         .map(|row| {
@@ -60,7 +61,7 @@ pub fn HeatMap(
                 .points
                 .iter()
                 .map(|p| match p.count {
-                    Some(n) => view! { <td class=format!("heat heat-{}", level(n, max))>{n}</td> }
+                    Some(n) => view! { <td class=format!("heat heat-{}", level(n, max))>{intl::number(language(), f64::from(n))}</td> }
                         .into_any(),
                     None => view! {
                         <td class="heat heat-none">
@@ -75,19 +76,17 @@ pub fn HeatMap(
         })
         .collect_view();
     let region = caption.clone();
-    let key = format!(
-        "{}– means {fewer}.",
-        if by_week {
-            "Weeks start on the Monday shown. "
-        } else {
-            ""
-        }
-    );
+    let dash = fill("org.chart.dash_means", &[("fewer", &fewer)]);
+    let key = if by_week {
+        format!("{} {dash}", text("org.chart.weeks_start"))
+    } else {
+        dash
+    };
     view! {
         <div class="scroll" role="region" aria-label=region tabindex="0">
             <table class="heat-map">
                 <caption class="muted">{caption}</caption>
-                <thead><tr><th scope="col">"What"</th>{header}</tr></thead>
+                <thead><tr><th scope="col">{t("trends.what")}</th>{header}</tr></thead>
                 <tbody>{body}</tbody>
             </table>
         </div>

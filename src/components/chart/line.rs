@@ -3,6 +3,7 @@
 
 use super::SERIES;
 use crate::components::period_picker::part_name;
+use crate::i18n::{count, fill, intl, language};
 use leptos::prelude::*;
 use peerpulse_core::period::Granularity;
 use peerpulse_core::trend_view::{PartPoint, axis_ticks};
@@ -23,35 +24,54 @@ pub struct Line {
     pub points: Vec<PartPoint>,
 }
 
-/// "1 day", "3 weeks".
-fn counted(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
+/// The parts a chart is drawn over: days, or weeks (of a quarter).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parts {
+    Days,
+    Weeks,
+}
+
+impl Parts {
+    /// The key of a text that names the parts: `base` then `.day` or `.week`.
+    fn key(self, base: &str) -> String {
+        match self {
+            Self::Days => format!("{base}.day"),
+            Self::Weeks => format!("{base}.week"),
+        }
     }
 }
 
+/// A published count written the language's way.
+fn number(n: u32) -> String {
+    intl::number(language(), f64::from(n))
+}
+
 /// How the text alternative describes a line.
-fn describe(line: &Line, noun: &str, threshold: u32) -> String {
+fn describe(line: &Line, parts: Parts, threshold: u32) -> String {
     let shown: Vec<&PartPoint> = line.points.iter().filter(|p| p.count.is_some()).collect();
     let fewer = line.points.len() - shown.len();
     let last = match line.points.last().and_then(|p| p.count) {
-        Some(n) => n.to_string(),
-        None => format!("fewer than {threshold}"),
+        Some(n) => number(n),
+        None => fill("org.chart.fewer_than", &[("threshold", &threshold)]),
     };
-    let mut text = format!("{}: {last} on the last {noun}", line.label);
+    let mut text = fill(
+        &parts.key("org.chart.on_the_last"),
+        &[("label", &line.label), ("last", &last)],
+    );
     if let Some(peak) = shown.iter().max_by_key(|p| (p.count, p.period)) {
-        text.push_str(&format!(
-            ", highest {} ({})",
-            peak.count.unwrap_or_default(),
-            part_name(peak.period)
+        text.push_str(&fill(
+            "org.chart.highest",
+            &[
+                ("count", &number(peak.count.unwrap_or_default())),
+                ("part", &part_name(peak.period)),
+            ],
         ));
     }
     if fewer > 0 {
-        text.push_str(&format!(
-            ", {} fewer than {threshold} or none",
-            counted(fewer, noun)
+        text.push_str(&count(
+            &parts.key("org.chart.fewer_parts"),
+            fewer as u64,
+            &[("threshold", &threshold)],
         ));
     }
     text
@@ -69,13 +89,13 @@ pub fn LineChart(
     /// No count below this is shown.
     threshold: u32,
 ) -> impl IntoView {
-    let noun = match lines
+    let parts_are = match lines
         .first()
         .and_then(|l| l.points.first())
         .map(|p| p.period.granularity())
     {
-        Some(Granularity::Week) => "week",
-        _ => "day",
+        Some(Granularity::Week) => Parts::Weeks,
+        _ => Parts::Days,
     };
     // A line with no part to draw is named under the chart instead of an empty legend entry.
     let (lines, undrawn): (Vec<Line>, Vec<Line>) = lines
@@ -83,7 +103,7 @@ pub fn LineChart(
         .partition(|l| l.points.iter().any(|p| p.count.is_some()));
     let undrawn = (!undrawn.is_empty()).then(|| {
         let names: Vec<String> = undrawn.into_iter().map(|l| l.label).collect();
-        names.join(", ")
+        names.join(&crate::i18n::text("list.separator"))
     });
     let parts = lines.first().map_or(0, |l| l.points.len());
     let Some(max) = lines
@@ -95,9 +115,7 @@ pub fn LineChart(
         return view! {
             <figure class="chart">
                 <figcaption><strong>{title}</strong></figcaption>
-                <p class="muted">{format!(
-                    "No {noun} had {threshold} or more of any of these, so there is no line to draw."
-                )}</p>
+                <p class="muted">{fill(&parts_are.key("org.chart.no_line"), &[("threshold", &threshold)])}</p>
             </figure>
         }
         .into_any();
@@ -113,7 +131,7 @@ pub fn LineChart(
         .map(|&t| {
             view! {
                 <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=y(t) y2=y(t) />
-                <text class="tick" x=LEFT - 6.0 y=y(t) + 4.0 text-anchor="end">{t}</text>
+                <text class="tick" x=LEFT - 6.0 y=y(t) + 4.0 text-anchor="end">{number(t)}</text>
             }
         })
         .collect_view();
@@ -122,7 +140,7 @@ pub fn LineChart(
     let band_label = (y(0) - band_top >= 14.0).then(|| {
         view! {
             <text class="few-label" x=LEFT + 6.0 y=y(0) - 4.0>
-                {format!("below {threshold}: not shown")}
+                {fill("org.chart.below", &[("threshold", &threshold)])}
             </text>
         }
     });
@@ -149,7 +167,7 @@ pub fn LineChart(
                 };
                 view! {
                     <text class="tick" x=x(i) y=HEIGHT - 8.0 text-anchor=anchor>
-                        {period.first_day().format("%-d %b").to_string()}
+                        {intl::day(language(), period.first_day(), &[("day", "numeric"), ("month", "short")])}
                     </text>
                 }
             })
@@ -204,7 +222,7 @@ pub fn LineChart(
         .collect_view();
     let description = lines
         .iter()
-        .map(|l| describe(l, noun, threshold))
+        .map(|l| describe(l, parts_are, threshold))
         .collect::<Vec<_>>()
         .join(". ");
     let (title_id, desc_id) = (format!("{id}-title"), format!("{id}-desc"));
@@ -214,6 +232,7 @@ pub fn LineChart(
             <svg
                 viewBox=format!("0 0 {WIDTH} {HEIGHT}")
                 role="img"
+                direction="ltr"
                 aria-labelledby=labelled_by
             >
                 <title id=title_id>{title.clone()}</title>
@@ -226,11 +245,10 @@ pub fn LineChart(
             <figcaption>
                 <strong>{title}</strong>
                 <ul class="legend">{legend}</ul>
-                <span class="muted">{format!(
-                    "A gap in a line: that {noun} had fewer than {threshold}, or none."
-                )}</span>
+                <span class="muted">{fill(&parts_are.key("org.chart.gap"), &[("threshold", &threshold)])}</span>
                 {undrawn.map(|names| view! {
-                    <span class="muted">{format!(" No line for {names}: no {noun} reached {threshold}.")}</span>
+                    " "
+                    <span class="muted">{fill(&parts_are.key("org.chart.no_line_for"), &[("names", &names), ("threshold", &threshold)])}</span>
                 })}
             </figcaption>
         </figure>

@@ -8,9 +8,10 @@
 use crate::clock;
 use crate::components::chart::bars::{Bar, BarChart};
 use crate::components::disclosure::not_listed;
-use crate::components::period_picker::{Recent, describe, during, noun};
+use crate::components::period_picker::{Recent, describe, during, file_noun, noun};
 use crate::components::trends::{newest_rises, rise_text};
 use crate::download;
+use crate::i18n::{count, fill, intl, labels, language, org_errors, t, text};
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -25,6 +26,12 @@ use peerpulse_core::trend_view::{alerts_csv, new_tags_csv, parts_csv, ranked, to
 
 /// Bars per list in the brief: enough to tell the story, few enough for one page.
 const TOP: usize = 5;
+
+/// A day written out in full ("29 November 2026", "29 de noviembre de 2026").
+const LONG_DAY: [(&str, &str); 3] = [("day", "numeric"), ("month", "long"), ("year", "numeric")];
+
+/// A day short ("23 Nov 2026", "23 nov 2026").
+const SHORT_DAY: [(&str, &str); 3] = [("day", "2-digit"), ("month", "short"), ("year", "numeric")];
 
 /// Everything a brief is made of.
 #[derive(Clone)]
@@ -67,7 +74,7 @@ pub fn BriefPage() -> impl IntoView {
     let asked = Memo::new(move |_| {
         params.with(|p| {
             p.get("period")
-                .map(|raw| raw.parse::<Period>().map_err(|e| e.to_string()))
+                .map(|raw| raw.parse::<Period>().map_err(|e| org_errors::period(&e)))
                 .transpose()
         })
     });
@@ -75,7 +82,9 @@ pub fn BriefPage() -> impl IntoView {
         params.with(|p| {
             p.get("site")
                 .filter(|raw| !raw.is_empty())
-                .map(|raw| Code::new(&raw).map_err(|e| format!("Site: {e}")))
+                .map(|raw| {
+                    Code::new(&raw).map_err(|_| fill("org.brief.bad_site", &[("site", &raw)]))
+                })
                 .transpose()
         })
     });
@@ -125,10 +134,10 @@ pub fn BriefPage() -> impl IntoView {
     view! {
         <article class="brief" aria-labelledby="brief-heading">
             <div class="no-print">
-                <p class="period-links-label" id="brief-period">"Period"</p>
+                <p class="period-links-label" id="brief-period">{t("trends.period")}</p>
                 <nav class="period-links" aria-labelledby="brief-period">{choices}</nav>
                 <div class="inline-field brief-site">
-                    <label for="brief-site">"Site"</label>
+                    <label for="brief-site">{t("org.brief.site")}</label>
                     <select
                         id="brief-site"
                         on:change=move |ev| {
@@ -137,7 +146,7 @@ pub fn BriefPage() -> impl IntoView {
                             navigate(&to, Default::default());
                         }
                     >
-                        <option value="" selected=move || site_code().is_none()>"All sites"</option>
+                        <option value="" selected=move || site_code().is_none()>{t("org.brief.all_sites")}</option>
                         {move || sites.get().and_then(Result::ok).map(|book| {
                             book.entries(CodeList::Site)
                                 .iter()
@@ -151,18 +160,18 @@ pub fn BriefPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="actions">
-                    <button type="button" class="primary" on:click=|_| print()>"Print or save as PDF"</button>
+                    <button type="button" class="primary" on:click=|_| print()>{t("org.brief.print")}</button>
                 </div>
             </div>
-            <Transition fallback=|| view! { <p role="status">"Preparing the brief…"</p> }>
+            <Transition fallback=|| view! { <p role="status">{t("org.brief.preparing")}</p> }>
                 {move || data.get().map(|read| match read {
                     Err(OrgError::SignedOut(_)) => view! {
-                        <h1 id="brief-heading">"Trend brief"</h1>
-                        <p role="alert">"Sign in on the " <a href="/org">"Organization page"</a> " to see the brief."</p>
+                        <h1 id="brief-heading">{t("org.brief.title")}</h1>
+                        <p role="alert"><a href="/org">{t("org.brief.sign_in")}</a></p>
                     }.into_any(),
                     Err(e) => view! {
-                        <h1 id="brief-heading">"Trend brief"</h1>
-                        <p role="alert" class="error">{e.to_string()}</p>
+                        <h1 id="brief-heading">{t("org.brief.title")}</h1>
+                        <p role="alert" class="error">{org_errors::call(&e)}</p>
                     }.into_any(),
                     Ok(brief) => view! { <Brief brief /> }.into_any(),
                 })}
@@ -184,7 +193,7 @@ fn bars(trends: &TrendsResponse, dimension: Dimension, codebook: &Codebook) -> V
         .into_iter()
         .take(TOP)
         .map(|c| Bar {
-            label: c.measure.label(codebook),
+            label: labels::measure(&c.measure, codebook),
             count: c.count,
         })
         .collect()
@@ -201,9 +210,10 @@ fn Brief(brief: BriefData) -> impl IntoView {
     let today = clock::today();
     let period = describe(trends.period);
     let threshold = trends.threshold;
+    let shown = language();
     let encounters = trends.total(&Measure::Encounters).map_or_else(
-        || format!("fewer than {threshold}, or none"),
-        |n| n.to_string(),
+        || fill("org.brief.fewer_or_none", &[("threshold", &threshold)]),
+        |n| intl::number(shown, f64::from(n)),
     );
     let parts = trends.parts.first().map(|p| p.period.granularity());
     let section = |heading: &'static str, dimension: Dimension, empty: &'static str| {
@@ -213,13 +223,13 @@ fn Brief(brief: BriefData) -> impl IntoView {
             .map(|line| view! { <p class="muted not-listed">{line}</p> });
         view! {
             <section class="brief-part">
-                <h2>{heading}</h2>
+                <h2>{text(heading)}</h2>
                 {if bars.is_empty() {
-                    view! { <p class="muted">{format!("{empty} Each was fewer than {threshold}, or none.")}</p> }.into_any()
+                    view! { <p class="muted">{fill(empty, &[("threshold", &threshold)])}</p> }.into_any()
                 } else {
                     view! {
-                        <BarChart title=format!("{}, {period}", dimension.label()) bars />
-                        {(more > 0).then(|| view! { <p class="muted">{format!("{more} more in the period totals (CSV).")}</p> })}
+                        <BarChart title=fill("org.brief.chart_title", &[("what", &labels::dimension(dimension)), ("period", &period)]) bars />
+                        {(more > 0).then(|| view! { <p class="muted">{count("org.brief.more", more as u64, &[])}</p> })}
                         {left_out}
                     }
                         .into_any()
@@ -232,7 +242,7 @@ fn Brief(brief: BriefData) -> impl IntoView {
         .map(|(alert, days)| {
             view! {
                 <li>
-                    <strong>{alert.measure.label(&codebook)}</strong>
+                    <strong>{labels::measure(&alert.measure, &codebook)}</strong>
                     {rise_text(alert, days, today, &during(trends.period))}"."
                 </li>
             }
@@ -245,45 +255,53 @@ fn Brief(brief: BriefData) -> impl IntoView {
             view! {
                 <li>
                     <strong>{free_tag::label(&t.tag)}</strong>
-                    {format!(": {} {during}, first noted {}.", t.count, t.first_seen.format("%a %-d %b"), during = during(trends.period))}
+                    {fill(
+                        "trends.new_tag",
+                        &[
+                            ("count", &intl::number(shown, f64::from(t.count))),
+                            ("period", &during(trends.period)),
+                            // The month in full: the sentence's full stop follows, and a short month may end in one ("nov.").
+                            ("first", &intl::day(shown, t.first_seen, &[("weekday", "short"), ("day", "numeric"), ("month", "long")])),
+                        ],
+                    )}"."
                 </li>
             }
         })
         .collect::<Vec<_>>();
     let label = {
         let codebook = codebook.clone();
-        move |m: &Measure| m.label(&codebook)
+        move |m: &Measure| labels::measure(m, &codebook)
     };
+    let heading = labels::csv_column;
     let stem = format!("peerpulse-brief-{}", trends.period);
     let mut files = Vec::new();
     if let Some(parts) = parts {
-        let noun = noun(parts);
         files.push((
-            format!("{stem}-per-{noun}.csv"),
-            format!("Counts per {noun}"),
-            parts_csv(&trends, &label),
+            format!("{stem}-per-{}.csv", file_noun(parts)),
+            fill("org.brief.table_parts", &[("part", &noun(parts))]),
+            parts_csv(&trends, &label, heading),
         ));
     }
     files.extend([
         (
             format!("{stem}-totals.csv"),
-            "Period totals".to_owned(),
-            totals_csv(&trends, &label),
+            text("org.brief.table_totals"),
+            totals_csv(&trends, &label, heading),
         ),
         (
             format!("{stem}-rose.csv"),
-            "What rose".to_owned(),
-            alerts_csv(&alerts.alerts, &label),
+            text("org.brief.what_rose"),
+            alerts_csv(&alerts.alerts, &label, heading),
         ),
         (
             format!("{stem}-new.csv"),
-            "What is new".to_owned(),
-            new_tags_csv(&alerts.new_free_tags),
+            text("org.brief.what_is_new"),
+            new_tags_csv(&alerts.new_free_tags, heading),
         ),
         (
             format!("{stem}-notes.csv"),
-            "In workers' words".to_owned(),
-            notes_csv(&notes),
+            text("org.brief.in_workers_words"),
+            notes_csv(&notes, heading),
         ),
     ]);
     let quotes = notes
@@ -292,7 +310,7 @@ fn Brief(brief: BriefData) -> impl IntoView {
             view! {
                 <li>
                     <blockquote>{n.text.clone()}</blockquote>
-                    <p class="muted">{format!("Week of {}", n.week.format("%d %b %Y"))}</p>
+                    <p class="muted">{fill("org.brief.week_of", &[("day", &intl::day(shown, n.week, &SHORT_DAY))])}</p>
                 </li>
             }
         })
@@ -303,12 +321,12 @@ fn Brief(brief: BriefData) -> impl IntoView {
         .map(|(name, what, contents)| {
             view! {
                 <button type="button" class="secondary" on:click=move |_| {
-                    problem.set(download::save(&name, "text/csv", &contents).err().map(|e| e.to_string()));
-                }>{format!("{what} (CSV)")}</button>
+                    problem.set(download::save(&name, "text/csv", &contents).err().map(|e| org_errors::download(&e)));
+                }>{fill("org.brief.csv_button", &[("table", &what)])}</button>
             }
         })
         .collect_view();
-    let made = today.format("%-d %B %Y").to_string();
+    let made = intl::day(shown, today, &LONG_DAY);
     let first_letter_up = |s: String| {
         let mut chars = s.chars();
         chars
@@ -317,7 +335,7 @@ fn Brief(brief: BriefData) -> impl IntoView {
             .unwrap_or_default()
     };
     let site = trends.site.as_ref().map_or_else(
-        || "All sites".to_owned(),
+        || text("org.brief.all_sites"),
         |code| {
             codebook
                 .entries(CodeList::Site)
@@ -329,49 +347,49 @@ fn Brief(brief: BriefData) -> impl IntoView {
     let noise = NoiseTable::reaching(threshold).max();
     view! {
         <header class="brief-head">
-            <p class="brief-kicker">"Trend brief"</p>
+            <p class="brief-kicker">{t("org.brief.title")}</p>
             <h1 id="brief-heading">{trends.org_name.clone()}</h1>
             <p class="brief-scope">
                 <span>{first_letter_up(period.clone())}</span>
                 <span>{site.clone()}</span>
-                <span>{format!("Encounters logged by peer workers: {encounters}")}</span>
+                <span>{fill("org.brief.encounters", &[("count", &encounters)])}</span>
             </p>
         </header>
         <div class="brief-story">
             <section class="brief-part">
-                <h2>"What rose"</h2>
+                <h2>{t("org.brief.what_rose")}</h2>
                 {if rose.is_empty() {
-                    view! { <p class="muted">"Nothing rose above its usual level."</p> }.into_any()
+                    view! { <p class="muted">{t("org.brief.nothing_rose")}</p> }.into_any()
                 } else {
                     view! { <ul>{rose}</ul> }.into_any()
                 }}
             </section>
             <section class="brief-part">
-                <h2>"What is new"</h2>
+                <h2>{t("org.brief.what_is_new")}</h2>
                 {if new_tags.is_empty() {
-                    view! { <p class="muted">"No new need that several workers typed."</p> }.into_any()
+                    view! { <p class="muted">{t("trends.no_new_needs")}</p> }.into_any()
                 } else {
                     view! { <ul>{new_tags}</ul> }.into_any()
                 }}
             </section>
             <section class="brief-part brief-words">
-                <h2>"In workers' words"</h2>
+                <h2>{t("org.brief.in_workers_words")}</h2>
                 {if quotes.is_empty() {
-                    view! { <p class="muted">"No note was approved for this period."</p> }.into_any()
+                    view! { <p class="muted">{t("org.brief.no_notes")}</p> }.into_any()
                 } else {
                     view! { <ul class="notes">{quotes}</ul> }.into_any()
                 }}
             </section>
         </div>
         <div class="brief-counts">
-            {section("Top needs", Dimension::Need, "No need to show for this period.")}
-            {section("Reach through networks", Dimension::Reach, "No way of reaching contacts to show.")}
-            {section("What contacts told workers", Dimension::Insight, "No insight to show.")}
-            {section("Supplies given", Dimension::Supply, "No supply to show.")}
-            {section("Referrals made", Dimension::Referral, "No referral to show.")}
+            {section("org.brief.top_needs", Dimension::Need, "org.brief.no_needs")}
+            {section("org.brief.reach", Dimension::Reach, "org.brief.no_reach")}
+            {section("org.brief.insights", Dimension::Insight, "org.brief.no_insights")}
+            {section("org.brief.supplies", Dimension::Supply, "org.brief.no_supplies")}
+            {section("org.brief.referrals", Dimension::Referral, "org.brief.no_referrals")}
         </div>
         <section class="brief-part no-print">
-            <h2>"Tables"</h2>
+            <h2>{t("org.brief.tables")}</h2>
             <div class="actions">{downloads}</div>
             <Show when=move || problem.with(Option::is_some)>
                 <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>
@@ -379,14 +397,14 @@ fn Brief(brief: BriefData) -> impl IntoView {
         </section>
         <footer class="brief-method">
             <p>
-                <strong>"How counts are protected. "</strong>
-                {format!("Workers log encounters on their phones with no names; only counts leave the phone. Each count is nudged up or down at random by up to {noise}, always the same way for the same figure, and counts below {threshold} are left out, so no one can be picked out and parts need not add up to totals.")}
+                <strong>{t("org.brief.protected_heading")}</strong>" "
+                {fill("org.brief.protected", &[("noise", &noise), ("threshold", &threshold)])}
             </p>
             <p>
-                <strong>"How a rise is decided. "</strong>
-                "A day rises when its count is far above the week before it (CDC's EARS C1–C3), counted over all sites together and noted on at least two phones. Notes are offered by workers and approved by a manager before they are quoted."
+                <strong>{t("org.brief.rise_heading")}</strong>" "
+                {t("org.brief.rise")}
             </p>
-            <p>{format!("{} · {site} · made with PeerPulse on {made}.", trends.org_name)}</p>
+            <p>{fill("org.brief.made", &[("org", &trends.org_name), ("site", &site), ("day", &made)])}</p>
         </footer>
     }
 }

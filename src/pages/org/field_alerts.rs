@@ -3,8 +3,9 @@
 //! and withdrawals follow the same way. Reach shows only from the disclosure threshold.
 //! A rise in the trends or an approved worker note opens a draft, prefilled ([`AlertDesk`]).
 
+use crate::i18n::{fill, intl, labels, language, org_errors, t, text};
 use crate::org_client::{self, FieldAlertStep};
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::field_alert::{
@@ -19,7 +20,8 @@ use wasm_bindgen::JsCast;
 pub struct Draft {
     /// The alert being updated, or `None` for a new one.
     updating: Option<i64>,
-    /// What the draft was opened from ("the rise of Wound care on Tue 3 Nov"), if anything.
+    /// What the draft was opened from, in the manager's words ("From the rise of Wound care
+    /// on Tue 3 Nov."), if anything.
     from: Option<String>,
     kind: AlertKind,
     sites: BTreeSet<Code>,
@@ -73,8 +75,8 @@ impl Draft {
         }
     }
 
-    /// The content to send, or what is wrong in the manager's words.
-    fn content(&self) -> Result<AlertContent, String> {
+    /// The content to send, or what is wrong with the draft.
+    fn content(&self) -> Result<AlertContent, DraftProblem> {
         let mut messages = BTreeMap::new();
         if !self.message.trim().is_empty() {
             messages.insert(
@@ -84,17 +86,17 @@ impl Draft {
         }
         if !self.other_message.trim().is_empty() {
             let language = Language::new(&self.other_language)
-                .map_err(|e| format!("Second language: {e}."))?;
+                .map_err(|_| DraftProblem::SecondLanguage(self.other_language.clone()))?;
             messages.insert(language, self.other_message.trim().to_owned());
         }
         if messages.is_empty() {
-            return Err("Write the message workers will see.".to_owned());
+            return Err(DraftProblem::NoMessage);
         }
         let expires_at = NaiveDateTime::parse_from_str(&self.expires, "%Y-%m-%dT%H:%M")
             .ok()
             .and_then(|t| Local.from_local_datetime(&t).single())
             .map(|t| t.with_timezone(&Utc))
-            .ok_or("Choose when the alert expires.")?;
+            .ok_or(DraftProblem::NoExpiry)?;
         Ok(AlertContent {
             kind: self.kind,
             sites: self.sites.clone(),
@@ -102,6 +104,28 @@ impl Draft {
             verification: self.verification,
             expires_at,
         })
+    }
+}
+
+/// What keeps a draft from being saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum DraftProblem {
+    /// The second language, as typed, is not a language tag.
+    SecondLanguage(String),
+    /// No message in any language.
+    NoMessage,
+    /// No moment of expiry.
+    NoExpiry,
+}
+
+impl DraftProblem {
+    /// What to fix, in the language shown.
+    fn text(&self) -> String {
+        match self {
+            Self::SecondLanguage(typed) => fill("org.alerts.bad_language", &[("language", typed)]),
+            Self::NoMessage => text("org.alerts.no_message"),
+            Self::NoExpiry => text("org.alerts.no_expiry"),
+        }
     }
 }
 
@@ -123,14 +147,29 @@ impl AlertDesk {
 
     /// Opens a new draft about a rise of `label` on `day`: a drug-supply alert for `site`
     /// (none: everywhere) with a message to finish.
+    /// The message starts in English, the draft's first language.
     pub fn draft_from_rise(self, label: &str, day: NaiveDate, site: Option<Code>) {
-        let when = if day == crate::clock::today() {
+        let today = day == crate::clock::today();
+        let when = if today {
             "today".to_owned()
         } else {
             format!("on {}", day.format("%a %-d %b"))
         };
+        let said_when = if today {
+            text("period.in_sentence.today")
+        } else {
+            let shown = intl::day(
+                language(),
+                day,
+                &[("weekday", "short"), ("day", "numeric"), ("month", "short")],
+            );
+            fill("period.during_day", &[("period", &shown)])
+        };
         self.open(Draft {
-            from: Some(format!("the rise of {label} {when}")),
+            from: Some(fill(
+                "org.alerts.from_rise",
+                &[("what", &label), ("when", &said_when)],
+            )),
             sites: site.into_iter().collect(),
             message: format!("{label}: workers report more than usual {when}. What to do: "),
             ..Draft::new()
@@ -138,10 +177,10 @@ impl AlertDesk {
     }
 
     /// Opens a new draft whose message starts as a worker's approved note, to edit.
-    pub fn draft_from_note(self, text: &str) {
+    pub fn draft_from_note(self, note: &str) {
         self.open(Draft {
-            from: Some("a worker's note: edit it into what to do".to_owned()),
-            message: text.to_owned(),
+            from: Some(text("org.alerts.from_note")),
+            message: note.to_owned(),
             ..Draft::new()
         });
     }
@@ -169,12 +208,12 @@ pub fn FieldAlerts(info: SessionInfo) -> impl IntoView {
     let save = Action::new_local(move |draft: &Draft| {
         let (info, draft) = (info.get_value(), draft.clone());
         async move {
-            let content = draft.content()?;
+            let content = draft.content().map_err(|p| p.text())?;
             match draft.updating {
                 None => org_client::draft_field_alert(&info, &content).await,
                 Some(id) => org_client::update_field_alert(&info, id, &content).await,
             }
-            .map_err(|e| e.to_string())
+            .map_err(|e| org_errors::call(&e))
         }
     });
     let step = Action::new_local(move |(id, step): &(i64, FieldAlertStep)| {
@@ -183,7 +222,7 @@ pub fn FieldAlerts(info: SessionInfo) -> impl IntoView {
             org_client::field_alert_step(&info, id, step)
                 .await
                 .map(|_| step)
-                .map_err(|e| e.to_string())
+                .map_err(|e| org_errors::call(&e))
         }
     });
     let alerts = LocalResource::new(move || {
@@ -195,40 +234,36 @@ pub fn FieldAlerts(info: SessionInfo) -> impl IntoView {
     Effect::new(move |_| match save.value().get() {
         Some(Ok(saved)) => {
             draft.set(Draft::new());
-            message.set(Some(Ok(format!(
-                "Saved as a draft (version {}): a second person approves it before it goes out.",
-                saved.version
+            message.set(Some(Ok(fill(
+                "org.alerts.saved",
+                &[("version", &saved.version)],
             ))));
         }
         Some(Err(why)) => message.set(Some(Err(why))),
         None => {}
     });
     Effect::new(move |_| match step.value().get() {
-        Some(Ok(FieldAlertStep::Approve)) => message.set(Some(Ok(
-            "Approved: phones get it on their next sync.".to_owned(),
-        ))),
-        Some(Ok(FieldAlertStep::Withdraw)) => message.set(Some(Ok(
-            "Withdrawn: it leaves the phones on their next sync.".to_owned(),
-        ))),
+        Some(Ok(FieldAlertStep::Approve)) => message.set(Some(Ok(text("org.alerts.approved")))),
+        Some(Ok(FieldAlertStep::Withdraw)) => message.set(Some(Ok(text("org.alerts.withdrawn")))),
         Some(Err(why)) => message.set(Some(Err(why))),
         None => {}
     });
     let busy = move || save.pending().get() || step.pending().get();
     view! {
         <section id="field-alerts" class="field-alerts-org" aria-labelledby="field-alerts-org-heading">
-            <h2 id="field-alerts-org-heading">"Alerts to workers"</h2>
-            <p class="muted">"What the organization verified goes back to the workers' phones, shown offline until it expires. A second person approves each alert and each update."</p>
+            <h2 id="field-alerts-org-heading">{t("org.alerts.heading")}</h2>
+            <p class="muted">{t("org.alerts.intro")}</p>
             {move || message.get().map(|m| match m {
                 Ok(done) => view! { <p class="status saved" role="status">{done}</p> }.into_any(),
                 Err(why) => view! { <p class="error" role="alert">{why}</p> }.into_any(),
             })}
             <DraftForm draft codebook=Signal::derive(move || codebook.get().and_then(Result::ok)) on_save=move || { save.dispatch(draft.get_untracked()); } busy=Signal::derive(busy) />
-            <Transition fallback=|| view! { <p>"Loading alerts…"</p> }>
+            <Transition fallback=|| view! { <p>{t("org.alerts.loading")}</p> }>
                 {move || alerts.get().map(|read| match read {
-                    Err(e) => view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p>"No alerts yet."</p> }.into_any(),
+                    Err(e) => view! { <p role="alert" class="error">{org_errors::call(&e)}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p>{t("org.alerts.none")}</p> }.into_any(),
                     Ok(list) => view! {
-                        <ul class="field-alert-list" aria-label="Alerts">
+                        <ul class="field-alert-list" aria-label=t("org.alerts.list")>
                             {list.into_iter().map(|alert| view! {
                                 <AlertRow alert draft step=move |id, s| { step.dispatch((id, s)); } busy=Signal::derive(busy) />
                             }).collect_view()}
@@ -253,24 +288,24 @@ fn DraftForm(
     };
     let kinds = AlertKind::ALL.map(|kind| {
         view! {
-            <option value=format!("{kind:?}") selected=move || draft.with(|d| d.kind == kind)>{kind.label()}</option>
+            <option value=format!("{kind:?}") selected=move || draft.with(|d| d.kind == kind)>{move || labels::alert_kind(kind)}</option>
         }
     });
     let verifications = Verification::ALL.map(|v| {
         view! {
-            <option value=format!("{v:?}") selected=move || draft.with(|d| d.verification == v)>{v.label()}</option>
+            <option value=format!("{v:?}") selected=move || draft.with(|d| d.verification == v)>{move || labels::verification(v)}</option>
         }
     });
     view! {
         <form class="stack-form alert-draft" on:submit=submit novalidate>
             <h3>{move || match draft.with(|d| d.updating) {
-                None => "Draft an alert".to_owned(),
-                Some(id) => format!("Update alert {id}"),
+                None => text("org.trends.draft"),
+                Some(id) => fill("org.alerts.update_heading", &[("id", &id)]),
             }}</h3>
             {move || draft.with(|d| d.from.clone()).map(|from| view! {
-                <p class="muted alert-draft-from">{format!("From {from}.")}</p>
+                <p class="muted alert-draft-from">{from}</p>
             })}
-            <label for="alert-kind">"Kind"</label>
+            <label for="alert-kind">{t("org.alerts.kind")}</label>
             <select id="alert-kind" on:change=move |ev| {
                 let chosen = event_target_value(&ev);
                 if let Some(kind) = AlertKind::ALL.into_iter().find(|k| format!("{k:?}") == chosen) {
@@ -278,7 +313,7 @@ fn DraftForm(
                 }
             }>{kinds}</select>
             <fieldset>
-                <legend>"Sites (none: everywhere)"</legend>
+                <legend>{t("org.alerts.sites")}</legend>
                 {move || codebook.get().map(|codebook| {
                     codebook.entries(CodeList::Site).iter().filter(|e| !e.retired).map(|entry| {
                         let code = entry.code.clone();
@@ -300,68 +335,68 @@ fn DraftForm(
                     }).collect_view()
                 })}
             </fieldset>
-            <label for="alert-message">"Message in English, with what to do"</label>
+            <label for="alert-message">{t("org.alerts.message")}</label>
             <textarea id="alert-message" maxlength=MAX_MESSAGE_CHARS.to_string() rows="3"
                 prop:value=move || draft.with(|d| d.message.clone())
                 on:input=move |ev| draft.update(|d| d.message = event_target_value(&ev))></textarea>
-            <label for="alert-other-language">"Another language (optional), such as es"</label>
+            <label for="alert-other-language">{t("org.alerts.other_language")}</label>
             <input id="alert-other-language" maxlength="3" autocapitalize="none"
                 prop:value=move || draft.with(|d| d.other_language.clone())
                 on:input=move |ev| draft.update(|d| d.other_language = event_target_value(&ev)) />
-            <label for="alert-other-message">"Message in that language"</label>
+            <label for="alert-other-message">{t("org.alerts.other_message")}</label>
             <textarea id="alert-other-message" maxlength=MAX_MESSAGE_CHARS.to_string() rows="3"
                 prop:value=move || draft.with(|d| d.other_message.clone())
                 on:input=move |ev| draft.update(|d| d.other_message = event_target_value(&ev))></textarea>
-            <label for="alert-verification">"How sure"</label>
+            <label for="alert-verification">{t("org.alerts.how_sure")}</label>
             <select id="alert-verification" on:change=move |ev| {
                 let chosen = event_target_value(&ev);
                 if let Some(v) = Verification::ALL.into_iter().find(|v| format!("{v:?}") == chosen) {
                     draft.update(|d| d.verification = v);
                 }
             }>{verifications}</select>
-            <label for="alert-expires">"Expires"</label>
+            <label for="alert-expires">{t("org.alerts.expires")}</label>
             <input id="alert-expires" type="datetime-local"
                 prop:value=move || draft.with(|d| d.expires.clone())
                 on:input=move |ev| draft.update(|d| d.expires = event_target_value(&ev)) />
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if draft.with(|d| d.updating.is_some()) { "Save the update as a draft" } else { "Save as a draft" }}
+                    {move || if draft.with(|d| d.updating.is_some()) { text("org.alerts.save_update") } else { text("org.alerts.save") }}
                 </button>
                 <Show when=move || draft.with(|d| d.updating.is_some())>
-                    <button type="button" class="secondary" on:click=move |_| draft.set(Draft::new())>"Cancel the update"</button>
+                    <button type="button" class="secondary" on:click=move |_| draft.set(Draft::new())>{t("org.alerts.cancel_update")}</button>
                 </Show>
                 <Show when=move || draft.with(|d| d.from.is_some())>
-                    <button type="button" class="secondary" on:click=move |_| draft.set(Draft::new())>"Start from nothing"</button>
+                    <button type="button" class="secondary" on:click=move |_| draft.set(Draft::new())>{t("org.alerts.start_over")}</button>
                 </Show>
             </div>
         </form>
     }
 }
 
-/// "received by 12 phones", "received by fewer than 5 phones".
+/// "Received by 12 phones, passed on by 5", "Received by fewer than 5 phones, …".
 fn reach_text(reach: AlertReach) -> String {
     let figure = |n: Option<u32>| match n {
-        Some(n) => format!("{n}"),
-        None => format!("fewer than {}", reach.threshold),
+        Some(n) => intl::number(language(), f64::from(n)),
+        None => fill("org.chart.fewer_than", &[("threshold", &reach.threshold)]),
     };
-    format!(
-        "Received by {} phones, passed on by {}",
-        figure(reach.received),
-        figure(reach.passed_on)
+    fill(
+        "org.alerts.reach",
+        &[
+            ("received", &figure(reach.received)),
+            ("passed_on", &figure(reach.passed_on)),
+        ],
     )
 }
 
 fn status_text(alert: &FieldAlertSummary) -> String {
     match (alert.status, alert.published_version) {
-        (AlertStatus::Draft, Some(up)) => {
-            format!("Update waiting for approval (version {up} stays up)")
-        }
-        (AlertStatus::Draft, None) => "Draft: waiting for approval".to_owned(),
+        (AlertStatus::Draft, Some(up)) => fill("org.alerts.status.update", &[("version", &up)]),
+        (AlertStatus::Draft, None) => text("org.alerts.status.draft"),
         (AlertStatus::Published, _) if alert.content.expires_at <= Utc::now() => {
-            "Expired".to_owned()
+            text("org.alerts.status.expired")
         }
-        (AlertStatus::Published, _) => "Published: on the phones".to_owned(),
-        (AlertStatus::Withdrawn, _) => "Withdrawn".to_owned(),
+        (AlertStatus::Published, _) => text("org.alerts.status.published"),
+        (AlertStatus::Withdrawn, _) => text("org.alerts.status.withdrawn"),
     }
 }
 
@@ -377,13 +412,9 @@ fn AlertRow(
     let message = alert.content.message_in(&en).unwrap_or_default().to_owned();
     // Buttons name their alert for screen readers: "Approve the alert: Strong batch…".
     let short: String = message.chars().take(60).collect();
-    let name = |verb: &str| format!("{verb} the alert: {short}");
-    let until = alert
-        .content
-        .expires_at
-        .with_timezone(&Local)
-        .format("%d %b %Y %H:%M")
-        .to_string();
+    let name = |key: &str| fill(key, &[("alert", &short)]);
+    let shown = language();
+    let until = intl::moment(shown, &alert.content.expires_at.to_rfc3339());
     let live = alert.status != AlertStatus::Withdrawn;
     let approvable = alert.status == AlertStatus::Draft;
     let for_update = StoredValue::new(alert.clone());
@@ -391,41 +422,41 @@ fn AlertRow(
         .history
         .iter()
         .map(|event| {
-            let what = match event.action {
-                AlertEventAction::Drafted => "Drafted",
-                AlertEventAction::Updated => "Updated",
-                AlertEventAction::Approved => "Approved",
-                AlertEventAction::Withdrawn => "Withdrawn",
+            let key = match event.action {
+                AlertEventAction::Drafted => "org.alerts.event.drafted",
+                AlertEventAction::Updated => "org.alerts.event.updated",
+                AlertEventAction::Approved => "org.alerts.event.approved",
+                AlertEventAction::Withdrawn => "org.alerts.event.withdrawn",
             };
-            let at = DateTime::parse_from_rfc3339(&event.at)
-                .map(|t| t.with_timezone(&Local).format("%d %b %Y %H:%M").to_string())
-                .unwrap_or_else(|_| event.at.clone());
-            view! { <li>{format!("{what} (version {}) by {} on {at}", event.version, event.by)}</li> }
+            let at = Some(intl::moment(shown, &event.at))
+                .filter(|at| !at.is_empty())
+                .unwrap_or_else(|| event.at.clone());
+            view! { <li>{fill(key, &[("version", &event.version), ("by", &event.by), ("at", &at)])}</li> }
         })
         .collect_view();
     view! {
         <li class="field-alert-row" data-status=format!("{:?}", alert.status)>
-            <p class="alert-kind">{format!("{} · {} · {}", alert.content.kind.label(), alert.content.verification.label(), status_text(&alert))}</p>
+            <p class="alert-kind">{format!("{} · {} · {}", labels::alert_kind(alert.content.kind), labels::verification(alert.content.verification), status_text(&alert))}</p>
             <blockquote>{message.clone()}</blockquote>
             {alert.content.messages.iter().filter(|(l, _)| **l != en).map(|(l, m)| view! {
                 <p class="muted" lang=l.as_str().to_owned()>{format!("{}: {m}", l.as_str())}</p>
             }).collect_view()}
-            <p class="muted">{format!("Version {} by {} · until {until}", alert.version, alert.author)}</p>
+            <p class="muted">{fill("org.alerts.version", &[("version", &alert.version), ("by", &alert.author), ("until", &until)])}</p>
             <p class="reach">{reach_text(alert.reach)}</p>
             <div class="actions">
                 {approvable.then(|| view! {
-                    <button type="button" class="primary" aria-label=name("Approve") disabled=move || busy.get()
-                        on:click=move |_| step(id, FieldAlertStep::Approve)>"Approve"</button>
+                    <button type="button" class="primary" aria-label=name("org.alerts.approve_named") disabled=move || busy.get()
+                        on:click=move |_| step(id, FieldAlertStep::Approve)>{t("org.alerts.approve")}</button>
                 })}
                 {live.then(|| view! {
-                    <button type="button" class="secondary" aria-label=name("Update") disabled=move || busy.get()
-                        on:click=move |_| draft.set(Draft::of(&for_update.get_value()))>"Update"</button>
-                    <button type="button" class="secondary" aria-label=name("Withdraw") disabled=move || busy.get()
-                        on:click=move |_| step(id, FieldAlertStep::Withdraw)>"Withdraw"</button>
+                    <button type="button" class="secondary" aria-label=name("org.alerts.update_named") disabled=move || busy.get()
+                        on:click=move |_| draft.set(Draft::of(&for_update.get_value()))>{t("org.alerts.update")}</button>
+                    <button type="button" class="secondary" aria-label=name("org.alerts.withdraw_named") disabled=move || busy.get()
+                        on:click=move |_| step(id, FieldAlertStep::Withdraw)>{t("org.alerts.withdraw")}</button>
                 })}
             </div>
             <details>
-                <summary>"History"</summary>
+                <summary>{t("org.alerts.history")}</summary>
                 <ol class="alert-history">{history}</ol>
             </details>
         </li>

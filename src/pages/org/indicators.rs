@@ -3,6 +3,7 @@
 //! starter set or defined one by one, and where each goes in DHIS2. The service checks every
 //! change again; what is typed here is parsed into core's types before it is sent.
 
+use crate::i18n::{count, fill, intl, labels, language, org_errors, t, text};
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::bucket::{Dimension, Measure};
@@ -36,13 +37,13 @@ impl CountedKind {
         Self::PhonesActive,
     ];
 
-    fn label(self) -> &'static str {
-        match self {
-            Self::Encounters => "Encounters (contacts)",
-            Self::EncountersWith => "Encounters with a code (a referral, a need, a supply…)",
-            Self::SupplyUnits => "Units of a supply handed out",
-            Self::PhonesActive => "Phones that logged an encounter",
-        }
+    fn label(self) -> String {
+        text(match self {
+            Self::Encounters => "org.indicators.kind.encounters",
+            Self::EncountersWith => "org.indicators.kind.encounters_with",
+            Self::SupplyUnits => "org.indicators.kind.supply_units",
+            Self::PhonesActive => "org.indicators.kind.phones_active",
+        })
     }
 
     fn of(counted: &Counted) -> Self {
@@ -65,40 +66,33 @@ fn parse_measure(value: &str) -> Option<Measure> {
     Measure::from_parts(dimension.parse().ok()?, value).ok()
 }
 
-/// What a code counted "with" is, in a phrase: "referral", "need".
-fn with_what(dimension: Dimension) -> &'static str {
-    match dimension {
-        Dimension::Kind => "how it happened",
-        Dimension::Reach => "how the contact was reached",
-        Dimension::Topic => "topic shared",
-        Dimension::Insight => "insight shared",
-        Dimension::Need | Dimension::FreeTag => "need",
-        Dimension::Supply | Dimension::SupplyUnits => "supply handed out",
-        Dimension::Referral => "referral",
-        Dimension::Encounters => "encounter",
-    }
-}
-
-/// What `counted` counts, in words.
+/// What `counted` counts, in words ("Encounters with referral: Detox").
 pub fn describe_counted(counted: &Counted, codebook: &Codebook) -> String {
     match counted {
-        Counted::Encounters => "Encounters".to_owned(),
-        Counted::EncountersWith { measure } => format!(
-            "Encounters with {}: {}",
-            with_what(measure.dimension()),
-            measure.label(codebook)
-        ),
-        Counted::SupplyUnits { supply } => {
-            format!(
-                "Units of {} handed out",
-                codebook.label(CodeList::Supply, supply)
-            )
+        Counted::Encounters => text("org.indicators.counted.encounters"),
+        Counted::EncountersWith { measure } => {
+            let key = match measure.dimension() {
+                Dimension::Kind => "org.indicators.with.kind",
+                Dimension::Reach => "org.indicators.with.reach",
+                Dimension::Topic => "org.indicators.with.topic",
+                Dimension::Insight => "org.indicators.with.insight",
+                Dimension::Need | Dimension::FreeTag => "org.indicators.with.need",
+                Dimension::Supply | Dimension::SupplyUnits => "org.indicators.with.supply",
+                Dimension::Referral => "org.indicators.with.referral",
+                Dimension::Encounters => "org.indicators.with.encounter",
+            };
+            fill(key, &[("value", &labels::measure(measure, codebook))])
         }
-        Counted::PhonesActive => "Phones that logged an encounter".to_owned(),
+        Counted::SupplyUnits { supply } => fill(
+            "org.indicators.counted.units",
+            &[("supply", &codebook.label(CodeList::Supply, supply))],
+        ),
+        Counted::PhonesActive => text("org.indicators.counted.phones"),
     }
 }
 
-/// The codes an indicator may count encounters with, in groups as the form offers them.
+/// The codes an indicator may count encounters with, in groups (each by its name's key) as
+/// the form offers them.
 fn with_choices(codebook: &Codebook) -> Vec<(&'static str, Vec<Measure>)> {
     let coded = |list: CodeList, measure: fn(Code) -> Measure| {
         codebook
@@ -107,26 +101,32 @@ fn with_choices(codebook: &Codebook) -> Vec<(&'static str, Vec<Measure>)> {
             .collect::<Vec<_>>()
     };
     vec![
-        ("Referrals", coded(CodeList::Referral, Measure::Referral)),
         (
-            "Supplies handed out",
+            "org.indicators.group.referrals",
+            coded(CodeList::Referral, Measure::Referral),
+        ),
+        (
+            "org.indicators.group.supplies",
             coded(CodeList::Supply, Measure::Supply),
         ),
-        ("Needs", coded(CodeList::Need, Measure::Need)),
         (
-            "Insights shared by contacts",
+            "org.indicators.group.needs",
+            coded(CodeList::Need, Measure::Need),
+        ),
+        (
+            "org.indicators.group.insights",
             coded(CodeList::Insight, Measure::Insight),
         ),
         (
-            "Topics shared by workers",
+            "org.indicators.group.topics",
             coded(CodeList::Topic, Measure::Topic),
         ),
         (
-            "How it happened",
+            "org.indicators.group.kinds",
             EncounterKind::ALL.into_iter().map(Measure::Kind).collect(),
         ),
         (
-            "How the contact was reached",
+            "org.indicators.group.reach",
             Reach::ALL.into_iter().map(Measure::Reach).collect(),
         ),
     ]
@@ -140,12 +140,12 @@ fn period_type_value(p: PeriodType) -> &'static str {
     }
 }
 
-fn period_type_label(p: PeriodType) -> &'static str {
-    match p {
-        PeriodType::Monthly => "Monthly (202611)",
-        PeriodType::Quarterly => "Quarterly (2026Q4)",
-        PeriodType::Weekly => "Weekly, ISO weeks (2026W48)",
-    }
+fn period_type_label(p: PeriodType) -> String {
+    text(match p {
+        PeriodType::Monthly => "org.indicators.period_type.monthly",
+        PeriodType::Quarterly => "org.indicators.period_type.quarterly",
+        PeriodType::Weekly => "org.indicators.period_type.weekly",
+    })
 }
 
 const PERIOD_TYPES: [PeriodType; 3] = [
@@ -234,8 +234,8 @@ impl Draft {
     /// The indicator typed, or every problem with it, each by its input's id.
     fn parse(&self, others: &[Indicator], codebook: &Codebook) -> Result<Indicator, Problems> {
         let mut problems = Problems::new();
-        let mut problem = |id: &str, text: &str| {
-            problems.insert(id.to_owned(), text.to_owned());
+        let mut problem = |id: &str, said: String| {
+            problems.insert(id.to_owned(), said);
         };
         let name = self.name.trim();
         let id = match &self.editing {
@@ -243,22 +243,20 @@ impl Draft {
             None => Code::from_label(name).ok(),
         };
         if name.is_empty() {
-            problem(
-                "indicator-name",
-                "Give the indicator a name funders will read.",
-            );
+            problem("indicator-name", text("org.indicators.problem.no_name"));
         } else if name.chars().count() > MAX_NAME_CHARS {
             problem(
                 "indicator-name",
-                &format!("At most {MAX_NAME_CHARS} characters."),
+                count(
+                    "org.indicators.problem.too_long",
+                    MAX_NAME_CHARS as u64,
+                    &[],
+                ),
             );
         } else if id.is_none() {
-            problem("indicator-name", "Use some letters or digits in the name.");
+            problem("indicator-name", text("org.indicators.problem.no_letters"));
         } else if self.editing.is_none() && others.iter().any(|i| Some(&i.id) == id.as_ref()) {
-            problem(
-                "indicator-name",
-                "Another indicator has this name already: choose another, or edit that one.",
-            );
+            problem("indicator-name", text("org.indicators.problem.taken"));
         }
         let counted = match self.kind {
             CountedKind::Encounters => Some(Counted::Encounters),
@@ -266,14 +264,14 @@ impl Draft {
             CountedKind::EncountersWith => match parse_measure(&self.with) {
                 Some(measure) => Some(Counted::EncountersWith { measure }),
                 None => {
-                    problem("indicator-with", "Choose what the encounters were with.");
+                    problem("indicator-with", text("org.indicators.problem.no_with"));
                     None
                 }
             },
             CountedKind::SupplyUnits => match Code::new(&self.supply) {
                 Ok(supply) => Some(Counted::SupplyUnits { supply }),
                 Err(_) => {
-                    problem("indicator-supply", "Choose a supply.");
+                    problem("indicator-supply", text("org.indicators.problem.no_supply"));
                     None
                 }
             },
@@ -283,7 +281,7 @@ impl Draft {
             if label.is_empty() {
                 problem(
                     "indicator-denominator-label",
-                    "Say what the figure is, such as \u{201c}people who inject in the area (2025 estimate)\u{201d}.",
+                    text("org.indicators.problem.no_figure_label"),
                 );
             }
             let cleaned: String = self
@@ -300,7 +298,7 @@ impl Draft {
                 _ => {
                     problem(
                         "indicator-denominator-value",
-                        "A number above 0, such as 1200.",
+                        text("org.indicators.problem.figure_value"),
                     );
                     None
                 }
@@ -309,10 +307,8 @@ impl Draft {
             None
         };
         let dhis2 = if self.to_dhis2 {
-            let uid_problem =
-                "11 letters and digits, starting with a letter, as DHIS2 shows the UID.";
             let data_element = Uid::new(&self.data_element)
-                .map_err(|_| problem("indicator-data-element", uid_problem))
+                .map_err(|_| problem("indicator-data-element", text("org.indicators.problem.uid")))
                 .ok();
             let combo = if self.combo.trim().is_empty() {
                 Some(None)
@@ -320,10 +316,7 @@ impl Draft {
                 Uid::new(&self.combo)
                     .map(Some)
                     .map_err(|_| {
-                        problem(
-                            "indicator-combo",
-                            &format!("{uid_problem} Leave it empty for DHIS2's default."),
-                        )
+                        problem("indicator-combo", text("org.indicators.problem.combo_uid"))
                     })
                     .ok()
             };
@@ -351,7 +344,10 @@ impl Draft {
         indicator.check(codebook).map_err(|e| {
             Problems::from([(
                 "indicator-form".to_owned(),
-                format!("It cannot be kept: {e}."),
+                fill(
+                    "org.indicators.problem.cannot_keep",
+                    &[("why", &org_errors::indicator(&e))],
+                ),
             )])
         })?;
         Ok(indicator)
@@ -426,16 +422,17 @@ pub fn Indicators(
         send(
             now.book.indicators,
             Some(settings),
-            "Saved the DHIS2 settings.".to_owned(),
+            text("org.indicators.saved_settings"),
         );
     });
     let message = move || {
         save.value().get().map(|done| match done {
             Ok((_, said)) => view! { <p class="status saved" role="status">{said}</p> }.into_any(),
             Err(OrgError::Changed(why)) => view! {
-                <p class="error" role="alert">{format!("{why} The list below is what is stored now.")}</p>
-            }.into_any(),
-            Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                <p class="error" role="alert">{fill("org.indicators.changed", &[("why", &why)])}</p>
+            }
+            .into_any(),
+            Err(e) => view! { <p class="error" role="alert">{org_errors::call(&e)}</p> }.into_any(),
         })
     };
     let adopt = move |_| {
@@ -447,10 +444,7 @@ pub fn Indicators(
             .filter(|s| !indicators.iter().any(|i| i.id == s.id))
             .cloned()
             .collect();
-        let said = format!(
-            "Adopted {} indicators of the starter set. Edit any of them to add a denominator or a DHIS2 mapping.",
-            added.len()
-        );
+        let said = count("org.indicators.adopted", added.len() as u64, &[]);
         indicators.extend(added);
         send(indicators, None, said);
     };
@@ -458,9 +452,9 @@ pub fn Indicators(
         let (Some(now), Some(book)) = (current(), codebook.get()) else {
             return match loaded.get() {
                 Some(Err(e)) => {
-                    view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()
+                    view! { <p class="error" role="alert">{org_errors::call(&e)}</p> }.into_any()
                 }
-                _ => view! { <p role="status">"Loading the indicators…"</p> }.into_any(),
+                _ => view! { <p role="status">{t("org.indicators.loading")}</p> }.into_any(),
             };
         };
         let missing: Vec<String> = now
@@ -472,22 +466,22 @@ pub fn Indicators(
         let starter = (!missing.is_empty()).then(|| {
             view! {
                 <div class="starter">
-                    <p>{format!("The starter set: {}.", missing.join("; "))}</p>
+                    <p>{fill("org.indicators.starter", &[("names", &missing.join("; "))])}</p>
                     <button type="button" class="secondary" disabled=move || save.pending().get() on:click=adopt>
-                        "Adopt the starter set"
+                        {t("org.indicators.adopt")}
                     </button>
                 </div>
             }
         });
         let site_names = |sites: &BTreeSet<Code>| {
             if sites.is_empty() {
-                "All sites".to_owned()
+                text("org.reports.all_sites")
             } else {
                 sites
                     .iter()
                     .map(|s| book.label(CodeList::Site, s).to_owned())
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(&text("list.separator"))
             }
         };
         let rows = now
@@ -501,17 +495,28 @@ pub fn Indicators(
                 let divided = indicator.denominator.as_ref().map_or_else(
                     || "—".to_owned(),
                     |d| {
-                        format!(
-                            "{} {}{}",
-                            d.value,
-                            d.label,
-                            if d.per_year { ", per year" } else { "" }
+                        let key = if d.per_year {
+                            "org.indicators.divided.per_year"
+                        } else {
+                            "org.indicators.divided.period"
+                        };
+                        fill(
+                            key,
+                            &[
+                                ("value", &intl::decimal(language(), d.value, 2)),
+                                ("label", &d.label),
+                            ],
                         )
                     },
                 );
                 let dhis2 = indicator.dhis2.as_ref().map_or_else(
-                    || "Not sent".to_owned(),
-                    |m| format!("{} ({})", m.data_element.as_str(), period_type_value(m.period_type)),
+                    || text("org.indicators.not_sent"),
+                    |m| {
+                        fill(
+                            &format!("org.indicators.dhis2_cell.{}", period_type_value(m.period_type)),
+                            &[("uid", &m.data_element.as_str())],
+                        )
+                    },
                 );
                 view! {
                     <tr>
@@ -521,41 +526,41 @@ pub fn Indicators(
                         <td>{divided}</td>
                         <td>{dhis2}</td>
                         <td class="row-actions">
-                            <button type="button" class="secondary" aria-label=format!("Edit {name}")
+                            <button type="button" class="secondary" aria-label=fill("org.indicators.edit_named", &[("name", &name)])
                                 on:click=move |_| {
                                     problems.set(Problems::new());
                                     draft.set(Some(Draft::of(&for_edit, &book_for_edit)));
-                                }>"Edit"</button>
-                            <button type="button" class="secondary" aria-label=format!("Remove {name}")
+                                }>{t("org.indicators.edit")}</button>
+                            <button type="button" class="secondary" aria-label=fill("org.indicators.remove_named", &[("name", &name)])
                                 disabled=move || save.pending().get()
                                 on:click={
                                     let name = name.clone();
                                     move |_| {
                                         let Some(now) = loaded.get_untracked().and_then(Result::ok) else { return };
                                         let kept = now.book.indicators.iter().filter(|i| i.id != id).cloned().collect();
-                                        send(kept, None, format!("Removed \u{201c}{name}\u{201d}. Past reports of it are not kept."));
+                                        send(kept, None, fill("org.indicators.removed", &[("name", &name)]));
                                     }
-                                }>"Remove"</button>
+                                }>{t("org.indicators.remove")}</button>
                         </td>
                     </tr>
                 }
             })
             .collect_view();
         let table = if now.book.indicators.is_empty() {
-            view! { <p class="muted">"No indicator yet. Adopt the starter set, or add your own."</p> }.into_any()
+            view! { <p class="muted">{t("org.indicators.none")}</p> }.into_any()
         } else {
             view! {
                 <div class="table-scroll">
                     <table class="indicator-list">
-                        <caption class="visually-hidden">"The organization's indicators"</caption>
+                        <caption class="visually-hidden">{t("org.indicators.caption")}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Indicator"</th>
-                                <th scope="col">"What it counts"</th>
-                                <th scope="col">"Sites"</th>
-                                <th scope="col">"Divided by"</th>
-                                <th scope="col">"DHIS2 data element"</th>
-                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                <th scope="col">{t("org.indicators.col.indicator")}</th>
+                                <th scope="col">{t("org.indicators.col.counts")}</th>
+                                <th scope="col">{t("org.indicators.col.sites")}</th>
+                                <th scope="col">{t("org.indicators.col.divided")}</th>
+                                <th scope="col">{t("org.indicators.col.dhis2")}</th>
+                                <th scope="col"><span class="visually-hidden">{t("org.indicators.col.actions")}</span></th>
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>
@@ -571,7 +576,7 @@ pub fn Indicators(
             <button type="button" class="secondary" on:click=move |_| {
                 problems.set(Problems::new());
                 draft.set(Some(Draft::new(&new_book)));
-            }>"Add an indicator"</button>
+            }>{t("org.indicators.add")}</button>
             <Dhis2SettingsForm settings=now.book.dhis2.clone() codebook=book on_save=save_settings pending=save.pending() />
         }.into_any()
     };
@@ -589,10 +594,10 @@ pub fn Indicators(
                     let said = match indicators.iter_mut().find(|i| i.id == indicator.id) {
                         Some(old) => {
                             *old = indicator.clone();
-                            format!("Saved \u{201c}{}\u{201d}.", indicator.name)
+                            fill("org.indicators.saved", &[("name", &indicator.name)])
                         }
                         None => {
-                            let said = format!("Added \u{201c}{}\u{201d}. It is in the reports from now on, past periods too.", indicator.name);
+                            let said = fill("org.indicators.added", &[("name", &indicator.name)]);
                             indicators.push(indicator);
                             said
                         }
@@ -606,10 +611,10 @@ pub fn Indicators(
     };
     view! {
         <section id="indicators" class="indicators" aria-labelledby="indicators-heading">
-            <h2 id="indicators-heading">"Indicators for funders"</h2>
+            <h2 id="indicators-heading">{t("org.indicators.heading")}</h2>
             <p class="muted">
-                "What the organization reports each week, month or quarter, counted from the same protected figures as the trends. Read them on the "
-                <a href="/reports">"Reports"</a>" page."
+                {t("org.indicators.intro")}" "
+                <a href="/reports">{t("org.indicators.read_reports")}</a>
             </p>
             {message}
             {list}
@@ -695,12 +700,12 @@ fn IndicatorForm(
                 .into_iter()
                 .map(|m| {
                     let value = measure_value(&m);
-                    let label = m.label(&codebook);
+                    let label = labels::measure(&m, &codebook);
                     let chosen = value.clone();
                     view! { <option value=value selected=move || draft.with(|d| d.as_ref().is_some_and(|d| d.with == chosen))>{label}</option> }
                 })
                 .collect_view();
-            view! { <optgroup label=group>{options}</optgroup> }
+            view! { <optgroup label=text(group)>{options}</optgroup> }
         })
         .collect_view();
     let supplies = codebook
@@ -739,18 +744,18 @@ fn IndicatorForm(
         .collect_view();
     view! {
         <form class="stack-form indicator-form" on:submit=submit novalidate aria-labelledby="indicator-form-heading">
-            <h3 id="indicator-form-heading">{if editing { "Edit the indicator" } else { "New indicator" }}</h3>
-            <label for="indicator-name">"Name, as funders read it"</label>
+            <h3 id="indicator-form-heading">{if editing { t("org.indicators.form.edit") } else { t("org.indicators.form.new") }}</h3>
+            <label for="indicator-name">{t("org.indicators.form.name")}</label>
             <input id="indicator-name" autocomplete="off" maxlength="120"
                 aria-invalid=invalid(problems, "indicator-name") aria-describedby="indicator-name-error"
                 prop:value=get(|d| d.name.clone()) on:input=set(|d, v| d.name = v) />
             {problem_of(problems, "indicator-name")}
             <fieldset>
-                <legend>"What it counts"</legend>
+                <legend>{t("org.indicators.col.counts")}</legend>
                 {kinds}
             </fieldset>
             <div class="field" hidden=move || kind() != Some(CountedKind::EncountersWith)>
-                <label for="indicator-with">"Encounters with"</label>
+                <label for="indicator-with">{t("org.indicators.form.with")}</label>
                 <select id="indicator-with" aria-invalid=invalid(problems, "indicator-with") aria-describedby="indicator-with-error"
                     on:change=set(|d, v| d.with = v)>
                     {with_groups}
@@ -758,7 +763,7 @@ fn IndicatorForm(
                 {problem_of(problems, "indicator-with")}
             </div>
             <div class="field" hidden=move || kind() != Some(CountedKind::SupplyUnits)>
-                <label for="indicator-supply">"Supply"</label>
+                <label for="indicator-supply">{t("org.indicators.form.supply")}</label>
                 <select id="indicator-supply" aria-invalid=invalid(problems, "indicator-supply") aria-describedby="indicator-supply-error"
                     on:change=set(|d, v| d.supply = v)>
                     {supplies}
@@ -766,46 +771,46 @@ fn IndicatorForm(
                 {problem_of(problems, "indicator-supply")}
             </div>
             <fieldset>
-                <legend>"Sites"</legend>
-                <p class="muted">"Tick none to count every site."</p>
+                <legend>{t("org.indicators.col.sites")}</legend>
+                <p class="muted">{t("org.indicators.form.sites_hint")}</p>
                 {sites}
             </fieldset>
             <label class="choice">
                 <input type="checkbox" prop:checked=flag(|d| d.divided) on:change=toggle(|d, on| d.divided = on) />
-                "Also show it as a rate, divided by a figure you know"
+                {t("org.indicators.form.divided")}
             </label>
             <div class="field" hidden=move || !flag(|d| d.divided)()>
-                <label for="indicator-denominator-label">"What the figure is"</label>
-                <input id="indicator-denominator-label" autocomplete="off" placeholder="people who inject in the area (2025 estimate)"
+                <label for="indicator-denominator-label">{t("org.indicators.form.figure_label")}</label>
+                <input id="indicator-denominator-label" autocomplete="off" placeholder=t("org.indicators.form.figure_example")
                     aria-invalid=invalid(problems, "indicator-denominator-label") aria-describedby="indicator-denominator-label-error"
                     prop:value=get(|d| d.denominator_label.clone()) on:input=set(|d, v| d.denominator_label = v) />
                 {problem_of(problems, "indicator-denominator-label")}
-                <label for="indicator-denominator-value">"Value of the figure"</label>
+                <label for="indicator-denominator-value">{t("org.indicators.form.figure_value")}</label>
                 <input id="indicator-denominator-value" inputmode="decimal" autocomplete="off"
                     aria-invalid=invalid(problems, "indicator-denominator-value") aria-describedby="indicator-denominator-value-error"
                     prop:value=get(|d| d.denominator_value.clone()) on:input=set(|d, v| d.denominator_value = v) />
                 {problem_of(problems, "indicator-denominator-value")}
                 <label class="choice">
                     <input type="checkbox" prop:checked=flag(|d| d.per_year) on:change=toggle(|d, on| d.per_year = on) />
-                    "Per year (the period's value scaled to 365 days, as UNAIDS asks for syringes per person)"
+                    {t("org.indicators.form.per_year")}
                 </label>
             </div>
             <label class="choice">
                 <input type="checkbox" prop:checked=flag(|d| d.to_dhis2) on:change=toggle(|d, on| d.to_dhis2 = on) />
-                "Send it to DHIS2"
+                {t("org.indicators.form.to_dhis2")}
             </label>
             <div class="field" hidden=move || !flag(|d| d.to_dhis2)()>
-                <label for="indicator-data-element">"DHIS2 data element UID"</label>
+                <label for="indicator-data-element">{t("org.indicators.form.data_element")}</label>
                 <input id="indicator-data-element" autocomplete="off" spellcheck="false" placeholder="fbfJHSPpUQD"
                     aria-invalid=invalid(problems, "indicator-data-element") aria-describedby="indicator-data-element-error"
                     prop:value=get(|d| d.data_element.clone()) on:input=set(|d, v| d.data_element = v) />
                 {problem_of(problems, "indicator-data-element")}
-                <label for="indicator-combo">"Category option combo UID (optional)"</label>
+                <label for="indicator-combo">{t("org.indicators.form.combo")}</label>
                 <input id="indicator-combo" autocomplete="off" spellcheck="false"
                     aria-invalid=invalid(problems, "indicator-combo") aria-describedby="indicator-combo-error"
                     prop:value=get(|d| d.combo.clone()) on:input=set(|d, v| d.combo = v) />
                 {problem_of(problems, "indicator-combo")}
-                <label for="indicator-period-type">"DHIS2 period type"</label>
+                <label for="indicator-period-type">{t("org.indicators.form.period_type")}</label>
                 <select id="indicator-period-type" on:change=move |ev| {
                     let chosen = event_target_value(&ev);
                     if let Some(p) = PERIOD_TYPES.into_iter().find(|p| period_type_value(*p) == chosen) {
@@ -814,12 +819,12 @@ fn IndicatorForm(
                 }>
                     {period_types}
                 </select>
-                <p class="muted">"Only a report of this kind of period sends it."</p>
+                <p class="muted">{t("org.indicators.form.period_type_hint")}</p>
             </div>
             {problem_of(problems, "indicator-form")}
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || pending.get()>{if editing { "Save the indicator" } else { "Add the indicator" }}</button>
-                <button type="button" class="secondary" on:click=move |_| draft.set(None)>"Cancel"</button>
+                <button type="submit" class="primary" disabled=move || pending.get()>{if editing { t("org.indicators.form.save") } else { t("org.indicators.form.add") }}</button>
+                <button type="button" class="secondary" on:click=move |_| draft.set(None)>{t("org.indicators.form.cancel")}</button>
             </div>
         </form>
     }
@@ -883,13 +888,13 @@ fn Dhis2SettingsForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut found = Problems::new();
-        let mut uid = |id: String, text: String| -> Option<Uid> {
-            if text.trim().is_empty() {
+        let mut uid = |id: String, typed: String| -> Option<Uid> {
+            if typed.trim().is_empty() {
                 return None;
             }
-            Uid::new(&text)
+            Uid::new(&typed)
                 .map_err(|_| {
-                    found.insert(id, "11 letters and digits, starting with a letter, as DHIS2 shows the UID; or leave it empty.".to_owned());
+                    found.insert(id, text("org.indicators.problem.uid_or_empty"));
                 })
                 .ok()
         };
@@ -921,7 +926,7 @@ fn Dhis2SettingsForm(
             let id = format!("dhis2-site-{code}");
             let (error_id, key, key2) = (format!("{id}-error"), id.clone(), id.clone());
             view! {
-                <label for=id.clone()>{format!("Organisation unit of {label}")}</label>
+                <label for=id.clone()>{fill("org.indicators.dhis2.site_unit", &[("site", &label)])}</label>
                 <input id=id autocomplete="off" spellcheck="false" aria-describedby=error_id.clone()
                     aria-invalid=move || problems.with(|p| p.contains_key(&key)).then_some("true")
                     prop:value=move || unit.get() on:input=move |ev| unit.set(event_target_value(&ev)) />
@@ -931,21 +936,21 @@ fn Dhis2SettingsForm(
         .collect_view();
     view! {
         <details class="dhis2-settings">
-            <summary>"DHIS2 organisation units and data set"</summary>
+            <summary>{t("org.indicators.dhis2.heading")}</summary>
             <form class="stack-form" on:submit=submit novalidate>
-                <p class="muted">"Where the values go in DHIS2. Totals over all sites go to the organization's unit; each site with a unit of its own is sent on its own too. Leave a unit empty to leave it out."</p>
-                <label for="dhis2-org-unit">"Organisation unit for the totals"</label>
+                <p class="muted">{t("org.indicators.dhis2.intro")}</p>
+                <label for="dhis2-org-unit">{t("org.indicators.dhis2.org_unit")}</label>
                 <input id="dhis2-org-unit" autocomplete="off" spellcheck="false" aria-describedby="dhis2-org-unit-error"
                     aria-invalid=move || problems.with(|p| p.contains_key("dhis2-org-unit")).then_some("true")
                     prop:value=move || org_unit.get() on:input=move |ev| org_unit.set(event_target_value(&ev)) />
                 {move || problems.with(|p| p.get("dhis2-org-unit").cloned()).map(|t| view! { <p class="field-error error" id="dhis2-org-unit-error">{t}</p> })}
                 {site_rows}
-                <label for="dhis2-data-set">"Data set (optional; DHIS2 needs it for ADX)"</label>
+                <label for="dhis2-data-set">{t("org.indicators.dhis2.data_set")}</label>
                 <input id="dhis2-data-set" autocomplete="off" spellcheck="false" aria-describedby="dhis2-data-set-error"
                     aria-invalid=move || problems.with(|p| p.contains_key("dhis2-data-set")).then_some("true")
                     prop:value=move || data_set.get() on:input=move |ev| data_set.set(event_target_value(&ev)) />
                 {move || problems.with(|p| p.get("dhis2-data-set").cloned()).map(|t| view! { <p class="field-error error" id="dhis2-data-set-error">{t}</p> })}
-                <button type="submit" class="primary" disabled=move || pending.get()>"Save the DHIS2 settings"</button>
+                <button type="submit" class="primary" disabled=move || pending.get()>{t("org.indicators.dhis2.save")}</button>
             </form>
         </details>
     }

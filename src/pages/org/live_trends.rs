@@ -9,9 +9,10 @@ use crate::components::chart::bars::{Bar, BarChart};
 use crate::components::chart::heat_map::{HeatMap, HeatRow};
 use crate::components::chart::line::{Line, LineChart};
 use crate::components::disclosure::not_listed;
-use crate::components::period_picker::{PeriodPicker, Recent, describe, during, noun};
+use crate::components::period_picker::{PeriodPicker, Recent, describe, during, file_noun, noun};
 use crate::components::trends::{Rising, intro};
 use crate::download;
+use crate::i18n::{fill, labels, org_errors, t};
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::aberration::Alert;
@@ -29,7 +30,7 @@ const HEAT_ROWS: usize = 10;
 /// The query the filters describe, or what to fix in them.
 fn query_of(period: Period, site: &str) -> Result<TrendsQuery, String> {
     let site = (!site.is_empty())
-        .then(|| Code::new(site).map_err(|e| format!("Site: {e}")))
+        .then(|| Code::new(site).map_err(|_| fill("org.brief.bad_site", &[("site", &site)])))
         .transpose()?;
     Ok(TrendsQuery {
         period: Some(period),
@@ -64,7 +65,7 @@ pub fn LiveTrends() -> impl IntoView {
             .await;
             trends
                 .and_then(|t| alerts.map(|a| (t, a)))
-                .map_err(|e: OrgError| e.to_string())
+                .map_err(|e: OrgError| org_errors::call(&e))
         }
     });
     // Someone who may draft alerts gets "Draft an alert" beside each rise, for the site chosen.
@@ -72,7 +73,7 @@ pub fn LiveTrends() -> impl IntoView {
         AlertDesk::of_page().map(|desk| {
             Callback::new(move |rise: Alert| {
                 let site = Code::new(&site.get_untracked()).ok();
-                desk.draft_from_rise(&rise.measure.label(&book), rise.day, site);
+                desk.draft_from_rise(&labels::measure(&rise.measure, &book), rise.day, site);
             })
         })
     };
@@ -83,7 +84,7 @@ pub fn LiveTrends() -> impl IntoView {
                 .map(|entry| {
                     let code = entry.code.to_string();
                     let label = if entry.retired {
-                        format!("{} (retired)", entry.label)
+                        fill("org.trends.retired", &[("site", &entry.label)])
                     } else {
                         entry.label.clone()
                     };
@@ -94,18 +95,18 @@ pub fn LiveTrends() -> impl IntoView {
     };
     view! {
         <section id="trends" aria-labelledby="live-heading">
-            <h2 id="live-heading">"Trends, live"</h2>
-            <form class="trend-filters" aria-label="Trend filters" on:submit=|ev| ev.prevent_default()>
+            <h2 id="live-heading">{t("org.trends.heading")}</h2>
+            <form class="trend-filters" aria-label=t("org.trends.filters") on:submit=|ev| ev.prevent_default()>
                 <PeriodPicker legend="trends.period" name="trend-period" recent=&Recent::FOR_PEOPLE selected=period />
                 <div class="inline-field">
-                    <label for="trend-site">"Site"</label>
+                    <label for="trend-site">{t("org.brief.site")}</label>
                     <select id="trend-site" on:change=move |ev| site.set(event_target_value(&ev))>
-                        <option value="" selected=move || site.get().is_empty()>"All sites"</option>
+                        <option value="" selected=move || site.get().is_empty()>{t("org.brief.all_sites")}</option>
                         {site_options}
                     </select>
                 </div>
                 <div class="inline-field">
-                    <label for="trend-dimension">"What to look at"</label>
+                    <label for="trend-dimension">{t("org.trends.what_to_look_at")}</label>
                     <select
                         id="trend-dimension"
                         on:change=move |ev| {
@@ -116,16 +117,16 @@ pub fn LiveTrends() -> impl IntoView {
                     >
                         {Dimension::ALL
                             .into_iter()
-                            .map(|d| view! { <option value=d.as_str() selected=move || dimension.get() == d>{d.label()}</option> })
+                            .map(|d| view! { <option value=d.as_str() selected=move || dimension.get() == d>{move || labels::dimension(d)}</option> })
                             .collect_view()}
                     </select>
                 </div>
             </form>
-            <Transition fallback=|| view! { <p>"Loading trends…"</p> }>
+            <Transition fallback=|| view! { <p>{t("trends.loading")}</p> }>
                 {move || {
                     let book = match codebook.get()? {
                         Ok(book) => book,
-                        Err(e) => return Some(view! { <p role="alert" class="error">{e.to_string()}</p> }.into_any()),
+                        Err(e) => return Some(view! { <p role="alert" class="error">{org_errors::call(&e)}</p> }.into_any()),
                     };
                     data.get().map(|read| match read {
                         Err(e) => view! { <p role="alert" class="error">{e}</p> }.into_any(),
@@ -164,7 +165,7 @@ fn TrendCharts(trends: TrendsResponse, codebook: Codebook, dimension: Dimension)
             .take(count)
             .map(|t| {
                 (
-                    t.measure.label(&codebook),
+                    labels::measure(&t.measure, &codebook),
                     series_so_far(&trends, &t.measure),
                 )
             })
@@ -175,7 +176,13 @@ fn TrendCharts(trends: TrendsResponse, codebook: Codebook, dimension: Dimension)
             .into_iter()
             .map(|(label, points)| Line { label, points })
             .collect();
-        let title = format!("{} per {}", dimension.label(), noun(parts));
+        let title = fill(
+            "org.trends.per_part",
+            &[
+                ("what", &labels::dimension(dimension)),
+                ("part", &noun(parts)),
+            ],
+        );
         view! { <LineChart id="trend-line" title lines threshold /> }
     });
     let heat_map = parts.map(|parts| {
@@ -183,17 +190,19 @@ fn TrendCharts(trends: TrendsResponse, codebook: Codebook, dimension: Dimension)
             .into_iter()
             .map(|(label, points)| HeatRow { label, points })
             .collect();
-        let caption = format!(
-            "{} per {}, most frequent first",
-            dimension.label(),
-            noun(parts)
+        let caption = fill(
+            "org.trends.per_part_ranked",
+            &[
+                ("what", &labels::dimension(dimension)),
+                ("part", &noun(parts)),
+            ],
         );
         view! { <HeatMap caption rows threshold /> }
     });
     let bars: Vec<Bar> = totals
         .iter()
         .map(|t| Bar {
-            label: t.measure.label(&codebook),
+            label: labels::measure(&t.measure, &codebook),
             count: t.count,
         })
         .collect();
@@ -202,7 +211,7 @@ fn TrendCharts(trends: TrendsResponse, codebook: Codebook, dimension: Dimension)
     let empty = totals.is_empty();
     let label = {
         let codebook = codebook.clone();
-        move |m: &Measure| m.label(&codebook)
+        move |m: &Measure| labels::measure(m, &codebook)
     };
     let stem = format!(
         "peerpulse-trends-{}{}",
@@ -218,27 +227,36 @@ fn TrendCharts(trends: TrendsResponse, codebook: Codebook, dimension: Dimension)
         problem.set(
             download::save(&name, "text/csv", &contents)
                 .err()
-                .map(|e| e.to_string()),
+                .map(|e| org_errors::download(&e)),
         );
     };
+    let heading = labels::csv_column;
     let parts_download = parts.map(|parts| {
-        let noun = noun(parts);
-        let (name, contents) = (format!("{stem}-per-{noun}.csv"), parts_csv(&trends, &label));
+        let (name, contents) = (
+            format!("{stem}-per-{}.csv", file_noun(parts)),
+            parts_csv(&trends, &label, heading),
+        );
         view! {
             <button type="button" class="secondary" on:click=move |_| offer(name.clone(), contents.clone())>
-                {format!("Download counts per {noun} (CSV)")}
+                {fill("org.trends.download_parts", &[("part", &noun(parts))])}
             </button>
         }
     });
-    let (totals_name, totals_file) = (format!("{stem}-totals.csv"), totals_csv(&trends, &label));
+    let (totals_name, totals_file) = (
+        format!("{stem}-totals.csv"),
+        totals_csv(&trends, &label, heading),
+    );
     let brief = match &trends.site {
         Some(site) => format!("/brief?period={}&site={site}", trends.period),
         None => format!("/brief?period={}", trends.period),
     };
-    let nothing = format!(
-        "No {} to show {}: each fewer than {threshold}, or none.",
-        dimension.label().to_lowercase(),
-        during(trends.period)
+    let nothing = fill(
+        "org.trends.nothing",
+        &[
+            ("what", &labels::dimension(dimension).to_lowercase()),
+            ("period", &during(trends.period)),
+            ("threshold", &threshold),
+        ],
     );
     view! {
         {if empty {
@@ -247,7 +265,7 @@ fn TrendCharts(trends: TrendsResponse, codebook: Codebook, dimension: Dimension)
             view! {
                 <div class="trend-figures">
                     <div>
-                        <BarChart title=format!("{}, {period}", dimension.label()) bars />
+                        <BarChart title=fill("org.brief.chart_title", &[("what", &labels::dimension(dimension)), ("period", &period)]) bars />
                         {left_out}
                     </div>
                     {line}
@@ -259,9 +277,9 @@ fn TrendCharts(trends: TrendsResponse, codebook: Codebook, dimension: Dimension)
         <div class="actions">
             {parts_download}
             <button type="button" class="secondary" on:click=move |_| offer(totals_name.clone(), totals_file.clone())>
-                "Download period totals (CSV)"
+                {t("org.trends.download_totals")}
             </button>
-            <a class="button secondary" href=brief>"Printable trend brief"</a>
+            <a class="button secondary" href=brief>{t("org.trends.printable_brief")}</a>
         </div>
         <Show when=move || problem.with(Option::is_some)>
             <p class="error" role="alert">{move || problem.get().unwrap_or_default()}</p>

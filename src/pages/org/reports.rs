@@ -8,8 +8,8 @@ use super::indicators::describe_counted;
 use crate::clock;
 use crate::components::period_picker::{Recent, describe};
 use crate::download;
+use crate::i18n::{count, fill, intl, labels, language, org_errors, t, text};
 use crate::org_client::{self, OrgError};
-use chrono::Datelike;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use peerpulse_core::codebook::{CodeList, Codebook};
@@ -63,8 +63,8 @@ pub fn ReportsPage() -> impl IntoView {
             None => Ok(Recent::ThisMonth.period(today)),
             Some(raw) => match raw.parse::<Period>() {
                 Ok(p) if p.granularity() != Granularity::Day => Ok(p),
-                Ok(_) => Err("A report covers a week, a month or a quarter.".to_owned()),
-                Err(e) => Err(e.to_string()),
+                Ok(_) => Err(text("org.reports.not_a_day")),
+                Err(e) => Err(org_errors::period(&e)),
             },
         })
     });
@@ -78,15 +78,15 @@ pub fn ReportsPage() -> impl IntoView {
             <div class="no-print">
                 <PeriodChooser shown=Signal::derive(shown) />
             </div>
-            <Transition fallback=|| view! { <p role="status">"Preparing the report…"</p> }>
+            <Transition fallback=|| view! { <p role="status">{t("org.reports.preparing")}</p> }>
                 {move || data.get().map(|read| match read {
                     Err(OrgError::SignedOut(_)) => view! {
-                        <h1 id="report-heading">"Indicator report"</h1>
-                        <p role="alert">"Sign in on the " <a href="/org">"Organization page"</a> " to see reports."</p>
+                        <h1 id="report-heading">{t("org.reports.title")}</h1>
+                        <p role="alert"><a href="/org">{t("org.reports.sign_in")}</a></p>
                     }.into_any(),
                     Err(e) => view! {
-                        <h1 id="report-heading">"Indicator report"</h1>
-                        <p role="alert" class="error">{e.to_string()}</p>
+                        <h1 id="report-heading">{t("org.reports.title")}</h1>
+                        <p role="alert" class="error">{org_errors::call(&e)}</p>
                     }.into_any(),
                     Ok(data) => view! { <ReportView data /> }.into_any(),
                 })}
@@ -138,62 +138,81 @@ fn PeriodChooser(shown: Signal<Option<Period>>) -> impl IntoView {
     )
     .take(QUARTERS)
     .map(|q| {
-        let label = format!("Q{}: {}", q.first_day().month0() / 3 + 1, describe(q));
+        let label = quarter_name(q);
         view! { <option value=q.to_string() selected=move || shown.get() == Some(q)>{label}</option> }
     })
     .collect_view();
     let this_month = Period::containing(Granularity::Month, today).to_string();
     let this_week = Period::containing(Granularity::Week, today).to_string();
     view! {
-        <p class="period-links-label" id="report-period">"Period"</p>
+        <p class="period-links-label" id="report-period">{t("trends.period")}</p>
         <nav class="period-links" aria-labelledby="report-period">{named}</nav>
         <div class="period-inputs">
             <label>
-                "Month"
+                {t("org.reports.month")}
                 <input type="month" max=this_month prop:value=of(Granularity::Month) on:change=from_input.clone() />
             </label>
             <label>
-                "Quarter"
+                {t("org.reports.quarter")}
                 <select on:change=from_input.clone()>
-                    <option value="" selected=move || shown.get().is_none_or(|p| p.granularity() != Granularity::Quarter)>"Choose a quarter"</option>
+                    <option value="" selected=move || shown.get().is_none_or(|p| p.granularity() != Granularity::Quarter)>{t("org.reports.choose_quarter")}</option>
                     {quarters}
                 </select>
             </label>
             <label>
-                "ISO week"
+                {t("org.reports.iso_week")}
                 <input type="week" max=this_week prop:value=of(Granularity::Week) on:change=from_input />
             </label>
         </div>
-        <p class="muted">
-            "Reports cover whole calendar weeks, months and quarters, not any run of dates: every published count uses the same calendar periods, so two overlapping reports can never be subtracted to single out one person."
-        </p>
+        <p class="muted">{t("org.reports.calendar_only")}</p>
     }
+}
+
+/// A quarter in the quarter list: "Q4: October to December 2026", the quarter's number and
+/// its months in the language shown.
+fn quarter_name(quarter: Period) -> String {
+    fill(
+        "org.reports.quarter_option",
+        &[
+            (
+                "number",
+                &quarter.to_string().rsplit('Q').next().unwrap_or_default(),
+            ),
+            ("months", &describe(quarter)),
+        ],
+    )
 }
 
 /// A published value as the table shows it.
 fn shown_value(value: Option<u32>, threshold: u32) -> String {
-    value.map_or_else(|| format!("fewer than {threshold}"), |v| v.to_string())
+    value.map_or_else(
+        || fill("org.reports.fewer_than", &[("threshold", &threshold)]),
+        |v| intl::number(language(), f64::from(v)),
+    )
 }
 
-/// The change from the period before: "+12 (+8%)", "−3", "no change".
+/// The change from the period before: "+12 (+8%)", "−3", "no change", its numbers written
+/// the language's way.
 fn change_text(value: Value) -> Option<String> {
     let change = value.change()?;
     let sign = match change {
         c if c > 0 => "+",
         c if c < 0 => "\u{2212}",
-        _ => return Some("no change".to_owned()),
+        _ => return Some(text("org.reports.no_change")),
     };
+    let shown = language();
     let percent = value
         .previous
         .filter(|p| *p > 0)
         .map(|p| {
-            format!(
-                " ({sign}{:.0}%)",
-                (change.abs() as f64) * 100.0 / f64::from(p)
-            )
+            let percent = ((change.abs() as f64) * 100.0 / f64::from(p)).round();
+            format!(" ({sign}{})", intl::percent(shown, percent / 100.0))
         })
         .unwrap_or_default();
-    Some(format!("{sign}{}{percent}", change.abs()))
+    Some(format!(
+        "{sign}{}{percent}",
+        intl::number(shown, change.abs() as f64)
+    ))
 }
 
 /// Text with its first letter capitalized.
@@ -205,14 +224,9 @@ fn sentence_case(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A number for reading: at most two decimals, none when whole.
+/// A number for reading: at most two decimals, none when whole, the language's way.
 fn readable(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{n:.0}")
-    } else {
-        let text = format!("{n:.2}");
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    }
+    intl::decimal(language(), n, 2)
 }
 
 /// One row of the table: a place, its value, the period before's and the change.
@@ -226,7 +240,7 @@ fn value_row(place: String, value: Value, threshold: u32, total: bool) -> impl I
             <td class="number">
                 {match change {
                     Some(text) => view! { <span>{text}</span> }.into_any(),
-                    None => view! { <span aria-hidden="true">"—"</span><span class="visually-hidden">"not compared"</span> }.into_any(),
+                    None => view! { <span aria-hidden="true">"—"</span><span class="visually-hidden">{t("org.reports.not_compared")}</span> }.into_any(),
                 }}
             </td>
         </tr>
@@ -237,19 +251,15 @@ fn value_row(place: String, value: Value, threshold: u32, total: bool) -> impl I
 fn indicator_rows(row: &IndicatorReport, codebook: &Codebook, threshold: u32) -> impl IntoView {
     let counted = describe_counted(&row.indicator.counted, codebook);
     let rate = row.indicator.denominator.as_ref().map(|d| {
-        let per = if d.per_year { " per year" } else { "" };
+        let per = if d.per_year { "year" } else { "period" };
+        let values: [(&str, &dyn std::fmt::Display); 2] =
+            [("of", &readable(d.value)), ("label", &d.label)];
         let text = match row.rate {
-            Some(rate) => format!(
-                "Rate: {}{per} for each of {} {}.",
-                readable(rate),
-                readable(d.value),
-                d.label
+            Some(rate) => fill(
+                &format!("org.reports.rate.{per}"),
+                &[("rate", &readable(rate)), values[0], values[1]],
             ),
-            None => format!(
-                "Rate{per} for each of {} {}: not shown, as the total is not.",
-                readable(d.value),
-                d.label
-            ),
+            None => fill(&format!("org.reports.rate_hidden.{per}"), &values),
         };
         view! { <tr class="rate"><td colspan="4">{text}</td></tr> }
     });
@@ -266,9 +276,9 @@ fn indicator_rows(row: &IndicatorReport, codebook: &Codebook, threshold: u32) ->
         })
         .collect_view();
     let everywhere = if row.indicator.sites.is_empty() {
-        "All sites (total)".to_owned()
+        text("org.reports.all_sites_total")
     } else {
-        "Its sites (total)".to_owned()
+        text("org.reports.its_sites_total")
     };
     view! {
         <tbody>
@@ -311,8 +321,9 @@ fn ReportView(data: ReportData) -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Err(e)) = record.value().get() {
-            problem.set(Some(format!(
-                "The file was made, but the audit log could not note it: {e}"
+            problem.set(Some(fill(
+                "org.reports.not_audited",
+                &[("why", &org_errors::call(&e))],
             )));
         }
     });
@@ -340,27 +351,34 @@ fn ReportView(data: ReportData) -> impl IntoView {
             match download::save(&name, mime, &text) {
                 Ok(()) => {
                     problem.set(None);
-                    done.set(Some(format!("Saved {name}.")));
+                    done.set(Some(fill("org.reports.saved", &[("file", &name)])));
                     record.dispatch(kind);
                 }
-                Err(e) => problem.set(Some(e.to_string())),
+                Err(e) => problem.set(Some(org_errors::download(&e))),
             }
         }
-        Some(Err(e)) => problem.set(Some(e.to_string())),
+        Some(Err(e)) => problem.set(Some(org_errors::call(&e))),
         None => {}
     });
     let csv = {
         let book = codebook.clone();
-        report_csv(&report, move |s| book.label(CodeList::Site, s).to_owned())
+        report_csv(
+            &report,
+            move |site| match site {
+                Some(site) => book.label(CodeList::Site, site).to_owned(),
+                None => text("org.reports.all_sites"),
+            },
+            labels::csv_column,
+        )
     };
     let csv_name = format!("peerpulse-report-{period}.csv");
     let save_csv = move |_| match download::save(&csv_name, "text/csv", &csv) {
         Ok(()) => {
             problem.set(None);
-            done.set(Some(format!("Saved {csv_name}.")));
+            done.set(Some(fill("org.reports.saved", &[("file", &csv_name)])));
             record.dispatch(ExportKind::ReportCsv);
         }
-        Err(e) => problem.set(Some(e.to_string())),
+        Err(e) => problem.set(Some(org_errors::download(&e))),
     };
     let print_it = move |_| {
         record.dispatch(ExportKind::ReportPrint);
@@ -383,17 +401,15 @@ fn ReportView(data: ReportData) -> impl IntoView {
     };
     let dhis2_part = session.role.may(Permission::EditCodebook).then(|| {
         let note = if mapped == 0 {
-            format!("No indicator is mapped to DHIS2 as {kind_of_period}: map them on the Organization page, under Indicators for funders, to fill these files.")
+            text(&format!("org.reports.dhis2_none.{kind_of_period}"))
         } else {
-            let (count, verb) = if mapped == 1 { ("1 indicator", "is") } else { ("indicators", "are") };
-            let count = if mapped == 1 { count.to_owned() } else { format!("{mapped} {count}") };
-            format!("{count} {verb} mapped to DHIS2 as {kind_of_period}; only their shown values go in the files.")
+            count(&format!("org.reports.dhis2_mapped.{kind_of_period}"), mapped as u64, &[])
         };
         view! {
             <button type="button" class="secondary" disabled=move || dhis2.pending().get()
-                on:click=move |_| { dhis2.dispatch(Dhis2Format::Json); }>"DHIS2 dataValueSets (JSON)"</button>
+                on:click=move |_| { dhis2.dispatch(Dhis2Format::Json); }>{t("org.reports.dhis2_json")}</button>
             <button type="button" class="secondary" disabled=move || dhis2.pending().get()
-                on:click=move |_| { dhis2.dispatch(Dhis2Format::Adx); }>"DHIS2 ADX (XML)"</button>
+                on:click=move |_| { dhis2.dispatch(Dhis2Format::Adx); }>{t("org.reports.dhis2_adx")}</button>
             <p class="muted dhis2-note">{note}</p>
             <SendToDhis2 session=session.clone() period=period/>
         }
@@ -401,9 +417,8 @@ fn ReportView(data: ReportData) -> impl IntoView {
     let body = if report.indicators.is_empty() {
         view! {
             <p>
-                "No indicator is defined yet. Managers define them on the "
-                <a href="/org">"Organization page"</a>
-                ", under Indicators for funders: the starter set (contacts, syringes, naloxone kits, referrals) takes one click."
+                {t("org.reports.none_defined")}" "
+                <a href="/org#indicators">{t("org.reports.define_them")}</a>
             </p>
         }
         .into_any()
@@ -415,13 +430,13 @@ fn ReportView(data: ReportData) -> impl IntoView {
             .collect_view();
         view! {
             <table class="report-table">
-                <caption class="visually-hidden">{format!("Indicators, {}, compared with {}", describe(period), describe(previous))}</caption>
+                <caption class="visually-hidden">{fill("org.reports.caption", &[("period", &describe(period)), ("previous", &describe(previous))])}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Indicator and site"</th>
+                        <th scope="col">{t("org.reports.indicator_and_site")}</th>
                         <th scope="col" class="number">{sentence_case(&describe(period))}</th>
                         <th scope="col" class="number">{sentence_case(&describe(previous))}</th>
-                        <th scope="col" class="number">"Change"</th>
+                        <th scope="col" class="number">{t("org.reports.change")}</th>
                     </tr>
                 </thead>
                 {groups}
@@ -429,15 +444,19 @@ fn ReportView(data: ReportData) -> impl IntoView {
         }
         .into_any()
     };
-    let made = clock::today().format("%-d %B %Y").to_string();
+    let made = intl::day(
+        language(),
+        clock::today(),
+        &[("day", "numeric"), ("month", "long"), ("year", "numeric")],
+    );
     view! {
         <header>
-            <h1 id="report-heading">{format!("Indicator report: {}", session.org_name)}</h1>
-            <p class="report-period">{format!("{}, compared with {}.", sentence_case(&describe(period)), describe(previous))}</p>
+            <h1 id="report-heading">{fill("org.reports.heading", &[("org", &session.org_name)])}</h1>
+            <p class="report-period">{fill("org.reports.compared", &[("period", &sentence_case(&describe(period))), ("previous", &describe(previous))])}</p>
         </header>
         <div class="actions no-print">
-            <button type="button" class="primary" on:click=print_it>"Print or save as PDF"</button>
-            <button type="button" class="secondary" on:click=save_csv>"Download CSV"</button>
+            <button type="button" class="primary" on:click=print_it>{t("org.brief.print")}</button>
+            <button type="button" class="secondary" on:click=save_csv>{t("org.reports.download_csv")}</button>
             {dhis2_part}
         </div>
         <Show when=move || problem.with(Option::is_some)>
@@ -446,11 +465,9 @@ fn ReportView(data: ReportData) -> impl IntoView {
         <p class="status saved no-print" role="status">{move || done.get().unwrap_or_default()}</p>
         {body}
         <section class="protection" aria-labelledby="protection-heading">
-            <h2 id="protection-heading">"How these values are protected"</h2>
-            <p>
-                {format!("Each value is counted from what workers' phones synced, then nudged up or down at random by up to {noise}, the same way every time it is asked for, so that no report, or two reports compared, can single out a person. A value below {threshold} reads \u{201c}fewer than {threshold}\u{201d} and is left out of the CSV and DHIS2 files too. The total is a published figure of its own, not the sum of the sites: it carries its own nudge, and it includes the sites shown as fewer than {threshold}, so it need not equal the sum of the rows below it.")}
-            </p>
+            <h2 id="protection-heading">{t("org.reports.protected_heading")}</h2>
+            <p>{fill("org.reports.protected", &[("noise", &noise), ("threshold", &threshold)])}</p>
         </section>
-        <footer class="muted">{format!("Made with PeerPulse on {made}.")}</footer>
+        <footer class="muted">{fill("org.reports.made", &[("day", &made)])}</footer>
     }
 }
