@@ -2,6 +2,8 @@
 //! admins, managers and viewers. It is a bundle of its own (`src/bin/org.rs`, `org.html`), so a
 //! worker's phone never downloads the dashboard, and it opens no phone storage.
 
+use crate::components::language_picker::LanguagePicker;
+use crate::i18n::t;
 use crate::pages::org::{
     OrgPage, brief::BriefPage, password::PasswordPage, reports::ReportsPage, welcome::WelcomePage,
 };
@@ -16,21 +18,22 @@ pub fn OrgApp() -> impl IntoView {
         <Router>
             // Past the menu, straight to the page's own content (and on the organization
             // page, to its list of sections).
-            <a class="skip-link" href="#main" rel="external">"Skip to content"</a>
+            <a class="skip-link" href="#main" rel="external">{t("org.skip")}</a>
             <header class="topbar">
                 <span class="brand">"PeerPulse"</span>
-                <nav aria-label="Main">
-                    <A href="/org">"Organization"</A>
-                    <A href="/brief">"Trend brief"</A>
-                    <A href="/reports">"Reports"</A>
+                <nav aria-label=t("nav.label")>
+                    <A href="/org">{t("org.nav.organization")}</A>
+                    <A href="/brief">{t("org.nav.brief")}</A>
+                    <A href="/reports">{t("org.nav.reports")}</A>
                     // The worker's app is another bundle: a full page load.
-                    <a href="/" rel="external">"Log"</a>
+                    <a href="/" rel="external">{t("nav.log")}</a>
                 </nav>
+                <LanguagePicker browser="org.language_browser" />
             </header>
             <main id="main" tabindex="-1">
                 // The service sends this app's shell for exactly these paths
                 // (`peerpulse_core::org_api::ORG_APP_PATHS`).
-                <Routes fallback=|| view! { <p>"This page does not exist."</p> }>
+                <Routes fallback=|| view! { <p>{t("app.no_such_page")}</p> }>
                     <Route path=path!("/org") view=OrgPage />
                     <Route path=path!("/brief") view=BriefPage />
                     <Route path=path!("/reports") view=ReportsPage />

@@ -2,7 +2,6 @@
 //! connections overall and per address, a deadline to send the request head, and a graceful
 //! end on shutdown. (Bodies have their own deadline, set in `routes`.)
 
-use crate::forwarded::TrustedProxies;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::Request;
@@ -84,11 +83,11 @@ impl Drop for Admitted {
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight end.
-/// Connections from the `trusted` proxies are held to the overall cap only.
+/// Connections from a peer `trusted` says is a proxy are held to the overall cap only.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
-    trusted: &TrustedProxies,
+    trusted: impl Fn(IpAddr) -> bool,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
     let open = Open::default();
@@ -110,7 +109,7 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let Some(admitted) = open.admit(peer.ip(), trusted.trusts(peer.ip())) else {
+        let Some(admitted) = open.admit(peer.ip(), trusted(peer.ip())) else {
             tracing::warn!(address = %peer.ip(), "connection refused: too many open");
             continue;
         };

@@ -182,8 +182,13 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         )))
     });
     let trusted = state.trusted_proxies.clone();
-    let served =
-        connections::serve(listener, routes::router(state), &trusted, shutdown_signal()).await;
+    let served = connections::serve(
+        listener,
+        routes::router(state),
+        |peer| trusted.trusts(peer),
+        shutdown_signal(),
+    )
+    .await;
     sweeping.abort();
     served
 }

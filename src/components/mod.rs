@@ -7,6 +7,7 @@ pub mod encounter_form;
 pub mod entry_item;
 pub mod field_alert_card;
 pub mod free_tags;
+pub mod language_picker;
 pub mod lock_screen;
 pub mod period_picker;
 pub mod phone_week;

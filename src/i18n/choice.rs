@@ -5,13 +5,10 @@
 //! once its translation has loaded, so a language that cannot load never leaves the worker
 //! with a screen they cannot read.
 
-use super::{Catalog, show};
+use super::{Catalog, bundle, show};
 use crate::store::web_storage::{self, Kept};
 use gloo_net::http::Request;
 use peerpulse_core::language::Language;
-
-/// Where the choice is kept in `localStorage`.
-const KEY: &str = "peerpulse-language";
 
 /// What the worker asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +35,8 @@ pub enum LoadError {
 
 /// The kept choice.
 pub fn kept() -> Choice {
-    web_storage::get::<Language>(Kept::Local, KEY).map_or(Choice::Browser, Choice::Chosen)
+    web_storage::get::<Language>(Kept::Local, bundle().kept_as)
+        .map_or(Choice::Browser, Choice::Chosen)
 }
 
 /// The browser's preferred language among those PeerPulse speaks.
@@ -55,13 +53,22 @@ pub fn resolve(choice: Choice) -> Language {
     }
 }
 
-/// The address of a language's file.
-pub fn path(language: Language) -> String {
-    format!("/locales/{}.json", language.tag())
+/// The address of a language's file in a catalog's folder.
+fn path(folder: &str, language: Language) -> String {
+    format!("{folder}/{}.json", language.tag())
 }
 
-async fn fetch(language: Language) -> Result<Catalog, LoadError> {
-    let response = Request::get(&path(language))
+/// A language's file in each of the app's catalogs, in lookup order.
+async fn fetch_all(language: Language) -> Result<Vec<Catalog>, LoadError> {
+    let mut catalogs = Vec::new();
+    for (folder, _) in bundle().catalogs {
+        catalogs.push(fetch(&path(folder, language)).await?);
+    }
+    Ok(catalogs)
+}
+
+async fn fetch(path: &str) -> Result<Catalog, LoadError> {
+    let response = Request::get(path)
         .send()
         .await
         .map_err(|e| LoadError::Unreachable(e.to_string()))?;
@@ -80,12 +87,12 @@ pub async fn apply(choice: Choice) -> Result<(), LoadError> {
     let language = resolve(choice);
     let catalog = match language {
         Language::En => None,
-        other => Some(fetch(other).await?),
+        other => Some(fetch_all(other).await?),
     };
     show(language, catalog);
     match choice {
-        Choice::Browser => web_storage::remove(Kept::Local, KEY),
-        Choice::Chosen(language) => web_storage::set(Kept::Local, KEY, &language),
+        Choice::Browser => web_storage::remove(Kept::Local, bundle().kept_as),
+        Choice::Chosen(language) => web_storage::set(Kept::Local, bundle().kept_as, &language),
     }
     Ok(())
 }

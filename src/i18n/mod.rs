@@ -1,9 +1,12 @@
 //! The interface in the worker's language.
 //!
 //! Texts live in `locales/<tag>.json` (see `peerpulse_core::translations` for the layout and
-//! its checks), which a translator edits without touching Rust. English is built into the
-//! app; every other language is one small file fetched when chosen (and cached by the
-//! service worker for offline use), so the English first load carries no translation.
+//! its checks), which a translator edits without touching Rust; the organization's app adds
+//! its own texts, every key starting `org.`, in `locales/org/<tag>.json`, so a worker's phone
+//! never carries them. Each app says which catalogs it shows with a [`Bundle`]. English is
+//! built into the app; every other language is one small file per catalog fetched when chosen
+//! (and cached by the service worker for offline use), so the English first load carries no
+//! translation.
 //! Plural forms come from the browser's `Intl.PluralRules` and numbers, dates and times from
 //! `Intl`: the CLDR data is already on the phone and costs the app no bytes.
 //!
@@ -19,9 +22,34 @@ pub mod labels;
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;
 use peerpulse_core::language::Language;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt::Display;
 use wasm_bindgen::JsValue;
+
+/// The texts an app shows: its catalogs, looked up in order, and where the person's choice
+/// of language is kept.
+pub struct Bundle {
+    /// Each catalog: its folder on the site and its English file, built in.
+    catalogs: &'static [(&'static str, &'static str)],
+    /// The `localStorage` key of the chosen language.
+    kept_as: &'static str,
+}
+
+/// The worker's app: the worker catalog.
+pub const WORKER: Bundle = Bundle {
+    catalogs: &[("/locales", include_str!("../../locales/en.json"))],
+    kept_as: "peerpulse-language",
+};
+
+/// The organization's app: its own catalog (`org.` keys), then the worker catalog for the
+/// words both apps share (kinds, dimensions, errors).
+pub const ORG: Bundle = Bundle {
+    catalogs: &[
+        ("/locales/org", include_str!("../../locales/org/en.json")),
+        ("/locales", include_str!("../../locales/en.json")),
+    ],
+    kept_as: "peerpulse-org-language",
+};
 
 /// One language's texts, as the browser parsed its file.
 #[derive(Clone)]
@@ -40,13 +68,38 @@ impl Catalog {
 }
 
 thread_local! {
-    static ENGLISH: Catalog = Catalog::parse(include_str!("../../locales/en.json"))
-        .expect("locales/en.json is JSON (core/tests/translations.rs reads it)");
-    /// The other language loaded, if any.
-    static LOADED: RefCell<Option<(Language, Catalog)>> = const { RefCell::new(None) };
+    /// The app's texts: the worker's unless [`install`] said otherwise.
+    static BUNDLE: Cell<&'static Bundle> = const { Cell::new(&WORKER) };
+    /// The app's catalogs in English, in lookup order.
+    static ENGLISH: RefCell<Vec<Catalog>> = RefCell::new(english(&WORKER));
+    /// The other language loaded, if any: its catalogs in lookup order.
+    static LOADED: RefCell<Option<(Language, Vec<Catalog>)>> = const { RefCell::new(None) };
     /// The language shown: reference counted, not owned by any view, so it lives as long as
     /// the page.
     static SHOWN: ArcRwSignal<Language> = ArcRwSignal::new(Language::En);
+}
+
+fn english(bundle: &Bundle) -> Vec<Catalog> {
+    bundle
+        .catalogs
+        .iter()
+        .map(|(_, json)| {
+            Catalog::parse(json)
+                .expect("the English catalogs are JSON (core/tests/translations.rs reads them)")
+        })
+        .collect()
+}
+
+/// Makes `bundle` the app's texts; called once, before the app mounts.
+pub fn install(bundle: &'static Bundle) {
+    BUNDLE.with(|b| b.set(bundle));
+    ENGLISH.with(|e| *e.borrow_mut() = english(bundle));
+    LOADED.with(|loaded| *loaded.borrow_mut() = None);
+}
+
+/// The app's texts.
+fn bundle() -> &'static Bundle {
+    BUNDLE.with(Cell::get)
 }
 
 /// The language the interface is shown in (tracked: a view reading it redraws on a switch).
@@ -59,10 +112,10 @@ pub fn language_untracked() -> Language {
     SHOWN.with(|shown| shown.get_untracked())
 }
 
-/// Shows the interface in `language`, whose catalog (unless English) was just parsed.
-fn show(language: Language, catalog: Option<Catalog>) {
-    if let Some(catalog) = catalog {
-        LOADED.with(|loaded| *loaded.borrow_mut() = Some((language, catalog)));
+/// Shows the interface in `language`, whose catalogs (unless English) were just parsed.
+fn show(language: Language, catalogs: Option<Vec<Catalog>>) {
+    if let Some(catalogs) = catalogs {
+        LOADED.with(|loaded| *loaded.borrow_mut() = Some((language, catalogs)));
     }
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())
@@ -79,10 +132,12 @@ fn show(language: Language, catalog: Option<Catalog>) {
 fn lookup(key: &str) -> Option<String> {
     let shown = language();
     let translated = LOADED.with(|loaded| match &*loaded.borrow() {
-        Some((language, catalog)) if *language == shown => catalog.get(key),
+        Some((language, catalogs)) if *language == shown => {
+            catalogs.iter().find_map(|c| c.get(key))
+        }
         _ => None,
     });
-    translated.or_else(|| ENGLISH.with(|english| english.get(key)))
+    translated.or_else(|| ENGLISH.with(|english| english.borrow().iter().find_map(|c| c.get(key))))
 }
 
 /// The text of `key` in the language shown.

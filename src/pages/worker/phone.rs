@@ -2,8 +2,8 @@
 //! entries stay, and the week's capture its managers see, shown to the worker too.
 
 use super::keep_entries::KeepEntriesChoice;
+use crate::components::language_picker::LanguagePicker;
 use crate::components::phone_week::{Reader, status, week_cell, week_heading};
-use crate::i18n::choice::{self, Choice};
 use crate::i18n::errors::{self, PinProblem};
 use crate::i18n::{count, t, text};
 use crate::job::Job;
@@ -13,7 +13,6 @@ use crate::store::lock::{self, LockState};
 use crate::sync::SyncError;
 use crate::sync::client;
 use leptos::prelude::*;
-use peerpulse_core::language::Language;
 use peerpulse_core::pin::{MIN_PIN_DIGITS, Pin, PinError};
 
 /// One change to the PIN lock.
@@ -104,7 +103,7 @@ pub fn PhonePage() -> impl IntoView {
     view! {
         <section class="phone" aria-labelledby="phone-heading">
             <h1 id="phone-heading">{t("phone.title")}</h1>
-            <LanguagePicker />
+            <LanguagePicker browser="phone.language_browser" />
             <p>
                 <a href="/org" rel="external">{t("phone.org_sign_in")}</a>
             </p>
@@ -196,52 +195,5 @@ fn YourWeek() -> impl IntoView {
                 },
             )}
         </section>
-    }
-}
-
-/// The interface's language: the browser's by default, or one the worker picks. The choice is
-/// kept on this phone; a half-filled entry stays as it is.
-#[component]
-fn LanguagePicker() -> impl IntoView {
-    let switching = Job::<Result<(), choice::LoadError>>::new();
-    let chosen = RwSignal::new(choice::kept());
-    let pick = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        let wanted = value
-            .parse::<Language>()
-            .map_or(Choice::Browser, Choice::Chosen);
-        switching.start(async move {
-            let result = choice::apply(wanted).await;
-            if result.is_ok() {
-                chosen.set(wanted);
-            }
-            result
-        });
-    };
-    let option = move |value: &'static str, label: String, is: Choice| {
-        view! { <option value=value selected=move || chosen.get() == is>{label}</option> }
-    };
-    view! {
-        <div class="language">
-            <label for="language">{t("phone.language")}</label>
-            <select id="language" on:change=pick aria-describedby="language-status">
-                {option("", text("phone.language_browser"), Choice::Browser)}
-                {Language::ALL
-                    .into_iter()
-                    .map(|l| view! {
-                        <option value=l.tag() lang=l.tag() selected=move || chosen.get() == Choice::Chosen(l)>
-                            {l.own_name()}
-                        </option>
-                    })
-                    .collect_view()}
-            </select>
-            <p id="language-status" role="status" class="hint muted">
-                {move || match switching.value() {
-                    _ if switching.pending() => text("phone.language_loading"),
-                    Some(Err(_)) => text("phone.language_failed"),
-                    _ => String::new(),
-                }}
-            </p>
-        </div>
     }
 }
