@@ -23,6 +23,7 @@ mod people;
 mod phones;
 
 use crate::org_client;
+use crate::org_language::AccountLanguage;
 use capture::Capture;
 use changes::Changes;
 use codebook::CodebookEditor;
@@ -54,6 +55,10 @@ pub fn OrgPage() -> impl IntoView {
             organization.set(info.org_handle.to_string());
         }
     });
+    // Signing in shows the person's own language; signing out stops keeping choices for them.
+    if let Some(account) = AccountLanguage::get() {
+        Effect::new(move |_| account.signed_in(session.get()));
+    }
     view! {
         <section class="org" aria-labelledby="org-heading">
             <Suspense fallback=|| view! { <p role="status">"Checking your session…"</p> }>
