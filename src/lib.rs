@@ -13,6 +13,7 @@ pub mod name_lexicon;
 pub mod notification;
 pub mod org_app;
 pub mod org_client;
+pub mod org_language;
 pub mod pages;
 pub mod pass_on;
 pub mod service_http;

@@ -3,7 +3,9 @@
 //! worker's phone never downloads the dashboard, and it opens no phone storage.
 
 use crate::components::language_picker::LanguagePicker;
-use crate::i18n::t;
+use crate::i18n::{org_errors, t, text};
+use crate::org_client;
+use crate::org_language::AccountLanguage;
 use crate::pages::org::{
     OrgPage, brief::BriefPage, password::PasswordPage, reports::ReportsPage, welcome::WelcomePage,
 };
@@ -14,6 +16,24 @@ use leptos_router::path;
 /// The whole organization app.
 #[component]
 pub fn OrgApp() -> impl IntoView {
+    let account = AccountLanguage::provide();
+    // Whoever is signed in on this browser sees their account's language on every page.
+    leptos::task::spawn_local(async move {
+        match org_client::current().await {
+            Ok(info) => account.signed_in(info),
+            Err(why) => leptos::logging::warn!("the account's language is not known: {why}"),
+        }
+    });
+    let picked = Callback::new(move |picked| account.picked(picked));
+    let not_kept = Signal::derive(move || {
+        account.problem().map(|why| {
+            format!(
+                "{} {}",
+                text("org.language_not_saved"),
+                org_errors::call(&why)
+            )
+        })
+    });
     view! {
         <Router>
             // Past the menu, straight to the page's own content (and on the organization
@@ -28,7 +48,7 @@ pub fn OrgApp() -> impl IntoView {
                     // The worker's app is another bundle: a full page load.
                     <a href="/" rel="external">{t("nav.log")}</a>
                 </nav>
-                <LanguagePicker browser="org.language_browser" />
+                <LanguagePicker browser="org.language_browser" chosen_by=picked not_kept />
             </header>
             <main id="main" tabindex="-1">
                 // The service sends this app's shell for exactly these paths

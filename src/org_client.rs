@@ -7,15 +7,16 @@ use peerpulse_core::codebook::Codebook;
 use peerpulse_core::field_alert::AlertContent;
 use peerpulse_core::field_notes::{NOTES_PATH, NoteReview, NoteStatus, NotesQuery, OfferedNote};
 use peerpulse_core::indicator::Report;
+use peerpulse_core::language::Language;
 use peerpulse_core::org_api::{
     AUDIT_EXPORT_PATH, AUDIT_PATH, AuditPage, CODEBOOK_PATH, CSRF_HEADER, CodebookEditRequest,
     DEVICES_PATH, DHIS2_EXPORT_PATH, DHIS2_SEND_PATH, DeviceSummary, DeviceUpdate, Dhis2Format,
     Dhis2SendRequest, Dhis2SendResponse, ENROLMENT_CODES_PATH, EnrolmentCodeIssued, ExportKind,
     ExportRecord, FIELD_ALERTS_PATH, FieldAlertSummary, INDICATORS_PATH, IndicatorBook,
-    IndicatorsResponse, IndicatorsUpdate, NewUserRequest, OVERSIGHT_PATH, OrgSettings,
-    PASSWORD_RESET_PATH, PasswordResetRequest, REPORTS_PATH, ResetLinkIssued, RetentionUpdate,
-    SESSION_PATH, SETTINGS_PATH, SessionInfo, SignInRequest, USERS_PATH, UserSummary, UserUpdate,
-    WELCOME_PATH, WelcomeRequest,
+    IndicatorsResponse, IndicatorsUpdate, LanguageChoice, MY_LANGUAGE_PATH, NewUserRequest,
+    OVERSIGHT_PATH, OrgSettings, PASSWORD_RESET_PATH, PasswordResetRequest, REPORTS_PATH,
+    ResetLinkIssued, RetentionUpdate, SESSION_PATH, SETTINGS_PATH, SessionInfo, SignInRequest,
+    USERS_PATH, UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::people::Username;
@@ -115,6 +116,23 @@ pub async fn issue_reset_link(
 ) -> Result<ResetLinkIssued, OrgError> {
     let path = format!("{USERS_PATH}/{username}/reset-link");
     read(with_csrf(to_service::post(&path), session).send().await).await
+}
+
+/// Keeps `language` (`None`: the browser's) as the signed-in person's own on the organization
+/// app.
+pub async fn set_my_language(
+    session: &SessionInfo,
+    language: Option<Language>,
+) -> Result<SessionInfo, OrgError> {
+    read(
+        json(
+            with_csrf(Request::put(MY_LANGUAGE_PATH), session),
+            &LanguageChoice { language },
+        )?
+        .send()
+        .await,
+    )
+    .await
 }
 
 /// Signs out here, or on every device when `everywhere`.

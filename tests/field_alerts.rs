@@ -5,9 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use peerpulse::clock;
 use peerpulse::store::device::{Receipt, SyncState};
 use peerpulse::store::{Store, field_alerts};
-use peerpulse_core::field_alert::{
-    AlertContent, AlertKind, Language, PublishedAlert, Verification,
-};
+use peerpulse_core::field_alert::{AlertContent, AlertKind, PublishedAlert, Verification};
+use peerpulse_core::language::LanguageTag;
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen_test::*;
 
@@ -27,8 +26,8 @@ fn alert(id: i64, version: u32, expires_at: DateTime<Utc>, message: &str) -> Pub
             kind: AlertKind::DrugSupply,
             sites: BTreeSet::new(),
             messages: BTreeMap::from([
-                (Language::new("en").unwrap(), message.to_owned()),
-                (Language::new("es").unwrap(), format!("es: {message}")),
+                (LanguageTag::new("en").unwrap(), message.to_owned()),
+                (LanguageTag::new("es").unwrap(), format!("es: {message}")),
             ]),
             verification: Verification::ReportedByWorkers,
             expires_at,
@@ -71,7 +70,7 @@ async fn a_sync_replaces_the_kept_alerts_keeps_passed_on_marks_and_expired_ones_
         shown[0]
             .alert
             .content
-            .message_in(&Language::new("es").unwrap()),
+            .message_in(&LanguageTag::new("es").unwrap()),
         Some("es: Confirmed: test your supply")
     );
 

@@ -1,6 +1,6 @@
 //! The organization's codebook: the fixed vocabulary an encounter is recorded in.
 
-use crate::language::LanguageTag;
+use crate::language::{LanguageTag, best_match};
 use crate::privacy::guard::{self, FlaggedText};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -181,26 +181,12 @@ impl CodebookEntry {
     /// `own`: the first of them the code has a label in, matched exactly or by language alone
     /// (`es-MX` reads `es`), else the label in the codebook's own language.
     pub fn label_for(&self, languages: &[LanguageTag], own: &LanguageTag) -> &str {
-        for wanted in languages {
-            if wanted == own {
-                return &self.label;
-            }
-            if let Some(label) = self.translations.get(wanted) {
-                return label;
-            }
-            if wanted.primary() == own.primary() {
-                return &self.label;
-            }
-            let same_language = self
-                .translations
+        let offered = std::iter::once((own, self.label.as_str())).chain(
+            self.translations
                 .iter()
-                .filter(|(tag, _)| tag.primary() == wanted.primary())
-                .min_by_key(|(tag, _)| tag.as_str().len());
-            if let Some((_, label)) = same_language {
-                return label;
-            }
-        }
-        &self.label
+                .map(|(tag, label)| (tag, label.as_str())),
+        );
+        best_match(languages, offered).map_or(&self.label, |(_, label)| label)
     }
 }
 

@@ -8,6 +8,7 @@
 //! published, unexpired ones; a withdrawn or expired alert leaves them at their next sync.
 
 use crate::codebook::Code;
+use crate::language::{LanguageTag, best_match};
 use crate::privacy::guard::{self, FlaggedText};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -79,47 +80,6 @@ impl Verification {
     }
 }
 
-/// A language tag as BCP 47 writes the primary language (`en`, `es`, `fr`, `pt`, `ar`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(try_from = "String", into = "String")]
-pub struct Language(String);
-
-/// Why text is not a [`Language`].
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("a language is two or three lowercase letters, such as en, es, fr, pt or ar")]
-pub struct InvalidLanguage;
-
-impl Language {
-    /// Parses a primary language subtag.
-    pub fn new(raw: &str) -> Result<Self, InvalidLanguage> {
-        let tag = raw.trim().to_ascii_lowercase();
-        if (2..=3).contains(&tag.len()) && tag.chars().all(|c| c.is_ascii_lowercase()) {
-            Ok(Self(tag))
-        } else {
-            Err(InvalidLanguage)
-        }
-    }
-
-    /// The tag.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for Language {
-    type Error = InvalidLanguage;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(&value)
-    }
-}
-
-impl From<Language> for String {
-    fn from(language: Language) -> Self {
-        language.0
-    }
-}
-
 /// What an alert says, as its author wrote it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -131,7 +91,7 @@ pub struct AlertContent {
     #[serde(default)]
     pub sites: BTreeSet<Code>,
     /// The message with what to do, per language.
-    pub messages: BTreeMap<Language, String>,
+    pub messages: BTreeMap<LanguageTag, String>,
     /// How sure it is.
     pub verification: Verification,
     /// When it stops being shown.
@@ -192,13 +152,12 @@ impl AlertContent {
         Ok(())
     }
 
-    /// The message in `language`, else in English, else in the first language it has.
-    pub fn message_in(&self, language: &Language) -> Option<&str> {
-        self.messages
-            .get(language)
-            .or_else(|| self.messages.get(&Language("en".to_owned())))
-            .or_else(|| self.messages.values().next())
-            .map(String::as_str)
+    /// The message in `language` (or another of its region: `es` for `es-MX`), else in
+    /// English, else in the first language it has.
+    pub fn message_in(&self, language: &LanguageTag) -> Option<&str> {
+        best_match([language, &LanguageTag::english()], &self.messages)
+            .or_else(|| self.messages.iter().next())
+            .map(|(_, message)| message.as_str())
     }
 }
 
@@ -312,7 +271,7 @@ mod tests {
         AlertContent {
             kind: AlertKind::DrugSupply,
             sites: BTreeSet::new(),
-            messages: BTreeMap::from([(Language::new("en").unwrap(), message.to_owned())]),
+            messages: BTreeMap::from([(LanguageTag::english(), message.to_owned())]),
             verification: Verification::ReportedByWorkers,
             expires_at: now() + chrono::Days::new(days),
         }
@@ -449,17 +408,31 @@ mod tests {
 
     #[test]
     fn a_worker_reads_the_alert_in_their_language_else_english() {
+        let tag = |t: &str| LanguageTag::new(t).unwrap();
         let mut c = content("Test your supply", 3);
-        c.messages
-            .insert(Language::new("es").unwrap(), "Prueba tu sustancia".into());
+        c.messages.insert(tag("es"), "Prueba tu sustancia".into());
+        assert_eq!(c.message_in(&tag("es")), Some("Prueba tu sustancia"));
+        assert_eq!(c.message_in(&tag("es-MX")), Some("Prueba tu sustancia"));
+        assert_eq!(c.message_in(&tag("ar")), Some("Test your supply"));
+        c.messages.remove(&tag("en"));
+        assert_eq!(c.message_in(&tag("ar")), Some("Prueba tu sustancia"));
+        assert!(LanguageTag::new("english").is_err());
+    }
+
+    #[test]
+    fn an_alert_stored_before_the_language_tag_reads_and_writes_back_the_same() {
+        // As the service stored and sent alerts when messages were keyed by a language type of
+        // the alert's own.
+        let before = r#"{"id":7,"version":2,"content":{"kind":"drug-supply","sites":["van"],"messages":{"ar":"اختبر","en":"Test your supply","es":"Prueba tu sustancia"},"verification":"reported-by-workers","expires_at":"2026-12-01T20:00:00Z"},"published_at":"2026-11-29T10:00:00Z"}"#;
+        let read: PublishedAlert = serde_json::from_str(before).unwrap();
         assert_eq!(
-            c.message_in(&Language::new("es").unwrap()),
+            read.content.message_in(&LanguageTag::new("es").unwrap()),
             Some("Prueba tu sustancia")
         );
-        assert_eq!(
-            c.message_in(&Language::new("ar").unwrap()),
-            Some("Test your supply")
-        );
-        assert!(Language::new("english").is_err());
+        assert_eq!(serde_json::to_string(&read).unwrap(), before);
+        // A language written in capitals, as some authors did, still reads as its tag.
+        let shouted = before.replace(r#""es":"#, r#""ES":"#);
+        let read: PublishedAlert = serde_json::from_str(&shouted).unwrap();
+        assert_eq!(serde_json::to_string(&read).unwrap(), before);
     }
 }

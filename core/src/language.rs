@@ -1,8 +1,11 @@
 //! Languages: the interface's [`Language`] (each names itself, knows its writing direction
 //! and the CLDR plural categories its translations must spell out), and the [`LanguageTag`]s
-//! a codebook's labels are translated into, with how a browser's preferences choose among them.
-//! The two are separate on purpose: a worker may read the app in one language and the codes
-//! in another.
+//! a codebook's labels and an alert's messages are written in. The two are separate on
+//! purpose: a worker may read the app in one language and the codes in another.
+//!
+//! One routine, [`best_match`], chooses among what is offered in several languages for
+//! someone who reads some, best first: the interface's languages, a code's labels, an alert's
+//! messages.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -10,6 +13,7 @@ use std::str::FromStr;
 
 /// One language of the interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     /// English: the reference every translation is checked against, built into the app.
@@ -182,9 +186,7 @@ impl Language {
     /// The first of a browser's preferred tags (`navigator.languages`, best first) that
     /// PeerPulse speaks; English when it speaks none of them.
     pub fn preferred<'a>(tags: impl IntoIterator<Item = &'a str>) -> Self {
-        tags.into_iter()
-            .find_map(Self::from_tag)
-            .unwrap_or(Self::En)
+        best_match(tags, Self::ALL).unwrap_or(Self::En)
     }
 }
 
@@ -310,6 +312,95 @@ impl fmt::Display for LanguageTag {
     }
 }
 
+/// Anything written in a language: what [`best_match`] matches on both sides.
+pub trait Tagged {
+    /// Its BCP 47 tag (`es`, `pt-BR`), or a tag as a browser wrote it (`pt_br`).
+    fn language_tag(&self) -> &str;
+}
+
+impl Tagged for Language {
+    fn language_tag(&self) -> &str {
+        self.tag()
+    }
+}
+
+impl Tagged for LanguageTag {
+    fn language_tag(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Tagged for str {
+    fn language_tag(&self) -> &str {
+        self
+    }
+}
+
+impl Tagged for String {
+    fn language_tag(&self) -> &str {
+        self
+    }
+}
+
+/// Something paired with the language it is in: a label with its tag.
+impl<T: Tagged, U> Tagged for (T, U) {
+    fn language_tag(&self) -> &str {
+        self.0.language_tag()
+    }
+}
+
+impl<T: Tagged + ?Sized> Tagged for &T {
+    fn language_tag(&self) -> &str {
+        (**self).language_tag()
+    }
+}
+
+/// The language of a tag without its region or script: `pt` of `pt-BR` and of `PT_br`.
+fn primary_of(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
+}
+
+/// What to show someone who reads `wanted`, best first, of what is `offered` in several
+/// languages: for each wanted tag in turn, what is offered in exactly it, else what is offered
+/// in its language (`es-MX` reads `es`, `es` reads `es-419`), the plainest tag first; `None`
+/// when nothing offered is in any of them. Tags compare without regard to case or to `_`
+/// for `-`, as browsers and people write them.
+pub fn best_match<W: Tagged, T: Tagged>(
+    wanted: impl IntoIterator<Item = W>,
+    offered: impl IntoIterator<Item = T>,
+) -> Option<T> {
+    let mut offered: Vec<T> = offered.into_iter().collect();
+    let same = |a: &str, b: &str| {
+        a.len() == b.len()
+            && a.bytes().zip(b.bytes()).all(|(x, y)| {
+                let fold = |c: u8| {
+                    if c == b'_' {
+                        b'-'
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                };
+                fold(x) == fold(y)
+            })
+    };
+    for wanted in wanted {
+        let wanted = wanted.language_tag();
+        let exact = offered.iter().position(|o| same(o.language_tag(), wanted));
+        let chosen = exact.or_else(|| {
+            offered
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| same(primary_of(o.language_tag()), primary_of(wanted)))
+                .min_by_key(|(_, o)| o.language_tag().len())
+                .map(|(at, _)| at)
+        });
+        if let Some(at) = chosen {
+            return Some(offered.swap_remove(at));
+        }
+    }
+    None
+}
+
 /// The languages a person reads, best first, from tags as a browser lists them
 /// (`navigator.languages`): tags that do not parse whole are read by their language alone
 /// (`zh-Hant-TW` as `zh`), and what is not a language at all is left out.
@@ -383,6 +474,27 @@ mod tests {
         assert_eq!(Language::from_tag("AR_EG"), Some(Language::Ar));
         assert_eq!(Language::from_tag("de-DE"), None);
         assert_eq!(Language::from_tag(""), None);
+    }
+
+    #[test]
+    fn the_one_matcher_prefers_the_exact_tag_then_the_plainest_of_the_same_language() {
+        let offered = ["pt-BR", "pt", "es-419", "fr-CA"];
+        assert_eq!(best_match(["pt-BR"], offered), Some("pt-BR"));
+        assert_eq!(best_match(["pt_br"], offered), Some("pt-BR"));
+        assert_eq!(best_match(["pt-PT"], offered), Some("pt"));
+        assert_eq!(best_match(["es-MX"], offered), Some("es-419"));
+        assert_eq!(best_match(["fr"], offered), Some("fr-CA"));
+        assert_eq!(best_match(["de", "ES"], offered), Some("es-419"));
+        assert_eq!(best_match(["de", "nl"], offered), None);
+        assert_eq!(best_match(Vec::<&str>::new(), offered), None);
+    }
+
+    #[test]
+    fn the_one_matcher_serves_interface_languages_and_codebook_tags_alike() {
+        let tags = ["es-MX", "fr"].map(|t| LanguageTag::new(t).unwrap());
+        assert_eq!(best_match(&tags, Language::ALL), Some(Language::Es));
+        let offered = ["ar", "fr-CA"].map(|t| LanguageTag::new(t).unwrap());
+        assert_eq!(best_match([Language::Fr], &offered), Some(&offered[1]));
     }
 
     #[test]

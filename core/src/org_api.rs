@@ -2,6 +2,7 @@
 
 use crate::codebook::CodebookEdit;
 use crate::enrolment::EnrolmentCode;
+use crate::language::Language;
 use crate::people::{NewPassword, OrgHandle, Role, Username};
 use crate::phone_label::PhoneLabel;
 use serde::{Deserialize, Serialize};
@@ -12,6 +13,8 @@ pub const WELCOME_PATH: &str = "/api/v1/welcome";
 pub const PASSWORD_RESET_PATH: &str = "/api/v1/password-reset";
 /// Sign in (POST), who is signed in (GET), sign out (DELETE).
 pub const SESSION_PATH: &str = "/api/v1/session";
+/// The signed-in person's own language on the organization's app (PUT).
+pub const MY_LANGUAGE_PATH: &str = "/api/v1/me/language";
 /// The organization's people (GET), a new person (POST).
 pub const USERS_PATH: &str = "/api/v1/users";
 /// A phone's own capture figures, as its managers see them (GET, with the device token).
@@ -100,6 +103,19 @@ pub struct SessionInfo {
     pub org_handle: OrgHandle,
     /// Echo this in the `x-csrf-token` header of every POST and DELETE.
     pub csrf_token: String,
+    /// The language they chose for the organization's app; none follows their browser.
+    #[serde(default)]
+    pub language: Option<Language>,
+}
+
+/// `PUT /api/v1/me/language` body: the signed-in person's language on the organization's
+/// app, or `null` to follow their browser again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LanguageChoice {
+    /// One of the interface's languages (`en`, `es`, `fr`, `pt`, `ar`), or `null`.
+    pub language: Option<Language>,
 }
 
 /// `POST /api/v1/users` body: an admin adds a person.

@@ -55,3 +55,41 @@ test("a translation added on the codebook page shows on a Spanish phone after sy
   await phone.screenshot({ path: `${shots}/codebook-translations-phone-es-360.png` });
   await context.close();
 });
+
+test("codebook labels follow a language switch on the Phone page at once, with no sync or reload", async ({
+  page,
+  browser,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await newOrgAdmin(page, "Cambio Outreach", "cato");
+  const codebook = page.getByRole("region", { name: "Codebook" });
+  await codebook.getByRole("radio", { name: "Needs" }).check();
+  await codebook.getByLabel("Translate the labels into").fill("es");
+  await codebook.getByLabel("Translation of Housing (es)", { exact: true }).fill("Vivienda");
+  await codebook.getByRole("button", { name: "Save translation of Housing (es)" }).click();
+  await expect(codebook.getByRole("status")).toHaveText(/^Saved as version 2/);
+  const code = await newCode(page);
+
+  // An English phone gets the codebook, Spanish labels included, and shows it in English.
+  const context = await browser.newContext({ locale: "en-GB", viewport: { width: 360, height: 740 } });
+  const phone = await context.newPage();
+  await phone.goto(`${process.env.PEERPULSE_URL}/enrol#${code}`);
+  await expect(phone.getByRole("status")).toContainText("This phone is connected to Cambio Outreach");
+  await phone.goto(process.env.PEERPULSE_URL!);
+  await expect(phone.getByTestId("waiting")).toContainText("Everything is synced");
+  const needs = (name: string) => phone.getByRole("group", { name }).getByRole("checkbox", { name: "Housing" });
+  await expect(needs("Needs")).toBeVisible();
+
+  // From here no sync can bring anything: every one fails.
+  await context.route("**/api/v1/sync", (route) => route.abort());
+  await phone.getByRole("link", { name: "Phone" }).click();
+  await phone.getByLabel("Language").selectOption("es");
+  await expect(phone.locator("html")).toHaveAttribute("lang", "es");
+  await phone.getByRole("link", { name: "Registrar" }).click();
+  const spanish = phone.getByRole("group", { name: "Necesidades" });
+  await expect(spanish.getByRole("checkbox", { name: "Vivienda" })).toBeVisible();
+  await expect(spanish.getByRole("checkbox", { name: "Housing" })).toHaveCount(0);
+  await spanish.scrollIntoViewIfNeeded();
+  await phone.screenshot({ path: `${shots}/codebook-switch-es-360.png` });
+  await context.close();
+});

@@ -263,10 +263,12 @@ test("history shows what was logged, deletes after an in-page question, and expo
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Export CSV" }).click();
   const rows = readFileSync(await (await download).path(), "utf8").trim().split("\r\n");
-  expect(rows[0]).toContain("Site or area,How it happened");
+  expect(rows[0]).toContain("Site or area (code),Site or area,How it happened (code),How it happened");
   const row = rows.find((r) => r.includes("green tablets"))!;
-  expect(row).toContain("Drop-in centre,Fixed site,Walk-in,Drug checking,New substance");
-  expect(row).not.toContain("drop-in");
+  // Each code beside its label, as the worker read it.
+  expect(row).toContain(
+    "drop-in,Drop-in centre,fixed-site,Fixed site,walk-in,Walk-in,drug-checking,Drug checking,new-substance,New substance",
+  );
 
   await entry.getByRole("link", { name: "Edit" }).click();
   await page.getByRole("radio", { name: "Returning" }).check();

@@ -40,10 +40,14 @@ test("history summarizes the day, filters, exports, and lets the worker correct 
   expect(file.suggestedFilename()).toMatch(/^peerpulse-entries-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync(await file.path(), "utf8").trim().split("\r\n");
   expect(csv[0]).toBe(
-    "Entry,Date,Part of the day,Site or area,How it happened,How the contact was reached,You shared,They shared,Needs,Needs of your own,Supplies given,Referred to,Note on what they shared,Private note,Codebook version",
+    "Entry,Date,Part of the day (code),Part of the day,Site or area (code),Site or area,How it happened (code),How it happened,How the contact was reached (code),How the contact was reached,You shared (code),You shared,They shared (code),They shared,Needs (code),Needs,Needs you added,Supplies given (code),Supplies given,Referred to (code),Referred to,Note on what they shared,Private note,Codebook version",
   );
   expect(csv).toHaveLength(3);
-  expect(csv.slice(1).map((row) => row.split(",")[8]).sort()).toEqual(["Food", "Housing"]);
+  const header = csv[0].split(",");
+  const column = (name: string) => csv.slice(1).map((row) => row.split(",")[header.indexOf(name)]).sort();
+  expect(column("Needs")).toEqual(["Food", "Housing"]);
+  expect(column("Needs (code)")).toEqual(["food", "housing"]);
+  expect(column("Date").every((day) => /^\d{4}-\d{2}-\d{2}$/.test(day))).toBe(true);
   await expect(page.getByText("Exported 2 entries.")).toBeVisible();
 
   // A past entry can be corrected: only what changed moves.
@@ -169,4 +173,26 @@ test("a sync landing resets neither the page of History being read nor a correct
   await syncLands();
   await expect(needs.getByRole("checkbox", { name: "Food" })).toBeChecked();
   await expect(needs.getByRole("checkbox", { name: "Housing" })).toBeChecked();
+});
+
+test("the CSV is headed and labelled in the worker's language, with the codes and dates as they are", async ({ page }) => {
+  await page.goto(process.env.PEERPULSE_URL!);
+  await log(page, "Housing", 1);
+  await page.getByRole("link", { name: "Phone" }).click();
+  await page.getByLabel("Language").selectOption("es");
+  await expect(page.locator("html")).toHaveAttribute("lang", "es");
+  await page.getByRole("link", { name: "Historial" }).click();
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Exportar CSV" }).click();
+  const csv = readFileSync(await (await download).path(), "utf8").trim().split("\r\n");
+  expect(csv[0]).toMatch(/^Entrada,Fecha,Parte del día \(código\),Parte del día,Sitio o zona \(código\),Sitio o zona,/);
+  const header = csv[0].split(",");
+  const row = csv[1].split(",");
+  const cell = (name: string) => row[header.indexOf(name)];
+  expect(cell("Fecha")).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  expect(cell("Cómo fue (código)")).toBe("outreach");
+  expect(cell("Cómo fue")).toBe("En la calle");
+  expect(cell("Cómo llegó la persona (código)")).toBe("walk-in");
+  expect(cell("Cómo llegó la persona")).toBe("Vino por su cuenta");
+  expect(cell("Necesidades (código)")).toBe("housing");
 });

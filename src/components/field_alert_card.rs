@@ -10,7 +10,7 @@ use crate::store::StoreError;
 use crate::store::field_alerts::{self, KeptAlert};
 use leptos::prelude::*;
 use peerpulse_core::codebook::{CodeList, Codebook};
-use peerpulse_core::field_alert::Language;
+use peerpulse_core::language::LanguageTag;
 
 /// Every alert up now, newest first; nothing at all when there is none.
 #[component]
@@ -36,7 +36,7 @@ pub fn FieldAlerts() -> impl IntoView {
             Ok(list) => {
                 let codebook = app.codebook.get();
                 // The shown language: a switch redraws the alerts in it.
-                let language = Language::new(i18n::language().tag())
+                let language = LanguageTag::new(i18n::language().tag())
                     .expect("every interface language is a tag");
                 view! {
                     <section class="field-alerts" aria-labelledby="field-alerts-heading">
@@ -115,7 +115,7 @@ impl Said {
 fn AlertCard(
     kept: KeptAlert,
     codebook: Codebook,
-    language: Language,
+    language: LanguageTag,
     app: AppContext,
     printing: RwSignal<Option<i64>>,
     opened: RwSignal<Vec<i64>>,

@@ -11,14 +11,15 @@ use peerpulse_core::language::Language;
 /// A labelled `<select>` of the languages, each in its own name.
 ///
 /// `browser` is the key of the "follow the browser" option's text; `chosen_by` (if given) hears
-/// each choice once its language has loaded and shows, so it can keep it elsewhere too.
+/// each choice once its language has loaded and shows, so it can keep it elsewhere too, and
+/// `not_kept` (if given) says, beside the control, why it could not.
 #[component]
 pub fn LanguagePicker(
     browser: &'static str,
     #[prop(optional)] chosen_by: Option<Callback<Choice>>,
+    #[prop(optional, into)] not_kept: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let switching = Job::<Result<(), choice::LoadError>>::new();
-    let chosen = RwSignal::new(choice::kept());
     let pick = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         let wanted = value
@@ -26,11 +27,10 @@ pub fn LanguagePicker(
             .map_or(Choice::Browser, Choice::Chosen);
         switching.start(async move {
             let result = choice::apply(wanted).await;
-            if result.is_ok() {
-                chosen.set(wanted);
-                if let Some(chosen_by) = chosen_by {
-                    chosen_by.run(wanted);
-                }
+            if result.is_ok()
+                && let Some(chosen_by) = chosen_by
+            {
+                chosen_by.run(wanted);
             }
             result
         });
@@ -39,13 +39,13 @@ pub fn LanguagePicker(
         <div class="language">
             <label for="language">{t("phone.language")}</label>
             <select id="language" on:change=pick aria-describedby="language-status">
-                <option value="" selected=move || chosen.get() == Choice::Browser>
+                <option value="" prop:selected=move || choice::chosen() == Choice::Browser>
                     {t(browser)}
                 </option>
                 {Language::ALL
                     .into_iter()
                     .map(|l| view! {
-                        <option value=l.tag() lang=l.tag() selected=move || chosen.get() == Choice::Chosen(l)>
+                        <option value=l.tag() lang=l.tag() prop:selected=move || choice::chosen() == Choice::Chosen(l)>
                             {l.own_name()}
                         </option>
                     })
@@ -58,6 +58,9 @@ pub fn LanguagePicker(
                     _ => String::new(),
                 }}
             </p>
+            {not_kept.map(|not_kept| view! {
+                <p role="alert" class="hint error">{move || not_kept.get().unwrap_or_default()}</p>
+            })}
         </div>
     }
 }

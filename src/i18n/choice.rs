@@ -8,7 +8,14 @@
 use super::{Catalog, bundle, show};
 use crate::store::web_storage::{self, Kept};
 use gloo_net::http::Request;
+use leptos::prelude::*;
 use peerpulse_core::language::Language;
+
+thread_local! {
+    /// What the person chose, as a picker shows it: read at start, then set by each choice
+    /// that loaded, wherever it came from (a picker, or the organization app's account).
+    static CHOSEN: ArcRwSignal<Choice> = ArcRwSignal::new(Choice::Browser);
+}
 
 /// What the worker asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +38,16 @@ pub enum LoadError {
     /// The file is not JSON.
     #[error("the translation file could not be read")]
     Unreadable,
+}
+
+/// The choice the interface follows (tracked: a picker redraws when it changes).
+pub fn chosen() -> Choice {
+    CHOSEN.with(|chosen| chosen.get())
+}
+
+/// The choice the interface follows, read without tracking.
+pub fn chosen_untracked() -> Choice {
+    CHOSEN.with(|chosen| chosen.get_untracked())
 }
 
 /// The kept choice.
@@ -94,6 +111,7 @@ pub async fn apply(choice: Choice) -> Result<(), LoadError> {
         Choice::Browser => web_storage::remove(Kept::Local, bundle().kept_as),
         Choice::Chosen(language) => web_storage::set(Kept::Local, bundle().kept_as, &language),
     }
+    CHOSEN.with(|chosen| chosen.set(choice));
     Ok(())
 }
 
@@ -101,6 +119,7 @@ pub async fn apply(choice: Choice) -> Result<(), LoadError> {
 /// in, when it is English or cannot load.
 pub async fn start() {
     let choice = kept();
+    CHOSEN.with(|chosen| chosen.set(choice));
     let loaded = match resolve(choice) {
         Language::En => Ok(()),
         _ => apply(choice).await,

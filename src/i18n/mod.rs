@@ -15,6 +15,7 @@
 //! nothing typed is lost.
 
 pub mod choice;
+pub mod csv_words;
 pub mod errors;
 pub mod intl;
 pub mod labels;

@@ -32,9 +32,11 @@ pub const DB_NAME: &str = "peerpulse";
 pub struct AppContext {
     store: StoredValue<Store, LocalStorage>,
     scheduler: Scheduler,
-    /// The organization's codebook as this phone last received it, its labels in the worker's
-    /// codebook languages ([`codebook_languages`]).
-    pub codebook: RwSignal<Codebook>,
+    /// The organization's codebook as this phone last received it (a sync brings a new one),
+    /// as the worker reads it: its labels in the worker's codebook languages
+    /// ([`codebook_languages`]) for the language shown now, so a switch relabels every code
+    /// at once, with no sync or reload.
+    pub codebook: Memo<Codebook>,
     /// The choices the form marks as this worker's frequent ones, fixed for the day.
     pub frequent: StoredValue<FrequentSnapshot>,
     /// How far back entries may be dated, edited or deleted, as the organization set it.
@@ -108,7 +110,12 @@ impl AppContext {
         } = opened;
         let locked = lock::state(&store) == LockState::Locked;
         let store = StoredValue::new_local(store);
-        let codebook = RwSignal::new(codebook.shown_in(&codebook_languages()));
+        // As received, labels as the organization wrote them; only a sync changes it.
+        let received = RwSignal::new(codebook);
+        let codebook = Memo::new(move |_| {
+            let languages = codebook_languages(crate::i18n::language());
+            received.with(|codebook| codebook.shown_in(&languages))
+        });
         let edit_window = RwSignal::new(edit_window);
         let changed = RwSignal::new(0);
         let sync_state = RwSignal::new(sync_state);
@@ -124,7 +131,7 @@ impl AppContext {
                 if let Ok(state) = device::sync_state(&store).await {
                     sync_state.try_set(state);
                 }
-                take_in(&result, codebook, edit_window, changed);
+                take_in(&result, received, edit_window, changed);
                 result
             }
         });
@@ -260,7 +267,7 @@ async fn drop_counted_entries(store: &Store) {
 /// edit window the service sent.
 fn take_in(
     result: &Result<SyncOutcome, SyncError>,
-    codebook: RwSignal<Codebook>,
+    received: RwSignal<Codebook>,
     edit_window: RwSignal<EditWindow>,
     changed: RwSignal<u32>,
 ) {
@@ -277,7 +284,7 @@ fn take_in(
             edit_window.set(window);
         }
         if let Some(new) = &outcome.codebook {
-            codebook.set(new.shown_in(&codebook_languages()));
+            received.set(new.clone());
         }
     }
 }
@@ -307,9 +314,9 @@ fn announce(new: &[peerpulse_core::field_alert::PublishedAlert]) {
 }
 
 /// The worker's language, as chosen on the Phone page (the browser's when none was chosen).
-pub fn worker_language() -> peerpulse_core::field_alert::Language {
+pub fn worker_language() -> peerpulse_core::language::LanguageTag {
     let tag = crate::i18n::choice::resolve(crate::i18n::choice::kept()).tag();
-    peerpulse_core::field_alert::Language::new(tag).expect("every interface language is a tag")
+    peerpulse_core::language::LanguageTag::new(tag).expect("every interface language is a tag")
 }
 
 /// Whether the browser says it is online (true when it cannot tell).

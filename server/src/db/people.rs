@@ -3,6 +3,7 @@
 use super::{Db, DbError, now, timestamp};
 use crate::secrets;
 use chrono::{Duration, Utc};
+use peerpulse_core::language::Language;
 use peerpulse_core::org_api::{UserSummary, UserUpdate};
 use peerpulse_core::people::{OrgHandle, Role, Username};
 
@@ -29,6 +30,19 @@ pub struct Person {
     pub role: Role,
     /// The token their changing requests must echo.
     pub csrf_token: String,
+    /// The language they chose for the organization's app; none follows their browser.
+    pub language: Option<Language>,
+}
+
+/// A person's row as a session reads it.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: i64,
+    org_id: i64,
+    username: String,
+    role: String,
+    csrf_token: String,
+    language: Option<String>,
 }
 
 /// An account as stored, for checking a password.
@@ -356,8 +370,9 @@ pub async fn start_session(db: &Db, user_id: i64) -> Result<String, DbError> {
 
 /// The person whose unexpired session `token` is.
 pub async fn session(db: &Db, token: &str) -> Result<Option<Person>, DbError> {
-    let row: Option<(i64, i64, String, String, String)> = sqlx::query_as(
-        "SELECT users.id, users.org_id, users.username, users.role, sessions.csrf_token \
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT users.id, users.org_id, users.username, users.role, sessions.csrf_token, \
+                users.language \
          FROM sessions JOIN users ON users.id = sessions.user_id \
          WHERE sessions.token_hash = $1 AND sessions.expires_at > $2 \
            AND users.disabled_at IS NULL",
@@ -366,17 +381,40 @@ pub async fn session(db: &Db, token: &str) -> Result<Option<Person>, DbError> {
     .bind(now())
     .fetch_optional(db)
     .await?;
-    row.map(|(user_id, org_id, username, role, csrf_token)| {
+    row.map(|row| {
+        let user_id = row.id;
+        let language = row
+            .language
+            .map(|tag| {
+                tag.parse::<Language>()
+                    .map_err(|e| DbError::Corrupt(format!("user {user_id}: {e}")))
+            })
+            .transpose()?;
         Ok(Person {
             user_id,
-            org_id,
-            username: Username::new(&username)
+            org_id: row.org_id,
+            username: Username::new(&row.username)
                 .map_err(|e| DbError::Corrupt(format!("user {user_id}: {e}")))?,
-            role: role_of(&role)?,
-            csrf_token,
+            role: role_of(&row.role)?,
+            csrf_token: row.csrf_token,
+            language,
         })
     })
     .transpose()
+}
+
+/// Sets the language `user_id` chose for the organization's app (`None`: their browser's).
+pub async fn set_language(
+    db: &Db,
+    user_id: i64,
+    language: Option<Language>,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(language.map(Language::tag))
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// Ends the session `token`.

@@ -8,6 +8,7 @@ mod enrol;
 mod field_alerts;
 mod health;
 mod metrics;
+mod my_language;
 mod notes;
 mod oversight;
 mod pwa;
@@ -42,10 +43,10 @@ use peerpulse_core::org_api::{
     DHIS2_SEND_PATH, DeviceSummary, DeviceUpdate, Dhis2SendRequest, Dhis2SendResponse,
     ENROLMENT_CODES_PATH, EnrolmentCodeIssued, ExportRecord, FIELD_ALERT_RECEIPTS_PATH,
     FIELD_ALERTS_PATH, FieldAlertSummary, INDICATORS_PATH, IndicatorBook, IndicatorsResponse,
-    IndicatorsUpdate, MY_OVERSIGHT_PATH, NewUserRequest, OVERSIGHT_PATH, OrgSettings,
-    PASSWORD_RESET_PATH, PasswordResetRequest, REPORTS_PATH, ReportQuery, ResetLinkIssued,
-    RetentionUpdate, SESSION_PATH, SETTINGS_PATH, SessionInfo, SignInRequest, USERS_PATH,
-    UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
+    IndicatorsUpdate, LanguageChoice, MY_LANGUAGE_PATH, MY_OVERSIGHT_PATH, NewUserRequest,
+    OVERSIGHT_PATH, OrgSettings, PASSWORD_RESET_PATH, PasswordResetRequest, REPORTS_PATH,
+    ReportQuery, ResetLinkIssued, RetentionUpdate, SESSION_PATH, SETTINGS_PATH, SessionInfo,
+    SignInRequest, USERS_PATH, UserSummary, UserUpdate, WELCOME_PATH, WelcomeRequest,
 };
 use peerpulse_core::oversight::OversightResponse;
 use peerpulse_core::protocol::{
@@ -277,6 +278,17 @@ pub fn endpoints() -> Vec<Endpoint> {
             )
             .query::<sessions::SignOutScope>()
             .status(204),
+        ),
+        endpoint(
+            Put,
+            MY_LANGUAGE_PATH,
+            my_language::set_my_language,
+            Doc::new(
+                "Set your own language on the organization's app (null: your browser's)",
+                Person,
+            )
+            .takes::<LanguageChoice>()
+            .answers(Shape::json::<SessionInfo>()),
         ),
         endpoint(
             Get,

@@ -51,7 +51,11 @@ pub(super) async fn signed_in(
     Ok(response)
 }
 
-async fn session_info(state: &AppState, person: Person) -> Result<SessionInfo, ApiError> {
+/// Who `person` is, as the organization's app reads it.
+pub(super) async fn session_info(
+    state: &AppState,
+    person: Person,
+) -> Result<SessionInfo, ApiError> {
     let org = super::org_of(state, person.org_id).await?;
     Ok(SessionInfo {
         username: person.username,
@@ -59,6 +63,7 @@ async fn session_info(state: &AppState, person: Person) -> Result<SessionInfo, A
         org_name: org.name,
         org_handle: org.handle,
         csrf_token: person.csrf_token,
+        language: person.language,
     })
 }
 

@@ -9,8 +9,9 @@ use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use leptos::prelude::*;
 use peerpulse_core::codebook::{Code, CodeList, Codebook};
 use peerpulse_core::field_alert::{
-    AlertContent, AlertKind, AlertStatus, Language, MAX_MESSAGE_CHARS, Verification,
+    AlertContent, AlertKind, AlertStatus, MAX_MESSAGE_CHARS, Verification,
 };
+use peerpulse_core::language::LanguageTag;
 use peerpulse_core::org_api::{AlertEventAction, AlertReach, FieldAlertSummary, SessionInfo};
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::JsCast;
@@ -54,7 +55,7 @@ impl Draft {
 
     fn of(alert: &FieldAlertSummary) -> Self {
         let content = &alert.content;
-        let en = Language::new("en").expect("en is a language");
+        let en = LanguageTag::english();
         let other = content.messages.iter().find(|(l, _)| **l != en);
         Self {
             updating: Some(alert.id),
@@ -79,13 +80,10 @@ impl Draft {
     fn content(&self) -> Result<AlertContent, DraftProblem> {
         let mut messages = BTreeMap::new();
         if !self.message.trim().is_empty() {
-            messages.insert(
-                Language::new("en").expect("en is a language"),
-                self.message.trim().to_owned(),
-            );
+            messages.insert(LanguageTag::english(), self.message.trim().to_owned());
         }
         if !self.other_message.trim().is_empty() {
-            let language = Language::new(&self.other_language)
+            let language = LanguageTag::new(&self.other_language)
                 .map_err(|_| DraftProblem::SecondLanguage(self.other_language.clone()))?;
             messages.insert(language, self.other_message.trim().to_owned());
         }
@@ -408,7 +406,7 @@ fn AlertRow(
     busy: Signal<bool>,
 ) -> impl IntoView {
     let id = alert.id;
-    let en = Language::new("en").expect("en is a language");
+    let en = LanguageTag::english();
     let message = alert.content.message_in(&en).unwrap_or_default().to_owned();
     // Buttons name their alert for screen readers: "Approve the alert: Strong batch…".
     let short: String = message.chars().take(60).collect();

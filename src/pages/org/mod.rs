@@ -25,6 +25,7 @@ mod phones;
 use crate::i18n::org_errors::{self, AccountProblem};
 use crate::i18n::{fill, org_labels, t};
 use crate::org_client;
+use crate::org_language::AccountLanguage;
 use capture::Capture;
 use changes::Changes;
 use codebook::CodebookEditor;
@@ -56,6 +57,10 @@ pub fn OrgPage() -> impl IntoView {
             organization.set(info.org_handle.to_string());
         }
     });
+    // Signing in shows the person's own language; signing out stops keeping choices for them.
+    if let Some(account) = AccountLanguage::get() {
+        Effect::new(move |_| account.signed_in(session.get()));
+    }
     view! {
         <section class="org" aria-labelledby="org-heading">
             <Suspense fallback=|| view! { <p role="status">{t("org.home.checking")}</p> }>

@@ -4,6 +4,7 @@ use crate::clock;
 use crate::components::chip_picker::SingleChoice;
 use crate::components::entry_item::{EntryItem, OfferState};
 use crate::download;
+use crate::i18n::csv_words::WorkerCsv;
 use crate::i18n::{count, errors, fill, intl, language, t, text};
 use crate::job::Job;
 use crate::json;
@@ -160,7 +161,7 @@ pub fn HistoryPage() -> impl IntoView {
                 Format::Csv => download::save(
                     &format!("peerpulse-entries-{stamp}.csv"),
                     "text/csv",
-                    &to_csv(&all, &codebook),
+                    &to_csv(&all, &codebook, &WorkerCsv),
                 ),
                 Format::Json => {
                     let json = json::to_string_pretty(&all)
