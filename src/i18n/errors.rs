@@ -84,18 +84,7 @@ pub fn pin(error: &PinError) -> String {
 }
 
 fn identifier(kind: Identifier) -> String {
-    text(match kind {
-        Identifier::Email => "guard.email",
-        Identifier::ProfileLink => "guard.profile_link",
-        Identifier::Handle => "guard.handle",
-        Identifier::DateOfBirth => "guard.date_of_birth",
-        Identifier::StreetAddress => "guard.street_address",
-        Identifier::NationalId => "guard.national_id",
-        Identifier::PhoneNumber => "guard.phone_number",
-        Identifier::VehiclePlate => "guard.vehicle_plate",
-        Identifier::IdNumber => "guard.id_number",
-        Identifier::Name => "guard.name",
-    })
+    text(kind.message_key())
 }
 
 /// What the privacy guard found in a text, and what to do about it.

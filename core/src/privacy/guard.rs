@@ -57,6 +57,23 @@ impl Identifier {
             Self::Name => "a name",
         }
     }
+
+    /// The key of its words in the translation files (`guard.email`), the same in the apps'
+    /// catalogs and the service's.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::Email => "guard.email",
+            Self::ProfileLink => "guard.profile_link",
+            Self::Handle => "guard.handle",
+            Self::DateOfBirth => "guard.date_of_birth",
+            Self::StreetAddress => "guard.street_address",
+            Self::NationalId => "guard.national_id",
+            Self::PhoneNumber => "guard.phone_number",
+            Self::VehiclePlate => "guard.vehicle_plate",
+            Self::IdNumber => "guard.id_number",
+            Self::Name => "guard.name",
+        }
+    }
 }
 
 /// One identifying detail found in a text.

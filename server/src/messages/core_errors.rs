@@ -54,18 +54,7 @@ fn flagged(flagged: &FlaggedText) -> Arg {
         .findings
         .iter()
         .map(|f| {
-            let what = match f.identifier {
-                Identifier::Email => "guard.email",
-                Identifier::ProfileLink => "guard.profile_link",
-                Identifier::Handle => "guard.handle",
-                Identifier::DateOfBirth => "guard.date_of_birth",
-                Identifier::StreetAddress => "guard.street_address",
-                Identifier::NationalId => "guard.national_id",
-                Identifier::PhoneNumber => "guard.phone_number",
-                Identifier::VehiclePlate => "guard.vehicle_plate",
-                Identifier::IdNumber => "guard.id_number",
-                Identifier::Name => "guard.name",
-            };
+            let what = f.identifier.message_key();
             Text::with(
                 "guard.looks_like",
                 vec![
