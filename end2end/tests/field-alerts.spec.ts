@@ -48,6 +48,9 @@ test.describe("a Spanish-speaking phone", () => {
     page,
     context,
   }) => {
+    // The admin chose English for the organization's app on this browser; the phone follows
+    // the browser's Spanish.
+    await page.addInitScript(() => localStorage.setItem("peerpulse-org-language", JSON.stringify("en")));
     await newOrgAdmin(page, "Alerts Outreach", "alma");
     const admin = await adminOf(page);
     const mia = await newManager(admin, "mia-alerts");

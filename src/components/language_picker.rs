@@ -58,8 +58,10 @@ pub fn LanguagePicker(
                     _ => String::new(),
                 }}
             </p>
-            {not_kept.map(|not_kept| view! {
-                <p role="alert" class="hint error">{move || not_kept.get().unwrap_or_default()}</p>
+            // Only when there is something to say: an empty alert would stand beside every
+            // other alert of the page.
+            {move || not_kept.and_then(|not_kept| not_kept.get()).map(|why| view! {
+                <p role="alert" class="hint error">{why}</p>
             })}
         </div>
     }
