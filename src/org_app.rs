@@ -55,12 +55,23 @@ pub fn OrgApp() -> impl IntoView {
                 // (`peerpulse_core::org_api::ORG_APP_PATHS`).
                 <Routes fallback=|| view! { <p>{t("app.no_such_page")}</p> }>
                     <Route path=path!("/org") view=OrgPage />
-                    <Route path=path!("/brief") view=BriefPage />
-                    <Route path=path!("/reports") view=ReportsPage />
+                    <Route path=path!("/brief") view=|| view! { <Redrawn><BriefPage /></Redrawn> } />
+                    <Route path=path!("/reports") view=|| view! { <Redrawn><ReportsPage /></Redrawn> } />
                     <Route path=path!("/welcome") view=WelcomePage />
                     <Route path=path!("/password") view=PasswordPage />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// A page whose words are written as it is drawn, and whose state lives in its address (the
+/// period, the site): drawn again when the language shown changes, so nothing stays in the
+/// language before and nothing is lost.
+#[component]
+fn Redrawn(children: ChildrenFn) -> impl IntoView {
+    move || {
+        crate::i18n::language();
+        children()
     }
 }

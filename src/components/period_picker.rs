@@ -200,5 +200,6 @@ pub fn PeriodPicker(
     /// The period chosen.
     selected: RwSignal<Option<Period>>,
 ) -> impl IntoView {
-    view! { <SingleChoice legend name options=choices(recent, clock::today()) selected /> }
+    // Drawn again in a language switch; the choice is kept in `selected`.
+    move || view! { <SingleChoice legend name options=choices(recent, clock::today()) selected /> }
 }
