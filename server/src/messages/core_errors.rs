@@ -16,7 +16,7 @@ use peerpulse_core::field_alert::{
 };
 use peerpulse_core::field_notes::NoteOfferError;
 use peerpulse_core::indicator::{IndicatorError, MAX_INDICATORS, MAX_NAME_CHARS};
-use peerpulse_core::privacy::guard::{FlaggedText, Identifier};
+use peerpulse_core::privacy::guard::FlaggedText;
 use peerpulse_core::protocol::{MAX_AGE_DAYS, MAX_BATCH, PeriodError, SyncRequestError};
 
 fn number(n: impl TryInto<u64>) -> Arg {
