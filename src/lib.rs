@@ -14,6 +14,7 @@ pub mod notification;
 pub mod org_app;
 pub mod org_client;
 pub mod org_language;
+pub mod org_session;
 pub mod pages;
 pub mod pass_on;
 pub mod service_http;

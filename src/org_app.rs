@@ -4,8 +4,8 @@
 
 use crate::components::language_picker::LanguagePicker;
 use crate::i18n::{org_errors, t, text};
-use crate::org_client;
 use crate::org_language::AccountLanguage;
+use crate::org_session::OrgSession;
 use crate::pages::org::{
     OrgPage, brief::BriefPage, password::PasswordPage, reports::ReportsPage, welcome::WelcomePage,
 };
@@ -17,12 +17,13 @@ use leptos_router::path;
 #[component]
 pub fn OrgApp() -> impl IntoView {
     let account = AccountLanguage::provide();
-    // Whoever is signed in on this browser sees their account's language on every page.
-    leptos::task::spawn_local(async move {
-        match org_client::current().await {
-            Ok(info) => account.signed_in(info),
-            Err(why) => leptos::logging::warn!("the account's language is not known: {why}"),
-        }
+    let session = OrgSession::provide();
+    // Whoever is signed in on this browser sees their account's language on every page, and
+    // signing in or out here changes it.
+    Effect::new(move |_| match session.read() {
+        Some(Ok(info)) => account.signed_in(info),
+        Some(Err(why)) => leptos::logging::warn!("the account's language is not known: {why}"),
+        None => {}
     });
     let picked = Callback::new(move |picked| account.picked(picked));
     let not_kept = Signal::derive(move || {

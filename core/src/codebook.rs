@@ -564,19 +564,19 @@ pub enum CodebookEdit {
 }
 
 impl CodebookEdit {
-    /// What kind of change it is (`add`, `promote`...), naming none of its words: what an
-    /// audit log may keep of it.
-    pub fn kind_name(&self) -> &'static str {
+    /// What kind of change it is, naming none of its words: what an audit log may keep of it.
+    pub fn change(&self) -> crate::audit::CodebookChange {
+        use crate::audit::CodebookChange;
         match self {
-            Self::Add { .. } => "add",
-            Self::Rename { .. } => "rename",
-            Self::Retire { .. } => "retire",
-            Self::Restore { .. } => "restore",
-            Self::Promote { .. } => "promote",
-            Self::Merge { .. } => "merge",
-            Self::Translate { .. } => "translate",
-            Self::Untranslate { .. } => "untranslate",
-            Self::SetLanguage { .. } => "set-language",
+            Self::Add { .. } => CodebookChange::Add,
+            Self::Rename { .. } => CodebookChange::Rename,
+            Self::Retire { .. } => CodebookChange::Retire,
+            Self::Restore { .. } => CodebookChange::Restore,
+            Self::Promote { .. } => CodebookChange::Promote,
+            Self::Merge { .. } => CodebookChange::Merge,
+            Self::Translate { .. } => CodebookChange::Translate,
+            Self::Untranslate { .. } => CodebookChange::Untranslate,
+            Self::SetLanguage { .. } => CodebookChange::SetLanguage,
         }
     }
 }

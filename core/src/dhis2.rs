@@ -255,24 +255,6 @@ impl ImportCounts {
         }
         words
     }
-
-    /// Names and numbers only, for the audit log ("SUCCESS: imported 2, updated 0, ignored
-    /// 0, deleted 0, conflicts 0"): conflicts are counted, not quoted.
-    pub fn for_audit(&self) -> String {
-        let status = match self.status {
-            ImportStatus::Success => "SUCCESS",
-            ImportStatus::Warning => "WARNING",
-            ImportStatus::Error => "ERROR",
-        };
-        format!(
-            "{status}: imported {}, updated {}, ignored {}, deleted {}, conflicts {}",
-            self.imported,
-            self.updated,
-            self.ignored,
-            self.deleted,
-            self.conflicts.len()
-        )
-    }
 }
 
 #[cfg(test)]
@@ -333,10 +315,6 @@ mod tests {
             counts.in_words(false),
             "DHIS2 imported 1 new value, updated 2 and ignored 1; 1 conflict: Data element not \
              found: dEContacts1."
-        );
-        assert_eq!(
-            counts.for_audit(),
-            "WARNING: imported 1, updated 2, ignored 1, deleted 0, conflicts 1"
         );
         assert_eq!(ImportStatus::from_dhis2("OK"), ImportStatus::Success);
         assert_eq!(ImportStatus::from_dhis2("SOMETHING"), ImportStatus::Error);

@@ -1,13 +1,14 @@
-//! What one change to an organization's indicators did, in the words the audit log keeps:
+//! What one change to an organization's indicators did, as the audit log keeps it:
 //! indicator names and what happened to them, nothing else a manager typed (a denominator's
 //! label stays out).
 
 use crate::indicator::Indicator;
 use crate::org_api::IndicatorBook;
-use std::fmt;
+use serde::{Deserialize, Serialize};
 
 /// The difference between two versions of an indicator book, by indicator.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndicatorChange {
     /// The version stored by the change.
     pub version: u32,
@@ -15,8 +16,10 @@ pub struct IndicatorChange {
     pub added: Vec<String>,
     /// Names of the indicators removed.
     pub removed: Vec<String>,
+    /// Indicators renamed (whatever else changed in them).
+    pub renamed: Vec<Renamed>,
     /// Names of the indicators changed in what they count, their sites, denominator or DHIS2
-    /// mapping; a renamed one reads "Old name → New name".
+    /// mapping, under the same name.
     pub changed: Vec<String>,
     /// The order of the indicators that stayed changed.
     pub reordered: bool,
@@ -42,17 +45,22 @@ impl IndicatorChange {
             .filter(|i| find(&after.indicators, i).is_none())
             .map(|i| i.name.clone())
             .collect();
-        let changed = after
-            .indicators
-            .iter()
-            .filter_map(|new| {
-                let old = find(&before.indicators, new)?;
-                if old.name != new.name {
-                    Some(format!("{} → {}", old.name, new.name))
-                } else {
-                    (old != new).then(|| new.name.clone())
-                }
+        let stayed = || {
+            after
+                .indicators
+                .iter()
+                .filter_map(|new| Some((find(&before.indicators, new)?, new)))
+        };
+        let renamed = stayed()
+            .filter(|(old, new)| old.name != new.name)
+            .map(|(old, new)| Renamed {
+                from: old.name.clone(),
+                to: new.name.clone(),
             })
+            .collect();
+        let changed = stayed()
+            .filter(|(old, new)| old.name == new.name && old != new)
+            .map(|(_, new)| new.name.clone())
             .collect();
         let kept = |list: &[Indicator], other: &[Indicator]| -> Vec<_> {
             list.iter()
@@ -64,6 +72,7 @@ impl IndicatorChange {
             version: after.version,
             added,
             removed,
+            renamed,
             changed,
             reordered: kept(&before.indicators, &after.indicators)
                 != kept(&after.indicators, &before.indicators),
@@ -72,31 +81,14 @@ impl IndicatorChange {
     }
 }
 
-impl fmt::Display for IndicatorChange {
-    /// "version 3: added Contacts; removed Naloxone kits distributed; DHIS2 settings changed".
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "version {}", self.version)?;
-        let mut parts = Vec::new();
-        for (what, names) in [
-            ("added", &self.added),
-            ("removed", &self.removed),
-            ("changed", &self.changed),
-        ] {
-            if !names.is_empty() {
-                parts.push(format!("{what} {}", names.join(", ")));
-            }
-        }
-        if self.reordered {
-            parts.push("reordered".to_owned());
-        }
-        if self.dhis2_settings {
-            parts.push("DHIS2 settings changed".to_owned());
-        }
-        if parts.is_empty() {
-            parts.push("no change".to_owned());
-        }
-        write!(f, ": {}", parts.join("; "))
-    }
+/// An indicator's name before and after a change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Renamed {
+    /// The name before.
+    pub from: String,
+    /// The name after.
+    pub to: String,
 }
 
 #[cfg(test)]
@@ -131,19 +123,18 @@ mod tests {
         assert_eq!(change.added, ["Referrals to drug treatment"]);
         assert_eq!(change.removed, ["Syringes and needles distributed"]);
         assert_eq!(
-            change.changed,
-            ["Contacts → Contacts made", "Naloxone kits distributed"]
+            change.renamed,
+            [Renamed {
+                from: "Contacts".into(),
+                to: "Contacts made".into()
+            }]
         );
+        assert_eq!(change.changed, ["Naloxone kits distributed"]);
         assert!(!change.reordered);
         assert!(change.dhis2_settings);
-        let said = change.to_string();
-        assert_eq!(
-            said,
-            "version 3: added Referrals to drug treatment; removed Syringes and needles \
-             distributed; changed Contacts → Contacts made, Naloxone kits distributed; DHIS2 \
-             settings changed"
-        );
-        assert!(!said.contains("secret"), "a denominator's label stays out");
+        assert_eq!(change.version, 3);
+        let kept = serde_json::to_string(&change).unwrap();
+        assert!(!kept.contains("secret"), "a denominator's label stays out");
     }
 
     #[test]
@@ -152,13 +143,20 @@ mod tests {
         let before = book(1, starter[..2].to_vec());
         let swapped = book(2, vec![starter[1].clone(), starter[0].clone()]);
         assert_eq!(
-            IndicatorChange::between(&before, &swapped).to_string(),
-            "version 2: reordered"
+            IndicatorChange::between(&before, &swapped),
+            IndicatorChange {
+                version: 2,
+                reordered: true,
+                ..Default::default()
+            }
         );
         let same = book(2, starter[..2].to_vec());
         assert_eq!(
-            IndicatorChange::between(&before, &same).to_string(),
-            "version 2: no change"
+            IndicatorChange::between(&before, &same),
+            IndicatorChange {
+                version: 2,
+                ..Default::default()
+            }
         );
     }
 }

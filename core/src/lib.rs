@@ -26,6 +26,7 @@
 
 pub mod aberration;
 pub mod accept_language;
+pub mod audit;
 pub mod backoff;
 pub mod bucket;
 pub mod codebook;

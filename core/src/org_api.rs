@@ -566,8 +566,10 @@ pub struct AuditEntry {
     pub address: Option<String>,
     /// What they did.
     pub action: AuditAction,
-    /// To what: a username, a phone id, a note id, a codebook version and kind of change.
-    pub detail: Option<String>,
+    /// To what, typed (a username, a phone id, a note id, a codebook version and kind of
+    /// change); the English text of an entry written before details were typed; none when
+    /// such an entry said nothing more.
+    pub detail: Option<crate::audit::AuditDetail>,
 }
 
 /// `GET /api/v1/audit` query.

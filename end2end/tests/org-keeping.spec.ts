@@ -24,7 +24,7 @@ test("an admin keeps per-phone counts for six months, and the audit log says who
   await page.reload();
   await expect(page.getByRole("region", { name: "Keeping data" }).getByLabel("Keep each phone's own counts for")).toHaveValue("6");
   const audit = page.getByRole("region", { name: "Audit log" });
-  await expect(audit.getByRole("row", { name: /Changed how long each phone's counts are kept: per-phone counts kept 6 months/ })).toContainText(
+  await expect(audit.getByRole("row", { name: /Each phone's own counts now kept for 6 months/ })).toContainText(
     "keeper",
   );
 });

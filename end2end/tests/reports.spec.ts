@@ -189,7 +189,7 @@ test("a manager adopts the starter indicators, reads this month's report, export
   );
   await shot(page, "dhis2-sent", false);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Organization" }).click();
-  await expect(audit.getByRole("row").nth(1)).toContainText(`Sent a report to DHIS2: ${code}, 1 value, sent: SUCCESS: imported 1`);
+  await expect(audit.getByRole("row").nth(1)).toContainText(`Sent the report for ${code} to DHIS2 (values: 1): success; imported 1`);
 });
 
 test("the report page has no serious accessibility problem", async ({ page }) => {

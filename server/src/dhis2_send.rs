@@ -7,9 +7,10 @@ use crate::db::orgs::Org;
 use crate::db::{Db, DbError, audit};
 use crate::dhis2_client::{self, Dhis2Error, Dhis2Server};
 use crate::indicator_report::{ReportError, report_of};
+use peerpulse_core::audit::{AuditEvent, Dhis2Outcome};
 use peerpulse_core::dhis2::{ImportCounts, ImportStatus, period_code};
 use peerpulse_core::dhis2_export::data_value_set;
-use peerpulse_core::org_api::{AuditAction, Dhis2SendResponse};
+use peerpulse_core::org_api::Dhis2SendResponse;
 use peerpulse_core::period::Period;
 
 /// Why nothing (more) was sent.
@@ -58,24 +59,22 @@ pub async fn send_report(
     }
     let code = period_code(period);
     let values = set.data_values.len();
-    let record = |what: String| async move {
-        audit::record(
-            db,
-            org.id,
-            sender.who,
-            sender.address,
-            AuditAction::SentToDhis2,
-            Some(&what),
-        )
-        .await
+    let record = |dry_run: bool, counts: &ImportCounts| {
+        let event = AuditEvent::SentToDhis2 {
+            period: code.clone(),
+            values: u32::try_from(values).unwrap_or(u32::MAX),
+            dry_run,
+            outcome: Dhis2Outcome::from(counts),
+        };
+        async move { audit::record(db, org.id, sender.who, sender.address, &event).await }
     };
     let dry_run = dhis2_client::send(server, &set, true).await?;
-    record(audit_detail(&code, values, true, &dry_run)).await?;
+    record(true, &dry_run).await?;
     let sent = if dry_run_only || dry_run.status == ImportStatus::Error {
         None
     } else {
         let sent = dhis2_client::send(server, &set, false).await?;
-        record(audit_detail(&code, values, false, &sent)).await?;
+        record(false, &sent).await?;
         Some(sent)
     };
     Ok(Dhis2SendResponse {
@@ -84,11 +83,4 @@ pub async fn send_report(
         dry_run,
         sent,
     })
-}
-
-/// "2026Q4, 4 values, dry run: SUCCESS: imported 0, …": what the audit log keeps of a send.
-fn audit_detail(code: &str, values: usize, dry_run: bool, counts: &ImportCounts) -> String {
-    let how = if dry_run { "dry run" } else { "sent" };
-    let noun = if values == 1 { "value" } else { "values" };
-    format!("{code}, {values} {noun}, {how}: {}", counts.for_audit())
 }

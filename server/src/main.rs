@@ -1,8 +1,8 @@
 //! `peerpulse-server`: run the service, or manage it from the command line.
 
 use clap::{Parser, Subcommand};
+use peerpulse_core::audit::{AuditEvent, CodebookChange};
 use peerpulse_core::encounter::EditWindow;
-use peerpulse_core::org_api::AuditAction;
 use peerpulse_core::people::Role;
 use peerpulse_core::period::Period;
 use peerpulse_core::privacy::SuppressionThreshold;
@@ -428,8 +428,7 @@ async fn run(
                 org,
                 audit::COMMAND_LINE,
                 None,
-                AuditAction::EnrolmentCodeIssued,
-                None,
+                &AuditEvent::EnrolmentCodeIssued,
             )
             .await?;
             say(&format!(
@@ -485,8 +484,10 @@ async fn run(
                         org,
                         audit::COMMAND_LINE,
                         None,
-                        AuditAction::CodebookChanged,
-                        Some(&format!("import (version {version})")),
+                        &AuditEvent::CodebookChanged {
+                            change: CodebookChange::Import,
+                            version,
+                        },
                     )
                     .await?;
                     say(&format!(
@@ -519,8 +520,7 @@ async fn run(
                         org,
                         audit::COMMAND_LINE,
                         None,
-                        AuditAction::PhoneRevoked,
-                        Some(&id),
+                        &AuditEvent::PhoneRevoked { phone: id.clone() },
                     )
                     .await?;
                     say(&format!(

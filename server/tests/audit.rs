@@ -5,9 +5,12 @@
 mod support;
 
 use chrono::Datelike;
+use peerpulse_core::audit::{AuditDetail, AuditEvent, CodebookChange, NoteDecision, SignInWith};
 use peerpulse_core::bucket::Measure;
-use peerpulse_core::org_api::{AuditAction, AuditEntry, AuditPage};
+use peerpulse_core::indicator_change::{IndicatorChange, Renamed};
+use peerpulse_core::org_api::{AuditAction, AuditEntry, AuditPage, ExportKind};
 use peerpulse_core::people::Role;
+use peerpulse_core::people::Username;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use support::people::{Session, session_of};
@@ -199,38 +202,83 @@ async fn the_audit_log_records_who_did_what_from_where_and_never_words_or_secret
     let mut newest_first = ids.clone();
     newest_first.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(ids, newest_first);
-    let seen: Vec<(AuditAction, &str, Option<&str>)> = log
+    let seen: Vec<(&str, &AuditEvent)> = log
         .iter()
         .rev()
-        .map(|e| (e.action, e.who.as_str(), e.detail.as_deref()))
+        .map(|e| match &e.detail {
+            Some(AuditDetail::Event(event)) => {
+                assert_eq!(event.action(), e.action, "{e:?}");
+                (e.who.as_str(), event)
+            }
+            other => panic!("a new entry without its event: {other:?}"),
+        })
         .collect();
-    let some = |d: &str| Some(d.to_owned());
-    let expected: Vec<(AuditAction, &str, Option<String>)> = vec![
-        (AuditAction::SignedIn, "ada", some("welcome link")),
-        (AuditAction::SignedIn, "max", some("welcome link")),
-        (AuditAction::SignedIn, "ada", None),
-        (AuditAction::EnrolmentCodeIssued, "max", None),
+    let vic = || Username::new("vic").unwrap();
+    let expected = [
         (
-            AuditAction::NoteReviewed,
-            "max",
-            Some(format!("note {note_id} approved")),
+            "ada",
+            AuditEvent::SignedIn {
+                with: SignInWith::WelcomeLink,
+            },
         ),
         (
-            AuditAction::CodebookChanged,
             "max",
-            some("promote (version 2)"),
+            AuditEvent::SignedIn {
+                with: SignInWith::WelcomeLink,
+            },
         ),
-        (AuditAction::PersonAdded, "ada", some("vic as viewer")),
-        (AuditAction::AccessChanged, "ada", some("vic: role manager")),
-        (AuditAction::ResetLinkMade, "ada", some("vic")),
-        (AuditAction::PhoneRevoked, "ada", some(&enrolled.device_id)),
-        (AuditAction::Exported, "max", some("trend_brief")),
+        (
+            "ada",
+            AuditEvent::SignedIn {
+                with: SignInWith::Password,
+            },
+        ),
+        ("max", AuditEvent::EnrolmentCodeIssued),
+        (
+            "max",
+            AuditEvent::NoteReviewed {
+                note: note_id,
+                decision: NoteDecision::Approved,
+            },
+        ),
+        (
+            "max",
+            AuditEvent::CodebookChanged {
+                change: CodebookChange::Promote,
+                version: 2,
+            },
+        ),
+        (
+            "ada",
+            AuditEvent::PersonAdded {
+                person: vic(),
+                role: Role::Viewer,
+            },
+        ),
+        (
+            "ada",
+            AuditEvent::AccessChanged {
+                person: vic(),
+                role: Some(Role::Manager),
+                access: None,
+            },
+        ),
+        ("ada", AuditEvent::ResetLinkMade { person: vic() }),
+        (
+            "ada",
+            AuditEvent::PhoneRevoked {
+                phone: enrolled.device_id.clone(),
+            },
+        ),
+        (
+            "max",
+            AuditEvent::Exported {
+                what: ExportKind::TrendBrief,
+            },
+        ),
     ];
-    let seen_owned: Vec<(AuditAction, &str, Option<String>)> = seen
-        .iter()
-        .map(|(a, w, d)| (*a, *w, d.map(str::to_owned)))
-        .collect();
-    assert_eq!(seen_owned, expected);
+    let expected: Vec<(&str, &AuditEvent)> = expected.iter().map(|(w, e)| (*w, e)).collect();
+    assert_eq!(seen, expected);
     for entry in &log {
         assert_eq!(entry.address.as_deref(), Some("127.0.0.1"), "{entry:?}");
         assert!(entry.at.ends_with('Z'), "{entry:?}");
@@ -239,7 +287,7 @@ async fn the_audit_log_records_who_did_what_from_where_and_never_words_or_secret
     // Nothing typed and nothing secret is kept: not in the API, not in the table.
     let api_text = serde_json::to_string(&log).unwrap();
     let table: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT org_id, who || ' ' || action || ' ' || at, COALESCE(address, ''), detail \
+        "SELECT org_id, who || ' ' || action || ' ' || at, COALESCE(address, ''), event \
          FROM audit_log",
     )
     .fetch_all(&server.state.db)
@@ -337,28 +385,156 @@ async fn indicator_changes_are_logged_by_who_and_which_indicators_and_refused_on
         StatusCode::UNPROCESSABLE_ENTITY
     );
 
-    let changes: Vec<(String, Option<String>)> = server
+    let changes: Vec<(String, Option<AuditDetail>)> = server
         .audit_log(&admin, 50)
         .await
         .into_iter()
         .filter(|e| e.action == AuditAction::IndicatorsChanged)
         .map(|e| (e.who, e.detail))
         .collect();
+    let changed = |change: IndicatorChange| {
+        (
+            "max".to_owned(),
+            Some(AuditDetail::Event(AuditEvent::IndicatorsChanged { change })),
+        )
+    };
+    let names = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect();
     assert_eq!(
         changes,
         [
+            changed(IndicatorChange {
+                version: 2,
+                added: names(&["Naloxone kits distributed"]),
+                removed: names(&["Contacts"]),
+                renamed: vec![Renamed {
+                    from: "Syringes and needles distributed".into(),
+                    to: "Syringes given out".into(),
+                }],
+                ..Default::default()
+            }),
+            changed(IndicatorChange {
+                version: 1,
+                added: names(&["Contacts", "Syringes and needles distributed"]),
+                ..Default::default()
+            }),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn entries_written_before_details_were_typed_read_back_as_their_text() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let admin = server.person(org, Role::Admin, "ada").await;
+    // As the service wrote them before: English words in `detail`, or nothing.
+    for (action, detail) in [
+        ("note_reviewed", Some("note 12 approved")),
+        ("codebook_changed", Some("add (version 4)")),
+        ("signed_in", None),
+    ] {
+        sqlx::query(
+            "INSERT INTO audit_log (org_id, at, who, address, action, detail) \
+             VALUES ($1, '2026-11-02T10:00:00Z', 'max', '10.0.0.7', $2, $3)",
+        )
+        .bind(org)
+        .bind(action)
+        .bind(detail)
+        .execute(&server.state.db)
+        .await
+        .unwrap();
+    }
+    let log = server.audit_log(&admin, 50).await;
+    let old: Vec<(AuditAction, Option<AuditDetail>)> = log
+        .iter()
+        .filter(|e| e.who == "max")
+        .map(|e| (e.action, e.detail.clone()))
+        .collect();
+    assert_eq!(
+        old,
+        [
+            (AuditAction::SignedIn, None),
             (
-                "max".to_owned(),
-                Some(
-                    "version 2: added Naloxone kits distributed; removed Contacts; changed \
-                     Syringes and needles distributed → Syringes given out"
-                        .to_owned()
-                )
+                AuditAction::CodebookChanged,
+                Some(AuditDetail::Legacy("add (version 4)".into()))
             ),
             (
-                "max".to_owned(),
-                Some("version 1: added Contacts, Syringes and needles distributed".to_owned())
+                AuditAction::NoteReviewed,
+                Some(AuditDetail::Legacy("note 12 approved".into()))
             ),
         ]
+    );
+    // The API names the form, so an app tells old text from a typed event.
+    let res = server
+        .call(Method::GET, "/api/v1/audit", Some(&admin), None)
+        .await;
+    let page: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        page["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["detail"] == json!({"legacy": "note 12 approved"})),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn a_name_carrying_markup_or_placeholders_is_kept_as_typed_and_changes_no_other_entry() {
+    let server = TestServer::start(None).await;
+    let org = server.org("Harbour").await;
+    let admin = server.person(org, Role::Admin, "ada").await;
+    let manager = server.person(org, Role::Manager, "max").await;
+    let offered: serde_json::Value = server
+        .call(Method::GET, "/api/v1/indicators", Some(&manager), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut indicator = offered["starter"][0].clone();
+    let res = server
+        .call(
+            Method::PUT,
+            "/api/v1/indicators",
+            Some(&manager),
+            Some(json!({"base_version": 0, "indicators": [indicator]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let before = server.audit_log(&admin, 50).await;
+
+    // A name that closes the stored JSON, claims another action, and carries markup and the
+    // placeholders the app's sentences use.
+    const HOSTILE: &str =
+        r#"<img src=x>{{done}}{{names}}","action":"signed_in","with":"password"}"#;
+    indicator["name"] = json!(HOSTILE);
+    let res = server
+        .call(
+            Method::PUT,
+            "/api/v1/indicators",
+            Some(&manager),
+            Some(json!({"base_version": 1, "indicators": [indicator]})),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+
+    let after = server.audit_log(&admin, 50).await;
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after[1..], before[..], "older entries are untouched");
+    let newest = &after[0];
+    assert_eq!(newest.action, AuditAction::IndicatorsChanged);
+    let Some(AuditDetail::Event(AuditEvent::IndicatorsChanged { change })) = &newest.detail else {
+        panic!("{newest:?}");
+    };
+    assert_eq!(
+        change.renamed,
+        [Renamed {
+            from: offered["starter"][0]["name"].as_str().unwrap().to_owned(),
+            to: HOSTILE.to_owned(),
+        }]
     );
 }

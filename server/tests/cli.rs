@@ -321,7 +321,7 @@ fn every_management_command_acts_on_the_organization_named_and_never_guesses() {
         let rows: Vec<(String, String, Option<String>, Option<String>)> = runtime
             .block_on(
                 sqlx::query_as(
-                    "SELECT who, action, address, detail FROM audit_log \
+                    "SELECT who, action, address, event FROM audit_log \
                      WHERE org_id = $1 ORDER BY id",
                 )
                 .bind(org)
@@ -330,24 +330,36 @@ fn every_management_command_acts_on_the_organization_named_and_never_guesses() {
             .unwrap();
         rows
     };
-    let by_cli = |action: &str, detail: Option<&str>| {
+    let by_cli = |action: &str, event: String| {
         (
             "command line".to_owned(),
             action.to_owned(),
             None,
-            detail.map(str::to_owned),
+            Some(event),
         )
     };
     assert_eq!(
         logged(night),
         [
-            by_cli("enrolment_code_issued", None),
-            by_cli("phone_revoked", Some(&enrolled.device_id)),
+            by_cli(
+                "enrolment_code_issued",
+                r#"{"action":"enrolment_code_issued"}"#.to_owned()
+            ),
+            by_cli(
+                "phone_revoked",
+                format!(
+                    r#"{{"action":"phone_revoked","phone":"{}"}}"#,
+                    enrolled.device_id
+                )
+            ),
         ]
     );
     assert_eq!(
         logged(harbour),
-        [by_cli("codebook_changed", Some("import (version 2)"))]
+        [by_cli(
+            "codebook_changed",
+            r#"{"action":"codebook_changed","change":"import","version":2}"#.to_owned()
+        )]
     );
 
     // Two organizations of one name are told apart by sign-in name or id, never guessed.

@@ -11,6 +11,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
+use peerpulse_core::audit::{AuditDetail, AuditEvent, Dhis2Outcome};
 use peerpulse_core::dhis2::{DataValueSet, ImportStatus, Uid};
 use peerpulse_core::org_api::{AuditAction, AuditPage, Dhis2SendResponse, IndicatorsResponse};
 use peerpulse_core::people::Role;
@@ -271,25 +272,32 @@ async fn managers_send_from_the_service_a_dry_run_first_and_each_send_is_audited
         .json()
         .await
         .unwrap();
-    let sends: Vec<(String, String)> = page
+    let sends: Vec<(String, Option<AuditDetail>)> = page
         .entries
         .into_iter()
         .filter(|e| e.action == AuditAction::SentToDhis2)
-        .map(|e| (e.who, e.detail.unwrap_or_default()))
+        .map(|e| (e.who, e.detail))
         .collect();
-    let month = support::today().format("%Y%m");
-    let entry = |how: &str, imported: u32| {
+    let month = support::today().format("%Y%m").to_string();
+    let entry = |dry_run: bool, imported: u64| {
         (
             "mia".to_owned(),
-            format!(
-                "{month}, 2 values, {how}: SUCCESS: imported {imported}, updated 0, ignored 0, deleted 0, conflicts 0"
-            ),
+            Some(AuditDetail::Event(AuditEvent::SentToDhis2 {
+                period: month.clone(),
+                values: 2,
+                dry_run,
+                outcome: Dhis2Outcome {
+                    status: ImportStatus::Success,
+                    imported,
+                    updated: 0,
+                    ignored: 0,
+                    deleted: 0,
+                    conflicts: 0,
+                },
+            })),
         )
     };
-    assert_eq!(
-        sends,
-        [entry("sent", 2), entry("dry run", 0), entry("dry run", 0)]
-    );
+    assert_eq!(sends, [entry(false, 2), entry(true, 0), entry(true, 0)]);
 }
 
 #[tokio::test]

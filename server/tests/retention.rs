@@ -6,6 +6,7 @@
 mod support;
 
 use chrono::{Days, NaiveDate};
+use peerpulse_core::audit::{AuditDetail, AuditEvent};
 use peerpulse_core::bucket::{BucketKey, Measure};
 use peerpulse_core::indicator::{Counted, Indicator};
 use peerpulse_core::org_api::{AuditAction, AuditPage, IndicatorsResponse, OrgSettings};
@@ -482,17 +483,16 @@ async fn only_admins_set_the_retention_and_never_below_three_months() {
     let audit: AuditPage =
         serde_json::from_value(get_json(&server, "/api/v1/audit?limit=50", Some(&admin)).await)
             .unwrap();
-    let changes: Vec<(&str, Option<&str>)> = audit
+    let changes: Vec<(&str, Option<AuditDetail>)> = audit
         .entries
         .iter()
         .filter(|e| e.action == AuditAction::RetentionChanged)
-        .map(|e| (e.who.as_str(), e.detail.as_deref()))
+        .map(|e| (e.who.as_str(), e.detail.clone()))
         .collect();
-    assert_eq!(
-        changes,
-        [
-            ("ada", Some("per-phone counts kept always")),
-            ("ada", Some("per-phone counts kept 6 months")),
-        ]
-    );
+    let kept = |months: Option<u16>| {
+        Some(AuditDetail::Event(AuditEvent::RetentionChanged {
+            keep_phone_rows_months: months.map(|m| KeepPhoneRows::months(m).unwrap()),
+        }))
+    };
+    assert_eq!(changes, [("ada", kept(None)), ("ada", kept(Some(6)))]);
 }

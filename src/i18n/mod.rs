@@ -14,6 +14,7 @@
 //! [`count`]; each reads the language shown, so a switch redraws every text in place and
 //! nothing typed is lost.
 
+pub mod audit_words;
 pub mod choice;
 pub mod csv_words;
 pub mod errors;

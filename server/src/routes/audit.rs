@@ -11,24 +11,23 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use peerpulse_core::org_api::{AuditAction, AuditPage, AuditQuery, ExportRecord};
+use peerpulse_core::audit::AuditEvent;
+use peerpulse_core::org_api::{AuditPage, AuditQuery, ExportRecord};
 use peerpulse_core::people::Permission;
 
-/// Records that `person` did `action` from `address`, to `detail` (names and ids only).
+/// Records that `person` did `event` from `address`.
 pub(super) async fn note(
     state: &AppState,
     person: &Person,
     address: ClientAddress,
-    action: AuditAction,
-    detail: Option<&str>,
+    event: AuditEvent,
 ) -> Result<(), ApiError> {
     audit::record(
         &state.db,
         person.org_id,
         person.username.as_str(),
         Some(&address.0.to_string()),
-        action,
-        detail,
+        &event,
     )
     .await?;
     Ok(())
@@ -70,8 +69,7 @@ pub async fn record_export(
         &state,
         &person,
         address,
-        AuditAction::Exported,
-        Some(record.what.as_str()),
+        AuditEvent::Exported { what: record.what },
     )
     .await?;
     Ok(StatusCode::NO_CONTENT)

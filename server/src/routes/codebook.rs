@@ -11,8 +11,9 @@ use crate::error::ApiError;
 use crate::messages::Message;
 use axum::Json;
 use axum::extract::State;
+use peerpulse_core::audit::AuditEvent;
 use peerpulse_core::codebook::{Codebook, CodebookEdit};
-use peerpulse_core::org_api::{AuditAction, CodebookEditRequest};
+use peerpulse_core::org_api::CodebookEditRequest;
 use peerpulse_core::people::Permission;
 
 /// `GET /api/v1/codebook`: the organization's current codebook.
@@ -70,12 +71,10 @@ pub async fn edit_codebook(
         &state,
         &person,
         address,
-        AuditAction::CodebookChanged,
-        Some(&format!(
-            "{} (version {})",
-            request.edit.kind_name(),
-            stored.codebook.version
-        )),
+        AuditEvent::CodebookChanged {
+            change: request.edit.change(),
+            version: stored.codebook.version,
+        },
     )
     .await?;
     Ok(Json(stored.codebook))

@@ -12,7 +12,8 @@ use crate::messages::Message;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use peerpulse_core::org_api::{AuditAction, DeviceSummary, DeviceUpdate, EnrolmentCodeIssued};
+use peerpulse_core::audit::AuditEvent;
+use peerpulse_core::org_api::{DeviceSummary, DeviceUpdate, EnrolmentCodeIssued};
 use peerpulse_core::people::Permission;
 use qrcode::QrCode;
 use qrcode::render::svg;
@@ -41,14 +42,7 @@ pub async fn issue_enrolment_code(
         .build();
     let expires_at = crate::db::timestamp(chrono::Utc::now() + enrolment::CODE_TTL);
     // The code itself is a secret until used: the entry says only that one was issued.
-    audit::note(
-        &state,
-        &person,
-        address,
-        AuditAction::EnrolmentCodeIssued,
-        None,
-    )
-    .await?;
+    audit::note(&state, &person, address, AuditEvent::EnrolmentCodeIssued).await?;
     Ok((
         StatusCode::CREATED,
         Json(EnrolmentCodeIssued {
@@ -84,8 +78,7 @@ pub async fn revoke_device(
             &state,
             &person,
             address,
-            AuditAction::PhoneRevoked,
-            Some(&id),
+            AuditEvent::PhoneRevoked { phone: id },
         )
         .await?;
         Ok(StatusCode::NO_CONTENT)

@@ -12,11 +12,11 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::Utc;
+use peerpulse_core::audit::{AuditEvent, NoteDecision};
 use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::field_notes::{
     NoteOffer, NoteOfferAnswer, NoteReview, NoteStatus, NotesQuery, OfferedNote,
 };
-use peerpulse_core::org_api::AuditAction;
 use peerpulse_core::people::Permission;
 
 /// `POST /api/v1/notes`: a phone offers one entry's insight note, or its corrected words;
@@ -106,21 +106,15 @@ pub async fn review(
     let Ok(Path(id)) = id else {
         return Err(missing);
     };
-    if review.status == NoteStatus::Pending {
+    let Some(decision) = NoteDecision::of(review.status) else {
         return Err(ApiError::Unprocessable(Message::ReviewNeedsDecision));
-    }
+    };
     if notes::review(&state.db, person.org_id, id, review.status).await? {
-        let decided = if review.status == NoteStatus::Approved {
-            "approved"
-        } else {
-            "kept out"
-        };
         super::audit::note(
             &state,
             &person,
             address,
-            AuditAction::NoteReviewed,
-            Some(&format!("note {id} {decided}")),
+            AuditEvent::NoteReviewed { note: id, decision },
         )
         .await?;
         Ok(StatusCode::NO_CONTENT)

@@ -18,11 +18,12 @@ use axum::extract::{Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use peerpulse_core::audit::AuditEvent;
 use peerpulse_core::indicator::{self, Report};
 use peerpulse_core::indicator_change::IndicatorChange;
 use peerpulse_core::org_api::{
-    AuditAction, Dhis2Format, Dhis2SendRequest, Dhis2SendResponse, IndicatorBook,
-    IndicatorsResponse, IndicatorsUpdate, ReportQuery,
+    Dhis2Format, Dhis2SendRequest, Dhis2SendResponse, IndicatorBook, IndicatorsResponse,
+    IndicatorsUpdate, ReportQuery,
 };
 use peerpulse_core::people::Permission;
 use peerpulse_core::period::{Granularity, Period};
@@ -71,8 +72,7 @@ pub async fn replace(
         &state,
         &person,
         address,
-        AuditAction::IndicatorsChanged,
-        Some(&change.to_string()),
+        AuditEvent::IndicatorsChanged { change },
     )
     .await?;
     Ok(Json(replaced.stored))

@@ -17,9 +17,8 @@ use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use peerpulse_core::org_api::{
-    AuditAction, PasswordResetRequest, SessionInfo, SignInRequest, WelcomeRequest,
-};
+use peerpulse_core::audit::{AuditEvent, SignInWith};
+use peerpulse_core::org_api::{PasswordResetRequest, SessionInfo, SignInRequest, WelcomeRequest};
 use peerpulse_core::people::MAX_PASSWORD_CHARS;
 use std::time::Instant;
 
@@ -29,19 +28,19 @@ fn cookie(state: &AppState, token: &str, max_age: i64) -> Result<HeaderValue, Ap
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// A session for `user_id`, who signed in from `address` (`how` says with what when it was not
-/// a password): the cookie and who they are.
+/// A session for `user_id`, who signed in from `address` `with` a password or a link: the
+/// cookie and who they are.
 pub(super) async fn signed_in(
     state: &AppState,
     user_id: i64,
     address: ClientAddress,
-    how: Option<&str>,
+    with: SignInWith,
 ) -> Result<Response, ApiError> {
     let token = people::start_session(&state.db, user_id).await?;
     let person = people::session(&state.db, &token)
         .await?
         .ok_or_else(|| ApiError::Internal("a new session vanished".into()))?;
-    audit::note(state, &person, address, AuditAction::SignedIn, how).await?;
+    audit::note(state, &person, address, AuditEvent::SignedIn { with }).await?;
     let info = session_info(state, person).await?;
     let mut response = Json(info).into_response();
     response.headers_mut().insert(
@@ -82,7 +81,7 @@ pub async fn welcome(
         .await
         .map_err(account_error)?
         .ok_or(ApiError::SignInLinkInvalid)?;
-    signed_in(&state, user_id, address, Some("welcome link")).await
+    signed_in(&state, user_id, address, SignInWith::WelcomeLink).await
 }
 
 /// `POST /api/v1/password-reset`: a one-time reset link becomes a new password, signed in.
@@ -105,7 +104,13 @@ pub async fn reset_password(
             .await?
             .ok_or_else(|| ApiError::Internal("a reset account vanished".into()))?,
     );
-    signed_in(&state, user_id, ClientAddress(address), Some("reset link")).await
+    signed_in(
+        &state,
+        user_id,
+        ClientAddress(address),
+        SignInWith::ResetLink,
+    )
+    .await
 }
 
 /// `POST /api/v1/session`: signs in with a username and password. Failures are counted per
@@ -142,7 +147,13 @@ pub async fn sign_in(
             for key in &keys {
                 state.failed_attempts.succeeded(key);
             }
-            signed_in(&state, account.user_id, ClientAddress(address), None).await
+            signed_in(
+                &state,
+                account.user_id,
+                ClientAddress(address),
+                SignInWith::Password,
+            )
+            .await
         }
         _ => {
             for key in &keys {

@@ -10,7 +10,8 @@ use crate::db::{orgs, retention};
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::State;
-use peerpulse_core::org_api::{AuditAction, OrgSettings, RetentionUpdate};
+use peerpulse_core::audit::AuditEvent;
+use peerpulse_core::org_api::{OrgSettings, RetentionUpdate};
 use peerpulse_core::people::Permission;
 
 /// The settings of `org`, as the API shows them.
@@ -42,16 +43,13 @@ pub async fn set_retention(
     require(&person, Permission::ChangeSettings)?;
     let keep = update.keep_phone_rows_months;
     retention::set_keep_phone_rows(&state.db, person.org_id, keep).await?;
-    let detail = match keep {
-        Some(months) => format!("per-phone counts kept {} months", months.get()),
-        None => "per-phone counts kept always".to_owned(),
-    };
     audit::note(
         &state,
         &person,
         address,
-        AuditAction::RetentionChanged,
-        Some(&detail),
+        AuditEvent::RetentionChanged {
+            keep_phone_rows_months: keep,
+        },
     )
     .await?;
     Ok(Json(shown(super::org_of(&state, person.org_id).await?)))

@@ -13,9 +13,8 @@ use crate::passwords;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use peerpulse_core::org_api::{
-    AuditAction, NewUserRequest, ResetLinkIssued, UserSummary, UserUpdate,
-};
+use peerpulse_core::audit::{AccessChange, AuditEvent};
+use peerpulse_core::org_api::{NewUserRequest, ResetLinkIssued, UserSummary, UserUpdate};
 use peerpulse_core::people::{Permission, Username};
 
 pub(super) fn account_error(e: NewAccountError) -> ApiError {
@@ -56,27 +55,15 @@ pub async fn update_user(
                 target: "security", %address, by = %person.username, person = %username,
                 role = ?update.role, disabled = ?update.disabled, "a person's access changed"
             );
-            let change = [
-                update.role.map(|r| format!("role {}", r.as_str())),
-                update.disabled.map(|d| {
-                    if d {
-                        "access taken away"
-                    } else {
-                        "access given back"
-                    }
-                    .to_owned()
-                }),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ");
             audit::note(
                 &state,
                 &person,
                 ClientAddress(address),
-                AuditAction::AccessChanged,
-                Some(&format!("{username}: {change}")),
+                AuditEvent::AccessChanged {
+                    person: username,
+                    role: update.role,
+                    access: update.disabled.map(AccessChange::of_disabled),
+                },
             )
             .await?;
             Ok(StatusCode::NO_CONTENT)
@@ -113,12 +100,10 @@ pub async fn create_user(
         &state,
         &person,
         address,
-        AuditAction::PersonAdded,
-        Some(&format!(
-            "{} as {}",
-            created.username,
-            request.role.as_str()
-        )),
+        AuditEvent::PersonAdded {
+            person: created.username.clone(),
+            role: request.role,
+        },
     )
     .await?;
     Ok((StatusCode::CREATED, Json(created)))
@@ -154,8 +139,7 @@ pub async fn issue_reset_link(
         &state,
         &person,
         ClientAddress(address),
-        AuditAction::ResetLinkMade,
-        Some(username.as_str()),
+        AuditEvent::ResetLinkMade { person: username },
     )
     .await?;
     Ok((

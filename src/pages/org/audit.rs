@@ -1,31 +1,13 @@
 //! The audit log for admins: who did what, when and from where, newest first, a page at a
-//! time ("Older entries"). Entries hold names and ids only, never a note's words or a secret.
+//! time ("Older entries"). Entries hold names and ids only, never a note's words or a secret;
+//! each is said in the language shown (see `i18n::audit_words`).
 
-use crate::i18n::{fill, intl, language, org_errors, org_labels, t, text};
+use crate::i18n::audit_words::what;
+use crate::i18n::{fill, intl, language, org_errors, t, text};
 use crate::org_client::{self, OrgError};
 use chrono::{DateTime, Local, NaiveDate};
 use leptos::prelude::*;
-use peerpulse_core::org_api::{AuditAction, AuditEntry, AuditPage, ExportKind};
-
-/// What an entry says was done, in words.
-fn what(entry: &AuditEntry) -> String {
-    let done = org_labels::audit_action(entry.action);
-    let Some(detail) = entry.detail.as_deref() else {
-        return done;
-    };
-    let exported = ExportKind::parse(detail).filter(|_| entry.action == AuditAction::Exported);
-    match (entry.action, exported) {
-        (AuditAction::SignedIn, _) => fill("org.audit.signed_in_how", &[("how", &detail)]),
-        (_, Some(kind)) => fill(
-            "org.audit.exported_kind",
-            &[("what", &org_labels::export_kind(kind))],
-        ),
-        _ => fill(
-            "org.audit.with_detail",
-            &[("done", &done), ("detail", &detail)],
-        ),
-    }
-}
+use peerpulse_core::org_api::{AuditEntry, AuditPage};
 
 /// When, in this browser's local time and the language shown: "Today at 14:05", "Yesterday
 /// at 09:12", "Tuesday at 18:40" (this week), "Mon 2 November 2026 at 10:00".

@@ -13,6 +13,7 @@ use crate::components::trends::{newest_rises, rise_text};
 use crate::download;
 use crate::i18n::{count, fill, intl, labels, language, org_errors, t, text};
 use crate::org_client::{self, OrgError};
+use crate::org_session::OrgSession;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use peerpulse_core::bucket::{Dimension, Measure};
@@ -42,8 +43,8 @@ struct BriefData {
     notes: Vec<OfferedNote>,
 }
 
-async fn load(query: TrendsQuery) -> Result<BriefData, OrgError> {
-    if org_client::current().await?.is_none() {
+async fn load(signed_in: OrgSession, query: TrendsQuery) -> Result<BriefData, OrgError> {
+    if signed_in.signed_in().await?.is_none() {
         return Err(OrgError::SignedOut("not signed in".to_owned()));
     }
     let trends = org_client::trends(&query).await?;
@@ -88,16 +89,20 @@ pub fn BriefPage() -> impl IntoView {
                 .transpose()
         })
     });
+    let signed_in = OrgSession::get();
     let data = LocalResource::new(move || {
         let (asked, site) = (asked.get(), site.get());
         async move {
             let period = asked.map_err(OrgError::Refused)?;
             let site = site.map_err(OrgError::Refused)?;
-            load(TrendsQuery {
-                period,
-                site,
-                ..TrendsQuery::default()
-            })
+            load(
+                signed_in,
+                TrendsQuery {
+                    period,
+                    site,
+                    ..TrendsQuery::default()
+                },
+            )
             .await
         }
     });

@@ -25,7 +25,7 @@ mod phones;
 use crate::i18n::org_errors::{self, AccountProblem};
 use crate::i18n::{fill, org_labels, t};
 use crate::org_client;
-use crate::org_language::AccountLanguage;
+use crate::org_session::OrgSession;
 use capture::Capture;
 use changes::Changes;
 use codebook::CodebookEditor;
@@ -41,34 +41,24 @@ use phones::Phones;
 /// Sign-in, or the organization's phones and people once signed in.
 #[component]
 pub fn OrgPage() -> impl IntoView {
-    let session = RwSignal::new(None::<SessionInfo>);
+    let session = OrgSession::get();
     // The organization to sign in to: from the address colleagues are given
     // (`/org?org=harbour`), then from the session last open here, so signing out and back
     // in needs only a password.
     let organization = RwSignal::new(org_in_address().unwrap_or_default());
-    let checked = LocalResource::new(org_client::current);
     Effect::new(move |_| {
-        if let Some(Ok(current)) = checked.get() {
-            session.set(current);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(info) = session.get() {
+        if let Some(Ok(Some(info))) = session.read() {
             organization.set(info.org_handle.to_string());
         }
     });
-    // Signing in shows the person's own language; signing out stops keeping choices for them.
-    if let Some(account) = AccountLanguage::get() {
-        Effect::new(move |_| account.signed_in(session.get()));
-    }
     view! {
         <section class="org" aria-labelledby="org-heading">
             <Suspense fallback=|| view! { <p role="status">{t("org.home.checking")}</p> }>
                 {move || {
-                    checked.get().map(|read| match (read, session.get()) {
-                        (Err(e), _) => view! { <p role="alert" class="error">{move || org_errors::call(&e)}</p> }.into_any(),
-                        (Ok(_), None) => view! { <SignIn session organization /> }.into_any(),
-                        (Ok(_), Some(info)) => view! { <OrgHome info session /> }.into_any(),
+                    session.read().map(|read| match read {
+                        Err(e) => view! { <p role="alert" class="error">{move || org_errors::call(&e)}</p> }.into_any(),
+                        Ok(None) => view! { <SignIn session organization /> }.into_any(),
+                        Ok(Some(info)) => view! { <OrgHome info session /> }.into_any(),
                     })
                 }}
             </Suspense>
@@ -88,7 +78,7 @@ fn org_in_address() -> Option<String> {
 }
 
 #[component]
-fn SignIn(session: RwSignal<Option<SessionInfo>>, organization: RwSignal<String>) -> impl IntoView {
+fn SignIn(session: OrgSession, organization: RwSignal<String>) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<AccountProblem>);
@@ -142,7 +132,7 @@ fn SignIn(session: RwSignal<Option<SessionInfo>>, organization: RwSignal<String>
 }
 
 #[component]
-fn OrgHome(info: SessionInfo, session: RwSignal<Option<SessionInfo>>) -> impl IntoView {
+fn OrgHome(info: SessionInfo, session: OrgSession) -> impl IntoView {
     let signed_in = StoredValue::new(info.clone());
     let sign_out = Action::new_local(move |everywhere: &bool| {
         let (info, everywhere) = (signed_in.get_value(), *everywhere);

@@ -5,6 +5,7 @@ use crate::address::fragment;
 use crate::i18n::org_errors::{self, AccountProblem};
 use crate::i18n::t;
 use crate::org_client;
+use crate::org_session::OrgSession;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use peerpulse_core::org_api::PasswordResetRequest;
@@ -14,6 +15,7 @@ use peerpulse_core::people::NewPassword;
 #[component]
 pub fn PasswordPage() -> impl IntoView {
     let navigate = use_navigate();
+    let session = OrgSession::get();
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<AccountProblem>);
@@ -22,7 +24,10 @@ pub fn PasswordPage() -> impl IntoView {
         async move { org_client::reset_password(&request).await }
     });
     Effect::new(move |_| match reset.value().get() {
-        Some(Ok(_)) => navigate("/org", Default::default()),
+        Some(Ok(info)) => {
+            session.set(Some(info));
+            navigate("/org", Default::default());
+        }
         Some(Err(e)) => problem.set(Some(AccountProblem::Call(e))),
         None => {}
     });

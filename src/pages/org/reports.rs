@@ -10,6 +10,7 @@ use crate::components::period_picker::{Recent, describe};
 use crate::download;
 use crate::i18n::{count, fill, intl, labels, language, org_errors, t, text};
 use crate::org_client::{self, OrgError};
+use crate::org_session::OrgSession;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use peerpulse_core::codebook::{CodeList, Codebook};
@@ -40,8 +41,8 @@ struct ReportData {
     codebook: Codebook,
 }
 
-async fn load(period: Period) -> Result<ReportData, OrgError> {
-    let Some(session) = org_client::current().await? else {
+async fn load(signed_in: OrgSession, period: Period) -> Result<ReportData, OrgError> {
+    let Some(session) = signed_in.signed_in().await? else {
         return Err(OrgError::SignedOut("not signed in".to_owned()));
     };
     let report = org_client::report(period).await?;
@@ -68,9 +69,10 @@ pub fn ReportsPage() -> impl IntoView {
             },
         })
     });
+    let signed_in = OrgSession::get();
     let data = LocalResource::new(move || {
         let asked = asked.get();
-        async move { load(asked.map_err(OrgError::Refused)?).await }
+        async move { load(signed_in, asked.map_err(OrgError::Refused)?).await }
     });
     let shown = move || asked.get().ok();
     view! {

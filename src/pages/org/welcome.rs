@@ -5,6 +5,7 @@ use crate::address::fragment;
 use crate::i18n::org_errors::{self, AccountProblem};
 use crate::i18n::t;
 use crate::org_client;
+use crate::org_session::OrgSession;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use peerpulse_core::org_api::WelcomeRequest;
@@ -14,6 +15,7 @@ use peerpulse_core::people::{NewPassword, Username};
 #[component]
 pub fn WelcomePage() -> impl IntoView {
     let navigate = use_navigate();
+    let session = OrgSession::get();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
@@ -23,7 +25,10 @@ pub fn WelcomePage() -> impl IntoView {
         async move { org_client::welcome(&request).await }
     });
     Effect::new(move |_| match create.value().get() {
-        Some(Ok(_)) => navigate("/org", Default::default()),
+        Some(Ok(info)) => {
+            session.set(Some(info));
+            navigate("/org", Default::default());
+        }
         Some(Err(e)) => problem.set(Some(AccountProblem::Call(e))),
         None => {}
     });
