@@ -4,6 +4,7 @@
 use peerpulse::json;
 use peerpulse_core::codebook::Code;
 use peerpulse_core::encounter::Encounter;
+use peerpulse_core::protocol::{RejectionReason, SyncResponse};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -50,4 +51,35 @@ fn unreadable_json_says_what_is_wrong() {
     );
     let misdated = EARLIER.replace("2026-11-03", "yesterday");
     assert!(json::from_str::<Encounter>(&misdated).is_err());
+}
+
+/// A sync answer as the service writes it: a day-out-of-range rejection names `day` twice.
+const ANSWER: &str = r#"{"acked_through":7,"applied":1,"unchanged":0,"rejected":[{"day":"2025-01-02","site":"van","dimension":"need","value":"housing","reason":"day-out-of-range","day":"2025-01-02","earliest":"2025-10-26","latest":"2026-12-01"},{"day":"2026-11-30","site":"van","dimension":"encounters","reason":"absurd-count","count":9999,"max":5000}],"codebook_version":0,"edit_window":7}"#;
+
+#[wasm_bindgen_test]
+fn rejections_in_a_sync_answer_are_read_through_the_browsers_json() {
+    let answer: SyncResponse = json::from_str(ANSWER).unwrap();
+    let reasons: Vec<&RejectionReason> = answer.rejected.iter().map(|r| &r.reason).collect();
+    assert!(
+        matches!(
+            reasons[..],
+            [
+                RejectionReason::DayOutOfRange { .. },
+                RejectionReason::AbsurdCount {
+                    count: 9999,
+                    max: 5000
+                }
+            ]
+        ),
+        "{reasons:?}"
+    );
+    assert_eq!(answer.rejected[0].key.day.to_string(), "2025-01-02");
+    let unknown = ANSWER.replace("absurd-count", "too-happy");
+    let error = json::from_str::<SyncResponse>(&unknown).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("\"too-happy\" is not a rejection reason"),
+        "{error}"
+    );
 }

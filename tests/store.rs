@@ -519,3 +519,71 @@ async fn history_pages_are_whole_days_newest_first_until_none_remain() {
         }
     );
 }
+
+#[wasm_bindgen_test]
+async fn note_changes_as_earlier_versions_stored_them_are_read_and_a_record_of_neither_form_is_named()
+ {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    let name = format!("test-{}", clock::new_encounter_id());
+    let store = Store::open(&name).await.unwrap();
+    let put_raw = |record: String| {
+        let name = name.clone();
+        async move {
+            let db = Database::open(&name).await.unwrap();
+            let tx = db
+                .transaction("note_outbox")
+                .with_mode(TransactionMode::Readwrite)
+                .build()
+                .unwrap();
+            let outbox = tx.object_store("note_outbox").unwrap();
+            outbox
+                .put(js_sys::JSON::parse(&record).unwrap())
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            db.close();
+        }
+    };
+    let (offered, withdrawn) = (clock::new_encounter_id(), clock::new_encounter_id());
+    put_raw(format!(
+        r#"{{"id":"{}","week":"2026-11-23","text":"new batch going round"}}"#,
+        offered.as_str()
+    ))
+    .await;
+    put_raw(format!(
+        r#"{{"id":"{}","withdraw":true}}"#,
+        withdrawn.as_str()
+    ))
+    .await;
+    let mut waiting = note_outbox::waiting(&store).await.unwrap();
+    waiting.sort_by(|a, b| a.entry().cmp(b.entry()));
+    let mut expected = vec![
+        NoteChange::Offer(peerpulse_core::field_notes::NoteOffer {
+            id: offered,
+            week: day(23),
+            text: peerpulse_core::encounter::Note::parse("new batch going round")
+                .unwrap()
+                .unwrap(),
+        }),
+        NoteChange::Withdraw(withdrawn),
+    ];
+    expected.sort_by(|a, b| a.entry().cmp(b.entry()));
+    assert_eq!(waiting, expected);
+
+    let broken = clock::new_encounter_id();
+    put_raw(format!(
+        r#"{{"id":"{}","week":"2026-11-23"}}"#,
+        broken.as_str()
+    ))
+    .await;
+    match note_outbox::waiting(&store).await {
+        Err(StoreError::Corrupt(message)) => assert!(
+            message.contains(broken.as_str())
+                && message.contains("neither an offer nor a withdrawal"),
+            "{message}"
+        ),
+        other => panic!("a record of neither form was read: {other:?}"),
+    }
+}

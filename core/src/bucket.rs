@@ -8,7 +8,7 @@ use crate::codebook::{Code, CodeError, CodeList, Codebook};
 use crate::encounter::{Encounter, EncounterKind, Reach};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -360,30 +360,26 @@ pub enum Change {
 /// The bucket moves that turn `before` into `after`: a save has no `before`, a delete no
 /// `after`, an edit both. Buckets both count the same are left alone.
 pub fn changes(before: Option<&Encounter>, after: Option<&Encounter>) -> Vec<(BucketKey, Change)> {
-    let counts = |e: Option<&Encounter>| -> BTreeMap<BucketKey, u32> {
-        e.map(Encounter::counts)
-            .unwrap_or_default()
-            .into_iter()
-            .collect()
-    };
-    let (old, new) = (counts(before), counts(after));
-    let keys: BTreeSet<&BucketKey> = old.keys().chain(new.keys()).collect();
-    let mut moves: Vec<(BucketKey, Change)> = keys
-        .into_iter()
-        .filter_map(|k| {
-            let (was, is) = (
-                old.get(k).copied().unwrap_or(0),
-                new.get(k).copied().unwrap_or(0),
-            );
-            match was.cmp(&is) {
-                std::cmp::Ordering::Less => Some((k.clone(), Change::Up(is - was))),
-                std::cmp::Ordering::Greater => Some((k.clone(), Change::Down(was - is))),
-                std::cmp::Ordering::Equal => None,
-            }
-        })
-        .collect();
+    // Each bucket's count before and after, in bucket order. Built by insertion, not collected:
+    // collecting into a map sorts, and every sorted element type is one more copy of the sort
+    // in the phone's wasm.
+    let mut counts: BTreeMap<BucketKey, (u32, u32)> = BTreeMap::new();
+    for (key, n) in before.map(Encounter::counts).unwrap_or_default() {
+        counts.entry(key).or_default().0 = n;
+    }
+    for (key, n) in after.map(Encounter::counts).unwrap_or_default() {
+        counts.entry(key).or_default().1 = n;
+    }
     // Downs first: a reader of the list sees what an edit removed before what it added.
-    moves.sort_by_key(|(_, change)| matches!(change, Change::Up(_)));
+    let (mut moves, ups): (Vec<_>, Vec<_>) = counts
+        .into_iter()
+        .filter_map(|(key, (was, is))| match was.cmp(&is) {
+            std::cmp::Ordering::Less => Some((key, Change::Up(is - was))),
+            std::cmp::Ordering::Greater => Some((key, Change::Down(was - is))),
+            std::cmp::Ordering::Equal => None,
+        })
+        .partition(|(_, change)| matches!(change, Change::Down(_)));
+    moves.extend(ups);
     moves
 }
 
@@ -455,6 +451,7 @@ mod tests {
     use crate::codebook::{CodeList, Codebook};
     use crate::encounter::{EncounterId, Quantity, SupplyGiven, TimeBand};
     use proptest::prelude::*;
+    use std::collections::BTreeSet;
 
     fn code(s: &str) -> Code {
         Code::new(s).unwrap()
@@ -820,6 +817,19 @@ mod tests {
                 }
             }
             prop_assert_eq!(buckets, Buckets::of(others.iter().chain([&after])));
+        }
+
+        #[test]
+        fn an_edit_lists_each_bucket_once_removals_first_each_part_in_bucket_order(
+            before in arb_encounter(),
+            after in arb_encounter(),
+        ) {
+            let moves = changes(Some(&before), Some(&after));
+            let downs = moves.iter().take_while(|(_, c)| matches!(c, Change::Down(_))).count();
+            prop_assert!(moves[downs..].iter().all(|(_, c)| matches!(c, Change::Up(_))));
+            for part in [&moves[..downs], &moves[downs..]] {
+                prop_assert!(part.windows(2).all(|w| w[0].0 < w[1].0), "{:?}", part);
+            }
         }
 
         #[test]

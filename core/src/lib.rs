@@ -10,6 +10,7 @@
 //! - [`language`]: the interface's languages and how a browser's preferences pick one.
 //! - [`accept_language`]: which language an HTTP client reads, from its `Accept-Language`.
 //! - [`translations`]: checks of the translation files against English.
+//! - [`iso_date`]: calendar days written `YYYY-MM-DD`, as date inputs hold them.
 //! - [`history`]: the worker's own day summaries, filters and exports.
 //! - [`oversight`]: encounters each phone captured per week, for managers, under the disclosure rule.
 //! - [`period`]: the calendar periods counts are published for.
@@ -41,6 +42,7 @@ pub mod field_notes;
 pub mod history;
 pub mod indicator;
 pub mod indicator_change;
+pub mod iso_date;
 pub mod language;
 pub mod org_api;
 pub mod oversight;

@@ -9,7 +9,10 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
+mod rejection_wire;
 mod sync_wire;
+
+pub use rejection_wire::RejectionFormError;
 
 /// Exchanges a one-time enrolment code for a device token.
 pub const ENROL_PATH: &str = "/api/v1/enrol";
@@ -161,8 +164,9 @@ pub struct SyncRequest {
     pub codebook_version: u32,
 }
 
-/// Why the service refused one bucket (the rest of the request still lands).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+/// Why the service refused one bucket (the rest of the request still lands). It is read only
+/// as part of a [`Rejection`], whose decoding is written out in [`rejection_wire`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum RejectionReason {
@@ -209,8 +213,9 @@ pub enum RejectionReason {
     },
 }
 
-/// One refused bucket.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One refused bucket: on the wire one object with the bucket's fields and the reason's
+/// (see [`rejection_wire`] for how it is read).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rejection {
     /// The bucket.

@@ -6,16 +6,7 @@ use crate::i18n::{intl, labels, language, t, text};
 use chrono::{Days, NaiveDate};
 use leptos::prelude::*;
 use peerpulse_core::encounter::{EditWindow, TimeBand};
-
-/// The date as a date input holds it.
-pub fn date_value(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
-/// The date a date input holds, if it holds a whole one.
-pub fn parse_date_value(raw: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()
-}
+use peerpulse_core::iso_date;
 
 /// "Today", "Yesterday" or "Mon 23 Nov": the day as the form's folded "When" line says it.
 pub fn long_day(day: NaiveDate, today: NaiveDate) -> String {
@@ -68,11 +59,13 @@ pub fn WhenPicker(
                     id="encounter-day"
                     name="day"
                     type="date"
-                    min=date_value(window.earliest(today))
-                    max=date_value(today)
-                    prop:value=move || date_value(day.get())
+                    min=iso_date::write(window.earliest(today))
+                    max=iso_date::write(today)
+                    prop:value=move || iso_date::write(day.get())
                     on:input=move |ev| {
-                        if let Some(date) = parse_date_value(&event_target_value(&ev)) {
+                        // A date input holds a whole day or nothing: a partly typed day is
+                        // not taken.
+                        if let Ok(date) = iso_date::read(event_target_value(&ev).trim()) {
                             day.set(date);
                         }
                     }

@@ -3,40 +3,75 @@
 
 use super::schema::NOTE_OUTBOX;
 use super::{Store, StoreError};
+use chrono::NaiveDate;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
-use peerpulse_core::encounter::EncounterId;
+use peerpulse_core::encounter::{EncounterId, Note};
 use peerpulse_core::field_notes::{NoteChange, NoteOffer};
 use serde::{Deserialize, Serialize};
 
 /// A waiting change as stored, keyed by its entry's `id`: an offer `{id, week, text}` (the
-/// only kind before withdrawals existed) or a withdrawal `{id, withdraw: true}`.
+/// only kind before withdrawals existed) or a withdrawal `{id, withdraw: true}`. One record
+/// with optional parts rather than an untagged enum, which serde reads by buffering each
+/// record and trying each form in turn (3.9 KB of the phone's wasm); both forms are written
+/// exactly as before.
 #[derive(Serialize, Deserialize)]
-#[serde(untagged)]
-enum Record {
-    Offer(NoteOffer),
-    Withdrawal { id: EncounterId, withdraw: bool },
+struct Record {
+    id: EncounterId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    week: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<Note>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    withdraw: bool,
 }
+
+/// A stored change that is neither an offer nor a withdrawal.
+#[derive(Debug, thiserror::Error)]
+#[error("the waiting note change of entry {0} is neither an offer nor a withdrawal")]
+struct UnreadableChange(EncounterId);
 
 impl From<&NoteChange> for Record {
     fn from(change: &NoteChange) -> Self {
         match change {
-            NoteChange::Offer(offer) => Self::Offer(offer.clone()),
-            NoteChange::Withdraw(id) => Self::Withdrawal {
+            NoteChange::Offer(offer) => Self {
+                id: offer.id.clone(),
+                week: Some(offer.week),
+                text: Some(offer.text.clone()),
+                withdraw: false,
+            },
+            NoteChange::Withdraw(id) => Self {
                 id: id.clone(),
+                week: None,
+                text: None,
                 withdraw: true,
             },
         }
     }
 }
 
-impl From<Record> for NoteChange {
-    fn from(record: Record) -> Self {
+impl TryFrom<Record> for NoteChange {
+    type Error = UnreadableChange;
+    fn try_from(record: Record) -> Result<Self, UnreadableChange> {
         match record {
-            Record::Offer(offer) => Self::Offer(offer),
-            Record::Withdrawal { id, .. } => Self::Withdraw(id),
+            Record {
+                id, withdraw: true, ..
+            } => Ok(Self::Withdraw(id)),
+            Record {
+                id,
+                week: Some(week),
+                text: Some(text),
+                ..
+            } => Ok(Self::Offer(NoteOffer { id, week, text })),
+            Record { id, .. } => Err(UnreadableChange(id)),
         }
+    }
+}
+
+impl From<UnreadableChange> for StoreError {
+    fn from(e: UnreadableChange) -> Self {
+        Self::Corrupt(e.to_string())
     }
 }
 
@@ -49,7 +84,7 @@ pub async fn waiting(store: &Store) -> Result<Vec<NoteChange>, StoreError> {
         .serde()?
         .await?;
     records
-        .map(|r| Ok(NoteChange::from(r?)))
+        .map(|r| Ok(NoteChange::try_from(r?)?))
         .collect::<Result<Vec<_>, StoreError>>()
 }
 
@@ -76,7 +111,7 @@ pub async fn done(store: &Store, change: &NoteChange) -> Result<(), StoreError> 
     let outbox = tx.object_store(NOTE_OUTBOX)?;
     let id = change.entry().as_str();
     let stored: Option<Record> = outbox.get(id).serde()?.await?;
-    if stored.map(NoteChange::from).as_ref() == Some(change) {
+    if stored.map(NoteChange::try_from).transpose()?.as_ref() == Some(change) {
         outbox.delete(id).primitive()?.await?;
     }
     tx.commit().await?;
