@@ -91,12 +91,13 @@ macro_rules! later_pages {
     };
 }
 
-// In the order a worker most often opens them after Log.
+// In the order a worker most often opens them after Log. Edit is opened only from History's
+// entries, so it comes in History's chunk (1.9 KiB brotli less than a chunk of its own).
 later_pages! {
     History => history, fetch_history, history_view, HistoryPage;
     Trends => trends, fetch_trends, trends_view, TrendsPage;
     Phone => phone, fetch_phone, phone_view, PhonePage;
-    Edit => edit, fetch_edit, edit_view, EditPage;
+    Edit => history, fetch_edit, edit_view, EditPage;
     Enrol => enrol, fetch_enrol, enrol_view, EnrolPage;
 }
 
