@@ -14,6 +14,7 @@
 //   same-names  a rebuild that changes the wasm but not its name, as trunk does when only the
 //         wasm-opt setting changes (its hash is taken before wasm-opt): new bytes and SRI,
 //         the same hashed name.
+//   same-names-chunk  the same for History's chunk (a later page, src/later_pages.rs).
 import { expect, type Page } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -66,7 +67,7 @@ export function removeBuilt(path: string) {
   for (const p of [path, `${path}.br`, `${path}.gz`]) rmSync(p, { force: true });
 }
 
-export type Kind = "code" | "css" | "same-names";
+export type Kind = "code" | "css" | "same-names" | "same-names-chunk";
 
 /** Copies `from` to `to` as the next version of kind `kind`; answers the files that changed. */
 export function nextVersion(from: string, to: string, kind: Kind): string[] {
@@ -114,8 +115,10 @@ export function nextVersion(from: string, to: string, kind: Kind): string[] {
     writeBuilt(join(to, `${newStem}_bg.wasm`), newWasm);
     html = html.split(sri(oldJs)).join(sri(newJs)).split(sri(oldWasm)).join(sri(newWasm)).split(stem).join(newStem);
     changed.push(`${newStem}.js`, `${newStem}_bg.wasm`);
-  } else if (kind === "same-names") {
-    const wasm = files.find((f) => /^peerpulse-[0-9a-f]{16}_bg\.wasm$/.test(f))!;
+  } else if (kind === "same-names" || kind === "same-names-chunk") {
+    const name = kind === "same-names" ? /^peerpulse-[0-9a-f]{16}_bg\.wasm$/ : /^split_history-[0-9a-f]{16}\.wasm$/;
+    const wasm = files.find((f) => name.test(f));
+    if (!wasm) throw new Error(`no file like ${name} in ${from}`);
     const oldWasm = readFileSync(join(to, wasm));
     const newWasm = Buffer.concat([oldWasm, customSection("peerpulse-bench", `rebuilt, ${new Date().toISOString()}`)]);
     removeBuilt(join(to, wasm));
