@@ -6,10 +6,8 @@ use crate::components::lock_screen::LockScreen;
 use crate::i18n::{errors, t};
 use crate::idle_lock;
 use crate::job::Job;
-use crate::pages::worker::{
-    capture::CapturePage, edit::EditPage, enrol::EnrolPage, history::HistoryPage, phone::PhonePage,
-    trends::TrendsPage,
-};
+use crate::later_pages::{self, Later, LaterPage};
+use crate::pages::worker::capture::CapturePage;
 use crate::state::{AppContext, Opened};
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
@@ -86,6 +84,8 @@ fn Ready(opened: Opened) -> impl IntoView {
             app.outdated.set(true);
         }
     });
+    // The form is up with this view: the other pages' code can come now.
+    later_pages::prefetch();
     // While locked, the pages stay mounted but hidden, so a half-filled form survives the lock.
     view! {
         <Show when=move || app.outdated.get()>
@@ -100,11 +100,11 @@ fn Ready(opened: Opened) -> impl IntoView {
         <div hidden=move || app.locked.get()>
             <Routes fallback=|| view! { <p>{t("app.no_such_page")}</p> }>
                 <Route path=path!("/") view=CapturePage />
-                <Route path=path!("/history") view=HistoryPage />
-                <Route path=path!("/edit/:id") view=EditPage />
-                <Route path=path!("/trends") view=TrendsPage />
-                <Route path=path!("/phone") view=PhonePage />
-                <Route path=path!("/enrol") view=EnrolPage />
+                <Route path=path!("/history") view=|| view! { <Later page=LaterPage::History /> } />
+                <Route path=path!("/edit/:id") view=|| view! { <Later page=LaterPage::Edit /> } />
+                <Route path=path!("/trends") view=|| view! { <Later page=LaterPage::Trends /> } />
+                <Route path=path!("/phone") view=|| view! { <Later page=LaterPage::Phone /> } />
+                <Route path=path!("/enrol") view=|| view! { <Later page=LaterPage::Enrol /> } />
             </Routes>
         </div>
     }

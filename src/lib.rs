@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod idle_lock;
 pub mod job;
 pub mod json;
+pub mod later_pages;
 pub mod name_lexicon;
 pub mod notification;
 pub mod org_app;

@@ -7,24 +7,43 @@ import { join } from "node:path";
 const [distDir, figuresFile, resultsDir] = process.argv.slice(2);
 
 function weight() {
-  const files = readdirSync(distDir).filter((f) => /\.(wasm|js|css)$/.test(f) && f !== "sw.js");
+  // The pages other than Log are chunks fetched after the form is usable: index.html lists
+  // them in its <template id="later-pages"> (scripts/place-wasm-chunks.mjs).
+  const html = readFileSync(join(distDir, "index.html"), "utf8");
+  const template = /<template id="later-pages">([\s\S]*?)<\/template>/.exec(html);
+  const later = new Set(template ? [...template[1].matchAll(/href="\/([^"]+)"/g)].map((m) => m[1]) : []);
+  const built = readdirSync(distDir).filter((f) => /\.(wasm|js|css)$/.test(f) && f !== "sw.js");
+  const first = built.filter((f) => !later.has(f));
   const size = (file) => statSync(join(distDir, file)).size;
-  let raw = 0;
-  let gzip = 0;
-  let brotli = 0;
-  // The compressed copies scripts/build-pwa wrote beside each file: the bytes the service sends.
-  for (const file of files) {
-    raw += size(file);
-    gzip += size(`${file}.gz`);
-    brotli += size(`${file}.br`);
-  }
-  const method = `release build: ${files.join(", ")} (first load; the service worker script excluded); compressed sizes are the .gz and .br copies the service sends`;
-  return [
+  const total = (files) => {
+    let raw = 0;
+    let gzip = 0;
+    let brotli = 0;
+    // The compressed copies scripts/build-pwa wrote beside each file: the bytes the service sends.
+    for (const file of files) {
+      raw += size(file);
+      gzip += size(`${file}.gz`);
+      brotli += size(`${file}.br`);
+    }
+    return { raw, gzip, brotli };
+  };
+  const { raw, gzip, brotli } = total(first);
+  const method = `release build: ${first.join(", ")} (first load; the service worker script and the later pages excluded); compressed sizes are the .gz and .br copies the service sends`;
+  const figures = [
     { name: "PWA weight, raw", value: raw / 1024, unit: "KiB", method },
     { name: "PWA weight, gzip -9", value: gzip / 1024, unit: "KiB", method },
     { name: "PWA weight, brotli 11", value: brotli / 1024, unit: "KiB", method },
-    ...languages(),
   ];
+  if (later.size > 0) {
+    const rest = total([...later]);
+    figures.push({
+      name: "pages other than Log, fetched after the form, brotli 11",
+      value: rest.brotli / 1024,
+      unit: "KiB",
+      method: `release build: ${[...later].join(", ")}, fetched once the form is usable (src/later_pages.rs)`,
+    });
+  }
+  return [...figures, ...languages()];
 }
 
 // The first load carries English only; another language is one more file, fetched when a

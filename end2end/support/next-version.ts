@@ -7,12 +7,14 @@
 // The next version:
 //   code  a code change: the wasm gets a custom section (id 0, size, name, payload: the module
 //         stays valid, the same code), the JavaScript glue a comment; both get a new hashed
-//         name, index.html their new names and Subresource Integrity hashes. CSS, icons,
-//         names.txt and locales unchanged.
+//         name, index.html their new names and Subresource Integrity hashes. So do the later
+//         pages' chunks and their loader, when the build has them. CSS, icons, names.txt and
+//         locales unchanged.
 //   css   a CSS-only change: a comment appended to the stylesheet, new hashed name and SRI.
 //   same-names  a rebuild that changes the wasm but not its name, as trunk does when only the
 //         wasm-opt setting changes (its hash is taken before wasm-opt): new bytes and SRI,
 //         the same hashed name.
+//   same-names-chunk  the same for History's chunk (a later page, src/later_pages.rs).
 import { expect, type Page } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -65,7 +67,7 @@ export function removeBuilt(path: string) {
   for (const p of [path, `${path}.br`, `${path}.gz`]) rmSync(p, { force: true });
 }
 
-export type Kind = "code" | "css" | "same-names";
+export type Kind = "code" | "css" | "same-names" | "same-names-chunk";
 
 /** Copies `from` to `to` as the next version of kind `kind`; answers the files that changed. */
 export function nextVersion(from: string, to: string, kind: Kind): string[] {
@@ -81,17 +83,42 @@ export function nextVersion(from: string, to: string, kind: Kind): string[] {
     const oldWasm = readFileSync(join(to, wasm));
     const newWasm = Buffer.concat([oldWasm, customSection("peerpulse-bench", `the next version, ${new Date().toISOString()}`)]);
     const newStem = `peerpulse-${hash16(oldJs, newWasm)}`;
-    const newJs = Buffer.from(
-      oldJs.toString("utf8").split(stem).join(newStem) + "\n// the next version (scripts/bench)\n",
-    );
+    let jsText = oldJs.toString("utf8");
+    // The pages cut off into chunks change with the code too (scripts/place-wasm-chunks.mjs):
+    // each chunk gets new bytes and a new hashed name, so does their loader, which the glue imports.
+    const loader = files.find((f) => /^wasm-split-[0-9a-f]{16}\.js$/.test(f));
+    if (loader) {
+      const oldLoader = readFileSync(join(to, loader));
+      let loaderText = oldLoader.toString("utf8");
+      for (const chunk of files.filter((f) => /^(split_\w+|chunk_\d+)-[0-9a-f]{16}\.wasm$/.test(f))) {
+        const oldChunk = readFileSync(join(to, chunk));
+        const newChunk = Buffer.concat([oldChunk, customSection("peerpulse-bench", `the next version, ${new Date().toISOString()}`)]);
+        const newName = chunk.replace(/-[0-9a-f]{16}\.wasm$/, `-${hash16(newChunk)}.wasm`);
+        removeBuilt(join(to, chunk));
+        writeBuilt(join(to, newName), newChunk);
+        loaderText = loaderText.split(chunk).join(newName);
+        html = html.split(sri(oldChunk)).join(sri(newChunk)).split(chunk).join(newName);
+        changed.push(newName);
+      }
+      const newLoader = Buffer.from(loaderText);
+      const newLoaderName = `wasm-split-${hash16(newLoader)}.js`;
+      removeBuilt(join(to, loader));
+      writeBuilt(join(to, newLoaderName), newLoader);
+      html = html.split(sri(oldLoader)).join(sri(newLoader)).split(loader).join(newLoaderName);
+      jsText = jsText.split(loader).join(newLoaderName);
+      changed.push(newLoaderName);
+    }
+    const newJs = Buffer.from(jsText.split(stem).join(newStem) + "\n// the next version (scripts/bench)\n");
     removeBuilt(join(to, js));
     removeBuilt(join(to, wasm));
     writeBuilt(join(to, `${newStem}.js`), newJs);
     writeBuilt(join(to, `${newStem}_bg.wasm`), newWasm);
     html = html.split(sri(oldJs)).join(sri(newJs)).split(sri(oldWasm)).join(sri(newWasm)).split(stem).join(newStem);
     changed.push(`${newStem}.js`, `${newStem}_bg.wasm`);
-  } else if (kind === "same-names") {
-    const wasm = files.find((f) => /^peerpulse-[0-9a-f]{16}_bg\.wasm$/.test(f))!;
+  } else if (kind === "same-names" || kind === "same-names-chunk") {
+    const name = kind === "same-names" ? /^peerpulse-[0-9a-f]{16}_bg\.wasm$/ : /^split_history-[0-9a-f]{16}\.wasm$/;
+    const wasm = files.find((f) => name.test(f));
+    if (!wasm) throw new Error(`no file like ${name} in ${from}`);
     const oldWasm = readFileSync(join(to, wasm));
     const newWasm = Buffer.concat([oldWasm, customSection("peerpulse-bench", `rebuilt, ${new Date().toISOString()}`)]);
     removeBuilt(join(to, wasm));

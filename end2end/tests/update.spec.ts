@@ -54,50 +54,57 @@ test("a CSS-only update fetches the new stylesheet, not the unchanged wasm and J
   }
 });
 
-test("a rebuild that changes the wasm but not its name reaches the phone: the cached copy is checked against the shell's integrity", async ({
-  browser,
-}) => {
-  test.setTimeout(180_000);
-  const root = mkdtempSync(join(tmpdir(), "peerpulse-update-test-"));
-  const current = join(root, "current");
-  cpSync(resolve(__dirname, "../../dist"), current, { recursive: true });
-  const next = join(root, "next");
-  const [, wasm] = nextVersion(current, next, "same-names");
-  const site = join(root, "site");
-  mkdirSync(site);
-  const now = Math.floor(Date.now() / 1000);
-  deploy(current, site, now - 2 * 24 * 3600);
-  const { child, port } = await startService(site, join(root, "data"));
-  const proxy = new CountingProxy(port);
-  const url = await proxy.listen();
-  const context = await browser.newContext({ locale: "en-GB", serviceWorkers: "allow" });
-  const cachedDigest = (page: Page) =>
-    page.evaluate(async (path) => {
-      const cached = await caches.match(path);
-      if (!cached) return "(not cached)";
-      const digest = new Uint8Array(await crypto.subtle.digest("SHA-384", await cached.arrayBuffer()));
-      return "sha384-" + btoa(String.fromCharCode(...digest));
-    }, `/${wasm}`);
-  const integrity = (html: string) => new RegExp(`href="/${wasm}"[^>]*integrity="([^"]+)"`).exec(html)![1];
-  try {
-    const page = await context.newPage();
-    await openApp(page, url);
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-    await cachedVersionIs(page, readFileSync(join(current, "index.html"), "utf8"));
-    expect(await cachedDigest(page)).toBe(integrity(readFileSync(join(current, "index.html"), "utf8")));
+// The main module, and a later page's chunk (src/later_pages.rs), which the service worker
+// keeps and checks the same way.
+for (const [kind, what] of [
+  ["same-names", "the wasm"],
+  ["same-names-chunk", "a later page's chunk"],
+] as const) {
+  test(`a rebuild that changes ${what} but not its name reaches the phone: the cached copy is checked against the shell's integrity`, async ({
+    browser,
+  }) => {
+    test.setTimeout(180_000);
+    const root = mkdtempSync(join(tmpdir(), "peerpulse-update-test-"));
+    const current = join(root, "current");
+    cpSync(resolve(__dirname, "../../dist"), current, { recursive: true });
+    const next = join(root, "next");
+    const [, wasm] = nextVersion(current, next, kind);
+    const site = join(root, "site");
+    mkdirSync(site);
+    const now = Math.floor(Date.now() / 1000);
+    deploy(current, site, now - 2 * 24 * 3600);
+    const { child, port } = await startService(site, join(root, "data"));
+    const proxy = new CountingProxy(port);
+    const url = await proxy.listen();
+    const context = await browser.newContext({ locale: "en-GB", serviceWorkers: "allow" });
+    const cachedDigest = (page: Page) =>
+      page.evaluate(async (path) => {
+        const cached = await caches.match(path);
+        if (!cached) return "(not cached)";
+        const digest = new Uint8Array(await crypto.subtle.digest("SHA-384", await cached.arrayBuffer()));
+        return "sha384-" + btoa(String.fromCharCode(...digest));
+      }, `/${wasm}`);
+    const integrity = (html: string) => new RegExp(`href="/${wasm}"[^>]*integrity="([^"]+)"`).exec(html)![1];
+    try {
+      const page = await context.newPage();
+      await openApp(page, url);
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await cachedVersionIs(page, readFileSync(join(current, "index.html"), "utf8"));
+      expect(await cachedDigest(page)).toBe(integrity(readFileSync(join(current, "index.html"), "utf8")));
 
-    deploy(next, site, now - 24 * 3600);
-    await openApp(page, url);
-    const wanted = integrity(readFileSync(join(next, "index.html"), "utf8"));
-    await expect.poll(() => cachedDigest(page), { timeout: 60_000 }).toBe(wanted);
-    // The next start runs the new wasm, offline too.
-    await context.setOffline(true);
-    await openApp(page, url);
-    expect(await cachedDigest(page)).toBe(wanted);
-  } finally {
-    await context.close();
-    proxy.close();
-    child.kill("SIGTERM");
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+      deploy(next, site, now - 24 * 3600);
+      await openApp(page, url);
+      const wanted = integrity(readFileSync(join(next, "index.html"), "utf8"));
+      await expect.poll(() => cachedDigest(page), { timeout: 60_000 }).toBe(wanted);
+      // The next start runs the new wasm, offline too.
+      await context.setOffline(true);
+      await openApp(page, url);
+      expect(await cachedDigest(page)).toBe(wanted);
+    } finally {
+      await context.close();
+      proxy.close();
+      child.kill("SIGTERM");
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+}

@@ -1,0 +1,91 @@
+// The worker's pages other than Log come after the first load (src/later_pages.rs): each is a
+// wasm chunk of its own, fetched once the form is usable and kept by the service worker, so
+// after the first visit every page opens offline; a chunk that cannot be fetched leaves a
+// message and a way to try again, and the rest of the app goes on working.
+import { expect, test, type Page } from "@playwright/test";
+
+const url = () => process.env.PEERPULSE_URL!;
+const chunk = (page: string) => new RegExp(`/split_${page}-[0-9a-f]{16}\\.wasm$`);
+
+async function log(page: Page, expectedToday: number) {
+  await page.getByRole("radio", { name: "Street outreach" }).check();
+  await page.getByRole("radio", { name: "Outreach", exact: true }).check();
+  await page.getByRole("radio", { name: "Walk-in" }).check();
+  await page.getByRole("group", { name: "Needs" }).getByRole("checkbox", { name: "Housing" }).check();
+  await page.getByRole("button", { name: "Save encounter" }).click();
+  await expect(page.getByTestId("today-count")).toHaveText(`${expectedToday} logged today`);
+}
+
+test("the other pages are fetched after the form, kept by the service worker, and open offline", async ({
+  page,
+  context,
+}) => {
+  // The first visit fetches History's code once the form is usable, without a tap.
+  const prefetched = page.waitForResponse((r) => chunk("history").test(r.url()) && r.ok());
+  await page.goto(url());
+  await expect(page.getByRole("button", { name: "Save encounter" })).toBeEnabled();
+  await prefetched;
+  await log(page, 1);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+
+  // Offline, in a fresh page: each page's code comes from the service worker's cache.
+  const fromCache: string[] = [];
+  page.on("response", (r) => {
+    if (r.fromServiceWorker() && r.ok()) fromCache.push(new URL(r.url()).pathname);
+  });
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId("today-count")).toHaveText("1 logged today");
+
+  await page.getByRole("link", { name: "History" }).click();
+  await expect(page.getByRole("heading", { name: "History", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("history-day").locator(".entry")).toHaveCount(1);
+  await page.getByTestId("history-day").locator(".entry").getByRole("link", { name: "Edit" }).click();
+  await expect(page.getByRole("heading", { name: "Correct an entry" })).toBeVisible();
+  await page.getByRole("link", { name: "Trends" }).click();
+  await expect(page.getByRole("heading", { name: "Trends", level: 1 })).toBeVisible();
+  await page.getByRole("link", { name: "Phone" }).click();
+  await expect(page.getByRole("heading", { name: "This phone", level: 1 })).toBeVisible();
+  // Edit, opened only from History, comes in History's chunk.
+  for (const name of ["history", "trends", "phone"]) {
+    expect(fromCache.some((path) => chunk(name).test(path)), `${name}'s chunk from the cache`).toBe(true);
+  }
+  await context.setOffline(false);
+});
+
+test("a page whose code cannot be fetched says so, the app goes on, and trying again opens it", async ({ browser }) => {
+  // No service worker: the network alone decides, and it refuses History's code.
+  const context = await browser.newContext({ locale: "en-GB", serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    let refused = 0;
+    await page.route(chunk("history"), (route) => {
+      refused++;
+      return route.abort("internetdisconnected");
+    });
+    await page.goto(url());
+    await expect(page.getByRole("button", { name: "Save encounter" })).toBeEnabled();
+
+    await page.getByRole("link", { name: "History" }).click();
+    await expect(
+      page.getByRole("alert").filter({ hasText: "This page could not be opened: the first time, it needs a connection." }),
+    ).toBeVisible();
+    expect(refused).toBeGreaterThan(0);
+    await expect(page.getByRole("heading", { name: "History" })).toHaveCount(0);
+
+    // The rest of the app works: the form logs.
+    await page.getByRole("link", { name: "Log", exact: true }).click();
+    await log(page, 1);
+
+    // Once the network answers, trying again opens the page.
+    await page.getByRole("link", { name: "History" }).click();
+    await expect(page.getByRole("button", { name: "Try again" })).toBeEnabled();
+    await page.unroute(chunk("history"));
+    await page.getByRole("button", { name: "Try again" }).click();
+    await expect(page.getByRole("heading", { name: "History", level: 1 })).toBeVisible();
+    await expect(page.getByTestId("history-day").locator(".entry")).toHaveCount(1);
+    await expect(page.getByRole("alert")).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});
