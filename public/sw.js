@@ -17,8 +17,9 @@ const LOCALES = "/locales/";
 const SHELL = "/";
 // Fetched by the app after its first screen, not referenced by the shell: cached with it.
 const LATER = ["/names.txt"];
-// trunk's hashed names: `peerpulse-<16 hex>.js`, `…_bg.wasm`, `app-<16 hex>.css`.
-const HASHED = /-[0-9a-f]{16}(?:_bg)?\.(?:js|wasm|css)$/;
+// trunk's hashed names: `peerpulse-<hex>.js`, `…_bg.wasm`, `app-<hex>.css`, the hex a u64
+// without leading zeros (16 digits or fewer).
+const HASHED = /-[0-9a-f]{1,16}(?:_bg)?\.(?:js|wasm|css)$/;
 
 function assetsOf(html) {
   const urls = new Set();

@@ -6,7 +6,7 @@
 // `<target>/wasm32-unknown-unknown/<profile>/wasm-split/<bin>/`. The main module's glue imports
 // that loader as `./__wasm_split.js`. Here, in trunk's staging directory:
 //   - each chunk is run through wasm-opt like the main module and named by its content's hash,
-//     `split_history-<16 hex>.wasm`, so the service worker keeps it cache-first;
+//     `split_later-<16 hex>.wasm`, so the service worker keeps it cache-first;
 //   - the loader reaches the main module through trunk's `window.wasmBindings` (not by the
 //     glue's hashed name, so a new glue name does not change the loader), fetches the chunks by
 //     their hashed names and is itself named by its hash, `wasm-split-<16 hex>.js`;
@@ -52,7 +52,7 @@ const glueName = readdirSync(staging).find(
   (f) => f.endsWith(".js") && readFileSync(join(staging, f), "utf8").includes(`from "${LOADER_IMPORT}"`),
 );
 if (!glueName) process.exit(0);
-const bin = glueName.replace(/-[0-9a-f]{16}\.js$/, "");
+const bin = glueName.replace(/-[0-9a-f]{1,16}\.js$/, "");
 
 const targetDir = JSON.parse(
   execFileSync("cargo", ["metadata", "--format-version", "1", "--no-deps", "--offline"], { encoding: "utf8" }),

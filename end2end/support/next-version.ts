@@ -76,7 +76,7 @@ export function nextVersion(from: string, to: string, kind: Kind): string[] {
   const changed: string[] = [];
   const files = readdirSync(to);
   if (kind === "code") {
-    const js = files.find((f) => /^peerpulse-[0-9a-f]{16}\.js$/.test(f))!;
+    const js = files.find((f) => /^peerpulse-[0-9a-f]{1,16}\.js$/.test(f))!;
     const stem = js.slice(0, -".js".length);
     const wasm = `${stem}_bg.wasm`;
     const oldJs = readFileSync(join(to, js));
@@ -86,14 +86,14 @@ export function nextVersion(from: string, to: string, kind: Kind): string[] {
     let jsText = oldJs.toString("utf8");
     // The pages cut off into chunks change with the code too (scripts/place-wasm-chunks.mjs):
     // each chunk gets new bytes and a new hashed name, so does their loader, which the glue imports.
-    const loader = files.find((f) => /^wasm-split-[0-9a-f]{16}\.js$/.test(f));
+    const loader = files.find((f) => /^wasm-split-[0-9a-f]{1,16}\.js$/.test(f));
     if (loader) {
       const oldLoader = readFileSync(join(to, loader));
       let loaderText = oldLoader.toString("utf8");
-      for (const chunk of files.filter((f) => /^(split_\w+|chunk_\d+)-[0-9a-f]{16}\.wasm$/.test(f))) {
+      for (const chunk of files.filter((f) => /^(split_\w+|chunk_\d+)-[0-9a-f]{1,16}\.wasm$/.test(f))) {
         const oldChunk = readFileSync(join(to, chunk));
         const newChunk = Buffer.concat([oldChunk, customSection("peerpulse-bench", `the next version, ${new Date().toISOString()}`)]);
-        const newName = chunk.replace(/-[0-9a-f]{16}\.wasm$/, `-${hash16(newChunk)}.wasm`);
+        const newName = chunk.replace(/-[0-9a-f]{1,16}\.wasm$/, `-${hash16(newChunk)}.wasm`);
         removeBuilt(join(to, chunk));
         writeBuilt(join(to, newName), newChunk);
         loaderText = loaderText.split(chunk).join(newName);
@@ -116,7 +116,7 @@ export function nextVersion(from: string, to: string, kind: Kind): string[] {
     html = html.split(sri(oldJs)).join(sri(newJs)).split(sri(oldWasm)).join(sri(newWasm)).split(stem).join(newStem);
     changed.push(`${newStem}.js`, `${newStem}_bg.wasm`);
   } else if (kind === "same-names" || kind === "same-names-chunk") {
-    const name = kind === "same-names" ? /^peerpulse-[0-9a-f]{16}_bg\.wasm$/ : /^split_history-[0-9a-f]{16}\.wasm$/;
+    const name = kind === "same-names" ? /^peerpulse-[0-9a-f]{1,16}_bg\.wasm$/ : /^split_later-[0-9a-f]{1,16}\.wasm$/;
     const wasm = files.find((f) => name.test(f));
     if (!wasm) throw new Error(`no file like ${name} in ${from}`);
     const oldWasm = readFileSync(join(to, wasm));
@@ -126,7 +126,7 @@ export function nextVersion(from: string, to: string, kind: Kind): string[] {
     html = html.split(sri(oldWasm)).join(sri(newWasm));
     changed.push(wasm);
   } else {
-    const css = files.find((f) => /^app-[0-9a-f]{16}\.css$/.test(f))!;
+    const css = files.find((f) => /^app-[0-9a-f]{1,16}\.css$/.test(f))!;
     const oldCss = readFileSync(join(to, css));
     const newCss = Buffer.concat([oldCss, Buffer.from("\n/* the next version (scripts/bench) */\n")]);
     const newName = `app-${hash16(newCss)}.css`;
