@@ -20,11 +20,16 @@ use std::borrow::Cow;
 
 /// U+2068 FIRST STRONG ISOLATE: opens an isolate whose direction is its first strong letter's.
 pub const FIRST_STRONG_ISOLATE: char = '\u{2068}';
+/// U+2066 LEFT-TO-RIGHT ISOLATE: opens an isolate that runs left to right.
+pub const LEFT_TO_RIGHT_ISOLATE: char = '\u{2066}';
+/// U+2067 RIGHT-TO-LEFT ISOLATE: opens an isolate that runs right to left.
+pub const RIGHT_TO_LEFT_ISOLATE: char = '\u{2067}';
 /// U+2069 POP DIRECTIONAL ISOLATE: closes the isolate opened last.
 pub const POP_DIRECTIONAL_ISOLATE: char = '\u{2069}';
 
 /// `value` ready to sit inside a sentence shown in a paragraph running `paragraph`: wrapped
-/// in FSI … PDI unless it is plainly left to right in a left-to-right paragraph. A PDI in the
+/// in FSI … PDI unless it is plainly left to right in a left-to-right paragraph (in LRI or
+/// RLI, the paragraph's direction, if it has no letter of its own to take one from). A PDI in the
 /// value that closes nothing of its own is dropped, so it cannot close the wrapper early and
 /// let the value's overrides run on into the sentence; an isolate the value leaves open is
 /// closed before the wrapper's PDI, which would otherwise close it instead of the wrapper;
@@ -34,7 +39,16 @@ pub fn isolate(value: &str, paragraph: Direction) -> Cow<'_, str> {
         return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len() + 6);
-    out.push(FIRST_STRONG_ISOLATE);
+    out.push(if has_a_letter_of_its_own(value) {
+        FIRST_STRONG_ISOLATE
+    } else {
+        // FSI would run a value with no letter of its own left to right, such as a list
+        // of names isolated one by one: in Arabic it would read last name first.
+        match paragraph {
+            Direction::Ltr => LEFT_TO_RIGHT_ISOLATE,
+            Direction::Rtl => RIGHT_TO_LEFT_ISOLATE,
+        }
+    });
     let mut open_isolates = 0usize;
     for c in value.chars() {
         match c {
@@ -51,6 +65,20 @@ pub fn isolate(value: &str, paragraph: Direction) -> Cow<'_, str> {
         open_isolates + 1,
     ));
     Cow::Owned(out)
+}
+
+/// Whether `text` has a letter outside the isolates it holds: what FSI takes its direction
+/// from (a letter stands for a strong character; a number, a mark or punctuation is not one).
+fn has_a_letter_of_its_own(text: &str) -> bool {
+    let mut depth = 0usize;
+    text.chars().any(|c| {
+        match c {
+            '\u{2066}'..='\u{2068}' => depth += 1,
+            POP_DIRECTIONAL_ISOLATE => depth = depth.saturating_sub(1),
+            _ => return depth == 0 && c.is_alphabetic(),
+        }
+        false
+    })
 }
 
 /// Whether `text` holds nothing that can run right to left or change how text runs: no
@@ -180,8 +208,42 @@ mod tests {
         // which would otherwise close it and leave the wrapper open to the end.
         assert_eq!(
             isolate("\u{2067}a\u{2069}\u{2066}b", Direction::Rtl),
-            "\u{2068}\u{2067}a\u{2069}\u{2066}b\u{2069}\u{2069}"
+            "\u{2067}\u{2067}a\u{2069}\u{2066}b\u{2069}\u{2069}"
         );
+    }
+
+    /// The characters of `text` from left to right, as drawn in a paragraph running
+    /// `paragraph`.
+    fn drawn(text: &str, paragraph: Direction) -> String {
+        let levels: Vec<Level> = levels(text, paragraph)
+            .into_iter()
+            .map(|(_, l)| Level::new(l).expect("a valid level"))
+            .collect();
+        let chars: Vec<char> = text.chars().collect();
+        BidiInfo::reorder_visual(&levels)
+            .into_iter()
+            .map(|i| chars[i])
+            .filter(|c| !matches!(c, '\u{2066}'..='\u{2069}'))
+            .collect()
+    }
+
+    #[test]
+    fn a_list_of_isolated_names_reads_in_the_sentences_direction() {
+        let list = format!(
+            "{}، {}",
+            isolate("‹img…> (A&B)", Direction::Rtl),
+            isolate("مؤشر 2", Direction::Rtl)
+        );
+        let sentence = format!("أضاف {}", isolate(&list, Direction::Rtl));
+        let shown = drawn(&sentence, Direction::Rtl);
+        // Read from the right: "أضاف", then the Latin name (typed order), then the Arabic one.
+        let latin = shown
+            .find("‹img…> (A&B)")
+            .expect("the Latin name in typed order");
+        let arabic = shown.find('2').expect("the Arabic name");
+        assert!(arabic < latin, "{shown:?}");
+        assert_eq!(isolate("12", Direction::Rtl), "\u{2067}12\u{2069}");
+        assert_eq!(isolate("12", Direction::Ltr), "12");
     }
 
     #[test]

@@ -738,8 +738,9 @@ mod tests {
             wait(2, Language::Ar)
         );
         assert!(
-            // The number is isolated, as every value in a right-to-left sentence.
-            wait(5, Language::Ar).contains("\u{2068}5\u{2069} ثوانٍ"),
+            // The number is isolated, as every value in a right-to-left sentence; with no
+            // letter to take a direction from, it takes the sentence's (RLI).
+            wait(5, Language::Ar).contains("\u{2067}5\u{2069} ثوانٍ"),
             "{}",
             wait(5, Language::Ar)
         );
@@ -773,7 +774,7 @@ mod tests {
             );
         }
         // Arabic isolates every value; English only those that could reorder.
-        assert!(message.render(Language::Ar).contains("\u{2068}409\u{2069}"));
+        assert!(message.render(Language::Ar).contains("\u{2067}409\u{2069}"));
         assert!(!message.render(Language::En).contains("\u{2068}409"));
         // A log line is for a program: no isolates, the value as sent.
         assert!(message.to_string().contains("x\u{2069}\u{202E}gnp.exe"));
