@@ -2,6 +2,7 @@
 //!
 //! - [`aberration`]: emerging-need alerts with CDC's EARS C1, C2 and C3.
 //! - [`backoff`]: when a failed sync is tried again.
+//! - [`bidi`]: typed text kept in its own direction inside a translated sentence.
 //! - [`codebook`]: the organization's vocabulary (sites, topics, insights, needs).
 //! - [`csv`]: CSV exports a spreadsheet opens safely.
 //! - [`encounter`]: one anonymous encounter and its validation.
@@ -29,6 +30,7 @@ pub mod aberration;
 pub mod accept_language;
 pub mod audit;
 pub mod backoff;
+pub mod bidi;
 pub mod bucket;
 pub mod codebook;
 pub mod consistency;

@@ -9,7 +9,8 @@
 //! { "history.title": "History", "history.entries_one": "{{count}} entry", "history.entries_other": "{{count}} entries" }
 //! ```
 
-use crate::language::{Language, PluralCategory};
+use crate::bidi;
+use crate::language::{Direction, Language, PluralCategory};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One problem of one translation file.
@@ -99,6 +100,20 @@ pub fn fill(template: &str, mut value: impl FnMut(&str) -> Option<String>) -> St
     }
     out.push_str(rest);
     out
+}
+
+/// [`fill`] for a sentence people read in a paragraph running `paragraph`: each value is
+/// isolated ([`bidi::isolate`]), so a name typed in another direction, or with brackets at its
+/// ends, shows as typed and cannot reorder the words around it. Text a program reads (a CSV,
+/// a file name, a log line) takes [`fill`], without the invisible isolates.
+pub fn fill_isolated(
+    template: &str,
+    paragraph: Direction,
+    mut value: impl FnMut(&str) -> Option<String>,
+) -> String {
+    fill(template, |name| {
+        value(name).map(|filled| bidi::isolate(&filled, paragraph).into_owned())
+    })
 }
 
 /// A key split into its message and plural form: `a.b_one` is form `one` of `a.b`.
@@ -223,6 +238,29 @@ mod tests {
         );
         assert_eq!(fill("no placeholders", values), "no placeholders");
         assert_eq!(fill("{{label}}}}", values), "Meals {{count}}}}");
+    }
+
+    #[test]
+    fn a_sentence_people_read_isolates_each_value_and_only_its_values() {
+        let values = |name: &str| match name {
+            "name" => Some("(A&B) {{role}}".to_owned()),
+            "role" => Some("مسؤول".to_owned()),
+            _ => None,
+        };
+        let template = "أضاف {{name}} بدور {{role}} {{unknown}}";
+        assert_eq!(
+            fill_isolated(template, Direction::Rtl, values),
+            "أضاف \u{2068}(A&B) {{role}}\u{2069} بدور \u{2068}مسؤول\u{2069} {{unknown}}"
+        );
+        assert_eq!(
+            fill_isolated("Added {{name}} as {{role}}", Direction::Ltr, values),
+            "Added (A&B) {{role}} as \u{2068}مسؤول\u{2069}"
+        );
+        // What a program reads stays bare.
+        assert_eq!(
+            fill(template, values),
+            "أضاف (A&B) {{role}} بدور مسؤول {{unknown}}"
+        );
     }
 
     fn file(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

@@ -122,12 +122,14 @@ async fn refusals_come_in_spanish_and_arabic_with_their_codes_and_statuses_uncha
         (
             "ar;q=0.8, en;q=0.2",
             "ar",
+            // Each value is isolated (FSI or, with no letter to go by, RLI … PDI), so it
+            // keeps its own direction in the right-to-left sentence.
             [
                 "لا تطابق أي حساب",
                 "رمز الربط هذا غير معروف",
-                "قائمة الاحتياجات ليس فيها الرمز nowhere",
-                "تغيّر دليل الرموز في هذه الأثناء (الإصدار الآن 1)",
-                "محتوى الطلب ليس ما تنتظره هذه النقطة من الواجهة: buckets: invalid type",
+                "قائمة \u{2068}الاحتياجات\u{2069} ليس فيها الرمز \u{2068}nowhere\u{2069}",
+                "تغيّر دليل الرموز في هذه الأثناء (الإصدار الآن \u{2067}1\u{2069})",
+                "محتوى الطلب ليس ما تنتظره هذه النقطة من الواجهة: \u{2068}buckets: invalid type",
             ],
         ),
     ];

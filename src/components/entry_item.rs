@@ -80,7 +80,7 @@ pub fn EntryItem(
             view! {
                 <span class="part">
                     <span class="part-label">{t(label)}" "</span>
-                    <span class=class>{shown}</span>
+                    <span class=class dir="auto">{shown}</span>
                 </span>
             }
         })
@@ -115,7 +115,7 @@ pub fn EntryItem(
     view! {
         <li class="entry">
             <span class="time">{short_time(&stored.saved_at)}</span>
-            <span class="site">{codebook.label(CodeList::Site, &e.site).to_owned()}</span>
+            <span class="site" dir="auto">{codebook.label(CodeList::Site, &e.site).to_owned()}</span>
             <span class="kind">{labels::kind(e.kind)}</span>
             <span class="reach">{labels::reach(e.reach)}</span>
             {part("needs", "entry.needs", needs)}

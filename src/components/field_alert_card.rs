@@ -133,7 +133,7 @@ fn AlertCard(
     let sites = content
         .sites
         .iter()
-        .map(|s| codebook.label(CodeList::Site, s).to_owned())
+        .map(|s| i18n::isolated(codebook.label(CodeList::Site, s)))
         .collect::<Vec<_>>()
         .join(", ");
     let until = intl::moment(i18n::language(), &content.expires_at.to_rfc3339());

@@ -63,7 +63,7 @@ pub fn FreeTags(
                             };
                             view! {
                                 <li class="tag">
-                                    <span>{label}</span>
+                                    <span dir="auto">{label}</span>
                                     <button
                                         type="button"
                                         class="remove"

@@ -241,7 +241,7 @@ fn SyncStatus(org_name: String, state: SyncState, app: AppContext) -> impl IntoV
     let failed = move || scheduler.with_last(|last| matches!(last, Some(Err(_))));
     view! {
         <div class="sync-status">
-            <p class="muted org-line" data-testid="confirmed">{move || format!("{org_name} · {}", last())}</p>
+            <p class="muted org-line" data-testid="confirmed"><bdi>{org_name}</bdi>" · "{last}</p>
             <button
                 type="button"
                 class="secondary"

@@ -3,7 +3,7 @@
 //! Names and ids (a username, a phone, an indicator's name) fill placeholders in one pass, so
 //! a `{{…}}` or markup in a name stays text (and a view shows text, never markup).
 
-use super::{count, fill, intl, language, org_labels, text};
+use super::{count, fill, intl, isolated, language, org_labels, text};
 use peerpulse_core::audit::{
     AccessChange, AuditDetail, AuditEvent, CodebookChange, Dhis2Outcome, NoteDecision, SignInWith,
 };
@@ -165,7 +165,7 @@ fn codebook_change(change: CodebookChange) -> String {
 
 /// What a change did to the indicators ("added Contacts; renamed “Kits” to “Naloxone kits”").
 fn indicator_changes(change: &IndicatorChange) -> String {
-    let names = |names: &[String]| joined(names.iter().cloned(), "org.audit.separator");
+    let names = |names: &[String]| joined(names.iter().map(|n| isolated(n)), "org.audit.separator");
     let listed = |key: &str, list: &[String]| {
         (!list.is_empty()).then(|| fill(key, &[("names", &names(list))]))
     };

@@ -1,7 +1,7 @@
 //! The CSV of the worker's own entries, headed and labelled in the language shown; its codes
 //! and dates stay as they are (see `peerpulse_core::history::to_csv`).
 
-use super::{fill, labels, text};
+use super::{fill_plain, labels, text};
 use peerpulse_core::encounter::{EncounterKind, Reach, TimeBand};
 use peerpulse_core::history::{CsvField, CsvWords};
 
@@ -30,7 +30,7 @@ impl CsvWords for WorkerCsv {
     }
 
     fn code_header(&self, field: CsvField) -> String {
-        fill("csv.code_of", &[("column", &self.header(field))])
+        fill_plain("csv.code_of", &[("column", &self.header(field))])
     }
 
     fn time_band(&self, band: TimeBand) -> String {

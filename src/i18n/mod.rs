@@ -158,19 +158,38 @@ pub fn t(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'stati
 }
 
 /// `text` with each `{{name}}` replaced by its value, in one pass (a `{{…}}` typed into a
-/// value stays as typed).
+/// value stays as typed), each value isolated for the direction of the language shown (see
+/// `peerpulse_core::bidi`): a name typed in another direction, or with brackets at its ends,
+/// shows as typed and cannot reorder the sentence.
 fn replace(text: String, values: &[(&str, &dyn Display)]) -> String {
-    peerpulse_core::translations::fill(&text, |name| {
-        values
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, value)| value.to_string())
+    peerpulse_core::translations::fill_isolated(&text, language().direction(), |name| {
+        value_of(values, name)
     })
 }
 
-/// The text of `key` with its placeholders filled: `fill("saved", &[("time", &at)])`.
+fn value_of(values: &[(&str, &dyn Display)], name: &str) -> Option<String> {
+    values
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_string())
+}
+
+/// `value` isolated for the direction of the language shown, to sit in a list that fills one
+/// placeholder: each name of "added ‹A›, مؤشر" keeps its own direction, not the first one's.
+pub fn isolated(value: &str) -> String {
+    peerpulse_core::bidi::isolate(value, language().direction()).into_owned()
+}
+
+/// The text of `key` with its placeholders filled, for people to read:
+/// `fill("saved", &[("time", &at)])`.
 pub fn fill(key: &str, values: &[(&str, &dyn Display)]) -> String {
     replace(text(key), values)
+}
+
+/// The text of `key` with its placeholders filled and no isolates, for a program to read
+/// (a CSV header): invisible characters there would become part of the value.
+pub fn fill_plain(key: &str, values: &[(&str, &dyn Display)]) -> String {
+    peerpulse_core::translations::fill(&text(key), |name| value_of(values, name))
 }
 
 /// The form of the counted phrase `key` for `n` (`{{count}}` is `n` written the language's

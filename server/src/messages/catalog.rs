@@ -3,7 +3,8 @@
 //! form, `_one`, `_other`, ...), checked against English by `core::translations`.
 
 use super::{Arg, Text};
-use peerpulse_core::language::Language;
+use peerpulse_core::language::{Direction, Language};
+use peerpulse_core::translations;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -56,32 +57,48 @@ fn template(key: &str, count: Option<u64>, language: Language) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
-/// `text` in `language`. Placeholders are filled in one pass over the template, so what an
-/// argument holds (a name someone typed, a parser's words) is never read as a placeholder.
+/// `text` in `language`, for a person to read (the JSON `message` the apps show). Placeholders
+/// are filled in one pass over the template, so what an argument holds (a name someone typed,
+/// a parser's words) is never read as a placeholder, and each is isolated for the language's
+/// direction (`peerpulse_core::bidi`), so it cannot reorder the sentence around it.
 pub fn render(text: &Text, language: Language) -> String {
+    fill_in(text, language, Some(language.direction()))
+}
+
+/// `text` in `language` with no isolates, for a program to read (a log line).
+pub fn render_plain(text: &Text, language: Language) -> String {
+    fill_in(text, language, None)
+}
+
+/// `text` filled in, each value isolated for a paragraph running `isolated_in` if given.
+fn fill_in(text: &Text, language: Language, isolated_in: Option<Direction>) -> String {
     let count = text.args.iter().find_map(|(_, arg)| match arg {
         Arg::Count(n) => Some(*n),
         _ => None,
     });
     let template = template(text.key, count, language);
-    peerpulse_core::translations::fill(&template, |name| {
+    let value = |name: &str| {
         text.args
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, arg)| argument(arg, language))
-    })
+            .map(|(_, arg)| argument(arg, language, isolated_in))
+    };
+    match isolated_in {
+        Some(paragraph) => translations::fill_isolated(&template, paragraph, value),
+        None => translations::fill(&template, value),
+    }
 }
 
-fn argument(arg: &Arg, language: Language) -> String {
+fn argument(arg: &Arg, language: Language, isolated_in: Option<Direction>) -> String {
     match arg {
         Arg::Count(n) | Arg::Number(n) => n.to_string(),
         Arg::Verbatim(value) => value.clone(),
-        Arg::Text(inner) => render(inner, language),
+        Arg::Text(inner) => fill_in(inner, language, isolated_in),
         Arg::Texts(texts) => {
             let separator = template("list.separator", None, language);
             texts
                 .iter()
-                .map(|t| render(t, language))
+                .map(|t| fill_in(t, language, isolated_in))
                 .collect::<Vec<_>>()
                 .join(&separator)
         }

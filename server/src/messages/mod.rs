@@ -397,7 +397,10 @@ impl Message {
 /// English, for logs and for `ApiError`'s `Display`.
 impl fmt::Display for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(peerpulse_core::language::Language::En))
+        f.write_str(&catalog::render_plain(
+            &self.text(),
+            peerpulse_core::language::Language::En,
+        ))
     }
 }
 
@@ -735,7 +738,9 @@ mod tests {
             wait(2, Language::Ar)
         );
         assert!(
-            wait(5, Language::Ar).contains("5 ثوانٍ"),
+            // The number is isolated, as every value in a right-to-left sentence; with no
+            // letter to take a direction from, it takes the sentence's (RLI).
+            wait(5, Language::Ar).contains("\u{2067}5\u{2069} ثوانٍ"),
             "{}",
             wait(5, Language::Ar)
         );
@@ -752,6 +757,27 @@ mod tests {
             written.starts_with("\"{{count}} <b>x</b> {{given}}\" no es un nombre de usuario"),
             "{written}"
         );
+    }
+
+    #[test]
+    fn what_another_system_sent_is_isolated_and_its_override_cannot_turn_the_sentence() {
+        // A DHIS2 answer carrying U+202E and a stray U+2069 of its own.
+        let message = Message::Dhis2Refused {
+            status: 409,
+            body: "x\u{2069}\u{202E}gnp.exe".into(),
+        };
+        for language in Language::ALL {
+            let written = message.render(language);
+            assert!(
+                written.contains("\u{2068}x\u{202E}gnp.exe\u{2069}"),
+                "{language}: {written:?}"
+            );
+        }
+        // Arabic isolates every value; English only those that could reorder.
+        assert!(message.render(Language::Ar).contains("\u{2067}409\u{2069}"));
+        assert!(!message.render(Language::En).contains("\u{2068}409"));
+        // A log line is for a program: no isolates, the value as sent.
+        assert!(message.to_string().contains("x\u{2069}\u{202E}gnp.exe"));
     }
 
     #[test]

@@ -75,9 +75,9 @@ pub fn AuditLog() -> impl IntoView {
                     view! {
                         <tr>
                             <td><time datetime=e.at.clone()>{when(&e.at, today)}</time></td>
-                            <td>{e.who.clone()}</td>
+                            <td><bdi>{e.who.clone()}</bdi></td>
                             <td>{what(e)}</td>
-                            <td>{e.address.clone().unwrap_or_else(|| text("org.audit.on_the_server"))}</td>
+                            <td><bdi>{e.address.clone().unwrap_or_else(|| text("org.audit.on_the_server"))}</bdi></td>
                         </tr>
                     }
                 })

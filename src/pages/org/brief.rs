@@ -259,7 +259,7 @@ fn Brief(brief: BriefData) -> impl IntoView {
         .map(|t| {
             view! {
                 <li>
-                    <strong>{free_tag::label(&t.tag)}</strong>
+                    <strong dir="auto">{free_tag::label(&t.tag)}</strong>
                     {fill(
                         "trends.new_tag",
                         &[
@@ -353,7 +353,7 @@ fn Brief(brief: BriefData) -> impl IntoView {
     view! {
         <header class="brief-head">
             <p class="brief-kicker">{t("org.brief.title")}</p>
-            <h1 id="brief-heading">{trends.org_name.clone()}</h1>
+            <h1 id="brief-heading"><bdi>{trends.org_name.clone()}</bdi></h1>
             <p class="brief-scope">
                 <span>{first_letter_up(period.clone())}</span>
                 <span>{site.clone()}</span>

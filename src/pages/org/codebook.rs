@@ -209,7 +209,7 @@ pub fn CodebookEditor(info: SessionInfo) -> impl IntoView {
                         <tr class:retired=retired>
                             <td>
                                 <label class="visually-hidden" for=format!("label-{code}")>{named("org.codebook.label_of", code.to_string(), language_now.clone())}</label>
-                                <input id=format!("label-{code}") prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
+                                <input id=format!("label-{code}") dir="auto" prop:value=move || label.get() on:input=move |ev| label.set(event_target_value(&ev)) />
                                 <span class="muted">{state}</span>
                             </td>
                             <td>

@@ -3,7 +3,7 @@
 //! starter set or defined one by one, and where each goes in DHIS2. The service checks every
 //! change again; what is typed here is parsed into core's types before it is sent.
 
-use crate::i18n::{count, fill, intl, labels, language, org_errors, t, text};
+use crate::i18n::{count, fill, intl, isolated, labels, language, org_errors, t, text};
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::bucket::{Dimension, Measure};
@@ -461,7 +461,7 @@ pub fn Indicators(
             .starter
             .iter()
             .filter(|s| !now.book.indicators.iter().any(|i| i.id == s.id))
-            .map(|s| s.name.clone())
+            .map(|s| isolated(&s.name))
             .collect();
         let starter = (!missing.is_empty()).then(|| {
             view! {
@@ -479,7 +479,7 @@ pub fn Indicators(
             } else {
                 sites
                     .iter()
-                    .map(|s| book.label(CodeList::Site, s).to_owned())
+                    .map(|s| isolated(book.label(CodeList::Site, s)))
                     .collect::<Vec<_>>()
                     .join(&text("list.separator"))
             }
@@ -520,7 +520,7 @@ pub fn Indicators(
                 );
                 view! {
                     <tr>
-                        <th scope="row">{name.clone()}</th>
+                        <th scope="row"><bdi>{name.clone()}</bdi></th>
                         <td>{describe_counted(&indicator.counted, &book)}</td>
                         <td>{site_names(&indicator.sites)}</td>
                         <td>{divided}</td>

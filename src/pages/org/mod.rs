@@ -180,7 +180,7 @@ fn OrgHome(info: SessionInfo, session: OrgSession) -> impl IntoView {
     view! {
         <div class="org-head">
             <div>
-                <h1 id="org-heading">{info.org_name.clone()}</h1>
+                <h1 id="org-heading"><bdi>{info.org_name.clone()}</bdi></h1>
                 <p class="muted">{move || fill("org.home.signed_in_as", &[("name", &signed_in.with_value(|i| i.username.clone())), ("role", &org_labels::role(role))])}</p>
             </div>
             <div class="actions">

@@ -69,7 +69,7 @@ pub fn NotesReview(info: SessionInfo) -> impl IntoView {
         };
         view! {
             <li>
-                <blockquote>{note.text}</blockquote>
+                <blockquote dir="auto">{note.text}</blockquote>
                 <p class="muted">{move || week_of(week)}</p>
                 <div class="actions">
                     <button type="button" class="primary" aria-label=move || fill("org.notes.approve_note", &[("gist", &approve_gist)])
@@ -117,7 +117,7 @@ fn ApprovedNotes(
         let text = note.text.clone();
         view! {
             <li>
-                <blockquote>{note.text}</blockquote>
+                <blockquote dir="auto">{note.text}</blockquote>
                 <p class="muted">{move || week_of(week)}</p>
                 <div class="actions">
                     <button type="button" class="secondary" aria-label=move || fill("org.notes.draft_alert_from", &[("gist", &gist)])

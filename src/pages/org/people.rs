@@ -195,7 +195,7 @@ fn PersonRow(person: UserSummary, update: PersonChange, reset: ResetLink) -> imp
     };
     view! {
         <tr>
-            <th scope="row">{name.clone()}</th>
+            <th scope="row"><bdi>{name.clone()}</bdi></th>
             <td>
                 <label class="visually-hidden" for=select_id.clone()>{
                     let name = name.clone();
