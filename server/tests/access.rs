@@ -62,14 +62,7 @@ async fn an_admin_changes_roles_and_takes_access_away_at_once() {
         support::stream_ends_at_once(stream).await,
         "the stream ended"
     );
-    let sign_in = |password: &'static str| {
-        server.call(
-            Method::POST,
-            "/api/v1/session",
-            None,
-            Some(json!({"organization": "harbour", "username": "mia", "password": password})),
-        )
-    };
+    let sign_in = |password: &'static str| server.sign_in("harbour", "mia", password);
     assert_eq!(
         sign_in("a long enough secret").await.status(),
         StatusCode::UNAUTHORIZED
@@ -162,12 +155,7 @@ async fn signing_out_everywhere_ends_every_session_of_the_person() {
     let org = server.org("Harbour").await;
     let laptop = server.person(org, Role::Manager, "mia").await;
     let sign_in = server
-        .call(
-            Method::POST,
-            "/api/v1/session",
-            None,
-            Some(json!({"organization": "harbour", "username": "mia", "password": "a long enough secret"})),
-        )
+        .sign_in("harbour", "mia", "a long enough secret")
         .await;
     assert_eq!(sign_in.status(), StatusCode::OK);
     let phone = support::people::session_of(sign_in).await;
@@ -276,12 +264,7 @@ async fn an_admin_resets_a_password_with_a_one_time_link_that_ends_the_old_sessi
     );
 
     let old_password = server
-        .call(
-            Method::POST,
-            "/api/v1/session",
-            None,
-            Some(json!({"organization": "harbour", "username": "mia", "password": "a long enough secret"})),
-        )
+        .sign_in("harbour", "mia", "a long enough secret")
         .await;
     assert_eq!(
         old_password.status(),
@@ -338,14 +321,7 @@ async fn an_admin_resets_a_password_with_a_one_time_link_that_ends_the_old_sessi
         StatusCode::FORBIDDEN,
         "the link works once"
     );
-    let sign_in = |password: &'static str| {
-        server.call(
-            Method::POST,
-            "/api/v1/session",
-            None,
-            Some(json!({"organization": "harbour", "username": "mia", "password": password})),
-        )
-    };
+    let sign_in = |password: &'static str| server.sign_in("harbour", "mia", password);
     assert_eq!(
         sign_in("a long enough secret").await.status(),
         StatusCode::UNAUTHORIZED

@@ -36,6 +36,14 @@ impl TestServer {
         request.send().await.expect("request")
     }
 
+    /// The service's answer to `username` signing in to organization `org` (its handle) with
+    /// `password`.
+    pub async fn sign_in(&self, org: &str, username: &str, password: &str) -> reqwest::Response {
+        let body = json!({"organization": org, "username": username, "password": password});
+        self.call(Method::POST, "/api/v1/session", None, Some(body))
+            .await
+    }
+
     /// Redeems a sign-in link for `role` in `org` and returns the new person's session.
     pub async fn person(&self, org: i64, role: Role, username: &str) -> Session {
         let res = self.welcome(org, role, username).await;
