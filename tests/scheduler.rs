@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use peerpulse::clock;
-use peerpulse::store::{Store, buckets, device, encounters};
+use peerpulse::store::{buckets, device, encounters};
 use peerpulse::sync::SyncOutcome;
 use peerpulse::sync::scheduler::Scheduler;
 use peerpulse_core::codebook::{Code, Codebook};
@@ -19,10 +19,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn fresh_store() -> Store {
-    let name = format!("test-{}", clock::new_encounter_id());
-    Store::open(&name).await.expect("open a fresh database")
-}
+mod common;
+
+use common::fresh_store;
 
 fn encounter(need: &str) -> Encounter {
     let day = NaiveDate::from_ymd_opt(2026, 11, 3).expect("valid test date");
