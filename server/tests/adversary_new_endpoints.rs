@@ -369,14 +369,7 @@ async fn one_phone_cannot_inflate_or_probe_an_alerts_reach() {
     let ada = server.person(org, Role::Admin, "ada").await;
     let drafted = server.draft_alert(&mia, alert()).await;
     let draft_only = server.draft_alert(&mia, alert()).await;
-    let approved = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/field-alerts/{}/approve", drafted.id),
-            Some(&ada),
-            None,
-        )
-        .await;
+    let approved = server.approve_alert(&ada, drafted.id).await;
     assert_eq!(approved.status(), StatusCode::OK);
     let phone = server.device(org).await;
     let id = drafted.id;
@@ -442,14 +435,7 @@ async fn one_phone_cannot_inflate_or_probe_an_alerts_reach() {
     assert_eq!((draft.reach.received, draft.reach.passed_on), (None, None));
     // A revoked phone's receipts are refused.
     let revoked = server.enrol(org).await;
-    let res = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/devices/{}/revoke", revoked.device_id),
-            Some(&ada),
-            None,
-        )
-        .await;
+    let res = server.revoke_device(&ada, &revoked.device_id).await;
     assert!(res.status().is_success(), "{}", res.status());
     assert_eq!(
         server

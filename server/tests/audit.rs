@@ -137,14 +137,7 @@ async fn the_audit_log_records_who_did_what_from_where_and_never_words_or_secret
     let reset: serde_json::Value = res.json().await.unwrap();
     let reset_link = reset["link"].as_str().unwrap().to_owned();
     let enrolled = server.enrol(org).await;
-    let res = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/devices/{}/revoke", enrolled.device_id),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let res = server.revoke_device(&admin, &enrolled.device_id).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let res = server
         .call(

@@ -208,14 +208,7 @@ async fn reach_is_shown_only_from_the_threshold() {
     let mia = server.person(org, Role::Manager, "mia").await;
     let ada = server.person(org, Role::Admin, "ada").await;
     let drafted = server.draft_alert(&mia, alert("Test your supply")).await;
-    act(
-        &server,
-        &ada,
-        Method::POST,
-        &format!("/api/v1/field-alerts/{}/approve", drafted.id),
-        None,
-    )
-    .await;
+    server.approve_alert(&ada, drafted.id).await;
     let mut phones = Vec::new();
     for _ in 0..5 {
         phones.push(server.device(org).await);

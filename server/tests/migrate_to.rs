@@ -192,14 +192,7 @@ async fn a_service_moved_to_postgresql_answers_as_it_did_on_sqlite() {
         .await
         .unwrap();
     assert!(folded.is_some_and(|f| f.rows > 0), "the old day folds");
-    let revoked = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/devices/{}/revoke", lost.device_id),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let revoked = server.revoke_device(&admin, &lost.device_id).await;
     assert!(revoked.status().is_success());
     let issued = server
         .call(Method::POST, "/api/v1/enrolment-codes", Some(&admin), None)
@@ -255,14 +248,7 @@ async fn a_service_moved_to_postgresql_answers_as_it_did_on_sqlite() {
             }),
         )
         .await;
-    let approved = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/field-alerts/{}/approve", drafted.id),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let approved = server.approve_alert(&admin, drafted.id).await;
     assert!(approved.status().is_success());
     let received = server
         .alert_receipts(

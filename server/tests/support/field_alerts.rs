@@ -21,6 +21,17 @@ impl TestServer {
         res.json().await.expect("drafted alert")
     }
 
+    /// The service's answer to `session` approving alert `id`.
+    pub async fn approve_alert(&self, session: &Session, id: i64) -> reqwest::Response {
+        self.call(
+            Method::POST,
+            &format!("/api/v1/field-alerts/{id}/approve"),
+            Some(session),
+            None,
+        )
+        .await
+    }
+
     /// The alerts `session` lists.
     pub async fn field_alerts(&self, session: &Session) -> Vec<FieldAlertSummary> {
         let res = self

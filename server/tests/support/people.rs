@@ -44,6 +44,17 @@ impl TestServer {
             .await
     }
 
+    /// The service's answer to `session` revoking the phone `device_id`.
+    pub async fn revoke_device(&self, session: &Session, device_id: &str) -> reqwest::Response {
+        self.call(
+            Method::POST,
+            &format!("/api/v1/devices/{device_id}/revoke"),
+            Some(session),
+            None,
+        )
+        .await
+    }
+
     /// Redeems a sign-in link for `role` in `org` and returns the new person's session.
     pub async fn person(&self, org: i64, role: Role, username: &str) -> Session {
         let res = self.welcome(org, role, username).await;
