@@ -23,19 +23,25 @@ pub fn code(s: &str) -> Code {
 /// An outreach encounter with a walk-in at the van on `day`'s evening, naloxone talked
 /// about and `needs` met.
 pub fn encounter(day: NaiveDate, needs: &[&str]) -> Encounter {
-    EncounterDraft {
+    saved(EncounterDraft {
         site: Some(code("van")),
         kind: Some(EncounterKind::Outreach),
         reach: Some(Reach::WalkIn),
         topics: [code("naloxone")].into(),
         needs: needs.iter().map(|n| code(n)).collect(),
         ..EncounterDraft::new(day, TimeBand::Evening)
-    }
-    .validate(
-        clock::new_encounter_id(),
-        day,
-        EditWindow::default(),
-        &Codebook::harm_reduction_default(),
-    )
-    .expect("valid test encounter")
+    })
+}
+
+/// `draft` as the phone saves it on its own day, with a new id and the default codebook.
+pub fn saved(draft: EncounterDraft) -> Encounter {
+    let day = draft.day;
+    draft
+        .validate(
+            clock::new_encounter_id(),
+            day,
+            EditWindow::default(),
+            &Codebook::harm_reduction_default(),
+        )
+        .expect("valid test encounter")
 }
