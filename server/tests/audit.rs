@@ -125,14 +125,7 @@ async fn the_audit_log_records_who_did_what_from_where_and_never_words_or_secret
         )
         .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = server
-        .call(
-            Method::POST,
-            "/api/v1/users/vic/reset-link",
-            Some(&admin),
-            None,
-        )
-        .await;
+    let res = server.reset_link(&admin, "vic").await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let reset: serde_json::Value = res.json().await.unwrap();
     let reset_link = reset["link"].as_str().unwrap().to_owned();

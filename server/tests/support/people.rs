@@ -44,6 +44,12 @@ impl TestServer {
             .await
     }
 
+    /// The service's answer to `by` asking for a password reset link for `who`.
+    pub async fn reset_link(&self, by: &Session, who: &str) -> reqwest::Response {
+        let path = format!("/api/v1/users/{who}/reset-link");
+        self.call(Method::POST, &path, Some(by), None).await
+    }
+
     /// The service's answer to `session` revoking the phone `device_id`.
     pub async fn revoke_device(&self, session: &Session, device_id: &str) -> reqwest::Response {
         self.call(
