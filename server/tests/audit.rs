@@ -103,12 +103,7 @@ async fn the_audit_log_records_who_did_what_from_where_and_never_words_or_secret
     // The admin adds a person, changes their access, makes a reset link, revokes a phone;
     // the manager exports the brief.
     let res = server
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({"username": "vic", "role": "viewer", "password": "another long secret"})),
-        )
+        .add_person(&admin, "vic", "viewer", "another long secret")
         .await;
     assert_eq!(
         res.status(),

@@ -152,14 +152,7 @@ async fn a_service_moved_to_postgresql_answers_as_it_did_on_sqlite() {
     // People made through the API, one of them later disabled.
     for (username, role) in [("vic", "viewer"), ("max", "manager")] {
         let res = server
-            .call(
-                Method::POST,
-                "/api/v1/users",
-                Some(&admin),
-                Some(
-                    json!({"username": username, "role": role, "password": "first password here"}),
-                ),
-            )
+            .add_person(&admin, username, role, "first password here")
             .await;
         assert!(res.status().is_success(), "{}", res.text().await.unwrap());
     }

@@ -152,21 +152,11 @@ async fn each_role_does_only_what_it_may() {
     let org = server.org("Harbour").await;
     let admin = server.person(org, Role::Admin, "ana").await;
     let created = server
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({"username": "vic", "role": "viewer", "password": "first password here"})),
-        )
+        .add_person(&admin, "vic", "viewer", "first password here")
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let taken = server
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({"username": "vic", "role": "manager", "password": "first password here"})),
-        )
+        .add_person(&admin, "vic", "manager", "first password here")
         .await;
     assert_eq!(taken.status(), StatusCode::CONFLICT);
     let viewer = session_of(
@@ -646,12 +636,7 @@ async fn usernames_belong_to_their_organization_and_signing_in_names_it() {
         ("Harbour", "vic", StatusCode::CONFLICT),
     ] {
         let res = server
-            .call(
-                Method::POST,
-                "/api/v1/users",
-                Some(&harbour_admin),
-                Some(json!({"username": username, "role": "viewer", "password": "first password here"})),
-            )
+            .add_person(&harbour_admin, username, "viewer", "first password here")
             .await;
         assert_eq!(res.status(), status, "{org} {username}");
     }
@@ -710,12 +695,7 @@ async fn passwords_on_the_common_breached_list_are_refused_and_the_link_still_wo
     assert_eq!(admin.status(), StatusCode::OK, "the link was not used up");
     let admin = session_of(admin).await;
     let res = server
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({"username": "vic", "role": "viewer", "password": "1234567890"})),
-        )
+        .add_person(&admin, "vic", "viewer", "1234567890")
         .await;
     assert_eq!(error_code(res).await, "common_password");
 }

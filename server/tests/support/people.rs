@@ -44,6 +44,20 @@ impl TestServer {
             .await
     }
 
+    /// The service's answer to `by` adding `username` to their organization as `role` (as the
+    /// API spells it: "viewer", say) with `password`.
+    pub async fn add_person(
+        &self,
+        by: &Session,
+        username: &str,
+        role: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let body = json!({"username": username, "role": role, "password": password});
+        self.call(Method::POST, "/api/v1/users", Some(by), Some(body))
+            .await
+    }
+
     /// The service's answer to `by` asking for a password reset link for `who`.
     pub async fn reset_link(&self, by: &Session, who: &str) -> reqwest::Response {
         let path = format!("/api/v1/users/{who}/reset-link");
