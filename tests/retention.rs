@@ -3,45 +3,19 @@
 //! the phone holds and sends never move.
 #![cfg(target_arch = "wasm32")]
 
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use peerpulse::clock;
 use peerpulse::store::{Store, buckets, device, encounters};
-use peerpulse_core::codebook::{Code, Codebook};
-use peerpulse_core::encounter::{
-    EditWindow, Encounter, EncounterDraft, EncounterId, EncounterKind, Reach, TimeBand,
-};
+use peerpulse_core::encounter::EncounterId;
 use peerpulse_core::retention::KeepEntries;
 use std::collections::BTreeSet;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn fresh_store() -> Store {
-    let name = format!("test-{}", clock::new_encounter_id());
-    Store::open(&name).await.expect("open a fresh database")
-}
+mod common;
 
-fn code(s: &str) -> Code {
-    Code::new(s).expect("valid test code")
-}
-
-fn encounter(day: NaiveDate, needs: &[&str]) -> Encounter {
-    EncounterDraft {
-        site: Some(code("van")),
-        kind: Some(EncounterKind::Outreach),
-        reach: Some(Reach::WalkIn),
-        topics: [code("naloxone")].into(),
-        needs: needs.iter().map(|n| code(n)).collect(),
-        ..EncounterDraft::new(day, TimeBand::Evening)
-    }
-    .validate(
-        clock::new_encounter_id(),
-        day,
-        EditWindow::default(),
-        &Codebook::harm_reduction_default(),
-    )
-    .expect("valid test encounter")
-}
+use common::{code, encounter, fresh_store};
 
 async fn ids(store: &Store) -> BTreeSet<EncounterId> {
     encounters::all(store)

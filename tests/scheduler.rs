@@ -5,41 +5,30 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use peerpulse::clock;
-use peerpulse::store::{Store, buckets, device, encounters};
+use peerpulse::store::{buckets, device, encounters};
 use peerpulse::sync::SyncOutcome;
 use peerpulse::sync::scheduler::Scheduler;
-use peerpulse_core::codebook::{Code, Codebook};
-use peerpulse_core::encounter::{
-    EditWindow, Encounter, EncounterDraft, EncounterKind, Reach, TimeBand,
-};
+use peerpulse_core::codebook::Code;
+use peerpulse_core::encounter::{Encounter, EncounterDraft, EncounterKind, Reach, TimeBand};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn fresh_store() -> Store {
-    let name = format!("test-{}", clock::new_encounter_id());
-    Store::open(&name).await.expect("open a fresh database")
-}
+mod common;
+
+use common::{fresh_store, saved};
 
 fn encounter(need: &str) -> Encounter {
     let day = NaiveDate::from_ymd_opt(2026, 11, 3).expect("valid test date");
-    EncounterDraft {
+    saved(EncounterDraft {
         site: Some(Code::new("van").expect("code")),
         kind: Some(EncounterKind::Outreach),
         reach: Some(Reach::WalkIn),
         needs: [Code::new(need).expect("code")].into(),
         ..EncounterDraft::new(day, TimeBand::Evening)
-    }
-    .validate(
-        clock::new_encounter_id(),
-        day,
-        EditWindow::default(),
-        &Codebook::harm_reduction_default(),
-    )
-    .expect("valid test encounter")
+    })
 }
 
 /// Waits `ms` milliseconds on the browser's timer.

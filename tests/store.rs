@@ -7,43 +7,16 @@ use peerpulse::store::device::{self, Credentials};
 use peerpulse::store::{Store, StoreError, buckets, encounters, note_outbox};
 use peerpulse_core::bucket::{Buckets, Measure};
 use peerpulse_core::codebook::{Code, Codebook};
-use peerpulse_core::encounter::{
-    EditWindow, Encounter, EncounterDraft, EncounterKind, Quantity, Reach, SupplyGiven, TimeBand,
-};
+use peerpulse_core::encounter::{EditWindow, Quantity, SupplyGiven};
 use peerpulse_core::field_notes::NoteChange;
 use peerpulse_core::page_window::PageSpan;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh database per test, so tests cannot see each other's data.
-async fn fresh_store() -> Store {
-    let name = format!("test-{}", clock::new_encounter_id());
-    Store::open(&name).await.expect("open a fresh database")
-}
+mod common;
 
-fn code(s: &str) -> Code {
-    Code::new(s).expect("valid test code")
-}
-
-fn encounter(day: NaiveDate, needs: &[&str]) -> Encounter {
-    EncounterDraft {
-        site: Some(code("van")),
-        kind: Some(EncounterKind::Outreach),
-        reach: Some(Reach::WalkIn),
-        topics: [code("naloxone")].into(),
-        insights: Default::default(),
-        needs: needs.iter().map(|n| code(n)).collect(),
-        ..EncounterDraft::new(day, TimeBand::Evening)
-    }
-    .validate(
-        clock::new_encounter_id(),
-        day,
-        EditWindow::default(),
-        &Codebook::harm_reduction_default(),
-    )
-    .expect("valid test encounter")
-}
+use common::{code, encounter, fresh_store};
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).expect("valid test date")

@@ -62,14 +62,7 @@ async fn an_admin_changes_roles_and_takes_access_away_at_once() {
         support::stream_ends_at_once(stream).await,
         "the stream ended"
     );
-    let sign_in = |password: &'static str| {
-        server.call(
-            Method::POST,
-            "/api/v1/session",
-            None,
-            Some(json!({"organization": "harbour", "username": "mia", "password": password})),
-        )
-    };
+    let sign_in = |password: &'static str| server.sign_in("harbour", "mia", password);
     assert_eq!(
         sign_in("a long enough secret").await.status(),
         StatusCode::UNAUTHORIZED
@@ -162,12 +155,7 @@ async fn signing_out_everywhere_ends_every_session_of_the_person() {
     let org = server.org("Harbour").await;
     let laptop = server.person(org, Role::Manager, "mia").await;
     let sign_in = server
-        .call(
-            Method::POST,
-            "/api/v1/session",
-            None,
-            Some(json!({"organization": "harbour", "username": "mia", "password": "a long enough secret"})),
-        )
+        .sign_in("harbour", "mia", "a long enough secret")
         .await;
     assert_eq!(sign_in.status(), StatusCode::OK);
     let phone = support::people::session_of(sign_in).await;
@@ -209,16 +197,6 @@ async fn signing_out_everywhere_ends_every_session_of_the_person() {
     assert_eq!(still.status(), StatusCode::OK, "others stay signed in");
 }
 
-/// `by` asks for a password reset link for `who`.
-async fn reset_link(
-    server: &TestServer,
-    by: &support::people::Session,
-    who: &str,
-) -> reqwest::Response {
-    let path = format!("/api/v1/users/{who}/reset-link");
-    server.call(Method::POST, &path, Some(by), None).await
-}
-
 /// The token of a reset link as the service hands it out.
 fn token_of(issued: &ResetLinkIssued, public_url: &str) -> String {
     issued
@@ -246,15 +224,15 @@ async fn an_admin_resets_a_password_with_a_one_time_link_that_ends_the_old_sessi
     };
     // Only an admin, and only of the person's own organization.
     assert_eq!(
-        reset_link(&server, &manager, "ada").await.status(),
+        server.reset_link(&manager, "ada").await.status(),
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        reset_link(&server, &other_admin, "mia").await.status(),
+        server.reset_link(&other_admin, "mia").await.status(),
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        reset_link(&server, &admin, "nobody").await.status(),
+        server.reset_link(&admin, "nobody").await.status(),
         StatusCode::NOT_FOUND
     );
 
@@ -262,7 +240,7 @@ async fn an_admin_resets_a_password_with_a_one_time_link_that_ends_the_old_sessi
         .call(Method::GET, "/api/v1/events", Some(&manager), None)
         .await;
     assert_eq!(stream.status(), StatusCode::OK);
-    let first = reset_link(&server, &admin, "mia").await;
+    let first = server.reset_link(&admin, "mia").await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first: ResetLinkIssued = first.json().await.unwrap();
     // Whoever holds the old password's session is out at once, live view included.
@@ -276,12 +254,7 @@ async fn an_admin_resets_a_password_with_a_one_time_link_that_ends_the_old_sessi
     );
 
     let old_password = server
-        .call(
-            Method::POST,
-            "/api/v1/session",
-            None,
-            Some(json!({"organization": "harbour", "username": "mia", "password": "a long enough secret"})),
-        )
+        .sign_in("harbour", "mia", "a long enough secret")
         .await;
     assert_eq!(
         old_password.status(),
@@ -289,11 +262,7 @@ async fn an_admin_resets_a_password_with_a_one_time_link_that_ends_the_old_sessi
         "the old password stops working as the link is made"
     );
     // A newer link replaces the older one.
-    let second: ResetLinkIssued = reset_link(&server, &admin, "mia")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let second: ResetLinkIssued = server.reset_link(&admin, "mia").await.json().await.unwrap();
     let (first, second) = (
         token_of(&first, &server.state.public_url),
         token_of(&second, &server.state.public_url),
@@ -338,14 +307,7 @@ async fn an_admin_resets_a_password_with_a_one_time_link_that_ends_the_old_sessi
         StatusCode::FORBIDDEN,
         "the link works once"
     );
-    let sign_in = |password: &'static str| {
-        server.call(
-            Method::POST,
-            "/api/v1/session",
-            None,
-            Some(json!({"organization": "harbour", "username": "mia", "password": password})),
-        )
-    };
+    let sign_in = |password: &'static str| server.sign_in("harbour", "mia", password);
     assert_eq!(
         sign_in("a long enough secret").await.status(),
         StatusCode::UNAUTHORIZED
@@ -359,17 +321,7 @@ async fn taking_access_away_voids_a_reset_link_and_none_is_made_for_a_disabled_p
     let org = server.org("Harbour").await;
     let admin = server.person(org, Role::Admin, "ada").await;
     server.person(org, Role::Viewer, "vic").await;
-    let issued: ResetLinkIssued = server
-        .call(
-            Method::POST,
-            "/api/v1/users/vic/reset-link",
-            Some(&admin),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let issued: ResetLinkIssued = server.reset_link(&admin, "vic").await.json().await.unwrap();
     let disable = server
         .call(
             Method::PATCH,
@@ -390,13 +342,6 @@ async fn taking_access_away_voids_a_reset_link_and_none_is_made_for_a_disabled_p
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let again = server
-        .call(
-            Method::POST,
-            "/api/v1/users/vic/reset-link",
-            Some(&admin),
-            None,
-        )
-        .await;
+    let again = server.reset_link(&admin, "vic").await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
 }

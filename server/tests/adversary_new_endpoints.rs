@@ -9,7 +9,7 @@ use peerpulse_core::bucket::Measure;
 use peerpulse_core::codebook::CodebookEntry;
 use peerpulse_core::encounter::{EncounterKind, Reach};
 use peerpulse_core::indicator::{Counted, Indicator, Report};
-use peerpulse_core::org_api::{FieldAlertSummary, IndicatorBook};
+use peerpulse_core::org_api::IndicatorBook;
 use peerpulse_core::people::Role;
 use peerpulse_server::db::orgs;
 use reqwest::{Method, StatusCode};
@@ -357,27 +357,6 @@ fn alert() -> Value {
     })
 }
 
-async fn receipts(server: &TestServer, phone: &str, body: Value) -> StatusCode {
-    server
-        .client
-        .post(server.at("/api/v1/field-alerts/receipts"))
-        .bearer_auth(phone)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
-
-async fn listed(server: &TestServer, who: &Session) -> Vec<FieldAlertSummary> {
-    server
-        .call(Method::GET, "/api/v1/field-alerts", Some(who), None)
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
 /// Refused correctly: one phone cannot inflate an alert's reach past the threshold (repeating
 /// itself, claiming versions not yet published, passing on what it never received, reporting
 /// drafts), nor can a revoked phone, so reach below the threshold stays unshown. A receipt for
@@ -388,47 +367,20 @@ async fn one_phone_cannot_inflate_or_probe_an_alerts_reach() {
     let org = server.org("Harbour").await;
     let mia = server.person(org, Role::Manager, "mia").await;
     let ada = server.person(org, Role::Admin, "ada").await;
-    let drafted: FieldAlertSummary = server
-        .call(
-            Method::POST,
-            "/api/v1/field-alerts",
-            Some(&mia),
-            Some(alert()),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let draft_only: FieldAlertSummary = server
-        .call(
-            Method::POST,
-            "/api/v1/field-alerts",
-            Some(&mia),
-            Some(alert()),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let approved = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/field-alerts/{}/approve", drafted.id),
-            Some(&ada),
-            None,
-        )
-        .await;
+    let drafted = server.draft_alert(&mia, alert()).await;
+    let draft_only = server.draft_alert(&mia, alert()).await;
+    let approved = server.approve_alert(&ada, drafted.id).await;
     assert_eq!(approved.status(), StatusCode::OK);
     let phone = server.device(org).await;
     let id = drafted.id;
     // The same alert 500 times, at versions up to the largest, and passed on as often.
     let many: Vec<Value> = (0..500).map(|n| json!([id, n % 3 + 1])).collect();
-    let status = receipts(
-        &server,
-        &phone,
-        json!({"received": many, "passed_on": vec![id; 500]}),
-    )
-    .await;
+    let status = server
+        .alert_receipts(
+            &phone,
+            json!({"received": many, "passed_on": vec![id; 500]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     // A version never published, a draft, alerts that do not exist: ignored or refused, never
     // a failure of the service.
@@ -441,7 +393,7 @@ async fn one_phone_cannot_inflate_or_probe_an_alerts_reach() {
         json!({"received": [[-1, 1]]}),
         json!({"passed_on": [i64::MAX, -1]}),
     ] {
-        let status = receipts(&server, &phone, odd.clone()).await;
+        let status = server.alert_receipts(&phone, odd.clone()).await;
         assert!(
             status == StatusCode::NO_CONTENT || status.is_client_error(),
             "{odd}: {status}"
@@ -449,24 +401,30 @@ async fn one_phone_cannot_inflate_or_probe_an_alerts_reach() {
     }
     let too_many: Vec<Value> = (0..501).map(|_| json!([id, 1])).collect();
     assert_eq!(
-        receipts(&server, &phone, json!({"received": too_many})).await,
+        server
+            .alert_receipts(&phone, json!({"received": too_many}))
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     // A phone that never said it received the draft passes it on: nothing.
     let other = server.device(org).await;
     assert_eq!(
-        receipts(&server, &other, json!({"passed_on": [draft_only.id, id]})).await,
+        server
+            .alert_receipts(&other, json!({"passed_on": [draft_only.id, id]}))
+            .await,
         StatusCode::NO_CONTENT
     );
     // Three more phones receive it: four in all, below the threshold of five.
     for _ in 0..3 {
         let phone = server.device(org).await;
         assert_eq!(
-            receipts(&server, &phone, json!({"received": [[id, 1]]})).await,
+            server
+                .alert_receipts(&phone, json!({"received": [[id, 1]]}))
+                .await,
             StatusCode::NO_CONTENT
         );
     }
-    let alerts = listed(&server, &mia).await;
+    let alerts = server.field_alerts(&mia).await;
     let shown = alerts.iter().find(|a| a.id == id).unwrap();
     assert_eq!(
         (shown.reach.received, shown.reach.passed_on),
@@ -477,20 +435,15 @@ async fn one_phone_cannot_inflate_or_probe_an_alerts_reach() {
     assert_eq!((draft.reach.received, draft.reach.passed_on), (None, None));
     // A revoked phone's receipts are refused.
     let revoked = server.enrol(org).await;
-    let res = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/devices/{}/revoke", revoked.device_id),
-            Some(&ada),
-            None,
-        )
-        .await;
+    let res = server.revoke_device(&ada, &revoked.device_id).await;
     assert!(res.status().is_success(), "{}", res.status());
     assert_eq!(
-        receipts(&server, &revoked.token, json!({"received": [[id, 1]]})).await,
+        server
+            .alert_receipts(&revoked.token, json!({"received": [[id, 1]]}))
+            .await,
         StatusCode::UNAUTHORIZED
     );
-    let shown = listed(&server, &mia).await;
+    let shown = server.field_alerts(&mia).await;
     assert_eq!(
         shown.iter().find(|a| a.id == id).unwrap().reach.received,
         None
@@ -507,17 +460,7 @@ async fn another_organization_neither_reads_nor_steps_an_alert() {
     let mia = server.person(org, Role::Manager, "mia").await;
     let hal = server.person(hills, Role::Admin, "hal").await;
     let outsider = server.device(hills).await;
-    let drafted: FieldAlertSummary = server
-        .call(
-            Method::POST,
-            "/api/v1/field-alerts",
-            Some(&mia),
-            Some(alert()),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let drafted = server.draft_alert(&mia, alert()).await;
     let id = drafted.id;
     for (method, path, body) in [
         (
@@ -539,8 +482,8 @@ async fn another_organization_neither_reads_nor_steps_an_alert() {
         let res = server.call(method, &path, Some(&hal), body).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
     }
-    assert!(listed(&server, &hal).await.is_empty());
-    let shown = listed(&server, &mia).await;
+    assert!(server.field_alerts(&hal).await.is_empty());
+    let shown = server.field_alerts(&mia).await;
     assert_eq!(
         shown[0].status,
         peerpulse_core::field_alert::AlertStatus::Draft

@@ -51,14 +51,7 @@ async fn the_audit_log_records_who_did_what_from_where_and_never_words_or_secret
     let manager = server.person(org, Role::Manager, "max").await;
 
     // A password sign-in.
-    let res = server
-        .call(
-            Method::POST,
-            "/api/v1/session",
-            None,
-            Some(json!({"organization": "harbour", "username": "ada", "password": PASSWORD})),
-        )
-        .await;
+    let res = server.sign_in("harbour", "ada", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::OK);
     let signed_in = session_of(res).await;
 
@@ -85,43 +78,19 @@ async fn the_audit_log_records_who_did_what_from_where_and_never_words_or_secret
     }
     let week = today() - chrono::Days::new(u64::from(today().weekday().num_days_from_monday()));
     let res = server
-        .client
-        .post(server.at("/api/v1/notes"))
-        .bearer_auth(&phones[0])
-        .json(&json!({"id": "e1", "week": week.to_string(), "text": NOTE}))
-        .send()
-        .await
-        .unwrap();
+        .offer(&phones[0], "e1", &week.to_string(), NOTE)
+        .await;
     assert!(res.status().is_success(), "{}", res.text().await.unwrap());
 
     // The manager reviews it and changes the codebook, promoting the free tag.
-    let notes: Vec<serde_json::Value> = server
-        .call(
-            Method::GET,
-            "/api/v1/notes?status=pending",
-            Some(&manager),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let note_id = notes[0]["id"].as_i64().unwrap();
-    let res = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/notes/{note_id}/review"),
-            Some(&manager),
-            Some(json!({"status": "approved"})),
-        )
-        .await;
+    let notes = server.notes(&manager, "?status=pending").await;
+    let note_id = notes[0].id;
+    let res = server.review(note_id, "approved", &manager).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let res = server
-        .call(
-            Method::POST,
-            "/api/v1/codebook",
-            Some(&manager),
-            Some(json!({"base_version": 1, "edit": {"edit": "promote", "tag": FREE_TAG}})),
+        .edit_codebook(
+            &manager,
+            json!({"base_version": 1, "edit": {"edit": "promote", "tag": FREE_TAG}}),
         )
         .await;
     assert_eq!(
@@ -134,12 +103,7 @@ async fn the_audit_log_records_who_did_what_from_where_and_never_words_or_secret
     // The admin adds a person, changes their access, makes a reset link, revokes a phone;
     // the manager exports the brief.
     let res = server
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({"username": "vic", "role": "viewer", "password": "another long secret"})),
-        )
+        .add_person(&admin, "vic", "viewer", "another long secret")
         .await;
     assert_eq!(
         res.status(),
@@ -156,26 +120,12 @@ async fn the_audit_log_records_who_did_what_from_where_and_never_words_or_secret
         )
         .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let res = server
-        .call(
-            Method::POST,
-            "/api/v1/users/vic/reset-link",
-            Some(&admin),
-            None,
-        )
-        .await;
+    let res = server.reset_link(&admin, "vic").await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let reset: serde_json::Value = res.json().await.unwrap();
     let reset_link = reset["link"].as_str().unwrap().to_owned();
     let enrolled = server.enrol(org).await;
-    let res = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/devices/{}/revoke", enrolled.device_id),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let res = server.revoke_device(&admin, &enrolled.device_id).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let res = server
         .call(

@@ -305,29 +305,14 @@ async fn a_send_fails_clearly_without_a_dhis2_server_or_with_the_wrong_password(
     let (dhis2_url, received) = stand_in().await;
     let unset = TestServer::start(None).await;
     let (_, manager) = mapped_org(&unset).await;
-    let body = json!({"period": this_month(), "dry_run": false});
-    let res = unset
-        .call(
-            Method::POST,
-            "/api/v1/reports/dhis2/send",
-            Some(&manager),
-            Some(body.clone()),
-        )
-        .await;
+    let res = send(&unset, &manager, false).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let answer: Value = res.json().await.unwrap();
     assert_eq!(answer["error"], "dhis2_not_set_up");
 
     let wrong = TestServer::configured(|s| s.with_dhis2(Some(dhis2_at(&dhis2_url, "guess")))).await;
     let (_, manager) = mapped_org(&wrong).await;
-    let res = wrong
-        .call(
-            Method::POST,
-            "/api/v1/reports/dhis2/send",
-            Some(&manager),
-            Some(body),
-        )
-        .await;
+    let res = send(&wrong, &manager, false).await;
     assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
     let answer: Value = res.json().await.unwrap();
     assert_eq!(answer["error"], "dhis2_failed");

@@ -204,12 +204,7 @@ async fn merging_a_small_need_into_a_big_one_and_restoring_it_gives_nothing_away
         let (server, manager) = (&server, &manager);
         async move {
             let res = server
-                .call(
-                    Method::POST,
-                    "/api/v1/codebook",
-                    Some(manager),
-                    Some(json!({"base_version": base, "edit": edit})),
-                )
+                .edit_codebook(manager, json!({"base_version": base, "edit": edit}))
                 .await;
             (res.status(), res.text().await.unwrap())
         }

@@ -207,48 +207,22 @@ async fn reach_is_shown_only_from_the_threshold() {
     let org = server.org("Harbour").await;
     let mia = server.person(org, Role::Manager, "mia").await;
     let ada = server.person(org, Role::Admin, "ada").await;
-    let drafted: FieldAlertSummary = act(
-        &server,
-        &mia,
-        Method::POST,
-        "/api/v1/field-alerts",
-        Some(alert("Test your supply")),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    act(
-        &server,
-        &ada,
-        Method::POST,
-        &format!("/api/v1/field-alerts/{}/approve", drafted.id),
-        None,
-    )
-    .await;
+    let drafted = server.draft_alert(&mia, alert("Test your supply")).await;
+    server.approve_alert(&ada, drafted.id).await;
     let mut phones = Vec::new();
     for _ in 0..5 {
         phones.push(server.device(org).await);
     }
-    let reach = || async {
-        let listed: Vec<FieldAlertSummary> = server
-            .call(Method::GET, "/api/v1/field-alerts", Some(&mia), None)
-            .await
-            .json()
-            .await
-            .unwrap();
-        listed[0].reach
-    };
+    let reach = || async { server.field_alerts(&mia).await[0].reach };
     for (n, phone) in phones.iter().enumerate() {
-        let res = server
-            .client
-            .post(server.at("/api/v1/field-alerts/receipts"))
-            .bearer_auth(phone)
-            .json(&json!({"received": [[drafted.id, 1]], "passed_on": if n < 2 { vec![drafted.id] } else { vec![] }}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        let passed_on = if n < 2 { vec![drafted.id] } else { vec![] };
+        let status = server
+            .alert_receipts(
+                phone,
+                json!({"received": [[drafted.id, 1]], "passed_on": passed_on}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
         let shown = reach().await;
         assert_eq!(
             shown.received,
@@ -265,14 +239,9 @@ async fn reach_is_shown_only_from_the_threshold() {
     // Receipts for an alert of another organization are ignored.
     let hills = server.org("Hills").await;
     let outsider = server.device(hills).await;
-    let res = server
-        .client
-        .post(server.at("/api/v1/field-alerts/receipts"))
-        .bearer_auth(&outsider)
-        .json(&json!({"received": [[drafted.id, 1]]}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let status = server
+        .alert_receipts(&outsider, json!({"received": [[drafted.id, 1]]}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(reach().await.received, Some(5));
 }

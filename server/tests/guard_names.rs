@@ -7,19 +7,14 @@ mod support;
 use peerpulse_core::bucket::Measure;
 use peerpulse_core::field_notes::week_of;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 use support::{TestServer, code, day_at_van, today};
 
 /// `token`'s phone offers `text` as entry `id`'s note, dated this week.
 async fn offer(server: &TestServer, token: &str, id: &str, text: &str) -> (StatusCode, Value) {
     let res = server
-        .client
-        .post(server.at("/api/v1/notes"))
-        .bearer_auth(token)
-        .json(&json!({"id": id, "week": week_of(today()), "text": text}))
-        .send()
-        .await
-        .unwrap();
+        .offer(token, id, &week_of(today()).to_string(), text)
+        .await;
     (res.status(), res.json().await.unwrap())
 }
 

@@ -6,22 +6,17 @@
 mod support;
 
 use peerpulse_core::codebook::Codebook;
-use peerpulse_core::field_notes::{NoteOfferAnswer, OfferedNote, week_of};
+use peerpulse_core::field_notes::{NoteOfferAnswer, week_of};
 use peerpulse_core::people::Role;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::{TestServer, today};
 
 /// `token`'s phone offers `text` as entry `id`'s note, dated this week.
 async fn offer(server: &TestServer, token: &str, id: &str, text: &str) -> reqwest::Response {
     server
-        .client
-        .post(server.at("/api/v1/notes"))
-        .bearer_auth(token)
-        .json(&json!({"id": id, "week": week_of(today()), "text": text}))
-        .send()
+        .offer(token, id, &week_of(today()).to_string(), text)
         .await
-        .unwrap()
 }
 
 /// What a refusal says, after checking it is one.
@@ -85,15 +80,7 @@ async fn notes_disguised_with_unicode_are_refused_like_their_ascii_forms() {
         assert_eq!(res.status(), StatusCode::OK, "{text}");
         assert!(res.json::<NoteOfferAnswer>().await.unwrap().stored);
     }
-    let res = server
-        .call(
-            Method::GET,
-            "/api/v1/notes?status=pending",
-            Some(&manager),
-            None,
-        )
-        .await;
-    let pending: Vec<OfferedNote> = res.json().await.unwrap();
+    let pending = server.notes(&manager, "?status=pending").await;
     let mut texts: Vec<&str> = pending.iter().map(|n| n.text.as_str()).collect();
     texts.sort_unstable();
     assert_eq!(
@@ -122,28 +109,14 @@ async fn codebook_labels_with_zero_width_or_bidi_override_characters_are_refused
             json!({"edit": "rename", "list": "need", "code": "housing", "label": "Housing \u{202E}tnaw"}),
         ),
     ] {
-        let res = server
-            .call(
-                Method::POST,
-                "/api/v1/codebook",
-                Some(&manager),
-                Some(edit.clone()),
-            )
-            .await;
+        let res = server.edit_codebook(&manager, edit.clone()).await;
         let message = refusal(res, &edit.to_string()).await;
         assert!(message.contains("hidden character"), "{edit}: {message}");
     }
 
     // Nothing was stored: version 1 still takes an edit, and a clean label is accepted.
     let clean = edit(json!({"edit": "add", "list": "need", "label": "Shelter"}));
-    let res = server
-        .call(
-            Method::POST,
-            "/api/v1/codebook",
-            Some(&manager),
-            Some(clean),
-        )
-        .await;
+    let res = server.edit_codebook(&manager, clean).await;
     assert_eq!(res.status(), StatusCode::OK);
     let book: Codebook = res.json().await.unwrap();
     assert_eq!(book.version, 2);

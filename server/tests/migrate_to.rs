@@ -7,7 +7,6 @@
 mod support;
 
 use chrono::{Days, Utc};
-use peerpulse_core::org_api::FieldAlertSummary;
 use peerpulse_core::people::Role;
 use peerpulse_core::period::{Granularity, Period};
 use peerpulse_core::retention::KeepPhoneRows;
@@ -153,14 +152,7 @@ async fn a_service_moved_to_postgresql_answers_as_it_did_on_sqlite() {
     // People made through the API, one of them later disabled.
     for (username, role) in [("vic", "viewer"), ("max", "manager")] {
         let res = server
-            .call(
-                Method::POST,
-                "/api/v1/users",
-                Some(&admin),
-                Some(
-                    json!({"username": username, "role": role, "password": "first password here"}),
-                ),
-            )
+            .add_person(&admin, username, role, "first password here")
             .await;
         assert!(res.status().is_success(), "{}", res.text().await.unwrap());
     }
@@ -193,14 +185,7 @@ async fn a_service_moved_to_postgresql_answers_as_it_did_on_sqlite() {
         .await
         .unwrap();
     assert!(folded.is_some_and(|f| f.rows > 0), "the old day folds");
-    let revoked = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/devices/{}/revoke", lost.device_id),
-            Some(&admin),
-            None,
-        )
-        .await;
+    let revoked = server.revoke_device(&admin, &lost.device_id).await;
     assert!(revoked.status().is_success());
     let issued = server
         .call(Method::POST, "/api/v1/enrolment-codes", Some(&admin), None)
@@ -213,45 +198,16 @@ async fn a_service_moved_to_postgresql_answers_as_it_did_on_sqlite() {
         ("e1", "quiet night at the van"),
         ("e2", "new batch going round"),
     ] {
-        let res = server
-            .client
-            .post(server.at("/api/v1/notes"))
-            .bearer_auth(&phone)
-            .json(&json!({"id": id, "week": week, "text": text}))
-            .send()
-            .await
-            .unwrap();
+        let res = server.offer(&phone, id, &week, text).await;
         assert!(res.status().is_success());
     }
-    let notes: Vec<peerpulse_core::field_notes::OfferedNote> = server
-        .call(
-            Method::GET,
-            "/api/v1/notes?status=pending",
-            Some(&manager),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let reviewed = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/notes/{}/review", notes[0].id),
-            Some(&manager),
-            Some(json!({"status": "approved"})),
-        )
-        .await;
+    let notes = server.notes(&manager, "?status=pending").await;
+    let reviewed = server.review(notes[0].id, "approved", &manager).await;
     assert!(reviewed.status().is_success());
 
     // A codebook edit, the starter indicators, and an alert drafted and approved.
     let edited = server
-        .call(
-            Method::POST,
-            "/api/v1/codebook",
-            Some(&manager),
-            Some(json!({"base_version": 1, "edit": {"edit": "add", "list": "need", "label": "Dental care"}})),
-        )
+        .edit_codebook(&manager, json!({"base_version": 1, "edit": {"edit": "add", "list": "need", "label": "Dental care"}}))
         .await;
     assert!(edited.status().is_success());
     let offered: serde_json::Value = server
@@ -273,41 +229,27 @@ async fn a_service_moved_to_postgresql_answers_as_it_did_on_sqlite() {
         "{}",
         adopted.text().await.unwrap()
     );
-    let drafted: FieldAlertSummary = server
-        .call(
-            Method::POST,
-            "/api/v1/field-alerts",
-            Some(&manager),
-            Some(json!({
+    let drafted = server
+        .draft_alert(
+            &manager,
+            json!({
                 "kind": "drug-supply",
                 "sites": ["van"],
                 "messages": {"en": "Test your supply. Do not use alone."},
                 "verification": "reported-by-workers",
                 "expires_at": Utc::now() + Days::new(7),
-            })),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let approved = server
-        .call(
-            Method::POST,
-            &format!("/api/v1/field-alerts/{}/approve", drafted.id),
-            Some(&admin),
-            None,
+            }),
         )
         .await;
+    let approved = server.approve_alert(&admin, drafted.id).await;
     assert!(approved.status().is_success());
     let received = server
-        .client
-        .post(server.at("/api/v1/field-alerts/receipts"))
-        .bearer_auth(&phone)
-        .json(&json!({"received": [[drafted.id, 1]], "passed_on": [drafted.id]}))
-        .send()
-        .await
-        .unwrap();
-    assert!(received.status().is_success());
+        .alert_receipts(
+            &phone,
+            json!({"received": [[drafted.id, 1]], "passed_on": [drafted.id]}),
+        )
+        .await;
+    assert!(received.is_success());
 
     let before = answers(&server, &admin, &manager, &phone).await;
     let sqlite = server.stop().await;
@@ -347,26 +289,9 @@ async fn a_service_moved_to_postgresql_answers_as_it_did_on_sqlite() {
 
     // Ids carry on after the copied ones; the phones and the codebook carry on too.
     moved.sync(&phone, day_at_van(20, 3, &[])).await;
-    let res = moved
-        .client
-        .post(moved.at("/api/v1/notes"))
-        .bearer_auth(&second)
-        .json(&json!({"id": "e9", "week": week, "text": "a third note"}))
-        .send()
-        .await
-        .unwrap();
+    let res = moved.offer(&second, "e9", &week, "a third note").await;
     assert!(res.status().is_success());
-    let notes_after: Vec<peerpulse_core::field_notes::OfferedNote> = moved
-        .call(
-            Method::GET,
-            "/api/v1/notes?status=pending",
-            Some(&manager),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let notes_after = moved.notes(&manager, "?status=pending").await;
     let newest = notes_after.iter().map(|n| n.id).max().unwrap();
     assert!(notes.iter().all(|n| n.id < newest));
     let (status, _) = moved
@@ -478,14 +403,7 @@ async fn a_row_postgresql_refuses_midway_leaves_the_target_empty() {
     // SQLite holds a NUL in text; PostgreSQL refuses it. The notes come after the orgs, the
     // devices and the buckets, which are written first and must be rolled back.
     let week = peerpulse_core::field_notes::week_of(today()).to_string();
-    let res = source
-        .client
-        .post(source.at("/api/v1/notes"))
-        .bearer_auth(&phone)
-        .json(&json!({"id": "e1", "week": week, "text": "a note"}))
-        .send()
-        .await
-        .unwrap();
+    let res = source.offer(&phone, "e1", &week, "a note").await;
     assert!(res.status().is_success());
     sqlx::query("UPDATE offered_notes SET text = 'a' || char(0) || 'b'")
         .execute(&source.state.db)

@@ -7,46 +7,7 @@ use peerpulse_core::field_notes::{NoteOfferAnswer, OfferedNote, week_of};
 use peerpulse_core::people::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::people::Session;
 use support::{TestServer, today};
-
-impl TestServer {
-    /// `token`'s phone offers `text` as entry `id`'s note, dated in `week`.
-    async fn offer(&self, token: &str, id: &str, week: &str, text: &str) -> reqwest::Response {
-        self.client
-            .post(self.at("/api/v1/notes"))
-            .bearer_auth(token)
-            .json(&json!({"id": id, "week": week, "text": text}))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    /// `session` sets note `id`'s status.
-    async fn review(&self, id: i64, status: &str, session: &Session) -> reqwest::Response {
-        self.call(
-            Method::POST,
-            &format!("/api/v1/notes/{id}/review"),
-            Some(session),
-            Some(json!({ "status": status })),
-        )
-        .await
-    }
-
-    /// The notes `session` reads with `query`.
-    async fn notes(&self, session: &Session, query: &str) -> Vec<OfferedNote> {
-        let res = self
-            .call(
-                Method::GET,
-                &format!("/api/v1/notes{query}"),
-                Some(session),
-                None,
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
-        res.json().await.unwrap()
-    }
-}
 
 impl TestServer {
     /// `token`'s phone withdraws the note of its entry `id`.

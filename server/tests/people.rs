@@ -88,16 +88,7 @@ async fn signing_in_checks_the_password_without_saying_which_part_was_wrong() {
         ("mia", "not the secret at all"),
         ("nobody", "a long enough secret"),
     ] {
-        let res = server
-            .call(
-                Method::POST,
-                "/api/v1/session",
-                None,
-                Some(
-                    json!({"organization": "harbour", "username": username, "password": password}),
-                ),
-            )
-            .await;
+        let res = server.sign_in("harbour", username, password).await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["error"], "bad_credentials");
@@ -109,12 +100,7 @@ async fn signing_in_checks_the_password_without_saying_which_part_was_wrong() {
         );
     }
     let ok = server
-        .call(
-            Method::POST,
-            "/api/v1/session",
-            None,
-            Some(json!({"organization": "Harbour", "username": "MIA", "password": "a long enough secret"})),
-        )
+        .sign_in("Harbour", "MIA", "a long enough secret")
         .await;
     assert_eq!(ok.status(), StatusCode::OK);
     let session = session_of(ok).await;
@@ -166,31 +152,16 @@ async fn each_role_does_only_what_it_may() {
     let org = server.org("Harbour").await;
     let admin = server.person(org, Role::Admin, "ana").await;
     let created = server
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({"username": "vic", "role": "viewer", "password": "first password here"})),
-        )
+        .add_person(&admin, "vic", "viewer", "first password here")
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let taken = server
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({"username": "vic", "role": "manager", "password": "first password here"})),
-        )
+        .add_person(&admin, "vic", "manager", "first password here")
         .await;
     assert_eq!(taken.status(), StatusCode::CONFLICT);
     let viewer = session_of(
         server
-            .call(
-                Method::POST,
-                "/api/v1/session",
-                None,
-                Some(json!({"organization": "harbour", "username": "vic", "password": "first password here"})),
-            )
+            .sign_in("harbour", "vic", "first password here")
             .await,
     )
     .await;
@@ -480,23 +451,9 @@ async fn managers_edit_the_codebook_version_by_version_and_phones_get_it() {
     let add =
         json!({"base_version": 1, "edit": {"edit": "add", "list": "need", "label": "Dental care"}});
 
-    let refused = server
-        .call(
-            Method::POST,
-            "/api/v1/codebook",
-            Some(&viewer),
-            Some(add.clone()),
-        )
-        .await;
+    let refused = server.edit_codebook(&viewer, add.clone()).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    let res = server
-        .call(
-            Method::POST,
-            "/api/v1/codebook",
-            Some(&manager),
-            Some(add.clone()),
-        )
-        .await;
+    let res = server.edit_codebook(&manager, add.clone()).await;
     assert_eq!(res.status(), StatusCode::OK);
     let book: Codebook = res.json().await.unwrap();
     assert_eq!(book.version, 2);
@@ -504,17 +461,10 @@ async fn managers_edit_the_codebook_version_by_version_and_phones_get_it() {
     assert!(book.offers(CodeList::Need, &dental));
 
     // An edit made on an older version is refused, not merged blindly.
-    let stale = server
-        .call(Method::POST, "/api/v1/codebook", Some(&manager), Some(add))
-        .await;
+    let stale = server.edit_codebook(&manager, add).await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
     let missing = server
-        .call(
-            Method::POST,
-            "/api/v1/codebook",
-            Some(&manager),
-            Some(json!({"base_version": 2, "edit": {"edit": "retire", "list": "need", "code": "moon-dust"}})),
-        )
+        .edit_codebook(&manager, json!({"base_version": 2, "edit": {"edit": "retire", "list": "need", "code": "moon-dust"}}))
         .await;
     assert_eq!(missing.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(missing.text().await.unwrap().contains("no code moon-dust"));
@@ -578,14 +528,7 @@ async fn merged_codes_and_promoted_tags_count_as_one_need_past_counts_included()
         1,
         json!({"edit": "add", "list": "need", "label": "Shelter"}),
     );
-    let res = server
-        .call(
-            Method::POST,
-            "/api/v1/codebook",
-            Some(&manager),
-            Some(add_shelter),
-        )
-        .await;
+    let res = server.edit_codebook(&manager, add_shelter).await;
     assert_eq!(res.status(), StatusCode::OK);
 
     let (ours, theirs) = (server.device(org).await, server.device(org).await);
@@ -639,41 +582,20 @@ async fn merged_codes_and_promoted_tags_count_as_one_need_past_counts_included()
         2,
         json!({"edit": "merge", "list": "need", "code": "shelter", "into": "housing"}),
     );
-    let refused = server
-        .call(
-            Method::POST,
-            "/api/v1/codebook",
-            Some(&viewer),
-            Some(merge.clone()),
-        )
-        .await;
+    let refused = server.edit_codebook(&viewer, merge.clone()).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let into_itself = edit(
         2,
         json!({"edit": "merge", "list": "need", "code": "shelter", "into": "shelter"}),
     );
-    let res = server
-        .call(
-            Method::POST,
-            "/api/v1/codebook",
-            Some(&manager),
-            Some(into_itself),
-        )
-        .await;
+    let res = server.edit_codebook(&manager, into_itself).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("pick another entry"));
     for change in [
         merge,
         edit(3, json!({"edit": "promote", "tag": "dental-care"})),
     ] {
-        let res = server
-            .call(
-                Method::POST,
-                "/api/v1/codebook",
-                Some(&manager),
-                Some(change),
-            )
-            .await;
+        let res = server.edit_codebook(&manager, change).await;
         assert_eq!(res.status(), StatusCode::OK);
     }
 
@@ -697,19 +619,6 @@ async fn merged_codes_and_promoted_tags_count_as_one_need_past_counts_included()
     );
 }
 
-/// Signs in to organization `org` as `username` with `password`.
-async fn sign_in(
-    server: &TestServer,
-    org: &str,
-    username: &str,
-    password: &str,
-) -> reqwest::Response {
-    let body = json!({"organization": org, "username": username, "password": password});
-    server
-        .call(Method::POST, "/api/v1/session", None, Some(body))
-        .await
-}
-
 #[tokio::test]
 async fn usernames_belong_to_their_organization_and_signing_in_names_it() {
     let server = TestServer::start(None).await;
@@ -727,17 +636,14 @@ async fn usernames_belong_to_their_organization_and_signing_in_names_it() {
         ("Harbour", "vic", StatusCode::CONFLICT),
     ] {
         let res = server
-            .call(
-                Method::POST,
-                "/api/v1/users",
-                Some(&harbour_admin),
-                Some(json!({"username": username, "role": "viewer", "password": "first password here"})),
-            )
+            .add_person(&harbour_admin, username, "viewer", "first password here")
             .await;
         assert_eq!(res.status(), status, "{org} {username}");
     }
 
-    let ok = sign_in(&server, "harbour", "admin", "a long enough secret").await;
+    let ok = server
+        .sign_in("harbour", "admin", "a long enough secret")
+        .await;
     assert_eq!(ok.status(), StatusCode::OK);
     let info: SessionInfo = ok.json().await.unwrap();
     assert_eq!(
@@ -747,11 +653,13 @@ async fn usernames_belong_to_their_organization_and_signing_in_names_it() {
     // Harbour's viewer does not exist at Hills; an unknown organization is refused in the
     // same words as a wrong password.
     for (org, username) in [("hills", "vic"), ("nowhere", "admin")] {
-        let res = sign_in(&server, org, username, "first password here").await;
+        let res = server.sign_in(org, username, "first password here").await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{org} {username}");
         assert_eq!(error_code(res).await, "bad_credentials");
     }
-    let unparsable = sign_in(&server, "not a handle", "admin", "a long enough secret").await;
+    let unparsable = server
+        .sign_in("not a handle", "admin", "a long enough secret")
+        .await;
     assert_eq!(unparsable.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -787,12 +695,7 @@ async fn passwords_on_the_common_breached_list_are_refused_and_the_link_still_wo
     assert_eq!(admin.status(), StatusCode::OK, "the link was not used up");
     let admin = session_of(admin).await;
     let res = server
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(&admin),
-            Some(json!({"username": "vic", "role": "viewer", "password": "1234567890"})),
-        )
+        .add_person(&admin, "vic", "viewer", "1234567890")
         .await;
     assert_eq!(error_code(res).await, "common_password");
 }
@@ -822,13 +725,9 @@ async fn concurrent_codebook_edits_on_one_version_store_one_and_refuse_the_rest(
     let manager = server.person(org, Role::Manager, "mia").await;
     let labels: Vec<String> = (0..8).map(|i| format!("Need number {i}")).collect();
     let edits = labels.iter().map(|label| {
-        server.call(
-            Method::POST,
-            "/api/v1/codebook",
-            Some(&manager),
-            Some(
-                json!({"base_version": 1, "edit": {"edit": "add", "list": "need", "label": label}}),
-            ),
+        server.edit_codebook(
+            &manager,
+            json!({"base_version": 1, "edit": {"edit": "add", "list": "need", "label": label}}),
         )
     });
     let answers = futures_util::future::join_all(edits).await;

@@ -24,14 +24,7 @@ async fn language_of(server: &TestServer, session: &Session) -> Option<Language>
 
 /// Signs `username` of `org` in again with a password, as on a fresh browser.
 async fn sign_in_again(server: &TestServer, org: &str, username: &str) -> SessionInfo {
-    let res = server
-        .call(
-            Method::POST,
-            "/api/v1/session",
-            None,
-            Some(json!({"organization": org, "username": username, "password": "a long enough secret"})),
-        )
-        .await;
+    let res = server.sign_in(org, username, "a long enough secret").await;
     assert_eq!(res.status(), StatusCode::OK);
     res.json().await.unwrap()
 }

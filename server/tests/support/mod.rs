@@ -5,6 +5,9 @@
 #![allow(dead_code)]
 
 pub mod adversary;
+pub mod codebook;
+pub mod field_alerts;
+pub mod notes;
 pub mod people;
 
 use chrono::{Duration, NaiveDate, Utc};

@@ -36,6 +36,45 @@ impl TestServer {
         request.send().await.expect("request")
     }
 
+    /// The service's answer to `username` signing in to organization `org` (its handle) with
+    /// `password`.
+    pub async fn sign_in(&self, org: &str, username: &str, password: &str) -> reqwest::Response {
+        let body = json!({"organization": org, "username": username, "password": password});
+        self.call(Method::POST, "/api/v1/session", None, Some(body))
+            .await
+    }
+
+    /// The service's answer to `by` adding `username` to their organization as `role` (as the
+    /// API spells it: "viewer", say) with `password`.
+    pub async fn add_person(
+        &self,
+        by: &Session,
+        username: &str,
+        role: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let body = json!({"username": username, "role": role, "password": password});
+        self.call(Method::POST, "/api/v1/users", Some(by), Some(body))
+            .await
+    }
+
+    /// The service's answer to `by` asking for a password reset link for `who`.
+    pub async fn reset_link(&self, by: &Session, who: &str) -> reqwest::Response {
+        let path = format!("/api/v1/users/{who}/reset-link");
+        self.call(Method::POST, &path, Some(by), None).await
+    }
+
+    /// The service's answer to `session` revoking the phone `device_id`.
+    pub async fn revoke_device(&self, session: &Session, device_id: &str) -> reqwest::Response {
+        self.call(
+            Method::POST,
+            &format!("/api/v1/devices/{device_id}/revoke"),
+            Some(session),
+            None,
+        )
+        .await
+    }
+
     /// Redeems a sign-in link for `role` in `org` and returns the new person's session.
     pub async fn person(&self, org: i64, role: Role, username: &str) -> Session {
         let res = self.welcome(org, role, username).await;
