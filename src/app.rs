@@ -8,7 +8,7 @@ use crate::idle_lock;
 use crate::job::Job;
 use crate::later_pages::{self, Later, LaterPage};
 use crate::pages::worker::capture::CapturePage;
-use crate::state::{AppContext, Opened, Opening};
+use crate::state::{AppContext, Opened};
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
@@ -20,11 +20,11 @@ fn reload() {
     }
 }
 
-/// The whole app, once `opening` the phone's storage has started.
+/// The whole app.
 #[component]
-pub fn App(opening: Opening) -> impl IntoView {
+pub fn App() -> impl IntoView {
     let opened = Job::new();
-    opened.start(opening.opened());
+    opened.start(Opened::open());
     view! {
         <Router>
             <header class="topbar">

@@ -1,18 +1,12 @@
 //! Mounts the PeerPulse app.
 
-use leptos::prelude::*;
-use peerpulse::app::App;
-use peerpulse::state::Opening;
-
 fn main() {
-    // Storage starts opening at once, beside the language's load and the mount.
-    let opening = Opening::start();
     // The worker's language first (from the service worker's cache when offline), so the
     // first screen is already in it; English, built in, when it cannot load. The browser's
     // own executor: Leptos's starts with the mount.
-    wasm_bindgen_futures::spawn_local(async move {
+    wasm_bindgen_futures::spawn_local(async {
         peerpulse::i18n::choice::start().await;
-        leptos::mount::mount_to_body(move || view! { <App opening /> });
+        leptos::mount::mount_to_body(peerpulse::app::App);
         // After the first screen: the guard's name lexicon is a separate, later download.
         peerpulse::name_lexicon::load_later();
     });

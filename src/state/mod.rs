@@ -17,7 +17,6 @@ use crate::store::lock::{self, LockState};
 use crate::store::{Store, StoreError};
 use crate::sync::scheduler::Scheduler;
 use crate::sync::{self, SyncError, SyncOutcome, sync_now};
-use futures_channel::oneshot;
 use leptos::prelude::*;
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::encounter::{EditWindow, Encounter, EncounterId};
@@ -94,32 +93,6 @@ impl Opened {
             frequent,
             edit_window,
             sync_state,
-        })
-    }
-}
-
-/// The phone's storage being opened, started before the language loads and the app mounts:
-/// opening IndexedDB and reading what every page needs takes a few hundred milliseconds on a
-/// phone, and it then runs beside them instead of after them.
-pub struct Opening(oneshot::Receiver<Result<Opened, StoreError>>);
-
-impl Opening {
-    /// Starts opening the phone's storage.
-    pub fn start() -> Self {
-        let (done, opening) = oneshot::channel();
-        wasm_bindgen_futures::spawn_local(async move {
-            // Refused only when nobody waits for it any more: there is nobody to tell.
-            let _ = done.send(Opened::open().await);
-        });
-        Self(opening)
-    }
-
-    /// What opening the storage gave.
-    pub async fn opened(self) -> Result<Opened, StoreError> {
-        self.0.await.unwrap_or_else(|_| {
-            Err(StoreError::Open(
-                "the opening stopped before it finished".to_owned(),
-            ))
         })
     }
 }
