@@ -305,3 +305,84 @@ async fn a_file_deployed_again_unchanged_is_not_sent_again_and_a_changed_one_is(
         assert!(res.headers().get(ETAG).is_none(), "{path}");
     }
 }
+
+async fn shell_in(server: &TestServer, path: &str, accept_language: &str) -> reqwest::Response {
+    let res = server
+        .client
+        .get(server.at(path))
+        .header("accept-language", accept_language)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path} in {accept_language}");
+    res
+}
+
+fn link_of(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get("link")
+        .map(|link| link.to_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_shell_asked_for_in_another_language_has_the_browser_fetch_its_translations_at_once() {
+    let dist = dist();
+    let server = TestServer::start(Some(dist.path().to_path_buf())).await;
+    for path in ["/", "/history"] {
+        let res = shell_in(&server, path, "es-ES,es;q=0.9,en;q=0.8").await;
+        assert_eq!(
+            link_of(&res).as_deref(),
+            Some("</locales/es.json>; rel=preload; as=fetch; crossorigin"),
+            "{path}"
+        );
+        let vary = res.headers()["vary"].to_str().unwrap().to_owned();
+        assert!(vary.contains("accept-language"), "{path}: {vary}");
+        assert!(vary.contains("accept-encoding"), "{path}: {vary}");
+    }
+    let org = shell_in(&server, "/org", "ar").await;
+    assert_eq!(
+        link_of(&org).as_deref(),
+        Some(
+            "</locales/org/ar.json>; rel=preload; as=fetch; crossorigin, \
+             </locales/ar.json>; rel=preload; as=fetch; crossorigin"
+        )
+    );
+    // English is built into both apps: nothing to fetch.
+    for accept_language in ["en-GB,en;q=0.9", "de-DE", ""] {
+        let res = shell_in(&server, "/", accept_language).await;
+        assert_eq!(link_of(&res), None, "{accept_language:?}");
+    }
+    assert_eq!(link_of(&get(&server, "/").await), None);
+}
+
+#[tokio::test]
+async fn a_crafted_accept_language_only_ever_names_one_of_the_five_translations() {
+    let dist = dist();
+    let server = TestServer::start(Some(dist.path().to_path_buf())).await;
+    let long = format!("{}fr", "x-".repeat(4000));
+    for hostile in [
+        "../../etc/passwd",
+        "es>; rel=stylesheet, <https://evil.example/x.css",
+        "fr;q=1, <https://evil.example>",
+        "es\u{202e}",
+        long.as_str(),
+        "*;q=0.1, es;q=0",
+    ] {
+        let Ok(res) = server
+            .client
+            .get(server.at("/"))
+            .header("accept-language", hostile)
+            .send()
+            .await
+        else {
+            // A header reqwest itself refuses to send never reaches the service.
+            continue;
+        };
+        assert_eq!(res.status(), StatusCode::OK, "{hostile:?}");
+        if let Some(link) = link_of(&res) {
+            let allowed = ["es", "fr", "pt", "ar"]
+                .map(|tag| format!("</locales/{tag}.json>; rel=preload; as=fetch; crossorigin"));
+            assert!(allowed.contains(&link), "{hostile:?} gave {link}");
+        }
+    }
+}
