@@ -13,10 +13,10 @@
 //! a password; the one text a person typed that it carries is an indicator's name, which the
 //! audit log showed before too.
 
+pub use crate::codebook::CodebookChange;
 use crate::dhis2::{ImportCounts, ImportStatus};
 use crate::field_notes::NoteStatus;
 use crate::indicator_change::IndicatorChange;
-use crate::org_api::{AuditAction, ExportKind};
 use crate::people::{Role, Username};
 use crate::retention::KeepPhoneRows;
 use serde::{Deserialize, Serialize};
@@ -134,33 +134,6 @@ pub enum SignInWith {
     ResetLink,
 }
 
-/// A kind of codebook change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum CodebookChange {
-    /// A code added.
-    Add,
-    /// A code's label changed.
-    Rename,
-    /// A code retired.
-    Retire,
-    /// A retired code brought back.
-    Restore,
-    /// A free tag promoted into the codebook.
-    Promote,
-    /// A code merged into another.
-    Merge,
-    /// A label translated.
-    Translate,
-    /// A translation taken away.
-    Untranslate,
-    /// The codebook's languages changed.
-    SetLanguage,
-    /// A whole codebook imported on the command line.
-    Import,
-}
-
 /// A person's access taken away or given back.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -253,6 +226,131 @@ impl AuditDetail {
     /// kept before details were typed, else nothing beyond the action.
     pub fn stored(event: Option<AuditEvent>, text: Option<String>) -> Option<Self> {
         event.map(Self::Event).or(text.map(Self::Legacy))
+    }
+}
+
+/// What an audit log entry says someone did. Stored by the name serde gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// Signed in (with a password, a welcome link or a reset link).
+    SignedIn,
+    /// Exported something (a CSV, the trend brief).
+    Exported,
+    /// Changed the codebook.
+    CodebookChanged,
+    /// Approved a note for the brief or kept it out.
+    NoteReviewed,
+    /// Issued a phone's enrolment code.
+    EnrolmentCodeIssued,
+    /// Revoked a phone.
+    PhoneRevoked,
+    /// Added a person.
+    PersonAdded,
+    /// Changed a person's role, or took their access away or gave it back.
+    AccessChanged,
+    /// Made a one-time new password link for a person.
+    ResetLinkMade,
+    /// Changed the indicators or their DHIS2 mapping.
+    IndicatorsChanged,
+    /// Sent a report to DHIS2 (or checked it with a dry run).
+    SentToDhis2,
+    /// Changed how long each phone's own counts are kept.
+    RetentionChanged,
+}
+
+impl AuditAction {
+    /// Every action, in the order above.
+    pub const ALL: [Self; 12] = [
+        Self::SignedIn,
+        Self::Exported,
+        Self::CodebookChanged,
+        Self::NoteReviewed,
+        Self::EnrolmentCodeIssued,
+        Self::PhoneRevoked,
+        Self::PersonAdded,
+        Self::AccessChanged,
+        Self::ResetLinkMade,
+        Self::IndicatorsChanged,
+        Self::SentToDhis2,
+        Self::RetentionChanged,
+    ];
+
+    /// Its stored and wire name (`signed_in`), the one serde uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignedIn => "signed_in",
+            Self::Exported => "exported",
+            Self::CodebookChanged => "codebook_changed",
+            Self::NoteReviewed => "note_reviewed",
+            Self::EnrolmentCodeIssued => "enrolment_code_issued",
+            Self::PhoneRevoked => "phone_revoked",
+            Self::PersonAdded => "person_added",
+            Self::AccessChanged => "access_changed",
+            Self::ResetLinkMade => "reset_link_made",
+            Self::IndicatorsChanged => "indicators_changed",
+            Self::SentToDhis2 => "sent_to_dhis2",
+            Self::RetentionChanged => "retention_changed",
+        }
+    }
+
+    /// The action of a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+}
+
+/// What was exported (`POST /api/v1/audit/export`): the browser makes the file, the service
+/// records that it was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// A trends table as CSV.
+    TrendsCsv,
+    /// The printed trend brief.
+    TrendBrief,
+    /// The oversight grid as CSV.
+    OversightCsv,
+    /// An indicator report as CSV.
+    ReportCsv,
+    /// An indicator report printed (or saved as PDF).
+    ReportPrint,
+    /// An indicator report as a DHIS2 `dataValueSets` JSON document.
+    Dhis2Json,
+    /// An indicator report as DHIS2 ADX XML.
+    Dhis2Adx,
+}
+
+impl ExportKind {
+    /// Every kind, in the order above.
+    pub const ALL: [Self; 7] = [
+        Self::TrendsCsv,
+        Self::TrendBrief,
+        Self::OversightCsv,
+        Self::ReportCsv,
+        Self::ReportPrint,
+        Self::Dhis2Json,
+        Self::Dhis2Adx,
+    ];
+
+    /// Its wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TrendsCsv => "trends_csv",
+            Self::TrendBrief => "trend_brief",
+            Self::OversightCsv => "oversight_csv",
+            Self::ReportCsv => "report_csv",
+            Self::ReportPrint => "report_print",
+            Self::Dhis2Json => "dhis2_json",
+            Self::Dhis2Adx => "dhis2_adx",
+        }
+    }
+
+    /// The kind of a wire name (as the audit log's detail holds it).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
     }
 }
 
@@ -400,5 +498,24 @@ mod tests {
         let outcome = Dhis2Outcome::from(&counts);
         assert_eq!(outcome.conflicts, 1);
         assert!(!serde_json::to_string(&outcome).unwrap().contains("Bloggs"));
+    }
+
+    #[test]
+    fn every_audit_action_is_named_as_serde_names_it_and_parses_back() {
+        for action in AuditAction::ALL {
+            let wire = serde_json::to_value(action).unwrap();
+            assert_eq!(wire, serde_json::Value::from(action.as_str()));
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+        }
+    }
+
+    #[test]
+    fn every_export_kind_is_named_as_serde_names_it_and_parses_back() {
+        for kind in ExportKind::ALL {
+            let wire = serde_json::to_value(kind).unwrap();
+            assert_eq!(wire, serde_json::Value::from(kind.as_str()));
+            assert_eq!(ExportKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ExportKind::parse("my diary"), None);
     }
 }

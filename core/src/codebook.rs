@@ -565,8 +565,7 @@ pub enum CodebookEdit {
 
 impl CodebookEdit {
     /// What kind of change it is, naming none of its words: what an audit log may keep of it.
-    pub fn change(&self) -> crate::audit::CodebookChange {
-        use crate::audit::CodebookChange;
+    pub fn change(&self) -> CodebookChange {
         match self {
             Self::Add { .. } => CodebookChange::Add,
             Self::Rename { .. } => CodebookChange::Rename,
@@ -795,6 +794,33 @@ fn entries(pairs: &[(&str, &str)]) -> Vec<CodebookEntry> {
             translations: BTreeMap::new(),
         })
         .collect()
+}
+
+/// A kind of codebook change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CodebookChange {
+    /// A code added.
+    Add,
+    /// A code's label changed.
+    Rename,
+    /// A code retired.
+    Retire,
+    /// A retired code brought back.
+    Restore,
+    /// A free tag promoted into the codebook.
+    Promote,
+    /// A code merged into another.
+    Merge,
+    /// A label translated.
+    Translate,
+    /// A translation taken away.
+    Untranslate,
+    /// The codebook's languages changed.
+    SetLanguage,
+    /// A whole codebook imported on the command line.
+    Import,
 }
 
 #[cfg(test)]

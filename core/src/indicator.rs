@@ -431,6 +431,19 @@ pub fn report_csv(
     )
 }
 
+/// An organization's indicators and how they go to DHIS2, at a version.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndicatorBook {
+    /// Raised by each change; a change made on an older one is refused.
+    pub version: u32,
+    /// The indicators, in the order reports show them.
+    pub indicators: Vec<Indicator>,
+    /// Which DHIS2 organisation units the totals and sites report as.
+    #[serde(default)]
+    pub dhis2: crate::dhis2::Dhis2Settings,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

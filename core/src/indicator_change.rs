@@ -2,8 +2,7 @@
 //! indicator names and what happened to them, nothing else a manager typed (a denominator's
 //! label stays out).
 
-use crate::indicator::Indicator;
-use crate::org_api::IndicatorBook;
+use crate::indicator::{Indicator, IndicatorBook};
 use serde::{Deserialize, Serialize};
 
 /// The difference between two versions of an indicator book, by indicator.

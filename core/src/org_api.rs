@@ -6,6 +6,9 @@ use crate::language::Language;
 use crate::people::{NewPassword, OrgHandle, Role, Username};
 use crate::phone_label::PhoneLabel;
 use serde::{Deserialize, Serialize};
+// Defined beside what they describe, and part of this API.
+pub use crate::audit::{AuditAction, ExportKind};
+pub use crate::indicator::IndicatorBook;
 
 /// Turns a one-time sign-in link into an account and a session.
 pub const WELCOME_PATH: &str = "/api/v1/welcome";
@@ -248,19 +251,6 @@ pub struct Dhis2SendResponse {
     pub sent: Option<crate::dhis2::ImportCounts>,
 }
 
-/// An organization's indicators and how they go to DHIS2, at a version.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct IndicatorBook {
-    /// Raised by each change; a change made on an older one is refused.
-    pub version: u32,
-    /// The indicators, in the order reports show them.
-    pub indicators: Vec<crate::indicator::Indicator>,
-    /// Which DHIS2 organisation units the totals and sites report as.
-    #[serde(default)]
-    pub dhis2: crate::dhis2::Dhis2Settings,
-}
-
 /// `GET /api/v1/indicators` answer: the stored book, and the starter set a manager can
 /// adopt (what of it the codebook has codes for).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -416,131 +406,6 @@ pub struct AlertReceipts {
     pub passed_on: Vec<i64>,
 }
 
-/// What an audit log entry says someone did. Stored by the name serde gives it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    /// Signed in (with a password, a welcome link or a reset link).
-    SignedIn,
-    /// Exported something (a CSV, the trend brief).
-    Exported,
-    /// Changed the codebook.
-    CodebookChanged,
-    /// Approved a note for the brief or kept it out.
-    NoteReviewed,
-    /// Issued a phone's enrolment code.
-    EnrolmentCodeIssued,
-    /// Revoked a phone.
-    PhoneRevoked,
-    /// Added a person.
-    PersonAdded,
-    /// Changed a person's role, or took their access away or gave it back.
-    AccessChanged,
-    /// Made a one-time new password link for a person.
-    ResetLinkMade,
-    /// Changed the indicators or their DHIS2 mapping.
-    IndicatorsChanged,
-    /// Sent a report to DHIS2 (or checked it with a dry run).
-    SentToDhis2,
-    /// Changed how long each phone's own counts are kept.
-    RetentionChanged,
-}
-
-impl AuditAction {
-    /// Every action, in the order above.
-    pub const ALL: [Self; 12] = [
-        Self::SignedIn,
-        Self::Exported,
-        Self::CodebookChanged,
-        Self::NoteReviewed,
-        Self::EnrolmentCodeIssued,
-        Self::PhoneRevoked,
-        Self::PersonAdded,
-        Self::AccessChanged,
-        Self::ResetLinkMade,
-        Self::IndicatorsChanged,
-        Self::SentToDhis2,
-        Self::RetentionChanged,
-    ];
-
-    /// Its stored and wire name (`signed_in`), the one serde uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SignedIn => "signed_in",
-            Self::Exported => "exported",
-            Self::CodebookChanged => "codebook_changed",
-            Self::NoteReviewed => "note_reviewed",
-            Self::EnrolmentCodeIssued => "enrolment_code_issued",
-            Self::PhoneRevoked => "phone_revoked",
-            Self::PersonAdded => "person_added",
-            Self::AccessChanged => "access_changed",
-            Self::ResetLinkMade => "reset_link_made",
-            Self::IndicatorsChanged => "indicators_changed",
-            Self::SentToDhis2 => "sent_to_dhis2",
-            Self::RetentionChanged => "retention_changed",
-        }
-    }
-
-    /// The action of a stored name.
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == name)
-    }
-}
-
-/// What was exported (`POST /api/v1/audit/export`): the browser makes the file, the service
-/// records that it was made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ExportKind {
-    /// A trends table as CSV.
-    TrendsCsv,
-    /// The printed trend brief.
-    TrendBrief,
-    /// The oversight grid as CSV.
-    OversightCsv,
-    /// An indicator report as CSV.
-    ReportCsv,
-    /// An indicator report printed (or saved as PDF).
-    ReportPrint,
-    /// An indicator report as a DHIS2 `dataValueSets` JSON document.
-    Dhis2Json,
-    /// An indicator report as DHIS2 ADX XML.
-    Dhis2Adx,
-}
-
-impl ExportKind {
-    /// Every kind, in the order above.
-    pub const ALL: [Self; 7] = [
-        Self::TrendsCsv,
-        Self::TrendBrief,
-        Self::OversightCsv,
-        Self::ReportCsv,
-        Self::ReportPrint,
-        Self::Dhis2Json,
-        Self::Dhis2Adx,
-    ];
-
-    /// Its wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::TrendsCsv => "trends_csv",
-            Self::TrendBrief => "trend_brief",
-            Self::OversightCsv => "oversight_csv",
-            Self::ReportCsv => "report_csv",
-            Self::ReportPrint => "report_print",
-            Self::Dhis2Json => "dhis2_json",
-            Self::Dhis2Adx => "dhis2_adx",
-        }
-    }
-
-    /// The kind of a wire name (as the audit log's detail holds it).
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == name)
-    }
-}
-
 /// `POST /api/v1/audit/export` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -591,30 +456,6 @@ pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// Pass as `before` for the next (older) page; none on the last.
     pub next_before: Option<i64>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_audit_action_is_named_as_serde_names_it_and_parses_back() {
-        for action in AuditAction::ALL {
-            let wire = serde_json::to_value(action).unwrap();
-            assert_eq!(wire, serde_json::Value::from(action.as_str()));
-            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
-        }
-    }
-
-    #[test]
-    fn every_export_kind_is_named_as_serde_names_it_and_parses_back() {
-        for kind in ExportKind::ALL {
-            let wire = serde_json::to_value(kind).unwrap();
-            assert_eq!(wire, serde_json::Value::from(kind.as_str()));
-            assert_eq!(ExportKind::parse(kind.as_str()), Some(kind));
-        }
-        assert_eq!(ExportKind::parse("my diary"), None);
-    }
 }
 
 /// `GET` an organization's settings (people signed in); `PUT` its retention (admins).
