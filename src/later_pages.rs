@@ -2,7 +2,8 @@
 //!
 //! In the release build (cargo feature `split`, set by `scripts/build-pwa`) these pages' code is
 //! one wasm chunk, `later`, cut off the app by `scripts/link-wasm`, so the first load carries
-//! only the Log page, the shell, the state and sync. The chunk is fetched once the form is
+//! only the Log page, the shell and the state. Syncing and enrolling come in the same chunk
+//! (`crate::sync::sync`): nothing of them is needed to log. The chunk is fetched once the form is
 //! usable ([`prefetch`]), or when one of these pages is opened first, so a tap on History does
 //! not wait on the network. The service worker keeps it with the shell: after the first visit
 //! every page opens offline. A chunk that cannot be fetched (offline before it was ever kept)

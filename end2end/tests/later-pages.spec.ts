@@ -1,8 +1,10 @@
-// The worker's pages other than Log come after the first load (src/later_pages.rs): their code
-// is one wasm chunk, fetched once the form is usable and kept by the service worker, so
-// after the first visit every page opens offline; a chunk that cannot be fetched leaves a
-// message and a way to try again, and the rest of the app goes on working.
+// The worker's pages other than Log, and the code that syncs and enrols, come after the first
+// load (src/later_pages.rs, src/sync/mod.rs): their code is one wasm chunk, fetched once the
+// form is usable and kept by the service worker, so after the first visit every page opens
+// offline; a chunk that cannot be fetched leaves a message and a way to try again, and the
+// rest of the app goes on working.
 import { expect, test, type Page } from "@playwright/test";
+import { newOrgAdmin } from "../support/org";
 
 const url = () => process.env.PEERPULSE_URL!;
 // trunk's and the build's hashes are hex without leading zeros: 16 digits or fewer.
@@ -83,6 +85,57 @@ test("a page whose code cannot be fetched says so, the app goes on, and trying a
     await expect(page.getByRole("heading", { name: "History", level: 1 })).toBeVisible();
     await expect(page.getByTestId("history-day").locator(".entry")).toHaveCount(1);
     await expect(page.getByRole("alert")).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});
+
+test("syncing's code comes after the form: refused, the phone logs, says why it cannot connect or sync, and syncs by itself once it arrives", async ({
+  browser,
+}) => {
+  // No service worker: the network alone decides, and it refuses the chunk at first.
+  const context = await browser.newContext({ locale: "en-GB", serviceWorkers: "block" });
+  try {
+    const page = await context.newPage();
+    await newOrgAdmin(page, "Late Code Outreach", "lena");
+    await page.getByRole("button", { name: "New enrolment code" }).click();
+    const code = (await page.locator(".issued-code").textContent())!.trim();
+
+    let refused = 0;
+    await page.route(laterChunk, (route) => {
+      refused++;
+      return route.abort("internetdisconnected");
+    });
+    await page.goto(url());
+    await expect(page.getByRole("button", { name: "Save encounter" })).toBeEnabled();
+    await log(page, 1);
+
+    // Enrolling needs the chunk: the worker is told, in words, and nothing is lost.
+    await page.getByLabel("Enrolment code from your manager").fill(code);
+    await page.getByRole("button", { name: "Connect" }).click();
+    const notFetched = "Syncing needs one more part of the app, which has not arrived yet";
+    await expect(page.getByRole("alert").filter({ hasText: notFetched })).toBeVisible();
+    expect(refused).toBeGreaterThan(0);
+    const devices = async () => (await page.request.get(`${url()}/api/v1/devices`)).json();
+    expect(await devices()).toHaveLength(0);
+
+    // Once the network answers, the same code connects the phone and the entry is synced.
+    await page.unroute(laterChunk);
+    await page.getByRole("button", { name: "Connect" }).click();
+    await expect(page.getByTestId("waiting")).toContainText("Everything is synced", { timeout: 20_000 });
+
+    // A later start whose chunk is refused: the phone logs, the sync says why it waits, and
+    // it syncs by itself (the retry with backoff) once the chunk comes.
+    await page.route(laterChunk, (route) => route.abort("internetdisconnected"));
+    await page.reload();
+    await expect(page.getByRole("button", { name: "Save encounter" })).toBeEnabled();
+    await log(page, 2);
+    await expect(page.getByText(notFetched)).toBeVisible();
+    await expect(page.getByTestId("waiting")).not.toContainText("Everything is synced");
+    await page.unroute(laterChunk);
+    await expect(page.getByTestId("waiting")).toContainText("Everything is synced", { timeout: 45_000 });
+    const [device] = await devices();
+    expect(device.last_sync_at).not.toBeNull();
   } finally {
     await context.close();
   }

@@ -53,6 +53,7 @@ pub fn sync(error: &SyncError) -> String {
         SyncError::NotEnrolled => text("error.sync.not_enrolled"),
         SyncError::Service(e) => service(e),
         SyncError::Store(e) => store(e),
+        SyncError::CodeNotFetched => text("error.sync.code_not_fetched"),
     }
 }
 

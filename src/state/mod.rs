@@ -16,7 +16,7 @@ use crate::store::field_alerts;
 use crate::store::lock::{self, LockState};
 use crate::store::{Store, StoreError};
 use crate::sync::scheduler::Scheduler;
-use crate::sync::{self, SyncError, SyncOutcome, sync_now};
+use crate::sync::{self, SyncError, SyncOutcome};
 use leptos::prelude::*;
 use peerpulse_core::codebook::Codebook;
 use peerpulse_core::encounter::{EditWindow, Encounter, EncounterId};
@@ -123,7 +123,7 @@ impl AppContext {
         let scheduler = Scheduler::new(move || {
             let store = store.get_value();
             async move {
-                let result = sync_now(&store, clock::now_rfc3339).await;
+                let result = sync::sync(store.clone()).await;
                 if result.is_ok() {
                     drop_counted_entries(&store).await;
                 }
@@ -225,10 +225,10 @@ impl AppContext {
         retries: RwSignal<u32>,
     ) -> Result<Credentials, SyncError> {
         retries.set(0);
-        let credentials = sync::enrol(&self.store(), code, move |n| {
+        let retrying = Box::new(move |n| {
             retries.try_set(n);
-        })
-        .await?;
+        });
+        let credentials = sync::enrol_phone(self.store(), code, retrying).await?;
         self.notify_changed();
         self.scheduler.request();
         Ok(credentials)

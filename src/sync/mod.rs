@@ -14,6 +14,8 @@ use peerpulse_core::enrolment::EnrolmentCode;
 use peerpulse_core::field_alert::{PublishedAlert, kept};
 use peerpulse_core::field_notes::NoteChange;
 use peerpulse_core::protocol::{EnrolRequest, Rejection, SyncRequest};
+use std::future::Future;
+use std::pin::Pin;
 
 /// Why a sync did not complete.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -29,6 +31,66 @@ pub enum SyncError {
     /// The phone's storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The sync's own code, which comes after the form ([`sync`]), could not be fetched: the
+    /// app's first visit lost its connection before it arrived.
+    #[error(
+        "This phone has not yet fetched the part of the app that syncs: it needs a connection once."
+    )]
+    CodeNotFetched,
+}
+
+#[cfg(feature = "split")]
+impl From<wasm_split_helpers::SplitLoaderError> for SyncError {
+    fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
+        SyncError::CodeNotFetched
+    }
+}
+
+/// A sync or an enrolment under way, boxed so it can cross the split point.
+type Running<T> = Pin<Box<dyn Future<Output = Result<T, SyncError>>>>;
+
+/// Syncs now ([`sync_now`]), stamping acknowledgements with the phone's clock.
+///
+/// In the release build (cargo feature `split`) the code of syncing and enrolling (the sync
+/// protocol, the service's answers, field alerts and notes) comes in the later pages' chunk
+/// (`src/later_pages.rs`), fetched once the form is usable: nothing of it is needed to log an
+/// encounter. A sync that starts before the chunk is here waits for it; one that cannot fetch
+/// it ends with [`SyncError::CodeNotFetched`] and is retried like a sync that found no network.
+pub async fn sync(store: Store) -> Result<SyncOutcome, SyncError> {
+    #[cfg(feature = "split")]
+    let running = start_sync(store).await?;
+    #[cfg(not(feature = "split"))]
+    let running = start_sync(store)?;
+    running.await
+}
+
+/// Enrols this phone ([`enrol`]), its code fetched first like [`sync`]'s.
+pub async fn enrol_phone(
+    store: Store,
+    code: EnrolmentCode,
+    retrying: Box<dyn Fn(u32)>,
+) -> Result<Credentials, SyncError> {
+    #[cfg(feature = "split")]
+    let running = start_enrol(store, code, retrying).await?;
+    #[cfg(not(feature = "split"))]
+    let running = start_enrol(store, code, retrying)?;
+    running.await
+}
+
+#[cfg_attr(feature = "split", wasm_split_helpers::wasm_split(later, fallible))]
+fn start_sync(store: Store) -> Result<Running<SyncOutcome>, SyncError> {
+    Ok(Box::pin(async move {
+        sync_now(&store, crate::clock::now_rfc3339).await
+    }))
+}
+
+#[cfg_attr(feature = "split", wasm_split_helpers::wasm_split(later, fallible))]
+fn start_enrol(
+    store: Store,
+    code: EnrolmentCode,
+    retrying: Box<dyn Fn(u32)>,
+) -> Result<Running<Credentials>, SyncError> {
+    Ok(Box::pin(async move { enrol(&store, code, retrying).await }))
 }
 
 /// What one completed sync did.

@@ -124,5 +124,9 @@ impl Scheduler {
 
 /// Failures worth retrying by themselves; the others need the worker (enrol again).
 fn retryable(error: &SyncError) -> bool {
-    matches!(error, SyncError::Service(e) if e.is_transient())
+    match error {
+        SyncError::Service(e) => e.is_transient(),
+        SyncError::CodeNotFetched => true,
+        SyncError::NotEnrolled | SyncError::Store(_) => false,
+    }
 }
