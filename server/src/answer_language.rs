@@ -18,7 +18,8 @@ use peerpulse_core::language::Language;
 use peerpulse_core::protocol::ErrorBody;
 
 /// The language a request asks for; English without a header or with one that is not text.
-fn asked(request: &Request) -> Language {
+/// The one reading of `Accept-Language`: error answers and the shell's preload both use it.
+pub(crate) fn asked(request: &Request) -> Language {
     request
         .headers()
         .get(ACCEPT_LANGUAGE)

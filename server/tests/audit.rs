@@ -304,13 +304,7 @@ async fn indicator_changes_are_logged_by_who_and_which_indicators_and_refused_on
     let org = server.org("Harbour").await;
     let admin = server.person(org, Role::Admin, "ada").await;
     let manager = server.person(org, Role::Manager, "max").await;
-    let offered: serde_json::Value = server
-        .call(Method::GET, "/api/v1/indicators", Some(&manager), None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let starter = offered["starter"].as_array().unwrap().clone();
+    let starter = server.indicators(&manager).await.starter;
     let put = |base: u32, indicators: serde_json::Value| {
         server.call(
             Method::PUT,
@@ -321,14 +315,14 @@ async fn indicator_changes_are_logged_by_who_and_which_indicators_and_refused_on
     };
     let res = put(0, json!(starter[..2])).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let mut edited = starter[1].clone();
+    let mut edited = json!(starter[1]);
     edited["name"] = json!("Syringes given out");
     edited["denominator"] = json!({"label": "estimate from the outreach diary", "value": 900.0});
     let res = put(1, json!([edited, starter[2]])).await;
     assert_eq!(res.status(), StatusCode::OK);
     // Refused changes (an old version, an unknown code) are not logged as changes.
     assert_eq!(put(1, json!([])).await.status(), StatusCode::CONFLICT);
-    let mut unknown = starter[0].clone();
+    let mut unknown = json!(starter[0]);
     unknown["sites"] = json!(["the-moon"]);
     assert_eq!(
         put(2, json!([unknown])).await.status(),
@@ -434,13 +428,8 @@ async fn a_name_carrying_markup_or_placeholders_is_kept_as_typed_and_changes_no_
     let org = server.org("Harbour").await;
     let admin = server.person(org, Role::Admin, "ada").await;
     let manager = server.person(org, Role::Manager, "max").await;
-    let offered: serde_json::Value = server
-        .call(Method::GET, "/api/v1/indicators", Some(&manager), None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let mut indicator = offered["starter"][0].clone();
+    let offered = server.indicators(&manager).await;
+    let mut indicator = offered.starter[0].clone();
     let res = server
         .call(
             Method::PUT,
@@ -456,7 +445,7 @@ async fn a_name_carrying_markup_or_placeholders_is_kept_as_typed_and_changes_no_
     // placeholders the app's sentences use.
     const HOSTILE: &str =
         r#"<img src=x>{{done}}{{names}}","action":"signed_in","with":"password"}"#;
-    indicator["name"] = json!(HOSTILE);
+    indicator.name = HOSTILE.to_owned();
     let res = server
         .call(
             Method::PUT,
@@ -483,7 +472,7 @@ async fn a_name_carrying_markup_or_placeholders_is_kept_as_typed_and_changes_no_
     assert_eq!(
         change.renamed,
         [Renamed {
-            from: offered["starter"][0]["name"].as_str().unwrap().to_owned(),
+            from: offered.starter[0].name.clone(),
             to: HOSTILE.to_owned(),
         }]
     );

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use peerpulse_core::audit::{AuditDetail, AuditEvent, Dhis2Outcome};
 use peerpulse_core::dhis2::{DataValueSet, ImportStatus, Uid};
-use peerpulse_core::org_api::{AuditAction, AuditPage, Dhis2SendResponse, IndicatorsResponse};
+use peerpulse_core::org_api::{AuditAction, AuditPage, Dhis2SendResponse};
 use peerpulse_core::people::Role;
 use peerpulse_server::dhis2_client::{self, Dhis2Error, Dhis2Server};
 use reqwest::Method;
@@ -116,12 +116,7 @@ async fn mapped_org(server: &TestServer) -> (i64, Session) {
     let manager = server.person(org, Role::Manager, "mia").await;
     let phone = server.device(org).await;
     server.sync(&phone, support::day_at_van(30, 1, &[])).await;
-    let offered: IndicatorsResponse = server
-        .call(Method::GET, "/api/v1/indicators", Some(&manager), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let offered = server.indicators(&manager).await;
     let mut indicators = serde_json::to_value(&offered.starter[..1]).unwrap();
     indicators[0]["dhis2"] = json!({"data_element": "dEContacts1", "period_type": "monthly"});
     let stored = server

@@ -210,18 +210,13 @@ async fn a_service_moved_to_postgresql_answers_as_it_did_on_sqlite() {
         .edit_codebook(&manager, json!({"base_version": 1, "edit": {"edit": "add", "list": "need", "label": "Dental care"}}))
         .await;
     assert!(edited.status().is_success());
-    let offered: serde_json::Value = server
-        .call(Method::GET, "/api/v1/indicators", Some(&manager), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let starter = server.indicators(&manager).await.starter;
     let adopted = server
         .call(
             Method::PUT,
             "/api/v1/indicators",
             Some(&admin),
-            Some(json!({"base_version": 0, "indicators": offered["starter"]})),
+            Some(json!({"base_version": 0, "indicators": starter})),
         )
         .await;
     assert!(

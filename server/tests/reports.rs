@@ -7,7 +7,7 @@ use chrono::Datelike;
 use peerpulse_core::bucket::Measure;
 use peerpulse_core::dhis2::Uid;
 use peerpulse_core::indicator::Report;
-use peerpulse_core::org_api::{IndicatorBook, IndicatorsResponse};
+use peerpulse_core::org_api::IndicatorBook;
 use peerpulse_core::people::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -53,12 +53,7 @@ async fn managers_define_indicators_everyone_reads_the_report_and_managers_expor
         )
         .await;
 
-    let offered: IndicatorsResponse = server
-        .call(Method::GET, "/api/v1/indicators", Some(&viewer), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let offered = server.indicators(&viewer).await;
     assert_eq!(offered.book, IndicatorBook::default());
     let mut indicators = serde_json::to_value(&offered.starter).unwrap();
     indicators[0]["dhis2"] = json!({"data_element": "dEContacts1", "period_type": "monthly"});
@@ -187,12 +182,7 @@ async fn concurrent_indicator_edits_on_one_version_store_one() {
     let server = TestServer::start(None).await;
     let org = server.org("Harbour").await;
     let manager = server.person(org, Role::Manager, "mia").await;
-    let offered: IndicatorsResponse = server
-        .call(Method::GET, "/api/v1/indicators", Some(&manager), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let offered = server.indicators(&manager).await;
     let edits = (0..8).map(|n| {
         let chosen: Vec<_> = offered.starter.iter().take(1 + n % 6).cloned().collect();
         server.call(

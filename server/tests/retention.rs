@@ -9,7 +9,7 @@ use chrono::{Days, NaiveDate};
 use peerpulse_core::audit::{AuditDetail, AuditEvent};
 use peerpulse_core::bucket::{BucketKey, Measure};
 use peerpulse_core::indicator::{Counted, Indicator};
-use peerpulse_core::org_api::{AuditAction, AuditPage, IndicatorsResponse, OrgSettings};
+use peerpulse_core::org_api::{AuditAction, AuditPage, OrgSettings};
 use peerpulse_core::people::Role;
 use peerpulse_core::period::{Granularity, Period};
 use peerpulse_core::protocol::{BucketUpdate, SyncResponse};
@@ -170,9 +170,7 @@ async fn keep_months(server: &TestServer, admin: &Session, months: Value) -> req
 
 /// The starter indicators and "phones active", which counts distinct phones over a period.
 async fn indicators_with_phones_active(server: &TestServer, admin: &Session) {
-    let offered: IndicatorsResponse =
-        serde_json::from_value(get_json(server, "/api/v1/indicators", Some(admin)).await).unwrap();
-    let mut indicators = offered.starter;
+    let mut indicators = server.indicators(admin).await.starter;
     indicators.push(Indicator {
         id: code("phones-active"),
         name: "Phones active".into(),

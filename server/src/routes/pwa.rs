@@ -9,11 +9,12 @@
 mod content_tag;
 
 use super::content_policy;
+use crate::answer_language;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::handler::Handler;
 use axum::http::HeaderValue;
-use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_SECURITY_POLICY, LINK, VARY};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, LINK, VARY};
 use axum::response::{IntoResponse, Response};
 use peerpulse_core::language::Language;
 use peerpulse_core::org_api::{ORG_APP_DIR, ORG_APP_PATHS};
@@ -108,10 +109,7 @@ impl Shell {
     /// or Arabic. None for English, built into the app. The app still decides which language
     /// it shows (a worker's own choice comes first); a hint it does not use costs one small
     /// file.
-    fn language_preload(&self, accept_language: Option<&HeaderValue>) -> Option<HeaderValue> {
-        let language = accept_language
-            .and_then(|header| header.to_str().ok())
-            .map_or(Language::En, Language::from_accept_language);
+    fn language_preload(&self, language: Language) -> Option<HeaderValue> {
         if language == Language::En {
             return None;
         }
@@ -147,7 +145,7 @@ impl Shell {
 /// The shell, as its precompressed copy where there is one, with its own policy.
 async fn serve_shell(State(shell): State<Shell>, request: Request) -> Response {
     let policy = shell.policy().await;
-    let preload = shell.language_preload(request.headers().get(ACCEPT_LANGUAGE));
+    let preload = shell.language_preload(answer_language::asked(&request));
     let mut response = match shell.file.oneshot(request).await {
         Ok(response) => response.into_response(),
         Err(never) => match never {},

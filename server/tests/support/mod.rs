@@ -7,6 +7,7 @@
 pub mod adversary;
 pub mod codebook;
 pub mod field_alerts;
+pub mod indicators;
 pub mod notes;
 pub mod people;
 
