@@ -64,17 +64,37 @@ pub async fn sync(store: Store) -> Result<SyncOutcome, SyncError> {
     running.await
 }
 
-/// Enrols this phone ([`enrol`]), its code fetched first like [`sync`]'s.
+/// Enrols this phone ([`enrol`]). Its code comes like [`sync`]'s; while it cannot be fetched,
+/// this asks again by itself as [`enrol`] does for an unanswered try, calling `retrying`
+/// with the number of failed tries, so the worker sees "Connecting…", not a refusal.
 pub async fn enrol_phone(
     store: Store,
     code: EnrolmentCode,
     retrying: Box<dyn Fn(u32)>,
 ) -> Result<Credentials, SyncError> {
     #[cfg(feature = "split")]
-    let running = start_enrol(store, code, retrying).await?;
+    let running = {
+        let mut failures = 0u32;
+        while fetch_enrol_code().await.is_err() {
+            wait_to_retry(&mut failures, &retrying).await;
+        }
+        start_enrol(store, code, retrying).await?
+    };
     #[cfg(not(feature = "split"))]
     let running = start_enrol(store, code, retrying)?;
     running.await
+}
+
+/// After a try that went unanswered: counts it, tells `retrying`, and waits with the sync
+/// backoff, cut short (and the count started over) when the network comes back, so a try
+/// that raced the network coming up is followed by another within seconds.
+async fn wait_to_retry(failures: &mut u32, retrying: &impl Fn(u32)) {
+    *failures = failures.saturating_add(1);
+    retrying(*failures);
+    let delay = Backoff::SYNC.delay(*failures, js_sys::Math::random());
+    if crate::clock::sleep_unless_online(delay).await {
+        *failures = 0;
+    }
 }
 
 #[cfg_attr(feature = "split", wasm_split_helpers::wasm_split(later, fallible))]
@@ -84,7 +104,10 @@ fn start_sync(store: Store) -> Result<Running<SyncOutcome>, SyncError> {
     }))
 }
 
-#[cfg_attr(feature = "split", wasm_split_helpers::wasm_split(later, fallible))]
+#[cfg_attr(
+    feature = "split",
+    wasm_split_helpers::wasm_split(later, fallible, preload(fetch_enrol_code))
+)]
 fn start_enrol(
     store: Store,
     code: EnrolmentCode,
@@ -141,16 +164,7 @@ pub async fn enrol(
     let answer = loop {
         match client::enrol(&request).await {
             Ok(answer) => break answer,
-            Err(e) if e.is_transient() => {
-                failures = failures.saturating_add(1);
-                retrying(failures);
-                let delay = Backoff::SYNC.delay(failures, js_sys::Math::random());
-                // The network came back: the backoff starts over, so a try that raced the
-                // network coming up is followed by another within seconds.
-                if crate::clock::sleep_unless_online(delay).await {
-                    failures = 0;
-                }
-            }
+            Err(e) if e.is_transient() => wait_to_retry(&mut failures, &retrying).await,
             Err(e) => return Err(e.into()),
         }
     };
