@@ -72,18 +72,19 @@ pub struct Opened {
 }
 
 impl Opened {
-    /// Opens the phone's storage and reads what every page needs. Today's frequent choices
-    /// are taken here, once a day. Housekeeping waits for the first screen
+    /// Opens the phone's storage and reads what every page needs, in one transaction. Today's
+    /// frequent choices are taken here, once a day. Housekeeping waits for the first screen
     /// ([`AppContext::after_first_screen`]).
     pub async fn open() -> Result<Self, StoreError> {
         let store = Store::open(DB_NAME).await?;
-        let codebook = device::codebook(&store).await?;
-        let edit_window = device::edit_window(&store).await?;
-        let sync_state = device::sync_state(&store).await?;
-        let before = device::frequent(&store).await?;
-        let frequent = before
-            .clone()
-            .for_day(clock::today(), &device::usage(&store).await?);
+        let device::AtStart {
+            codebook,
+            edit_window,
+            sync_state,
+            frequent: before,
+            usage,
+        } = device::read_at_start(&store).await?;
+        let frequent = before.clone().for_day(clock::today(), &usage);
         if frequent != before {
             device::save_frequent(&store, &frequent).await?;
         }
