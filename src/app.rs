@@ -84,8 +84,9 @@ fn Ready(opened: Opened) -> impl IntoView {
             app.outdated.set(true);
         }
     });
-    // The form is up with this view: the other pages' code can come now.
+    // The form is up with this view: the other pages' code can come now, and housekeeping.
     later_pages::prefetch();
+    app.after_first_screen();
     // While locked, the pages stay mounted but hidden, so a half-filled form survives the lock.
     view! {
         <Show when=move || app.outdated.get()>

@@ -244,6 +244,40 @@ async fn the_built_in_codebook_is_used_until_the_service_sends_one() {
 }
 
 #[wasm_bindgen_test]
+async fn the_start_reads_what_each_record_holds_in_one_go() {
+    use peerpulse_core::usage::FrequentSnapshot;
+    let store = fresh_store().await;
+    let fresh = device::read_at_start(&store).await.unwrap();
+    assert_eq!(fresh.codebook, Codebook::harm_reduction_default());
+    assert_eq!(fresh.edit_window, EditWindow::default());
+    assert_eq!(fresh.sync_state, Default::default());
+    assert_eq!(fresh.frequent, FrequentSnapshot::default());
+    assert_eq!(fresh.usage, Default::default());
+
+    encounters::save(&store, &encounter(day(3), &["food"]), "t")
+        .await
+        .unwrap();
+    let mut newer = Codebook::harm_reduction_default();
+    newer.version = 4;
+    device::save_codebook(&store, &newer).await.unwrap();
+    device::save_edit_window(&store, EditWindow::new(14).unwrap())
+        .await
+        .unwrap();
+    let usage = device::usage(&store).await.unwrap();
+    let frequent = FrequentSnapshot::default().for_day(day(4), &usage);
+    device::save_frequent(&store, &frequent).await.unwrap();
+
+    let read = device::read_at_start(&store).await.unwrap();
+    assert_eq!(read.codebook, newer);
+    assert_eq!(read.edit_window, EditWindow::new(14).unwrap());
+    assert_eq!(read.sync_state, device::sync_state(&store).await.unwrap());
+    assert_eq!(read.sync_state.clock, 1);
+    assert_eq!(read.frequent, frequent);
+    assert_ne!(read.frequent, FrequentSnapshot::default());
+    assert_eq!(read.usage, usage);
+}
+
+#[wasm_bindgen_test]
 async fn saving_learns_which_choices_this_worker_uses_most() {
     use peerpulse_core::usage::Choice;
     let store = fresh_store().await;

@@ -72,18 +72,19 @@ pub struct Opened {
 }
 
 impl Opened {
-    /// Opens the phone's storage and reads what every page needs. Today's frequent choices
-    /// are taken here, once a day.
+    /// Opens the phone's storage and reads what every page needs, in one transaction. Today's
+    /// frequent choices are taken here, once a day. Housekeeping waits for the first screen
+    /// ([`AppContext::after_first_screen`]).
     pub async fn open() -> Result<Self, StoreError> {
         let store = Store::open(DB_NAME).await?;
-        let codebook = device::codebook(&store).await?;
-        let edit_window = device::edit_window(&store).await?;
-        drop_counted_entries(&store).await;
-        let sync_state = device::sync_state(&store).await?;
-        let before = device::frequent(&store).await?;
-        let frequent = before
-            .clone()
-            .for_day(clock::today(), &device::usage(&store).await?);
+        let device::AtStart {
+            codebook,
+            edit_window,
+            sync_state,
+            frequent: before,
+            usage,
+        } = device::read_at_start(&store).await?;
+        let frequent = before.clone().for_day(clock::today(), &usage);
         if frequent != before {
             device::save_frequent(&store, &frequent).await?;
         }
@@ -153,6 +154,16 @@ impl AppContext {
         app.follow_network();
         scheduler.start();
         app
+    }
+
+    /// What waits until the first screen is drawn: letting go of the entries the worker lets go
+    /// once counted, so that scanning them never delays the form. Lists re-read when some went.
+    pub fn after_first_screen(self) {
+        leptos::task::spawn_local(async move {
+            if drop_counted_entries(&self.store()).await > 0 {
+                self.notify_entries_changed();
+            }
+        });
     }
 
     /// The open store.
@@ -252,15 +263,17 @@ impl AppContext {
 }
 
 /// Deletes the entries the worker lets go once counted (see [`encounters::drop_counted`]):
-/// at start and after each sync. A failure keeps every entry and stops nothing else.
-async fn drop_counted_entries(store: &Store) {
+/// once the first screen is up and after each sync. A failure keeps every entry and stops
+/// nothing else. Returns how many went.
+async fn drop_counted_entries(store: &Store) -> u32 {
     let dropped = match device::keep_entries(store).await {
         Ok(keep) => encounters::drop_counted(store, keep, clock::today()).await,
         Err(e) => Err(e),
     };
-    if let Err(e) = dropped {
+    dropped.unwrap_or_else(|e| {
         leptos::logging::warn!("could not drop counted entries: {e}");
-    }
+        0
+    })
 }
 
 /// Takes in what a finished sync brought: new counts for every reader, the codebook and the

@@ -166,6 +166,43 @@ async fn write<T: Serialize>(store: &Store, key: &str, value: &T) -> Result<(), 
     Ok(())
 }
 
+/// The device's records every page needs, as [`read_at_start`] finds them.
+#[derive(Clone, Debug)]
+pub struct AtStart {
+    /// As [`codebook`] reads it.
+    pub codebook: Codebook,
+    /// As [`edit_window`] reads it.
+    pub edit_window: EditWindow,
+    /// As [`sync_state`] reads it.
+    pub sync_state: SyncState,
+    /// As [`frequent`] reads it.
+    pub frequent: FrequentSnapshot,
+    /// As [`usage`] reads it.
+    pub usage: Usage,
+}
+
+/// Reads what the app needs before its first screen in one transaction, every read asked for
+/// before the first answer is awaited: one round trip to the browser's storage instead of one
+/// transaction after another, and one consistent view of the records.
+pub async fn read_at_start(store: &Store) -> Result<AtStart, StoreError> {
+    let tx = store.db().transaction(META).build()?;
+    let meta = tx.object_store(META)?;
+    let codebook = meta.get(CODEBOOK_KEY).serde()?;
+    let edit_window = meta.get(EDIT_WINDOW_KEY).serde()?;
+    let sync_state = meta.get(SYNC_STATE_KEY).serde()?;
+    let frequent = meta.get(FREQUENT_KEY).serde()?;
+    let usage = meta.get(USAGE_KEY).serde()?;
+    Ok(AtStart {
+        codebook: codebook
+            .await?
+            .unwrap_or_else(Codebook::harm_reduction_default),
+        edit_window: edit_window.await?.unwrap_or_default(),
+        sync_state: sync_state.await?.unwrap_or_default(),
+        frequent: frequent.await?.unwrap_or_default(),
+        usage: usage.await?.unwrap_or_default(),
+    })
+}
+
 /// How long this phone keeps entries whose counts the service confirmed (the worker's
 /// choice; kept always until they choose).
 pub async fn keep_entries(store: &Store) -> Result<KeepEntries, StoreError> {
