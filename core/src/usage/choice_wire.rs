@@ -12,7 +12,7 @@
 //! the two-element array `["need", "housing"]`, which no writer ever wrote; it is refused.
 
 use super::Choice;
-use crate::codebook::{Code, CodeError, MAX_CODE_LEN};
+use crate::codebook::{Code, CodeError, CodeList, MAX_CODE_LEN};
 use crate::encounter::{EncounterKind, Reach};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
@@ -90,36 +90,38 @@ fn choice(list: Option<String>, value: Option<String>) -> Result<Choice, ChoiceF
     if value.len() > MAX_CODE_LEN {
         return Err(ChoiceFormError::ValueTooLong);
     }
-    let code = || Code::new(&value);
     let not_in = |list| ChoiceFormError::NotInList {
         list,
         value: value.clone(),
     };
-    Ok(match list.as_str() {
-        "site" => Choice::Site(code()?),
-        "kind" => Choice::Kind(
-            EncounterKind::ALL
+    let codebook_list = match list.as_str() {
+        "kind" => {
+            return EncounterKind::ALL
                 .into_iter()
                 .find(|k| k.as_str() == value)
-                .ok_or_else(|| not_in("kind"))?,
-        ),
-        "reach" => Choice::Reach(
-            Reach::ALL
+                .map(Choice::Kind)
+                .ok_or_else(|| not_in("kind"));
+        }
+        "reach" => {
+            return Reach::ALL
                 .into_iter()
                 .find(|r| r.as_str() == value)
-                .ok_or_else(|| not_in("reach"))?,
-        ),
-        "topic" => Choice::Topic(code()?),
-        "insight" => Choice::Insight(code()?),
-        "need" => Choice::Need(code()?),
-        "supply" => Choice::Supply(code()?),
-        "referral" => Choice::Referral(code()?),
+                .map(Choice::Reach)
+                .ok_or_else(|| not_in("reach"));
+        }
+        "site" => CodeList::Site,
+        "topic" => CodeList::Topic,
+        "insight" => CodeList::Insight,
+        "need" => CodeList::Need,
+        "supply" => CodeList::Supply,
+        "referral" => CodeList::Referral,
         other => {
             return Err(ChoiceFormError::UnknownList(
                 other.chars().take(40).collect(),
             ));
         }
-    })
+    };
+    Ok(Choice::of_code(codebook_list, Code::new(&value)?))
 }
 
 #[cfg(test)]
