@@ -277,6 +277,7 @@ impl Measure {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BucketKey {
     /// Local date of the encounters counted.
+    #[serde(with = "crate::date_wire::day")]
     pub day: NaiveDate,
     /// Site or outreach area.
     pub site: Code,

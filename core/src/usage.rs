@@ -143,6 +143,7 @@ impl Usage {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrequentSnapshot {
     /// The day it was taken (none before the first).
+    #[serde(default, with = "crate::date_wire::optional_day")]
     pub day: Option<NaiveDate>,
     /// The choices marked (a list: a set type would be more code on the phone for a few items).
     pub choices: Vec<Choice>,
