@@ -384,6 +384,22 @@ mod tests {
             "rejected": [], "closed_through": "2026-11-03", "codebook_version": 1,
             "edit_window": 7});
         reads_only_as_written::<SyncResponse>(response, &["closed_through"], "2026-11-3");
+        reads_only_as_written::<crate::protocol::NewFreeTag>(
+            json!({"tag": "dental-care", "count": 6, "first_seen": "2026-11-02"}),
+            &["first_seen"],
+            "2026-11-2",
+        );
+        reads_only_as_written::<crate::aberration::Alert>(
+            json!({"day": "2026-11-02", "dimension": "need", "value": "food", "count": 9,
+                "usual_per_day": 2, "methods": []}),
+            &["day"],
+            "2026-11-2",
+        );
+        reads_only_as_written::<crate::oversight::OversightResponse>(
+            json!({"weeks": [], "threshold": 5, "devices": [], "folded_through": "2026-11-02"}),
+            &["folded_through"],
+            "2026-11-2",
+        );
         let alert = json!({"id": 1, "version": 1, "published_at": "2026-11-24T21:30:00Z",
             "content": {"kind": "drug-supply", "messages": {"en": "Test strips at the van"},
                 "verification": "official", "expires_at": "2026-12-01T00:00:00.500Z"}});

@@ -495,6 +495,7 @@ pub struct NewFreeTag {
     /// Its published count over the period.
     pub count: u32,
     /// The first day anyone used it.
+    #[serde(with = "crate::date_wire::day")]
     pub first_seen: NaiveDate,
 }
 
