@@ -299,6 +299,85 @@ async fn saving_learns_which_choices_this_worker_uses_most() {
     );
 }
 
+/// Puts `records` (key, JSON) into the meta store as an earlier version of the app left them.
+async fn put_meta(store: Store, records: &[(&str, &str)]) -> Store {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    let name = store.name();
+    store.close();
+    let db = Database::open(&name).await.unwrap();
+    let tx = db
+        .transaction("meta")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    let meta = tx.object_store("meta").unwrap();
+    for (key, json) in records {
+        meta.put(js_sys::JSON::parse(json).unwrap())
+            .with_key(*key)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    db.close();
+    Store::open(&name).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn usage_counts_and_marks_kept_by_earlier_versions_still_read() {
+    use peerpulse_core::encounter::EncounterKind;
+    use peerpulse_core::usage::Choice;
+    let store = put_meta(
+        fresh_store().await,
+        &[
+            (
+                "usage",
+                r#"[[{"list":"need","value":"food"},3],[{"value":"outreach","list":"kind"},2]]"#,
+            ),
+            (
+                "frequent",
+                r#"{"day":"2026-11-24","choices":[{"list":"site","value":"van"}]}"#,
+            ),
+        ],
+    )
+    .await;
+    let usage = device::usage(&store).await.unwrap();
+    assert_eq!(usage.count(&Choice::Need(code("food"))), 3);
+    assert_eq!(usage.count(&Choice::Kind(EncounterKind::Outreach)), 2);
+    let marks = device::frequent(&store).await.unwrap();
+    assert_eq!(marks.day, Some(day(24)));
+    assert!(marks.marks(&Choice::Site(code("van"))));
+
+    let before_any = put_meta(store, &[("frequent", r#"{"day":null,"choices":[]}"#)]).await;
+    assert_eq!(device::frequent(&before_any).await.unwrap().day, None);
+}
+
+#[wasm_bindgen_test]
+async fn a_usage_record_this_app_cannot_read_is_an_error_that_names_it() {
+    for (record, named) in [
+        (
+            r#"[[{"list":"mood","value":"x"},1]]"#,
+            "\"mood\" is not a list",
+        ),
+        (r#"[[{"list":"kind","value":"teleport"},1]]"#, "not a kind"),
+        (r#"{"day":"24/11/2026","choices":[]}"#, "YYYY-MM-DD"),
+    ] {
+        let key = if record.starts_with('[') {
+            "usage"
+        } else {
+            "frequent"
+        };
+        let store = put_meta(fresh_store().await, &[(key, record)]).await;
+        let error = if key == "usage" {
+            device::usage(&store).await.map(drop).unwrap_err()
+        } else {
+            device::frequent(&store).await.map(drop).unwrap_err()
+        };
+        assert!(error.to_string().contains(named), "{record}: {error}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn editing_an_entry_moves_only_the_buckets_that_changed() {
     let store = fresh_store().await;

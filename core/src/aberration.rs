@@ -121,6 +121,7 @@ pub const WATCHED: [Dimension; 3] = [Dimension::Need, Dimension::Insight, Dimens
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alert {
     /// The day it rose on.
+    #[serde(with = "crate::date_wire::day")]
     pub day: NaiveDate,
     /// What rose.
     #[serde(flatten)]

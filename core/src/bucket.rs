@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+mod measure_wire;
+pub use measure_wire::MeasureFormError;
+
 /// What a bucket counts, without its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -112,8 +115,9 @@ impl fmt::Display for Dimension {
 
 /// What a bucket counts: a dimension and, except for the total, its value.
 ///
-/// In JSON: `{"dimension": "need", "value": "housing"}` or `{"dimension": "encounters"}`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// In JSON: `{"dimension": "need", "value": "housing"}` or `{"dimension": "encounters"}`; read
+/// by [`measure_wire`].
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "dimension", content = "value", rename_all = "kebab-case")]
 pub enum Measure {
@@ -273,6 +277,7 @@ impl Measure {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BucketKey {
     /// Local date of the encounters counted.
+    #[serde(with = "crate::date_wire::day")]
     pub day: NaiveDate,
     /// Site or outreach area.
     pub site: Code,

@@ -424,6 +424,7 @@ pub struct Encounter {
     /// The phone's id for this entry.
     pub id: EncounterId,
     /// Local date of the encounter.
+    #[serde(with = "crate::date_wire::day")]
     pub day: NaiveDate,
     /// Part of the day.
     pub time_band: TimeBand,
@@ -471,6 +472,7 @@ pub struct Encounter {
 #[serde(default)]
 pub struct EncounterDraft {
     /// Local date of the encounter (the form starts at today).
+    #[serde(with = "crate::date_wire::day")]
     pub day: NaiveDate,
     /// Part of the day (the form starts at the current one).
     pub time_band: TimeBand,

@@ -95,6 +95,7 @@ pub struct AlertContent {
     /// How sure it is.
     pub verification: Verification,
     /// When it stops being shown.
+    #[serde(with = "crate::date_wire::instant")]
     pub expires_at: DateTime<Utc>,
 }
 
@@ -244,6 +245,7 @@ pub struct PublishedAlert {
     /// What it says.
     pub content: AlertContent,
     /// When this version was published.
+    #[serde(with = "crate::date_wire::instant")]
     pub published_at: DateTime<Utc>,
 }
 

@@ -35,6 +35,7 @@ pub mod bucket;
 pub mod codebook;
 pub mod consistency;
 pub mod csv;
+pub mod date_wire;
 pub mod dhis2;
 pub mod dhis2_export;
 pub mod encounter;

@@ -97,7 +97,11 @@ pub struct OversightResponse {
     /// first.
     pub devices: Vec<DeviceActivity>,
     /// The last day whose per-phone counts the organization folded into its totals, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::date_wire::optional_day",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub folded_through: Option<NaiveDate>,
 }
 

@@ -127,6 +127,7 @@ pub struct EnrolResponse {
 #[serde(deny_unknown_fields)]
 pub struct BucketUpdate {
     /// Day of the bucket.
+    #[serde(with = "crate::date_wire::day")]
     pub day: NaiveDate,
     /// Site code of the bucket.
     pub site: crate::codebook::Code,
@@ -246,7 +247,11 @@ pub struct SyncResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub closed: Vec<BucketKey>,
     /// The last day the organization has closed, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "crate::date_wire::optional_day",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub closed_through: Option<NaiveDate>,
     /// The organization's current codebook version.
     pub codebook_version: u32,
@@ -490,6 +495,7 @@ pub struct NewFreeTag {
     /// Its published count over the period.
     pub count: u32,
     /// The first day anyone used it.
+    #[serde(with = "crate::date_wire::day")]
     pub first_seen: NaiveDate,
 }
 

@@ -12,11 +12,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod choice_wire;
+pub use choice_wire::ChoiceFormError;
+
 /// How many choices of one list are marked frequent at most.
 pub const FREQUENT_PER_LIST: usize = 3;
 
-/// One thing a worker can pick in the form.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// One thing a worker can pick in the form; read by [`choice_wire`].
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(tag = "list", content = "value", rename_all = "kebab-case")]
 pub enum Choice {
     /// A site.
@@ -140,6 +143,7 @@ impl Usage {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrequentSnapshot {
     /// The day it was taken (none before the first).
+    #[serde(default, with = "crate::date_wire::optional_day")]
     pub day: Option<NaiveDate>,
     /// The choices marked (a list: a set type would be more code on the phone for a few items).
     pub choices: Vec<Choice>,

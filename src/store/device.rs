@@ -55,6 +55,7 @@ pub struct SyncState {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Removal {
     /// The day the deleted entry was logged for.
+    #[serde(with = "peerpulse_core::date_wire::day")]
     pub day: NaiveDate,
     /// The device clock value of the delete.
     pub version: u64,

@@ -57,6 +57,7 @@ enum Content {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct EntryRecord {
     id: EncounterId,
+    #[serde(with = "peerpulse_core::date_wire::day")]
     day: NaiveDate,
     version: u64,
     content: Content,
@@ -396,9 +397,8 @@ pub async fn page_before(
             .await?
             .ok_or_else(|| StoreError::Inconsistent("entries vanished while paging".into()))?
     };
-    let first_day: NaiveDate = earliest
-        .parse()
-        .map_err(|e| StoreError::Corrupt(format!("entry day {earliest:?}: {e}")))?;
+    let first_day = peerpulse_core::iso_date::read(&earliest)
+        .map_err(|e| StoreError::Corrupt(format!("entry day: {e}")))?;
     let entries =
         between_keys(store, KeyRange::Bound(earliest.clone(), false, upper, true)).await?;
     let older = count_before(store, earliest).await?;

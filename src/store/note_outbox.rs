@@ -19,7 +19,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Serialize, Deserialize)]
 struct Record {
     id: EncounterId,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "peerpulse_core::date_wire::optional_day",
+        skip_serializing_if = "Option::is_none"
+    )]
     week: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     text: Option<Note>,

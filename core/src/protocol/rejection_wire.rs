@@ -17,6 +17,7 @@
 use super::{Rejection, RejectionReason};
 use crate::bucket::{BucketKey, Dimension, Measure, MeasureError};
 use crate::codebook::{Code, CodeList};
+use crate::date_wire::Day;
 use chrono::NaiveDate;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
@@ -81,7 +82,7 @@ impl Fields {
     fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
         let stored = match key {
             "day" => {
-                let day = map.next_value()?;
+                let Day(day) = map.next_value()?;
                 match self.day {
                     Some(first) if first != day => Err(RejectionFormError::DuplicateField("day")),
                     _ => {
@@ -96,8 +97,8 @@ impl Fields {
             "reason" => once(&mut self.reason, "reason", map.next_value()?),
             "count" => once(&mut self.count, "count", map.next_value()?),
             "max" => once(&mut self.max, "max", map.next_value()?),
-            "earliest" => once(&mut self.earliest, "earliest", map.next_value()?),
-            "latest" => once(&mut self.latest, "latest", map.next_value()?),
+            "earliest" => once(&mut self.earliest, "earliest", map.next_value::<Day>()?.0),
+            "latest" => once(&mut self.latest, "latest", map.next_value::<Day>()?.0),
             "list" => once(&mut self.list, "list", map.next_value()?),
             "code" => once(&mut self.code, "code", map.next_value()?),
             "message" => once(&mut self.message, "message", map.next_value()?),
@@ -323,7 +324,7 @@ mod tests {
         );
         refused(&|f| f["count"] = json!(-1), "invalid value");
         refused(&|f| f["count"] = json!(1u64 << 40), "invalid value");
-        refused(&|f| f["day"] = json!("24/11/2026"), "input");
+        refused(&|f| f["day"] = json!("24/11/2026"), "YYYY-MM-DD");
         refused(&|f| f["site"] = json!("Not A Code"), "code");
         refused(&|f| f["value"] = json!("housing"), "invalid");
         refused(&|f| f["dimension"] = json!("mood"), "unknown variant");
