@@ -4,6 +4,7 @@
 // at 4x CPU instead of 0.7 s). Read from inside the page: when the form became usable and when
 // the first entry was deleted.
 import { expect, test, type Page } from "@playwright/test";
+import { newOrgAdmin } from "../support/org";
 import { seed } from "../support/seed";
 
 const SEEDED = 40;
@@ -75,4 +76,58 @@ test("counted entries the worker lets go are deleted after the form is usable, n
   expect(marks.usable, "the form became usable").toBeGreaterThan(0);
   expect(marks.deleted, "an entry was deleted").toBeGreaterThan(0);
   expect(marks.deleted).toBeGreaterThan(marks.usable);
+});
+
+test("counted entries let go after a sync leave the open History at once, with no reload", async ({ page }) => {
+  await newOrgAdmin(page, "Tidy Phone Outreach", "tomas");
+  await page.getByRole("button", { name: "New enrolment code" }).click();
+  const code = (await page.locator(".issued-code").textContent())!.trim();
+  await page.goto(process.env.PEERPULSE_URL!);
+  await page.getByLabel("Enrolment code from your manager").fill(code);
+  await page.getByRole("button", { name: "Connect" }).click();
+  await expect(page.getByTestId("waiting")).toContainText("Everything is synced", { timeout: 20_000 });
+
+  // While the app runs: old entries whose every change the service confirmed, kept for now.
+  const SETTLED = 5;
+  await seed(page, SETTLED);
+  await page.evaluate(async (settled) => {
+    const db: IDBDatabase = await new Promise((ok, fail) => {
+      const open = indexedDB.open("peerpulse");
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    await new Promise<void>((ok, fail) => {
+      const tx = db.transaction("meta", "readwrite");
+      const meta = tx.objectStore("meta");
+      meta.put({ clock: settled, acked_through: settled, sent_through: settled, last_synced_at: null }, "sync");
+      tx.oncomplete = () => ok();
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+  }, SETTLED);
+  await page.getByRole("link", { name: "History" }).click();
+  await expect(page.getByRole("heading", { name: "History", level: 1 })).toBeVisible();
+  await page.getByRole("radio", { name: "Everything" }).check();
+  await expect(page.getByTestId("history-day").locator(".entry").first()).toBeVisible();
+
+  // Then "after 30 days" is chosen (behind the app's back, so the start's housekeeping does
+  // not run): the next sync (as the service worker's Background Sync wakes the page) lets them
+  // go, and the History on screen follows.
+  await page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((ok, fail) => {
+      const open = indexedDB.open("peerpulse");
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    await new Promise<void>((ok, fail) => {
+      const tx = db.transaction("meta", "readwrite");
+      tx.objectStore("meta").put("month", "keep-entries");
+      tx.oncomplete = () => ok();
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+    window.dispatchEvent(new Event("peerpulse-sync"));
+  });
+  await expect.poll(() => entriesOnPhone(page)).toBe(0);
+  await expect(page.getByTestId("history-day").locator(".entry")).toHaveCount(0);
 });

@@ -43,9 +43,9 @@ pub struct AppContext {
     pub edit_window: RwSignal<EditWindow>,
     /// Raised after every save or sync, so counters and trends re-read the store.
     pub changed: RwSignal<u32>,
-    /// Raised when entries were saved, corrected, deleted or unlocked (not by a sync, which
-    /// leaves them as they are): lists of entries and the edit form re-read them, and
-    /// nothing the worker is reading or typing resets when a sync lands.
+    /// Raised when entries were saved, corrected, deleted or unlocked, or let go once counted
+    /// (not by a sync itself, which leaves them as they are): lists of entries and the edit
+    /// form re-read them, and nothing the worker is reading or typing resets when a sync lands.
     pub entries_changed: RwSignal<u32>,
     /// How far the service has confirmed this phone's changes, as of the last sync: each
     /// entry's receipt and the sync line read it.
@@ -120,13 +120,15 @@ impl AppContext {
         let edit_window = RwSignal::new(edit_window);
         let changed = RwSignal::new(0);
         let sync_state = RwSignal::new(sync_state);
+        let entries_changed = RwSignal::new(0u32);
         // Each finished sync is taken in where it ends, not by an effect watching for it.
         let scheduler = Scheduler::new(move || {
             let store = store.get_value();
             async move {
                 let result = sync::sync(store.clone()).await;
-                if result.is_ok() {
-                    drop_counted_entries(&store).await;
+                // Entries this sync got counted may go now: lists must not show them after.
+                if result.is_ok() && drop_counted_entries(&store).await > 0 {
+                    entries_changed.update(|n| *n = n.wrapping_add(1));
                 }
                 // A failed sync may have sent changes whose answer was lost: read it either way.
                 if let Ok(state) = device::sync_state(&store).await {
@@ -143,7 +145,7 @@ impl AppContext {
             frequent: StoredValue::new(frequent),
             edit_window,
             changed,
-            entries_changed: RwSignal::new(0),
+            entries_changed,
             sync_state,
             locked: RwSignal::new(locked),
             outdated: RwSignal::new(false),
