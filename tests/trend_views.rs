@@ -10,7 +10,7 @@ use peerpulse::components::period_picker::{Recent, choices, describe, during, na
 use peerpulse::components::trends::{newest_rises, rise_text};
 use peerpulse_core::aberration::{Alert, Method};
 use peerpulse_core::bucket::{Dimension, Measure};
-use peerpulse_core::codebook::{Code, Codebook};
+use peerpulse_core::codebook::{Code, CodeList, Codebook, CodebookEdit};
 use peerpulse_core::protocol::{PublishedCount, TrendsResponse};
 use wasm_bindgen_test::*;
 
@@ -142,6 +142,40 @@ fn a_table_names_what_it_leaves_out_only_when_anyone_could_name_it() {
         not_listed(&trends, Dimension::Reach, &book)
             .unwrap()
             .ends_with("Walk-in, Returning, Referred by a peer and Through a contact's network.")
+    );
+}
+
+#[wasm_bindgen_test]
+fn each_name_left_out_is_isolated_on_its_own_so_an_arabic_label_first_keeps_the_lists_order() {
+    // The organization wrote one of its labels in Arabic; it comes first in the list.
+    let book = Codebook::harm_reduction_default()
+        .edited(&CodebookEdit::Rename {
+            list: CodeList::Need,
+            code: Code::new("testing").unwrap(),
+            label: "فحص".into(),
+        })
+        .unwrap();
+    let trends = TrendsResponse {
+        org_name: "Harbour".into(),
+        threshold: 5,
+        period: "2026-11".parse().unwrap(),
+        site: None,
+        totals: ["housing", "food", "detox", "wound-care", "mental-health"]
+            .into_iter()
+            .map(|code| need(code, 9))
+            .collect(),
+        parts: vec![],
+    };
+    let said = not_listed(&trends, Dimension::Need, &book).unwrap();
+    // Isolated with the others, its right-to-left run would take ", Legal aid" with it and
+    // the English list would read backwards; on its own (U+2068 … U+2069) it cannot.
+    assert_eq!(
+        said,
+        "Fewer than 5 each, or none: \u{2068}\u{2068}\u{2068}فحص\u{2069}, Legal aid\u{2069} and ID documents\u{2069}."
+    );
+    assert_eq!(
+        said.replace(['\u{2068}', '\u{2069}'], ""),
+        "Fewer than 5 each, or none: فحص, Legal aid and ID documents."
     );
 }
 

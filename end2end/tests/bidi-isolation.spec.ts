@@ -99,14 +99,11 @@ test.describe("an organization in Arabic", () => {
   });
 });
 
-test.describe("the worker's app in Arabic", () => {
-  test.use({ locale: "ar", viewport: { width: 360, height: 740 } });
-
-  test("a note with brackets keeps them in place in the history", async ({ page }, info) => {
-    await page.goto(url());
-    await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
-    await expect(page.getByRole("link", { name: "السجل" })).toBeVisible();
-    await page.evaluate(async (note) => {
+/** Puts encounter `id` of today, with `fields` over a plain one's, straight into the phone's
+ * store as the app keeps it. */
+async function putEntry(page: Page, id: string, fields: Record<string, unknown>) {
+  await page.evaluate(
+    async ({ id, fields }) => {
       const db: IDBDatabase = await new Promise((ok, fail) => {
         const open = indexedDB.open("peerpulse");
         open.onsuccess = () => ok(open.result);
@@ -116,15 +113,16 @@ test.describe("the worker's app in Arabic", () => {
       await new Promise<void>((ok, fail) => {
         const tx = db.transaction("entries", "readwrite");
         tx.objectStore("entries").put({
-          id: "bidi-1",
+          id,
           day,
           version: 1,
           content: {
             plain: {
               encounter: {
-                id: "bidi-1", day, time_band: "evening", site: "van", kind: "outreach", reach: "walk-in",
+                id, day, time_band: "evening", site: "van", kind: "outreach", reach: "walk-in",
                 topics: [], insights: [], needs: ["housing"], free_tags: [], supplies: [], referrals: [],
-                insight_note: note, private_note: null, codebook_version: 1,
+                insight_note: null, private_note: null, codebook_version: 1,
+                ...fields,
               },
               saved_at: `${day}T20:00:00+00:00`,
             },
@@ -134,7 +132,50 @@ test.describe("the worker's app in Arabic", () => {
         tx.onerror = () => fail(tx.error);
       });
       db.close();
-    }, LATIN);
+    },
+    { id, fields },
+  );
+}
+
+/** Where the browser drew the first character of `label` inside `cell`: the middle of its
+ * box from the left, and the top of its line. */
+async function firstCharacterAt(cell: Locator, label: string) {
+  return cell.evaluate((element, label) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent!.indexOf(label);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + 1);
+      const box = range.getBoundingClientRect();
+      return { x: box.left + box.width / 2, top: box.top, height: box.height };
+    }
+    throw new Error(`${label} is not in the cell`);
+  }, label);
+}
+
+/** Checks that `labels` are drawn in `cell` in their order for a reader going from the right,
+ * line by line: each starts left of the one before on its line, or on a line below. */
+async function expectReadFromTheRight(cell: Locator, labels: string[]) {
+  const drawn = [];
+  for (const label of labels) drawn.push(await firstCharacterAt(cell, label));
+  for (let i = 1; i < labels.length; i++) {
+    const [before, after] = [drawn[i - 1], drawn[i]];
+    const sameLine = Math.abs(after.top - before.top) < before.height / 2;
+    const next = sameLine ? after.x < before.x : after.top > before.top;
+    expect(next, `${labels[i]} after ${labels[i - 1]}: ${JSON.stringify(drawn)}`).toBe(true);
+  }
+}
+
+test.describe("the worker's app in Arabic", () => {
+  test.use({ locale: "ar", viewport: { width: 360, height: 740 } });
+
+  test("a note with brackets keeps them in place in the history", async ({ page }, info) => {
+    await page.goto(url());
+    await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+    await expect(page.getByRole("link", { name: "السجل" })).toBeVisible();
+    await putEntry(page, "bidi-1", { insight_note: LATIN });
     await page.getByRole("link", { name: "السجل" }).click();
     const note = page.locator(".entry .insight-note");
     await expect(note).toHaveText(LATIN);
@@ -142,5 +183,56 @@ test.describe("the worker's app in Arabic", () => {
     const drawn = await firstTwoCharacters(note, LATIN);
     expect(drawn.first).toBeLessThan(drawn.second);
     await page.screenshot({ path: info.outputPath("history-ar-360.png") });
+  });
+
+  test("an entry's labels, Latin and Arabic mixed, read from the right in the order logged", async ({ page, browser }, info) => {
+    // The organization translated two of its codes into Arabic and left the rest in English,
+    // as an organization writing its own codebook does.
+    const office = await browser.newContext({ locale: "en-GB" });
+    const admin = await office.newPage();
+    await newOrgAdmin(admin, "Bidi Labels Outreach", "bidi-labels-admin");
+    const signed = await adminOf(admin);
+    let version: number = (await (await signed.api.get(`${url()}/api/v1/codebook`)).json()).version;
+    for (const [list, code, label] of [["need", "housing", "سكن"], ["supply", "needles-syringes", "إبر وحقن"]]) {
+      const edited = await signed.api.post(`${url()}/api/v1/codebook`, {
+        headers: { "x-csrf-token": signed.csrf },
+        data: { base_version: version, edit: { edit: "translate", list, code, language: "ar", label } },
+      });
+      expect(edited.ok(), await edited.text()).toBeTruthy();
+      version = (await edited.json()).version;
+    }
+    const issued = await signed.api.post(`${url()}/api/v1/enrolment-codes`, { headers: { "x-csrf-token": signed.csrf } });
+    expect(issued.status(), await issued.text()).toBe(201);
+    const code: string = (await issued.json()).code;
+    await office.close();
+
+    const enrolled = page.waitForResponse((r) => r.url().endsWith("/api/v1/enrol"));
+    await page.goto(`${url()}/enrol#${code}`);
+    expect((await enrolled).ok()).toBeTruthy();
+    await page.goto(url());
+    // The codebook has come: its Arabic label is offered.
+    await expect(page.getByRole("checkbox", { name: "سكن" })).toBeVisible();
+    await putEntry(page, "bidi-labels", {
+      needs: ["food", "housing", "testing"],
+      supplies: [{ item: "naloxone-kit", quantity: 2 }, { item: "needles-syringes", quantity: 3 }],
+      referrals: ["drug-treatment"],
+      codebook_version: version,
+    });
+    await page.getByRole("link", { name: "السجل" }).click();
+    const entry = page.locator(".entry");
+    const needs = entry.locator(".needs");
+    await expect(needs).toContainText("Testing (HIV, hep C)");
+    // Read from the right, as logged, whatever script each label is in.
+    await expectReadFromTheRight(needs, ["Food", "سكن", "Testing (HIV, hep C)"]);
+    // A Latin label keeps its brackets where they were typed: ")" right of "C".
+    const [c, bracket] = [await firstCharacterAt(needs, "C)"), await firstCharacterAt(needs, ")")];
+    expect(bracket.x).toBeGreaterThan(c.x);
+    await expect(needs).toHaveText("Food، سكن، Testing (HIV, hep C)");
+
+    const given = entry.locator(".given");
+    await expectReadFromTheRight(given, ["Naloxone kit", "إبر وحقن", "Drug treatment"]);
+    await expect(given).toHaveText("Naloxone kit ×2، إبر وحقن ×3، ← Drug treatment");
+    await entry.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: info.outputPath("entry-labels-ar-360.png") });
   });
 });

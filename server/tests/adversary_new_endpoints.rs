@@ -42,12 +42,7 @@ async fn put_book(
     indicators: &[Indicator],
 ) -> (StatusCode, Option<u32>) {
     let res = server
-        .call(
-            Method::PUT,
-            "/api/v1/indicators",
-            Some(who),
-            Some(json!({"base_version": base, "indicators": indicators})),
-        )
+        .edit_indicators(who, json!({"base_version": base, "indicators": indicators}))
         .await;
     let status = res.status();
     let version = if status == StatusCode::OK {

@@ -306,11 +306,9 @@ async fn indicator_changes_are_logged_by_who_and_which_indicators_and_refused_on
     let manager = server.person(org, Role::Manager, "max").await;
     let starter = server.indicators(&manager).await.starter;
     let put = |base: u32, indicators: serde_json::Value| {
-        server.call(
-            Method::PUT,
-            "/api/v1/indicators",
-            Some(&manager),
-            Some(json!({"base_version": base, "indicators": indicators})),
+        server.edit_indicators(
+            &manager,
+            json!({"base_version": base, "indicators": indicators}),
         )
     };
     let res = put(0, json!(starter[..2])).await;
@@ -431,11 +429,9 @@ async fn a_name_carrying_markup_or_placeholders_is_kept_as_typed_and_changes_no_
     let offered = server.indicators(&manager).await;
     let mut indicator = offered.starter[0].clone();
     let res = server
-        .call(
-            Method::PUT,
-            "/api/v1/indicators",
-            Some(&manager),
-            Some(json!({"base_version": 0, "indicators": [indicator]})),
+        .edit_indicators(
+            &manager,
+            json!({"base_version": 0, "indicators": [indicator]}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);

@@ -120,12 +120,10 @@ async fn mapped_org(server: &TestServer) -> (i64, Session) {
     let mut indicators = serde_json::to_value(&offered.starter[..1]).unwrap();
     indicators[0]["dhis2"] = json!({"data_element": "dEContacts1", "period_type": "monthly"});
     let stored = server
-        .call(
-            Method::PUT,
-            "/api/v1/indicators",
-            Some(&manager),
-            Some(json!({"base_version": 0, "indicators": indicators,
-                "dhis2": {"org_unit": "OrgUnitAll1", "site_org_units": {"van": "OrgUnitVan1"}}})),
+        .edit_indicators(
+            &manager,
+            json!({"base_version": 0, "indicators": indicators,
+                "dhis2": {"org_unit": "OrgUnitAll1", "site_org_units": {"van": "OrgUnitVan1"}}}),
         )
         .await;
     assert_eq!(stored.status(), StatusCode::OK);

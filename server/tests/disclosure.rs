@@ -1009,11 +1009,9 @@ async fn a_reader_combining_reports_indicators_dhis2_exports_and_trends_pins_no_
     }
     let (indicators, settings) = reader_indicators();
     let res = server
-        .call(
-            Method::PUT,
-            "/api/v1/indicators",
-            Some(&manager),
-            Some(json!({"base_version": 0, "indicators": indicators, "dhis2": settings})),
+        .edit_indicators(
+            &manager,
+            json!({"base_version": 0, "indicators": indicators, "dhis2": settings}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);

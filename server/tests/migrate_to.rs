@@ -212,12 +212,7 @@ async fn a_service_moved_to_postgresql_answers_as_it_did_on_sqlite() {
     assert!(edited.status().is_success());
     let starter = server.indicators(&manager).await.starter;
     let adopted = server
-        .call(
-            Method::PUT,
-            "/api/v1/indicators",
-            Some(&admin),
-            Some(json!({"base_version": 0, "indicators": starter})),
-        )
+        .edit_indicators(&admin, json!({"base_version": 0, "indicators": starter}))
         .await;
     assert!(
         adopted.status().is_success(),

@@ -58,15 +58,13 @@ async fn managers_define_indicators_everyone_reads_the_report_and_managers_expor
     let mut indicators = serde_json::to_value(&offered.starter).unwrap();
     indicators[0]["dhis2"] = json!({"data_element": "dEContacts1", "period_type": "monthly"});
     let put = |who, base: u32, indicators: &Value| {
-        server.call(
-            Method::PUT,
-            "/api/v1/indicators",
-            Some(who),
-            Some(json!({
+        server.edit_indicators(
+            who,
+            json!({
                 "base_version": base,
                 "indicators": indicators,
                 "dhis2": {"org_unit": "OrgUnitAll1", "site_org_units": {"van": "OrgUnitVan1", "street": "OrgUnitStr1"}},
-            })),
+            }),
         )
     };
     assert_eq!(
@@ -185,12 +183,7 @@ async fn concurrent_indicator_edits_on_one_version_store_one() {
     let offered = server.indicators(&manager).await;
     let edits = (0..8).map(|n| {
         let chosen: Vec<_> = offered.starter.iter().take(1 + n % 6).cloned().collect();
-        server.call(
-            Method::PUT,
-            "/api/v1/indicators",
-            Some(&manager),
-            Some(json!({"base_version": 0, "indicators": chosen})),
-        )
+        server.edit_indicators(&manager, json!({"base_version": 0, "indicators": chosen}))
     });
     let answers = futures_util::future::join_all(edits).await;
     let ok = answers

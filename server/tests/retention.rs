@@ -180,11 +180,9 @@ async fn indicators_with_phones_active(server: &TestServer, admin: &Session) {
         dhis2: None,
     });
     let stored = server
-        .call(
-            Method::PUT,
-            "/api/v1/indicators",
-            Some(admin),
-            Some(json!({ "base_version": 0, "indicators": indicators })),
+        .edit_indicators(
+            admin,
+            json!({ "base_version": 0, "indicators": indicators }),
         )
         .await;
     assert_eq!(stored.status(), StatusCode::OK);

@@ -1,7 +1,7 @@
 //! What every view of published counts says about them: that they are nudged at random and
 //! small ones are left out, and which values of a table are not listed.
 
-use crate::i18n::{fill, labels, text};
+use crate::i18n::{fill, isolated_list, labels, text};
 use leptos::prelude::*;
 use peerpulse_core::bucket::{Dimension, Measure};
 use peerpulse_core::codebook::{CodeList, Codebook};
@@ -60,16 +60,14 @@ fn nameable(dimension: Dimension, codebook: &Codebook) -> Option<Vec<Measure>> {
 }
 
 /// `names` as a sentence's list: "Food", "Food and Detox", "Food, Detox and Wound care".
+/// Each name is isolated on its own (an organization writes its labels in any script).
 fn listed(names: &[String]) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => fill(
             "list.and",
-            &[
-                ("rest", &rest.join(&text("list.separator"))),
-                ("last", last),
-            ],
+            &[("rest", &isolated_list(rest)), ("last", last)],
         ),
     }
 }

@@ -29,12 +29,29 @@ impl OfferState {
     }
 }
 
-fn code_labels(codebook: &Codebook, list: CodeList, codes: &BTreeSet<Code>) -> String {
+/// One codebook label or free tag of a list, in a `<bdi>` of its own: laid out by its own
+/// letters, so a Latin label in an Arabic list keeps its brackets where they were typed.
+fn label(shown: impl Into<String>) -> AnyView {
+    view! { <bdi>{shown.into()}</bdi> }.into_any()
+}
+
+fn code_labels(codebook: &Codebook, list: CodeList, codes: &BTreeSet<Code>) -> Vec<AnyView> {
     codes
         .iter()
-        .map(|c| codebook.label(list, c))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .map(|c| label(codebook.label(list, c)))
+        .collect()
+}
+
+/// `items` as one list, the language's separator between them and outside every item: the
+/// list runs in the page's direction, so in Arabic it reads from the right in the order
+/// logged whatever script each label is in (one `dir="auto"` run would take the first
+/// label's direction and, for a Latin one, read the list from the left).
+fn listed(items: Vec<AnyView>) -> impl IntoView {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| view! { {(i > 0).then_some(t("list.separator"))}{item} })
+        .collect_view()
 }
 
 /// Time, site, how, reached; then each part logged, labelled; and any actions given as
@@ -52,44 +69,40 @@ pub fn EntryItem(
     let needs = e
         .needs
         .iter()
-        .map(|n| codebook.label(CodeList::Need, n).to_owned())
-        .chain(e.free_tags.iter().map(tag_label))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .map(|n| label(codebook.label(CodeList::Need, n)))
+        .chain(e.free_tags.iter().map(|tag| label(tag_label(tag))))
+        .collect::<Vec<_>>();
     let given = e
         .supplies
         .iter()
         .map(|s| {
-            format!(
-                "{} ×{}",
-                codebook.label(CodeList::Supply, &s.item),
-                s.quantity.get()
-            )
+            let quantity = format!(" ×{}", s.quantity.get());
+            view! { {label(codebook.label(CodeList::Supply, &s.item))}{quantity} }.into_any()
         })
         .chain(e.referrals.iter().map(|r| {
-            format!(
-                "{} {}",
-                forward_arrow(),
-                codebook.label(CodeList::Referral, r)
-            )
+            view! { {forward_arrow()}" "{label(codebook.label(CodeList::Referral, r))} }.into_any()
         }))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let part = |class: &'static str, label: &'static str, shown: String| {
-        (!shown.is_empty()).then(|| {
+        .collect::<Vec<_>>();
+    let part = |class: &'static str, key: &'static str, items: Vec<AnyView>| {
+        (!items.is_empty()).then(|| {
             view! {
                 <span class="part">
-                    <span class="part-label">{t(label)}" "</span>
-                    <span class=class dir="auto">{shown}</span>
+                    <span class="part-label">{t(key)}" "</span>
+                    <span class=class>{listed(items)}</span>
                 </span>
             }
         })
     };
-    let note = e
-        .insight_note
-        .as_ref()
-        .map(|n| n.as_str().to_owned())
-        .unwrap_or_default();
+    // One text of the worker's own: laid out by its own first letter.
+    let note_text = e.insight_note.as_ref().filter(|n| !n.as_str().is_empty());
+    let note = note_text.map(|n| {
+        view! {
+            <span class="part">
+                <span class="part-label">{t("entry.note")}" "</span>
+                <span class="insight-note" dir="auto">{n.as_str().to_owned()}</span>
+            </span>
+        }
+    });
     // Where its counts stand, from the service's acks (only inside the worker's app).
     // A correction's counts stand on their own: it says so.
     let (version, corrected) = (stored.version, stored.corrected);
@@ -110,7 +123,7 @@ pub fn EntryItem(
             </span>
         }
     });
-    let offered = (e.share_insight_note && !note.is_empty())
+    let offered = (e.share_insight_note && note_text.is_some())
         .then(|| offer.map_or("entry.offered", OfferState::key));
     view! {
         <li class="entry">
@@ -122,7 +135,7 @@ pub fn EntryItem(
             {part("given", "entry.given", given)}
             {part("topics", "entry.you_shared", code_labels(&codebook, CodeList::Topic, &e.topics))}
             {part("insights", "entry.they_shared", code_labels(&codebook, CodeList::Insight, &e.insights))}
-            {part("insight-note", "entry.note", note)}
+            {note}
             {offered.map(|key| view! { <span class="offer">{t(key)}</span> })}
             {receipt}
             {e.private_note.is_some().then(|| view! { <span class="private muted">{t("entry.private_note")}</span> })}

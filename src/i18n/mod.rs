@@ -180,6 +180,18 @@ pub fn isolated(value: &str) -> String {
     peerpulse_core::bidi::isolate(value, language().direction()).into_owned()
 }
 
+/// `names` as one list in the language shown, each name isolated on its own and the
+/// language's separator between them. Were only the whole list isolated, its first name
+/// would set the direction of all: in an English sentence, a list starting with an Arabic
+/// name would read from the right.
+pub fn isolated_list(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    names
+        .into_iter()
+        .map(|name| isolated(name.as_ref()))
+        .collect::<Vec<_>>()
+        .join(&text("list.separator"))
+}
+
 /// The text of `key` with its placeholders filled, for people to read:
 /// `fill("saved", &[("time", &at)])`.
 pub fn fill(key: &str, values: &[(&str, &dyn Display)]) -> String {

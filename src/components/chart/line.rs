@@ -3,7 +3,7 @@
 
 use super::SERIES;
 use crate::components::period_picker::part_name;
-use crate::i18n::{count, fill, intl, language};
+use crate::i18n::{count, fill, intl, isolated_list, language};
 use leptos::prelude::*;
 use peerpulse_core::period::Granularity;
 use peerpulse_core::trend_view::{PartPoint, axis_ticks};
@@ -101,10 +101,8 @@ pub fn LineChart(
     let (lines, undrawn): (Vec<Line>, Vec<Line>) = lines
         .into_iter()
         .partition(|l| l.points.iter().any(|p| p.count.is_some()));
-    let undrawn = (!undrawn.is_empty()).then(|| {
-        let names: Vec<String> = undrawn.into_iter().map(|l| l.label).collect();
-        names.join(&crate::i18n::text("list.separator"))
-    });
+    let undrawn =
+        (!undrawn.is_empty()).then(|| isolated_list(undrawn.into_iter().map(|l| l.label)));
     let parts = lines.first().map_or(0, |l| l.points.len());
     let Some(max) = lines
         .iter()

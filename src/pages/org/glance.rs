@@ -6,7 +6,7 @@ use super::changes::use_changes;
 use crate::clock;
 use crate::components::period_picker::Recent;
 use crate::components::trends::newest_rises;
-use crate::i18n::{count, fill, intl, isolated, labels, language, org_errors, t, text};
+use crate::i18n::{count, fill, intl, isolated_list, labels, language, org_errors, t, text};
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::bucket::Measure;
@@ -112,7 +112,7 @@ pub fn AtAGlance(may_oversee: bool, may_review: bool) -> impl IntoView {
                             fill("org.glance.last_week", &[("count", &shown(&g.last_week))]),
                             "trends",
                         );
-                        let names: Vec<String> = g.rising.iter().map(|m| isolated(&labels::measure(m, &g.codebook))).collect();
+                        let names: Vec<String> = g.rising.iter().map(|m| labels::measure(m, &g.codebook)).collect();
                         let rising = card(
                             text("org.glance.rising"),
                             match names.len() {
@@ -122,7 +122,7 @@ pub fn AtAGlance(may_oversee: bool, may_review: bool) -> impl IntoView {
                             if names.is_empty() {
                                 text("org.glance.nothing_rising")
                             } else {
-                                fill("org.glance.rising_names", &[("names", &names.join(&text("list.separator")))])
+                                fill("org.glance.rising_names", &[("names", &isolated_list(&names))])
                             },
                             "trends",
                         );

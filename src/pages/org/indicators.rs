@@ -3,7 +3,9 @@
 //! starter set or defined one by one, and where each goes in DHIS2. The service checks every
 //! change again; what is typed here is parsed into core's types before it is sent.
 
-use crate::i18n::{count, fill, intl, isolated, labels, language, org_errors, t, text};
+use crate::i18n::{
+    count, fill, intl, isolated, isolated_list, labels, language, org_errors, t, text,
+};
 use crate::org_client::{self, OrgError};
 use leptos::prelude::*;
 use peerpulse_core::bucket::{Dimension, Measure};
@@ -477,11 +479,7 @@ pub fn Indicators(
             if sites.is_empty() {
                 text("org.reports.all_sites")
             } else {
-                sites
-                    .iter()
-                    .map(|s| isolated(book.label(CodeList::Site, s)))
-                    .collect::<Vec<_>>()
-                    .join(&text("list.separator"))
+                isolated_list(sites.iter().map(|s| book.label(CodeList::Site, s)))
             }
         };
         let rows = now
