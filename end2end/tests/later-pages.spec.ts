@@ -10,6 +10,17 @@ const url = () => process.env.PEERPULSE_URL!;
 // trunk's and the build's hashes are hex without leading zeros: 16 digits or fewer.
 const laterChunk = /\/split_later-[0-9a-f]{1,16}\.wasm$/;
 
+/** Refuses the later chunk on `page`, as a network that is down would; returns how many
+ * fetches of it were refused so far. */
+async function refuseChunk(page: Page): Promise<() => number> {
+  let refused = 0;
+  await page.route(laterChunk, (route) => {
+    refused++;
+    return route.abort("internetdisconnected");
+  });
+  return () => refused;
+}
+
 async function log(page: Page, expectedToday: number) {
   await page.getByRole("radio", { name: "Street outreach" }).check();
   await page.getByRole("radio", { name: "Outreach", exact: true }).check();
@@ -58,11 +69,7 @@ test("a page whose code cannot be fetched says so, the app goes on, and trying a
   const context = await browser.newContext({ locale: "en-GB", serviceWorkers: "block" });
   try {
     const page = await context.newPage();
-    let refused = 0;
-    await page.route(laterChunk, (route) => {
-      refused++;
-      return route.abort("internetdisconnected");
-    });
+    const refused = await refuseChunk(page);
     await page.goto(url());
     await expect(page.getByRole("button", { name: "Save encounter" })).toBeEnabled();
 
@@ -70,7 +77,7 @@ test("a page whose code cannot be fetched says so, the app goes on, and trying a
     await expect(
       page.getByRole("alert").filter({ hasText: "This page could not be opened: the first time, it needs a connection." }),
     ).toBeVisible();
-    expect(refused).toBeGreaterThan(0);
+    expect(refused()).toBeGreaterThan(0);
     await expect(page.getByRole("heading", { name: "History" })).toHaveCount(0);
 
     // The rest of the app works: the form logs.
@@ -101,11 +108,7 @@ test("syncing's code comes after the form: refused, the phone logs, keeps connec
     await page.getByRole("button", { name: "New enrolment code" }).click();
     const code = (await page.locator(".issued-code").textContent())!.trim();
 
-    let refused = 0;
-    await page.route(laterChunk, (route) => {
-      refused++;
-      return route.abort("internetdisconnected");
-    });
+    const refused = await refuseChunk(page);
     await page.goto(url());
     await expect(page.getByRole("button", { name: "Save encounter" })).toBeEnabled();
     await log(page, 1);
@@ -116,7 +119,7 @@ test("syncing's code comes after the form: refused, the phone logs, keeps connec
     await page.getByRole("button", { name: "Connect" }).click();
     await expect(page.getByTestId("connecting")).toContainText("keeps trying by itself");
     await expect(page.getByRole("alert")).toHaveCount(0);
-    expect(refused).toBeGreaterThan(0);
+    expect(refused()).toBeGreaterThan(0);
     const devices = async () => (await page.request.get(`${url()}/api/v1/devices`)).json();
     expect(await devices()).toHaveLength(0);
 
@@ -126,7 +129,7 @@ test("syncing's code comes after the form: refused, the phone logs, keeps connec
 
     // A later start whose chunk is refused: the phone logs, the sync says why it waits, and
     // it syncs by itself (the retry with backoff) once the chunk comes.
-    await page.route(laterChunk, (route) => route.abort("internetdisconnected"));
+    await refuseChunk(page);
     await page.reload();
     await expect(page.getByRole("button", { name: "Save encounter" })).toBeEnabled();
     await log(page, 2);

@@ -27,13 +27,9 @@ async function entriesOnPhone(page: Page): Promise<number> {
   });
 }
 
-test("counted entries the worker lets go are deleted after the form is usable, not before", async ({ page }) => {
-  await page.goto(process.env.PEERPULSE_URL!);
-  await expect(page.getByRole("button", { name: "Save encounter" })).toBeEnabled();
-  // Old entries (2025), every change of them confirmed by the service, and "after 30 days"
-  // chosen: the next start lets them all go.
-  await seed(page, SEEDED);
-  await page.evaluate(async (settled) => {
+/** Writes `records` (key → value) into the phone's `meta` store, as the app keeps them. */
+async function putMeta(page: Page, records: Record<string, unknown>) {
+  await page.evaluate(async (records) => {
     const db: IDBDatabase = await new Promise((ok, fail) => {
       const open = indexedDB.open("peerpulse");
       open.onsuccess = () => ok(open.result);
@@ -41,14 +37,29 @@ test("counted entries the worker lets go are deleted after the form is usable, n
     });
     await new Promise<void>((ok, fail) => {
       const tx = db.transaction("meta", "readwrite");
-      const meta = tx.objectStore("meta");
-      meta.put("month", "keep-entries");
-      meta.put({ clock: settled, acked_through: settled, sent_through: settled, last_synced_at: null }, "sync");
+      for (const [key, value] of Object.entries(records)) tx.objectStore("meta").put(value, key);
       tx.oncomplete = () => ok();
       tx.onerror = () => fail(tx.error);
     });
     db.close();
-  }, SEEDED);
+  }, records);
+}
+
+/** The sync state of a phone whose `changes` changes the service has all confirmed. */
+const settled = (changes: number) => ({
+  clock: changes,
+  acked_through: changes,
+  sent_through: changes,
+  last_synced_at: null,
+});
+
+test("counted entries the worker lets go are deleted after the form is usable, not before", async ({ page }) => {
+  await page.goto(process.env.PEERPULSE_URL!);
+  await expect(page.getByRole("button", { name: "Save encounter" })).toBeEnabled();
+  // Old entries (2025), every change of them confirmed by the service, and "after 30 days"
+  // chosen: the next start lets them all go.
+  await seed(page, SEEDED);
+  await putMeta(page, { "keep-entries": "month", sync: settled(SEEDED) });
   expect(await entriesOnPhone(page)).toBe(SEEDED);
 
   await page.addInitScript(() => {
@@ -90,21 +101,7 @@ test("counted entries let go after a sync leave the open History at once, with n
   // While the app runs: old entries whose every change the service confirmed, kept for now.
   const SETTLED = 5;
   await seed(page, SETTLED);
-  await page.evaluate(async (settled) => {
-    const db: IDBDatabase = await new Promise((ok, fail) => {
-      const open = indexedDB.open("peerpulse");
-      open.onsuccess = () => ok(open.result);
-      open.onerror = () => fail(open.error);
-    });
-    await new Promise<void>((ok, fail) => {
-      const tx = db.transaction("meta", "readwrite");
-      const meta = tx.objectStore("meta");
-      meta.put({ clock: settled, acked_through: settled, sent_through: settled, last_synced_at: null }, "sync");
-      tx.oncomplete = () => ok();
-      tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-  }, SETTLED);
+  await putMeta(page, { sync: settled(SETTLED) });
   await page.getByRole("link", { name: "History" }).click();
   await expect(page.getByRole("heading", { name: "History", level: 1 })).toBeVisible();
   await page.getByRole("radio", { name: "Everything" }).check();
@@ -113,21 +110,8 @@ test("counted entries let go after a sync leave the open History at once, with n
   // Then "after 30 days" is chosen (behind the app's back, so the start's housekeeping does
   // not run): the next sync (as the service worker's Background Sync wakes the page) lets them
   // go, and the History on screen follows.
-  await page.evaluate(async () => {
-    const db: IDBDatabase = await new Promise((ok, fail) => {
-      const open = indexedDB.open("peerpulse");
-      open.onsuccess = () => ok(open.result);
-      open.onerror = () => fail(open.error);
-    });
-    await new Promise<void>((ok, fail) => {
-      const tx = db.transaction("meta", "readwrite");
-      tx.objectStore("meta").put("month", "keep-entries");
-      tx.oncomplete = () => ok();
-      tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-    window.dispatchEvent(new Event("peerpulse-sync"));
-  });
+  await putMeta(page, { "keep-entries": "month" });
+  await page.evaluate(() => window.dispatchEvent(new Event("peerpulse-sync")));
   await expect.poll(() => entriesOnPhone(page)).toBe(0);
   await expect(page.getByTestId("history-day").locator(".entry")).toHaveCount(0);
 });
