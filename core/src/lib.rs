@@ -57,6 +57,7 @@ pub mod pin;
 pub mod privacy;
 pub mod protocol;
 pub mod retention;
+pub mod tagged_pair;
 pub mod translations;
 pub mod trend_view;
 pub mod usage;

@@ -18,7 +18,8 @@
 
 use super::{Dimension, Measure, MeasureError};
 use crate::codebook::MAX_CODE_LEN;
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use crate::tagged_pair;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use std::fmt;
 
 /// Why an object is not a [`Measure`].
@@ -62,27 +63,14 @@ impl<'de> Visitor<'de> for MeasureVisitor {
         f.write_str("a measure: a dimension and its value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Measure, A::Error> {
-        let mut dimension: Option<String> = None;
-        // `Some(None)`: a `value` given as null.
-        let mut value: Option<Option<String>> = None;
-        while let Some(key) = map.next_key::<String>()? {
-            let duplicate = match key.as_str() {
-                "dimension" => dimension
-                    .replace(map.next_value()?)
-                    .is_some()
-                    .then_some("dimension"),
-                "value" => value
-                    .replace(map.next_value()?)
-                    .is_some()
-                    .then_some("value"),
-                _ => map.next_value::<IgnoredAny>().map(|_| None)?,
-            };
-            if let Some(name) = duplicate {
-                return Err(de::Error::custom(MeasureFormError::DuplicateField(name)));
-            }
-        }
-        measure(dimension, value.flatten()).map_err(de::Error::custom)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Measure, A::Error> {
+        // A `value` given as null reads as none, as the derive read it.
+        let pair = tagged_pair::read::<_, Option<String>, _>(
+            map,
+            "dimension",
+            MeasureFormError::DuplicateField,
+        )?;
+        measure(pair.tag, pair.value.flatten()).map_err(de::Error::custom)
     }
 }
 

@@ -14,7 +14,8 @@
 use super::Choice;
 use crate::codebook::{Code, CodeError, CodeList, MAX_CODE_LEN};
 use crate::encounter::{EncounterKind, Reach};
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use crate::tagged_pair;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use std::fmt;
 
 /// Why an object is not a [`Choice`].
@@ -63,23 +64,9 @@ impl<'de> Visitor<'de> for ChoiceVisitor {
         f.write_str("a choice: a list of the form and a value in it")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Choice, A::Error> {
-        let mut list: Option<String> = None;
-        let mut value: Option<String> = None;
-        while let Some(key) = map.next_key::<String>()? {
-            let duplicate = match key.as_str() {
-                "list" => list.replace(map.next_value()?).is_some().then_some("list"),
-                "value" => value
-                    .replace(map.next_value()?)
-                    .is_some()
-                    .then_some("value"),
-                _ => map.next_value::<IgnoredAny>().map(|_| None)?,
-            };
-            if let Some(name) = duplicate {
-                return Err(de::Error::custom(ChoiceFormError::DuplicateField(name)));
-            }
-        }
-        choice(list, value).map_err(de::Error::custom)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Choice, A::Error> {
+        let pair = tagged_pair::read(map, "list", ChoiceFormError::DuplicateField)?;
+        choice(pair.tag, pair.value).map_err(de::Error::custom)
     }
 }
 
