@@ -130,12 +130,12 @@ fn AlertCard(
         .find(|(_, m)| **m == message)
         .map(|(l, _)| l.as_str().to_owned())
         .unwrap_or_default();
-    let sites = content
-        .sites
-        .iter()
-        .map(|s| i18n::isolated(codebook.label(CodeList::Site, s)))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let sites = i18n::isolated_list(
+        content
+            .sites
+            .iter()
+            .map(|s| codebook.label(CodeList::Site, s)),
+    );
     let until = intl::moment(i18n::language(), &content.expires_at.to_rfc3339());
     let until_day = fill(
         "alerts.until_day",
