@@ -82,6 +82,18 @@ async fn a_second_person_approves_then_phones_get_it_until_it_is_withdrawn() {
             json!({"kind": "rumour", "messages": {"en": "x"}, "verification": "official", "expires_at": Utc::now() + Days::new(1)}),
             "an unknown kind",
         ),
+        (
+            json!({"kind": "drug-supply", "messages": {"en": "x"}, "verification": "official", "expires_at": "2099-01-01 10:00:00 UTC"}),
+            "an expiry not written as RFC 3339 (chrono's lenient form)",
+        ),
+        (
+            json!({"kind": "drug-supply", "messages": {"en": "x"}, "verification": "official", "expires_at": "2099-01-01T10:00:00+0100"}),
+            "an expiry whose offset has no colon",
+        ),
+        (
+            json!({"kind": "drug-supply", "messages": {"en": "x"}, "verification": "official", "expires_at": "9".repeat(1_000_000)}),
+            "a megabyte of digits for an expiry",
+        ),
     ] {
         let res = act(&server, &mia, Method::POST, path, Some(body)).await;
         assert!(res.status().is_client_error(), "{what}: {}", res.status());
